@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {ISignedIntents} from "../interfaces/ISignedIntents.sol";
+
+/// @notice EIP-712 verification with unordered nonces (a bitmap per signer). Supports EOAs
+/// (ECDSA, low-s only) and contract signers (ERC-1271).
+abstract contract SignedIntents is ISignedIntents, EIP712 {
+    mapping(address signer => mapping(uint256 wordPos => uint256 bits)) private _nonces;
+
+    /// @inheritdoc ISignedIntents
+    function invalidateNonces(uint256 wordPos, uint256 mask) external {
+        _nonces[msg.sender][wordPos] |= mask;
+        emit NoncesInvalidated(msg.sender, wordPos, mask);
+    }
+
+    /// @inheritdoc ISignedIntents
+    function nonceUsed(address signer, uint256 nonce) external view returns (bool) {
+        return _nonces[signer][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @dev Checks deadline, nonce and signature of the intent `structHash`, then spends the nonce.
+    function _verifyIntent(
+        address signer,
+        bytes32 structHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) internal {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        mapping(uint256 => uint256) storage words = _nonces[signer];
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 word = words[nonce >> 8];
+        if (word & bit != 0) revert SignatureNonceUsed(signer, nonce);
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, _hashTypedDataV4(structHash), signature)) {
+            revert SignatureInvalid(signer);
+        }
+        words[nonce >> 8] = word | bit;
+    }
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+import {Status, Repayment} from "./LedgerTypes.sol";
+
+/// @title Clearing
+/// @notice At or after maturity anyone (in practice the maturity keeper) settles certificates in
+/// batches. The obligor's repayment is pulled from its settlement-token allowance to this
+/// contract (automatic repayment deduction); the financing bank receives what it is due, capped
+/// at the face amount, before the holder receives anything. A certificate whose obligor cannot
+/// pay in full keeps its outstanding amount and, once the grace period is over, becomes Overdue
+/// without failing the rest of the batch; settling it again later collects the rest.
+/// Payouts to an account that cannot receive (suspended) are held here until it withdraws.
+/// Settlement works while the ledger is paused; paused time does not count towards grace or
+/// default periods.
+interface IClearing {
+    /// @notice The certificate has not matured yet.
+    /// @custom:action Settle at or after `maturity`.
+    error ClearingNotMatured(uint256 id, uint256 maturity);
+    /// @notice The certificate is not in a state that can be settled.
+    /// @custom:action Only Confirmed, Financed and Overdue certificates are settled.
+    error ClearingNotSettleable(uint256 id, Status status);
+    /// @notice Only the financing bank (or, if unfinanced, the holder) may declare a default.
+    /// @custom:action Send from the creditor's account.
+    error ClearingNotCreditor(uint256 id, address caller);
+    /// @notice The default period has not elapsed (paused time does not count).
+    /// @custom:action Wait `remaining` more seconds of unpaused time.
+    error ClearingDefaultPeriodRunning(uint256 id, uint256 remaining);
+    /// @notice The financing was without recourse, or the certificate is not Defaulted.
+    /// @custom:action Recourse is only possible on Defaulted certificates financed with recourse.
+    error ClearingNoRecourse(uint256 id);
+    /// @notice Nothing is held for the caller.
+    /// @custom:action Nothing to withdraw.
+    error ClearingNothingHeld(address account);
+
+    /// @notice A payment was applied: `toBank` to the financing bank, `toHolder` to the holder;
+    /// `outstanding` is what the obligor still owes; `status` is the certificate's state after it.
+    event ReceivableCleared(
+        uint256 indexed id,
+        address indexed bank,
+        address indexed holder,
+        uint256 toBank,
+        uint256 toHolder,
+        uint256 outstanding,
+        Status status,
+        uint256 opId
+    );
+    event ReceivableDefaulted(uint256 indexed id, address indexed creditor, uint256 outstanding, uint256 opId);
+    event RecourseClaimed(
+        uint256 indexed id, address indexed bank, address indexed seller, uint256 amount, uint256 remaining, uint256 opId
+    );
+    event PayoutHeld(address indexed account, uint256 amount);
+    event PayoutWithdrawn(address indexed account, uint256 amount);
+
+    /// @notice Settle matured certificates: pull each obligor's repayment from its allowance and
+    /// clear it between the financing bank and the holder. Also collects on Overdue ones.
+    /// @custom:access Anyone (the maturity keeper); works while paused.
+    function settle(uint256[] calldata ids, uint256 opId) external;
+
+    /// @notice Declare Overdue certificates Defaulted once the default period has elapsed.
+    /// @custom:access The financing bank, or the holder of an unfinanced certificate.
+    function declareDefault(uint256[] calldata ids, uint256 opId) external;
+
+    /// @notice Recover what a Defaulted certificate financed with recourse still owes the bank,
+    /// from the seller's settlement-token allowance (as much as is available).
+    /// @custom:access The financing bank.
+    function claimRecourse(uint256[] calldata ids, uint256 opId) external;
+
+    /// @notice Withdraw payouts held for the caller while it could not receive.
+    /// @custom:access Active member with held payouts.
+    function withdrawHeldPayouts() external;
+
+    /// @notice What the obligor still owes on a certificate (0 once settled).
+    function outstandingOf(uint256 id) external view returns (uint256);
+
+    /// @notice Amounts collected on a certificate that was not paid in one go.
+    function repaymentOf(uint256 id) external view returns (Repayment memory);
+
+    /// @notice Payouts held for `account`.
+    function heldPayouts(address account) external view returns (uint256);
+
+    /// @notice Unpaused seconds elapsed since `from` (for grace and default periods).
+    function activeTimeSince(uint256 from) external view returns (uint256);
+}

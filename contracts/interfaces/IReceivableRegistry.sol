@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+import {Status, Receivable, ReceivableInput, SplitPart} from "./LedgerTypes.sol";
+
+/// @title Receivable certificates
+/// @notice ERC-721 certificates for receivables owed by core enterprises. Registration by the
+/// creditor, issue by the obligor, confirmation (directly or by EIP-712 signature), rejection,
+/// cancellation, split and transfer. An invoice key backs at most one live certificate in the
+/// whole network; it is released only when a Pending certificate is rejected or cancelled.
+interface IReceivableRegistry {
+    /// @notice No certificate has this id.
+    /// @custom:action Check the id; certificates are numbered from 1.
+    error ReceivableNotFound(uint256 id);
+    /// @notice The certificate is not in a state that allows this operation.
+    /// @custom:action Read its status; the operation needs `expected`.
+    error ReceivableInvalidStatus(uint256 id, Status status, Status expected);
+    /// @notice Only the certificate's obligor may do this.
+    /// @custom:action Send from (or sign with) the obligor's account.
+    error ReceivableNotObligor(uint256 id, address caller);
+    /// @notice Only the certificate's holder may do this.
+    /// @custom:action Send from (or sign with) the holder's account.
+    error ReceivableNotHolder(uint256 id, address caller);
+    /// @notice The invoice already backs a live or confirmed certificate.
+    /// @custom:action Do not register or finance this invoice again; it is already claimed by
+    /// certificate `existingId`. A rejected or cancelled registration frees it.
+    error ReceivableDuplicateInvoice(bytes32 invoiceKey, uint256 existingId);
+    /// @notice A certificate must be backed by at least one invoice and a non-zero invoice root.
+    /// @custom:action Send the invoice keys and their Merkle root.
+    error ReceivableNoInvoices();
+    /// @notice The amount is zero or above the supported maximum (type(uint80).max).
+    /// @custom:action Send a positive amount in minor units.
+    error ReceivableAmountOutOfRange(uint256 amount);
+    /// @notice The maturity date is not in the future.
+    /// @custom:action Use a maturity after the current block time.
+    error ReceivableMaturityInPast(uint256 maturity, uint256 timestamp);
+    /// @notice Maturity minus registration date exceeds the maximum tenor.
+    /// @custom:action Use a maturity on or before `latestMaturity`.
+    error ReceivableTenorTooLong(uint256 maturity, uint256 latestMaturity);
+    /// @notice The certificate has matured: it can only be settled now.
+    /// @custom:action Wait for clearing instead of splitting, transferring or financing it.
+    error ReceivableMatured(uint256 id, uint256 maturity);
+    /// @notice The parts do not add up to the certificate's amount.
+    /// @custom:action Make the parts sum exactly to `amount`.
+    error SplitAmountMismatch(uint256 id, uint256 amount, uint256 partsTotal);
+    /// @notice A split needs at least two parts.
+    /// @custom:action Transfer the certificate instead, or add parts.
+    error SplitTooFewParts(uint256 parts);
+    /// @notice A part is below the minimum part amount.
+    /// @custom:action Make every part at least `minimum`.
+    error SplitPartTooSmall(uint256 amount, uint256 minimum);
+    /// @notice The parts would be deeper in the supply chain than allowed.
+    /// @custom:action Settle or finance at this tier; the maximum tier is `maxTier`.
+    error SplitTierTooDeep(uint256 tier, uint256 maxTier);
+    /// @notice Certificates cannot be transferred in this state, or burned at all.
+    /// @custom:action Only Confirmed, unencumbered, unmatured certificates can change hands.
+    error CertificateNotTransferable(uint256 id, Status status);
+    /// @notice Two input arrays of one call have different lengths.
+    /// @custom:action Send arrays of equal length.
+    error LedgerLengthMismatch(uint256 expected, uint256 actual);
+    /// @notice The batch is empty.
+    /// @custom:action Send at least one item.
+    error LedgerEmptyBatch();
+
+    event ReceivableRegistered(
+        uint256 indexed id,
+        address indexed obligor,
+        address indexed creditor,
+        uint256 amount,
+        uint256 maturity,
+        bytes32 invoicesRoot,
+        bytes32[] invoiceKeys,
+        uint256 opId
+    );
+    event ReceivableIssued(
+        uint256 indexed id,
+        address indexed obligor,
+        address indexed creditor,
+        uint256 amount,
+        uint256 maturity,
+        bytes32 invoicesRoot,
+        bytes32[] invoiceKeys,
+        uint256 opId
+    );
+    event ReceivableConfirmed(uint256 indexed id, address indexed obligor, uint256 opId);
+    event ReceivableRejected(uint256 indexed id, address indexed obligor, bytes32 reason, uint256 opId);
+    event ReceivableCancelled(uint256 indexed id, address indexed holder, uint256 opId);
+    /// @notice A part `childId` of `parentId` was created for `holder`; the parent is now Split.
+    event ReceivableSplit(
+        uint256 indexed parentId, uint256 indexed childId, address indexed holder, uint256 amount, uint8 tier, uint256 opId
+    );
+    event ReceivableTransferred(uint256 indexed id, address indexed from, address indexed to, uint256 opId);
+
+    /// @notice Register receivables owed to the caller; they start Pending.
+    /// @return firstId the id of the first new certificate; the others follow consecutively.
+    /// @custom:access Active supplier (becomes creditor and holder).
+    function register(ReceivableInput[] calldata items, uint256 opId) external returns (uint256 firstId);
+
+    /// @notice Issue certificates owed by the caller directly to suppliers; they start Confirmed.
+    /// @return firstId the id of the first new certificate; the others follow consecutively.
+    /// @custom:access Active core enterprise (becomes obligor).
+    function issue(ReceivableInput[] calldata items, uint256 opId) external returns (uint256 firstId);
+
+    /// @notice Confirm Pending certificates owed by the caller.
+    /// @custom:access Active core enterprise that is the obligor of every id.
+    function confirm(uint256[] calldata ids, uint256 opId) external;
+
+    /// @notice Confirm Pending certificates on the obligor's EIP-712 signature of
+    /// `ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)`.
+    /// @custom:access Anyone may submit; `obligor` must have signed and be the obligor of every id.
+    function confirmBySig(
+        uint256[] calldata ids,
+        address obligor,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature,
+        uint256 opId
+    ) external;
+
+    /// @notice Reject Pending certificates; their invoice keys are released.
+    /// @custom:access Active core enterprise that is the obligor of every id.
+    function reject(uint256[] calldata ids, bytes32 reason, uint256 opId) external;
+
+    /// @notice Withdraw Pending certificates; their invoice keys are released.
+    /// @custom:access Active holder of every id.
+    function cancel(uint256[] calldata ids, uint256 opId) external;
+
+    /// @notice Split a Confirmed certificate into parts for other suppliers (or the holder).
+    /// @return firstChildId the id of the first part; the others follow consecutively.
+    /// @custom:access Active holder.
+    function split(uint256 id, SplitPart[] calldata parts, uint256 opId) external returns (uint256 firstChildId);
+
+    /// @notice Transfer a Confirmed certificate to another active supplier.
+    /// @custom:access Active holder.
+    function transferCertificate(address to, uint256 id, uint256 opId) external;
+
+    /// @notice A certificate's record; reverts for unknown ids.
+    function receivable(uint256 id) external view returns (Receivable memory);
+
+    /// @notice The invoice root committing to the certificate's invoices (a split part's is its
+    /// root ancestor's).
+    function invoicesRootOf(uint256 id) external view returns (bytes32);
+
+    /// @notice The live or confirmed certificate an invoice key backs (0 if none or released).
+    function receivableOfInvoice(bytes32 invoiceKey) external view returns (uint256);
+
+    /// @notice The highest certificate id issued so far.
+    function lastReceivableId() external view returns (uint256);
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IOperationGuard} from "./IOperationGuard.sol";
+
+/// @title Settlement token
+/// @notice A permissioned ERC-20 with 2 decimals (1 unit = 1 fen) standing for tokenized deposits
+/// or digital CNY. The settlement issuer mints on deposit and burns on withdrawal; tokens move
+/// only between active members and the clearing house (the receivable ledger).
+interface ISettlementToken is IERC20Metadata, IOperationGuard {
+    /// @notice The account may not send or receive settlement tokens.
+    /// @custom:action Only active members (and the clearing house) hold tokens; onboard or
+    /// reinstate the organization first.
+    error SettlementAccountNotEligible(address account);
+    /// @notice Amount must be positive.
+    /// @custom:action Send an amount of at least 1 minor unit.
+    error SettlementZeroAmount();
+    /// @notice Only the default admin (governance) may change the clearing house.
+    /// @custom:action Send from the default admin account.
+    error SettlementUnauthorizedGovernor(address caller);
+
+    event Deposited(address indexed account, uint256 amount, address indexed issuer, uint256 opId);
+    event Withdrawn(address indexed account, uint256 amount, address indexed issuer, uint256 opId);
+    event ClearingHouseChanged(address indexed previous, address indexed current);
+
+    /// @notice Credit a deposit: mint `amount` to `account`.
+    /// @custom:access Active settlement issuer.
+    function mint(address account, uint256 amount, uint256 opId) external;
+
+    /// @notice Debit a withdrawal: burn `amount` from `account` (needs `account`'s allowance to
+    /// the issuer unless it is the issuer's own balance).
+    /// @custom:access Active settlement issuer.
+    function burn(address account, uint256 amount, uint256 opId) external;
+
+    /// @notice Set the contract allowed to hold and move tokens as the clearing house.
+    /// @custom:access Default admin of the membership contract.
+    function setClearingHouse(address clearingHouse) external;
+
+    function clearingHouse() external view returns (address);
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+/// @notice Certificate states. Edges (anything else is rejected):
+/// none → Pending (register) | Confirmed (issue, split part);
+/// Pending → Confirmed | Rejected | Cancelled;
+/// Confirmed → Financed | Split | Settled | Overdue;
+/// Financed → Settled | Overdue;
+/// Overdue → Settled | Defaulted.
+enum Status {
+    None,
+    Pending,
+    Confirmed,
+    Financed,
+    Split,
+    Settled,
+    Overdue,
+    Defaulted,
+    Rejected,
+    Cancelled
+}
+
+/// @notice A receivable certificate, packed in three storage slots.
+/// @dev Slot 0 holds everything a confirmation, financing or settlement reads and writes.
+struct Receivable {
+    // slot 0
+    address obligor; // the core enterprise that owes the amount
+    uint80 amount; // face amount, integer minor units (fen)
+    Status status;
+    uint8 flags; // FLAG_RECOURSE | FLAG_PARTIALLY_REPAID
+    // slot 1
+    address creditor; // the first holder of this certificate
+    uint40 maturity; // unix seconds
+    uint8 tier; // 0 for certificates backed directly by invoices, parent's tier + 1 for split parts
+    uint48 parentId; // 0 unless this is a split part
+    // slot 2
+    bytes32 invoicesRoot; // Merkle root of the invoice set; 0 for split parts (inherited)
+}
+
+/// @notice Input for registering (by the creditor) or issuing (by the obligor) a certificate.
+struct ReceivableInput {
+    address counterparty; // the obligor when registering, the creditor when issuing
+    uint256 amount; // minor units, 1 ..= type(uint80).max
+    uint256 maturity; // unix seconds, in the future and within the maximum tenor
+    bytes32 invoicesRoot; // commitment to the invoice documents (kept off chain)
+    bytes32[] invoiceKeys; // keccak256(seller tax id, invoice number), one per invoice
+}
+
+/// @notice One part of a split: `amount` goes to `to`.
+struct SplitPart {
+    address to;
+    uint256 amount;
+}
+
+/// @notice Financing terms the holder signs (EIP-712 type `FinanceTerms`).
+/// `due` is what the bank receives at maturity (advance + interest + fee), at most the face amount.
+struct FinanceTerms {
+    uint256 receivableId;
+    address bank;
+    uint256 advance;
+    uint256 due;
+    bool recourse;
+    uint256 nonce;
+    uint256 deadline;
+}
+
+/// @notice The single encumbrance a financed certificate carries.
+struct Lien {
+    address bank;
+    uint96 due;
+}
+
+/// @notice A bank's credit line for one obligor; `used` is the sum of its outstanding financings.
+struct CreditLine {
+    uint128 limit;
+    uint128 used;
+}
+
+/// @notice What has been collected on a certificate that was not paid in full at once.
+struct Repayment {
+    uint128 repaid; // paid by the obligor
+    uint128 recovered; // recovered from the seller by recourse
+}
+
+/// @notice Ledger policy parameters, set by the operator.
+struct LedgerParams {
+    uint32 maxTenor; // seconds from registration or issue to maturity
+    uint8 maxTier; // deepest split tier allowed
+    uint96 minPartAmount; // smallest split part, minor units
+    uint32 gracePeriod; // after maturity, before a shortfall makes a certificate Overdue
+    uint32 defaultPeriod; // after the grace period, before an Overdue certificate may be declared Defaulted
+}
+
+uint8 constant FLAG_RECOURSE = 1 << 0;
+uint8 constant FLAG_PARTIALLY_REPAID = 1 << 1;

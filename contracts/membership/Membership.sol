@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IMembership} from "../interfaces/IMembership.sol";
+import {OperationGuard} from "../common/OperationGuard.sol";
+import {MemberRoles} from "../libraries/MemberRoles.sol";
+
+/// @title Membership
+/// @notice The consortium's member registry. The default admin (governance) is handed over in
+/// two steps with a delay and grants OPERATOR_ROLE; operators manage organizations. Relayer keys
+/// need no role at all: they only submit intents that members signed.
+contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGuard {
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+
+    mapping(bytes32 orgId => Organization) private _organizations;
+    mapping(address account => bytes32 orgId) private _orgOf;
+
+    /// @param adminDelay seconds a default-admin handover must wait before it can be accepted
+    /// @param admin the first default admin (governance multisig in production)
+    constructor(uint48 adminDelay, address admin) AccessControlDefaultAdminRules(adminDelay, admin) {}
+
+    modifier onlyOperator() {
+        if (!hasRole(OPERATOR_ROLE, msg.sender)) revert MembershipUnauthorizedOperator(msg.sender);
+        _;
+    }
+
+    // ─── Operator actions ───────────────────────────────────────────────
+
+    /// @inheritdoc IMembership
+    function registerOrganization(bytes32 orgId, uint8 roles, address[] calldata accounts, uint256 opId)
+        external
+        onlyOperator
+    {
+        _useOperation(opId);
+        if (orgId == bytes32(0) || _organizations[orgId].roles != 0) revert MembershipOrganizationExists(orgId);
+        _checkRoles(roles);
+        _organizations[orgId].roles = roles;
+        emit OrganizationRegistered(orgId, roles, opId);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            _addAccount(orgId, accounts[i], opId);
+        }
+    }
+
+    /// @inheritdoc IMembership
+    function setRoles(bytes32 orgId, uint8 roles, uint256 opId) external onlyOperator {
+        _useOperation(opId);
+        Organization storage org = _existing(orgId);
+        _checkRoles(roles);
+        org.roles = roles;
+        emit OrganizationRolesChanged(orgId, roles, opId);
+    }
+
+    /// @inheritdoc IMembership
+    function addAccount(bytes32 orgId, address account, uint256 opId) external onlyOperator {
+        _useOperation(opId);
+        _existing(orgId);
+        _addAccount(orgId, account, opId);
+    }
+
+    /// @inheritdoc IMembership
+    function removeAccount(address account, uint256 opId) external onlyOperator {
+        _useOperation(opId);
+        bytes32 orgId = _orgOf[account];
+        if (orgId == bytes32(0)) revert MembershipUnknownAccount(account);
+        delete _orgOf[account];
+        --_organizations[orgId].accounts;
+        emit AccountRemoved(orgId, account, opId);
+    }
+
+    /// @inheritdoc IMembership
+    function suspend(bytes32 orgId, bytes32 reason, uint256 opId) external onlyOperator {
+        _useOperation(opId);
+        Organization storage org = _existing(orgId);
+        if (org.suspended) revert MembershipSuspensionUnchanged(orgId, true);
+        org.suspended = true;
+        emit OrganizationSuspended(orgId, reason, opId);
+    }
+
+    /// @inheritdoc IMembership
+    function reinstate(bytes32 orgId, uint256 opId) external onlyOperator {
+        _useOperation(opId);
+        Organization storage org = _existing(orgId);
+        if (!org.suspended) revert MembershipSuspensionUnchanged(orgId, false);
+        org.suspended = false;
+        emit OrganizationReinstated(orgId, opId);
+    }
+
+    // ─── Views ──────────────────────────────────────────────────────────
+
+    /// @inheritdoc IMembership
+    function organizationOf(address account) external view returns (bytes32) {
+        return _orgOf[account];
+    }
+
+    /// @inheritdoc IMembership
+    function organization(bytes32 orgId) external view returns (Organization memory) {
+        Organization memory org = _organizations[orgId];
+        if (org.roles == 0) revert MembershipUnknownOrganization(orgId);
+        return org;
+    }
+
+    /// @inheritdoc IMembership
+    function activeRoles(address account) public view returns (uint8) {
+        bytes32 orgId = _orgOf[account];
+        if (orgId == bytes32(0)) return 0;
+        Organization storage org = _organizations[orgId];
+        return org.suspended ? 0 : org.roles;
+    }
+
+    /// @inheritdoc IMembership
+    function isActive(address account) external view returns (bool) {
+        return activeRoles(account) != 0;
+    }
+
+    /// @inheritdoc IMembership
+    function isOperator(address account) external view returns (bool) {
+        return hasRole(OPERATOR_ROLE, account);
+    }
+
+    /// @inheritdoc IMembership
+    function isGovernor(address account) external view returns (bool) {
+        return hasRole(DEFAULT_ADMIN_ROLE, account);
+    }
+
+    // ─── Internals ──────────────────────────────────────────────────────
+
+    function _addAccount(bytes32 orgId, address account, uint256 opId) private {
+        if (account == address(0)) revert MembershipUnknownAccount(account);
+        bytes32 current = _orgOf[account];
+        if (current != bytes32(0)) revert MembershipAccountTaken(account, current);
+        _orgOf[account] = orgId;
+        ++_organizations[orgId].accounts;
+        emit AccountAdded(orgId, account, opId);
+    }
+
+    function _existing(bytes32 orgId) private view returns (Organization storage org) {
+        org = _organizations[orgId];
+        if (org.roles == 0) revert MembershipUnknownOrganization(orgId);
+    }
+
+    function _checkRoles(uint8 roles) private pure {
+        if (roles == 0 || roles & ~MemberRoles.ALL != 0) revert MembershipInvalidRoles(roles);
+    }
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IReceivableRegistry} from "../interfaces/IReceivableRegistry.sol";
+import {
+    Status, Receivable, ReceivableInput, SplitPart, LedgerParams
+} from "../interfaces/LedgerTypes.sol";
+import {OperationGuard} from "../common/OperationGuard.sol";
+import {SignedIntents} from "../common/SignedIntents.sol";
+import {MembershipGated} from "../common/MembershipGated.sol";
+import {MemberRoles} from "../libraries/MemberRoles.sol";
+
+/// @title ReceivableRegistry
+/// @notice Certificate storage, creation and the pre-financing lifecycle.
+abstract contract ReceivableRegistry is
+    ERC721,
+    Pausable,
+    OperationGuard,
+    SignedIntents,
+    MembershipGated,
+    IReceivableRegistry
+{
+    bytes32 internal constant CONFIRM_TYPEHASH =
+        keccak256("ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)");
+
+    mapping(uint256 id => Receivable) internal _receivables;
+    mapping(bytes32 invoiceKey => uint256 id) private _invoiceReceivable;
+    uint256 private _lastId;
+    LedgerParams internal _params;
+
+    // ─── Creation ───────────────────────────────────────────────────────
+
+    /// @inheritdoc IReceivableRegistry
+    function register(ReceivableInput[] calldata items, uint256 opId)
+        external
+        whenNotPaused
+        returns (uint256 firstId)
+    {
+        _useOperation(opId);
+        _requireRole(msg.sender, MemberRoles.SUPPLIER);
+        return _createAll(items, opId, false);
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function issue(ReceivableInput[] calldata items, uint256 opId) external whenNotPaused returns (uint256 firstId) {
+        _useOperation(opId);
+        _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
+        return _createAll(items, opId, true);
+    }
+
+    // ─── Confirmation ───────────────────────────────────────────────────
+
+    /// @inheritdoc IReceivableRegistry
+    function confirm(uint256[] calldata ids, uint256 opId) external whenNotPaused {
+        _useOperation(opId);
+        _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
+        _confirmAll(ids, msg.sender, opId);
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function confirmBySig(
+        uint256[] calldata ids,
+        address obligor,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature,
+        uint256 opId
+    ) external whenNotPaused {
+        _useOperation(opId);
+        bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, keccak256(abi.encodePacked(ids)), nonce, deadline));
+        _verifyIntent(obligor, structHash, nonce, deadline, signature);
+        _requireRole(obligor, MemberRoles.CORE_ENTERPRISE);
+        _confirmAll(ids, obligor, opId);
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function reject(uint256[] calldata ids, bytes32 reason, uint256 opId) external whenNotPaused {
+        _useOperation(opId);
+        _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
+        _requireNonEmpty(ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            Receivable storage r = _pending(id);
+            if (r.obligor != msg.sender) revert ReceivableNotObligor(id, msg.sender);
+            r.status = Status.Rejected; // frees its invoice keys, see _backingReceivable
+            emit ReceivableRejected(id, msg.sender, reason, opId);
+        }
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function cancel(uint256[] calldata ids, uint256 opId) external whenNotPaused {
+        _useOperation(opId);
+        _requireActive(msg.sender);
+        _requireNonEmpty(ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            Receivable storage r = _pending(id);
+            if (_ownerOf(id) != msg.sender) revert ReceivableNotHolder(id, msg.sender);
+            r.status = Status.Cancelled; // frees its invoice keys, see _backingReceivable
+            emit ReceivableCancelled(id, msg.sender, opId);
+        }
+    }
+
+    // ─── Split and transfer ─────────────────────────────────────────────
+
+    /// @inheritdoc IReceivableRegistry
+    function split(uint256 id, SplitPart[] calldata parts, uint256 opId)
+        external
+        whenNotPaused
+        returns (uint256 firstChildId)
+    {
+        _useOperation(opId);
+        _requireActive(msg.sender);
+        Receivable storage parent = _transferable(id);
+        if (_ownerOf(id) != msg.sender) revert ReceivableNotHolder(id, msg.sender);
+        if (parts.length < 2) revert SplitTooFewParts(parts.length);
+        LedgerParams memory p = _params;
+        uint8 tier = parent.tier + 1;
+        if (tier > p.maxTier) revert SplitTierTooDeep(tier, p.maxTier);
+
+        parent.status = Status.Split;
+        uint256 childId = _lastId;
+        firstChildId = childId + 1;
+        uint256 total;
+        for (uint256 i = 0; i < parts.length; ++i) {
+            SplitPart calldata part = parts[i];
+            if (part.amount < p.minPartAmount) revert SplitPartTooSmall(part.amount, p.minPartAmount);
+            _requireRole(part.to, MemberRoles.SUPPLIER);
+            total += part.amount;
+            ++childId;
+            _receivables[childId] = Receivable({
+                obligor: parent.obligor,
+                amount: uint80(part.amount), // sum is checked against the parent's uint80 amount below
+                status: Status.Confirmed,
+                flags: 0,
+                creditor: part.to,
+                maturity: parent.maturity,
+                tier: tier,
+                parentId: uint48(id),
+                invoicesRoot: bytes32(0)
+            });
+            _mint(part.to, childId);
+            emit ReceivableSplit(id, childId, part.to, part.amount, tier, opId);
+        }
+        if (total != parent.amount) revert SplitAmountMismatch(id, parent.amount, total);
+        _lastId = childId;
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function transferCertificate(address to, uint256 id, uint256 opId) external {
+        _useOperation(opId);
+        address holder = _ownerOf(id);
+        if (holder != msg.sender) revert ReceivableNotHolder(id, msg.sender);
+        _transfer(holder, to, id);
+        emit ReceivableTransferred(id, holder, to, opId);
+    }
+
+    /// @dev The one place certificate transfer rules live. Mints are validated by the function
+    /// that creates the certificate; burns never happen; a transfer needs an unpaused ledger, a
+    /// Confirmed (so unencumbered) certificate before maturity, an active sender and holder, and
+    /// an active supplier as recipient.
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
+        address from = _ownerOf(tokenId);
+        if (from != address(0)) {
+            Receivable storage r = _receivables[tokenId];
+            if (to == address(0) || r.status != Status.Confirmed) {
+                revert CertificateNotTransferable(tokenId, r.status);
+            }
+            _requireNotPaused();
+            if (block.timestamp >= r.maturity) revert ReceivableMatured(tokenId, r.maturity);
+            _requireActive(msg.sender);
+            _requireActive(from);
+            _requireRole(to, MemberRoles.SUPPLIER);
+        }
+        return super._update(to, tokenId, auth);
+    }
+
+    // ─── Views ──────────────────────────────────────────────────────────
+
+    /// @inheritdoc IReceivableRegistry
+    function receivable(uint256 id) external view returns (Receivable memory) {
+        return _existing(id);
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function invoicesRootOf(uint256 id) external view returns (bytes32) {
+        Receivable storage r = _existing(id);
+        while (r.parentId != 0) r = _receivables[r.parentId];
+        return r.invoicesRoot;
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function receivableOfInvoice(bytes32 invoiceKey) external view returns (uint256) {
+        return _backingReceivable(invoiceKey);
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function lastReceivableId() external view returns (uint256) {
+        return _lastId;
+    }
+
+    // ─── Internals ──────────────────────────────────────────────────────
+
+    function _createAll(ReceivableInput[] calldata items, uint256 opId, bool issued) private returns (uint256) {
+        _requireNonEmpty(items.length);
+        LedgerParams memory p = _params;
+        uint256 latestMaturity = block.timestamp + p.maxTenor;
+        uint256 id = _lastId;
+        address checked; // counterparty already checked: batches usually repeat one counterparty
+        for (uint256 i = 0; i < items.length; ++i) {
+            ReceivableInput calldata item = items[i];
+            if (item.counterparty != checked) {
+                _requireRole(item.counterparty, issued ? MemberRoles.SUPPLIER : MemberRoles.CORE_ENTERPRISE);
+                checked = item.counterparty;
+            }
+            (address obligor, address creditor) = issued ? (msg.sender, checked) : (checked, msg.sender);
+            ++id;
+            _create(id, obligor, creditor, item, issued ? Status.Confirmed : Status.Pending, latestMaturity);
+            if (issued) {
+                emit ReceivableIssued(
+                    id, obligor, creditor, item.amount, item.maturity, item.invoicesRoot, item.invoiceKeys, opId
+                );
+            } else {
+                emit ReceivableRegistered(
+                    id, obligor, creditor, item.amount, item.maturity, item.invoicesRoot, item.invoiceKeys, opId
+                );
+            }
+        }
+        _lastId = id;
+        return id - items.length + 1;
+    }
+
+    function _create(
+        uint256 id,
+        address obligor,
+        address creditor,
+        ReceivableInput calldata item,
+        Status status,
+        uint256 latestMaturity
+    ) private {
+        if (item.amount == 0 || item.amount > type(uint80).max) revert ReceivableAmountOutOfRange(item.amount);
+        if (item.maturity <= block.timestamp) revert ReceivableMaturityInPast(item.maturity, block.timestamp);
+        if (item.maturity > latestMaturity) revert ReceivableTenorTooLong(item.maturity, latestMaturity);
+        uint256 keyCount = item.invoiceKeys.length;
+        if (keyCount == 0 || item.invoicesRoot == bytes32(0)) revert ReceivableNoInvoices();
+        for (uint256 k = 0; k < keyCount; ++k) {
+            bytes32 key = item.invoiceKeys[k];
+            uint256 existing = _backingReceivable(key);
+            if (existing != 0) revert ReceivableDuplicateInvoice(key, existing);
+            _invoiceReceivable[key] = id;
+        }
+        _receivables[id] = Receivable({
+            obligor: obligor,
+            amount: uint80(item.amount),
+            status: status,
+            flags: 0,
+            creditor: creditor,
+            maturity: uint40(item.maturity),
+            tier: 0,
+            parentId: 0,
+            invoicesRoot: item.invoicesRoot
+        });
+        _mint(creditor, id);
+    }
+
+    function _confirmAll(uint256[] calldata ids, address obligor, uint256 opId) private {
+        _requireNonEmpty(ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            Receivable storage r = _pending(id);
+            if (r.obligor != obligor) revert ReceivableNotObligor(id, obligor);
+            r.status = Status.Confirmed;
+            emit ReceivableConfirmed(id, obligor, opId);
+        }
+    }
+
+    /// @dev The certificate `key` backs, or 0 if none. A key is released by rejecting or
+    /// cancelling its Pending certificate: it still maps to that certificate, but a dead one no
+    /// longer counts. Releasing lazily keeps rejection and cancellation from having to know (or
+    /// store) the keys. Any later status (Confirmed onwards, including Settled) keeps it forever.
+    function _backingReceivable(bytes32 key) private view returns (uint256 id) {
+        id = _invoiceReceivable[key];
+        if (id != 0) {
+            Status status = _receivables[id].status;
+            if (status == Status.Rejected || status == Status.Cancelled) return 0;
+        }
+    }
+
+    function _existing(uint256 id) internal view returns (Receivable storage r) {
+        r = _receivables[id];
+        if (r.status == Status.None) revert ReceivableNotFound(id);
+    }
+
+    function _pending(uint256 id) private view returns (Receivable storage r) {
+        r = _existing(id);
+        if (r.status != Status.Pending) revert ReceivableInvalidStatus(id, r.status, Status.Pending);
+    }
+
+    /// @dev A Confirmed certificate before maturity: the only kind that may be split, transferred
+    /// or financed.
+    function _transferable(uint256 id) internal view returns (Receivable storage r) {
+        r = _existing(id);
+        if (r.status != Status.Confirmed) revert ReceivableInvalidStatus(id, r.status, Status.Confirmed);
+        if (block.timestamp >= r.maturity) revert ReceivableMatured(id, r.maturity);
+    }
+
+    function _requireNonEmpty(uint256 length) internal pure {
+        if (length == 0) revert LedgerEmptyBatch();
+    }
+}
