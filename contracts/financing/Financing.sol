@@ -37,7 +37,7 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
         _requireRole(obligor, MemberRoles.CORE_ENTERPRISE);
         CreditLine storage line = _creditLines[msg.sender][obligor];
         uint128 used = line.used;
-        if (limit < used || limit > type(uint128).max) revert FinancingLimitBelowUsage(obligor, limit, used);
+        if (limit < used || limit > type(uint128).max) revert FinancingInvalidLimit(obligor, limit, used);
         line.limit = uint128(limit);
         emit CreditLineSet(msg.sender, obligor, limit, used, opId);
     }

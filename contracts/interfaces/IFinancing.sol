@@ -22,9 +22,9 @@ interface IFinancing {
     /// @notice Funding would take the bank's exposure to the obligor above its credit line.
     /// @custom:action Raise the credit line or fund less; `available` is what is left.
     error FinancingCreditLimitExceeded(address bank, address obligor, uint256 due, uint256 available);
-    /// @notice The new limit is below what is already outstanding on the line.
+    /// @notice The new limit is below what is already outstanding on the line, or above 2^128-1.
     /// @custom:action Set a limit of at least `used`; outstanding financings never exceed the limit.
-    error FinancingLimitBelowUsage(address obligor, uint256 limit, uint256 used);
+    error FinancingInvalidLimit(address obligor, uint256 limit, uint256 used);
 
     event CreditLineSet(address indexed bank, address indexed obligor, uint256 limit, uint256 used, uint256 opId);
     event ReceivableFinanced(

@@ -49,7 +49,7 @@ interface IMembership is IOperationGuard {
     struct Organization {
         uint8 roles;
         bool suspended;
-        uint32 accounts;
+        address[] accounts;
     }
 
     /// @notice Register an organization with its roles and first addresses.

@@ -27,9 +27,9 @@ struct Receivable {
     address obligor; // the core enterprise that owes the amount
     uint80 amount; // face amount, integer minor units (fen)
     Status status;
-    uint8 flags; // FLAG_RECOURSE | FLAG_PARTIALLY_REPAID
+    uint8 flags; // FLAG_RECOURSE | FLAG_PARTIALLY_REPAID | FLAG_TRANSFERRED
     // slot 1
-    address creditor; // the first holder of this certificate
+    address creditor; // the first holder of this certificate, and its holder until FLAG_TRANSFERRED
     uint40 maturity; // unix seconds
     uint8 tier; // 0 for certificates backed directly by invoices, parent's tier + 1 for split parts
     uint48 parentId; // 0 unless this is a split part
@@ -93,3 +93,4 @@ struct LedgerParams {
 
 uint8 constant FLAG_RECOURSE = 1 << 0;
 uint8 constant FLAG_PARTIALLY_REPAID = 1 << 1;
+uint8 constant FLAG_TRANSFERRED = 1 << 2;

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IMembership} from "../interfaces/IMembership.sol";
 import {OperationGuard} from "../common/OperationGuard.sol";
 import {MemberRoles} from "../libraries/MemberRoles.sol";
@@ -11,11 +12,28 @@ import {MemberRoles} from "../libraries/MemberRoles.sol";
 /// @notice The consortium's member registry. The default admin (governance) is handed over in
 /// two steps with a delay and grants OPERATOR_ROLE; operators manage organizations. Relayer keys
 /// need no role at all: they only submit intents that members signed.
+/// @dev Every ledger operation asks `activeRoles` about one to three parties, so each account
+/// keeps a copy of its organization's roles and suspension in a single slot; the rare operator
+/// actions that change them update every account of the organization.
 contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGuard {
+    using EnumerableSet for EnumerableSet.AddressSet;
+
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
 
-    mapping(bytes32 orgId => Organization) private _organizations;
+    struct OrgRecord {
+        uint8 roles;
+        bool suspended;
+        EnumerableSet.AddressSet accounts;
+    }
+
+    struct AccountRecord {
+        uint8 roles; // the organization's roles
+        bool suspended; // the organization's suspension
+    }
+
+    mapping(bytes32 orgId => OrgRecord) private _organizations;
     mapping(address account => bytes32 orgId) private _orgOf;
+    mapping(address account => AccountRecord) private _accounts;
 
     /// @param adminDelay seconds a default-admin handover must wait before it can be accepted
     /// @param admin the first default admin (governance multisig in production)
@@ -46,9 +64,10 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
     /// @inheritdoc IMembership
     function setRoles(bytes32 orgId, uint8 roles, uint256 opId) external onlyOperator {
         _useOperation(opId);
-        Organization storage org = _existing(orgId);
+        OrgRecord storage org = _existing(orgId);
         _checkRoles(roles);
         org.roles = roles;
+        _syncAccounts(org);
         emit OrganizationRolesChanged(orgId, roles, opId);
     }
 
@@ -65,25 +84,28 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
         bytes32 orgId = _orgOf[account];
         if (orgId == bytes32(0)) revert MembershipUnknownAccount(account);
         delete _orgOf[account];
-        --_organizations[orgId].accounts;
+        delete _accounts[account];
+        _organizations[orgId].accounts.remove(account);
         emit AccountRemoved(orgId, account, opId);
     }
 
     /// @inheritdoc IMembership
     function suspend(bytes32 orgId, bytes32 reason, uint256 opId) external onlyOperator {
         _useOperation(opId);
-        Organization storage org = _existing(orgId);
+        OrgRecord storage org = _existing(orgId);
         if (org.suspended) revert MembershipSuspensionUnchanged(orgId, true);
         org.suspended = true;
+        _syncAccounts(org);
         emit OrganizationSuspended(orgId, reason, opId);
     }
 
     /// @inheritdoc IMembership
     function reinstate(bytes32 orgId, uint256 opId) external onlyOperator {
         _useOperation(opId);
-        Organization storage org = _existing(orgId);
+        OrgRecord storage org = _existing(orgId);
         if (!org.suspended) revert MembershipSuspensionUnchanged(orgId, false);
         org.suspended = false;
+        _syncAccounts(org);
         emit OrganizationReinstated(orgId, opId);
     }
 
@@ -96,17 +118,14 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
 
     /// @inheritdoc IMembership
     function organization(bytes32 orgId) external view returns (Organization memory) {
-        Organization memory org = _organizations[orgId];
-        if (org.roles == 0) revert MembershipUnknownOrganization(orgId);
-        return org;
+        OrgRecord storage org = _existing(orgId);
+        return Organization({roles: org.roles, suspended: org.suspended, accounts: org.accounts.values()});
     }
 
     /// @inheritdoc IMembership
     function activeRoles(address account) public view returns (uint8) {
-        bytes32 orgId = _orgOf[account];
-        if (orgId == bytes32(0)) return 0;
-        Organization storage org = _organizations[orgId];
-        return org.suspended ? 0 : org.roles;
+        AccountRecord memory record = _accounts[account];
+        return record.suspended ? 0 : record.roles;
     }
 
     /// @inheritdoc IMembership
@@ -130,12 +149,23 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
         if (account == address(0)) revert MembershipUnknownAccount(account);
         bytes32 current = _orgOf[account];
         if (current != bytes32(0)) revert MembershipAccountTaken(account, current);
+        OrgRecord storage org = _organizations[orgId];
         _orgOf[account] = orgId;
-        ++_organizations[orgId].accounts;
+        _accounts[account] = AccountRecord({roles: org.roles, suspended: org.suspended});
+        org.accounts.add(account);
         emit AccountAdded(orgId, account, opId);
     }
 
-    function _existing(bytes32 orgId) private view returns (Organization storage org) {
+    /// @dev Copies the organization's roles and suspension to each of its accounts.
+    function _syncAccounts(OrgRecord storage org) private {
+        AccountRecord memory record = AccountRecord({roles: org.roles, suspended: org.suspended});
+        uint256 n = org.accounts.length();
+        for (uint256 i = 0; i < n; ++i) {
+            _accounts[org.accounts.at(i)] = record;
+        }
+    }
+
+    function _existing(bytes32 orgId) private view returns (OrgRecord storage org) {
         org = _organizations[orgId];
         if (org.roles == 0) revert MembershipUnknownOrganization(orgId);
     }

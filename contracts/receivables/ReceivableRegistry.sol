@@ -5,7 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IReceivableRegistry} from "../interfaces/IReceivableRegistry.sol";
 import {
-    Status, Receivable, ReceivableInput, SplitPart, LedgerParams
+    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, FLAG_TRANSFERRED
 } from "../interfaces/LedgerTypes.sol";
 import {OperationGuard} from "../common/OperationGuard.sol";
 import {SignedIntents} from "../common/SignedIntents.sol";
@@ -14,6 +14,10 @@ import {MemberRoles} from "../libraries/MemberRoles.sol";
 
 /// @title ReceivableRegistry
 /// @notice Certificate storage, creation and the pre-financing lifecycle.
+/// @dev Ownership is lazy, as in OpenZeppelin's ERC721Consecutive: a certificate's holder is its
+/// `creditor` (already in its record) until it first changes hands, and only then is an owner
+/// written to ERC721's own storage. Most certificates are never transferred, so this saves a
+/// storage slot per certificate and a cold read on every financing and settlement.
 abstract contract ReceivableRegistry is
     ERC721,
     Pausable,
@@ -141,7 +145,7 @@ abstract contract ReceivableRegistry is
                 parentId: uint48(id),
                 invoicesRoot: bytes32(0)
             });
-            _mint(part.to, childId);
+            _issueTo(part.to, childId);
             emit ReceivableSplit(id, childId, part.to, part.amount, tier, opId);
         }
         if (total != parent.amount) revert SplitAmountMismatch(id, parent.amount, total);
@@ -157,24 +161,33 @@ abstract contract ReceivableRegistry is
         emit ReceivableTransferred(id, holder, to, opId);
     }
 
-    /// @dev The one place certificate transfer rules live. Mints are validated by the function
-    /// that creates the certificate; burns never happen; a transfer needs an unpaused ledger, a
-    /// Confirmed (so unencumbered) certificate before maturity, an active sender and holder, and
-    /// an active supplier as recipient.
-    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
-        address from = _ownerOf(tokenId);
-        if (from != address(0)) {
-            Receivable storage r = _receivables[tokenId];
-            if (to == address(0) || r.status != Status.Confirmed) {
-                revert CertificateNotTransferable(tokenId, r.status);
-            }
-            _requireNotPaused();
-            if (block.timestamp >= r.maturity) revert ReceivableMatured(tokenId, r.maturity);
-            _requireActive(msg.sender);
-            _requireActive(from);
-            _requireRole(to, MemberRoles.SUPPLIER);
-        }
-        return super._update(to, tokenId, auth);
+    /// @dev The one place certificate transfer rules live. Certificates are created by
+    /// `_issueTo`, never burned, and only transferred through here: a transfer needs an unpaused
+    /// ledger, a Confirmed (so unencumbered) certificate before maturity, an active sender and
+    /// holder, and an active supplier as recipient.
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        Receivable storage r = _receivables[tokenId];
+        if (to == address(0) || r.status != Status.Confirmed) revert CertificateNotTransferable(tokenId, r.status);
+        _requireNotPaused();
+        if (block.timestamp >= r.maturity) revert ReceivableMatured(tokenId, r.maturity);
+        _requireActive(msg.sender);
+        _requireRole(to, MemberRoles.SUPPLIER);
+        from = super._update(to, tokenId, auth); // reads the holder through _ownerOf, then stores `to`
+        _requireActive(from);
+        r.flags |= FLAG_TRANSFERRED;
+    }
+
+    /// @dev The holder: the creditor until the first transfer, then ERC721's stored owner.
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        Receivable storage r = _receivables[tokenId];
+        if (r.flags & FLAG_TRANSFERRED != 0) return super._ownerOf(tokenId);
+        return r.creditor; // zero for ids that do not exist
+    }
+
+    /// @dev Creates the ERC-721 side of a new certificate whose record names `holder` as creditor.
+    function _issueTo(address holder, uint256 id) private {
+        _increaseBalance(holder, 1);
+        emit Transfer(address(0), holder, id);
     }
 
     // ─── Views ──────────────────────────────────────────────────────────
@@ -262,7 +275,7 @@ abstract contract ReceivableRegistry is
             parentId: 0,
             invoicesRoot: item.invoicesRoot
         });
-        _mint(creditor, id);
+        _issueTo(creditor, id);
     }
 
     function _confirmAll(uint256[] calldata ids, address obligor, uint256 opId) private {

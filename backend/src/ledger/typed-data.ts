@@ -1,0 +1,38 @@
+import type { TypedDataDomain, TypedDataField } from "ethers";
+
+/** EIP-712 domain of the receivable ledger; binds every intent to one chain and one contract. */
+export function ledgerDomain(chainId: bigint, verifyingContract: string): TypedDataDomain {
+  return { name: "ChainFactor Receivable Ledger", version: "1", chainId, verifyingContract };
+}
+
+/** The obligor's confirmation of a batch of Pending certificates. */
+export const CONFIRM_TYPES: Record<string, TypedDataField[]> = {
+  ConfirmReceivables: [
+    { name: "ids", type: "uint256[]" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** The holder's acceptance of a bank's financing terms. */
+export const FINANCE_TERMS_TYPES: Record<string, TypedDataField[]> = {
+  FinanceTerms: [
+    { name: "receivableId", type: "uint256" },
+    { name: "bank", type: "address" },
+    { name: "advance", type: "uint256" },
+    { name: "due", type: "uint256" },
+    { name: "recourse", type: "bool" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+export interface FinanceTermsValue {
+  receivableId: bigint;
+  bank: string;
+  advance: bigint;
+  due: bigint;
+  recourse: boolean;
+  nonce: bigint;
+  deadline: bigint;
+}

@@ -1,0 +1,263 @@
+import hre from "hardhat";
+import { expect } from "vitest";
+import { Interface, keccak256, toUtf8Bytes, type Signer, type ErrorFragment } from "ethers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import {
+  Membership__factory,
+  ReceivableLedger__factory,
+  SettlementToken__factory,
+  type Membership,
+  type ReceivableLedger,
+  type SettlementToken,
+} from "../../typechain-types";
+import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct } from "../../typechain-types/contracts/ReceivableLedger";
+import { invoiceKey } from "../../backend/src/ledger/invoice-key";
+import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../backend/src/ledger/typed-data";
+import { MemberRole } from "../../backend/src/ledger/roles";
+
+export { time, loadFixture };
+export const DAY = 24n * 3600n;
+export const YUAN = 100n; // fen per yuan
+export const ADMIN_DELAY = 3n * DAY;
+
+export const DEFAULT_PARAMS: LedgerParamsStruct = {
+  maxTenor: 365n * DAY,
+  maxTier: 3,
+  minPartAmount: 100n * YUAN,
+  gracePeriod: 3n * DAY,
+  defaultPeriod: 30n * DAY,
+};
+
+/** Operation ids: unique per test run, as the platform's outbox ids would be. */
+let lastOpId = 1000n;
+export const nextOp = (): bigint => ++lastOpId;
+
+let invoiceSeq = 0;
+/** A fresh invoice key (and a root committing to it) for a seller. */
+export function freshInvoice(sellerTaxId = "91500000MA5U000001"): { key: string; root: string; number: string } {
+  const number = `INV-${++invoiceSeq}`;
+  const key = invoiceKey(sellerTaxId, number);
+  return { key, root: keccak256(key), number };
+}
+
+export const orgId = (name: string) => keccak256(toUtf8Bytes(name));
+
+/** Every party of the consortium used across the contract tests. */
+export interface World {
+  membership: Membership;
+  token: SettlementToken;
+  ledger: ReceivableLedger;
+  admin: HardhatEthersSigner; // default admin (governance)
+  operator: HardhatEthersSigner;
+  relayer: HardhatEthersSigner; // holds no role at all
+  core1: HardhatEthersSigner;
+  core2: HardhatEthersSigner;
+  supplierA: HardhatEthersSigner;
+  supplierB: HardhatEthersSigner;
+  supplierC: HardhatEthersSigner;
+  bankA: HardhatEthersSigner;
+  bankB: HardhatEthersSigner;
+  auditor: HardhatEthersSigner;
+  issuer: HardhatEthersSigner;
+  outsider: HardhatEthersSigner;
+  spare: HardhatEthersSigner[]; // unregistered accounts for tests that onboard more members
+  chainId: bigint;
+}
+
+export const INITIAL_BALANCE = 10_000_000_000n * YUAN;
+export const CREDIT_LIMIT = 1_000_000_000n * YUAN;
+
+/** Deploys membership, token and ledger, and onboards and funds every party. */
+export async function deployWorld(params: LedgerParamsStruct = DEFAULT_PARAMS): Promise<World> {
+  const signers = await hre.ethers.getSigners();
+  const [admin, operator, relayer, core1, core2, supplierA, supplierB, supplierC, bankA, bankB, auditor, issuer, outsider, ...spare] =
+    signers;
+  const membership = await new Membership__factory(admin).deploy(ADMIN_DELAY, admin.address);
+  const token = await new SettlementToken__factory(admin).deploy(await membership.getAddress(), "Digital CNY (test)", "eCNY");
+  const ledger = await new ReceivableLedger__factory(admin).deploy(await membership.getAddress(), await token.getAddress(), params);
+  await membership.grantRole(await membership.OPERATOR_ROLE(), operator.address);
+  await token.setClearingHouse(await ledger.getAddress());
+
+  const m = membership.connect(operator);
+  const orgs: [string, number, HardhatEthersSigner][] = [
+    ["core1", MemberRole.CoreEnterprise, core1],
+    ["core2", MemberRole.CoreEnterprise, core2],
+    ["supplierA", MemberRole.Supplier, supplierA],
+    ["supplierB", MemberRole.Supplier, supplierB],
+    ["supplierC", MemberRole.Supplier, supplierC],
+    ["bankA", MemberRole.Bank, bankA],
+    ["bankB", MemberRole.Bank, bankB],
+    ["auditor", MemberRole.Auditor, auditor],
+    ["issuer", MemberRole.SettlementIssuer, issuer],
+  ];
+  for (const [name, role, signer] of orgs) {
+    await m.registerOrganization(orgId(name), role, [signer.address], nextOp());
+  }
+  const ledgerAddress = await ledger.getAddress();
+  for (const payer of [core1, core2, bankA, bankB, supplierA, supplierB, supplierC]) {
+    await token.connect(issuer).mint(payer.address, INITIAL_BALANCE, nextOp());
+    await token.connect(payer).approve(ledgerAddress, hre.ethers.MaxUint256);
+  }
+  for (const bank of [bankA, bankB]) {
+    for (const core of [core1, core2]) {
+      await ledger.connect(bank).setCreditLine(core.address, CREDIT_LIMIT, nextOp());
+    }
+  }
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  return {
+    membership, token, ledger, admin, operator, relayer, core1, core2, supplierA, supplierB, supplierC,
+    bankA, bankB, auditor, issuer, outsider, spare, chainId,
+  };
+}
+
+/** The standard world, snapshotted: each test starts from the same state in milliseconds. */
+export async function world(): Promise<World> {
+  return loadFixture(standardWorld);
+}
+async function standardWorld() {
+  return deployWorld();
+}
+
+export async function now(): Promise<bigint> {
+  return BigInt(await time.latest());
+}
+
+export interface Draft {
+  counterparty: string;
+  amount?: bigint;
+  maturity?: bigint;
+  keys?: string[];
+  root?: string;
+}
+
+export async function input(d: Draft): Promise<ReceivableInputStruct> {
+  const inv = freshInvoice();
+  return {
+    counterparty: d.counterparty,
+    amount: d.amount ?? 1_000_000n * YUAN,
+    maturity: d.maturity ?? (await now()) + 90n * DAY,
+    invoicesRoot: d.root ?? inv.root,
+    invoiceKeys: d.keys ?? [inv.key],
+  };
+}
+
+/** Registers receivables of `supplier` owed by `obligor`; returns their ids. */
+export async function register(w: World, supplier: Signer, obligor: string, drafts: Omit<Draft, "counterparty">[] = [{}]) {
+  const items = await Promise.all(drafts.map((d) => input({ ...d, counterparty: obligor })));
+  const first = await w.ledger.connect(supplier).register.staticCall(items, 1n << 200n);
+  await w.ledger.connect(supplier).register(items, nextOp());
+  return drafts.map((_, i) => first + BigInt(i));
+}
+
+/** Issues confirmed certificates from `obligor` to `supplier`; returns their ids. */
+export async function issue(w: World, obligor: Signer, supplier: string, drafts: Omit<Draft, "counterparty">[] = [{}]) {
+  const items = await Promise.all(drafts.map((d) => input({ ...d, counterparty: supplier })));
+  const first = await w.ledger.connect(obligor).issue.staticCall(items, 1n << 200n);
+  await w.ledger.connect(obligor).issue(items, nextOp());
+  return drafts.map((_, i) => first + BigInt(i));
+}
+
+/** Registers and confirms one receivable of 1,000,000 yuan (or `amount`). */
+export async function confirmed(w: World, supplier = w.supplierA, obligor = w.core1, draft: Omit<Draft, "counterparty"> = {}) {
+  const [id] = await register(w, supplier, obligor.address, [draft]);
+  await w.ledger.connect(obligor).confirm([id], nextOp());
+  return id;
+}
+
+let nonceSeq = 1n;
+export const nextNonce = (): bigint => ++nonceSeq;
+
+export async function signConfirm(
+  w: World,
+  obligor: HardhatEthersSigner,
+  ids: bigint[],
+  opts: { nonce?: bigint; deadline?: bigint; chainId?: bigint; contract?: string } = {},
+) {
+  const nonce = opts.nonce ?? nextNonce();
+  const deadline = opts.deadline ?? (await now()) + DAY;
+  const domain = ledgerDomain(opts.chainId ?? w.chainId, opts.contract ?? (await w.ledger.getAddress()));
+  const signature = await obligor.signTypedData(domain, CONFIRM_TYPES, { ids, nonce, deadline });
+  return { nonce, deadline, signature };
+}
+
+export async function signTerms(
+  w: World,
+  holder: HardhatEthersSigner,
+  t: Partial<FinanceTermsStruct> & { receivableId: bigint; bank: string },
+  opts: { chainId?: bigint; contract?: string } = {},
+) {
+  const terms = {
+    receivableId: t.receivableId,
+    bank: t.bank,
+    advance: BigInt(t.advance ?? 900_000n * YUAN),
+    due: BigInt(t.due ?? 950_000n * YUAN),
+    recourse: Boolean(t.recourse ?? false),
+    nonce: BigInt(t.nonce ?? nextNonce()),
+    deadline: BigInt(t.deadline ?? (await now()) + DAY),
+  };
+  const domain = ledgerDomain(opts.chainId ?? w.chainId, opts.contract ?? (await w.ledger.getAddress()));
+  const signature = await holder.signTypedData(domain, FINANCE_TERMS_TYPES, terms);
+  return { terms, signature };
+}
+
+/** Finances `id` held by `holder` with `bank` on default or given terms. */
+export async function financed(
+  w: World,
+  id: bigint,
+  holder: HardhatEthersSigner = w.supplierA,
+  bank: HardhatEthersSigner = w.bankA,
+  t: Partial<FinanceTermsStruct> = {},
+) {
+  const { terms, signature } = await signTerms(w, holder, { ...t, receivableId: id, bank: bank.address });
+  await w.ledger.connect(bank).finance([terms], [signature], nextOp());
+  return terms;
+}
+
+// ─── Errors ────────────────────────────────────────────────────────────
+
+/** Every custom error of every compiled contract, to decode reverts bubbling through calls. */
+const allErrors: Interface = (() => {
+  const seen = new Map<string, ErrorFragment>();
+  for (const name of ["ReceivableLedger", "Membership", "SettlementToken"]) {
+    for (const f of hre.artifacts.readArtifactSync(name).abi.filter((x: { type: string }) => x.type === "error")) {
+      const frag = Interface.from([f]).fragments[0] as ErrorFragment;
+      seen.set(frag.selector, frag);
+    }
+  }
+  return new Interface([...seen.values()]);
+})();
+
+function revertData(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 6 && cur && typeof cur === "object"; depth++) {
+    const o = cur as Record<string, unknown>;
+    if (typeof o.data === "string" && o.data.startsWith("0x")) return o.data;
+    cur = o.error ?? o.info ?? o.cause;
+  }
+  return undefined;
+}
+
+/** Decoded custom error of a failed call or transaction. */
+export async function revertOf(p: Promise<unknown>): Promise<{ name: string; args: unknown[] }> {
+  try {
+    await p;
+  } catch (e) {
+    const data = revertData(e);
+    if (!data) throw e;
+    const parsed = allErrors.parseError(data);
+    if (!parsed) throw new Error(`undecodable revert data ${data}`);
+    return { name: parsed.name, args: [...parsed.args] };
+  }
+  throw new Error("expected a revert, but the call succeeded");
+}
+
+/** Asserts that `p` reverts with custom error `name` (and, if given, exactly `args`). */
+export async function expectRevert(p: Promise<unknown>, name: string, args?: unknown[]) {
+  const got = await revertOf(p);
+  expect(got.name).toBe(name);
+  if (args) expect(got.args.map(norm)).toEqual(args.map(norm));
+}
+
+const norm = (v: unknown): unknown =>
+  typeof v === "number" ? BigInt(v) : typeof v === "string" && v.startsWith("0x") ? v.toLowerCase() : v;
