@@ -19,7 +19,8 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
     using PayoutBatch for PayoutBatch.Batch;
 
     bytes32 internal constant FINANCE_TERMS_TYPEHASH = keccak256(
-        "FinanceTerms(uint256 receivableId,address bank,uint256 advance,uint256 due,bool recourse,uint256 nonce,uint256 deadline)"
+        "FinanceTerms(uint256 receivableId,address bank,uint256 advance,uint256 due,bool recourse,"
+        "uint256 nonce,uint256 deadline)"
     );
 
     IERC20 internal immutable _token;
@@ -91,7 +92,9 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
         address obligor = r.obligor;
         CreditLine storage line = _creditLines[msg.sender][obligor];
         uint256 used = line.used + due;
-        if (used > line.limit) revert FinancingCreditLimitExceeded(msg.sender, obligor, due, line.limit - line.used);
+        if (used > line.limit) {
+            revert FinancingCreditLimitExceeded(msg.sender, obligor, due, line.limit - line.used);
+        }
         line.used = uint128(used);
 
         r.status = Status.Financed;
@@ -102,7 +105,9 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
 
     function _termsHash(FinanceTerms calldata t) private pure returns (bytes32) {
         return keccak256(
-            abi.encode(FINANCE_TERMS_TYPEHASH, t.receivableId, t.bank, t.advance, t.due, t.recourse, t.nonce, t.deadline)
+            abi.encode(
+                FINANCE_TERMS_TYPEHASH, t.receivableId, t.bank, t.advance, t.due, t.recourse, t.nonce, t.deadline
+            )
         );
     }
 }

@@ -47,7 +47,12 @@ interface IClearing {
     );
     event ReceivableDefaulted(uint256 indexed id, address indexed creditor, uint256 outstanding, uint256 opId);
     event RecourseClaimed(
-        uint256 indexed id, address indexed bank, address indexed seller, uint256 amount, uint256 remaining, uint256 opId
+        uint256 indexed id,
+        address indexed bank,
+        address indexed seller,
+        uint256 amount,
+        uint256 remaining,
+        uint256 opId
     );
     event PayoutHeld(address indexed account, uint256 amount);
     event PayoutWithdrawn(address indexed account, uint256 amount);

@@ -11,7 +11,7 @@ import {FinanceTerms, Lien, CreditLine} from "./LedgerTypes.sol";
 /// obligor is charged with the amount due.
 interface IFinancing {
     /// @notice Only the bank named in the terms may fund them.
-    /// @custom:access Send from the bank account named in the terms.
+    /// @custom:action Send from the bank account named in the terms.
     error FinancingNotBank(uint256 id, address bank, address caller);
     /// @notice The advance is zero or greater than the amount due.
     /// @custom:action Quote an advance between 1 and the amount due.
@@ -42,8 +42,8 @@ interface IFinancing {
     /// @custom:access Active bank.
     function setCreditLine(address obligor, uint256 limit, uint256 opId) external;
 
-    /// @notice Fund certificates on holder-signed terms (EIP-712 type
-    /// `FinanceTerms(uint256 receivableId,address bank,uint256 advance,uint256 due,bool recourse,uint256 nonce,uint256 deadline)`).
+    /// @notice Fund certificates on holder-signed terms (EIP-712 type `FinanceTerms(uint256
+    /// receivableId,address bank,uint256 advance,uint256 due,bool recourse,uint256 nonce,uint256 deadline)`).
     /// The caller must have approved this contract for the advances in the settlement token.
     /// @custom:access Active bank named in every terms; each holder signed its terms.
     function finance(FinanceTerms[] calldata terms, bytes[] calldata signatures, uint256 opId) external;

@@ -87,7 +87,12 @@ interface IReceivableRegistry {
     event ReceivableCancelled(uint256 indexed id, address indexed holder, uint256 opId);
     /// @notice A part `childId` of `parentId` was created for `holder`; the parent is now Split.
     event ReceivableSplit(
-        uint256 indexed parentId, uint256 indexed childId, address indexed holder, uint256 amount, uint8 tier, uint256 opId
+        uint256 indexed parentId,
+        uint256 indexed childId,
+        address indexed holder,
+        uint256 amount,
+        uint8 tier,
+        uint256 opId
     );
     event ReceivableTransferred(uint256 indexed id, address indexed from, address indexed to, uint256 opId);
 
