@@ -46,6 +46,7 @@ abstract contract Clearing is Financing, IClearing {
     function declareDefault(uint256[] calldata ids, uint256 opId) external whenNotPaused nonReentrant {
         _useOperation(opId);
         _requireNonEmpty(ids.length);
+        _requireActive(msg.sender);
         uint256 needed = uint256(_params.gracePeriod) + _params.defaultPeriod;
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];

@@ -63,7 +63,7 @@ interface IClearing {
     function settle(uint256[] calldata ids, uint256 opId) external;
 
     /// @notice Declare Overdue certificates Defaulted once the default period has elapsed.
-    /// @custom:access The financing bank, or the holder of an unfinanced certificate.
+    /// @custom:access Active financing bank, or the active holder of an unfinanced certificate.
     function declareDefault(uint256[] calldata ids, uint256 opId) external;
 
     /// @notice Recover what a Defaulted certificate financed with recourse still owes the bank,

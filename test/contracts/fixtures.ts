@@ -3,31 +3,19 @@ import { expect } from "vitest";
 import { Interface, keccak256, toUtf8Bytes, type Signer, type ErrorFragment } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import {
-  Membership__factory,
-  ReceivableLedger__factory,
-  SettlementToken__factory,
-  type Membership,
-  type ReceivableLedger,
-  type SettlementToken,
-} from "../../typechain-types";
+import type { Membership, ReceivableLedger, SettlementToken } from "../../typechain-types";
 import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct } from "../../typechain-types/contracts/ReceivableLedger";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../backend/src/ledger/typed-data";
 import { MemberRole } from "../../backend/src/ledger/roles";
+import { deployLedger, DEFAULT_LEDGER_PARAMS } from "../../backend/src/ledger/deploy";
 
 export { time, loadFixture };
 export const DAY = 24n * 3600n;
 export const YUAN = 100n; // fen per yuan
 export const ADMIN_DELAY = 3n * DAY;
 
-export const DEFAULT_PARAMS: LedgerParamsStruct = {
-  maxTenor: 365n * DAY,
-  maxTier: 3,
-  minPartAmount: 100n * YUAN,
-  gracePeriod: 3n * DAY,
-  defaultPeriod: 30n * DAY,
-};
+export const DEFAULT_PARAMS: LedgerParamsStruct = DEFAULT_LEDGER_PARAMS;
 
 /** Operation ids: unique per test run, as the platform's outbox ids would be. */
 let lastOpId = 1000n;
@@ -73,11 +61,12 @@ export async function deployWorld(params: LedgerParamsStruct = DEFAULT_PARAMS): 
   const signers = await hre.ethers.getSigners();
   const [admin, operator, relayer, core1, core2, supplierA, supplierB, supplierC, bankA, bankB, auditor, issuer, outsider, ...spare] =
     signers;
-  const membership = await new Membership__factory(admin).deploy(ADMIN_DELAY, admin.address);
-  const token = await new SettlementToken__factory(admin).deploy(await membership.getAddress(), "Digital CNY (test)", "eCNY");
-  const ledger = await new ReceivableLedger__factory(admin).deploy(await membership.getAddress(), await token.getAddress(), params);
-  await membership.grantRole(await membership.OPERATOR_ROLE(), operator.address);
-  await token.setClearingHouse(await ledger.getAddress());
+  const { membership, token, ledger } = await deployLedger(admin, {
+    admin: admin.address,
+    operators: [operator.address],
+    adminDelay: ADMIN_DELAY,
+    params,
+  });
 
   const m = membership.connect(operator);
   const orgs: [string, number, HardhatEthersSigner][] = [
@@ -228,12 +217,14 @@ const allErrors: Interface = (() => {
   return new Interface([...seen.values()]);
 })();
 
-function revertData(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let depth = 0; depth < 6 && cur && typeof cur === "object"; depth++) {
-    const o = cur as Record<string, unknown>;
-    if (typeof o.data === "string" && o.data.startsWith("0x")) return o.data;
-    cur = o.error ?? o.info ?? o.cause;
+/** Finds revert data in an ethers or Hardhat error, however deeply it is nested. */
+function revertData(e: unknown, depth = 0): string | undefined {
+  if (depth > 6 || !e || typeof e !== "object") return undefined;
+  const o = e as Record<string, unknown>;
+  if (typeof o.data === "string" && o.data.startsWith("0x")) return o.data;
+  for (const next of [o.data, o.error, o.info, o.cause]) {
+    const found = revertData(next, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }

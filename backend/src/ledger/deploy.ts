@@ -1,0 +1,78 @@
+import type { ContractRunner, Signer } from "ethers";
+import {
+  Membership__factory,
+  ReceivableLedger__factory,
+  SettlementToken__factory,
+  type Membership,
+  type ReceivableLedger,
+  type SettlementToken,
+} from "../../../typechain-types";
+import type { LedgerParamsStruct } from "../../../typechain-types/contracts/ReceivableLedger";
+
+const DAY = 86_400n;
+
+/** Policy defaults: China's 2025 rule caps receivable e-certificate tenors at one year. */
+export const DEFAULT_LEDGER_PARAMS: LedgerParamsStruct = {
+  maxTenor: 365n * DAY,
+  maxTier: 3,
+  minPartAmount: 100_00n, // 100 yuan
+  gracePeriod: 3n * DAY,
+  defaultPeriod: 30n * DAY,
+};
+
+export interface LedgerDeployment {
+  membership: Membership;
+  token: SettlementToken;
+  ledger: ReceivableLedger;
+}
+
+export interface DeployOptions {
+  /** Default admin (governance); hands over in two steps after `adminDelay` seconds. */
+  admin: string;
+  /** Accounts granted the operator role. */
+  operators: string[];
+  adminDelay?: bigint;
+  params?: LedgerParamsStruct;
+  tokenName?: string;
+  tokenSymbol?: string;
+}
+
+/**
+ * Deploys membership, settlement token and ledger and wires them: the ledger becomes the token's
+ * clearing house and the operators get their role. `deployer` must be the admin for the wiring
+ * (granting roles and setting the clearing house are governance acts).
+ */
+export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<LedgerDeployment> {
+  const deployerAddress = await deployer.getAddress();
+  if (deployerAddress.toLowerCase() !== o.admin.toLowerCase()) {
+    throw new Error(`deployLedger: the deployer (${deployerAddress}) must be the admin (${o.admin}) to wire the contracts`);
+  }
+  const membership = await new Membership__factory(deployer).deploy(o.adminDelay ?? 2n * DAY, o.admin);
+  const token = await new SettlementToken__factory(deployer).deploy(membership, o.tokenName ?? "Digital CNY (settlement)", o.tokenSymbol ?? "eCNY");
+  const ledger = await new ReceivableLedger__factory(deployer).deploy(membership, token, o.params ?? DEFAULT_LEDGER_PARAMS);
+  const operatorRole = await membership.OPERATOR_ROLE();
+  for (const operator of o.operators) await (await membership.grantRole(operatorRole, operator)).wait();
+  await (await token.setClearingHouse(ledger)).wait();
+  return { membership, token, ledger };
+}
+
+/** Addresses of a deployment, as written to deployments/<network>.json. */
+export interface DeploymentRecord {
+  chainId: string;
+  membership: string;
+  settlementToken: string;
+  ledger: string;
+  admin: string;
+  operators: string[];
+  deployedAt: string;
+  blockNumber: number;
+}
+
+/** Reconnects to a recorded deployment. */
+export function attachLedger(record: DeploymentRecord, runner: ContractRunner): LedgerDeployment {
+  return {
+    membership: Membership__factory.connect(record.membership, runner),
+    token: SettlementToken__factory.connect(record.settlementToken, runner),
+    ledger: ReceivableLedger__factory.connect(record.ledger, runner),
+  };
+}
