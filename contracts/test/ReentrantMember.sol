@@ -9,7 +9,7 @@ import {ITokenReceiver} from "./HookedToken.sol";
 /// prepared call (re-entering finance or settle), records how that call ended, and either
 /// swallows the failure or propagates it.
 contract ReentrantMember is ContractWallet, ITokenReceiver {
-    address public target;
+    address public victim;
     bytes public attack;
     bool public propagate;
     uint256 public attempts;
@@ -18,10 +18,10 @@ contract ReentrantMember is ContractWallet, ITokenReceiver {
 
     constructor(address owner_) ContractWallet(owner_) {}
 
-    /// @notice Arm one re-entrant `call` to `target_`, made on the next token receipt.
-    function arm(address target_, bytes calldata call, bool propagate_) external {
+    /// @notice Arm one re-entrant `call` to `victim_`, made on the next token receipt.
+    function arm(address victim_, bytes calldata call, bool propagate_) external {
         if (msg.sender != owner) revert ContractWalletNotOwner(msg.sender);
-        target = target_;
+        victim = victim_;
         attack = call;
         propagate = propagate_;
     }
@@ -34,7 +34,7 @@ contract ReentrantMember is ContractWallet, ITokenReceiver {
         ++attempts;
         // the attack is an arbitrary call
         // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory result) = target.call(call);
+        (bool ok, bytes memory result) = victim.call(call);
         if (ok) {
             reentered = true;
             return;
