@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ISignedIntents} from "../interfaces/ISignedIntents.sol";
 
@@ -34,9 +35,20 @@ abstract contract SignedIntents is ISignedIntents, EIP712 {
         uint256 bit = 1 << (nonce & 0xff);
         uint256 word = words[nonce >> 8];
         if (word & bit != 0) revert SignatureNonceUsed(signer, nonce);
-        if (!SignatureChecker.isValidSignatureNowCalldata(signer, _hashTypedDataV4(structHash), signature)) {
-            revert SignatureInvalid(signer);
-        }
+        if (!_isValidSignature(signer, _hashTypedDataV4(structHash), signature)) revert SignatureInvalid(signer);
         words[nonce >> 8] = word | bit;
+    }
+
+    /// @dev ECDSA first, ERC-1271 only if that fails and the signer has code: members are mostly
+    /// EOAs, and asking for the signer's code first would cost a cold account access each time.
+    function _isValidSignature(address signer, bytes32 digest, bytes calldata signature)
+        private
+        view
+        returns (bool)
+    {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return signer.code.length != 0
+            && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature);
     }
 }

@@ -1,0 +1,162 @@
+import hre from "hardhat";
+import { keccak256, toUtf8Bytes, MaxUint256, type ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { Membership__factory } from "../../../typechain-types/factories/contracts/membership/Membership__factory";
+import { SettlementToken__factory } from "../../../typechain-types/factories/contracts/settlement/SettlementToken__factory";
+import { ReceivableLedger__factory } from "../../../typechain-types/factories/contracts/ReceivableLedger__factory";
+import { BaselineReceivables__factory } from "../../../typechain-types/factories/contracts/test/BaselineReceivables__factory";
+import type { Membership } from "../../../typechain-types/contracts/membership/Membership";
+import type { SettlementToken } from "../../../typechain-types/contracts/settlement/SettlementToken";
+import type { ReceivableLedger } from "../../../typechain-types/contracts/ReceivableLedger";
+import type { BaselineReceivables } from "../../../typechain-types/contracts/test/BaselineReceivables";
+import { MemberRole } from "../../../backend/src/ledger/roles";
+import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
+
+// The gas benchmark's own deployment: test/contracts/fixtures.ts imports vitest, which refuses to
+// be loaded through require() (what `hardhat run` compiles TypeScript to), so the same world is
+// built here with the same parameters.
+
+export const DAY = 24n * 3600n;
+export const YUAN = 100n; // fen per yuan
+export const FACE = 1_000_000n * YUAN;
+export const ADVANCE = 900_000n * YUAN;
+export const DUE = 950_000n * YUAN;
+const INITIAL_BALANCE = 10_000_000_000n * YUAN;
+export const CREDIT_LIMIT = 1_000_000_000n * YUAN;
+
+export const PARAMS = {
+  maxTenor: 365n * DAY,
+  maxTier: 3,
+  minPartAmount: 100n * YUAN,
+  gracePeriod: 3n * DAY,
+  defaultPeriod: 30n * DAY,
+};
+
+/**
+ * Sequential ids as the platform allocates them (outbox ids for operations, a counter for
+ * signature nonces). The contracts record both in bitmaps of 256 per account, so only the first
+ * id an account uses in a word writes a fresh slot; `take` reports when that happens so the
+ * benchmark can tell warm-up samples from steady-state ones.
+ */
+export class Sequence {
+  private next: bigint;
+  private readonly touched = new Set<string>();
+
+  constructor(start: bigint) {
+    this.next = start;
+  }
+
+  take(scope: string, account: string): { id: bigint; fresh: boolean } {
+    const id = this.next++;
+    const key = `${scope}:${account.toLowerCase()}:${id >> 8n}`;
+    const fresh = !this.touched.has(key);
+    this.touched.add(key);
+    return { id, fresh };
+  }
+}
+
+export interface World {
+  membership: Membership;
+  token: SettlementToken;
+  ledger: ReceivableLedger;
+  baseline: BaselineReceivables;
+  ledgerAddress: string;
+  baselineAddress: string;
+  admin: HardhatEthersSigner;
+  operator: HardhatEthersSigner;
+  keeper: HardhatEthersSigner; // maturity keeper / relayer: no role at all
+  core1: HardhatEthersSigner;
+  core2: HardhatEthersSigner; // the obligor whose repayment authorization runs short
+  supplierA: HardhatEthersSigner;
+  supplierB: HardhatEthersSigner;
+  supplierC: HardhatEthersSigner;
+  bankA: HardhatEthersSigner;
+  issuer: HardhatEthersSigner;
+  chainId: bigint;
+  ops: Sequence;
+  nonces: Sequence;
+}
+
+export interface Sample {
+  gas: bigint;
+  hash: string;
+  steady: boolean; // no operation-id or nonce bitmap word was touched for the first time
+}
+
+/** Sends a transaction, waits for it, and returns its gas. */
+export async function exec(p: Promise<ContractTransactionResponse>, fresh: boolean[] = []): Promise<Sample> {
+  const tx = await p;
+  const receipt = await tx.wait();
+  if (!receipt || receipt.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
+  return { gas: receipt.gasUsed, hash: tx.hash, steady: !fresh.some(Boolean) };
+}
+
+let invoiceSeq = 0;
+export function freshInvoice(): { key: string; root: string } {
+  const key = invoiceKey("91500000MA5U000001", `BENCH-${++invoiceSeq}`);
+  return { key, root: keccak256(key) };
+}
+
+export async function now(): Promise<bigint> {
+  const block = await hre.ethers.provider.getBlock("latest");
+  return BigInt(block!.timestamp);
+}
+
+export async function increaseTo(timestamp: bigint): Promise<void> {
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  await hre.network.provider.send("evm_mine", []);
+}
+
+const orgId = (name: string) => keccak256(toUtf8Bytes(name));
+
+/** Deploys membership, settlement token, ledger and baseline; onboards, funds and approves. */
+export async function deployWorld(): Promise<World> {
+  const [admin, operator, keeper, core1, core2, supplierA, supplierB, supplierC, bankA, issuer] =
+    await hre.ethers.getSigners();
+  const ops = new Sequence(1n << 20n);
+  const nonces = new Sequence(1n << 20n);
+  const membership = await new Membership__factory(admin).deploy(3n * DAY, admin.address);
+  const token = await new SettlementToken__factory(admin).deploy(await membership.getAddress(), "Digital CNY (bench)", "eCNY");
+  const ledger = await new ReceivableLedger__factory(admin).deploy(await membership.getAddress(), await token.getAddress(), PARAMS);
+  const baseline = await new BaselineReceivables__factory(admin).deploy(await token.getAddress());
+  const ledgerAddress = await ledger.getAddress();
+  const baselineAddress = await baseline.getAddress();
+  await (await membership.grantRole(await membership.OPERATOR_ROLE(), operator.address)).wait();
+  await (await token.setClearingHouse(ledgerAddress)).wait();
+
+  const orgs: [string, number, HardhatEthersSigner][] = [
+    ["core1", MemberRole.CoreEnterprise, core1],
+    ["core2", MemberRole.CoreEnterprise, core2],
+    ["supplierA", MemberRole.Supplier, supplierA],
+    ["supplierB", MemberRole.Supplier, supplierB],
+    ["supplierC", MemberRole.Supplier, supplierC],
+    ["bankA", MemberRole.Bank, bankA],
+    ["issuer", MemberRole.SettlementIssuer, issuer],
+  ];
+  for (const [name, role, signer] of orgs) {
+    const op = ops.take("membership", operator.address);
+    await exec(membership.connect(operator).registerOrganization(orgId(name), role, [signer.address], op.id));
+  }
+  for (const payer of [core1, core2, bankA, supplierA, supplierB]) {
+    await exec(token.connect(issuer).mint(payer.address, INITIAL_BALANCE, ops.take("token", issuer.address).id));
+    await exec(token.connect(payer).approve(ledgerAddress, MaxUint256));
+  }
+  for (const core of [core1, core2]) {
+    await exec(ledger.connect(bankA).setCreditLine(core.address, CREDIT_LIMIT, ops.take("ledger", bankA.address).id));
+  }
+  // Baseline: the obligor and the bank authorize it once; the supplier authorizes the bank.
+  await exec(token.connect(core1).approve(baselineAddress, MaxUint256));
+  await exec(token.connect(bankA).approve(baselineAddress, MaxUint256));
+  await exec(baseline.connect(supplierA).setApprovalForAll(bankA.address, true));
+  // ...and holds a certificate it never finances, so escrowing the benchmarked ones never takes
+  // its ERC-721 balance to zero (which would make every registration write a fresh balance slot).
+  const kept = freshInvoice();
+  const keptMaturity = (await now()) + 300n * DAY;
+  await exec(baseline.connect(supplierA).register(core1.address, FACE, keptMaturity, kept.root, [kept.key]));
+
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  return {
+    membership, token, ledger, baseline, ledgerAddress, baselineAddress, admin, operator, keeper,
+    core1, core2, supplierA, supplierB, supplierC, bankA, issuer, chainId, ops, nonces,
+  };
+}
