@@ -96,6 +96,13 @@ const notEligible = err("SettlementAccountNotEligible", SELF);
 /** The same outcome for every caller, except the ones named. */
 const everyone = (outcome: Outcome, except: Partial<Table> = {}): Table =>
   Object.fromEntries(CALLERS.map((c) => [c, except[c] ?? outcome])) as Table;
+const NON_MEMBERS = ["operator", "admin", "relayer", "outsider", "suspended"] as const;
+/**
+ * A function gated by `role`: callers that are not active members get MemberInactive, members
+ * without the role MemberRoleMissing, except the ones named.
+ */
+const roleGate = (role: number, except: Partial<Table>): Table =>
+  everyone(missing(role), { ...Object.fromEntries(NON_MEMBERS.map((c) => [c, inactive])), ...except });
 
 // ─── The suspended row ──────────────────────────────────────────────────
 
@@ -408,13 +415,7 @@ describe("SettlementToken", () => {
   authz("SettlementToken", "mint", "active settlement issuer only", {
     act: (w, who) => w.token.connect(who).mint(w.supplierC.address, AMOUNT, nextOp()),
     suspended: "issuer",
-    expected: () => ({
-      operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-      core1: missing(ISSUER), core2: missing(ISSUER), supplierA: missing(ISSUER), supplierB: missing(ISSUER),
-      bankA: missing(ISSUER), bankB: missing(ISSUER), auditor: missing(ISSUER),
-      issuer: OK,
-      suspended: inactive,
-    }),
+    expected: () => roleGate(ISSUER, { issuer: OK }),
     state: async (w) => [await w.token.totalSupply(), await w.token.balanceOf(w.supplierC.address)],
     after: async (w, _c, _who, [supply, balance]) => {
       expect(await w.token.totalSupply()).toBe(supply + AMOUNT);
@@ -435,13 +436,7 @@ describe("SettlementToken", () => {
     },
     act: (w, who) => w.token.connect(who).burn(w.supplierA.address, AMOUNT, nextOp()),
     suspended: "issuer",
-    expected: () => ({
-      operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-      core1: missing(ISSUER), core2: missing(ISSUER), supplierA: missing(ISSUER), supplierB: missing(ISSUER),
-      bankA: missing(ISSUER), bankB: missing(ISSUER), auditor: missing(ISSUER),
-      issuer: OK,
-      suspended: inactive,
-    }),
+    expected: () => roleGate(ISSUER, { issuer: OK }),
     state: async (w) => [await w.token.totalSupply(), await w.token.balanceOf(w.supplierA.address)],
     after: async (w, _c, _who, [supply, balance]) => {
       expect(await w.token.totalSupply()).toBe(supply - AMOUNT);
@@ -548,13 +543,7 @@ describe("ReceivableLedger", () => {
     authz("ReceivableLedger", "register", "active supplier only", {
       act: async (w, who) => w.ledger.connect(who).register([await input({ counterparty: w.core1.address })], nextOp()),
       suspended: "supplierA",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: missing(SUPPLIER), core2: missing(SUPPLIER),
-        supplierA: OK, supplierB: OK,
-        bankA: missing(SUPPLIER), bankB: missing(SUPPLIER), auditor: missing(SUPPLIER), issuer: missing(SUPPLIER),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: (w) => w.ledger.lastReceivableId(),
       after: async (w, _c, who, last) => {
         const r = await w.ledger.receivable(last + 1n);
@@ -565,26 +554,14 @@ describe("ReceivableLedger", () => {
     authz("ReceivableLedger", "register", "only against an active core enterprise (obligor under test)", {
       act: async (w, who) => w.ledger.connect(w.supplierA).register([await input({ counterparty: who.address })], nextOp()),
       suspended: "core1",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: OK, core2: OK,
-        supplierA: missing(CORE), supplierB: missing(CORE),
-        bankA: missing(CORE), bankB: missing(CORE), auditor: missing(CORE), issuer: missing(CORE),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: (w) => w.ledger.lastReceivableId(),
     });
 
     authz("ReceivableLedger", "issue", "active core enterprise only", {
       act: async (w, who) => w.ledger.connect(who).issue([await input({ counterparty: w.supplierA.address })], nextOp()),
       suspended: "core1",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: OK, core2: OK,
-        supplierA: missing(CORE), supplierB: missing(CORE),
-        bankA: missing(CORE), bankB: missing(CORE), auditor: missing(CORE), issuer: missing(CORE),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: (w) => w.ledger.lastReceivableId(),
       after: async (w, _c, who, last) => {
         const r = await w.ledger.receivable(last + 1n);
@@ -595,26 +572,14 @@ describe("ReceivableLedger", () => {
     authz("ReceivableLedger", "issue", "only to an active supplier (creditor under test)", {
       act: async (w, who) => w.ledger.connect(w.core1).issue([await input({ counterparty: who.address })], nextOp()),
       suspended: "supplierA",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: missing(SUPPLIER), core2: missing(SUPPLIER),
-        supplierA: OK, supplierB: OK,
-        bankA: missing(SUPPLIER), bankB: missing(SUPPLIER), auditor: missing(SUPPLIER), issuer: missing(SUPPLIER),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: (w) => w.ledger.lastReceivableId(),
     });
   });
 
   describe("confirmation: the obligor of every id, and nobody else", () => {
     const pending = async (w: World) => ({ id: (await register(w, w.supplierA, w.core1.address))[0] });
-    const obligorOnly = ({ id }: { id: bigint }): Table => ({
-      operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-      core1: OK, core2: err("ReceivableNotObligor", id, SELF),
-      supplierA: missing(CORE), supplierB: missing(CORE),
-      bankA: missing(CORE), bankB: missing(CORE), auditor: missing(CORE), issuer: missing(CORE),
-      suspended: inactive,
-    });
+    const obligorOnly = ({ id }: { id: bigint }): Table => roleGate(CORE, { core1: OK, core2: err("ReceivableNotObligor", id, SELF) });
 
     authz("ReceivableLedger", "confirm", "obligor only", {
       setup: pending,
@@ -738,13 +703,7 @@ describe("ReceivableLedger", () => {
       act: (w, who, { id }) =>
         w.ledger.connect(w.supplierA).split(id, [{ to: who.address, amount: half }, { to: w.supplierC.address, amount: half }], nextOp()),
       suspended: "supplierB",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: missing(SUPPLIER), core2: missing(SUPPLIER),
-        supplierA: OK, supplierB: OK,
-        bankA: missing(SUPPLIER), bankB: missing(SUPPLIER), auditor: missing(SUPPLIER), issuer: missing(SUPPLIER),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: async (w, { id }) => [await statusOf(w, id), await w.ledger.lastReceivableId()],
     });
 
@@ -757,13 +716,8 @@ describe("ReceivableLedger", () => {
       after: async (w, { id }) => expect(await w.ledger.ownerOf(id)).toBe(w.supplierC.address),
     });
 
-    const supplierRecipient = (): Table => ({
-      operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-      core1: missing(SUPPLIER), core2: missing(SUPPLIER),
-      supplierA: OK, supplierB: OK, // supplierA: the holder moving it to itself
-      bankA: missing(SUPPLIER), bankB: missing(SUPPLIER), auditor: missing(SUPPLIER), issuer: missing(SUPPLIER),
-      suspended: inactive,
-    });
+    // supplierA: the holder moving it to itself
+    const supplierRecipient = (): Table => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK });
 
     authz("ReceivableLedger", "transferCertificate", "only to an active supplier (recipient under test)", {
       setup: heldCertificate,
@@ -855,13 +809,7 @@ describe("ReceivableLedger", () => {
     authz("ReceivableLedger", "setCreditLine", "active bank only, for its own line", {
       act: (w, who) => w.ledger.connect(who).setCreditLine(w.core1.address, LIMIT, nextOp()),
       suspended: "bankA",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: missing(BANK), core2: missing(BANK), supplierA: missing(BANK), supplierB: missing(BANK),
-        bankA: OK, bankB: OK,
-        auditor: missing(BANK), issuer: missing(BANK),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(BANK, { bankA: OK, bankB: OK }),
       state: async (w, _c, who) => Promise.all([w.bankA, w.bankB, who].map(async (b) => (await w.ledger.creditLine(b.address, w.core1.address)).limit)),
       after: async (w, _c, who, [limitA, limitB]) => {
         expect((await w.ledger.creditLine(who.address, w.core1.address)).limit).toBe(LIMIT);
@@ -873,13 +821,7 @@ describe("ReceivableLedger", () => {
     authz("ReceivableLedger", "setCreditLine", "only for an active core enterprise (obligor under test)", {
       act: (w, who) => w.ledger.connect(w.bankA).setCreditLine(who.address, LIMIT, nextOp()),
       suspended: "core1",
-      expected: () => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: OK, core2: OK,
-        supplierA: missing(CORE), supplierB: missing(CORE),
-        bankA: missing(CORE), bankB: missing(CORE), auditor: missing(CORE), issuer: missing(CORE),
-        suspended: inactive,
-      }),
+      expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: async (w, _c, who) => (await w.ledger.creditLine(w.bankA.address, who.address)).limit,
     });
 
@@ -900,13 +842,7 @@ describe("ReceivableLedger", () => {
       },
       act: (w, who, { terms, signature }) => w.ledger.connect(who).finance([terms], [signature], nextOp()),
       suspended: "bankA",
-      expected: ({ id }, w) => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: missing(BANK), core2: missing(BANK), supplierA: missing(BANK), supplierB: missing(BANK),
-        bankA: OK, bankB: err("FinancingNotBank", id, w.bankA.address, SELF),
-        auditor: missing(BANK), issuer: missing(BANK),
-        suspended: inactive,
-      }),
+      expected: ({ id }, w) => roleGate(BANK, { bankA: OK, bankB: err("FinancingNotBank", id, w.bankA.address, SELF) }),
       state: financeState,
       after: async (w, { id }, _who, [, , [bankA, bankB, supplierA], used]) => {
         expect(await statusOf(w, id)).toBe(BigInt(Status.Financed));
@@ -1020,13 +956,7 @@ describe("ReceivableLedger", () => {
       },
       act: (w, who, { id }) => w.ledger.connect(who).claimRecourse([id], nextOp()),
       suspended: "bankA",
-      expected: ({ id }) => ({
-        operator: inactive, admin: inactive, relayer: inactive, outsider: inactive,
-        core1: missing(BANK), core2: missing(BANK), supplierA: missing(BANK), supplierB: missing(BANK),
-        bankA: OK, bankB: err("ClearingNotCreditor", id, SELF),
-        auditor: missing(BANK), issuer: missing(BANK),
-        suspended: inactive,
-      }),
+      expected: ({ id }) => roleGate(BANK, { bankA: OK, bankB: err("ClearingNotCreditor", id, SELF) }),
       state: async (w, { id }) => [await balances(w, [w.bankA.address, w.bankB.address, w.supplierA.address]), (await w.ledger.repaymentOf(id)).recovered],
       after: async (w, { id }, _who, [[bankA, bankB, supplierA]]) => {
         expect(await balances(w, [w.bankA.address, w.bankB.address, w.supplierA.address])).toEqual([bankA + DUE, bankB, supplierA - DUE]);
@@ -1066,13 +996,15 @@ describe("ReceivableLedger", () => {
       expected: () => everyone(OK),
       after: async (w, { id, sig }, who) => {
         expect(await w.ledger.nonceUsed(who.address, sig.nonce)).toBe(true);
-        const submit = w.ledger.connect(w.relayer).confirmBySig([id], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp());
+        // a function, not a promise: the transaction must not be sent before the reads below
+        const submit = () =>
+          w.ledger.connect(w.relayer).confirmBySig([id], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp());
         if (same(who.address, w.core1.address)) {
-          await expectRevert(submit, "SignatureNonceUsed", [w.core1.address, sig.nonce]);
+          await expectRevert(submit(), "SignatureNonceUsed", [w.core1.address, sig.nonce]);
         } else {
           // someone else's invalidation leaves core1's signature usable
           expect(await w.ledger.nonceUsed(w.core1.address, sig.nonce)).toBe(false);
-          await (await submit).wait();
+          await (await submit()).wait();
           expect(await statusOf(w, id)).toBe(BigInt(Status.Confirmed));
         }
       },

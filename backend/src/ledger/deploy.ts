@@ -12,13 +12,13 @@ import type { LedgerParamsStruct } from "../../../typechain-types/contracts/Rece
 const DAY = 86_400n;
 
 /** Policy defaults: China's 2025 rule caps receivable e-certificate tenors at one year. */
-export const DEFAULT_LEDGER_PARAMS: LedgerParamsStruct = {
+export const DEFAULT_LEDGER_PARAMS = {
   maxTenor: 365n * DAY,
-  maxTier: 3,
+  maxTier: 3n,
   minPartAmount: 100_00n, // 100 yuan
   gracePeriod: 3n * DAY,
   defaultPeriod: 30n * DAY,
-};
+} satisfies LedgerParamsStruct;
 
 export interface LedgerDeployment {
   membership: Membership;

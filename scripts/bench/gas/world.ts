@@ -1,9 +1,6 @@
 import hre from "hardhat";
 import { keccak256, toUtf8Bytes, MaxUint256, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { Membership__factory } from "../../../typechain-types/factories/contracts/membership/Membership__factory";
-import { SettlementToken__factory } from "../../../typechain-types/factories/contracts/settlement/SettlementToken__factory";
-import { ReceivableLedger__factory } from "../../../typechain-types/factories/contracts/ReceivableLedger__factory";
 import { BaselineReceivables__factory } from "../../../typechain-types/factories/contracts/test/BaselineReceivables__factory";
 import type { Membership } from "../../../typechain-types/contracts/membership/Membership";
 import type { SettlementToken } from "../../../typechain-types/contracts/settlement/SettlementToken";
@@ -11,10 +8,11 @@ import type { ReceivableLedger } from "../../../typechain-types/contracts/Receiv
 import type { BaselineReceivables } from "../../../typechain-types/contracts/test/BaselineReceivables";
 import { MemberRole } from "../../../backend/src/ledger/roles";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
+import { deployLedger, DEFAULT_LEDGER_PARAMS } from "../../../backend/src/ledger/deploy";
 
-// The gas benchmark's own deployment: test/contracts/fixtures.ts imports vitest, which refuses to
-// be loaded through require() (what `hardhat run` compiles TypeScript to), so the same world is
-// built here with the same parameters.
+// The gas benchmark's own world (test/contracts/fixtures.ts imports vitest, which refuses to be
+// loaded through require(), what `hardhat run` compiles TypeScript to): the same deployment
+// (deployLedger) and parameters, onboarded with the parties the benchmark needs.
 
 export const DAY = 24n * 3600n;
 export const YUAN = 100n; // fen per yuan
@@ -24,13 +22,7 @@ export const DUE = 950_000n * YUAN;
 const INITIAL_BALANCE = 10_000_000_000n * YUAN;
 export const CREDIT_LIMIT = 1_000_000_000n * YUAN;
 
-export const PARAMS = {
-  maxTenor: 365n * DAY,
-  maxTier: 3,
-  minPartAmount: 100n * YUAN,
-  gracePeriod: 3n * DAY,
-  defaultPeriod: 30n * DAY,
-};
+export const PARAMS = DEFAULT_LEDGER_PARAMS;
 
 /**
  * Sequential ids as the platform allocates them (outbox ids for operations, a counter for
@@ -115,14 +107,15 @@ export async function deployWorld(): Promise<World> {
     await hre.ethers.getSigners();
   const ops = new Sequence(1n << 20n);
   const nonces = new Sequence(1n << 20n);
-  const membership = await new Membership__factory(admin).deploy(3n * DAY, admin.address);
-  const token = await new SettlementToken__factory(admin).deploy(await membership.getAddress(), "Digital CNY (bench)", "eCNY");
-  const ledger = await new ReceivableLedger__factory(admin).deploy(await membership.getAddress(), await token.getAddress(), PARAMS);
+  const { membership, token, ledger } = await deployLedger(admin, {
+    admin: admin.address,
+    operators: [operator.address],
+    adminDelay: 3n * DAY,
+    params: PARAMS,
+  });
   const baseline = await new BaselineReceivables__factory(admin).deploy(await token.getAddress());
   const ledgerAddress = await ledger.getAddress();
   const baselineAddress = await baseline.getAddress();
-  await (await membership.grantRole(await membership.OPERATOR_ROLE(), operator.address)).wait();
-  await (await token.setClearingHouse(ledgerAddress)).wait();
 
   const orgs: [string, number, HardhatEthersSigner][] = [
     ["core1", MemberRole.CoreEnterprise, core1],
