@@ -74,6 +74,8 @@ abstract contract Clearing is Financing, IClearing {
         _requireNonEmpty(ids.length);
         _requireRole(msg.sender, MemberRoles.BANK);
         PayoutBatch.Batch memory payouts = PayoutBatch.create(_token);
+        address seller;
+        uint256 available;
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];
             Receivable storage r = _existing(id);
@@ -82,10 +84,13 @@ abstract contract Clearing is Financing, IClearing {
             if (lien.bank != msg.sender) revert ClearingNotCreditor(id, msg.sender);
             Repayment storage rep = _repayments[id];
             uint256 owed = ClearingMath.bankShortfall(rep.repaid, rep.recovered, lien.due, r.amount);
-            address seller = _ownerOf(id);
-            payouts.setPayer(seller); // sends earlier recoveries first, so the balance read is current
-            uint256 available = _available(seller);
+            if (_ownerOf(id) != seller) {
+                seller = _ownerOf(id);
+                payouts.setPayer(seller); // sends what earlier sellers owe, so the balance read is current
+                available = _available(seller);
+            }
             uint256 amount = owed < available ? owed : available;
+            available -= amount; // claims queued against this seller in this batch
             rep.recovered += uint128(amount);
             payouts.add(seller, msg.sender, amount);
             emit RecourseClaimed(id, msg.sender, seller, amount, owed - amount, opId);

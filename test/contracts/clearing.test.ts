@@ -168,6 +168,22 @@ describe("Clearing", () => {
     expect((await balances(w, w.bankA))[0]).toBe(bank0 + owed);
   });
 
+  it("recovers by recourse what one seller can pay across a batch of its certificates, first one first", async () => {
+    const w = await world();
+    const ids = [await financedCert(w, DUE, true), await financedCert(w, DUE, true)];
+    await toMaturity(w, ids[1], GRACE + DEFAULT_PERIOD);
+    await authorize(w, 0n);
+    await settle(w, ids);
+    await w.ledger.connect(w.bankA).declareDefault(ids, nextOp());
+    const available = 1_000_000n * YUAN; // less than the 1,900,000 yuan the two shortfalls add up to
+    await w.token.connect(w.supplierA).approve(await w.ledger.getAddress(), available);
+    const [bank0] = await balances(w, w.bankA);
+    await w.ledger.connect(w.bankA).claimRecourse(ids, nextOp());
+    expect((await balances(w, w.bankA))[0]).toBe(bank0 + available);
+    expect((await w.ledger.repaymentOf(ids[0])).recovered).toBe(DUE);
+    expect((await w.ledger.repaymentOf(ids[1])).recovered).toBe(available - DUE);
+  });
+
   it("keeps settling while paused, and paused time counts towards neither grace nor default", async () => {
     const w = await world();
     const id = await financedCert(w);
