@@ -35,7 +35,8 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: { hardfork: "cancun", chainId: 31337 },
+    // Gas is free, as on the production Besu network (zero base fee): platform keys need no ether.
+    hardhat: { hardfork: "cancun", chainId: 31337, initialBaseFeePerGas: 0 },
     localhost: { url: process.env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545" },
   },
   paths: { sources: "contracts", tests: "test", cache: "cache", artifacts: "artifacts" },

@@ -1,0 +1,4 @@
+import { runProcess } from "./shared/process";
+import { startApi } from "./platform";
+
+runProcess("api", startApi);

@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * Configuration from environment variables, parsed and validated once at start. Every problem is
+ * reported at once, each saying which variable, what is wrong and what was expected.
+ */
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: int(0, 65535).default(3000),
+  /** postgres://user:password@host:port/database */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL").default("postgres://postgres@127.0.0.1:5432/postgres"),
+  /** Schema holding ChainFactor's tables (tests use one per file). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case SQL identifier").default("public"),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "a redis:// URL").default("redis://127.0.0.1:6379"),
+  /** Prefix of every BullMQ queue and Redis key (tests use one per file). */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - and _").default("cf"),
+  LEDGER_RPC_URL: z.string().url("an http(s) JSON-RPC URL").default("http://127.0.0.1:8545"),
+  /** Expected chain id; the processes refuse to start against another chain. */
+  LEDGER_CHAIN_ID: z.coerce.bigint().optional(),
+  /** Gas price offered, in wei: 0 on a permissioned network with free gas (Besu, the dev ledger). */
+  LEDGER_GAS_PRICE_WEI: z.coerce.bigint().default(0n),
+  /** Blocks after which an event is final: 0 for QBFT (immediate finality). */
+  INDEXER_FINALITY_DEPTH: int(0, 1000).default(0),
+  INDEXER_CHUNK_BLOCKS: int(1, 100_000).default(2000),
+  INDEXER_POLL_MS: int(10, 60_000).default(500),
+  /** Base64 of 32 random bytes: the master key that encrypts custodial ledger keys at rest. */
+  KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "base64 of exactly 32 bytes (openssl rand -base64 32)"),
+  /** The previous master key while keys are being re-encrypted (see README, key rotation). */
+  KEY_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "base64 of exactly 32 bytes")
+    .optional(),
+  /** Private key that deploys the contracts and becomes their default admin (ops deploy only). */
+  DEPLOYER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "0x and 64 hex digits").optional(),
+  OUTBOX_BATCH_SIZE: int(1, 500).default(50),
+  OUTBOX_BATCH_WAIT_MS: int(0, 10_000).default(50),
+  OUTBOX_SWEEP_INTERVAL_MS: int(100, 600_000).default(5000),
+  /** A row untouched this long is re-enqueued by the sweeper. */
+  OUTBOX_STALE_MS: int(100, 3_600_000).default(15_000),
+  WORKER_CONCURRENCY: int(1, 100).default(4),
+  /** How long a job's lock lasts; a crashed worker's job is picked up again after it. */
+  WORKER_LOCK_MS: int(500, 600_000).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
+  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, "like 100kb or 1mb").default("100kb"),
+  /** Only for fault-injection tests: crash the worker at a named point. */
+  FAULT_INJECT: z.enum(["after-sign", "after-broadcast", "during-indexing"]).optional(),
+  METRICS_ENABLED: bool.default(true),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Variables whose values never appear in messages or logs. */
+const SECRET = /KEY|PASSWORD|SECRET|_URL$/;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses `env` (process.env by default); throws a ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const given = env[name];
+    if (given === undefined || given === "") return `${name} is missing: expected ${issue.message}`;
+    if (SECRET.test(name)) return `${name} is invalid: expected ${issue.message}`;
+    return `${name}=${JSON.stringify(given.length > 60 ? given.slice(0, 57) + "..." : given)} is invalid: expected ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}

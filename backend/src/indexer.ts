@@ -1,0 +1,4 @@
+import { runProcess } from "./shared/process";
+import { startIndexer } from "./platform";
+
+runProcess("indexer", startIndexer);

@@ -1,0 +1,145 @@
+import { Interface, type Log } from "ethers";
+import type { DataSource } from "typeorm";
+import type { Logger } from "../shared/logger";
+import type { LedgerGateway } from "../ledger/gateway";
+import type { LedgerDeploymentRow } from "../ledger/ledger.entity";
+import type { FaultPoint } from "../ledger/outbox/faults";
+import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../typechain-types";
+import type { ChainEvent } from "./indexer.entity";
+import type { Projections } from "./projections";
+
+export interface IndexerOptions {
+  finalityDepth: number;
+  chunkBlocks: number;
+  pollMs: number;
+}
+
+/** The chain and the stored checkpoint disagree about a block the indexer treated as final. */
+export class ReorgBeyondFinality extends Error {}
+
+const CHECKPOINT = "main";
+
+/**
+ * Reads contract events from a persisted checkpoint in chunks, and for each chunk stores the new
+ * events (unique on tx hash + log index), applies their projections and moves the checkpoint, all
+ * in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before each chunk it
+ * checks that the checkpoint block is still on the chain; if not, it halts.
+ */
+export class Indexer {
+  private readonly interfaces: Map<string, { contract: string; iface: Interface }>;
+  private stopped = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly gateway: LedgerGateway,
+    private readonly deployment: LedgerDeploymentRow,
+    private readonly projections: Projections,
+    private readonly o: IndexerOptions,
+    private readonly log: Logger,
+    private readonly fault: (p: FaultPoint) => void = () => {},
+  ) {
+    this.interfaces = new Map([
+      [deployment.membership.toLowerCase(), { contract: "Membership", iface: Membership__factory.createInterface() as Interface }],
+      [deployment.settlementToken.toLowerCase(), { contract: "SettlementToken", iface: SettlementToken__factory.createInterface() as Interface }],
+      [deployment.ledger.toLowerCase(), { contract: "ReceivableLedger", iface: ReceivableLedger__factory.createInterface() as Interface }],
+    ]);
+  }
+
+  /** Runs until stopped; halts (rejects) on a reorg beyond the finality depth. */
+  async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (await this.tick()) continue; // more to read: no pause
+      } catch (e) {
+        if (e instanceof ReorgBeyondFinality) throw e;
+        this.log.warn({ err: (e as Error).message }, "indexing failed; retrying");
+      }
+      await new Promise((r) => setTimeout(r, this.o.pollMs));
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+  }
+
+  /** Indexes one chunk; returns true if there is more to read right away. */
+  async tick(): Promise<boolean> {
+    const provider = this.gateway.provider;
+    const head = await provider.getBlockNumber();
+    const safe = head - this.o.finalityDepth;
+    const checkpoint = await this.checkpoint();
+    if (checkpoint.block >= safe) return false;
+
+    if (checkpoint.block >= 0) {
+      const onChain = await provider.getBlock(checkpoint.block);
+      if (onChain?.hash !== checkpoint.hash) {
+        const message = `block ${checkpoint.block} is ${onChain?.hash ?? "missing"} on the chain but ${checkpoint.hash} in the checkpoint: a reorganisation deeper than the finality depth (${this.o.finalityDepth}); indexing halted`;
+        this.log.fatal({ block: checkpoint.block }, message);
+        throw new ReorgBeyondFinality(message);
+      }
+    }
+    const from = checkpoint.block + 1;
+    const to = Math.min(from + this.o.chunkBlocks - 1, safe);
+    const [logs, last] = await Promise.all([
+      provider.getLogs({ address: [...this.interfaces.keys()], fromBlock: from, toBlock: to }),
+      provider.getBlock(to),
+    ]);
+    if (!last?.hash) return false;
+    if (logs.some((l) => l.blockNumber === to && l.blockHash !== last.hash)) return false; // raced a new block: read again
+
+    const events = logs.map((l) => this.decode(l)).filter((e): e is Omit<ChainEvent, "id" | "createdAt"> => e !== null);
+    await this.ds.transaction(async (em) => {
+      for (const event of events) {
+        const inserted: { id: string }[] = await em.query(
+          `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id`,
+          [event.blockNumber.toString(), event.blockHash, event.txHash, event.logIndex, event.contract, event.name, event.args],
+        );
+        if (inserted.length === 0) continue; // seen before: its projections ran with it
+        await this.projections.apply(em, { ...event, id: BigInt(inserted[0].id), createdAt: new Date() });
+        this.fault("during-indexing");
+      }
+      await em.query(
+        `INSERT INTO indexer_checkpoints (name, block_number, block_hash, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,
+        [CHECKPOINT, to, last.hash],
+      );
+    });
+    if (events.length) this.log.info({ from, to, events: events.length }, "indexed");
+    return to < safe;
+  }
+
+  private async checkpoint(): Promise<{ block: number; hash: string }> {
+    const [row] = await this.ds.query(`SELECT block_number, block_hash FROM indexer_checkpoints WHERE name = $1`, [CHECKPOINT]);
+    if (row) return { block: Number(row.block_number), hash: row.block_hash };
+    // start just before the deployment block
+    const start = Number(this.deployment.deployedBlock) - 1;
+    if (start < 0) return { block: -1, hash: "" };
+    const block = await this.gateway.provider.getBlock(start);
+    return { block: start, hash: block!.hash! };
+  }
+
+  private decode(log: Log): Omit<ChainEvent, "id" | "createdAt"> | null {
+    const source = this.interfaces.get(log.address.toLowerCase());
+    const parsed = source?.iface.parseLog(log);
+    if (!source || !parsed) return null;
+    const args: Record<string, unknown> = {};
+    parsed.fragment.inputs.forEach((input, i) => (args[input.name] = jsonable(parsed.args[i])));
+    return {
+      blockNumber: BigInt(log.blockNumber),
+      blockHash: log.blockHash,
+      txHash: log.transactionHash,
+      logIndex: log.index,
+      contract: source.contract,
+      name: parsed.name,
+      args,
+    };
+  }
+}
+
+/** bigint → decimal string, arrays and structs recursively; what Postgres' jsonb can hold. */
+function jsonable(v: unknown): unknown {
+  if (typeof v === "bigint") return v.toString();
+  if (Array.isArray(v)) return v.map(jsonable);
+  return v;
+}

@@ -1,0 +1,54 @@
+import type { EntityManager } from "typeorm";
+import type { Logger } from "../../shared/logger";
+import { outboxJobId, type JobQueue } from "../../shared/queue";
+import { OutboxEntity, type OutboxEntry } from "./outbox.entity";
+import { operationKind } from "./operations";
+
+export interface NewOperation {
+  kind: string;
+  signer: string;
+  payload: object;
+  organizationId?: string | null;
+  aggregateId?: string | null;
+}
+
+/**
+ * The write side of the outbox. `add` runs inside the caller's Postgres transaction, so the
+ * business row and its outbox row commit together; `dispatch` runs after the commit and only
+ * speeds things up: if Redis is down the sweeper enqueues the row later, so the API keeps
+ * accepting work.
+ */
+export class Outbox {
+  constructor(
+    private readonly queue: JobQueue | null,
+    private readonly log: Logger,
+  ) {}
+
+  async add(em: EntityManager, op: NewOperation): Promise<OutboxEntry> {
+    operationKind(op.kind); // fails fast on an unknown kind
+    const entry = em.getRepository(OutboxEntity).create({
+      kind: op.kind,
+      batchKey: `${op.kind}:${op.signer.toLowerCase()}`,
+      signer: op.signer,
+      payload: op.payload as Record<string, unknown>,
+      organizationId: op.organizationId ?? null,
+      aggregateId: op.aggregateId ?? null,
+      status: "pending",
+      ledgerTxId: null,
+      attempts: 0,
+    });
+    return em.getRepository(OutboxEntity).save(entry);
+  }
+
+  /** Enqueues the rows' jobs; never throws (the sweeper is the safety net). */
+  async dispatch(entries: Pick<OutboxEntry, "id">[]): Promise<void> {
+    if (!this.queue) return;
+    await Promise.all(
+      entries.map((e) =>
+        this.queue!.add("outbox.submit", { outboxId: e.id.toString() }, outboxJobId(e.id)).catch((err: Error) =>
+          this.log.warn({ outboxId: e.id.toString(), err: err.message }, "could not enqueue; the sweeper will retry"),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,206 @@
+import { isError, keccak256, type TransactionReceipt } from "ethers";
+import { In, type DataSource, type EntityManager } from "typeorm";
+import type { Logger } from "../../shared/logger";
+import type { LedgerGateway } from "../gateway";
+import type { KeyVault } from "../key-vault";
+import type { LedgerDeploymentRow } from "../ledger.entity";
+import { decodeRevert, revertDataOf, type LedgerFailure } from "../revert-decoder";
+import { allocateNonce } from "./nonces";
+import { operationKind } from "./operations";
+import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry, type LedgerTransaction } from "./outbox.entity";
+import type { FaultPoint } from "./faults";
+
+export interface SubmitterOptions {
+  batchSize: number;
+  batchWaitMs: number;
+  gasPriceWei: bigint;
+  receiptTimeoutMs: number;
+}
+
+/** A retryable condition: the job throws, BullMQ retries it with backoff. */
+export class RetryLater extends Error {}
+
+/**
+ * Takes an outbox row to a mined (or failed) ledger transaction:
+ *   pending ─ simulate, allocate nonce, sign, store raw tx (one Postgres transaction) ─▶ submitted
+ *   submitted ─ broadcast the stored bytes, wait for the receipt ─▶ mined | failed
+ * Every step can be repeated after a crash: a row with a transaction is only ever re-broadcast
+ * with the same bytes (same nonce, same operation id), never signed again.
+ */
+export class OutboxSubmitter {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly gateway: LedgerGateway,
+    private readonly vault: KeyVault,
+    private readonly deployment: () => Promise<LedgerDeploymentRow>,
+    private readonly o: SubmitterOptions,
+    private readonly log: Logger,
+    private readonly fault: (p: FaultPoint) => void,
+  ) {}
+
+  async process(outboxId: bigint): Promise<OutboxEntry["status"]> {
+    let row = await this.ds.getRepository(OutboxEntity).findOneBy({ id: outboxId });
+    if (!row || row.status === "mined" || row.status === "failed") return row?.status ?? "failed";
+    await this.ds.getRepository(OutboxEntity).increment({ id: outboxId }, "attempts", 1);
+    if (row.ledgerTxId === null) {
+      if (this.o.batchWaitMs > 0 && operationKind(row.kind).maxBatch > 1) await sleep(this.o.batchWaitMs);
+      await this.sign(row);
+      row = await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId });
+      if (row.ledgerTxId === null) return row.status; // failed simulation, or another worker holds it
+    }
+    const ltx = await this.ds.getRepository(LedgerTransactionEntity).findOneByOrFail({ id: row.ledgerTxId });
+    return this.follow(ltx, outboxId);
+  }
+
+  /** Claims the row (and compatible pending rows), simulates, signs and stores the transaction. */
+  private async sign(row: OutboxEntry): Promise<void> {
+    const deployment = await this.deployment();
+    const kind = operationKind(row.kind);
+    const signed = await this.ds.transaction(async (em) => {
+      const claimed: OutboxEntry[] = await em
+        .getRepository(OutboxEntity)
+        .createQueryBuilder("o")
+        .where("o.status = 'pending' AND o.ledger_tx_id IS NULL AND o.batch_key = :key", { key: row.batchKey })
+        .orderBy("(o.id = :id)", "DESC")
+        .addOrderBy("o.id", "ASC")
+        .setParameter("id", row.id.toString())
+        .limit(Math.min(kind.maxBatch, this.o.batchSize))
+        .setLock("pessimistic_write")
+        .setOnLocked("skip_locked")
+        .getMany();
+      if (!claimed.some((r) => r.id === row.id)) return null; // done already, or being signed elsewhere
+      let rows = claimed;
+      const [{ nextval }] = await em.query(`SELECT nextval('ledger_operation_ids') AS nextval`);
+      const opId = BigInt(nextval);
+      let call = kind.encode(rows.map((r) => r.payload as never), opId, deployment);
+      let gas = await this.simulate(row.signer, call);
+      if (typeof gas !== "bigint" && rows.length > 1) {
+        // one bad item spoils a batch: this row goes alone, the others get their own turn
+        rows = [claimed.find((r) => r.id === row.id)!];
+        call = kind.encode(rows.map((r) => r.payload as never), opId, deployment);
+        gas = await this.simulate(row.signer, call);
+      }
+      if (typeof gas !== "bigint") {
+        await this.fail(em, rows, gas);
+        return null;
+      }
+      const nonce = await allocateNonce(em, this.gateway.provider, row.signer);
+      const wallet = await this.vault.signer(em, row.signer);
+      const rawTx = await wallet.signTransaction({
+        type: 2,
+        chainId: this.gateway.chainId,
+        nonce: Number(nonce),
+        to: call.to,
+        data: call.data,
+        gasLimit: (gas * 13n) / 10n + 25_000n,
+        maxFeePerGas: this.o.gasPriceWei,
+        maxPriorityFeePerGas: this.o.gasPriceWei,
+      });
+      const ltx = em.getRepository(LedgerTransactionEntity).create({
+        id: opId,
+        signer: row.signer,
+        nonce,
+        toAddress: call.to,
+        data: call.data,
+        rawTx,
+        txHash: keccak256(rawTx),
+        status: "signed",
+      });
+      await em.getRepository(LedgerTransactionEntity).insert(ltx);
+      await em.getRepository(OutboxEntity).update({ id: In(rows.map((r) => r.id.toString())) }, { status: "submitted", ledgerTxId: opId });
+      return ltx;
+    });
+    if (signed) {
+      this.log.info({ opId: signed.id.toString(), txHash: signed.txHash, nonce: signed.nonce.toString(), kind: row.kind }, "signed");
+      this.fault("after-sign");
+    }
+  }
+
+  /** eth_estimateGas as the signer: the gas, or the decoded reason it would revert. */
+  private async simulate(from: string, call: { to: string; data: string }): Promise<bigint | LedgerFailure> {
+    try {
+      return await this.gateway.provider.estimateGas({ from, to: call.to, data: call.data });
+    } catch (e) {
+      const data = revertDataOf(e);
+      if (data === undefined && !isError(e, "CALL_EXCEPTION")) throw new RetryLater(`simulation failed: ${(e as Error).message}`);
+      return decodeRevert(data);
+    }
+  }
+
+  /** Broadcasts the stored bytes (again, if need be) and records the receipt. */
+  private async follow(ltx: LedgerTransaction, outboxId: bigint): Promise<OutboxEntry["status"]> {
+    if (ltx.status === "mined" || ltx.status === "reverted") {
+      await this.settleRows(ltx);
+      return (await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId })).status;
+    }
+    let receipt = await this.gateway.provider.getTransactionReceipt(ltx.txHash);
+    if (!receipt) {
+      await this.broadcast(ltx);
+      this.fault("after-broadcast");
+      if (ltx.status === "signed") await this.ds.getRepository(LedgerTransactionEntity).update({ id: ltx.id }, { status: "sent" });
+      try {
+        receipt = await this.gateway.provider.waitForTransaction(ltx.txHash, 1, this.o.receiptTimeoutMs);
+      } catch (e) {
+        if (isError(e, "TIMEOUT")) throw new RetryLater(`no receipt for ${ltx.txHash} yet`);
+        throw e;
+      }
+      if (!receipt) throw new RetryLater(`no receipt for ${ltx.txHash} yet`);
+    }
+    await this.record(ltx, receipt);
+    return (await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId })).status;
+  }
+
+  private async broadcast(ltx: LedgerTransaction): Promise<void> {
+    try {
+      await this.gateway.provider.broadcastTransaction(ltx.rawTx);
+    } catch (e) {
+      // the node has it already, or it is mined (the receipt check follows): both fine
+      if (isError(e, "NONCE_EXPIRED") || /already known|known transaction|already imported/i.test((e as Error).message)) return;
+      throw new RetryLater(`broadcast of ${ltx.txHash} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async record(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<void> {
+    const mined = receipt.status === 1;
+    let failure: LedgerFailure | null = null;
+    if (!mined) failure = await this.explainRevert(ltx, receipt.blockNumber);
+    await this.ds.getRepository(LedgerTransactionEntity).update(
+      { id: ltx.id },
+      {
+        status: mined ? "mined" : "reverted",
+        blockNumber: BigInt(receipt.blockNumber),
+        errorCode: failure?.code ?? null,
+        errorMessage: failure ? `${failure.meaning} ${failure.action}` : null,
+      },
+    );
+    await this.settleRows({ ...ltx, status: mined ? "mined" : "reverted", errorCode: failure?.code ?? null, errorMessage: failure?.meaning ?? null });
+  }
+
+  /** Replays the call against the state before its block to learn why it reverted. */
+  private async explainRevert(ltx: LedgerTransaction, blockNumber: number): Promise<LedgerFailure> {
+    try {
+      await this.gateway.provider.call({ from: ltx.signer, to: ltx.toAddress, data: ltx.data, blockTag: blockNumber - 1 });
+      return decodeRevert(undefined);
+    } catch (e) {
+      return decodeRevert(revertDataOf(e));
+    }
+  }
+
+  private async settleRows(ltx: Pick<LedgerTransaction, "id" | "status" | "errorCode" | "errorMessage">): Promise<void> {
+    const mined = ltx.status === "mined";
+    await this.ds.getRepository(OutboxEntity).update(
+      { ledgerTxId: ltx.id, status: "submitted" },
+      { status: mined ? "mined" : "failed", errorCode: mined ? null : ltx.errorCode, errorMessage: mined ? null : ltx.errorMessage },
+    );
+  }
+
+  private async fail(em: EntityManager, rows: OutboxEntry[], failure: LedgerFailure): Promise<void> {
+    this.log.warn({ outboxIds: rows.map((r) => r.id.toString()), code: failure.code, args: failure.args }, "operation rejected by the ledger");
+    await em.getRepository(OutboxEntity).update(
+      { id: In(rows.map((r) => r.id.toString())) },
+      { status: "failed", errorCode: failure.code, errorMessage: `${failure.meaning} ${failure.action}` },
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

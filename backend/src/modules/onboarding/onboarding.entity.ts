@@ -1,0 +1,108 @@
+import { EntitySchema } from "typeorm";
+import { col } from "../../shared/db-types";
+
+export const ORG_ROLES = ["operator", "core_enterprise", "supplier", "bank", "auditor", "settlement_issuer"] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+export type OrgStatus = "pending" | "kyc_approved" | "active" | "suspended";
+
+export interface Contact {
+  name: string;
+  email: string;
+  phone?: string;
+  title?: string;
+}
+
+export interface Organization {
+  id: string;
+  legalName: string;
+  uscc: string;
+  roles: OrgRole[];
+  contacts: Contact[];
+  status: OrgStatus;
+  /** bytes32 id on chain: keccak256 of the unified social credit code. */
+  chainOrgId: string;
+  keyCustody: "custodial" | "external";
+  ledgerAddress: string | null;
+  chainStatus: "none" | "registered" | "suspended";
+  chainBlock: bigint | null;
+  kycApprovedAt: Date | null;
+  kycApprovedBy: string | null;
+  suspensionReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const OrganizationEntity = new EntitySchema<Organization>({
+  name: "Organization",
+  tableName: "organizations",
+  columns: {
+    id: { ...col.uuid, primary: true, generated: "uuid" },
+    legalName: { ...col.text, name: "legal_name" },
+    uscc: { type: "char", length: 18 },
+    roles: { type: "text", array: true },
+    contacts: { type: "jsonb" },
+    status: col.text,
+    chainOrgId: { ...col.hash, name: "chain_org_id" },
+    keyCustody: { ...col.text, name: "key_custody" },
+    ledgerAddress: { ...col.address, name: "ledger_address", nullable: true },
+    chainStatus: { ...col.text, name: "chain_status" },
+    chainBlock: { ...col.bigint, name: "chain_block", nullable: true },
+    kycApprovedAt: { ...col.timestamp, name: "kyc_approved_at", nullable: true },
+    kycApprovedBy: { ...col.uuid, name: "kyc_approved_by", nullable: true },
+    suspensionReason: { ...col.text, name: "suspension_reason", nullable: true },
+    createdAt: { ...col.timestamp, name: "created_at", createDate: true },
+    updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
+  },
+});
+
+export interface User {
+  id: string;
+  organizationId: string;
+  email: string;
+  name: string;
+  role: "admin" | "member";
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+export const UserEntity = new EntitySchema<User>({
+  name: "User",
+  tableName: "users",
+  columns: {
+    id: { ...col.uuid, primary: true, generated: "uuid" },
+    organizationId: { ...col.uuid, name: "organization_id" },
+    email: col.text,
+    name: col.text,
+    role: col.text,
+    createdAt: { ...col.timestamp, name: "created_at", createDate: true },
+    disabledAt: { ...col.timestamp, name: "disabled_at", nullable: true },
+  },
+});
+
+export interface ApiKey {
+  id: string;
+  organizationId: string;
+  userId: string;
+  prefix: string;
+  secretHash: Buffer;
+  label: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export const ApiKeyEntity = new EntitySchema<ApiKey>({
+  name: "ApiKey",
+  tableName: "api_keys",
+  columns: {
+    id: { ...col.uuid, primary: true, generated: "uuid" },
+    organizationId: { ...col.uuid, name: "organization_id" },
+    userId: { ...col.uuid, name: "user_id" },
+    prefix: col.text,
+    secretHash: { type: "bytea", name: "secret_hash" },
+    label: col.text,
+    createdAt: { ...col.timestamp, name: "created_at", createDate: true },
+    lastUsedAt: { ...col.timestamp, name: "last_used_at", nullable: true },
+    revokedAt: { ...col.timestamp, name: "revoked_at", nullable: true },
+  },
+});

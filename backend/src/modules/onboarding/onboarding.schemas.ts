@@ -1,0 +1,127 @@
+import { z } from "../../shared/http/openapi";
+import { usccProblem } from "./uscc";
+
+export const MEMBER_ROLES = ["core_enterprise", "supplier", "bank", "auditor", "settlement_issuer"] as const;
+
+const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
+export const Id = z.object({ id: z.string().uuid("must be a UUID") }).strict();
+
+const Uscc = z
+  .string()
+  .transform((v) => v.trim().toUpperCase())
+  .superRefine((v, ctx) => {
+    const problem = usccProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: `is not a valid unified social credit code: ${problem}` });
+  })
+  .openapi({ description: "Unified social credit code (GB 32100-2015), 18 characters, checksum verified.", example: "91350100M000100Y43" });
+
+const Contact = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    email: z.string().trim().email("must be an email address").max(200),
+    phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, "must be a phone number").optional(),
+    title: z.string().trim().max(100).optional(),
+  })
+  .strict();
+
+export const OrganizationCreate = z
+  .object({
+    legalName: z.string().trim().min(2).max(200).openapi({ example: "重庆长安汽车零部件有限公司" }),
+    unifiedSocialCreditCode: Uscc,
+    roles: z
+      .array(z.enum(MEMBER_ROLES))
+      .min(1, "needs at least one role")
+      .max(MEMBER_ROLES.length)
+      .refine((r) => new Set(r).size === r.length, "must not repeat a role"),
+    contacts: z.array(Contact).max(10).default([]),
+    ledgerAddress: Address.optional().openapi({
+      description: "The organization's own ledger address, if it keeps its own key; omitted: the platform holds a custodial key for it.",
+    }),
+  })
+  .strict()
+  .openapi("OrganizationCreate");
+
+export const OrganizationView = z
+  .object({
+    id: z.string().uuid(),
+    legalName: z.string(),
+    unifiedSocialCreditCode: z.string(),
+    roles: z.array(z.string()),
+    contacts: z.array(Contact),
+    status: z.enum(["pending", "kyc_approved", "active", "suspended"]),
+    keyCustody: z.enum(["custodial", "external"]),
+    ledgerAddress: z.string().nullable(),
+    chain: z.object({
+      orgId: z.string(),
+      status: z.enum(["none", "registered", "suspended"]),
+      block: z.string().nullable(),
+    }),
+    kycApprovedAt: z.string().nullable(),
+    suspensionReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Organization");
+
+export const OperationView = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    status: z.enum(["pending", "submitted", "mined", "failed"]),
+    txHash: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Operation");
+
+export const Accepted = z.object({ organization: OrganizationView, operation: OperationView }).openapi("OrganizationOperation");
+
+export const KycApproval = z.object({ note: z.string().trim().max(500).optional() }).strict();
+export const Suspension = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+export const Reinstatement = z.object({ note: z.string().trim().max(500).optional() }).strict();
+
+export const UserCreate = z
+  .object({
+    email: z.string().trim().toLowerCase().email("must be an email address").max(200),
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(["admin", "member"]),
+  })
+  .strict()
+  .openapi("UserCreate");
+
+export const UserView = z
+  .object({ id: z.string().uuid(), organizationId: z.string().uuid(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() })
+  .openapi("User");
+
+export const ApiKeyCreate = z
+  .object({
+    label: z.string().trim().min(1).max(100),
+    userId: z.string().uuid("must be a UUID").optional().openapi({ description: "Issue for another user (organization admins and operators); default: yourself." }),
+  })
+  .strict()
+  .openapi("ApiKeyCreate");
+
+export const ApiKeyView = z
+  .object({
+    id: z.string().uuid(),
+    prefix: z.string(),
+    label: z.string(),
+    userId: z.string().uuid(),
+    organizationId: z.string().uuid(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const ApiKeyIssued = ApiKeyView.extend({
+  key: z.string().openapi({ description: "The key itself. Shown once: store it now." }),
+}).openapi("ApiKeyIssued");
+
+export const Page = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    after: z.string().uuid("must be the id of the last item of the previous page").optional(),
+  })
+  .strict();

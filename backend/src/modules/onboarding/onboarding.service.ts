@@ -1,0 +1,230 @@
+import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import type { DataSource, EntityManager } from "typeorm";
+import { AppError, conflict, forbidden, notFound } from "../../shared/errors";
+import type { AuthContext } from "../../shared/http/auth";
+import type { KeyVault } from "../../ledger/key-vault";
+import { LedgerKeyEntity } from "../../ledger/ledger.entity";
+import type { Outbox } from "../../ledger/outbox/outbox.service";
+import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry } from "../../ledger/outbox/outbox.entity";
+import { MemberRole } from "../../ledger/roles";
+import { issueApiKey } from "./api-key-secret";
+import {
+  ApiKeyEntity,
+  OrganizationEntity,
+  UserEntity,
+  type ApiKey,
+  type Organization,
+  type OrgRole,
+  type User,
+} from "./onboarding.entity";
+
+/** Platform role → the role flag the membership contract knows. */
+const CHAIN_ROLE: Partial<Record<OrgRole, number>> = {
+  core_enterprise: MemberRole.CoreEnterprise,
+  supplier: MemberRole.Supplier,
+  bank: MemberRole.Bank,
+  auditor: MemberRole.Auditor,
+  settlement_issuer: MemberRole.SettlementIssuer,
+};
+export const chainRoles = (roles: OrgRole[]) => roles.reduce((mask, r) => mask | (CHAIN_ROLE[r] ?? 0), 0);
+export const chainOrgId = (uscc: string) => keccak256(toUtf8Bytes(uscc));
+/** A suspension reason as bytes32: short ones readable, long ones hashed (the text stays off chain). */
+const reasonBytes32 = (reason: string) => (toUtf8Bytes(reason).length <= 31 ? encodeBytes32String(reason) : keccak256(toUtf8Bytes(reason)));
+
+export interface CreateOrganization {
+  legalName: string;
+  unifiedSocialCreditCode: string;
+  roles: OrgRole[];
+  contacts: Organization["contacts"];
+  ledgerAddress?: string;
+}
+
+/** Reads everyone's data: the operator and auditors. */
+const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
+
+export class OnboardingService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly vault: KeyVault,
+  ) {}
+
+  // ─── Organizations ────────────────────────────────────────────────
+
+  async createOrganization(input: CreateOrganization): Promise<Organization> {
+    const repo = this.ds.getRepository(OrganizationEntity);
+    if (await repo.existsBy({ uscc: input.unifiedSocialCreditCode })) {
+      throw conflict("ORGANIZATION.DUPLICATE", `An organization with unified social credit code ${input.unifiedSocialCreditCode} is already registered.`);
+    }
+    if (input.ledgerAddress && (await repo.existsBy({ ledgerAddress: input.ledgerAddress }))) {
+      throw conflict("ORGANIZATION.ADDRESS_TAKEN", `Ledger address ${input.ledgerAddress} already belongs to an organization.`);
+    }
+    return repo.save(
+      repo.create({
+        legalName: input.legalName,
+        uscc: input.unifiedSocialCreditCode,
+        roles: input.roles,
+        contacts: input.contacts,
+        status: "pending",
+        chainOrgId: chainOrgId(input.unifiedSocialCreditCode),
+        keyCustody: input.ledgerAddress ? "external" : "custodial",
+        ledgerAddress: input.ledgerAddress ?? null,
+        chainStatus: "none",
+      }),
+    );
+  }
+
+  async listOrganizations(auth: AuthContext, limit: number, after?: string): Promise<Organization[]> {
+    const q = this.ds.getRepository(OrganizationEntity).createQueryBuilder("o").orderBy("o.id").limit(limit);
+    if (!readsAll(auth)) q.where("o.id = :own", { own: auth.organization.id });
+    if (after) q.andWhere("o.id > :after", { after });
+    return q.getMany();
+  }
+
+  /** An organization the caller may see; another tenant's is reported as absent. */
+  async getOrganization(auth: AuthContext, id: string): Promise<Organization> {
+    if (!readsAll(auth) && id !== auth.organization.id) throw notFound("organization", id);
+    const org = await this.ds.getRepository(OrganizationEntity).findOneBy({ id });
+    if (!org) throw notFound("organization", id);
+    return org;
+  }
+
+  /** KYC passed: give the organization a custodial key (unless it brought its own) and register it on chain. */
+  async approveKyc(auth: AuthContext, id: string): Promise<{ organization: Organization; operation: OutboxEntry }> {
+    const signer = await this.operatorAddress();
+    const result = await this.ds.transaction(async (em) => {
+      const org = await this.lockOrganization(em, id);
+      if (org.status !== "pending") {
+        throw conflict("ORGANIZATION.NOT_PENDING", `KYC can only be approved for a pending organization; this one is ${org.status}.`);
+      }
+      if (org.keyCustody === "custodial") org.ledgerAddress = await this.vault.create(em, "member", org.id);
+      org.status = "kyc_approved";
+      org.kycApprovedAt = new Date();
+      org.kycApprovedBy = auth.user.id;
+      await em.getRepository(OrganizationEntity).save(org);
+      const operation = await this.outbox.add(em, {
+        kind: "membership.registerOrganization",
+        signer,
+        payload: { orgId: org.chainOrgId, roles: chainRoles(org.roles), accounts: [org.ledgerAddress] },
+        organizationId: auth.organization.id,
+        aggregateId: org.id,
+      });
+      return { organization: org, operation };
+    });
+    await this.outbox.dispatch([result.operation]);
+    return result;
+  }
+
+  async suspend(auth: AuthContext, id: string, reason: string) {
+    return this.changeSuspension(auth, id, "active", "membership.suspend", (org) => {
+      org.suspensionReason = reason;
+      return { orgId: org.chainOrgId, reason: reasonBytes32(reason) };
+    });
+  }
+
+  async reinstate(auth: AuthContext, id: string) {
+    return this.changeSuspension(auth, id, "suspended", "membership.reinstate", (org) => {
+      org.suspensionReason = null;
+      return { orgId: org.chainOrgId };
+    });
+  }
+
+  private async changeSuspension(
+    auth: AuthContext,
+    id: string,
+    required: Organization["status"],
+    kind: string,
+    payload: (org: Organization) => object,
+  ) {
+    const signer = await this.operatorAddress();
+    const result = await this.ds.transaction(async (em) => {
+      const org = await this.lockOrganization(em, id);
+      if (org.status !== required) throw conflict("ORGANIZATION.INVALID_STATUS", `This needs an organization that is ${required}; this one is ${org.status}.`);
+      const pending = await em.getRepository(OutboxEntity).existsBy({ aggregateId: org.id, status: "pending" });
+      if (pending) throw conflict("ORGANIZATION.CHANGE_IN_PROGRESS", "A change to this organization is still being written to the ledger; retry when it is done.");
+      const body = payload(org);
+      await em.getRepository(OrganizationEntity).save(org);
+      const operation = await this.outbox.add(em, { kind, signer, payload: body, organizationId: auth.organization.id, aggregateId: org.id });
+      return { organization: org, operation };
+    });
+    await this.outbox.dispatch([result.operation]);
+    return result;
+  }
+
+  private async lockOrganization(em: EntityManager, id: string): Promise<Organization> {
+    const org = await em.getRepository(OrganizationEntity).findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+    if (!org) throw notFound("organization", id);
+    return org;
+  }
+
+  /** The platform's operator key, which signs membership changes. */
+  private async operatorAddress(): Promise<string> {
+    const key = await this.ds.getRepository(LedgerKeyEntity).findOne({ where: { purpose: "operator" }, order: { createdAt: "DESC" } });
+    if (!key || key.retiredAt) {
+      throw new AppError("LEDGER.NOT_DEPLOYED", 503, "The platform has no operator ledger key yet: run `npm run ops -- deploy`.");
+    }
+    return key.address;
+  }
+
+  // ─── Users and API keys ───────────────────────────────────────────
+
+  async createUser(auth: AuthContext, organizationId: string, input: Pick<User, "email" | "name" | "role">): Promise<User> {
+    await this.requireAdminOf(auth, organizationId);
+    const repo = this.ds.getRepository(UserEntity);
+    if (await repo.existsBy({ organizationId, email: input.email })) {
+      throw conflict("USER.DUPLICATE", `${input.email} is already a user of this organization.`);
+    }
+    return repo.save(repo.create({ organizationId, ...input }));
+  }
+
+  async listUsers(auth: AuthContext, organizationId: string): Promise<User[]> {
+    await this.getOrganization(auth, organizationId);
+    return this.ds.getRepository(UserEntity).find({ where: { organizationId }, order: { createdAt: "ASC" } });
+  }
+
+  async issueKey(auth: AuthContext, input: { label: string; userId?: string }): Promise<{ key: string; row: ApiKey }> {
+    const userId = input.userId ?? auth.user.id;
+    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user || user.disabledAt) throw notFound("user", userId);
+    if (userId !== auth.user.id) await this.requireAdminOf(auth, user.organizationId, () => notFound("user", userId));
+    const issued = issueApiKey();
+    const repo = this.ds.getRepository(ApiKeyEntity);
+    const row = await repo.save(
+      repo.create({ organizationId: user.organizationId, userId, prefix: issued.prefix, secretHash: issued.secretHash, label: input.label }),
+    );
+    return { key: issued.key, row };
+  }
+
+  async listKeys(auth: AuthContext): Promise<ApiKey[]> {
+    const where = auth.user.role === "admin" ? { organizationId: auth.organization.id } : { userId: auth.user.id };
+    return this.ds.getRepository(ApiKeyEntity).find({ where, order: { createdAt: "ASC" } });
+  }
+
+  async revokeKey(auth: AuthContext, id: string): Promise<void> {
+    const repo = this.ds.getRepository(ApiKeyEntity);
+    const key = await repo.findOneBy({ id });
+    if (!key) throw notFound("API key", id);
+    if (key.userId !== auth.user.id) await this.requireAdminOf(auth, key.organizationId, () => notFound("API key", id));
+    if (!key.revokedAt) await repo.update({ id }, { revokedAt: new Date() });
+  }
+
+  /** The operator, or an admin user of `organizationId`. */
+  private async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId)) {
+    if (auth.has("operator")) {
+      if (!(await this.ds.getRepository(OrganizationEntity).existsBy({ id: organizationId }))) throw hidden();
+      return;
+    }
+    if (auth.organization.id !== organizationId) throw hidden();
+    if (auth.user.role !== "admin") throw forbidden("Only an admin of the organization can do this.");
+  }
+
+  // ─── Operations ───────────────────────────────────────────────────
+
+  async getOperation(auth: AuthContext, id: string) {
+    if (!/^[0-9]{1,19}$/.test(id)) throw notFound("operation", id);
+    const op = await this.ds.getRepository(OutboxEntity).findOneBy({ id: BigInt(id) });
+    if (!op || (!readsAll(auth) && op.organizationId !== auth.organization.id)) throw notFound("operation", id);
+    const tx = op.ledgerTxId === null ? null : await this.ds.getRepository(LedgerTransactionEntity).findOneBy({ id: op.ledgerTxId });
+    return { op, tx };
+  }
+}

@@ -1,0 +1,86 @@
+import { parseArgs } from "node:util";
+import { loadConfig, ConfigError } from "../config/config";
+import { createDataSource, migrate } from "../shared/db";
+import { KeyVault } from "../ledger/key-vault";
+import { LedgerGateway } from "../ledger/gateway";
+import { bootstrap } from "./bootstrap";
+import { deploy } from "./deploy";
+
+const USAGE = `npm run ops -- <command> [options]
+
+  migrate                 apply pending database migrations
+  bootstrap [--name N] [--uscc CODE] [--email E] [--admin-name N]
+                          create the operator organization and print its first API key (once)
+  deploy [--admin-delay SECONDS]
+                          deploy the contracts with DEPLOYER_PRIVATE_KEY, grant the operator key
+                          OPERATOR_ROLE, record the addresses
+  rotate-keys             re-seal every custodial key under KEY_ENCRYPTION_KEY
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string", default: "ChainFactor Consortium Operator" },
+      uscc: { type: "string", default: "91500000MA5UCF0P0X" },
+      email: { type: "string", default: "operator@chainfactor.example" },
+      "admin-name": { type: "string", default: "Operator Admin" },
+      "admin-delay": { type: "string", default: String(2 * 86_400) },
+      help: { type: "boolean", default: false },
+    },
+  });
+  const command = positionals[0];
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: "chainfactor-ops" });
+  await ds.initialize();
+  try {
+    const vault = () => new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
+    switch (command) {
+      case "migrate": {
+        const applied = await migrate(ds);
+        console.log(applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date");
+        return 0;
+      }
+      case "bootstrap": {
+        await migrate(ds);
+        const r = await bootstrap(ds, vault(), { legalName: values.name!, uscc: values.uscc!.toUpperCase(), adminEmail: values.email!, adminName: values["admin-name"]! });
+        console.log(`operator organization ${r.organizationId}, admin user ${r.userId}, operator ledger key ${r.operatorAddress}`);
+        console.log(`API key (shown once, store it now): ${r.apiKey}`);
+        return 0;
+      }
+      case "deploy": {
+        if (!config.DEPLOYER_PRIVATE_KEY) throw new Error("set DEPLOYER_PRIVATE_KEY to the key that deploys and administers the contracts");
+        const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+        try {
+          const r = await deploy(ds, vault(), gateway, config.DEPLOYER_PRIVATE_KEY, BigInt(values["admin-delay"]!));
+          console.log(`deployed on chain ${r.chainId} at block ${r.blockNumber}: ledger ${r.ledger}, membership ${r.membership}, token ${r.settlementToken}; operator ${r.operators[0]}`);
+        } finally {
+          gateway.destroy();
+        }
+        return 0;
+      }
+      case "rotate-keys": {
+        console.log(`re-sealed ${await vault().rotate(ds)} ledger keys`);
+        return 0;
+      }
+      default:
+        console.error(`unknown command ${command}\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(e instanceof ConfigError ? e.message : `ops: ${e.message}`);
+    process.exit(1);
+  },
+);

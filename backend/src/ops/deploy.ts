@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import type { DataSource } from "typeorm";
+import type { KeyVault } from "../ledger/key-vault";
+import type { LedgerGateway } from "../ledger/gateway";
+import { LedgerDeploymentEntity } from "../ledger/ledger.entity";
+import { deployLedger, type DeploymentRecord } from "../ledger/deploy";
+import { operatorKeyAddress } from "./bootstrap";
+
+/**
+ * Deploys the contracts with the deployer key (which becomes their default admin), grants the
+ * platform's operator key OPERATOR_ROLE, and records the addresses in Postgres (where every
+ * process reads them) and in deployments/<chain id>.json.
+ */
+export async function deploy(ds: DataSource, vault: KeyVault, gateway: LedgerGateway, deployerKey: string, adminDelay: bigint) {
+  const deployer = new Wallet(deployerKey, gateway.provider);
+  const [{ id: operatorOrg } = { id: null }] = await ds.query(`SELECT id FROM organizations WHERE 'operator' = ANY(roles) LIMIT 1`);
+  const operator = await operatorKeyAddress(ds.manager, vault, operatorOrg);
+  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators: [operator], adminDelay });
+  const deployedBlock = BigInt((await membership.deploymentTransaction()!.wait())!.blockNumber);
+  const row = await ds.getRepository(LedgerDeploymentEntity).save({
+    chainId: gateway.chainId,
+    membership: await membership.getAddress(),
+    settlementToken: await token.getAddress(),
+    ledger: await ledger.getAddress(),
+    admin: deployer.address,
+    deployedBlock,
+  });
+  const record: DeploymentRecord = {
+    chainId: gateway.chainId.toString(),
+    membership: row.membership,
+    settlementToken: row.settlementToken,
+    ledger: row.ledger,
+    admin: row.admin,
+    operators: [operator],
+    deployedAt: new Date().toISOString(),
+    blockNumber: Number(deployedBlock),
+  };
+  const dir = join(__dirname, "../../../deployments");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `chain-${record.chainId}.json`), JSON.stringify(record, null, 2) + "\n");
+  return record;
+}

@@ -1,0 +1,185 @@
+import type { Server } from "node:http";
+import type { DataSource } from "typeorm";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { ExpressAdapter } from "@bull-board/express";
+import type { Config } from "./config/config";
+import { createDataSource, requireMigrated } from "./shared/db";
+import type { Logger } from "./shared/logger";
+import { createRedis, createWorker, JobQueue, requireNoEviction } from "./shared/queue";
+import { createApp } from "./shared/http/app";
+import { createRegistry, openApiDocument } from "./shared/http/openapi";
+import { Routes } from "./shared/http/route";
+import { Metrics } from "./shared/http/observability";
+import { KeyVault } from "./ledger/key-vault";
+import { LedgerGateway, activeDeployment } from "./ledger/gateway";
+import type { LedgerDeploymentRow } from "./ledger/ledger.entity";
+import { Outbox } from "./ledger/outbox/outbox.service";
+import { OutboxSubmitter, RetryLater } from "./ledger/outbox/submitter";
+import { OutboxSweeper } from "./ledger/outbox/sweeper";
+import { faultPoint } from "./ledger/outbox/faults";
+import { Indexer } from "./indexer/indexer";
+import { Projections } from "./indexer/projections";
+import { OnboardingService } from "./modules/onboarding/onboarding.service";
+import { onboardingRoutes } from "./modules/onboarding/onboarding.routes";
+import { onboardingProjections } from "./modules/onboarding/onboarding.projections";
+
+/** A started process part: stop it gracefully. */
+export interface Running {
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, applicationName: string): Promise<DataSource> {
+  const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE, applicationName });
+  await ds.initialize();
+  await requireMigrated(ds);
+  return ds;
+}
+
+/** The API server: stateless apart from Postgres, Redis and the ledger. */
+export async function startApi(config: Config, log: Logger): Promise<Running & { server: Server; port: number }> {
+  const ds = await openDatabase(config, "chainfactor-api");
+  const redis = createRedis(config.REDIS_URL, "queue");
+  redis.on("error", (e) => log.warn({ err: e.message }, "redis"));
+  const queue = new JobQueue(redis, config.QUEUE_PREFIX);
+  const provider = LedgerGateway.lazy(config.LEDGER_RPC_URL);
+  const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
+  const outbox = new Outbox(queue, log);
+  const registry = createRegistry();
+  const routes = new Routes(registry);
+  onboardingRoutes(routes, new OnboardingService(ds, outbox, vault));
+
+  const board = new ExpressAdapter();
+  board.setBasePath("/admin/queues");
+  createBullBoard({ queues: [new BullMQAdapter(queue.queue)], serverAdapter: board });
+
+  const document = openApiDocument(registry);
+  const app = createApp({
+    ds,
+    redis,
+    log,
+    metrics: new Metrics("api"),
+    routes,
+    openapi: () => document,
+    queueDashboard: board.getRouter(),
+    queuePrefix: config.QUEUE_PREFIX,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    bodyLimit: config.REQUEST_BODY_LIMIT,
+    health: [
+      { name: "postgres", check: async () => void (await ds.query("SELECT 1")) },
+      { name: "redis", check: async () => void (await redis.ping()) },
+      { name: "ledger", check: async () => ({ block: await provider.getBlockNumber() }) },
+      {
+        name: "queue",
+        check: async () => {
+          const [row] = await ds.query(
+            `SELECT count(*)::int AS unfinished, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS oldest_s
+             FROM outbox WHERE status IN ('pending', 'submitted')`,
+          );
+          return { unfinishedOperations: row.unfinished, oldestUnfinishedSeconds: Math.round(row.oldest_s), waitingJobs: await queue.queue.getWaitingCount() };
+        },
+      },
+    ],
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.PORT, () => resolve(s));
+  });
+  const port = (server.address() as { port: number }).port;
+  log.info({ port }, `API listening on http://127.0.0.1:${port} (docs at /docs)`);
+  return {
+    server,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await queue.close();
+      redis.disconnect();
+      provider.destroy();
+      await ds.destroy();
+    },
+  };
+}
+
+/** Waits for `ops deploy` to have recorded a deployment on this chain. */
+async function deploymentOf(ds: DataSource, gateway: LedgerGateway): Promise<LedgerDeploymentRow> {
+  const d = await activeDeployment(ds, gateway.chainId);
+  if (!d) throw new RetryLater(`no contracts recorded for chain ${gateway.chainId}: run \`npm run ops -- deploy\``);
+  return d;
+}
+
+/** The worker: the outbox's jobs, and the sweeper. */
+export async function startWorker(config: Config, log: Logger): Promise<Running> {
+  const ds = await openDatabase(config, "chainfactor-worker");
+  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+  const connection = createRedis(config.REDIS_URL, "worker");
+  connection.on("error", (e) => log.warn({ err: e.message }, "redis"));
+  await requireNoEviction(connection);
+  const queue = new JobQueue(connection, config.QUEUE_PREFIX);
+  const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
+  const submitter = new OutboxSubmitter(
+    ds,
+    gateway,
+    vault,
+    () => deploymentOf(ds, gateway),
+    { batchSize: config.OUTBOX_BATCH_SIZE, batchWaitMs: config.OUTBOX_BATCH_WAIT_MS, gasPriceWei: config.LEDGER_GAS_PRICE_WEI, receiptTimeoutMs: 30_000 },
+    log,
+    faultPoint(config.FAULT_INJECT),
+  );
+  const sweeper = new OutboxSweeper(ds, queue, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.OUTBOX_STALE_MS }, log);
+  const worker = createWorker(
+    connection,
+    config.QUEUE_PREFIX,
+    {
+      "outbox.submit": async ({ outboxId }) => submitter.process(BigInt(outboxId)),
+    },
+    { concurrency: config.WORKER_CONCURRENCY, lockDuration: config.WORKER_LOCK_MS },
+  );
+  worker.on("failed", (job, err) => log.warn({ job: job?.id, err: err.message }, "job failed; it will be retried"));
+  worker.on("error", (err) => log.warn({ err: err.message }, "worker"));
+  void worker.run();
+  sweeper.start();
+  log.info({ concurrency: config.WORKER_CONCURRENCY }, "worker started");
+  return {
+    close: async () => {
+      sweeper.stop();
+      await Promise.race([worker.close(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))]);
+      await worker.close(true);
+      await queue.close();
+      connection.disconnect();
+      gateway.destroy();
+      await ds.destroy();
+    },
+  };
+}
+
+/** The indexer: chain events → Postgres projections. */
+export async function startIndexer(config: Config, log: Logger): Promise<Running & { done: Promise<void> }> {
+  const ds = await openDatabase(config, "chainfactor-indexer");
+  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+  let deployment: LedgerDeploymentRow | null = null;
+  while (!(deployment = await activeDeployment(ds, gateway.chainId))) {
+    log.info("waiting for a deployment (`npm run ops -- deploy`)");
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const projections = onboardingProjections(new Projections());
+  const indexer = new Indexer(
+    ds,
+    gateway,
+    deployment,
+    projections,
+    { finalityDepth: config.INDEXER_FINALITY_DEPTH, chunkBlocks: config.INDEXER_CHUNK_BLOCKS, pollMs: config.INDEXER_POLL_MS },
+    log,
+    faultPoint(config.FAULT_INJECT),
+  );
+  const done = indexer.run();
+  log.info({ ledger: deployment.ledger }, "indexer started");
+  return {
+    done,
+    close: async () => {
+      indexer.stop();
+      await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))]);
+      gateway.destroy();
+      await ds.destroy();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import express, { type Express, type RequestHandler } from "express";
+import swaggerUi from "swagger-ui-express";
+import type { DataSource } from "typeorm";
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger";
+import { AppError, forbidden } from "../errors";
+import { authenticate, authOf } from "./auth";
+import { errorHandler, notFoundHandler } from "./problem";
+import { idempotency } from "./idempotency";
+import { rateLimit } from "./rate-limit";
+import { healthHandler, requestId, type HealthCheck, type Metrics } from "./observability";
+import { auditTrail } from "../../modules/audit/audit.middleware";
+import type { Routes } from "./route";
+
+export interface AppDeps {
+  ds: DataSource;
+  redis: Redis;
+  log: Logger;
+  metrics: Metrics;
+  routes: Routes;
+  openapi: () => object;
+  health: HealthCheck[];
+  /** The BullMQ dashboard, mounted at /admin/queues for operators. */
+  queueDashboard?: RequestHandler;
+  queuePrefix: string;
+  rateLimitPerMinute: number;
+  bodyLimit: string;
+}
+
+/**
+ * The express application: public endpoints (health, metrics, API description), then
+ * authentication, rate limit, idempotency and audit in front of every /v1 route; every error,
+ * including express's own, leaves as application/problem+json.
+ */
+export function createApp(d: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.set("query parser", "simple");
+  app.use(requestId);
+  app.use(d.metrics.middleware());
+  app.use((req, res, next) => {
+    res.on("finish", () => d.log.debug({ requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode }, "request"));
+    next();
+  });
+
+  app.get("/health", healthHandler(d.health));
+  app.get("/metrics", async (_req, res) => {
+    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(d.openapi());
+  });
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: "/openapi.json" } }));
+
+  // everything below needs an API key
+  const jsonBody = express.json({ limit: d.bodyLimit, strict: false, type: () => true });
+  app.use((req, _res, next) => {
+    const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
+    if (hasBody && !req.is("application/json") && !req.is("application/*+json")) {
+      return next(new AppError("REQUEST.UNSUPPORTED_MEDIA_TYPE", 415, "Send the body as JSON with Content-Type: application/json."));
+    }
+    next();
+  });
+  app.use(authenticate(d.ds));
+  app.use(rateLimit(d.redis, d.queuePrefix, d.rateLimitPerMinute, d.log));
+  app.use(jsonBody);
+  app.use(idempotency(d.ds));
+  app.use(auditTrail(d.ds, d.log));
+  if (d.queueDashboard) {
+    app.use(
+      "/admin/queues",
+      (req, _res, next) => next(authOf(req).has("operator") ? undefined : forbidden("The queue dashboard is for operators.")),
+      d.queueDashboard,
+    );
+  }
+  app.use(d.routes.router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(d.log));
+  return app;
+}

@@ -1,0 +1,80 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import { AppError, type FieldProblem } from "../errors";
+import type { Logger } from "../logger";
+
+export const PROBLEM_TYPE_BASE = "https://chainfactor.dev/problems/";
+
+/** RFC 9457 problem details, with the platform's stable code and field-level errors. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldProblem[];
+  [extra: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: "Bad request",
+  401: "Unauthenticated",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  422: "Unprocessable content",
+  429: "Too many requests",
+  500: "Internal server error",
+  503: "Service unavailable",
+};
+
+export function sendProblem(res: Response, e: AppError): void {
+  const problem: Problem = {
+    type: PROBLEM_TYPE_BASE + e.code.toLowerCase().replace(/[._]/g, "-"),
+    title: TITLES[e.status] ?? "Error",
+    status: e.status,
+    detail: e.message,
+    code: e.code,
+    instance: res.locals.requestId,
+    ...(e.fields.length ? { errors: e.fields } : {}),
+    ...e.extra,
+  };
+  res.status(e.status).type("application/problem+json").send(JSON.stringify(problem));
+}
+
+/** Turns body-parser's errors into the 4xx they are; everything else unknown is a logged 500. */
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
+  switch (e.type) {
+    case "entity.parse.failed":
+      return new AppError("REQUEST.MALFORMED_JSON", 400, "The body is not valid JSON.");
+    case "entity.too.large":
+      return new AppError("REQUEST.TOO_LARGE", 413, "The body is larger than the server accepts.");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new AppError("REQUEST.UNSUPPORTED_ENCODING", 415, "Send the body as UTF-8 JSON.");
+    case "request.aborted":
+      return new AppError("REQUEST.ABORTED", 400, "The request was aborted.");
+  }
+  if (e.expose && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+    return new AppError("REQUEST.INVALID", e.status, e.message ?? "Bad request.");
+  }
+  return new AppError("SERVER.INTERNAL", 500, "Something went wrong on our side; it has been logged. Retry later, quoting the instance id.");
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const e = toAppError(err);
+    if (e.status >= 500) log.error({ err, requestId: res.locals.requestId, path: req.path }, "request failed");
+    if (res.headersSent) return;
+    sendProblem(res, e);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError("ROUTE.NOT_FOUND", 404, `There is no ${req.method} ${req.path}. See /openapi.json for the API.`));
+};

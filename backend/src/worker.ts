@@ -1,0 +1,4 @@
+import { runProcess } from "./shared/process";
+import { startWorker } from "./platform";
+
+runProcess("worker", startWorker);
