@@ -1,0 +1,33 @@
+import { describe, it, expect } from "vitest";
+import { randomBytes } from "node:crypto";
+import { ConfigError, loadConfig } from "../../backend/src/config/config";
+
+describe("configuration", () => {
+  const valid = { KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+
+  it("applies defaults", () => {
+    const c = loadConfig(valid);
+    expect([c.PORT, c.INDEXER_FINALITY_DEPTH, c.QUEUE_PREFIX, c.LEDGER_GAS_PRICE_WEI]).toEqual([3000, 0, "cf", 0n]);
+  });
+
+  it("lists every problem at once, saying what was expected, without echoing secrets", () => {
+    try {
+      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://secret@host/db", KEY_ENCRYPTION_KEY: "c2hvcnQ=", INDEXER_FINALITY_DEPTH: "-1" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const message = (e as Error).message;
+      expect((e as ConfigError).problems).toHaveLength(4);
+      expect(message).toMatch(/PORT="eighty" is invalid: expected/);
+      expect(message).toMatch(/DATABASE_URL is invalid: expected a postgres:\/\/ connection URL/);
+      expect(message).toMatch(/KEY_ENCRYPTION_KEY is invalid: expected base64 of exactly 32 bytes/);
+      expect(message).toMatch(/INDEXER_FINALITY_DEPTH="-1" is invalid/);
+      expect(message).not.toContain("secret@host");
+      expect(message).not.toContain("c2hvcnQ=");
+    }
+  });
+
+  it("names missing required variables", () => {
+    expect(() => loadConfig({})).toThrow(/KEY_ENCRYPTION_KEY is missing/);
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { Stack, randomUscc } from "./support/stack";
+
+describe("HTTP plumbing", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await Stack.start({ env: { RATE_LIMIT_PER_MINUTE: "1000" } });
+  });
+  afterAll(async () => stack?.close());
+  const op = () => ({ key: stack.operatorKey });
+  const count = async (table: string) => Number((await stack.ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
+
+  describe("Idempotency-Key", () => {
+    it("replays the first response for a repeat and writes once", async () => {
+      const body = { legalName: "Idempotent Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] };
+      const first = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "create-1" });
+      const before = await count("organizations");
+      const again = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "create-1" });
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(await count("organizations")).toBe(before);
+    });
+
+    it("answers 422 when the key is reused for a different request, and replays errors too", async () => {
+      const body = { legalName: "Another Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["bank"] };
+      await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "create-2" });
+      const other = await stack.api.post("/v1/organizations", { ...body, legalName: "Changed Ltd" }, { ...op(), idempotencyKey: "create-2" });
+      expect(other.status).toBe(422);
+      expect(other.body.code).toBe("IDEMPOTENCY.KEY_REUSED");
+      const bad = { legalName: "Bad", unifiedSocialCreditCode: "X", roles: [] };
+      const e1 = await stack.api.post("/v1/organizations", bad, { ...op(), idempotencyKey: "bad-1" });
+      const e2 = await stack.api.post("/v1/organizations", bad, { ...op(), idempotencyKey: "bad-1" });
+      expect([e1.status, e2.status]).toEqual([422, 422]);
+      expect(e2.body).toEqual(e1.body);
+      expect(e2.contentType).toMatch(/application\/problem\+json/);
+    });
+
+    it("scopes keys per organization and rejects unusable keys", async () => {
+      const a = await stack.onboard(["supplier"]);
+      const b = await stack.onboard(["supplier"]);
+      const r1 = await stack.api.post("/v1/api-keys", { label: "one" }, { key: a.key, idempotencyKey: "same" });
+      const r2 = await stack.api.post("/v1/api-keys", { label: "one" }, { key: b.key, idempotencyKey: "same" });
+      expect([r1.status, r2.status]).toEqual([201, 201]);
+      expect(r1.body.id).not.toBe(r2.body.id);
+      const tooLong = await stack.api.post("/v1/api-keys", { label: "x" }, { key: a.key, idempotencyKey: "k".repeat(256) });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.code).toBe("IDEMPOTENCY.INVALID_KEY");
+    });
+  });
+
+  describe("rate limit", () => {
+    it("answers 429 with Retry-After when an organization exceeds its budget", async () => {
+      const limited = await Stack.start({ workers: 0, indexer: false, env: { RATE_LIMIT_PER_MINUTE: "5" } });
+      try {
+        const replies = [];
+        for (let i = 0; i < 7; i++) replies.push(await limited.api.get("/v1/me", { key: limited.operatorKey }));
+        expect(replies.slice(0, 5).every((r) => r.status === 200)).toBe(true);
+        const last = replies[6];
+        expect(last.status).toBe(429);
+        expect(last.body.code).toBe("RATE_LIMIT.EXCEEDED");
+        expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(replies[0].headers.get("ratelimit-limit")).toBe("5");
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  describe("audit log", () => {
+    it("records every state-changing request without secrets, and cannot be altered", async () => {
+      const member = await stack.onboard(["bank"]);
+      const issued = await stack.api.post("/v1/api-keys", { label: "audited" }, { key: member.key });
+      const rejected = await stack.api.post("/v1/organizations", { legalName: "x" }, { key: member.key });
+      expect(rejected.status).toBe(403);
+      const rows = await stack.ds.query(`SELECT * FROM audit_log WHERE organization_id = $1 ORDER BY id`, [member.orgId]);
+      const actions = rows.map((r: { action: string; status: number }) => `${r.action} ${r.status}`);
+      expect(actions).toContain("POST /v1/api-keys 201");
+      expect(actions).toContain("POST /v1/organizations 403");
+      expect(JSON.stringify(rows)).not.toContain(issued.body.key);
+      expect(JSON.stringify(rows)).not.toContain(member.key);
+      await expect(stack.ds.query(`UPDATE audit_log SET status = 200`)).rejects.toThrow(/append-only/);
+      await expect(stack.ds.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe("operations endpoints", () => {
+    it("serves /health with every dependency, /metrics, /openapi.json and /docs without a key", async () => {
+      const health = await stack.api.get("/health");
+      expect(health.status).toBe(200);
+      expect(Object.keys(health.body.checks).sort()).toEqual(["ledger", "postgres", "queue", "redis"]);
+      expect(health.body.checks.queue).toHaveProperty("unfinishedOperations");
+      const metrics = await stack.api.get("/metrics");
+      expect(metrics.body).toMatch(/http_requests_total/);
+      const doc = await stack.api.get("/openapi.json");
+      expect(doc.body.openapi).toBe("3.0.3");
+      expect(Object.keys(doc.body.paths)).toContain("/v1/organizations/{id}/kyc-approval");
+      const docs = await fetch(`${stack.api.baseUrl}/docs/`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toMatch(/swagger-ui/i);
+    });
+
+    it("opens the queue dashboard to operators only", async () => {
+      const member = await stack.onboard(["supplier"]);
+      expect((await stack.api.get("/admin/queues", op())).status).toBe(200);
+      const denied = await stack.api.get("/admin/queues", { key: member.key });
+      expect(denied.status).toBe(403);
+      expect((await stack.api.get("/admin/queues")).status).toBe(401);
+    });
+
+    it("echoes a sane X-Request-Id and uses it as the problem's instance", async () => {
+      const r = await stack.api.get("/v1/organizations/not-a-uuid", { ...op(), headers: { "x-request-id": "trace-123" } });
+      expect(r.headers.get("x-request-id")).toBe("trace-123");
+      expect(r.body.instance).toBe("trace-123");
+      const hostile = await stack.api.get("/v1/me", { ...op(), headers: { "x-request-id": "<script>" } });
+      expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+});
