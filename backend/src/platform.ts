@@ -6,7 +6,7 @@ import { ExpressAdapter } from "@bull-board/express";
 import type { Config } from "./config/config";
 import { createDataSource, requireMigrated } from "./shared/db";
 import type { Logger } from "./shared/logger";
-import { createRedis, createWorker, JobQueue, requireNoEviction } from "./shared/queue";
+import { createRedis, createWorker, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
 import { createRegistry, openApiDocument } from "./shared/http/openapi";
 import { Routes } from "./shared/http/route";
@@ -23,6 +23,7 @@ import { Projections } from "./indexer/projections";
 import { OnboardingService } from "./modules/onboarding/onboarding.service";
 import { onboardingRoutes } from "./modules/onboarding/onboarding.routes";
 import { onboardingProjections } from "./modules/onboarding/onboarding.projections";
+import { InvoicesService, invoicesRoutes, createAdapters } from "./modules/invoices";
 
 /** A started process part: stop it gracefully. */
 export interface Running {
@@ -48,6 +49,10 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   const registry = createRegistry();
   const routes = new Routes(registry);
   onboardingRoutes(routes, new OnboardingService(ds, outbox, vault));
+  const invoices = new InvoicesService(ds, createAdapters(ds));
+  invoicesRoutes(routes, invoices, async (invoiceId) => {
+    await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
+  });
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
@@ -126,11 +131,13 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
     faultPoint(config.FAULT_INJECT),
   );
   const sweeper = new OutboxSweeper(ds, queue, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.OUTBOX_STALE_MS }, log);
+  const invoices = new InvoicesService(ds, createAdapters(ds));
   const worker = createWorker(
     connection,
     config.QUEUE_PREFIX,
     {
       "outbox.submit": async ({ outboxId }) => submitter.process(BigInt(outboxId)),
+      "invoice.verify": async ({ invoiceId }) => invoices.verify(invoiceId),
     },
     { concurrency: config.WORKER_CONCURRENCY, lockDuration: config.WORKER_LOCK_MS },
   );

@@ -4,7 +4,9 @@ import { AuditEntity } from "../modules/audit/audit.entity";
 import { LedgerKeyEntity, LedgerDeploymentEntity } from "../ledger/ledger.entity";
 import { OutboxEntity, LedgerTransactionEntity } from "../ledger/outbox/outbox.entity";
 import { ChainEventEntity } from "../indexer/indexer.entity";
+import { InvoiceEntity } from "../modules/invoices/invoice.entity";
 import { PlatformCore1732300000000 } from "../migrations/1732300000000-PlatformCore";
+import { BusinessFlows1732400000000 } from "../migrations/1732400000000-BusinessFlows";
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -16,8 +18,9 @@ export const ENTITIES = [
   OutboxEntity,
   LedgerTransactionEntity,
   ChainEventEntity,
+  InvoiceEntity,
 ];
-export const MIGRATIONS = [PlatformCore1732300000000];
+export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000];
 
 export interface DbOptions {
   url: string;

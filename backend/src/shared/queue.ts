@@ -5,12 +5,15 @@ import { Redis } from "ioredis";
 export interface JobPayloads {
   /** Sign, broadcast and follow the ledger transaction of one outbox row (job id = outbox id). */
   "outbox.submit": { outboxId: string };
+  /** Check an invoice against the tax, logistics and registry adapters (job id = invoice id). */
+  "invoice.verify": { invoiceId: string };
 }
 export type JobName = keyof JobPayloads;
 export type JobHandlers = { [K in JobName]: (payload: JobPayloads[K], job: Job) => Promise<unknown> };
 
 export const LEDGER_QUEUE = "ledger";
 export const outboxJobId = (outboxId: bigint | string) => `outbox-${outboxId}`;
+export const invoiceJobId = (invoiceId: string) => `invoice-${invoiceId}`;
 
 export function createRedis(url: string, role: "queue" | "worker"): Redis {
   // BullMQ workers need blocking commands never to time out (maxRetriesPerRequest: null)

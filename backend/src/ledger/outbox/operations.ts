@@ -1,4 +1,4 @@
-import { Membership__factory } from "../../../../typechain-types";
+import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../../typechain-types";
 import type { LedgerDeploymentRow } from "../ledger.entity";
 
 /** How one kind of business operation becomes a contract call. */
@@ -10,6 +10,10 @@ export interface OperationKind<P> {
 }
 
 const membership = Membership__factory.createInterface();
+const ledger = ReceivableLedger__factory.createInterface();
+const token = SettlementToken__factory.createInterface();
+
+// ─── Payloads (what the outbox row stores; amounts as decimal strings) ──
 
 export interface RegisterOrganizationPayload {
   orgId: string;
@@ -23,25 +27,130 @@ export interface SuspendOrganizationPayload {
 export interface OrganizationPayload {
   orgId: string;
 }
+export interface ReceivableItemPayload {
+  counterparty: string;
+  amount: string;
+  maturity: string;
+  invoicesRoot: string;
+  invoiceKeys: string[];
+}
+export interface IdsPayload {
+  ids: string[];
+}
+export interface ConfirmBySigPayload {
+  ids: string[];
+  obligor: string;
+  nonce: string;
+  deadline: string;
+  signature: string;
+}
+export interface RejectPayload {
+  ids: string[];
+  reason: string;
+}
+export interface SplitPayload {
+  id: string;
+  parts: { to: string; amount: string }[];
+}
+export interface TransferPayload {
+  id: string;
+  to: string;
+}
+export interface CreditLinePayload {
+  obligor: string;
+  limit: string;
+}
+export interface FinancePayload {
+  terms: { receivableId: string; bank: string; advance: string; due: string; recourse: boolean; nonce: string; deadline: string };
+  signature: string;
+}
+export interface MintPayload {
+  account: string;
+  amount: string;
+}
+export interface ApprovePayload {
+  spender: "ledger";
+  amount: string;
+}
 
-const single = <P>(kind: string, fn: (p: P, opId: bigint) => string): OperationKind<P> => ({
+type Target = "membership" | "ledger" | "token";
+const addressOf = (d: LedgerDeploymentRow, t: Target) => (t === "membership" ? d.membership : t === "ledger" ? d.ledger : d.settlementToken);
+
+/** One item per call. */
+const single = <P>(kind: string, target: Target, fn: (p: P, opId: bigint, d: LedgerDeploymentRow) => string): OperationKind<P> => ({
   kind,
   maxBatch: 1,
-  encode: ([p], opId, d) => ({ to: d.membership, data: fn(p, opId) }),
+  encode: ([p], opId, d) => ({ to: addressOf(d, target), data: fn(p, opId, d) }),
 });
+
+/** Many rows' items concatenated into one call of a batch entry point. */
+const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], fn: (items: I[], opId: bigint) => string): OperationKind<P> => ({
+  kind,
+  maxBatch: max,
+  encode: (payloads, opId, d) => ({ to: d.ledger, data: fn(payloads.flatMap(items), opId) }),
+});
+
+const ids = (p: IdsPayload) => p.ids.map(BigInt);
 
 /** Every operation the outbox knows, by kind. */
 export const OPERATIONS = new Map<string, OperationKind<never>>(
   [
-    single<RegisterOrganizationPayload>("membership.registerOrganization", (p, opId) =>
+    single<RegisterOrganizationPayload>("membership.registerOrganization", "membership", (p, opId) =>
       membership.encodeFunctionData("registerOrganization", [p.orgId, p.roles, p.accounts, opId]),
     ),
-    single<SuspendOrganizationPayload>("membership.suspend", (p, opId) =>
+    single<SuspendOrganizationPayload>("membership.suspend", "membership", (p, opId) =>
       membership.encodeFunctionData("suspend", [p.orgId, p.reason, opId]),
     ),
-    single<OrganizationPayload>("membership.reinstate", (p, opId) => membership.encodeFunctionData("reinstate", [p.orgId, opId])),
+    single<OrganizationPayload>("membership.reinstate", "membership", (p, opId) => membership.encodeFunctionData("reinstate", [p.orgId, opId])),
+
+    single<MintPayload>("token.mint", "token", (p, opId) => token.encodeFunctionData("mint", [p.account, BigInt(p.amount), opId])),
+    single<MintPayload>("token.burn", "token", (p, opId) => token.encodeFunctionData("burn", [p.account, BigInt(p.amount), opId])),
+    // ERC-20 approve carries no operation id: setting an allowance twice is harmless
+    single<ApprovePayload>("token.approveLedger", "token", (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
+
+    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, (items, opId) =>
+      ledger.encodeFunctionData("register", [items.map(receivableInput), opId]),
+    ),
+    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, (items, opId) =>
+      ledger.encodeFunctionData("issue", [items.map(receivableInput), opId]),
+    ),
+    batched<IdsPayload, bigint>("ledger.confirm", 200, ids, (all, opId) => ledger.encodeFunctionData("confirm", [all, opId])),
+    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p, opId) =>
+      ledger.encodeFunctionData("confirmBySig", [p.ids.map(BigInt), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
+    ),
+    single<RejectPayload>("ledger.reject", "ledger", (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
+    batched<IdsPayload, bigint>("ledger.cancel", 200, ids, (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
+    single<SplitPayload>("ledger.split", "ledger", (p, opId) =>
+      ledger.encodeFunctionData("split", [BigInt(p.id), p.parts.map((x) => ({ to: x.to, amount: BigInt(x.amount) })), opId]),
+    ),
+    single<TransferPayload>("ledger.transfer", "ledger", (p, opId) => ledger.encodeFunctionData("transferCertificate", [p.to, BigInt(p.id), opId])),
+    single<CreditLinePayload>("ledger.setCreditLine", "ledger", (p, opId) =>
+      ledger.encodeFunctionData("setCreditLine", [p.obligor, BigInt(p.limit), opId]),
+    ),
+    batched<FinancePayload, FinancePayload>("ledger.finance", 50, (p) => [p], (all, opId) =>
+      ledger.encodeFunctionData("finance", [
+        all.map((f) => ({
+          receivableId: BigInt(f.terms.receivableId),
+          bank: f.terms.bank,
+          advance: BigInt(f.terms.advance),
+          due: BigInt(f.terms.due),
+          recourse: f.terms.recourse,
+          nonce: BigInt(f.terms.nonce),
+          deadline: BigInt(f.terms.deadline),
+        })),
+        all.map((f) => f.signature),
+        opId,
+      ]),
+    ),
+    batched<IdsPayload, bigint>("ledger.settle", 100, ids, (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
+    batched<IdsPayload, bigint>("ledger.declareDefault", 100, ids, (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
+    batched<IdsPayload, bigint>("ledger.claimRecourse", 100, ids, (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
   ].map((op) => [op.kind, op as OperationKind<never>]),
 );
+
+function receivableInput(i: ReceivableItemPayload) {
+  return { counterparty: i.counterparty, amount: BigInt(i.amount), maturity: BigInt(i.maturity), invoicesRoot: i.invoicesRoot, invoiceKeys: i.invoiceKeys };
+}
 
 export function operationKind(kind: string): OperationKind<unknown> {
   const op = OPERATIONS.get(kind);

@@ -1,0 +1,75 @@
+import { EntitySchema } from "typeorm";
+import { col } from "../../shared/db-types";
+
+export type InvoiceStatus = "received" | "verifying" | "verified" | "rejected";
+
+/** One piece of verification evidence: which source said what, and a hash of its answer. */
+export interface Evidence {
+  source: "tax" | "logistics" | "registry" | "platform";
+  result: "pass" | "fail";
+  detail: string;
+  /** keccak256 of the source's canonical answer. */
+  hash: string;
+  at: string;
+}
+
+/** A supplier's invoice; the document itself stays off chain, its key and evidence hash go on chain. */
+export interface Invoice {
+  id: string;
+  organizationId: string;
+  buyerOrganizationId: string | null;
+  invoiceNumber: string;
+  invoiceCode: string | null;
+  sellerTaxId: string;
+  buyerTaxId: string;
+  issueDate: string;
+  amount: bigint;
+  tax: bigint;
+  total: bigint;
+  currency: string;
+  waybillNumbers: string[];
+  attachments: { name: string; sha256: string }[];
+  /** keccak256(abi.encode(seller tax id, invoice number)): its identity on chain. */
+  invoiceKey: string;
+  status: InvoiceStatus;
+  rejectionCode: string | null;
+  rejectionReason: string | null;
+  evidence: Evidence[];
+  /** keccak256 of the canonical evidence list: the leaf's second half in the receivable's invoice root. */
+  evidenceHash: string | null;
+  verifiedAt: Date | null;
+  receivableId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const InvoiceEntity = new EntitySchema<Invoice>({
+  name: "Invoice",
+  tableName: "invoices",
+  columns: {
+    id: { ...col.uuid, primary: true, generated: "uuid" },
+    organizationId: { ...col.uuid, name: "organization_id" },
+    buyerOrganizationId: { ...col.uuid, name: "buyer_organization_id", nullable: true },
+    invoiceNumber: { ...col.text, name: "invoice_number" },
+    invoiceCode: { ...col.text, name: "invoice_code", nullable: true },
+    sellerTaxId: { type: "char", length: 18, name: "seller_tax_id" },
+    buyerTaxId: { type: "char", length: 18, name: "buyer_tax_id" },
+    issueDate: { type: "date", name: "issue_date" },
+    amount: col.bigint,
+    tax: col.bigint,
+    total: col.bigint,
+    currency: { type: "char", length: 3 },
+    waybillNumbers: { type: "text", array: true, name: "waybill_numbers" },
+    attachments: { type: "jsonb" },
+    invoiceKey: { ...col.hash, name: "invoice_key" },
+    status: col.text,
+    rejectionCode: { ...col.text, name: "rejection_code", nullable: true },
+    rejectionReason: { ...col.text, name: "rejection_reason", nullable: true },
+    evidence: { type: "jsonb" },
+    evidenceHash: { ...col.hash, name: "evidence_hash", nullable: true },
+    verifiedAt: { ...col.timestamp, name: "verified_at", nullable: true },
+    receivableId: { ...col.uuid, name: "receivable_id", nullable: true },
+    createdAt: { ...col.timestamp, name: "created_at", createDate: true },
+    updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
+  },
+});
