@@ -6,7 +6,7 @@ import { ExpressAdapter } from "@bull-board/express";
 import type { Config } from "./config/config";
 import { createDataSource, requireMigrated } from "./shared/db";
 import type { Logger } from "./shared/logger";
-import { createRedis, createWorker, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
+import { createRedis, createWorker, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
 import { createRegistry, openApiDocument } from "./shared/http/openapi";
 import { Routes } from "./shared/http/route";
@@ -24,6 +24,23 @@ import { OnboardingService } from "./modules/onboarding/onboarding.service";
 import { onboardingRoutes } from "./modules/onboarding/onboarding.routes";
 import { onboardingProjections } from "./modules/onboarding/onboarding.projections";
 import { InvoicesService, invoicesRoutes, createAdapters } from "./modules/invoices";
+import { PlatformKeys } from "./ledger/platform-keys";
+import { OutboxHooks } from "./ledger/outbox/hooks";
+import { ReceivablesService } from "./modules/receivables/receivables.service";
+import { receivablesRoutes } from "./modules/receivables/receivables.routes";
+import { receivablesProjections } from "./modules/receivables/receivables.projections";
+import { receivablesHooks } from "./modules/receivables/receivables.hooks";
+import { FinancingService } from "./modules/financing/financing.service";
+import { financingRoutes } from "./modules/financing/financing.routes";
+import { financingHooks, financingProjections } from "./modules/financing/financing.projections";
+import { SettlementService } from "./modules/settlement/settlement.service";
+import { settlementRoutes } from "./modules/settlement/settlement.routes";
+import { settlementProjections } from "./modules/settlement/settlement.projections";
+import { ClearingService } from "./modules/clearing/clearing.service";
+import { clearingRoutes } from "./modules/clearing/clearing.routes";
+import { MaturityKeeper } from "./modules/clearing/keeper";
+import { SettlementToken__factory } from "../../typechain-types";
+import type { JsonRpcProvider } from "ethers";
 
 /** A started process part: stop it gracefully. */
 export interface Running {
@@ -49,10 +66,14 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   const registry = createRegistry();
   const routes = new Routes(registry);
   onboardingRoutes(routes, new OnboardingService(ds, outbox, vault));
-  const invoices = new InvoicesService(ds, createAdapters(ds));
-  invoicesRoutes(routes, invoices, async (invoiceId) => {
+  const services = businessServices(config, ds, outbox, vault, queue, provider, log);
+  invoicesRoutes(routes, services.invoices, async (invoiceId) => {
     await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
   });
+  receivablesRoutes(routes, services.receivables);
+  financingRoutes(routes, services.financing);
+  settlementRoutes(routes, services.settlement);
+  clearingRoutes(routes, services.clearing);
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
@@ -121,6 +142,10 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   await requireNoEviction(connection);
   const queue = new JobQueue(connection, config.QUEUE_PREFIX);
   const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
+  const hooks = financingHooks(receivablesHooks(new OutboxHooks()));
+  const outbox = new Outbox(queue, log);
+  const services = businessServices(config, ds, outbox, vault, queue, gateway.provider, log);
+  const keeper = new MaturityKeeper(ds, gateway.provider, outbox, new PlatformKeys(vault), { batchSize: config.KEEPER_BATCH_SIZE, retryMs: config.KEEPER_RETRY_MS }, log);
   const submitter = new OutboxSubmitter(
     ds,
     gateway,
@@ -129,15 +154,17 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
     { batchSize: config.OUTBOX_BATCH_SIZE, batchWaitMs: config.OUTBOX_BATCH_WAIT_MS, gasPriceWei: config.LEDGER_GAS_PRICE_WEI, receiptTimeoutMs: 30_000 },
     log,
     faultPoint(config.FAULT_INJECT),
+    hooks,
   );
   const sweeper = new OutboxSweeper(ds, queue, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.OUTBOX_STALE_MS }, log);
-  const invoices = new InvoicesService(ds, createAdapters(ds));
   const worker = createWorker(
     connection,
     config.QUEUE_PREFIX,
     {
       "outbox.submit": async ({ outboxId }) => submitter.process(BigInt(outboxId)),
-      "invoice.verify": async ({ invoiceId }) => invoices.verify(invoiceId),
+      "invoice.verify": async ({ invoiceId }) => services.invoices.verify(invoiceId),
+      "financing.fund": async ({ financingId }) => services.financing.fund(financingId),
+      "clearing.keeper": async () => keeper.run(),
     },
     { concurrency: config.WORKER_CONCURRENCY, lockDuration: config.WORKER_LOCK_MS },
   );
@@ -145,6 +172,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   worker.on("error", (err) => log.warn({ err: err.message }, "worker"));
   void worker.run();
   sweeper.start();
+  await queue.queue.upsertJobScheduler("clearing.keeper", { every: config.KEEPER_INTERVAL_MS }, { name: "clearing.keeper", data: {} });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, "worker started");
   return {
     close: async () => {
@@ -168,7 +196,7 @@ export async function startIndexer(config: Config, log: Logger): Promise<Running
     log.info("waiting for a deployment (`npm run ops -- deploy`)");
     await new Promise((r) => setTimeout(r, 2000));
   }
-  const projections = onboardingProjections(new Projections());
+  const projections = settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections()))));
   const indexer = new Indexer(
     ds,
     gateway,
@@ -189,4 +217,26 @@ export async function startIndexer(config: Config, log: Logger): Promise<Running
       await ds.destroy();
     },
   };
+}
+
+/** The business modules' services, built the same way in every process that needs them. */
+function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault: KeyVault, queue: JobQueue, provider: JsonRpcProvider, log: Logger) {
+  const adapters = createAdapters(ds);
+  const keys = new PlatformKeys(vault);
+  const invoices = new InvoicesService(ds, adapters);
+  const receivables = new ReceivablesService(ds, outbox, invoices, keys, {
+    maxTenorDays: config.POLICY_MAX_TENOR_DAYS,
+    maxTier: config.POLICY_MAX_TIER,
+    minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT,
+  });
+  const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, async (financingId) => {
+    await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
+  }, log);
+  const token = SettlementToken__factory.createInterface();
+  const settlement = new SettlementService(ds, outbox, keys, async (address, owner, spender) => {
+    const data = await provider.call({ to: address, data: token.encodeFunctionData("allowance", [owner, spender]) });
+    return BigInt(data);
+  });
+  const clearing = new ClearingService(ds, outbox, receivables);
+  return { invoices, receivables, financing, settlement, clearing };
 }

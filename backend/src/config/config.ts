@@ -55,6 +55,15 @@ const schema = z.object({
   /** Only for fault-injection tests: crash the worker at a named point. */
   FAULT_INJECT: z.enum(["after-sign", "after-broadcast", "during-indexing"]).optional(),
   METRICS_ENABLED: bool.default(true),
+  /** Receivable policy (the ledger's parameters; the platform checks them before queuing). */
+  POLICY_MAX_TENOR_DAYS: int(1, 366).default(365),
+  POLICY_MAX_TIER: int(1, 20).default(3),
+  POLICY_MIN_SPLIT_AMOUNT: z.coerce.bigint().default(10_000n),
+  /** How often the maturity keeper looks for due certificates. */
+  KEEPER_INTERVAL_MS: int(100, 3_600_000).default(2000),
+  /** How long before an unpaid (overdue or short) certificate is tried again. */
+  KEEPER_RETRY_MS: int(0, 86_400_000).default(60_000),
+  KEEPER_BATCH_SIZE: int(1, 500).default(100),
 });
 
 export type Config = z.infer<typeof schema>;

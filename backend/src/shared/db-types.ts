@@ -15,3 +15,12 @@ export const col = {
   timestamp: { type: "timestamptz" as const },
   bigint: { type: "bigint" as const, transformer: bigintColumn },
 };
+
+/**
+ * The rows of `em.query(...)`: TypeORM returns `[rows, affected]` for UPDATE and DELETE on
+ * Postgres (even with RETURNING) and the rows themselves otherwise.
+ */
+export function rowsOf<T = Record<string, any>>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number") return result[0] as T[];
+  return result as T[];
+}

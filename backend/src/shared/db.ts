@@ -5,6 +5,8 @@ import { LedgerKeyEntity, LedgerDeploymentEntity } from "../ledger/ledger.entity
 import { OutboxEntity, LedgerTransactionEntity } from "../ledger/outbox/outbox.entity";
 import { ChainEventEntity } from "../indexer/indexer.entity";
 import { InvoiceEntity } from "../modules/invoices/invoice.entity";
+import { ReceivableEntity } from "../modules/receivables/receivable.entity";
+import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity } from "../modules/financing/financing.entity";
 import { PlatformCore1732300000000 } from "../migrations/1732300000000-PlatformCore";
 import { BusinessFlows1732400000000 } from "../migrations/1732400000000-BusinessFlows";
 
@@ -19,6 +21,11 @@ export const ENTITIES = [
   LedgerTransactionEntity,
   ChainEventEntity,
   InvoiceEntity,
+  ReceivableEntity,
+  CreditLineEntity,
+  FinancingRequestEntity,
+  QuoteEntity,
+  FinancingEntity,
 ];
 export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000];
 

@@ -7,6 +7,10 @@ export interface JobPayloads {
   "outbox.submit": { outboxId: string };
   /** Check an invoice against the tax, logistics and registry adapters (job id = invoice id). */
   "invoice.verify": { invoiceId: string };
+  /** Registry checks, then the DvP of an accepted quote (job id = financing id). */
+  "financing.fund": { financingId: string };
+  /** Settle what is due (repeatable). */
+  "clearing.keeper": Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export type JobHandlers = { [K in JobName]: (payload: JobPayloads[K], job: Job) => Promise<unknown> };
@@ -14,6 +18,7 @@ export type JobHandlers = { [K in JobName]: (payload: JobPayloads[K], job: Job) 
 export const LEDGER_QUEUE = "ledger";
 export const outboxJobId = (outboxId: bigint | string) => `outbox-${outboxId}`;
 export const invoiceJobId = (invoiceId: string) => `invoice-${invoiceId}`;
+export const fundingJobId = (financingId: string) => `funding-${financingId}`;
 
 export function createRedis(url: string, role: "queue" | "worker"): Redis {
   // BullMQ workers need blocking commands never to time out (maxRetriesPerRequest: null)

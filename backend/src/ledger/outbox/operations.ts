@@ -107,6 +107,7 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
     single<MintPayload>("token.burn", "token", (p, opId) => token.encodeFunctionData("burn", [p.account, BigInt(p.amount), opId])),
     // ERC-20 approve carries no operation id: setting an allowance twice is harmless
     single<ApprovePayload>("token.approveLedger", "token", (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
+    single<{ spender: string; amount: string }>("token.approve", "token", (p) => token.encodeFunctionData("approve", [p.spender, BigInt(p.amount)])),
 
     batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, (items, opId) =>
       ledger.encodeFunctionData("register", [items.map(receivableInput), opId]),

@@ -15,6 +15,8 @@ export interface OutboxEntry {
   aggregateId: string | null;
   status: OutboxStatus;
   ledgerTxId: bigint | null;
+  /** Not submitted before this operation is mined (and failed if it fails). */
+  dependsOn: bigint | null;
   errorCode: string | null;
   errorMessage: string | null;
   attempts: number;
@@ -35,6 +37,7 @@ export const OutboxEntity = new EntitySchema<OutboxEntry>({
     aggregateId: { ...col.text, name: "aggregate_id", nullable: true },
     status: col.text,
     ledgerTxId: { ...col.bigint, name: "ledger_tx_id", nullable: true },
+    dependsOn: { ...col.bigint, name: "depends_on", nullable: true },
     errorCode: { ...col.text, name: "error_code", nullable: true },
     errorMessage: { ...col.text, name: "error_message", nullable: true },
     attempts: { type: "int" },

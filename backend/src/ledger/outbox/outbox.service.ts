@@ -10,6 +10,8 @@ export interface NewOperation {
   payload: object;
   organizationId?: string | null;
   aggregateId?: string | null;
+  /** Submit only after this operation is mined. */
+  dependsOn?: bigint | null;
 }
 
 /**
@@ -35,6 +37,7 @@ export class Outbox {
       aggregateId: op.aggregateId ?? null,
       status: "pending",
       ledgerTxId: null,
+      dependsOn: op.dependsOn ?? null,
       attempts: 0,
     });
     return em.getRepository(OutboxEntity).save(entry);

@@ -9,6 +9,7 @@ import { allocateNonce } from "./nonces";
 import { operationKind } from "./operations";
 import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry, type LedgerTransaction } from "./outbox.entity";
 import type { FaultPoint } from "./faults";
+import type { OutboxHooks } from "./hooks";
 
 export interface SubmitterOptions {
   batchSize: number;
@@ -36,12 +37,23 @@ export class OutboxSubmitter {
     private readonly o: SubmitterOptions,
     private readonly log: Logger,
     private readonly fault: (p: FaultPoint) => void,
+    private readonly hooks?: OutboxHooks,
   ) {}
 
   async process(outboxId: bigint): Promise<OutboxEntry["status"]> {
     let row = await this.ds.getRepository(OutboxEntity).findOneBy({ id: outboxId });
     if (!row || row.status === "mined" || row.status === "failed") return row?.status ?? "failed";
     await this.ds.getRepository(OutboxEntity).increment({ id: outboxId }, "attempts", 1);
+    if (row.ledgerTxId === null && row.dependsOn !== null) {
+      const dependency = await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: row.dependsOn });
+      if (dependency.status === "failed") {
+        await this.ds.transaction((em) =>
+          this.fail(em, [row!], { code: "OPERATION.DEPENDENCY_FAILED", name: "DependencyFailed", args: {}, meaning: `It depended on operation ${dependency.id}, which failed.`, action: "Retry the request." }),
+        );
+        return "failed";
+      }
+      if (dependency.status !== "mined") throw new RetryLater(`waiting for operation ${dependency.id}`);
+    }
     if (row.ledgerTxId === null) {
       if (this.o.batchWaitMs > 0 && operationKind(row.kind).maxBatch > 1) await sleep(this.o.batchWaitMs);
       await this.sign(row);
@@ -187,19 +199,25 @@ export class OutboxSubmitter {
   }
 
   private async settleRows(ltx: Pick<LedgerTransaction, "id" | "status" | "errorCode" | "errorMessage">): Promise<void> {
-    const mined = ltx.status === "mined";
-    await this.ds.getRepository(OutboxEntity).update(
-      { ledgerTxId: ltx.id, status: "submitted" },
-      { status: mined ? "mined" : "failed", errorCode: mined ? null : ltx.errorCode, errorMessage: mined ? null : ltx.errorMessage },
-    );
+    if (ltx.status === "mined") {
+      await this.ds.getRepository(OutboxEntity).update({ ledgerTxId: ltx.id, status: "submitted" }, { status: "mined" });
+      return;
+    }
+    await this.ds.transaction(async (em) => {
+      const rows = await em.getRepository(OutboxEntity).find({ where: { ledgerTxId: ltx.id, status: "submitted" }, lock: { mode: "pessimistic_write" } });
+      if (rows.length === 0) return;
+      const failure = { code: ltx.errorCode ?? "LEDGER.UNKNOWN_REVERT", name: "Reverted", args: {}, meaning: ltx.errorMessage ?? "The transaction reverted.", action: "" };
+      await this.fail(em, rows, failure);
+    });
   }
 
   private async fail(em: EntityManager, rows: OutboxEntry[], failure: LedgerFailure): Promise<void> {
     this.log.warn({ outboxIds: rows.map((r) => r.id.toString()), code: failure.code, args: failure.args }, "operation rejected by the ledger");
     await em.getRepository(OutboxEntity).update(
       { id: In(rows.map((r) => r.id.toString())) },
-      { status: "failed", errorCode: failure.code, errorMessage: `${failure.meaning} ${failure.action}` },
+      { status: "failed", errorCode: failure.code, errorMessage: `${failure.meaning} ${failure.action}`.trim() },
     );
+    await this.hooks?.fail(em, rows, failure);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Projections } from "../../indexer/projections";
 /** Membership events → the organizations' on-chain state and status. */
 export function onboardingProjections(p: Projections): Projections {
   return p
-    .on("OrganizationRegistered", async (em, e) => {
+    .on("Membership.OrganizationRegistered", async (em, e) => {
       await em.query(
         `UPDATE organizations SET chain_status = 'registered', chain_block = $2, updated_at = now(),
            status = CASE WHEN status = 'kyc_approved' THEN 'active' ELSE status END
@@ -11,13 +11,13 @@ export function onboardingProjections(p: Projections): Projections {
         [e.args.orgId, e.blockNumber.toString()],
       );
     })
-    .on("OrganizationSuspended", async (em, e) => {
+    .on("Membership.OrganizationSuspended", async (em, e) => {
       await em.query(
         `UPDATE organizations SET chain_status = 'suspended', status = 'suspended', chain_block = $2, updated_at = now() WHERE chain_org_id = $1`,
         [e.args.orgId, e.blockNumber.toString()],
       );
     })
-    .on("OrganizationReinstated", async (em, e) => {
+    .on("Membership.OrganizationReinstated", async (em, e) => {
       await em.query(
         `UPDATE organizations SET chain_status = 'registered', status = 'active', suspension_reason = NULL, chain_block = $2, updated_at = now()
          WHERE chain_org_id = $1`,

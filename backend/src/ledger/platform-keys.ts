@@ -1,0 +1,26 @@
+import type { EntityManager } from "typeorm";
+import { AppError } from "../shared/errors";
+import type { KeyVault } from "./key-vault";
+import { LedgerDeploymentEntity, LedgerKeyEntity } from "./ledger.entity";
+
+/**
+ * The platform's own ledger identities: the relayer key that submits intents members signed and
+ * runs the maturity keeper (it holds no role on chain), and the current deployment.
+ */
+export class PlatformKeys {
+  constructor(private readonly vault: KeyVault) {}
+
+  /** The live relayer key, created on first use. */
+  async relayer(em: EntityManager): Promise<string> {
+    const live = await em.getRepository(LedgerKeyEntity).findOne({ where: { purpose: "relayer" }, order: { createdAt: "ASC" } });
+    if (live && !live.retiredAt) return live.address;
+    return this.vault.create(em, "relayer", null);
+  }
+
+  /** The newest recorded deployment (chain id and ledger address), or a 503 before `ops deploy`. */
+  async deployment(em: EntityManager): Promise<{ chainId: bigint; ledger: string; settlementToken: string }> {
+    const d = await em.getRepository(LedgerDeploymentEntity).findOne({ where: {}, order: { id: "DESC" } });
+    if (!d) throw new AppError("LEDGER.NOT_DEPLOYED", 503, "The ledger contracts are not deployed yet: run `npm run ops -- deploy`.");
+    return { chainId: d.chainId, ledger: d.ledger, settlementToken: d.settlementToken };
+  }
+}

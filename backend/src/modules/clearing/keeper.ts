@@ -1,0 +1,63 @@
+import type { DataSource } from "typeorm";
+import type { JsonRpcProvider } from "ethers";
+import type { Logger } from "../../shared/logger";
+import type { Outbox } from "../../ledger/outbox/outbox.service";
+import type { PlatformKeys } from "../../ledger/platform-keys";
+import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
+
+export interface KeeperOptions {
+  /** Certificates per settle transaction. */
+  batchSize: number;
+  /** How long after an attempt a certificate that stayed unpaid is tried again. */
+  retryMs: number;
+}
+
+/**
+ * The maturity keeper (a BullMQ repeatable job): finds certificates that are due by the ledger's
+ * clock and not yet paid, and queues `settle` batches sorted by obligor, bank and holder, so the
+ * ledger nets them into one token transfer per counterparty pair. Certificates already being
+ * settled are skipped (their rows are locked, their operation is in flight); unpaid ones are
+ * retried every `retryMs`, which is how a later repayment of an Overdue certificate is collected.
+ */
+export class MaturityKeeper {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly provider: JsonRpcProvider,
+    private readonly outbox: Outbox,
+    private readonly keys: PlatformKeys,
+    private readonly o: KeeperOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async run(): Promise<number> {
+    const latest = await this.provider.getBlock("latest");
+    if (!latest) return 0;
+    const chainNow = latest.timestamp;
+    const ops = await this.ds.transaction(async (em) => {
+      const due: { id: string; chain_id: string }[] = await em.query(
+        `SELECT r.id, r.chain_id FROM receivables r
+         WHERE r.chain_id IS NOT NULL AND r.status IN ('confirmed', 'financed', 'overdue') AND r.maturity <= to_timestamp($1)
+           AND (r.settle_attempted_at IS NULL OR r.settle_attempted_at < now() - ($2 || ' milliseconds')::interval)
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.operation_id AND o.status IN ('pending', 'submitted'))
+         ORDER BY r.obligor_organization_id, r.financing_bank_organization_id NULLS FIRST, r.holder_organization_id, r.chain_id
+         LIMIT 2000 FOR UPDATE OF r SKIP LOCKED`,
+        [chainNow, String(this.o.retryMs)],
+      );
+      if (!due.length) return [];
+      const relayer = await this.keys.relayer(em);
+      const created: OutboxEntry[] = [];
+      for (let i = 0; i < due.length; i += this.o.batchSize) {
+        const chunk = due.slice(i, i + this.o.batchSize);
+        const op = await this.outbox.add(em, { kind: "ledger.settle", signer: relayer, payload: { ids: chunk.map((r) => r.chain_id) }, aggregateId: chunk[0].id });
+        await em.query(`UPDATE receivables SET operation_id = $2, settle_attempted_at = now() WHERE id = ANY($1::uuid[])`, [chunk.map((r) => r.id), op.id.toString()]);
+        created.push(op);
+      }
+      return created;
+    });
+    if (ops.length) {
+      this.log.info({ batches: ops.length }, "maturity keeper queued settlements");
+      await this.outbox.dispatch(ops);
+    }
+    return ops.length;
+  }
+}

@@ -1,0 +1,384 @@
+import { randomBytes } from "node:crypto";
+import { verifyTypedData, Wallet } from "ethers";
+import { In, type DataSource, type EntityManager } from "typeorm";
+import { AppError, conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
+import type { AuthContext } from "../../shared/http/auth";
+import type { Logger } from "../../shared/logger";
+import type { Outbox } from "../../ledger/outbox/outbox.service";
+import type { KeyVault } from "../../ledger/key-vault";
+import type { PlatformKeys } from "../../ledger/platform-keys";
+import { FINANCE_TERMS_TYPES, ledgerDomain } from "../../ledger/typed-data";
+import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
+import { counterparty, custodialAccount } from "../onboarding/members";
+import type { PledgeRegistry } from "../invoices";
+import { ReceivableEntity, type ReceivableRow } from "../receivables/receivable.entity";
+import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity, type Financing, type FinancingRequest, type Quote } from "./financing.entity";
+import { advanceFromRate, daysUntil, price, PricingError } from "./pricing";
+
+/** How long a holder's signed acceptance stays valid for the bank to fund it. */
+const FUNDING_WINDOW_S = 24 * 3600;
+const MAX_UINT256 = (1n << 256n) - 1n;
+const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
+
+export interface QuoteInput {
+  advance?: bigint;
+  advanceRateBp?: number;
+  annualRateBp: number;
+  dayCount: 360 | 365;
+  fee: bigint;
+  recourse: boolean;
+  validUntil: Date;
+}
+
+/**
+ * The financing marketplace: banks' credit lines per core enterprise, suppliers' requests for
+ * confirmed certificates, competing quotes, acceptance (the holder's EIP-712 signature on the
+ * terms) and funding: the pledge-registry search, registration, a second search, then the
+ * delivery-versus-payment on the ledger through the outbox.
+ */
+export class FinancingService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly vault: KeyVault,
+    private readonly keys: PlatformKeys,
+    private readonly registry: PledgeRegistry,
+    private readonly enqueueFunding: (financingId: string) => Promise<void>,
+    private readonly log: Logger,
+  ) {}
+
+  // ─── Credit lines ───────────────────────────────────────────────────
+
+  async setCreditLine(auth: AuthContext, obligorId: string, limit: bigint) {
+    const bank = auth.organization;
+    const signer = await custodialAccount(bank);
+    const result = await this.ds.transaction(async (em) => {
+      const obligor = await counterparty(em, obligorId, "core_enterprise", "obligorId");
+      const repo = em.getRepository(CreditLineEntity);
+      const line = (await repo.findOne({ where: { bankOrganizationId: bank.id, obligorOrganizationId: obligor.id }, lock: { mode: "pessimistic_write" } })) ??
+        repo.create({ bankOrganizationId: bank.id, obligorOrganizationId: obligor.id, limitAmount: 0n, used: 0n });
+      if (limit < line.used) {
+        throw validationFailed([{ field: "body.limit", message: `is below what is outstanding on this line (${line.used} fen); it must be at least that` }]);
+      }
+      const operation = await this.outbox.add(em, {
+        kind: "ledger.setCreditLine",
+        signer,
+        payload: { obligor: obligor.ledgerAddress, limit: limit.toString() },
+        organizationId: bank.id,
+        aggregateId: obligor.id,
+      });
+      line.requestedLimit = limit;
+      line.operationId = operation.id;
+      await repo.save(line);
+      const ops = [operation];
+      // the bank pays advances from its settlement account: authorize the ledger once
+      const [allowance] = await em.query(`SELECT amount FROM token_allowances WHERE owner = $1 AND spender = $2`, [signer, (await this.keys.deployment(em)).ledger]);
+      if (!allowance || BigInt(allowance.amount) < MAX_UINT256 / 2n) {
+        const pending = await em.query(`SELECT 1 FROM outbox WHERE kind = 'token.approveLedger' AND signer = $1 AND status IN ('pending', 'submitted')`, [signer]);
+        if (!pending.length) ops.push(await this.outbox.add(em, { kind: "token.approveLedger", signer, payload: { spender: "ledger", amount: MAX_UINT256.toString() }, organizationId: bank.id }));
+      }
+      return { line, obligor, operation, ops };
+    });
+    await this.outbox.dispatch(result.ops);
+    return result;
+  }
+
+  async creditLines(auth: AuthContext) {
+    const column = auth.has("bank") ? "bank_organization_id" : "obligor_organization_id";
+    const where = readsAll(auth) ? "TRUE" : `${column} = $1`;
+    return this.ds.query(
+      `SELECT c.*, b.legal_name AS bank_name, o.legal_name AS obligor_name FROM credit_lines c
+       JOIN organizations b ON b.id = c.bank_organization_id JOIN organizations o ON o.id = c.obligor_organization_id
+       WHERE ${where} ORDER BY b.legal_name, o.legal_name`,
+      readsAll(auth) ? [] : [auth.organization.id],
+    );
+  }
+
+  // ─── Requests and quotes ──────────────────────────────────────────
+
+  async openRequest(auth: AuthContext, receivableId: string): Promise<FinancingRequest> {
+    return this.ds.transaction(async (em) => {
+      const r = await em.getRepository(ReceivableEntity).findOne({ where: { id: receivableId }, lock: { mode: "pessimistic_write" } });
+      if (!r || r.holderOrganizationId !== auth.organization.id) throw notFound("receivable", receivableId);
+      if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `Only confirmed certificates can be financed; this one is ${r.status}.`);
+      if (r.maturity.getTime() - Date.now() < 86_400_000) throw conflict("RECEIVABLE.MATURES_TOO_SOON", "The certificate matures within a day: too late to finance.");
+      const live = await em.getRepository(FinancingRequestEntity).findOneBy({ receivableId, status: In(["open", "accepted"]) });
+      if (live) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${live.id}) for this certificate.`, { requestId: live.id });
+      return em.getRepository(FinancingRequestEntity).save(
+        em.getRepository(FinancingRequestEntity).create({ receivableId, supplierOrganizationId: auth.organization.id, obligorOrganizationId: r.obligorOrganizationId, status: "open" }),
+      );
+    });
+  }
+
+  /** A request the caller may see: its supplier, or a bank with a credit line for its obligor. */
+  private async visibleRequest(em: EntityManager, auth: AuthContext, id: string, lock = false): Promise<FinancingRequest> {
+    const req = await em.getRepository(FinancingRequestEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    if (!req) throw notFound("financing request", id);
+    if (readsAll(auth) || req.supplierOrganizationId === auth.organization.id) return req;
+    if (auth.has("bank") && (await this.hasLine(em, auth.organization.id, req.obligorOrganizationId))) return req;
+    throw notFound("financing request", id);
+  }
+
+  private async hasLine(em: EntityManager, bankId: string, obligorId: string) {
+    return em.getRepository(CreditLineEntity).exists({ where: { bankOrganizationId: bankId, obligorOrganizationId: obligorId } }).then(async (exists) => {
+      if (!exists) return false;
+      const line = await em.getRepository(CreditLineEntity).findOneByOrFail({ bankOrganizationId: bankId, obligorOrganizationId: obligorId });
+      return line.limitAmount > 0n;
+    });
+  }
+
+  async listRequests(auth: AuthContext, status?: string) {
+    const statuses = status ? status.split(",") : ["open", "accepted", "funded", "failed", "cancelled"];
+    let rows: FinancingRequest[];
+    if (readsAll(auth)) rows = await this.ds.getRepository(FinancingRequestEntity).find({ where: { status: In(statuses) }, order: { createdAt: "DESC" }, take: 500 });
+    else if (auth.has("bank")) {
+      rows = await this.ds
+        .getRepository(FinancingRequestEntity)
+        .createQueryBuilder("f")
+        .innerJoin("credit_lines", "c", "c.obligor_organization_id = f.obligor_organization_id AND c.bank_organization_id = :bank AND c.limit_amount > 0", { bank: auth.organization.id })
+        .where("f.status IN (:...statuses)", { statuses })
+        .orderBy("f.created_at", "DESC")
+        .limit(500)
+        .getMany();
+    } else rows = await this.ds.getRepository(FinancingRequestEntity).find({ where: { supplierOrganizationId: auth.organization.id, status: In(statuses) }, order: { createdAt: "DESC" }, take: 500 });
+    const receivables = new Map((await this.ds.getRepository(ReceivableEntity).findBy({ id: In(rows.map((r) => r.receivableId)) })).map((r) => [r.id, r]));
+    return rows.map((request) => ({ request, receivable: receivables.get(request.receivableId)! }));
+  }
+
+  async getRequest(auth: AuthContext, id: string) {
+    const request = await this.visibleRequest(this.ds.manager, auth, id);
+    const receivable = await this.ds.getRepository(ReceivableEntity).findOneByOrFail({ id: request.receivableId });
+    return { request, receivable };
+  }
+
+  async quote(auth: AuthContext, requestId: string, input: QuoteInput): Promise<Quote> {
+    const bank = auth.organization;
+    return this.ds.transaction(async (em) => {
+      const req = await this.visibleRequest(em, auth, requestId, true);
+      if (req.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${req.status}; it takes no more quotes.`);
+      const r = await em.getRepository(ReceivableEntity).findOneByOrFail({ id: req.receivableId });
+      if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${r.status}; it can no longer be financed.`);
+      if (input.validUntil.getTime() <= Date.now()) throw validationFailed([{ field: "body.validUntil", message: "is in the past" }]);
+      if (input.validUntil > r.maturity) throw validationFailed([{ field: "body.validUntil", message: "is after the certificate's maturity" }]);
+      const advance = input.advance ?? advanceFromRate(r.amount, input.advanceRateBp!);
+      const days = daysUntil(r.maturity, new Date());
+      let priced;
+      try {
+        priced = price(r.amount, { advance, annualRateBp: input.annualRateBp, dayCount: input.dayCount, fee: input.fee, days });
+      } catch (e) {
+        if (e instanceof PricingError) throw new AppError("QUOTE.INVALID_TERMS", 422, `These terms do not work: ${e.message}.`);
+        throw e;
+      }
+      const line = await em.getRepository(CreditLineEntity).findOneBy({ bankOrganizationId: bank.id, obligorOrganizationId: r.obligorOrganizationId });
+      const [{ committed }] = await em.query(
+        `SELECT COALESCE(sum(due), 0)::text AS committed FROM financings WHERE bank_organization_id = $1 AND status IN ('registry_check', 'submitting')
+           AND receivable_id IN (SELECT id FROM receivables WHERE obligor_organization_id = $2)`,
+        [bank.id, r.obligorOrganizationId],
+      );
+      const available = (line?.limitAmount ?? 0n) - (line?.used ?? 0n) - BigInt(committed);
+      if (priced.due > available) {
+        throw new AppError("CREDIT_LINE.INSUFFICIENT", 422, `Your credit line for this core enterprise has ${available} fen available; this quote needs ${priced.due}. Raise the line or quote less.`);
+      }
+      const repo = em.getRepository(QuoteEntity);
+      if (await repo.existsBy({ requestId, bankOrganizationId: bank.id, status: In(["open", "accepted"]) })) {
+        throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
+      }
+      await repo.delete({ requestId, bankOrganizationId: bank.id, status: In(["withdrawn", "closed"]) });
+      return repo.save(
+        repo.create({
+          requestId,
+          bankOrganizationId: bank.id,
+          advance,
+          annualRateBp: input.annualRateBp,
+          dayCount: input.dayCount,
+          fee: input.fee,
+          days,
+          interest: priced.interest,
+          due: priced.due,
+          recourse: input.recourse,
+          validUntil: input.validUntil,
+          status: "open",
+        }),
+      );
+    });
+  }
+
+  async withdrawQuote(auth: AuthContext, quoteId: string): Promise<Quote> {
+    return this.ds.transaction(async (em) => {
+      const q = await em.getRepository(QuoteEntity).findOne({ where: { id: quoteId }, lock: { mode: "pessimistic_write" } });
+      if (!q || q.bankOrganizationId !== auth.organization.id) throw notFound("quote", quoteId);
+      if (q.status !== "open") throw conflict("QUOTE.NOT_OPEN", `The quote is ${q.status}.`);
+      q.status = "withdrawn";
+      return em.getRepository(QuoteEntity).save(q);
+    });
+  }
+
+  /** Quotes on a request: the supplier sees all side by side (cheapest first); a bank sees its own. */
+  async quotes(auth: AuthContext, requestId: string) {
+    const req = await this.visibleRequest(this.ds.manager, auth, requestId);
+    const r = await this.ds.getRepository(ReceivableEntity).findOneByOrFail({ id: req.receivableId });
+    const where = readsAll(auth) || req.supplierOrganizationId === auth.organization.id ? { requestId } : { requestId, bankOrganizationId: auth.organization.id };
+    const quotes = await this.ds.getRepository(QuoteEntity).find({ where });
+    const banks = new Map((await this.ds.getRepository(OrganizationEntity).findBy({ id: In(quotes.map((q) => q.bankOrganizationId)) })).map((o) => [o.id, o.legalName]));
+    return quotes
+      .map((q) => ({ quote: q, bankName: banks.get(q.bankOrganizationId) ?? "", priced: price(r.amount, { advance: q.advance, annualRateBp: q.annualRateBp, dayCount: q.dayCount, fee: q.fee, days: q.days }) }))
+      .sort((a, b) => a.priced.effectiveAnnualCostBp - b.priced.effectiveAnnualCostBp || Number(b.priced.advance - a.priced.advance));
+  }
+
+  // ─── Acceptance and funding ───────────────────────────────────────
+
+  /** The FinanceTerms an acceptance of `quote` signs (the holder's own key signs exactly this). */
+  async termsTypedData(auth: AuthContext, quoteId: string) {
+    const { quote, receivable, bank } = await this.acceptable(this.ds.manager, auth, quoteId);
+    const { chainId, ledger } = await this.keys.deployment(this.ds.manager);
+    return {
+      domain: ledgerDomain(chainId, ledger),
+      types: FINANCE_TERMS_TYPES,
+      primaryType: "FinanceTerms",
+      message: this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), BigInt(Math.floor(Date.now() / 1000) + FUNDING_WINDOW_S)),
+    };
+  }
+
+  private terms(q: Quote, r: ReceivableRow, bank: Organization, nonce: bigint, deadline: bigint) {
+    return { receivableId: r.chainId!.toString(), bank: bank.ledgerAddress!, advance: q.advance.toString(), due: q.due.toString(), recourse: q.recourse, nonce: nonce.toString(), deadline: deadline.toString() };
+  }
+
+  private async acceptable(em: EntityManager, auth: AuthContext, quoteId: string, lock = false) {
+    const quote = await em.getRepository(QuoteEntity).findOne({ where: { id: quoteId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    if (!quote) throw notFound("quote", quoteId);
+    const request = await em.getRepository(FinancingRequestEntity).findOne({ where: { id: quote.requestId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    if (!request || request.supplierOrganizationId !== auth.organization.id) throw notFound("quote", quoteId);
+    if (request.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${request.status}.`);
+    if (quote.status !== "open") throw conflict("QUOTE.NOT_OPEN", `The quote is ${quote.status}.`);
+    if (quote.validUntil.getTime() <= Date.now()) throw conflict("QUOTE.EXPIRED", `The quote expired at ${quote.validUntil.toISOString()}; ask the bank for a new one.`);
+    const receivable = await em.getRepository(ReceivableEntity).findOneByOrFail({ id: request.receivableId });
+    if (receivable.status !== "confirmed" || receivable.holderOrganizationId !== auth.organization.id) {
+      throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${receivable.status}; it can no longer be financed.`);
+    }
+    const bank = await em.getRepository(OrganizationEntity).findOneByOrFail({ id: quote.bankOrganizationId });
+    return { quote, request, receivable, bank };
+  }
+
+  /**
+   * The supplier accepts a quote: the other quotes close, the terms are signed (with its custodial
+   * key, or its own signature) and funding starts.
+   */
+  async accept(auth: AuthContext, quoteId: string, own?: { nonce: string; deadline: string; signature: string }): Promise<Financing> {
+    const supplier = auth.organization;
+    const financing = await this.ds.transaction(async (em) => {
+      const { quote, request, receivable, bank } = await this.acceptable(em, auth, quoteId, true);
+      const { chainId, ledger } = await this.keys.deployment(em);
+      const domain = ledgerDomain(chainId, ledger);
+      let terms;
+      let signature: string;
+      if (own) {
+        terms = this.terms(quote, receivable, bank, BigInt(own.nonce), BigInt(own.deadline));
+        let signer = "";
+        try {
+          signer = verifyTypedData(domain, FINANCE_TERMS_TYPES, terms, own.signature);
+        } catch {
+          throw validationFailed([{ field: "body.signature", message: "is not a valid secp256k1 signature" }]);
+        }
+        if (signer.toLowerCase() !== (supplier.ledgerAddress ?? "").toLowerCase()) {
+          throw new AppError("SIGNATURE.WRONG_SIGNER", 422, `The terms are signed by ${signer}, not by your ledger address ${supplier.ledgerAddress}; sign the typed data from GET /v1/quotes/${quoteId}/terms.`);
+        }
+        signature = own.signature;
+      } else {
+        const address = await custodialAccount(supplier);
+        terms = this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), BigInt(Math.floor(Date.now() / 1000) + FUNDING_WINDOW_S));
+        const wallet: Wallet = await this.vault.signer(em, address);
+        signature = await wallet.signTypedData(domain, FINANCE_TERMS_TYPES, terms);
+      }
+      quote.status = "accepted";
+      await em.getRepository(QuoteEntity).save(quote);
+      await em.getRepository(QuoteEntity).update({ requestId: request.id, status: "open" }, { status: "closed" });
+      request.status = "accepted";
+      request.acceptedQuoteId = quote.id;
+      await em.getRepository(FinancingRequestEntity).save(request);
+      return em.getRepository(FinancingEntity).save(
+        em.getRepository(FinancingEntity).create({
+          requestId: request.id,
+          quoteId: quote.id,
+          receivableId: receivable.id,
+          bankOrganizationId: bank.id,
+          supplierOrganizationId: supplier.id,
+          advance: quote.advance,
+          due: quote.due,
+          recourse: quote.recourse,
+          terms,
+          signature,
+          status: "registry_check",
+        }),
+      );
+    });
+    await this.enqueueFunding(financing.id);
+    return financing;
+  }
+
+  /**
+   * The funding job: search the pledge/transfer registry, register the assignment to the bank,
+   * search again just before disbursement (closing the race window), then queue the DvP.
+   * Idempotent: a re-run after a crash finds its own filing and goes on.
+   */
+  async fund(financingId: string): Promise<void> {
+    const f = await this.ds.getRepository(FinancingEntity).findOneBy({ id: financingId });
+    if (!f || f.status !== "registry_check") return;
+    const receivable = await this.ds.getRepository(ReceivableEntity).findOneByOrFail({ id: f.receivableId });
+    const keys = await this.rootKeys(receivable);
+    const foreign = (filings: { reference: string }[]) => filings.filter((x) => x.reference !== f.id);
+    const earlier = foreign(await this.registry.search(keys));
+    if (earlier.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `The registry already has a ${earlier[0] && (earlier[0] as { kind?: string }).kind} filing for this receivable's invoices (reference ${earlier[0].reference}): it cannot be financed again.`);
+    const [supplier, bank] = await Promise.all([
+      this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.supplierOrganizationId }),
+      this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.bankOrganizationId }),
+    ]);
+    const mine = (await this.registry.search(keys)).filter((x) => x.reference === f.id);
+    const registration =
+      mine[0] ??
+      (await this.registry.register({ invoiceKey: keys[0], kind: "assignment", creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id }));
+    const racing = foreign(await this.registry.search(keys));
+    if (racing.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
+    const signer = await custodialAccount(bank);
+    const operation = await this.ds.transaction(async (em) => {
+      const op = await this.outbox.add(em, { kind: "ledger.finance", signer, payload: { terms: f.terms, signature: f.signature }, organizationId: bank.id, aggregateId: f.id });
+      await em.getRepository(FinancingEntity).update({ id: f.id, status: "registry_check" }, { status: "submitting", registryRegistrationId: registration.id, operationId: op.id });
+      await em.getRepository(ReceivableEntity).update({ id: receivable.id }, { operationId: op.id });
+      return op;
+    });
+    await this.outbox.dispatch([operation]);
+  }
+
+  /** The invoice keys behind a certificate: a split part's are its original's. */
+  private async rootKeys(r: ReceivableRow): Promise<string[]> {
+    const [root] = await this.ds.query(
+      `WITH RECURSIVE up AS (SELECT id, parent_id, invoice_keys FROM receivables WHERE id = $1
+         UNION ALL SELECT p.id, p.parent_id, p.invoice_keys FROM receivables p JOIN up ON p.id = up.parent_id)
+       SELECT invoice_keys FROM up WHERE parent_id IS NULL`,
+      [r.id],
+    );
+    return root.invoice_keys;
+  }
+
+  private async failFunding(f: Financing, code: string, reason: string) {
+    this.log.warn({ financingId: f.id, code }, reason);
+    await this.ds.transaction(async (em) => {
+      await em.getRepository(FinancingEntity).update({ id: f.id }, { status: "failed", failureCode: code, failureReason: reason });
+      await em.getRepository(FinancingRequestEntity).update({ id: f.requestId }, { status: "failed" });
+    });
+  }
+
+  async financings(auth: AuthContext) {
+    const where = readsAll(auth) ? {} : auth.has("bank") ? { bankOrganizationId: auth.organization.id } : { supplierOrganizationId: auth.organization.id };
+    return this.ds.getRepository(FinancingEntity).find({ where, order: { acceptedAt: "DESC" }, take: 1000 });
+  }
+
+  async financing(auth: AuthContext, id: string) {
+    const f = await this.ds.getRepository(FinancingEntity).findOneBy({ id });
+    if (!f || !(readsAll(auth) || f.bankOrganizationId === auth.organization.id || f.supplierOrganizationId === auth.organization.id)) throw notFound("financing", id);
+    return f;
+  }
+
+  assertBank(auth: AuthContext) {
+    if (!auth.has("bank")) throw forbidden("This needs a bank.");
+  }
+}

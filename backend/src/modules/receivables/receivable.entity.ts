@@ -1,0 +1,89 @@
+import { EntitySchema } from "typeorm";
+import { col } from "../../shared/db-types";
+
+/**
+ * Platform statuses: the contract's states in lower case, plus `registering` (accepted by the
+ * platform, not yet seen on chain) and `failed` (the ledger refused the registration).
+ */
+export type ReceivableStatus =
+  | "registering"
+  | "pending"
+  | "confirmed"
+  | "financed"
+  | "split"
+  | "settled"
+  | "overdue"
+  | "defaulted"
+  | "rejected"
+  | "cancelled"
+  | "failed";
+
+/** Contract `Status` enum index → platform status. */
+export const CHAIN_STATUS: ReceivableStatus[] = ["registering", "pending", "confirmed", "financed", "split", "settled", "overdue", "defaulted", "rejected", "cancelled"];
+
+/** A receivable certificate as the platform knows it: the indexer's projection of the chain. */
+export interface ReceivableRow {
+  id: string;
+  chainId: bigint | null;
+  origin: "registered" | "issued" | "split";
+  obligorOrganizationId: string;
+  creditorOrganizationId: string;
+  holderOrganizationId: string;
+  amount: bigint;
+  currency: string;
+  maturity: Date;
+  status: ReceivableStatus;
+  tier: number;
+  parentId: string | null;
+  invoicesRoot: string | null;
+  invoiceKeys: string[];
+  operationId: bigint | null;
+  financingBankOrganizationId: string | null;
+  due: bigint | null;
+  recourse: boolean;
+  repaid: bigint;
+  recovered: bigint;
+  paidToBank: bigint;
+  paidToHolder: bigint;
+  failureCode: string | null;
+  failureReason: string | null;
+  settleAttemptedAt: Date | null;
+  chainBlock: bigint | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ReceivableEntity = new EntitySchema<ReceivableRow>({
+  name: "Receivable",
+  tableName: "receivables",
+  columns: {
+    id: { ...col.uuid, primary: true, generated: "uuid" },
+    chainId: { ...col.bigint, name: "chain_id", nullable: true },
+    origin: col.text,
+    obligorOrganizationId: { ...col.uuid, name: "obligor_organization_id" },
+    creditorOrganizationId: { ...col.uuid, name: "creditor_organization_id" },
+    holderOrganizationId: { ...col.uuid, name: "holder_organization_id" },
+    amount: col.bigint,
+    currency: { type: "char", length: 3 },
+    maturity: col.timestamp,
+    status: col.text,
+    tier: { type: "int" },
+    parentId: { ...col.uuid, name: "parent_id", nullable: true },
+    invoicesRoot: { ...col.hash, name: "invoices_root", nullable: true },
+    invoiceKeys: { type: "text", array: true, name: "invoice_keys" },
+    operationId: { ...col.bigint, name: "operation_id", nullable: true },
+    financingBankOrganizationId: { ...col.uuid, name: "financing_bank_organization_id", nullable: true },
+    due: { ...col.bigint, nullable: true },
+    recourse: { type: "boolean" },
+    repaid: col.bigint,
+    recovered: col.bigint,
+    paidToBank: { ...col.bigint, name: "paid_to_bank" },
+    paidToHolder: { ...col.bigint, name: "paid_to_holder" },
+    failureCode: { ...col.text, name: "failure_code", nullable: true },
+    failureReason: { ...col.text, name: "failure_reason", nullable: true },
+    settleAttemptedAt: { ...col.timestamp, name: "settle_attempted_at", nullable: true },
+    chainBlock: { ...col.bigint, name: "chain_block", nullable: true },
+    createdAt: { ...col.timestamp, name: "created_at", createDate: true },
+    updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
+  },
+});

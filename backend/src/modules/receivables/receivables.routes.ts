@@ -1,0 +1,208 @@
+import { z } from "../../shared/http/openapi";
+import type { Routes } from "../../shared/http/route";
+import { OperationView } from "../onboarding/onboarding.schemas";
+import { operationView } from "../onboarding/onboarding.views";
+import type { ReceivablesService, Accepted } from "./receivables.service";
+import { receivableView } from "./receivables.views";
+import {
+  Cancel,
+  CalendarQuery,
+  Confirm,
+  Id,
+  IssueReceivables,
+  ListQuery,
+  RegisterReceivables,
+  Reject,
+  Split,
+  Transfer,
+  TypedDataQuery,
+} from "./receivables.schemas";
+
+const TAG = "Receivables";
+
+const ReceivableView = z
+  .object({
+    id: z.string().uuid(),
+    certificateId: z.string().nullable().openapi({ description: "The ERC-721 token id on the ledger, once registered." }),
+    origin: z.enum(["registered", "issued", "split"]),
+    status: z.string().openapi({ description: "registering, pending, confirmed, financed, split, settled, overdue, defaulted, rejected, cancelled, failed" }),
+    obligorId: z.string(),
+    creditorId: z.string(),
+    holderId: z.string(),
+    amount: z.string().openapi({ description: "Face amount in fen." }),
+    currency: z.string(),
+    maturity: z.string(),
+    tier: z.number().int(),
+    parentId: z.string().nullable(),
+    invoicesRoot: z.string().nullable(),
+    operationId: z.string().nullable(),
+    financing: z.object({ bankId: z.string(), due: z.string().nullable(), recourse: z.boolean() }).nullable(),
+    repayment: z.object({ repaid: z.string(), outstanding: z.string(), paidToBank: z.string(), paidToHolder: z.string(), recovered: z.string() }),
+    failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Receivable");
+
+const AcceptedView = z.object({ items: z.array(z.object({ receivable: ReceivableView, operation: OperationView })) }).openapi("ReceivablesAccepted");
+const accepted = (items: Accepted[]) => ({ items: items.map((a) => ({ receivable: receivableView(a.receivable), operation: operationView(a.operation, null) })) });
+
+export function receivablesRoutes(routes: Routes, service: ReceivablesService): void {
+  routes.add({
+    method: "post",
+    path: "/v1/receivables",
+    summary: "Register receivables against verified invoices (Pending until the core enterprise confirms)",
+    tag: TAG,
+    roles: ["supplier"],
+    body: RegisterReceivables,
+    status: 202,
+    response: AcceptedView,
+    handler: async ({ auth, body }) => accepted(await service.register(auth, body.items)),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/issuances",
+    summary: "Issue confirmed certificates to suppliers directly (core enterprises)",
+    tag: TAG,
+    roles: ["core_enterprise"],
+    body: IssueReceivables,
+    status: 202,
+    response: AcceptedView,
+    handler: async ({ auth, body }) => accepted(await service.issue(auth, body.items)),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/confirmations",
+    summary: "Confirm Pending receivables owed by your organization (one transaction for the batch)",
+    tag: TAG,
+    roles: ["core_enterprise"],
+    body: Confirm,
+    status: 202,
+    response: AcceptedView,
+    handler: async ({ auth, body }) => accepted(await service.confirm(auth, body.receivableIds, body.signature)),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/receivables/confirmations/typed-data",
+    summary: "The EIP-712 typed data to sign to confirm receivables with your own key",
+    tag: TAG,
+    roles: ["core_enterprise"],
+    query: TypedDataQuery,
+    status: 200,
+    response: z.object({ domain: z.record(z.string(), z.unknown()), types: z.record(z.string(), z.unknown()), primaryType: z.string(), message: z.record(z.string(), z.unknown()) }),
+    handler: async ({ auth, query }) => {
+      const data = await service.confirmationTypedData(auth, query.ids.split(","));
+      return { ...data, domain: { ...data.domain, chainId: data.domain.chainId?.toString() } };
+    },
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/rejections",
+    summary: "Reject Pending receivables owed by your organization; their invoices are released",
+    tag: TAG,
+    roles: ["core_enterprise"],
+    body: Reject,
+    status: 202,
+    response: AcceptedView,
+    handler: async ({ auth, body }) => accepted(await service.reject(auth, body.receivableIds, body.reason)),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/cancellations",
+    summary: "Withdraw Pending receivables you hold; their invoices are released",
+    tag: TAG,
+    body: Cancel,
+    status: 202,
+    response: AcceptedView,
+    handler: async ({ auth, body }) => accepted(await service.cancel(auth, body.receivableIds)),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/:id/splits",
+    summary: "Split a confirmed certificate you hold into parts for your own suppliers (tier + 1)",
+    tag: TAG,
+    params: Id,
+    body: Split,
+    status: 202,
+    response: z.object({ receivable: ReceivableView, operation: OperationView }),
+    handler: async ({ auth, params, body }) => {
+      const a = await service.split(auth, params.id, body.parts);
+      return { receivable: receivableView(a.receivable), operation: operationView(a.operation, null) };
+    },
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/:id/transfers",
+    summary: "Transfer a confirmed certificate you hold to another supplier",
+    tag: TAG,
+    params: Id,
+    body: Transfer,
+    status: 202,
+    response: z.object({ receivable: ReceivableView, operation: OperationView }),
+    handler: async ({ auth, params, body }) => {
+      const a = await service.transfer(auth, params.id, body.organizationId);
+      return { receivable: receivableView(a.receivable), operation: operationView(a.operation, null) };
+    },
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/receivables",
+    summary: "Your certificates: those you hold (default), owe, or were first issued to",
+    tag: TAG,
+    query: ListQuery,
+    status: 200,
+    response: z.object({ items: z.array(ReceivableView) }),
+    handler: async ({ auth, query }) => ({ items: (await service.list(auth, query)).map(receivableView) }),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/receivables/:id",
+    summary: "One certificate",
+    tag: TAG,
+    params: Id,
+    status: 200,
+    response: ReceivableView,
+    handler: async ({ auth, params }) => receivableView(await service.get(auth, params.id)),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/receivables/:id/lineage",
+    summary: "The certificate's family tree, from the core enterprise's original down to every tier",
+    tag: TAG,
+    params: Id,
+    status: 200,
+    response: z.record(z.string(), z.unknown()).openapi("Lineage"),
+    handler: async ({ auth, params }) => (await service.lineage(auth, params.id)) as Record<string, unknown>,
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/payables/calendar",
+    summary: "What your organization owes, by due date and payee (core enterprises)",
+    tag: TAG,
+    roles: ["core_enterprise"],
+    query: CalendarQuery,
+    status: 200,
+    response: z.object({
+      days: z.array(
+        z.object({
+          date: z.string(),
+          total: z.string(),
+          certificates: z.number().int(),
+          payees: z.array(z.object({ organizationId: z.string(), name: z.string(), amount: z.string(), certificates: z.number().int() })),
+        }),
+      ),
+    }),
+    handler: async ({ auth, query }) => ({ days: await service.calendar(auth, query.from, query.to) }),
+  });
+}

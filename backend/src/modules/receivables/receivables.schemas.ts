@@ -1,0 +1,73 @@
+import { z } from "../../shared/http/openapi";
+
+export const Uuid = z.string().uuid("must be a UUID");
+/** Money: an integer number of fen, as a decimal string. */
+export const Money = z
+  .string()
+  .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer number of fen, as a string (e.g. \"100000\" for 1,000 yuan)")
+  .transform((v) => BigInt(v))
+  .openapi({ type: "string", example: "100000000" });
+export const MaturityDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+08:00`)), "must be a real calendar date")
+  .openapi({ description: "Falls due at 00:00 China Standard Time (UTC+8) on this date.", example: "2027-06-30" });
+
+export const Id = z.object({ id: Uuid }).strict();
+const Ids = z.array(Uuid).min(1).max(200).refine((a) => new Set(a).size === a.length, "must not repeat an id");
+
+export const RegisterReceivables = z
+  .object({
+    items: z
+      .array(z.object({ obligorId: Uuid, invoiceIds: z.array(Uuid).min(1).max(50), maturityDate: MaturityDate }).strict())
+      .min(1)
+      .max(100),
+  })
+  .strict()
+  .openapi("RegisterReceivables");
+
+export const IssueReceivables = z
+  .object({
+    items: z
+      .array(z.object({ supplierId: Uuid, invoiceIds: z.array(Uuid).min(1).max(50), maturityDate: MaturityDate }).strict())
+      .min(1)
+      .max(100),
+  })
+  .strict()
+  .openapi("IssueReceivables");
+
+const Signature = z
+  .object({
+    nonce: z.string().regex(/^[0-9]{1,77}$/, "must be a decimal integer"),
+    deadline: z.string().regex(/^[0-9]{1,20}$/, "must be unix seconds"),
+    signature: z.string().regex(/^0x([0-9a-fA-F]{130}|[0-9a-fA-F]{128})$/, "must be a 65-byte (or 64-byte compact) hex signature"),
+  })
+  .strict()
+  .openapi({ description: "For organizations that keep their own key: the EIP-712 ConfirmReceivables signature (see the typed-data endpoint)." });
+
+export const Confirm = z.object({ receivableIds: Ids, signature: Signature.optional() }).strict().openapi("ConfirmReceivables");
+export const Reject = z.object({ receivableIds: Ids, reason: z.string().trim().min(3).max(200) }).strict().openapi("RejectReceivables");
+export const Cancel = z.object({ receivableIds: Ids }).strict().openapi("CancelReceivables");
+export const TypedDataQuery = z.object({ ids: z.string().regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36}){0,199}$/, "must be comma-separated receivable UUIDs") }).strict();
+
+export const Split = z
+  .object({ parts: z.array(z.object({ organizationId: Uuid, amount: Money }).strict()).min(2).max(20) })
+  .strict()
+  .openapi("SplitReceivable");
+export const Transfer = z.object({ organizationId: Uuid }).strict().openapi("TransferReceivable");
+
+export const ListQuery = z
+  .object({
+    role: z.enum(["holder", "obligor", "creditor"]).default("holder"),
+    status: z.string().regex(/^[a-z]+(,[a-z]+)*$/, "must be comma-separated statuses").optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    after: Uuid.optional(),
+  })
+  .strict();
+
+export const CalendarQuery = z
+  .object({
+    from: MaturityDate.optional(),
+    to: MaturityDate.optional(),
+  })
+  .strict();

@@ -1,0 +1,334 @@
+import { randomUUID } from "node:crypto";
+import { encodeBytes32String, keccak256, toUtf8Bytes, verifyTypedData } from "ethers";
+import { In, type DataSource, type EntityManager } from "typeorm";
+import { AppError, conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
+import type { AuthContext } from "../../shared/http/auth";
+import type { Outbox } from "../../ledger/outbox/outbox.service";
+import { OutboxEntity, type OutboxEntry } from "../../ledger/outbox/outbox.entity";
+import { CONFIRM_TYPES, ledgerDomain } from "../../ledger/typed-data";
+import type { PlatformKeys } from "../../ledger/platform-keys";
+import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
+import { counterparty, custodialAccount } from "../onboarding/members";
+import { invoicesRoot, type InvoicesService } from "../invoices";
+import { ReceivableEntity, type ReceivableRow, type ReceivableStatus } from "./receivable.entity";
+import { checkMaturity, checkTier, maturityInstant, type ReceivablePolicy } from "./policy";
+
+export interface Accepted {
+  receivable: ReceivableRow;
+  operation: OutboxEntry;
+}
+
+/** Reads everyone's data: the operator and auditors. */
+const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
+const reasonBytes32 = (reason: string) => (toUtf8Bytes(reason).length <= 31 ? encodeBytes32String(reason) : keccak256(toUtf8Bytes(reason)));
+const unix = (d: Date) => BigInt(Math.floor(d.getTime() / 1000)).toString();
+
+/**
+ * Registration, issue, confirmation, rejection, cancellation, split and transfer of receivable
+ * certificates. Every change goes to the ledger through the outbox; the certificate's state here
+ * is what the indexer has seen, so a write answers 202 with the operation to follow.
+ */
+export class ReceivablesService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly invoices: InvoicesService,
+    private readonly keys: PlatformKeys,
+    readonly policy: ReceivablePolicy,
+  ) {}
+
+  // ─── Creation ───────────────────────────────────────────────────────
+
+  /** A supplier registers receivables owed by core enterprises, backed by its verified invoices. */
+  async register(auth: AuthContext, items: { obligorId: string; invoiceIds: string[]; maturityDate: string }[]): Promise<Accepted[]> {
+    const supplier = auth.organization;
+    const signer = await custodialAccount(supplier);
+    return this.create(items, async (em, item, i) => {
+      const obligor = await counterparty(em, item.obligorId, "core_enterprise", `items.${i}.obligorId`);
+      return { obligor, creditor: supplier, invoiceOwner: supplier, buyerTaxId: obligor.uscc, kind: "ledger.register", signer, counterpartyAddress: obligor.ledgerAddress! };
+    });
+  }
+
+  /** A core enterprise issues certificates straight to its suppliers (already confirmed), against their verified invoices. */
+  async issue(auth: AuthContext, items: { supplierId: string; invoiceIds: string[]; maturityDate: string }[]): Promise<Accepted[]> {
+    const core = auth.organization;
+    const signer = await custodialAccount(core);
+    return this.create(items, async (em, item, i) => {
+      const supplier = await counterparty(em, item.supplierId, "supplier", `items.${i}.supplierId`);
+      return { obligor: core, creditor: supplier, invoiceOwner: supplier, buyerTaxId: core.uscc, kind: "ledger.issue", signer, counterpartyAddress: supplier.ledgerAddress! };
+    });
+  }
+
+  private async create<T extends { invoiceIds: string[]; maturityDate: string }>(
+    items: T[],
+    parties: (em: EntityManager, item: T, i: number) => Promise<{
+      obligor: Organization;
+      creditor: Organization;
+      invoiceOwner: Organization;
+      buyerTaxId: string;
+      kind: string;
+      signer: string;
+      counterpartyAddress: string;
+    }>,
+  ): Promise<Accepted[]> {
+    items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
+    const accepted = await this.ds.transaction(async (em) => {
+      const out: Accepted[] = [];
+      for (const [i, item] of items.entries()) {
+        const p = await parties(em, item, i);
+        const id = randomUUID();
+        const invoices = await this.invoices.attach(em, p.invoiceOwner.id, item.invoiceIds, p.buyerTaxId, id);
+        const amount = invoices.reduce((sum, inv) => sum + inv.total, 0n);
+        const maturity = maturityInstant(item.maturityDate);
+        const root = invoicesRoot(invoices);
+        const keys = invoices.map((inv) => inv.invoiceKey);
+        const operation = await this.outbox.add(em, {
+          kind: p.kind,
+          signer: p.signer,
+          payload: { items: [{ counterparty: p.counterpartyAddress, amount: amount.toString(), maturity: unix(maturity), invoicesRoot: root, invoiceKeys: keys }] },
+          organizationId: p.kind === "ledger.issue" ? p.obligor.id : p.creditor.id,
+          aggregateId: id,
+        });
+        const receivable = await em.getRepository(ReceivableEntity).save(
+          em.getRepository(ReceivableEntity).create({
+            id,
+            origin: p.kind === "ledger.issue" ? "issued" : "registered",
+            obligorOrganizationId: p.obligor.id,
+            creditorOrganizationId: p.creditor.id,
+            holderOrganizationId: p.creditor.id,
+            amount,
+            currency: "CNY",
+            maturity,
+            status: "registering",
+            tier: 0,
+            invoicesRoot: root,
+            invoiceKeys: keys,
+            operationId: operation.id,
+            recourse: false,
+            repaid: 0n,
+            recovered: 0n,
+            paidToBank: 0n,
+            paidToHolder: 0n,
+          }),
+        );
+        out.push({ receivable, operation });
+      }
+      return out;
+    });
+    await this.outbox.dispatch(accepted.map((a) => a.operation));
+    return accepted;
+  }
+
+  // ─── Confirmation, rejection, cancellation ────────────────────────
+
+  /** The obligor confirms Pending certificates: with its custodial key, or its own EIP-712 signature. */
+  async confirm(auth: AuthContext, ids: string[], signature?: { nonce: string; deadline: string; signature: string }) {
+    const core = auth.organization;
+    return this.change(auth, ids, "pending", "obligor", async (em, rows) => {
+      const chainIds = rows.map((r) => r.chainId!.toString());
+      if (!signature) return { kind: "ledger.confirm", signer: await custodialAccount(core), payload: { ids: chainIds } };
+      if (!core.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", "Your organization has no ledger address yet.");
+      const { chainId, ledger } = await this.keys.deployment(em);
+      const message = { ids: chainIds, nonce: signature.nonce, deadline: signature.deadline };
+      let signer: string;
+      try {
+        signer = verifyTypedData(ledgerDomain(chainId, ledger), CONFIRM_TYPES, message, signature.signature);
+      } catch {
+        throw validationFailed([{ field: "body.signature.signature", message: "is not a valid secp256k1 signature" }]);
+      }
+      if (signer.toLowerCase() !== core.ledgerAddress.toLowerCase()) {
+        throw new AppError("SIGNATURE.WRONG_SIGNER", 422, `The signature is by ${signer}, not by your organization's ledger address ${core.ledgerAddress}; sign the typed data from GET /v1/receivables/confirmations/typed-data with that key.`);
+      }
+      if (BigInt(signature.deadline) * 1000n < BigInt(Date.now())) {
+        throw new AppError("SIGNATURE.EXPIRED", 422, "The signature's deadline has passed; sign again with a later deadline.");
+      }
+      return { kind: "ledger.confirmBySig", signer: await this.keys.relayer(em), payload: { ...message, obligor: core.ledgerAddress, signature: signature.signature } };
+    });
+  }
+
+  /** What an obligor that keeps its own key signs to confirm `ids`. */
+  async confirmationTypedData(auth: AuthContext, ids: string[]) {
+    const rows = await this.visible(this.ds.manager, auth, ids);
+    for (const r of rows) this.require(auth, r, "pending", "obligor");
+    const { chainId, ledger } = await this.keys.deployment(this.ds.manager);
+    const nonce = BigInt(keccak256(toUtf8Bytes(randomUUID()))) >> 8n;
+    return {
+      domain: ledgerDomain(chainId, ledger),
+      types: CONFIRM_TYPES,
+      primaryType: "ConfirmReceivables",
+      message: { ids: rows.map((r) => r.chainId!.toString()), nonce: nonce.toString(), deadline: String(Math.floor(Date.now() / 1000) + 3600) },
+    };
+  }
+
+  async reject(auth: AuthContext, ids: string[], reason: string) {
+    return this.change(auth, ids, "pending", "obligor", async (_em, rows) => ({
+      kind: "ledger.reject",
+      signer: await custodialAccount(auth.organization),
+      payload: { ids: rows.map((r) => r.chainId!.toString()), reason: reasonBytes32(reason) },
+    }));
+  }
+
+  async cancel(auth: AuthContext, ids: string[]) {
+    return this.change(auth, ids, "pending", "holder", async (_em, rows) => ({
+      kind: "ledger.cancel",
+      signer: await custodialAccount(auth.organization),
+      payload: { ids: rows.map((r) => r.chainId!.toString()) },
+    }));
+  }
+
+  // ─── Split and transfer ───────────────────────────────────────────
+
+  async split(auth: AuthContext, id: string, parts: { organizationId: string; amount: bigint }[]) {
+    const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
+      if (r.maturity <= new Date()) throw conflict("RECEIVABLE.MATURED", "The certificate has matured: it can only be settled now.");
+      checkTier(this.policy, r.tier + 1);
+      const total = parts.reduce((s, p) => s + p.amount, 0n);
+      if (total !== r.amount) {
+        throw validationFailed([{ field: "body.parts", message: `amounts add up to ${total} fen, but the certificate is ${r.amount} fen; they must match exactly` }]);
+      }
+      const resolved = [];
+      for (const [i, p] of parts.entries()) {
+        if (p.amount < this.policy.minSplitAmount) {
+          throw validationFailed([{ field: `body.parts.${i}.amount`, message: `is below the smallest part allowed, ${this.policy.minSplitAmount} fen` }]);
+        }
+        const to = await counterparty(em, p.organizationId, "supplier", `parts.${i}.organizationId`);
+        resolved.push({ to: to.ledgerAddress!, amount: p.amount.toString() });
+      }
+      return { kind: "ledger.split", signer: await custodialAccount(auth.organization), payload: { id: r.chainId!.toString(), parts: resolved } };
+    });
+    return result;
+  }
+
+  async transfer(auth: AuthContext, id: string, organizationId: string) {
+    const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
+      if (r.maturity <= new Date()) throw conflict("RECEIVABLE.MATURED", "The certificate has matured: it can only be settled now.");
+      const to = await counterparty(em, organizationId, "supplier", "organizationId");
+      if (to.id === auth.organization.id) throw validationFailed([{ field: "body.organizationId", message: "is your own organization" }]);
+      return { kind: "ledger.transfer", signer: await custodialAccount(auth.organization), payload: { id: r.chainId!.toString(), to: to.ledgerAddress! } };
+    });
+    return result;
+  }
+
+  /**
+   * Locks the certificates, checks the caller's part and their state, and queues one operation for
+   * all of them; each records it, so a second change while one is in flight is refused.
+   */
+  private async change(
+    auth: AuthContext,
+    ids: string[],
+    status: ReceivableStatus,
+    party: "holder" | "obligor",
+    build: (em: EntityManager, rows: ReceivableRow[]) => Promise<{ kind: string; signer: string; payload: object }>,
+  ): Promise<Accepted[]> {
+    const accepted = await this.ds.transaction(async (em) => {
+      const rows = await this.visible(em, auth, ids, true);
+      for (const r of rows) this.require(auth, r, status, party);
+      const inFlight = await em.getRepository(OutboxEntity).find({ where: { id: In(rows.filter((r) => r.operationId !== null).map((r) => r.operationId!.toString())), status: In(["pending", "submitted"]) } });
+      if (inFlight.length) {
+        throw conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${inFlight[0].id} on one of these certificates is still being written to the ledger; retry when it is done.`);
+      }
+      const op = await build(em, rows);
+      const operation = await this.outbox.add(em, { ...op, organizationId: auth.organization.id, aggregateId: rows[0].id });
+      await em.getRepository(ReceivableEntity).update({ id: In(rows.map((r) => r.id)) }, { operationId: operation.id });
+      return rows.map((receivable) => ({ receivable, operation }));
+    });
+    await this.outbox.dispatch([accepted[0].operation]);
+    return accepted;
+  }
+
+  private require(auth: AuthContext, r: ReceivableRow, status: ReceivableStatus, party: "holder" | "obligor") {
+    const mine = party === "holder" ? r.holderOrganizationId : r.obligorOrganizationId;
+    if (mine !== auth.organization.id) throw forbidden(`Only the certificate's ${party} can do this (certificate ${r.id}).`);
+    if (r.status !== status || r.chainId === null) {
+      throw conflict("RECEIVABLE.INVALID_STATUS", `Certificate ${r.id} is ${r.status}; this needs a ${status} certificate.`, { receivableId: r.id, status: r.status });
+    }
+  }
+
+  // ─── Reads ──────────────────────────────────────────────────────────
+
+  /** The certificates the caller may see among `ids` (locked if asked); any other is a 404. */
+  async visible(em: EntityManager, auth: AuthContext, ids: string[], lock = false): Promise<ReceivableRow[]> {
+    const rows = await em.getRepository(ReceivableEntity).find({ where: { id: In(ids) }, order: { id: "ASC" }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const r = byId.get(id);
+      if (!r || !this.canSee(auth, r)) throw notFound("receivable", id);
+      return r;
+    });
+  }
+
+  canSee(auth: AuthContext, r: ReceivableRow): boolean {
+    const me = auth.organization.id;
+    return readsAll(auth) || [r.holderOrganizationId, r.obligorOrganizationId, r.creditorOrganizationId, r.financingBankOrganizationId].includes(me);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<ReceivableRow> {
+    return (await this.visible(this.ds.manager, auth, [id]))[0];
+  }
+
+  async list(auth: AuthContext, q: { role: "holder" | "obligor" | "creditor"; status?: string; limit: number; after?: string }) {
+    const column = { holder: "holder_organization_id", obligor: "obligor_organization_id", creditor: "creditor_organization_id" }[q.role];
+    const qb = this.ds.getRepository(ReceivableEntity).createQueryBuilder("r").where(`r.${column} = :me`, { me: auth.organization.id }).orderBy("r.id").limit(q.limit);
+    if (q.status) qb.andWhere("r.status IN (:...statuses)", { statuses: q.status.split(",") });
+    if (q.after) qb.andWhere("r.id > :after", { after: q.after });
+    return qb.getMany();
+  }
+
+  /**
+   * The certificate's family from the core enterprise's original down to every tier. The obligor,
+   * operator and auditors see every holder; others see the holders of the branches they are part
+   * of, and `null` elsewhere.
+   */
+  async lineage(auth: AuthContext, id: string) {
+    const start = await this.get(auth, id);
+    const [root] = await this.ds.query(
+      `WITH RECURSIVE up AS (SELECT id, parent_id FROM receivables WHERE id = $1
+         UNION ALL SELECT r.id, r.parent_id FROM receivables r JOIN up ON r.id = up.parent_id)
+       SELECT id FROM up WHERE parent_id IS NULL`,
+      [start.id],
+    );
+    const family: ReceivableRow[] = await this.ds.getRepository(ReceivableEntity).query(
+      `WITH RECURSIVE down AS (SELECT * FROM receivables WHERE id = $1 UNION ALL SELECT r.* FROM receivables r JOIN down ON r.parent_id = down.id)
+       SELECT id FROM down`,
+      [root.id],
+    ).then((rows: { id: string }[]) => this.ds.getRepository(ReceivableEntity).findBy({ id: In(rows.map((r) => r.id)) }));
+    const seesAll = readsAll(auth) || start.obligorOrganizationId === auth.organization.id;
+    const mine = new Set(family.filter((r) => this.canSee(auth, r)).map((r) => r.id));
+    const names = new Map<string, string>(
+      (await this.ds.getRepository(OrganizationEntity).findBy({ id: In([...new Set(family.map((r) => r.holderOrganizationId))]) })).map((o) => [o.id, o.legalName]),
+    );
+    const node = (r: ReceivableRow): object => ({
+      id: r.id,
+      certificateId: r.chainId?.toString() ?? null,
+      tier: r.tier,
+      amount: r.amount.toString(),
+      status: r.status,
+      holder: seesAll || mine.has(r.id) ? { id: r.holderOrganizationId, name: names.get(r.holderOrganizationId) ?? null } : null,
+      children: family.filter((c) => c.parentId === r.id).sort((a, b) => Number((a.chainId ?? 0n) - (b.chainId ?? 0n))).map(node),
+    });
+    return node(family.find((r) => r.id === root.id)!);
+  }
+
+  /** A core enterprise's payables: what falls due when, to whom. */
+  async calendar(auth: AuthContext, from?: string, to?: string) {
+    const rows: { day: string; holder_organization_id: string; legal_name: string; amount: string; count: number }[] = await this.ds.query(
+      `SELECT to_char(r.maturity AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, r.holder_organization_id, o.legal_name,
+              sum(r.amount - r.repaid)::text AS amount, count(*)::int AS count
+       FROM receivables r JOIN organizations o ON o.id = r.holder_organization_id
+       WHERE r.obligor_organization_id = $1 AND r.status IN ('confirmed', 'financed', 'overdue')
+         AND ($2::date IS NULL OR (r.maturity AT TIME ZONE 'Asia/Shanghai')::date >= $2::date)
+         AND ($3::date IS NULL OR (r.maturity AT TIME ZONE 'Asia/Shanghai')::date <= $3::date)
+       GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC`,
+      [auth.organization.id, from ?? null, to ?? null],
+    );
+    const days = new Map<string, { date: string; total: bigint; certificates: number; payees: { organizationId: string; name: string; amount: string; certificates: number }[] }>();
+    for (const r of rows) {
+      const d = days.get(r.day) ?? { date: r.day, total: 0n, certificates: 0, payees: [] };
+      d.total += BigInt(r.amount);
+      d.certificates += r.count;
+      d.payees.push({ organizationId: r.holder_organization_id, name: r.legal_name, amount: r.amount, certificates: r.count });
+      days.set(r.day, d);
+    }
+    return [...days.values()].map((d) => ({ ...d, total: d.total.toString() }));
+  }
+}

@@ -1,0 +1,31 @@
+import type { ReceivableRow } from "./receivable.entity";
+
+const money = (v: bigint | null) => (v === null ? null : v.toString());
+
+/** A certificate as the API shows it: money as decimal strings of fen. */
+export const receivableView = (r: ReceivableRow) => ({
+  id: r.id,
+  certificateId: r.chainId === null ? null : r.chainId.toString(),
+  origin: r.origin,
+  status: r.status,
+  obligorId: r.obligorOrganizationId,
+  creditorId: r.creditorOrganizationId,
+  holderId: r.holderOrganizationId,
+  amount: r.amount.toString(),
+  currency: r.currency,
+  maturity: r.maturity.toISOString(),
+  tier: r.tier,
+  parentId: r.parentId,
+  invoicesRoot: r.invoicesRoot,
+  operationId: r.operationId === null ? null : r.operationId.toString(),
+  financing: r.financingBankOrganizationId ? { bankId: r.financingBankOrganizationId, due: money(r.due), recourse: r.recourse } : null,
+  repayment: { repaid: r.repaid.toString(), outstanding: outstanding(r).toString(), paidToBank: r.paidToBank.toString(), paidToHolder: r.paidToHolder.toString(), recovered: r.recovered.toString() },
+  failure: r.failureCode ? { code: r.failureCode, reason: r.failureReason ?? "" } : null,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+/** What the obligor still owes (0 once settled or when nothing is owed any more). */
+export function outstanding(r: Pick<ReceivableRow, "status" | "amount" | "repaid">): bigint {
+  return ["confirmed", "financed", "overdue", "defaulted", "pending"].includes(r.status) ? r.amount - r.repaid : 0n;
+}
