@@ -6,7 +6,7 @@ import { ExpressAdapter } from "@bull-board/express";
 import type { Config } from "./config/config";
 import { createDataSource, requireMigrated } from "./shared/db";
 import type { Logger } from "./shared/logger";
-import { createRedis, createWorker, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
+import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
 import { createRegistry, openApiDocument } from "./shared/http/openapi";
 import { Routes } from "./shared/http/route";
@@ -39,6 +39,8 @@ import { settlementProjections } from "./modules/settlement/settlement.projectio
 import { ClearingService } from "./modules/clearing/clearing.service";
 import { clearingRoutes } from "./modules/clearing/clearing.routes";
 import { MaturityKeeper } from "./modules/clearing/keeper";
+import { WebhooksService, webhooksRoutes, webhookProjections } from "./modules/webhooks";
+import { ReconciliationService, reconciliationRoutes } from "./modules/reconciliation";
 import { SettlementToken__factory } from "../../typechain-types";
 import type { JsonRpcProvider } from "ethers";
 
@@ -74,6 +76,8 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   financingRoutes(routes, services.financing);
   settlementRoutes(routes, services.settlement);
   clearingRoutes(routes, services.clearing);
+  webhooksRoutes(routes, services.webhooks);
+  reconciliationRoutes(routes, services.reconciliation);
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
@@ -165,6 +169,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
       "invoice.verify": async ({ invoiceId }) => services.invoices.verify(invoiceId),
       "financing.fund": async ({ financingId }) => services.financing.fund(financingId),
       "clearing.keeper": async () => keeper.run(),
+      "webhook.deliver": async ({ deliveryId }) => services.webhooks.deliver(deliveryId),
     },
     { concurrency: config.WORKER_CONCURRENCY, lockDuration: config.WORKER_LOCK_MS },
   );
@@ -196,7 +201,13 @@ export async function startIndexer(config: Config, log: Logger): Promise<Running
     log.info("waiting for a deployment (`npm run ops -- deploy`)");
     await new Promise((r) => setTimeout(r, 2000));
   }
-  const projections = settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections()))));
+  const redis = createRedis(config.REDIS_URL, "queue");
+  redis.on("error", (e) => log.warn({ err: e.message }, "redis"));
+  const queue = new JobQueue(redis, config.QUEUE_PREFIX);
+  const projections = webhookProjections(
+    settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections())))),
+    async (deliveryId) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId))),
+  );
   const indexer = new Indexer(
     ds,
     gateway,
@@ -213,6 +224,8 @@ export async function startIndexer(config: Config, log: Logger): Promise<Running
     close: async () => {
       indexer.stop();
       await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))]);
+      await queue.close();
+      redis.disconnect();
       gateway.destroy();
       await ds.destroy();
     },
@@ -238,5 +251,7 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
     return BigInt(data);
   });
   const clearing = new ClearingService(ds, outbox, receivables);
-  return { invoices, receivables, financing, settlement, clearing };
+  const webhooks = new WebhooksService(ds, vault);
+  const reconciliation = new ReconciliationService(ds);
+  return { invoices, receivables, financing, settlement, clearing, webhooks, reconciliation };
 }

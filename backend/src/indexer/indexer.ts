@@ -88,6 +88,7 @@ export class Indexer {
     if (logs.some((l) => l.blockNumber === to && l.blockHash !== last.hash)) return false; // raced a new block: read again
 
     const events = logs.map((l) => this.decode(l)).filter((e): e is Omit<ChainEvent, "id" | "createdAt"> => e !== null);
+    const afterCommit: (() => Promise<void>)[] = [];
     await this.ds.transaction(async (em) => {
       for (const event of events) {
         const inserted: { id: string }[] = await em.query(
@@ -96,7 +97,7 @@ export class Indexer {
           [event.blockNumber.toString(), event.blockHash, event.txHash, event.logIndex, event.contract, event.name, event.args],
         );
         if (inserted.length === 0) continue; // seen before: its projections ran with it
-        await this.projections.apply(em, { ...event, id: BigInt(inserted[0].id), createdAt: new Date() });
+        await this.projections.apply(em, { ...event, id: BigInt(inserted[0].id), createdAt: new Date() }, (task) => afterCommit.push(task));
         this.fault("during-indexing");
       }
       await em.query(
@@ -105,6 +106,7 @@ export class Indexer {
         [CHECKPOINT, to, last.hash],
       );
     });
+    for (const task of afterCommit) await task().catch((e: Error) => this.log.warn({ err: e.message }, "after-commit task failed; the sweeper will catch up"));
     if (events.length) this.log.info({ from, to, events: events.length }, "indexed");
     return to < safe;
   }

@@ -9,6 +9,8 @@ export interface JobPayloads {
   "invoice.verify": { invoiceId: string };
   /** Registry checks, then the DvP of an accepted quote (job id = financing id). */
   "financing.fund": { financingId: string };
+  /** POST one webhook delivery, HMAC-signed (job id = delivery id; retried with backoff). */
+  "webhook.deliver": { deliveryId: string };
   /** Settle what is due (repeatable). */
   "clearing.keeper": Record<string, never>;
 }
@@ -19,6 +21,7 @@ export const LEDGER_QUEUE = "ledger";
 export const outboxJobId = (outboxId: bigint | string) => `outbox-${outboxId}`;
 export const invoiceJobId = (invoiceId: string) => `invoice-${invoiceId}`;
 export const fundingJobId = (financingId: string) => `funding-${financingId}`;
+export const deliveryJobId = (deliveryId: string) => `webhook-${deliveryId}`;
 
 export function createRedis(url: string, role: "queue" | "worker"): Redis {
   // BullMQ workers need blocking commands never to time out (maxRetriesPerRequest: null)

@@ -1,12 +1,56 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
-import { outboxJobId, type JobQueue } from "../../shared/queue";
+import { deliveryJobId, fundingJobId, invoiceJobId, outboxJobId, type JobName, type JobPayloads, type JobQueue } from "../../shared/queue";
+
+/** Work that lives in Postgres and is carried out by a job: how to find what nobody is doing. */
+interface Source<K extends JobName> {
+  job: K;
+  /** Ids of rows untouched for `staleMs` that still need their job. */
+  stale: string;
+  jobId: (id: string) => string;
+  payload: (id: string) => JobPayloads[K];
+  touch: string;
+}
+
+const SOURCES: Source<JobName>[] = [
+  {
+    job: "outbox.submit",
+    stale: `SELECT id::text AS id FROM outbox WHERE status IN ('pending', 'submitted') AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY id LIMIT $2`,
+    jobId: outboxJobId,
+    payload: (id) => ({ outboxId: id }),
+    touch: `UPDATE outbox SET updated_at = now() WHERE id = $1`,
+  },
+  {
+    job: "financing.fund",
+    stale: `SELECT id::text AS id FROM financings WHERE status = 'registry_check' AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY accepted_at LIMIT $2`,
+    jobId: fundingJobId,
+    payload: (id) => ({ financingId: id }),
+    touch: `UPDATE financings SET updated_at = now() WHERE id = $1`,
+  },
+  {
+    job: "invoice.verify",
+    stale: `SELECT id::text AS id FROM invoices WHERE status IN ('received', 'verifying') AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
+    jobId: invoiceJobId,
+    payload: (id) => ({ invoiceId: id }),
+    touch: `UPDATE invoices SET updated_at = now() WHERE id = $1`,
+  },
+  {
+    // deliveries the indexer could not enqueue; a delivery that used up its attempts is `failed`
+    job: "webhook.deliver",
+    stale: `SELECT id::text AS id FROM webhook_deliveries WHERE status = 'pending' AND created_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
+    jobId: deliveryJobId,
+    payload: (id) => ({ deliveryId: id }),
+    touch: `SELECT $1::uuid`,
+  },
+] as Source<JobName>[];
 
 /**
- * Re-enqueues outbox rows that nobody is working on: rows written while Redis was down, rows
- * whose worker died, rows whose job ran out of attempts. A row is stale when untouched for
- * `staleMs`; its job is (re)created unless one is already waiting or running. Idempotent, so every
- * worker runs it on a timer (not through the queue, which may be what is broken).
+ * Re-enqueues work that nobody is doing: outbox rows, fundings, invoice verifications and webhook
+ * deliveries written
+ * while Redis was down, or whose worker died, or whose job ran out of attempts. A row is stale when
+ * untouched for `staleMs`; its job is (re)created unless one is already waiting or running.
+ * Idempotent, so every worker runs it on a timer (not through the queue, which may be what is
+ * broken).
  */
 export class OutboxSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -34,28 +78,26 @@ export class OutboxSweeper {
     this.timer = null;
   }
 
-  /** One pass; returns how many rows were re-enqueued. */
+  /** One pass; returns how many jobs were (re)created. */
   async sweep(): Promise<number> {
-    const rows: { id: string }[] = await this.ds.query(
-      `SELECT id FROM outbox WHERE status IN ('pending', 'submitted') AND updated_at < now() - ($1 || ' milliseconds')::interval
-       ORDER BY id LIMIT $2`,
-      [String(this.o.staleMs), this.o.limit ?? 500],
-    );
     let enqueued = 0;
-    for (const { id } of rows) {
-      const jobId = outboxJobId(id);
-      const job = await this.queue.queue.getJob(jobId);
-      const state = job ? await job.getState() : "missing";
-      if (state === "waiting" || state === "active" || state === "delayed" || state === "prioritized" || state === "waiting-children") continue;
-      if (job && state === "failed") await job.retry("failed");
-      else {
-        if (job) await job.remove();
-        await this.queue.add("outbox.submit", { outboxId: id }, jobId);
+    for (const source of SOURCES) {
+      const rows: { id: string }[] = await this.ds.query(source.stale, [String(this.o.staleMs), this.o.limit ?? 500]);
+      for (const { id } of rows) {
+        const jobId = source.jobId(id);
+        const job = await this.queue.queue.getJob(jobId);
+        const state = job ? await job.getState() : "missing";
+        if (["waiting", "active", "delayed", "prioritized", "waiting-children"].includes(state)) continue;
+        if (job && state === "failed") await job.retry("failed");
+        else {
+          if (job) await job.remove();
+          await this.queue.add(source.job, source.payload(id) as never, jobId);
+        }
+        await this.ds.query(source.touch, [id]);
+        enqueued++;
       }
-      await this.ds.query(`UPDATE outbox SET updated_at = now() WHERE id = $1`, [id]);
-      enqueued++;
     }
-    if (enqueued) this.log.info({ enqueued }, "sweeper re-enqueued outbox rows");
+    if (enqueued) this.log.info({ enqueued }, "sweeper re-enqueued stale work");
     return enqueued;
   }
 }
