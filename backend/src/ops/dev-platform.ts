@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { loadConfig, type Config } from "../config/config";
+import { createDataSource, migrate } from "../shared/db";
+import { createLogger, type Logger } from "../shared/logger";
+import { KeyVault } from "../ledger/key-vault";
+import { LedgerGateway } from "../ledger/gateway";
+import type { DeploymentRecord } from "../ledger/deploy";
+import { startApi, startIndexer, startWorker, type Running } from "../platform";
+import { bootstrap } from "./bootstrap";
+import { deploy } from "./deploy";
+
+/** Hardhat's well-known account #0: development only. */
+export const DEV_DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export interface DevPlatform {
+  config: Config;
+  log: Logger;
+  apiUrl: string;
+  ledgerUrl: string;
+  operatorKey: string;
+  deployment: DeploymentRecord;
+  stop(): Promise<void>;
+}
+
+async function waitForRpc(url: string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error(`no JSON-RPC answer on ${url} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A complete development platform on this machine (Postgres and Redis must run): a Hardhat
+ * JSON-RPC ledger (`hardhat node`, started here), a fresh database schema and Redis prefix
+ * (`schema`, reset because the ledger starts empty too), migrations, the operator bootstrapped,
+ * the contracts deployed, and the API, worker and indexer running in this process.
+ */
+export async function startDevPlatform(o: { schema: string; ledgerPort: string; env?: Record<string, string | undefined> }): Promise<DevPlatform> {
+  const ledgerUrl = `http://127.0.0.1:${o.ledgerPort}`;
+  const node: ChildProcess = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", o.ledgerPort], { stdio: ["ignore", "ignore", "inherit"] });
+  const stopNode = () => {
+    if (node.exitCode === null) node.kill("SIGTERM");
+  };
+  try {
+    await waitForRpc(ledgerUrl);
+    const env = { ...process.env, ...(o.env ?? {}) };
+    const config = loadConfig({
+      ...env,
+      LEDGER_RPC_URL: ledgerUrl,
+      DATABASE_SCHEMA: env.DATABASE_SCHEMA ?? o.schema,
+      QUEUE_PREFIX: env.QUEUE_PREFIX ?? o.schema,
+      KEY_ENCRYPTION_KEY: env.KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+      DEPLOYER_PRIVATE_KEY: env.DEPLOYER_PRIVATE_KEY ?? DEV_DEPLOYER,
+    });
+    const log = createLogger(config.LOG_LEVEL, o.schema);
+    const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: `chainfactor-${o.schema}` });
+    await ds.initialize();
+    await ds.query(`DROP SCHEMA IF EXISTS "${config.DATABASE_SCHEMA}" CASCADE`);
+    await migrate(ds);
+    const redis = new Redis(config.REDIS_URL);
+    const stale = await redis.keys(`${config.QUEUE_PREFIX}:*`);
+    if (stale.length) await redis.del(...stale);
+    redis.disconnect();
+    const vault = new KeyVault(config.KEY_ENCRYPTION_KEY);
+    const boot = await bootstrap(ds, vault, {
+      legalName: "ChainFactor Consortium Operator",
+      uscc: "91500000MA5UCF0P0X",
+      adminEmail: "operator@chainfactor.example",
+      adminName: "Operator Admin",
+    });
+    const gateway = await LedgerGateway.connect(ledgerUrl);
+    const deployment = await deploy(ds, vault, gateway, config.DEPLOYER_PRIVATE_KEY!, 3600n);
+    gateway.destroy();
+    await ds.destroy();
+
+    const parts: Running[] = [];
+    const api = await startApi(config, log.child({ process: "api" }));
+    parts.push(api);
+    parts.push(await startWorker(config, log.child({ process: "worker" })));
+    parts.push(await startIndexer(config, log.child({ process: "indexer" })));
+    return {
+      config,
+      log,
+      apiUrl: `http://127.0.0.1:${api.port}`,
+      ledgerUrl,
+      operatorKey: boot.apiKey,
+      deployment,
+      stop: async () => {
+        for (const p of parts.reverse()) await p.close().catch(() => undefined);
+        stopNode();
+      },
+    };
+  } catch (e) {
+    stopNode();
+    throw e;
+  }
+}
