@@ -61,7 +61,7 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   const ds = await openDatabase(config, "chainfactor-api");
   const redis = createRedis(config.REDIS_URL, "queue");
   redis.on("error", (e) => log.warn({ err: e.message }, "redis"));
-  const queue = new JobQueue(redis, config.QUEUE_PREFIX);
+  const queue = new JobQueue(redis, config.QUEUE_PREFIX, (e) => log.debug({ err: e.message }, "queue"));
   const provider = LedgerGateway.lazy(config.LEDGER_RPC_URL);
   const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
   const outbox = new Outbox(queue, log);
@@ -144,7 +144,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   const connection = createRedis(config.REDIS_URL, "worker");
   connection.on("error", (e) => log.warn({ err: e.message }, "redis"));
   await requireNoEviction(connection);
-  const queue = new JobQueue(connection, config.QUEUE_PREFIX);
+  const queue = new JobQueue(connection, config.QUEUE_PREFIX, (e) => log.debug({ err: e.message }, "queue"));
   const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
   const hooks = financingHooks(receivablesHooks(new OutboxHooks()));
   const outbox = new Outbox(queue, log);

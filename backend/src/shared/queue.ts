@@ -42,12 +42,15 @@ export async function requireNoEviction(redis: Redis): Promise<void> {
 export class JobQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: Redis, prefix: string, onError: (e: Error) => void = () => {}) {
     this.queue = new Queue(LEDGER_QUEUE, {
       connection,
       prefix,
-      defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 20, backoff: { type: "exponential", delay: 500 } },
+      // retries back off exponentially from 250 ms, capped at 10 s (see createWorker's backoffStrategy)
+      defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 50, backoff: { type: "capped" } },
     });
+    // without a listener BullMQ prints every connection error to stderr while Redis is down
+    this.queue.on("error", onError);
   }
 
   add<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string) {
@@ -78,5 +81,6 @@ export function createWorker(
     lockDuration: opts.lockDuration,
     stalledInterval: Math.max(250, Math.floor(opts.lockDuration / 2)),
     autorun: false,
+    settings: { backoffStrategy: (attemptsMade: number) => Math.min(10_000, 250 * 2 ** Math.max(0, attemptsMade - 1)) },
   });
 }

@@ -31,6 +31,8 @@ export interface StackOptions {
   workers?: number;
   indexer?: boolean;
   env?: Record<string, string>;
+  /** A ledger server started by the caller (default: a fresh one on a free port); the stack closes it. */
+  ledger?: { url: string; close(): Promise<void> };
 }
 
 /**
@@ -55,7 +57,7 @@ export class Stack {
   ) {}
 
   static async start(o: StackOptions = {}): Promise<Stack> {
-    const ledger = await startLedgerServer();
+    const ledger = o.ledger ?? (await startLedgerServer());
     const id = randomBytes(5).toString("hex");
     const env: Record<string, string> = {
       NODE_ENV: "test",

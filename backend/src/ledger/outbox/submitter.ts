@@ -162,14 +162,32 @@ export class OutboxSubmitter {
     return (await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId })).status;
   }
 
+  /**
+   * Sends the stored bytes. Nonces are allocated in order but workers broadcast in any order, and
+   * a node that does not queue future nonces (Hardhat automining) refuses a transaction whose
+   * predecessors it has not seen: then the signer's earlier unmined transactions (all stored, all
+   * signed) are sent first, in nonce order, and this one again.
+   */
   private async broadcast(ltx: LedgerTransaction): Promise<void> {
-    try {
-      await this.gateway.provider.broadcastTransaction(ltx.rawTx);
-    } catch (e) {
-      // the node has it already, or it is mined (the receipt check follows): both fine
-      if (isError(e, "NONCE_EXPIRED") || /already known|known transaction|already imported/i.test((e as Error).message)) return;
-      throw new RetryLater(`broadcast of ${ltx.txHash} failed: ${(e as Error).message}`);
-    }
+    const send = async (tx: Pick<LedgerTransaction, "rawTx">): Promise<"ok" | "gap"> => {
+      try {
+        await this.gateway.provider.broadcastTransaction(tx.rawTx);
+        return "ok";
+      } catch (e) {
+        const message = (e as Error).message;
+        // the node has it already, or it is mined (the receipt check follows): both fine
+        if (isError(e, "NONCE_EXPIRED") || /already known|known transaction|already imported|nonce too low/i.test(message)) return "ok";
+        if (/nonce too high/i.test(message)) return "gap";
+        throw new RetryLater(`broadcast of ${ltx.txHash} failed: ${message}`);
+      }
+    };
+    if ((await send(ltx)) === "ok") return;
+    const earlier = await this.ds.getRepository(LedgerTransactionEntity).find({
+      where: { signer: ltx.signer, status: In(["signed", "sent"]) },
+      order: { nonce: "ASC" },
+    });
+    for (const tx of earlier) if (tx.nonce < ltx.nonce) await send(tx);
+    if ((await send(ltx)) === "gap") throw new RetryLater(`nonce ${ltx.nonce} of ${ltx.signer} is ahead of the chain; waiting for its predecessors`);
   }
 
   private async record(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<void> {
