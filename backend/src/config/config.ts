@@ -51,10 +51,21 @@ const schema = z.object({
   WORKER_LOCK_MS: int(500, 600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
-  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, "like 100kb or 1mb").default("100kb"),
+  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, "like 100kb or 1mb").default("1mb"),
   /** Only for fault-injection tests: crash the worker at a named point. */
   FAULT_INJECT: z.enum(["after-sign", "after-broadcast", "during-indexing"]).optional(),
   METRICS_ENABLED: bool.default(true),
+  /** Verification adapters: HTTP services when set, else local ones backed by seeds/. */
+  TAX_ADAPTER_URL: z.string().url().optional(),
+  LOGISTICS_ADAPTER_URL: z.string().url().optional(),
+  REGISTRY_ADAPTER_URL: z.string().url().optional(),
+  TAX_ADAPTER_TOKEN: z.string().optional(),
+  LOGISTICS_ADAPTER_TOKEN: z.string().optional(),
+  REGISTRY_ADAPTER_TOKEN: z.string().optional(),
+  ADAPTER_TIMEOUT_MS: int(100, 120_000).default(5000),
+  ADAPTER_RETRIES: int(0, 10).default(2),
+  /** Where the local adapters read their records. */
+  SEEDS_DIR: z.string().optional(),
   /** Receivable policy (the ledger's parameters; the platform checks them before queuing). */
   POLICY_MAX_TENOR_DAYS: int(1, 366).default(365),
   POLICY_MAX_TIER: int(1, 20).default(3),

@@ -42,6 +42,7 @@ export class BusinessFlows1732400000000 implements MigrationInterface {
         UNIQUE (organization_id, seller_tax_id, invoice_number)
       );
       CREATE INDEX invoices_key ON invoices (invoice_key);
+      CREATE INDEX invoices_number ON invoices (invoice_number);
       CREATE INDEX invoices_status ON invoices (organization_id, status);
 
       CREATE TABLE receivables (

@@ -332,10 +332,13 @@ export class FinancingService {
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.supplierOrganizationId }),
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.bankOrganizationId }),
     ]);
-    const mine = (await this.registry.search(keys)).filter((x) => x.reference === f.id);
-    const registration =
-      mine[0] ??
-      (await this.registry.register({ invoiceKey: keys[0], kind: "assignment", creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id }));
+    // one assignment filing per invoice behind the certificate, each registered once
+    const filings = (await this.registry.search(keys)).filter((x) => x.reference === f.id);
+    for (const invoiceKey of keys) {
+      if (filings.some((x) => x.invoiceKey === invoiceKey)) continue;
+      filings.push(await this.registry.register({ invoiceKey, kind: "assignment", creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id }));
+    }
+    const registration = filings[0];
     const racing = foreign(await this.registry.search(keys));
     if (racing.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
     const signer = await custodialAccount(bank);

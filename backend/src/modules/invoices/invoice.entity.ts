@@ -11,6 +11,8 @@ export interface Evidence {
   /** keccak256 of the source's canonical answer. */
   hash: string;
   at: string;
+  /** The source's answer as canonical JSON (what `hash` hashes), so anyone can check it later. */
+  answer?: unknown;
 }
 
 /** A supplier's invoice; the document itself stays off chain, its key and evidence hash go on chain. */
@@ -18,6 +20,7 @@ export interface Invoice {
   id: string;
   organizationId: string;
   buyerOrganizationId: string | null;
+  /** The invoice's identity (see identity.ts): the 20-digit e-invoice number, or `<code>-<8-digit number>`. */
   invoiceNumber: string;
   invoiceCode: string | null;
   sellerTaxId: string;

@@ -1,30 +1,266 @@
-import type { DataSource, EntityManager } from "typeorm";
-import type { Invoice } from "./invoice.entity";
+import { In, type DataSource, type EntityManager } from "typeorm";
+import { AppError, conflict, notFound, validationFailed, type FieldProblem } from "../../shared/errors";
+import type { AuthContext } from "../../shared/http/auth";
+import { invoiceKey } from "../../ledger/invoice-key";
+import { InvoiceEntity, type Invoice } from "./invoice.entity";
 import type { Adapters } from "./adapters";
+import { canonicalHash, describeInvoice, invoiceIdentity } from "./identity";
+import type { InvoiceInput } from "./invoices.schemas";
+import { Verifier } from "./verifier";
 
-/** Invoice intake and verification (see the module's README in invoices.routes.ts). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TERMINAL = new Set(["verified", "rejected"]);
+/** Reads everyone's invoices: the operator and auditors. */
+const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
+
+export interface ListInvoices {
+  status?: Invoice["status"];
+  attached?: "true" | "false";
+  limit: number;
+  after?: string;
+}
+
+/**
+ * Invoice intake and verification.
+ *
+ * Intake (`submit`) checks what can be checked without asking anyone (schema, checksums, the
+ * seller being the caller, amount + tax = total) and stores the invoices as `received`; the
+ * `invoice.verify` job (`verify`) then asks the platform's own records, the tax bureau, the
+ * logistics provider and the pledge registry, and settles each invoice as `verified` (with its
+ * evidence and evidence hash) or `rejected` (with a stable code and a reason). Receivables take
+ * verified invoices with `attach` and give them back with `detach`.
+ */
 export class InvoicesService {
+  private readonly verifier: Verifier;
+
   constructor(
     readonly ds: DataSource,
     readonly adapters: Adapters,
-  ) {}
+  ) {
+    this.verifier = new Verifier(adapters);
+  }
+
+  // ─── Intake ───────────────────────────────────────────────────────
+
+  /**
+   * Stores the supplier's invoices as received, all or none. `field(i, name)` names a field of the
+   * i-th invoice in errors (body.sellerTaxId, body.invoices.3.sellerTaxId).
+   */
+  async submit(auth: AuthContext, inputs: InvoiceInput[], field: (index: number, name: string) => string): Promise<Invoice[]> {
+    const org = auth.organization;
+    if (org.status === "pending") {
+      throw new AppError("ORGANIZATION.KYC_PENDING", 403, "Your organization's KYC is not approved yet; invoices can be submitted once the operator has approved it.");
+    }
+    const problems: FieldProblem[] = [];
+    const firstIndex = new Map<string, number>();
+    inputs.forEach((input, i) => {
+      if (input.sellerTaxId !== org.uscc) {
+        problems.push({ field: field(i, "sellerTaxId"), message: `must be your organization's unified social credit code ${org.uscc}: you can only submit invoices you issued` });
+      }
+      const identity = invoiceIdentity(input.invoiceCode, input.invoiceNumber);
+      const first = firstIndex.get(identity);
+      if (first === undefined) firstIndex.set(identity, i);
+      else problems.push({ field: field(i, "invoiceNumber"), message: `repeats the invoice at index ${first} of this request` });
+    });
+    if (problems.length) throw validationFailed(problems);
+
+    const buyers = new Map<string, string>(
+      (await this.ds.query(`SELECT uscc, id FROM organizations WHERE uscc = ANY($1::char(18)[])`, [[...new Set(inputs.map((i) => i.buyerTaxId))]])).map(
+        (r: { uscc: string; id: string }) => [r.uscc, r.id],
+      ),
+    );
+    const rows = inputs.map((input) => {
+      const identity = invoiceIdentity(input.invoiceCode, input.invoiceNumber);
+      return {
+        organizationId: org.id,
+        buyerOrganizationId: buyers.get(input.buyerTaxId) ?? null,
+        invoiceNumber: identity,
+        invoiceCode: input.invoiceCode ?? null,
+        sellerTaxId: input.sellerTaxId,
+        buyerTaxId: input.buyerTaxId,
+        issueDate: input.issueDate,
+        amount: input.amount,
+        tax: input.tax,
+        total: input.total,
+        currency: input.currency,
+        waybillNumbers: input.waybillNumbers,
+        attachments: input.attachments,
+        invoiceKey: invoiceKey(input.sellerTaxId, identity),
+        status: "received" as const,
+        evidence: [],
+      };
+    });
+
+    return this.ds.transaction(async (em) => {
+      const inserted = await em
+        .createQueryBuilder()
+        .insert()
+        .into(InvoiceEntity)
+        .values(rows)
+        .orIgnore()
+        .returning("id")
+        .execute();
+      const created: string[] = (inserted.raw as { id: string }[]).map((r) => r.id);
+      if (created.length < rows.length) {
+        const existing: { id: string; invoice_number: string; status: string }[] = await em.query(
+          `SELECT id, invoice_number, status FROM invoices
+           WHERE organization_id = $1 AND seller_tax_id = $2 AND invoice_number = ANY($3) AND id <> ALL($4::uuid[])`,
+          [org.id, org.uscc, rows.map((r) => r.invoiceNumber), created],
+        );
+        const byNumber = new Map(existing.map((e) => [e.invoice_number, e]));
+        const duplicates = rows.flatMap((r, index) => {
+          const e = byNumber.get(r.invoiceNumber);
+          return e ? [{ index, field: field(index, "invoiceNumber"), invoiceNumber: r.invoiceNumber, existingInvoiceId: e.id, status: e.status }] : [];
+        });
+        const first = duplicates[0];
+        throw conflict(
+          "INVOICE.DUPLICATE",
+          duplicates.length === 1
+            ? `${describeInvoice(first.invoiceNumber)} was already submitted (invoice ${first.existingInvoiceId}, ${first.status}); nothing was stored.`
+            : `${duplicates.length} of these invoices were already submitted (see duplicates); nothing was stored: leave them out and send the rest again.`,
+          { existingInvoiceId: first?.existingInvoiceId, duplicates },
+        );
+      }
+      const byNumber = new Map((await em.getRepository(InvoiceEntity).findBy({ id: In(created) })).map((i) => [i.invoiceNumber, i]));
+      return rows.map((r) => byNumber.get(r.invoiceNumber)!);
+    });
+  }
+
+  async list(auth: AuthContext, q: ListInvoices): Promise<Invoice[]> {
+    const qb = this.ds.getRepository(InvoiceEntity).createQueryBuilder("i").orderBy("i.createdAt", "ASC").addOrderBy("i.id", "ASC").limit(q.limit);
+    const own = !readsAll(auth);
+    qb.where(own ? "i.organization_id = :own" : "TRUE", { own: auth.organization.id });
+    if (q.status) qb.andWhere("i.status = :status", { status: q.status });
+    if (q.attached) qb.andWhere(q.attached === "true" ? "i.receivable_id IS NOT NULL" : "i.receivable_id IS NULL");
+    if (q.after) {
+      qb.andWhere(`(i.created_at, i.id) > (SELECT a.created_at, a.id FROM invoices a WHERE a.id = :after${own ? " AND a.organization_id = :own" : ""})`, {
+        after: q.after,
+      });
+    }
+    return qb.getMany();
+  }
+
+  /** One invoice the caller may see; another tenant's is reported as absent. */
+  async get(auth: AuthContext, id: string): Promise<Invoice> {
+    const inv = await this.ds.getRepository(InvoiceEntity).findOneBy({ id });
+    if (!inv || (!readsAll(auth) && inv.organizationId !== auth.organization.id)) throw notFound("invoice", id);
+    return inv;
+  }
+
+  // ─── Receivables ──────────────────────────────────────────────────
 
   /**
    * For registering a receivable: the supplier's verified, unattached invoices `ids`, all billed to
    * the obligor with tax id `buyerTaxId`; marks them as backing `receivableId`. Throws an AppError
    * (4xx) naming the first invoice that cannot back it and why.
+   *
+   * The rows are locked (SELECT ... FOR UPDATE, in id order so that overlapping sets cannot
+   * deadlock) in the caller's transaction: of two registrations racing for one invoice, the second
+   * waits, then sees it taken. Attaching again to the same receivable is a no-op.
    */
-  async attach(_em: EntityManager, _supplierOrgId: string, _ids: string[], _buyerTaxId: string, _receivableId: string): Promise<Invoice[]> {
-    throw new Error("not implemented yet");
+  async attach(em: EntityManager, supplierOrgId: string, ids: string[], buyerTaxId: string, receivableId: string): Promise<Invoice[]> {
+    if (ids.length === 0) throw validationFailed([{ field: "invoiceIds", message: "needs at least one invoice" }]);
+    if (new Set(ids).size !== ids.length) throw validationFailed([{ field: "invoiceIds", message: "must not repeat an invoice" }]);
+    const bad = ids.find((id) => !UUID.test(id));
+    if (bad) throw notFound("invoice", bad);
+    const rows = await em
+      .getRepository(InvoiceEntity)
+      .createQueryBuilder("i")
+      .setLock("pessimistic_write")
+      .where("i.id IN (:...ids)", { ids })
+      .orderBy("i.id", "ASC")
+      .getMany();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const invoices = ids.map((id) => {
+      const inv = byId.get(id);
+      if (!inv || inv.organizationId !== supplierOrgId) throw notFound("invoice", id);
+      const name = describeInvoice(inv.invoiceNumber);
+      if (inv.receivableId && inv.receivableId !== receivableId) {
+        throw conflict("INVOICE.ALREADY_ATTACHED", `${name} (${id}) already backs receivable ${inv.receivableId}; an invoice can back only one receivable.`, {
+          invoiceId: id,
+        });
+      }
+      if (inv.status !== "verified") {
+        const why =
+          inv.status === "rejected" ? `it was rejected: ${inv.rejectionReason}` : `its verification is not finished (${inv.status}); retry when it is verified`;
+        throw conflict("INVOICE.NOT_VERIFIED", `${name} (${id}) cannot back a receivable: ${why}.`, { invoiceId: id });
+      }
+      if (inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) {
+        throw new AppError("INVOICE.WRONG_OBLIGOR", 422, `${name} (${id}) is billed to ${inv.buyerTaxId}, not to the receivable's obligor ${buyerTaxId}.`, [], {
+          invoiceId: id,
+        });
+      }
+      return inv;
+    });
+    const free = invoices.filter((i) => i.receivableId !== receivableId).map((i) => i.id);
+    if (free.length) await em.query(`UPDATE invoices SET receivable_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [receivableId, free]);
+    for (const i of invoices) i.receivableId = receivableId;
+    return invoices;
   }
 
   /** Frees the invoices of a receivable that was rejected, cancelled or failed to register. */
-  async detach(_em: EntityManager, _receivableId: string): Promise<void> {
-    throw new Error("not implemented yet");
+  async detach(em: EntityManager, receivableId: string): Promise<void> {
+    await em.query(`UPDATE invoices SET receivable_id = NULL, updated_at = now() WHERE receivable_id = $1`, [receivableId]);
   }
 
-  /** Verifies one invoice (the `invoice.verify` job). */
-  async verify(_invoiceId: string): Promise<void> {
-    throw new Error("not implemented yet");
+  // ─── Verification ─────────────────────────────────────────────────
+
+  /**
+   * Verifies one invoice (the `invoice.verify` job). Idempotent: a settled invoice is left alone,
+   * and two runs at once settle it once (the result is written under a row lock, only if it is
+   * still unsettled). An adapter outage throws, so the job is retried; it never rejects.
+   */
+  async verify(invoiceId: string): Promise<void> {
+    return this.settle(invoiceId, 0);
+  }
+
+  /** `depth`: how many other suppliers' earlier submissions deep this verification is (see below). */
+  private async settle(invoiceId: string, depth: number): Promise<void> {
+    if (!UUID.test(invoiceId)) return;
+    const repo = this.ds.getRepository(InvoiceEntity);
+    const inv = await repo.findOneBy({ id: invoiceId });
+    if (!inv || TERMINAL.has(inv.status)) return;
+    if (inv.status === "received") await repo.update({ id: invoiceId, status: "received" }, { status: "verifying" });
+    const outcome = await this.verifier.check(inv, () => this.claimedByAnotherSupplier(inv, depth));
+    await this.ds.transaction(async (em) => {
+      const current = await em.getRepository(InvoiceEntity).findOne({ where: { id: invoiceId }, lock: { mode: "pessimistic_write" } });
+      if (!current || TERMINAL.has(current.status)) return;
+      const [buyer] = await em.query(`SELECT id FROM organizations WHERE uscc = $1`, [inv.buyerTaxId]);
+      const settled = outcome.rejection
+        ? { status: "rejected" as const, rejectionCode: outcome.rejection.code, rejectionReason: outcome.rejection.reason, evidenceHash: null, verifiedAt: null }
+        : { status: "verified" as const, rejectionCode: null, rejectionReason: null, evidenceHash: evidenceHash(outcome.evidence), verifiedAt: new Date() };
+      await em.getRepository(InvoiceEntity).update({ id: invoiceId }, { ...settled, evidence: outcome.evidence as never, buyerOrganizationId: buyer?.id ?? current.buyerOrganizationId });
+    });
+  }
+
+  /**
+   * Whether another supplier holds the same invoice: the same identity (and so, for the same
+   * seller, the same invoice key) verified for another organization. Another organization's
+   * earlier submission still waiting for verification is verified first, right here, so the
+   * answer does not depend on the order the jobs run in: the earlier submission wins if genuine.
+   */
+  private async claimedByAnotherSupplier(inv: Invoice, depth: number): Promise<{ claimedByAnotherSupplier: boolean }> {
+    const others = () =>
+      this.ds.query(
+        `SELECT id, status FROM invoices
+         WHERE (invoice_number = $1 OR invoice_key = $2) AND organization_id <> $3 AND status <> 'rejected'
+           AND (created_at, id) < (SELECT created_at, id FROM invoices WHERE id = $4)
+         ORDER BY created_at, id`,
+        [inv.invoiceNumber, inv.invoiceKey, inv.organizationId, inv.id],
+      ) as Promise<{ id: string; status: Invoice["status"] }[]>;
+    let rows = await others();
+    const pending = rows.filter((r) => r.status !== "verified");
+    if (!rows.some((r) => r.status === "verified") && pending.length > 0) {
+      if (depth >= 8) throw new Error(`invoice ${inv.id}: too many earlier submissions of the same invoice pending; retry later`);
+      for (const p of pending) await this.settle(p.id, depth + 1);
+      rows = await others();
+      if (!rows.some((r) => r.status === "verified") && rows.length > 0) {
+        throw new Error(`invoice ${inv.id}: an earlier submission of the same invoice by another supplier is still being verified; retry later`);
+      }
+    }
+    return { claimedByAnotherSupplier: rows.some((r) => r.status === "verified") };
   }
 }
+
+/** keccak256 of the canonical evidence list (answers included): the second half of the invoice's leaf. */
+export const evidenceHash = (evidence: Invoice["evidence"]): string => canonicalHash(evidence);

@@ -1,0 +1,164 @@
+import { z } from "../../shared/http/openapi";
+import { usccProblem } from "../onboarding/uscc";
+import { chinaToday } from "./identity";
+
+export const MAX_BATCH = 500;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const Uscc = (what: string, example: string) =>
+  z
+    .string()
+    .max(40, "is too long for a unified social credit code (18 characters)")
+    .transform((v) => v.trim().toUpperCase())
+    .superRefine((v, ctx) => {
+      const problem = usccProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: `is not a valid unified social credit code: ${problem}` });
+    })
+    .openapi({ description: `${what}: unified social credit code (GB 32100-2015), 18 characters, checksum verified.`, example });
+
+/** Money: integer fen as a decimal string (never a JSON number: no floating point). */
+const Fen = (what: string, example: string, allowZero = false) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,18}$/, `must be an integer number of fen as a string of 1 to 18 digits (e.g. "1130000" for 11,300.00 yuan)`)
+    .transform((v) => BigInt(v))
+    .refine((v) => allowZero || v > 0n, "must be greater than 0")
+    .openapi({ type: "string", pattern: "^[0-9]{1,18}$", description: `${what}, in fen (1/100 yuan).`, example });
+
+const IssueDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD")
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  }, "must be a real calendar date")
+  .refine((v) => v >= "2000-01-01", "must be on or after 2000-01-01")
+  .refine((v) => v <= chinaToday(), "is in the future (China Standard Time); an invoice cannot be issued after today")
+  .openapi({ description: "Issue date as printed on the invoice (China Standard Time).", example: "2026-05-12" });
+
+const Attachment = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(200)
+      .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\\/]+$/, "must be a file name without control characters or slashes")
+      .refine((v) => !LONE_SURROGATE.test(v), "must be valid Unicode text")
+      .openapi({ example: "invoice-26502000000000012345.pdf" }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be the file's SHA-256, 64 lower-case hex digits")
+      .openapi({ example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }),
+  })
+  .strict()
+  .openapi({ description: "A document kept off the platform, identified by its hash." });
+
+/** One invoice as a supplier submits it. */
+export const InvoiceSubmission = z
+  .object({
+    invoiceNumber: z
+      .string()
+      .regex(/^([0-9]{20}|[0-9]{8})$/, "must be a 20-digit fully digitalized e-invoice number, or the 8-digit number of an invoice with an invoiceCode")
+      .openapi({ example: "26502000000000012345" }),
+    invoiceCode: z
+      .string()
+      .regex(/^([0-9]{10}|[0-9]{12})$/, "must be a 10- or 12-digit invoice code")
+      .optional()
+      .openapi({ description: "Only for invoices that are not fully digitalized: the 10- or 12-digit invoice code (the number is then 8 digits)." }),
+    sellerTaxId: Uscc("The seller: your own organization", "91500112MA60K4DK5U"),
+    buyerTaxId: Uscc("The buyer", "91510112MA6CF2U9QH"),
+    issueDate: IssueDate,
+    amount: Fen("Amount before tax", "10000000"),
+    tax: Fen("VAT (0 for exempt goods)", "1300000", true),
+    total: Fen("Total including tax: exactly amount + tax", "11300000"),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code (3 capital letters)")
+      .refine((v) => v === "CNY", "must be CNY: the platform settles in yuan")
+      .openapi({ example: "CNY" }),
+    waybillNumbers: z
+      .array(z.string().regex(/^[A-Z0-9]{8,30}$/, "must be a waybill number: 8 to 30 capital letters and digits").openapi({ example: "CYWL202605110001" }))
+      .max(20, "at most 20 waybills per invoice")
+      .refine((a) => new Set(a).size === a.length, "must not repeat a waybill number")
+      .default([]),
+    attachments: z
+      .array(Attachment)
+      .max(20, "at most 20 attachments per invoice")
+      .refine((a) => new Set(a.map((x) => x.sha256)).size === a.length, "must not repeat a file")
+      .default([]),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.invoiceCode !== undefined && v.invoiceNumber.length !== 8) {
+      ctx.addIssue({ code: "custom", path: ["invoiceNumber"], message: "must be the 8-digit invoice number when an invoiceCode is given" });
+    }
+    if (v.invoiceCode === undefined && v.invoiceNumber.length !== 20) {
+      ctx.addIssue({ code: "custom", path: ["invoiceNumber"], message: "an 8-digit invoice number needs its invoiceCode (10 or 12 digits); fully digitalized e-invoice numbers have 20 digits" });
+    }
+    if (v.amount + v.tax !== v.total) {
+      ctx.addIssue({ code: "custom", path: ["total"], message: `must equal amount + tax exactly (${v.amount} + ${v.tax} = ${v.amount + v.tax} fen), got ${v.total}` });
+    }
+    if (v.sellerTaxId === v.buyerTaxId) {
+      ctx.addIssue({ code: "custom", path: ["buyerTaxId"], message: "must differ from the seller: an invoice is issued to another organization" });
+    }
+  })
+  .openapi("InvoiceSubmission");
+export type InvoiceInput = z.infer<typeof InvoiceSubmission>;
+
+export const InvoiceBatch = z
+  .object({
+    invoices: z.array(InvoiceSubmission).min(1, "needs at least one invoice").max(MAX_BATCH, `at most ${MAX_BATCH} invoices per batch`),
+  })
+  .strict()
+  .openapi("InvoiceBatch");
+
+export const STATUSES = ["received", "verifying", "verified", "rejected"] as const;
+
+export const ListQuery = z
+  .object({
+    status: z.enum(STATUSES).optional(),
+    attached: z.enum(["true", "false"]).optional().openapi({ description: "true: only invoices backing a receivable; false: only free ones." }),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    after: z.string().uuid("must be the id of the last item of the previous page").optional(),
+  })
+  .strict();
+
+export const Id = z.object({ id: z.string().uuid("must be a UUID") }).strict();
+
+const EvidenceView = z.object({
+  source: z.enum(["tax", "logistics", "registry", "platform"]),
+  result: z.enum(["pass", "fail"]),
+  detail: z.string(),
+  hash: z.string().openapi({ description: "keccak256 of the canonical JSON of the source's answer." }),
+  at: z.string(),
+  answer: z.unknown().optional().openapi({ description: "The source's answer, as hashed." }),
+});
+
+export const InvoiceView = z
+  .object({
+    id: z.string().uuid(),
+    status: z.enum(STATUSES),
+    invoiceNumber: z.string(),
+    invoiceCode: z.string().nullable(),
+    sellerTaxId: z.string(),
+    buyerTaxId: z.string(),
+    buyerOrganizationId: z.string().uuid().nullable(),
+    issueDate: z.string(),
+    amount: z.string(),
+    tax: z.string(),
+    total: z.string(),
+    currency: z.string(),
+    waybillNumbers: z.array(z.string()),
+    attachments: z.array(z.object({ name: z.string(), sha256: z.string() })),
+    invoiceKey: z.string().openapi({ description: "keccak256(abi.encode(seller tax id, invoice number)): the invoice's identity on the ledger." }),
+    rejection: z.object({ code: z.string(), reason: z.string() }).nullable(),
+    evidence: z.array(EvidenceView),
+    evidenceHash: z.string().nullable().openapi({ description: "keccak256 of the canonical evidence list; anchored on the ledger with the receivable." }),
+    verifiedAt: z.string().nullable(),
+    receivableId: z.string().uuid().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Invoice");
