@@ -4,6 +4,8 @@ import type { Logger } from "../../shared/logger";
 import { AuditEntity } from "./audit.entity";
 
 const SECRET_FIELD = /key|secret|password|token|signature|private/i;
+/** NUL and lone surrogates, which Postgres' jsonb cannot store, become U+FFFD. */
+const clean = (s: string) => s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 
 /** Request body with every secret-looking field replaced, for the audit log. */
 export function redact(v: unknown, depth = 0): unknown {
@@ -11,10 +13,10 @@ export function redact(v: unknown, depth = 0): unknown {
   if (Array.isArray(v)) return v.slice(0, 50).map((x) => redact(x, depth + 1));
   if (v && typeof v === "object") {
     return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, SECRET_FIELD.test(k) ? "[redacted]" : redact(x, depth + 1)]),
+      Object.entries(v as Record<string, unknown>).slice(0, 100).map(([k, x]) => [clean(k), SECRET_FIELD.test(k) ? "[redacted]" : redact(x, depth + 1)]),
     );
   }
-  return typeof v === "string" && v.length > 500 ? v.slice(0, 500) + "…" : v;
+  return typeof v === "string" ? clean(v.length > 500 ? v.slice(0, 500) + "…" : v) : v;
 }
 
 /**

@@ -176,7 +176,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService): vo
     path: "/v1/operations/:id",
     summary: "The state of an operation written to the ledger through the outbox",
     tag: TAG,
-    params: z.object({ id: z.string().regex(/^[0-9]{1,19}$/, "must be an operation id (digits)") }).strict(),
+    params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, "must be an operation id (up to 18 digits)") }).strict(),
     status: 200,
     response: OperationView,
     handler: async ({ auth, params }) => {

@@ -1,10 +1,20 @@
+import { getAddress } from "ethers";
 import { z } from "../../shared/http/openapi";
 import { usccProblem } from "./uscc";
 
 export const MEMBER_ROLES = ["core_enterprise", "supplier", "bank", "auditor", "settlement_issuer"] as const;
 
-const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
-export const Id = z.object({ id: z.string().uuid("must be a UUID") }).strict();
+/** An address, normalized to its checksummed form (so one address is one address, whatever its case). */
+const Address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
+  .transform((v) => getAddress(v.toLowerCase()));
+/** A UUID, normalized to lower case. */
+export const Uuid = z
+  .string()
+  .uuid("must be a UUID")
+  .transform((v) => v.toLowerCase());
+export const Id = z.object({ id: Uuid }).strict();
 
 const Uscc = z
   .string()
@@ -97,7 +107,7 @@ export const UserView = z
 export const ApiKeyCreate = z
   .object({
     label: z.string().trim().min(1).max(100),
-    userId: z.string().uuid("must be a UUID").optional().openapi({ description: "Issue for another user (organization admins and operators); default: yourself." }),
+    userId: Uuid.optional().openapi({ description: "Issue for another user (organization admins and operators); default: yourself." }),
   })
   .strict()
   .openapi("ApiKeyCreate");
@@ -122,6 +132,6 @@ export const ApiKeyIssued = ApiKeyView.extend({
 export const Page = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    after: z.string().uuid("must be the id of the last item of the previous page").optional(),
+    after: Uuid.optional().openapi({ description: "The id of the last item of the previous page." }),
   })
   .strict();

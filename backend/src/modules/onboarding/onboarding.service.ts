@@ -221,9 +221,11 @@ export class OnboardingService {
   // ─── Operations ───────────────────────────────────────────────────
 
   async getOperation(auth: AuthContext, id: string) {
-    if (!/^[0-9]{1,19}$/.test(id)) throw notFound("operation", id);
+    if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound("operation", id);
     const op = await this.ds.getRepository(OutboxEntity).findOneBy({ id: BigInt(id) });
-    if (!op || (!readsAll(auth) && op.organizationId !== auth.organization.id)) throw notFound("operation", id);
+    // the organization that asked for it, or the organization it concerns (its onboarding)
+    const mine = op && (op.organizationId === auth.organization.id || op.aggregateId === auth.organization.id);
+    if (!op || (!readsAll(auth) && !mine)) throw notFound("operation", id);
     const tx = op.ledgerTxId === null ? null : await this.ds.getRepository(LedgerTransactionEntity).findOneBy({ id: op.ledgerTxId });
     return { op, tx };
   }

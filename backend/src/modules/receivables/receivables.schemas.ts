@@ -1,6 +1,7 @@
 import { z } from "../../shared/http/openapi";
 
-export const Uuid = z.string().uuid("must be a UUID");
+export { Uuid } from "../onboarding/onboarding.schemas";
+import { Uuid } from "../onboarding/onboarding.schemas";
 /** Money: an integer number of fen, as a decimal string. */
 export const Money = z
   .string()

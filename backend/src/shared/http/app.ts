@@ -7,6 +7,7 @@ import { AppError, forbidden } from "../errors";
 import { authenticate, authOf } from "./auth";
 import { errorHandler, notFoundHandler } from "./problem";
 import { idempotency } from "./idempotency";
+import { textGuard } from "./text-guard";
 import { rateLimit } from "./rate-limit";
 import { healthHandler, requestId, type HealthCheck, type Metrics } from "./observability";
 import { auditTrail } from "../../modules/audit/audit.middleware";
@@ -54,7 +55,16 @@ export function createApp(d: AppDeps): Express {
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: "/openapi.json" } }));
 
   // everything below needs an API key
-  const jsonBody = express.json({ limit: d.bodyLimit, strict: false, type: () => true });
+  // the raw bytes are kept for Idempotency-Key comparisons; compressed bodies are refused (415)
+  const jsonBody = express.json({
+    limit: d.bodyLimit,
+    strict: false,
+    inflate: false,
+    type: () => true,
+    verify: (req, _res, buf) => {
+      (req as { rawBody?: Buffer }).rawBody = buf;
+    },
+  });
   app.use((req, _res, next) => {
     const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
     if (hasBody && !req.is("application/json") && !req.is("application/*+json")) {
@@ -65,6 +75,7 @@ export function createApp(d: AppDeps): Express {
   app.use(authenticate(d.ds));
   app.use(rateLimit(d.redis, d.queuePrefix, d.rateLimitPerMinute, d.log));
   app.use(jsonBody);
+  app.use(textGuard);
   app.use(idempotency(d.ds));
   app.use(auditTrail(d.ds, d.log));
   if (d.queueDashboard) {

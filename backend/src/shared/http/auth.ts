@@ -32,7 +32,8 @@ export function authenticate(ds: DataSource): RequestHandler {
   return async (req, res, next) => {
     try {
       const header = req.get("authorization");
-      const raw = header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key")?.trim();
+      // the scheme is case-insensitive (RFC 9110)
+      const raw = header && /^bearer /i.test(header) ? header.slice(7).trim() : req.get("x-api-key")?.trim();
       if (!raw) throw unauthorized();
       const parsed = parseApiKey(raw);
       if (!parsed) throw unauthorized("The API key is malformed: expected cf_<12 characters>_<43 characters>.");

@@ -3,23 +3,19 @@ import type { RequestHandler } from "express";
 import type { DataSource } from "typeorm";
 import { AppError, badRequest } from "../errors";
 
-/** Deterministic JSON: object keys sorted, so the same body always hashes the same. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    return `{${Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v ?? null);
+/** Response fields that are shown once and never stored (a replay shows that they were issued). */
+const SECRET_FIELDS = new Set(["key", "secret", "signingSecret"]);
+function withoutSecrets(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? "[shown once; not stored]" : v]));
 }
 
 /**
- * `Idempotency-Key` on POST: the first request's response is stored (per organization and key)
- * and replayed for repeats with the same method, path and body; the same key with another request
- * is a 422; a repeat while the first is still running is a 409. Server errors are not stored, so
- * the client can retry them.
+ * `Idempotency-Key` on POST: the first request's response is stored (per API key and key) and
+ * replayed for repeats with the same method, path and body bytes; the same key with another
+ * request is a 422; a repeat while the first is still running is a 409. Server errors are not
+ * stored, so the client can retry them. Secrets in a response (a new API key) are never stored:
+ * the replay says they were shown once.
  */
 export function idempotency(ds: DataSource): RequestHandler {
   return async (req, res, next) => {
@@ -29,8 +25,9 @@ export function idempotency(ds: DataSource): RequestHandler {
       if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
         throw badRequest("IDEMPOTENCY.INVALID_KEY", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
       }
-      const scope = res.locals.organizationId ?? `ip:${req.ip}`;
-      const hash = createHash("sha256").update(`${req.method} ${req.originalUrl}\n${canonical(req.body)}`).digest("hex");
+      const scope = res.locals.apiKeyId ?? `ip:${req.ip}`;
+      const raw: Buffer = (req as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+      const hash = createHash("sha256").update(`${req.method} ${req.originalUrl}\n`).update(raw).digest("hex");
       const inserted = await ds.query(
         `INSERT INTO idempotency_keys (scope, key, request_hash, status) VALUES ($1, $2, $3, 'in_progress')
          ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
@@ -62,15 +59,18 @@ export function idempotency(ds: DataSource): RequestHandler {
         return send(body);
       };
       res.on("finish", () => {
+        const forget = () => ds.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
         const done =
           res.statusCode >= 500
-            ? ds.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key])
-            : ds.query(`UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2`, [
-                scope,
-                key,
-                res.statusCode,
-                captured === null ? null : JSON.stringify(captured),
-              ]);
+            ? forget()
+            : ds
+                .query(`UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2`, [
+                  scope,
+                  key,
+                  res.statusCode,
+                  captured === null ? null : JSON.stringify(withoutSecrets(captured)),
+                ])
+                .catch(forget); // a response Postgres cannot store: let the client retry rather than wait forever
         done.catch(() => undefined);
       });
       next();

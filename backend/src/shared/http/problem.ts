@@ -55,12 +55,16 @@ function toAppError(err: unknown): AppError {
     case "entity.too.large":
       return new AppError("REQUEST.TOO_LARGE", 413, "The body is larger than the server accepts.");
     case "encoding.unsupported":
+      return new AppError("REQUEST.UNSUPPORTED_ENCODING", 415, "Compressed bodies (Content-Encoding) are not accepted: send the JSON uncompressed.");
     case "charset.unsupported":
-      return new AppError("REQUEST.UNSUPPORTED_ENCODING", 415, "Send the body as UTF-8 JSON.");
+      return new AppError("REQUEST.UNSUPPORTED_CHARSET", 415, "Send the body as UTF-8 JSON (charset=utf-8).");
     case "request.aborted":
       return new AppError("REQUEST.ABORTED", 400, "The request was aborted.");
   }
-  if (e.expose && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+  if (err instanceof URIError || (err as Error)?.name === "URIError") {
+    return new AppError("REQUEST.MALFORMED_URL", 400, "The URL has malformed percent-encoding; encode path segments with encodeURIComponent.");
+  }
+  if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
     return new AppError("REQUEST.INVALID", e.status, e.message ?? "Bad request.");
   }
   return new AppError("SERVER.INTERNAL", 500, "Something went wrong on our side; it has been logged. Retry later, quoting the instance id.");

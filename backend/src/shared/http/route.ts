@@ -91,7 +91,7 @@ export class Routes {
         }
         const params = parseOrThrow(spec.params ?? Empty, req.params, "params") as z.infer<P>;
         const query = parseOrThrow(spec.query ?? Empty, req.query, "query") as z.infer<Q>;
-        const body = (spec.body ? parseOrThrow(spec.body, req.body ?? {}, "body") : (parseOrThrow(Empty.optional(), req.body, "body") ?? {})) as z.infer<B>;
+        const body = (spec.body ? parseOrThrow(spec.body, req.body === undefined ? {} : req.body, "body") : (parseOrThrow(Empty.optional(), req.body, "body") ?? {})) as z.infer<B>;
         const result = await spec.handler({ body, params, query, auth, requestId: res.locals.requestId, req, res });
         if (result === undefined) res.status(spec.status).end();
         else res.status(spec.status).json(result);
