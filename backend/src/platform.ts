@@ -40,7 +40,7 @@ import { ClearingService } from "./modules/clearing/clearing.service";
 import { clearingRoutes } from "./modules/clearing/clearing.routes";
 import { MaturityKeeper } from "./modules/clearing/keeper";
 import { WebhooksService, webhooksRoutes, webhookProjections } from "./modules/webhooks";
-import { ReconciliationService, reconciliationRoutes } from "./modules/reconciliation";
+import { ReconciliationService, reconciliationRoutes, ledgerReader } from "./modules/reconciliation";
 import { SettlementToken__factory } from "../../typechain-types";
 import type { JsonRpcProvider } from "ethers";
 
@@ -251,7 +251,7 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
     return BigInt(data);
   });
   const clearing = new ClearingService(ds, outbox, receivables);
-  const webhooks = new WebhooksService(ds, vault);
-  const reconciliation = new ReconciliationService(ds);
+  const webhooks = new WebhooksService(ds, vault, async (deliveryId) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId))));
+  const reconciliation = new ReconciliationService(ds, ledgerReader(provider, async () => (await keys.deployment(ds.manager)).ledger));
   return { invoices, receivables, financing, settlement, clearing, webhooks, reconciliation };
 }

@@ -3,6 +3,14 @@ import { Wallet, type Provider } from "ethers";
 import type { DataSource, EntityManager } from "typeorm";
 import { LedgerKeyEntity, type LedgerKey } from "./ledger.entity";
 
+/** Arbitrary bytes sealed by {@link KeyVault.sealBytes}: store all four fields. */
+export interface SealedBytes {
+  ciphertext: Buffer;
+  iv: Buffer;
+  authTag: Buffer;
+  keyVersion: number;
+}
+
 /**
  * Custodial ledger keys, encrypted at rest with AES-256-GCM under a master key from
  * configuration. Each ciphertext records which master key sealed it (its version: the first four
@@ -44,6 +52,29 @@ export class KeyVault {
     decipher.setAAD(Buffer.from(row.address.toLowerCase()));
     decipher.setAuthTag(row.authTag);
     return "0x" + Buffer.concat([decipher.update(row.ciphertext), decipher.final()]).toString("hex");
+  }
+
+  /**
+   * Seals arbitrary bytes (e.g. a webhook signing secret) under the current master key. `context`
+   * is bound in as associated data (e.g. the owning row's id), so a ciphertext cannot be moved to
+   * another row; give the same context to {@link openBytes}.
+   */
+  sealBytes(plaintext: Buffer, context: string): SealedBytes {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.keys.get(this.currentVersion)!, iv);
+    cipher.setAAD(Buffer.from(context, "utf8"));
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return { ciphertext, iv, authTag: cipher.getAuthTag(), keyVersion: this.currentVersion };
+  }
+
+  /** Opens what {@link sealBytes} sealed with the same `context`; throws if it was tampered with or moved. */
+  openBytes(sealed: SealedBytes, context: string): Buffer {
+    const key = this.keys.get(sealed.keyVersion);
+    if (!key) throw new Error(`a secret (${context}) is sealed with master key version ${sealed.keyVersion}, which is not configured`);
+    const decipher = createDecipheriv("aes-256-gcm", key, sealed.iv);
+    decipher.setAAD(Buffer.from(context, "utf8"));
+    decipher.setAuthTag(sealed.authTag);
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
   }
 
   /** Generates and stores a new key; returns its address. */

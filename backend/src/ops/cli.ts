@@ -4,6 +4,7 @@ import { createDataSource, migrate } from "../shared/db";
 import { KeyVault } from "../ledger/key-vault";
 import { LedgerGateway } from "../ledger/gateway";
 import { bootstrap } from "./bootstrap";
+import { WebhooksService } from "../modules/webhooks";
 import { deploy } from "./deploy";
 
 const USAGE = `npm run ops -- <command> [options]
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "rotate-keys": {
-        console.log(`re-sealed ${await vault().rotate(ds)} ledger keys`);
+        console.log(`re-sealed ${await vault().rotate(ds)} ledger keys and ${await new WebhooksService(ds, vault()).rotateSecrets()} webhook secrets`);
         return 0;
       }
       default:

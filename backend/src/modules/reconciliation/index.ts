@@ -1,12 +1,12 @@
 /**
  * Reconciliation: per-bank reports of on-chain state against the platform's records and the
- * bank's own statement. (Implementation to come: see the stubs.)
+ * bank's own statement. (Implementation: reconciliation.service.ts, matching.ts,
+ * statement-csv.ts, report-csv.ts, ledger-reader.ts, reconciliation.routes.ts; the bank's guide
+ * in docs/reconciliation.md.)
  */
-import type { DataSource } from "typeorm";
-import type { Routes } from "../../shared/http/route";
-
-export class ReconciliationService {
-  constructor(readonly ds: DataSource) {}
-}
-
-export function reconciliationRoutes(_routes: Routes, _service: ReconciliationService): void {}
+export { ReconciliationService, type Report, type ReportEntry, type StatementSummary } from "./reconciliation.service";
+export { reconciliationRoutes } from "./reconciliation.routes";
+export { ledgerReader, type LedgerReader, type LiveCertificate } from "./ledger-reader";
+export { MISMATCH_CODES, matchStatement, type Mismatch, type MismatchCode, type Movement } from "./matching";
+export { parseStatement, STATEMENT_COLUMNS, MOVEMENT_TYPES, type StatementLine } from "./statement-csv";
+export { reportCsv, REPORT_COLUMNS } from "./report-csv";

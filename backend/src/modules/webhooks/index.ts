@@ -1,29 +1,12 @@
 /**
  * Webhooks: organizations subscribe to events; deliveries are HMAC-signed, retried with backoff
- * through BullMQ, and listed with their status. (Implementation to come: see the stubs.)
+ * through BullMQ, and listed with their status. (Implementation: webhooks.service.ts,
+ * webhooks.routes.ts, webhooks.projections.ts, signature.ts, url-policy.ts; catalogue in
+ * webhooks.events.ts; integrators' guide in docs/webhooks.md.)
  */
-import type { DataSource } from "typeorm";
-import type { Routes } from "../../shared/http/route";
-import type { Projections } from "../../indexer/projections";
-import type { KeyVault } from "../../ledger/key-vault";
-
-export class WebhooksService {
-  constructor(
-    readonly ds: DataSource,
-    readonly vault: KeyVault,
-  ) {}
-
-  /** Delivers one delivery (the `webhook.deliver` job); throws to have BullMQ retry it. */
-  async deliver(_deliveryId: string): Promise<void> {}
-}
-
-/** Subscription and delivery routes. */
-export function webhooksRoutes(_routes: Routes, _service: WebhooksService): void {}
-
-/**
- * Chain events → webhook deliveries for the subscribed organizations involved, created in the
- * indexer's transaction; `enqueue(deliveryId)` runs after it commits.
- */
-export function webhookProjections(p: Projections, _enqueue: (deliveryId: string) => Promise<void>): Projections {
-  return p;
-}
+export { WebhooksService, DEFAULT_DELIVERY_OPTIONS, MAX_SUBSCRIPTIONS, type DeliveryOptions, type DeliveryRow, type SubscriptionRow } from "./webhooks.service";
+export { webhooksRoutes } from "./webhooks.routes";
+export { webhookProjections, eventIdOf, type WebhookPayload } from "./webhooks.projections";
+export { WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE, type WebhookEventType } from "./webhooks.events";
+export { signatureHeader, verifySignature, SIGNATURE_HEADER } from "./signature";
+export { webhookUrlProblem } from "./url-policy";

@@ -1,0 +1,80 @@
+/**
+ * The webhook event catalogue: every type an organization may subscribe to, what it means and
+ * who receives it. A delivery only ever goes to an organization that is a party to the event.
+ */
+export const WEBHOOK_EVENTS = {
+  "receivable.registered": {
+    description: "A supplier registered a receivable on the ledger; it is Pending until the core enterprise confirms it.",
+    recipients: "the supplier (creditor) and the core enterprise (obligor)",
+  },
+  "receivable.issued": {
+    description: "A core enterprise issued a certificate directly to a supplier (already Confirmed).",
+    recipients: "the supplier (creditor) and the core enterprise (obligor)",
+  },
+  "receivable.confirmed": {
+    description: "The core enterprise confirmed a receivable (确权): it is now a Confirmed certificate.",
+    recipients: "the holder, the creditor and the core enterprise (obligor)",
+  },
+  "receivable.rejected": {
+    description: "The core enterprise rejected a Pending receivable; its invoices are released.",
+    recipients: "the holder and the core enterprise (obligor)",
+  },
+  "receivable.cancelled": {
+    description: "The holder withdrew a Pending receivable; its invoices are released.",
+    recipients: "the holder and the core enterprise (obligor)",
+  },
+  "receivable.split": {
+    description: "A certificate was split; one event per new part (the parent is now Split).",
+    recipients: "the holder of the parent, the holder of the new part and the core enterprise (obligor)",
+  },
+  "receivable.transferred": {
+    description: "A certificate passed to another member.",
+    recipients: "the previous holder, the new holder and the core enterprise (obligor)",
+  },
+  "financing.funded": {
+    description:
+      "A bank funded a certificate: the advance went to the supplier and the certificate is under the bank's lien. The core enterprise is told who now holds the lien (notice of assignment), not the terms.",
+    recipients: "the bank and the supplier (full terms); the core enterprise (lien only)",
+  },
+  "receivable.partially_repaid": {
+    description: "Part of a certificate was paid at or after maturity; it is still within its grace period.",
+    recipients: "the holder, the financing bank (if any) and the core enterprise (amount paid and outstanding only)",
+  },
+  "receivable.settled": {
+    description: "A certificate was paid in full and cleared: the bank got what it is due, the holder the rest.",
+    recipients: "the holder, the financing bank (if any) and the core enterprise (amount paid and outstanding only)",
+  },
+  "receivable.overdue": {
+    description: "The core enterprise could not pay a matured certificate in full; it is Overdue with the amount outstanding.",
+    recipients: "the holder, the financing bank (if any) and the core enterprise (amount paid and outstanding only)",
+  },
+  "receivable.defaulted": {
+    description: "An Overdue certificate was declared Defaulted after its default period.",
+    recipients: "the holder, the financing bank (if any) and the core enterprise (obligor)",
+  },
+  "recourse.claimed": {
+    description: "A bank recovered (part of) a defaulted certificate financed with recourse from the supplier.",
+    recipients: "the bank and the supplier (seller)",
+  },
+  "settlement.deposit": {
+    description: "Settlement tokens were minted to a member's account (a deposit was credited).",
+    recipients: "the account's organization and the settlement issuer",
+  },
+  "settlement.withdrawal": {
+    description: "Settlement tokens were burned from a member's account (a withdrawal was paid out).",
+    recipients: "the account's organization and the settlement issuer",
+  },
+  "credit_line.updated": {
+    description: "A bank's credit line for a core enterprise changed on the ledger.",
+    recipients: "the bank",
+  },
+} as const;
+
+export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
+export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventType[];
+
+/** Sent by POST /v1/webhooks/{id}/test only; never subscribed to. */
+export const TEST_EVENT_TYPE = "webhook.test";
+
+/** Subscribes to every type, including those added later. */
+export const ALL_EVENTS = "*";
