@@ -46,7 +46,12 @@ async function waitForRpc(url: string, timeoutMs = 60_000) {
  */
 export async function startDevPlatform(o: { schema: string; ledgerPort: string; env?: Record<string, string | undefined> }): Promise<DevPlatform> {
   const ledgerUrl = `http://127.0.0.1:${o.ledgerPort}`;
-  const node: ChildProcess = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", o.ledgerPort], { stdio: ["ignore", "ignore", "inherit"] });
+  if (await fetch(ledgerUrl, { method: "POST" }).then(() => true, () => false)) {
+    throw new Error(`something already listens on ${ledgerUrl}: stop it (another npm start or demo?) or set LEDGER_PORT`);
+  }
+  // hardhat's own CLI, not npx: killing npx would leave the node running
+  const cli = require.resolve("hardhat/internal/cli/cli.js");
+  const node: ChildProcess = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", o.ledgerPort], { stdio: ["ignore", "ignore", "inherit"] });
   const stopNode = () => {
     if (node.exitCode === null) node.kill("SIGTERM");
   };

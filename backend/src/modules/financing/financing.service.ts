@@ -325,8 +325,12 @@ export class FinancingService {
     if (!f || f.status !== "registry_check") return;
     const receivable = await this.ds.getRepository(ReceivableEntity).findOneByOrFail({ id: f.receivableId });
     const keys = await this.rootKeys(receivable);
-    const foreign = (filings: { reference: string }[]) => filings.filter((x) => x.reference !== f.id);
-    const earlier = foreign(await this.registry.search(keys));
+    const foreign = async (filings: { reference: string }[]) => {
+      const out = [];
+      for (const x of filings) if (x.reference !== f.id && (await this.conflicts(x.reference, receivable.id))) out.push(x);
+      return out;
+    };
+    const earlier = await foreign(await this.registry.search(keys));
     if (earlier.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `The registry already has a ${earlier[0] && (earlier[0] as { kind?: string }).kind} filing for this receivable's invoices (reference ${earlier[0].reference}): it cannot be financed again.`);
     const [supplier, bank] = await Promise.all([
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.supplierOrganizationId }),
@@ -339,7 +343,7 @@ export class FinancingService {
       filings.push(await this.registry.register({ invoiceKey, kind: "assignment", creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id }));
     }
     const registration = filings[0];
-    const racing = foreign(await this.registry.search(keys));
+    const racing = await foreign(await this.registry.search(keys));
     if (racing.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
     const signer = await custodialAccount(bank);
     const operation = await this.ds.transaction(async (em) => {
@@ -349,6 +353,24 @@ export class FinancingService {
       return op;
     });
     await this.outbox.dispatch([operation]);
+  }
+
+  /**
+   * Whether a registry filing with `reference` stands in the way of financing `receivableId`. Split
+   * parts share their original's invoices but are disjoint portions of the claim: a filing this
+   * platform made for a sibling part is no conflict; one for this certificate, an ancestor or a
+   * descendant is; so is any filing made outside the platform (a pledge elsewhere).
+   */
+  private async conflicts(reference: string, receivableId: string): Promise<boolean> {
+    const [own] = await this.ds.query(`SELECT receivable_id FROM financings WHERE id::text = $1 AND status <> 'failed'`, [reference]);
+    if (!own) return !(await this.ds.query(`SELECT 1 FROM financings WHERE id::text = $1`, [reference])).length;
+    const [related] = await this.ds.query(
+      `WITH RECURSIVE up_a AS (SELECT id, parent_id FROM receivables WHERE id = $1 UNION ALL SELECT r.id, r.parent_id FROM receivables r JOIN up_a ON r.id = up_a.parent_id),
+                      up_b AS (SELECT id, parent_id FROM receivables WHERE id = $2 UNION ALL SELECT r.id, r.parent_id FROM receivables r JOIN up_b ON r.id = up_b.parent_id)
+       SELECT (EXISTS (SELECT 1 FROM up_a WHERE id = $2) OR EXISTS (SELECT 1 FROM up_b WHERE id = $1)) AS overlap`,
+      [receivableId, own.receivable_id],
+    );
+    return related.overlap === true;
   }
 
   /** The invoice keys behind a certificate: a split part's are its original's. */

@@ -63,7 +63,9 @@ export function receivablesProjections(p: Projections): Projections {
     .on("ReceivableLedger.Transfer", async (em, e) => {
       if (BigInt(arg(e, "from")) === 0n) return; // creation: the Registered/Issued/Split event records it
       const holder = await organizationIdByAddress(em, arg(e, "to"));
-      if (holder) await em.query(`UPDATE receivables SET holder_organization_id = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "tokenId"), holder]);
+      if (holder) {
+        await em.query(`UPDATE receivables SET holder_organization_id = $2, chain_block = $3, updated_at = now() WHERE chain_id = $1`, [arg(e, "tokenId"), holder, e.blockNumber.toString()]);
+      }
     })
     .on("ReceivableLedger.ReceivableFinanced", async (em, e) => {
       const bank = await organizationIdByAddress(em, arg(e, "bank"));
@@ -100,7 +102,7 @@ export function receivablesProjections(p: Projections): Projections {
       }
     })
     .on("ReceivableLedger.RecourseClaimed", async (em, e) => {
-      const [row] = rowsOf(await em.query(`UPDATE receivables SET recovered = recovered + $2, updated_at = now() WHERE chain_id = $1 RETURNING id, status`, [arg(e, "id"), arg(e, "amount")]));
+      const [row] = rowsOf(await em.query(`UPDATE receivables SET recovered = recovered + $2, chain_block = $3, updated_at = now() WHERE chain_id = $1 RETURNING id, status`, [arg(e, "id"), arg(e, "amount"), e.blockNumber.toString()]));
       if (row) {
         await em.query(
           `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, outstanding, status, block_number, tx_hash)

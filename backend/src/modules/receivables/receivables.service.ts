@@ -4,7 +4,7 @@ import { In, type DataSource, type EntityManager } from "typeorm";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
-import { OutboxEntity, type OutboxEntry } from "../../ledger/outbox/outbox.entity";
+import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { CONFIRM_TYPES, ledgerDomain } from "../../ledger/typed-data";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
@@ -223,7 +223,13 @@ export class ReceivablesService {
     const accepted = await this.ds.transaction(async (em) => {
       const rows = await this.visible(em, auth, ids, true);
       for (const r of rows) this.require(auth, r, status, party);
-      const inFlight = await em.getRepository(OutboxEntity).find({ where: { id: In(rows.filter((r) => r.operationId !== null).map((r) => r.operationId!.toString())), status: In(["pending", "submitted"]) } });
+      // in flight: not yet mined, or mined in a block the indexer has not projected into the certificate yet
+      const inFlight: { id: string }[] = await em.query(
+        `SELECT o.id::text AS id FROM receivables r JOIN outbox o ON o.id = r.operation_id LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id
+         WHERE r.id = ANY($1::uuid[]) AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
+         LIMIT 1`,
+        [rows.map((r) => r.id)],
+      );
       if (inFlight.length) {
         throw conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${inFlight[0].id} on one of these certificates is still being written to the ledger; retry when it is done.`);
       }

@@ -1,0 +1,58 @@
+/** A small client of the public API for the demo: JSON in and out, problems as errors. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async call<T = any>(method: string, path: string, key: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${parsed?.code ?? ""}: ${parsed?.detail ?? text}`);
+    return parsed as T;
+  }
+
+  get = <T = any>(path: string, key: string) => this.call<T>("GET", path, key);
+  post = <T = any>(path: string, key: string, body: unknown = {}) => this.call<T>("POST", path, key, body);
+
+  /** Polls until `probe` returns something truthy. */
+  async until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Waits for operations to be mined; fails loudly on a failed one. */
+  async mined(ids: string[], key: string): Promise<void> {
+    for (const id of new Set(ids)) {
+      await this.until(`operation ${id}`, async () => {
+        const op = await this.get(`/v1/operations/${id}`, key);
+        if (op.status === "failed") throw new Error(`operation ${id} (${op.kind}) failed: ${op.error?.code} ${op.error?.message}`);
+        return op.status === "mined";
+      });
+    }
+  }
+}
+
+/** Runs `fn` over `items` with at most `n` in flight. */
+export async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+export const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

@@ -1,0 +1,226 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadSeeds, type SeededOrganization, type SeedLoadResult } from "../seed";
+import { DEFAULT_SEEDS_DIR } from "../../modules/invoices/adapters";
+import { ApiClient, chunks, pool } from "./client";
+
+const YUAN = 100n;
+const DAY_MS = 86_400_000;
+
+export interface DemoOptions {
+  apiUrl: string;
+  ledgerUrl: string;
+  operatorKey: string;
+  log: (line: string) => void;
+}
+
+/** What the demo measured, for the summary. */
+export interface DemoResult {
+  seeds: SeedLoadResult;
+  receivables: Record<string, any>[];
+  financings: Record<string, any>[];
+  acceptToFundedMs: number[];
+  reconciliation: unknown;
+  organizations: SeededOrganization[];
+  overdueRepaid: number;
+}
+
+/** Moves the development ledger's clock (Hardhat-only JSON-RPC; the demo runs on the dev ledger). */
+async function advanceLedgerTime(ledgerUrl: string, seconds: number) {
+  for (const [method, params] of [["evm_increaseTime", [seconds]], ["evm_mine", []]] as const) {
+    const res = await fetch(ledgerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    const body = (await res.json()) as { error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  }
+}
+
+/** The rural commercial bank lends only in its own region (Ganzhou); the others lend everywhere. */
+const lends = (bank: SeededOrganization, core: SeededOrganization) => !((bank.englishName ?? "").includes("Rural") && core.scenario !== "gz-furniture");
+
+/** The maturity date `days` from now, as the API takes it (China Standard Time). */
+const maturity = (days: number) => new Date(Date.now() + days * DAY_MS + 8 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * Plays both scenarios through the public HTTP API: seeds (organizations onboarded on chain,
+ * invoices verified, fakes caught), deposits, credit lines, registration, batch confirmation,
+ * tier-2 and tier-3 splits, competing quotes, funding, maturity on the development ledger,
+ * automatic clearing with one shortfall that turns overdue and is repaid, and a reconciliation report.
+ */
+export async function runDemo(o: DemoOptions): Promise<DemoResult> {
+  const api = new ApiClient(o.apiUrl);
+  const step = (n: number, title: string) => o.log(`\n[${n}/9] ${title}`);
+
+  step(1, "Onboarding the consortium and verifying 606 invoices (tax bureau, logistics, pledge registry)");
+  const seeds = await loadSeeds({ baseUrl: o.apiUrl, operatorKey: o.operatorKey, waitForVerificationMs: 180_000, activeTimeoutMs: 180_000, log: (m) => o.log(`      ${m}`) });
+  const orgs = seeds.organizations;
+  const byUscc = new Map(orgs.map((x) => [x.uscc, x]));
+  const cores = orgs.filter((x) => x.roles.includes("core_enterprise"));
+  const banks = orgs.filter((x) => x.roles.includes("bank"));
+  const issuer = orgs.find((x) => x.roles.includes("settlement_issuer"))!;
+  const caught = seeds.invoices.items.filter((i) => i.status === "rejected");
+  o.log(`      ${orgs.length} organizations active on chain; ${seeds.invoices.items.length} invoices: ${seeds.invoices.items.filter((i) => i.status === "verified").length} verified, ${caught.length} rejected`);
+
+  step(2, "Deposits, repayment authorizations and credit lines");
+  const deposits = [...banks, ...cores].map((org) => ({ org, amount: 20_000_000_000n * YUAN }));
+  const depositOps = await pool(deposits, 4, ({ org, amount }) => api.post("/v1/settlement/deposits", issuer.key, { organizationId: org.id, amount: amount.toString() }));
+  await api.mined(depositOps.map((x) => x.id), issuer.key);
+  // the first core enterprise authorizes a little less than it will owe: one certificate will fall short
+  const shortCore = cores[0];
+  await Promise.all(cores.filter((c) => c !== shortCore).map(async (c) => api.mined([(await api.post("/v1/settlement/repayment-authorization", c.key, { amount: (20_000_000_000n * YUAN).toString() })).id], c.key)));
+  let lines = 0;
+  for (const bank of banks) {
+    const ops: string[] = [];
+    for (const core of cores) {
+      if (!lends(bank, core)) continue;
+      ops.push((await api.post("/v1/credit-lines", bank.key, { obligorId: core.id, limit: (2_000_000_000n * YUAN).toString() })).operation.id);
+    }
+    await api.mined(ops, bank.key);
+    lines += ops.length;
+  }
+  o.log(`      ${deposits.length} deposits, ${lines} credit lines, repayment authorized by ${cores.length} core enterprises`);
+
+  step(3, "Tier-1 suppliers register receivables against their verified invoices");
+  const tier1 = orgs.filter((x) => x.tier === 1);
+  const registered: string[] = [];
+  await pool(tier1, 4, async (supplier) => {
+    const invoices: any[] = [];
+    for (let after = ""; ; ) {
+      const page = await api.get(`/v1/invoices?status=verified&limit=200${after ? `&after=${after}` : ""}`, supplier.key);
+      invoices.push(...page.items.filter((i: any) => !i.receivableId));
+      if (!page.next) break;
+      after = page.next;
+    }
+    for (const batch of chunks(invoices, 100)) {
+      const items = batch.map((inv: any, i: number) => ({ obligorId: byUscc.get(inv.buyerTaxId)!.id, invoiceIds: [inv.id], maturityDate: maturity(30 + ((i * 7) % 90)) }));
+      const r = await api.post("/v1/receivables", supplier.key, { items });
+      registered.push(...r.items.map((x: any) => x.receivable.id));
+    }
+  });
+  await api.until("registrations on chain", async () => {
+    const counts = await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&status=pending&limit=500`, c.key)).items.length));
+    return counts.reduce((a, b) => a + b, 0) >= registered.length;
+  }, 300_000);
+  o.log(`      ${registered.length} receivables registered (Pending)`);
+
+  step(4, "Core enterprises confirm in batches (one ledger transaction per batch)");
+  let confirmed = 0;
+  for (const core of cores) {
+    const pending = (await api.get(`/v1/receivables?role=obligor&status=pending&limit=500`, core.key)).items;
+    for (const batch of chunks(pending, 200)) {
+      const r = await api.post("/v1/receivables/confirmations", core.key, { receivableIds: batch.map((x: any) => x.id) });
+      await api.mined([r.items[0].operation.id], core.key);
+      confirmed += batch.length;
+    }
+  }
+  await api.until("confirmations indexed", async () => {
+    const n = await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&status=confirmed&limit=500`, c.key)).items.length));
+    return n.reduce((a, b) => a + b, 0) >= confirmed;
+  });
+  o.log(`      ${confirmed} certificates confirmed`);
+
+  step(5, "Certificates travel down the chain: tier-1 → tier-2 → tier-3 splits");
+  const seedOrgs: { uscc: string; customers: string[]; tier: number }[] = JSON.parse(readFileSync(join(DEFAULT_SEEDS_DIR, "organizations.json"), "utf8")).organizations;
+  const customersOf = new Map(seedOrgs.map((s) => [s.uscc, s.customers ?? []]));
+  let splits = 0;
+  const used = new Set<string>();
+  for (const tier of [2, 3]) {
+    const takers = orgs.filter((x) => x.tier === tier);
+    for (const taker of takers) {
+      const customer = customersOf.get(taker.uscc)?.map((u) => byUscc.get(u)).find(Boolean);
+      if (!customer) continue;
+      const held = (await api.get(`/v1/receivables?status=confirmed&limit=500`, customer.key)).items.filter((r: any) => r.tier === tier - 2 || r.tier === tier - 1);
+      const cert = held.find((r: any) => BigInt(r.amount) >= 200_000n * YUAN && !used.has(r.id));
+      if (!cert) continue;
+      used.add(cert.id);
+      const part = (BigInt(cert.amount) * 40n) / 100n;
+      const r = await api.post(`/v1/receivables/${cert.id}/splits`, customer.key, {
+        parts: [
+          { organizationId: taker.id, amount: part.toString() },
+          { organizationId: customer.id, amount: (BigInt(cert.amount) - part).toString() },
+        ],
+      });
+      await api.mined([r.operation.id], customer.key);
+      await api.until(`split of ${cert.id} indexed`, async () => (await api.get(`/v1/receivables/${cert.id}`, customer.key)).status === "split");
+      splits++;
+    }
+    await api.until(`tier-${tier} parts indexed`, async () => {
+      const got = await Promise.all(takers.map(async (t) => (await api.get(`/v1/receivables?status=confirmed&limit=500`, t.key)).items.length));
+      return got.filter((n) => n > 0).length > 0;
+    });
+  }
+  o.log(`      ${splits} splits; parts now held by tier-2 and tier-3 suppliers`);
+
+  step(6, "Financing: requests, competing quotes, acceptance of the cheapest, funding");
+  const acceptToFundedMs: number[] = [];
+  const suppliers = orgs.filter((x) => x.tier !== null && x.tier >= 1);
+  const candidates: { supplier: SeededOrganization; cert: any }[] = [];
+  for (const supplier of suppliers) {
+    const held = (await api.get(`/v1/receivables?status=confirmed&limit=500`, supplier.key)).items;
+    // every tier finances some of what it holds: a third of tier-1's, all of the smaller tiers'
+    held.filter((_: any, i: number) => supplier.tier! > 1 || i % 3 === 0).forEach((cert: any) => candidates.push({ supplier, cert }));
+  }
+  const financings: any[] = [];
+  await pool(candidates, 6, async ({ supplier, cert }, i) => {
+    const req = await api.post("/v1/financing-requests", supplier.key, { receivableId: cert.id });
+    const core = orgs.find((c) => c.id === cert.obligorId)!;
+    const eligible = banks.filter((b) => lends(b, core));
+    const validUntil = new Date(Date.now() + 3600_000).toISOString();
+    await Promise.all(
+      eligible.map((bank, j) =>
+        api.post(`/v1/financing-requests/${req.id}/quotes`, bank.key, {
+          advanceRateBp: 8800 + ((i + j * 3) % 5) * 100,
+          annualRateBp: 360 + ((i * 7 + j * 13) % 9) * 15,
+          dayCount: j % 2 === 0 ? 360 : 365,
+          fee: String(((i + j) % 4) * 5_000),
+          recourse: (i + j) % 5 === 0,
+          validUntil,
+        }),
+      ),
+    );
+    const quotes = (await api.get(`/v1/financing-requests/${req.id}/quotes`, supplier.key)).items;
+    const financing = await api.post(`/v1/quotes/${quotes[0].id}/acceptance`, supplier.key);
+    const funded = await api.until(`funding ${financing.id}`, async () => {
+      const f = await api.get(`/v1/financings/${financing.id}`, supplier.key);
+      if (f.status === "failed") throw new Error(`financing ${f.id} failed: ${f.failure?.reason}`);
+      return f.status === "funded" ? f : null;
+    });
+    acceptToFundedMs.push(Date.parse(funded.fundedAt) - Date.parse(funded.acceptedAt));
+    financings.push(funded);
+  });
+  o.log(`      ${financings.length} certificates financed by ${new Set(financings.map((f) => f.bankId)).size} banks`);
+
+  step(7, "Maturity: the development ledger's clock moves 130 days; the keeper clears what is due");
+  const owedByShortCore = BigInt((await api.get("/v1/settlement/repayment-coverage", shortCore.key)).outstanding);
+  const shortfall = 50_000n * YUAN;
+  await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (owedByShortCore - shortfall).toString() })).id], shortCore.key);
+  await advanceLedgerTime(o.ledgerUrl, 130 * 86_400);
+  const afterMaturity = await api.until("every due certificate to be settled or overdue", async () => {
+    const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
+    return all.some((r: any) => ["confirmed", "financed"].includes(r.status)) ? null : all;
+  }, 300_000);
+  const overdue = afterMaturity.filter((r: any) => r.status === "overdue");
+  o.log(`      ${afterMaturity.filter((r: any) => r.status === "settled").length} settled, ${overdue.length} overdue (${shortCore.englishName ?? shortCore.name} fell ${shortfall / YUAN} yuan short)`);
+
+  step(8, "The core enterprise tops up its repayment authorization; the overdue certificate is collected");
+  await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (20_000_000_000n * YUAN).toString() })).id], shortCore.key);
+  for (const r of overdue) {
+    await api.until(`certificate ${r.id} to be repaid`, async () => (await api.get(`/v1/receivables/${r.id}`, shortCore.key)).status === "settled");
+  }
+  o.log(`      ${overdue.length} overdue certificate(s) repaid in full, the bank first`);
+
+  step(9, "Reconciliation: a bank's report of its on-chain book against the platform's records");
+  const bank = banks.find((b) => financings.some((f) => f.bankId === b.id)) ?? banks[0];
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const reconciliation = await api.get(`/v1/reconciliation/report?date=${today}`, bank.key).catch((e: Error) => ({ error: e.message }));
+  o.log(`      report for ${bank.englishName ?? bank.name} on ${today}: ${summarizeReport(reconciliation)}`);
+
+  const receivables = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
+  return { seeds, receivables, financings, acceptToFundedMs, reconciliation, organizations: orgs, overdueRepaid: overdue.length };
+}
+
+function summarizeReport(report: any): string {
+  if (!report || report.error) return `not available (${report?.error ?? "no report"})`;
+  const items = report.items ?? report.financings ?? [];
+  const mismatches = report.mismatches ?? [];
+  return `${Array.isArray(items) ? items.length : 0} financings, ${Array.isArray(mismatches) ? mismatches.length : 0} mismatches`;
+}
