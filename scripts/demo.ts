@@ -7,13 +7,27 @@ import { startDevPlatform } from "../backend/src/ops/dev-platform";
 import { runDemo } from "../backend/src/ops/demo/scenario";
 import { summarize } from "../backend/src/ops/demo/summary";
 
+/** Moves the development ledger's clock: Hardhat-only JSON-RPC, which is why it lives here and not in backend/. */
+async function advanceLedgerTime(ledgerUrl: string, seconds: number) {
+  for (const [method, params] of [["evm_increaseTime", [seconds]], ["evm_mine", []]] as const) {
+    const res = await fetch(ledgerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    const body = (await res.json()) as { error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  }
+}
+
 async function main() {
   const exit = process.argv.includes("--exit");
   const started = Date.now();
   console.log("ChainFactor demo: starting the development platform (ledger, database, API, worker, indexer)…");
   const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000" } });
   try {
-    const result = await runDemo({ apiUrl: platform.apiUrl, ledgerUrl: platform.ledgerUrl, operatorKey: platform.operatorKey, log: (l) => console.log(l) });
+    const result = await runDemo({
+      apiUrl: platform.apiUrl,
+      operatorKey: platform.operatorKey,
+      advanceLedgerTime: (seconds) => advanceLedgerTime(platform.ledgerUrl, seconds),
+      log: (l) => console.log(l),
+    });
     console.log(`\n── Summary (${Math.round((Date.now() - started) / 1000)} s) ──────────────────────────────\n${summarize(result)}`);
   } catch (e) {
     console.error(`\ndemo failed: ${(e as Error).message}`);

@@ -9,7 +9,7 @@ describe("README", () => {
   it("opens with what the project is and its run and test commands", () => {
     const top = readme.slice(0, 1500);
     expect(top).toMatch(/receivables financing/);
-    expect(top).toMatch(/npm start/);
+    expect(top).toMatch(/npm run demo/);
     expect(top).toMatch(/npm test/);
   });
 

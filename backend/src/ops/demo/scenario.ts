@@ -9,8 +9,9 @@ const DAY_MS = 86_400_000;
 
 export interface DemoOptions {
   apiUrl: string;
-  ledgerUrl: string;
   operatorKey: string;
+  /** Moves the ledger's clock forward (the development ledger only; the backend never does this). */
+  advanceLedgerTime: (seconds: number) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -23,15 +24,6 @@ export interface DemoResult {
   reconciliation: unknown;
   organizations: SeededOrganization[];
   overdueRepaid: number;
-}
-
-/** Moves the development ledger's clock (Hardhat-only JSON-RPC; the demo runs on the dev ledger). */
-async function advanceLedgerTime(ledgerUrl: string, seconds: number) {
-  for (const [method, params] of [["evm_increaseTime", [seconds]], ["evm_mine", []]] as const) {
-    const res = await fetch(ledgerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    const body = (await res.json()) as { error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  }
 }
 
 /** The rural commercial bank lends only in its own region (Ganzhou); the others lend everywhere. */
@@ -193,7 +185,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const owedByShortCore = BigInt((await api.get("/v1/settlement/repayment-coverage", shortCore.key)).outstanding);
   const shortfall = 50_000n * YUAN;
   await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (owedByShortCore - shortfall).toString() })).id], shortCore.key);
-  await advanceLedgerTime(o.ledgerUrl, 130 * 86_400);
+  await o.advanceLedgerTime(130 * 86_400);
   const afterMaturity = await api.until("every due certificate to be settled or overdue", async () => {
     const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
     return all.some((r: any) => ["confirmed", "financed"].includes(r.status)) ? null : all;
