@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
+import { eventually } from "./support/http";
 
 describe("HTTP plumbing", () => {
   let stack: Stack;
@@ -74,10 +75,12 @@ describe("HTTP plumbing", () => {
       const issued = await stack.api.post("/v1/api-keys", { label: "audited" }, { key: member.key });
       const rejected = await stack.api.post("/v1/organizations", { legalName: "x" }, { key: member.key });
       expect(rejected.status).toBe(403);
-      const rows = await stack.ds.query(`SELECT * FROM audit_log WHERE organization_id = $1 ORDER BY id`, [member.orgId]);
-      const actions = rows.map((r: { action: string; status: number }) => `${r.action} ${r.status}`);
-      expect(actions).toContain("POST /v1/api-keys 201");
-      expect(actions).toContain("POST /v1/organizations 403");
+      // the audit row is written once the response is sent: wait for both
+      const rows = await eventually(async () => {
+        const found = await stack.ds.query(`SELECT * FROM audit_log WHERE organization_id = $1 ORDER BY id`, [member.orgId]);
+        const actions = found.map((r: { action: string; status: number }) => `${r.action} ${r.status}`);
+        return actions.includes("POST /v1/api-keys 201") && actions.includes("POST /v1/organizations 403") ? found : null;
+      }, 5000, "the audit rows");
       expect(JSON.stringify(rows)).not.toContain(issued.body.key);
       expect(JSON.stringify(rows)).not.toContain(member.key);
       await expect(stack.ds.query(`UPDATE audit_log SET status = 200`)).rejects.toThrow(/append-only/);
