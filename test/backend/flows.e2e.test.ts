@@ -47,7 +47,7 @@ describe("business flows", () => {
     const seeded = await loadSeeds({
       baseUrl: api.baseUrl,
       operatorKey: stack.operatorKey,
-      subset: { scenarios: ["cq-auto"], suppliers: [TIER1, TIER2, TIER2B], invoices: (inv) => !inv.expected, invoicesPerSupplier: 6 },
+      subset: { scenarios: ["cq-auto"], suppliers: [TIER1, TIER2, TIER2B], invoices: (inv) => !inv.expected, invoicesPerSupplier: 10 },
       waitForVerificationMs: 60_000,
       activeTimeoutMs: 60_000,
     });
@@ -97,6 +97,18 @@ describe("business flows", () => {
     const calendar = await api.get("/v1/payables/calendar", as(CORE));
     expect(calendar.body.days.length).toBeGreaterThan(0);
     expect(calendar.body.days[0].payees[0].organizationId).toBe(idOf(TIER1));
+  });
+
+  it("lets the core enterprise issue a certificate straight to its supplier, already confirmed", async () => {
+    const [invoice] = await verifiedInvoices(TIER1);
+    const issued = await api.post("/v1/receivables/issuances", { items: [{ supplierId: idOf(TIER1), invoiceIds: [invoice.id], maturityDate: maturity(75) }] }, as(CORE));
+    expect(issued.status, JSON.stringify(issued.body)).toBe(202);
+    const id = issued.body.items[0].receivable.id;
+    const r = await receivable(id, as(TIER1).key, "confirmed");
+    expect([r.origin, r.holderId, r.obligorId, r.amount]).toEqual(["issued", idOf(TIER1), idOf(CORE), invoice.total]);
+    // an invoice backs one certificate only
+    const again = await api.post("/v1/receivables/issuances", { items: [{ supplierId: idOf(TIER1), invoiceIds: [invoice.id], maturityDate: maturity(75) }] }, as(CORE));
+    expect(again.status).toBe(409);
   });
 
   it("releases the invoice of a rejected receivable so that a corrected one can be registered", async () => {

@@ -44,9 +44,9 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/repayment-authorization",
-    summary: "Authorize automatic repayment: how much the ledger may pull from your account at maturity (core enterprises)",
+    summary: "Authorize the ledger to pull from your account: core enterprises for repayment at maturity, suppliers for recourse claims on financings they took with recourse",
     tag: TAG,
-    roles: ["core_enterprise"],
+    roles: ["core_enterprise", "supplier"],
     body: AmountOnly,
     status: 202,
     response: OperationView,

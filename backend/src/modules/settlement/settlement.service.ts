@@ -61,7 +61,7 @@ export class SettlementService {
     return ops[1];
   }
 
-  /** A core enterprise's automatic repayment: how much the ledger may pull at maturity. */
+  /** How much the ledger may pull: a core enterprise's repayments at maturity, a supplier's recourse. */
   async authorizeRepayment(auth: AuthContext, amount: bigint) {
     const signer = await custodialAccount(auth.organization);
     const operation = await this.ds.transaction((em) =>

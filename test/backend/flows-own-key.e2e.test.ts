@@ -1,0 +1,164 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import hre from "hardhat";
+import { Wallet } from "ethers";
+import { Stack } from "./support/stack";
+import { eventually, type Api } from "./support/http";
+import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
+
+/**
+ * The Ganzhou furniture chain, whose core enterprise keeps its own ledger key: confirmation by its
+ * EIP-712 signature, cancellation and transfer by suppliers, a withdrawal from a settlement
+ * account, and a financing with recourse that the core enterprise does not pay: Overdue, then
+ * Defaulted by the bank after the default period, then recovered from the supplier.
+ */
+const YUAN = 100n;
+const CORE = "91360703MA0U2517GT"; // Nankang Carpenter Home Furnishing
+const SUPPLIER = "91360722MA5W0G0MWT"; // Ganzhou Baifu Solid Wood Furniture
+const OTHER = "91360703MA5NQ33UEJ"; // Ganzhou Xinyuan Upholstered Furniture
+
+describe("business flows with an obligor that keeps its own key", () => {
+  let stack: Stack;
+  let api: Api;
+  let orgs: Map<string, SeededOrganization>;
+  const coreWallet = Wallet.createRandom();
+  const key = (uscc: string) => ({ key: orgs.get(uscc)!.key });
+  const idOf = (uscc: string) => orgs.get(uscc)!.id;
+  const banks = () => [...orgs.values()].filter((o) => o.roles.includes("bank"));
+  const issuer = () => [...orgs.values()].find((o) => o.roles.includes("settlement_issuer"))!;
+  const mined = (id: string, k: string) =>
+    eventually(async () => {
+      const r = await api.get(`/v1/operations/${id}`, { key: k });
+      if (r.body.status === "failed") throw new Error(`operation ${id}: ${JSON.stringify(r.body.error)}`);
+      return r.body.status === "mined";
+    }, 30_000, `operation ${id}`);
+  const status = (id: string, k: string, want: string) =>
+    eventually(async () => ((await api.get(`/v1/receivables/${id}`, { key: k })).body.status === want ? true : null), 30_000, `${id} → ${want}`);
+  const maturity = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+  const register = async (n: number) => {
+    const invoices = (await api.get("/v1/invoices?status=verified&limit=100", key(SUPPLIER))).body.items.filter((i: { receivableId: string | null }) => !i.receivableId);
+    const r = await api.post("/v1/receivables", { items: invoices.slice(0, n).map((i: { id: string }) => ({ obligorId: idOf(CORE), invoiceIds: [i.id], maturityDate: maturity(40) })) }, key(SUPPLIER));
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const ids: string[] = r.body.items.map((x: { receivable: { id: string } }) => x.receivable.id);
+    for (const id of ids) await status(id, key(SUPPLIER).key, "pending");
+    return ids;
+  };
+
+  beforeAll(async () => {
+    stack = await Stack.start({ env: { KEEPER_INTERVAL_MS: "300", KEEPER_RETRY_MS: "500" } });
+    api = stack.api;
+    // the core enterprise is onboarded with its own address before the seed loader finds it by its code
+    const op = { key: stack.operatorKey };
+    const created = await api.post("/v1/organizations", { legalName: "南康木匠家居集团有限公司", unifiedSocialCreditCode: CORE, roles: ["core_enterprise"], ledgerAddress: coreWallet.address }, op);
+    expect(created.status).toBe(201);
+    expect(created.body.keyCustody).toBe("external");
+    await api.post(`/v1/organizations/${created.body.id}/kyc-approval`, {}, op);
+    const seeded = await loadSeeds({
+      baseUrl: api.baseUrl,
+      operatorKey: stack.operatorKey,
+      subset: { scenarios: ["gz-furniture"], suppliers: [SUPPLIER, OTHER], invoices: (i) => !i.expected, invoicesPerSupplier: 5 },
+      waitForVerificationMs: 60_000,
+      activeTimeoutMs: 60_000,
+    });
+    orgs = new Map(seeded.organizations.map((o) => [o.uscc, o]));
+    expect(orgs.get(CORE)!.id).toBe(created.body.id);
+  }, 240_000);
+  afterAll(async () => stack?.close());
+
+  it("confirms with the obligor's own EIP-712 signature, and refuses a custodial confirmation for it", async () => {
+    const ids = await register(2);
+    const custodial = await api.post("/v1/receivables/confirmations", { receivableIds: ids }, key(CORE));
+    expect(custodial.status).toBe(409);
+    expect(custodial.body.code).toBe("ORGANIZATION.OWN_KEY");
+
+    const typed = (await api.get(`/v1/receivables/confirmations/typed-data?ids=${ids.join(",")}`, key(CORE))).body;
+    const domain = { ...typed.domain, chainId: BigInt(typed.domain.chainId) };
+    const forged = await Wallet.createRandom().signTypedData(domain, typed.types, typed.message);
+    const wrong = await api.post("/v1/receivables/confirmations", { receivableIds: ids, signature: { nonce: typed.message.nonce, deadline: typed.message.deadline, signature: forged } }, key(CORE));
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe("SIGNATURE.WRONG_SIGNER");
+
+    const signature = await coreWallet.signTypedData(domain, typed.types, typed.message);
+    const ok = await api.post("/v1/receivables/confirmations", { receivableIds: ids, signature: { nonce: typed.message.nonce, deadline: typed.message.deadline, signature } }, key(CORE));
+    expect(ok.status).toBe(202);
+    for (const id of ids) await status(id, key(CORE).key, "confirmed");
+  });
+
+  it("lets a supplier cancel a pending receivable and transfer a confirmed one", async () => {
+    const [pending] = await register(1);
+    expect((await api.post("/v1/receivables/cancellations", { receivableIds: [pending] }, key(SUPPLIER))).status).toBe(202);
+    await status(pending, key(SUPPLIER).key, "cancelled");
+
+    const [confirmed] = (await api.get("/v1/receivables?status=confirmed", key(SUPPLIER))).body.items;
+    const moved = await api.post(`/v1/receivables/${confirmed.id}/transfers`, { organizationId: idOf(OTHER) }, key(SUPPLIER));
+    expect(moved.status).toBe(202);
+    await eventually(async () => ((await api.get(`/v1/receivables/${confirmed.id}`, key(OTHER))).body.holderId === idOf(OTHER) ? true : null), 20_000, "the transfer");
+    expect((await api.get(`/v1/receivables/${confirmed.id}`, key(SUPPLIER))).body.creditorId).toBe(idOf(SUPPLIER)); // still visible to its first holder
+  });
+
+  it("pays out a withdrawal: the member's approval first, then the issuer's burn", async () => {
+    const bank = banks()[0];
+    const balance = async () => BigInt((await api.get("/v1/settlement/account", { key: bank.key })).body.balance);
+    const start = await balance();
+    const deposit = await api.post("/v1/settlement/deposits", { organizationId: bank.id, amount: (1_000_000n * YUAN).toString() }, { key: issuer().key });
+    await mined(deposit.body.id, issuer().key);
+    const before = await eventually(async () => ((await balance()) === start + 1_000_000n * YUAN ? start + 1_000_000n * YUAN : null), 20_000, "the deposit");
+    const w = await api.post("/v1/settlement/withdrawals", { amount: (250_000n * YUAN).toString() }, { key: bank.key });
+    expect(w.status).toBe(202);
+    await mined(w.body.id, bank.key);
+    await eventually(async () => BigInt((await api.get("/v1/settlement/account", { key: bank.key })).body.balance) === before - 250_000n * YUAN, 20_000, "the withdrawal");
+    const movements = (await api.get("/v1/settlement/movements", { key: bank.key })).body.items;
+    expect(movements[0]).toMatchObject({ kind: "withdrawal", amount: (250_000n * YUAN).toString() });
+    const tooMuch = await api.post("/v1/settlement/withdrawals", { amount: (10n ** 15n).toString() }, { key: bank.key });
+    expect(tooMuch.status).toBe(422);
+  });
+
+  it("finances with recourse; the unpaid certificate goes overdue, the bank declares default and recovers from the supplier", async () => {
+    const bank = banks()[0];
+    const deposit = await api.post("/v1/settlement/deposits", { organizationId: bank.id, amount: (5_000_000_000n * YUAN).toString() }, { key: issuer().key });
+    await mined(deposit.body.id, issuer().key);
+    const line = await api.post("/v1/credit-lines", { obligorId: idOf(CORE), limit: (100_000_000n * YUAN).toString() }, { key: bank.key });
+    await mined(line.body.operation.id, bank.key);
+    const cert = (await api.get("/v1/receivables?status=confirmed", key(OTHER))).body.items[0];
+    const req = await api.post("/v1/financing-requests", { receivableId: cert.id }, key(OTHER));
+    const quote = await api.post(
+      `/v1/financing-requests/${req.body.id}/quotes`,
+      { advanceRateBp: 9000, annualRateBp: 500, dayCount: 360, fee: "0", recourse: true, validUntil: new Date(Date.now() + 3600_000).toISOString() },
+      { key: bank.key },
+    );
+    const financing = await api.post(`/v1/quotes/${quote.body.id}/acceptance`, {}, key(OTHER));
+    await eventually(async () => ((await api.get(`/v1/financings/${financing.body.id}`, key(OTHER))).body.status === "funded" ? true : null), 30_000, "funding");
+
+    // the supplier authorizes recourse; the core enterprise (own key) never authorized repayment
+    await mined((await api.post("/v1/settlement/repayment-authorization", { amount: (10n ** 15n).toString() }, key(OTHER))).body.id, key(OTHER).key);
+    await hre.network.provider.send("evm_increaseTime", [45 * 86_400]);
+    await hre.network.provider.send("evm_mine", []);
+    await status(cert.id, key(OTHER).key, "overdue");
+    const early = await api.post("/v1/receivables/defaults", { receivableIds: [cert.id] }, { key: bank.key });
+    expect(early.status).toBe(202); // accepted; the ledger refuses it: the default period is still running
+    const refused = await eventually(async () => {
+      const op = (await api.get(`/v1/operations/${early.body.id}`, { key: bank.key })).body;
+      return op.status === "failed" ? op : null;
+    }, 30_000, "the early default to be refused");
+    expect(refused.error.code).toBe("CLEARING.DEFAULT_PERIOD_RUNNING");
+    expect((await api.post("/v1/receivables/defaults", { receivableIds: [cert.id] }, key(OTHER))).status).toBe(403); // the holder of a financed certificate is not its creditor
+
+    await hre.network.provider.send("evm_increaseTime", [31 * 86_400]);
+    await hre.network.provider.send("evm_mine", []);
+    await mined((await api.post("/v1/receivables/defaults", { receivableIds: [cert.id] }, { key: bank.key })).body.id, bank.key);
+    await status(cert.id, bank.key, "defaulted");
+    const before = BigInt((await api.get("/v1/settlement/account", { key: bank.key })).body.balance);
+    const sellerHas = BigInt((await api.get("/v1/settlement/account", key(OTHER))).body.balance);
+    await mined((await api.post("/v1/receivables/recourse-claims", { receivableIds: [cert.id] }, { key: bank.key })).body.id, bank.key);
+    const after = await eventually(async () => {
+      const b = BigInt((await api.get("/v1/settlement/account", { key: bank.key })).body.balance);
+      return b > before ? b : null;
+    }, 20_000, "the recovery");
+    // the bank recovers what it is owed, as far as the supplier can pay (it holds only its advance)
+    const due = BigInt((await api.get(`/v1/financings/${financing.body.id}`, { key: bank.key })).body.due);
+    const expected = due < sellerHas ? due : sellerHas;
+    expect(after - before).toBe(expected);
+    expect((await api.get(`/v1/receivables/${cert.id}`, { key: bank.key })).body.repayment.recovered).toBe(expected.toString());
+    const history = (await api.get(`/v1/receivables/${cert.id}/clearing`, { key: bank.key })).body.items.map((h: { kind: string }) => h.kind);
+    expect(history).toEqual(expect.arrayContaining(["defaulted", "recourse"]));
+  });
+});
