@@ -120,7 +120,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     for (const taker of takers) {
       const customer = customersOf.get(taker.uscc)?.map((u) => byUscc.get(u)).find(Boolean);
       if (!customer) continue;
-      const held = (await api.get(`/v1/receivables?status=confirmed&limit=500`, customer.key)).items.filter((r: any) => r.tier === tier - 2 || r.tier === tier - 1);
+      // a tier-(T-1) supplier passes on what it holds at its own level: originals at tier 1 (split depth 0), parts at tier 2 (depth 1)
+      const held = (await api.get(`/v1/receivables?status=confirmed&limit=500`, customer.key)).items.filter((r: any) => r.tier === tier - 2);
       const cert = held.find((r: any) => BigInt(r.amount) >= 200_000n * YUAN && !used.has(r.id));
       if (!cert) continue;
       used.add(cert.id);
