@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { id as keccakId } from "ethers";
+import type { CatalogueEntry } from "../backend/src/ledger/revert-decoder";
 
 const ROOT = join(__dirname, "..");
 /** Deployed contracts whose reverts the backend decodes. */
@@ -85,16 +86,7 @@ interface AbiError {
   name: string;
   inputs: AbiInput[];
 }
-export interface CatalogueEntry {
-  selector: string;
-  name: string;
-  signature: string;
-  code: string;
-  meaning: string;
-  action: string;
-  params: string[];
-  contracts: string[];
-}
+export type { CatalogueEntry };
 
 const typeOf = (i: AbiInput): string =>
   i.type.startsWith("tuple") ? `(${(i.components ?? []).map(typeOf).join(",")})${i.type.slice(5)}` : i.type;

@@ -1,4 +1,4 @@
-import type { ContractRunner, Signer } from "ethers";
+import type { Signer } from "ethers";
 import {
   Membership__factory,
   ReceivableLedger__factory,
@@ -66,13 +66,4 @@ export interface DeploymentRecord {
   operators: string[];
   deployedAt: string;
   blockNumber: number;
-}
-
-/** Reconnects to a recorded deployment. */
-export function attachLedger(record: DeploymentRecord, runner: ContractRunner): LedgerDeployment {
-  return {
-    membership: Membership__factory.connect(record.membership, runner),
-    token: SettlementToken__factory.connect(record.settlementToken, runner),
-    ledger: ReceivableLedger__factory.connect(record.ledger, runner),
-  };
 }

@@ -1,14 +1,6 @@
 import { JsonRpcProvider, Network } from "ethers";
 import type { DataSource } from "typeorm";
 import { LedgerDeploymentEntity, type LedgerDeploymentRow } from "./ledger.entity";
-import {
-  Membership__factory,
-  ReceivableLedger__factory,
-  SettlementToken__factory,
-  type Membership,
-  type ReceivableLedger,
-  type SettlementToken,
-} from "../../../typechain-types";
 
 /**
  * The platform's connection to the ledger: plain JSON-RPC (the same code talks to Hardhat's node
@@ -50,23 +42,7 @@ export class LedgerGateway {
   }
 }
 
-export interface LedgerContracts {
-  deployment: LedgerDeploymentRow;
-  membership: Membership;
-  token: SettlementToken;
-  ledger: ReceivableLedger;
-}
-
 /** The newest recorded deployment for `chainId`, or null before `ops deploy` has run. */
 export async function activeDeployment(ds: DataSource, chainId: bigint): Promise<LedgerDeploymentRow | null> {
   return ds.getRepository(LedgerDeploymentEntity).findOne({ where: { chainId }, order: { id: "DESC" } });
-}
-
-export function contractsOf(deployment: LedgerDeploymentRow, provider: JsonRpcProvider): LedgerContracts {
-  return {
-    deployment,
-    membership: Membership__factory.connect(deployment.membership, provider),
-    token: SettlementToken__factory.connect(deployment.settlementToken, provider),
-    ledger: ReceivableLedger__factory.connect(deployment.ledger, provider),
-  };
 }

@@ -11,7 +11,8 @@ export interface LedgerFailure {
   action: string;
 }
 
-interface Entry {
+/** One line of the error catalogue (written by scripts/gen-error-catalogue.ts from the contracts' NatSpec). */
+export interface CatalogueEntry {
   selector: string;
   name: string;
   signature: string;
@@ -19,7 +20,9 @@ interface Entry {
   meaning: string;
   action: string;
   params: string[];
+  contracts: string[];
 }
+type Entry = CatalogueEntry;
 
 const entries = new Map<string, Entry>((catalogue as Entry[]).map((e) => [e.selector, e]));
 const iface = new Interface((catalogue as Entry[]).map((e) => `error ${e.signature}`));

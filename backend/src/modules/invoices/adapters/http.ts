@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Fen, TaxId, TaxpayerRecord, taxInvoiceRecord, WaybillRecord } from "./records";
 import {
   AdapterUnavailable,
   type Logistics,
@@ -52,36 +53,9 @@ export interface HttpOptions {
   retries: number;
 }
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const Fen = z
-  .string()
-  .regex(/^[0-9]{1,18}$/)
-  .transform((v) => BigInt(v));
-const TaxId = z.string().regex(/^[0-9A-Z]{18}$/);
-
-const TaxpayerAnswer = z.object({ taxId: TaxId, name: z.string(), status: z.enum(["normal", "abnormal", "deregistered"]) });
-const TaxInvoiceAnswer = z.object({
-  invoiceCode: z.string().nullable(),
-  invoiceNumber: z.string(),
-  sellerTaxId: TaxId,
-  buyerTaxId: TaxId,
-  issueDate: Day,
-  amount: Fen,
-  tax: Fen,
-  total: Fen,
-  currency: z.string().length(3),
-  status: z.enum(["normal", "voided", "red_lettered"]),
-  statusDate: Day.nullable(),
-});
-const WaybillAnswer = z.object({
-  waybillNumber: z.string(),
-  carrier: z.string(),
-  shipperTaxId: TaxId,
-  consigneeTaxId: TaxId,
-  shippedOn: Day,
-  deliveredOn: Day.nullable(),
-  status: z.enum(["in_transit", "delivered", "returned"]),
-});
+const TaxpayerAnswer = TaxpayerRecord;
+const TaxInvoiceAnswer = taxInvoiceRecord(Fen);
+const WaybillAnswer = WaybillRecord;
 const FilingAnswer = z.object({
   id: z.string(),
   invoiceKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/),

@@ -1,49 +1,24 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { Day, FenString, TaxId, TaxpayerRecord, taxInvoiceRecord, WaybillRecord } from "./records";
 
 /**
  * The JSON files in seeds/ that the local adapters and the seed loader read (written by
  * scripts/seeds/generate.ts). Money is a decimal string of fen, dates are YYYY-MM-DD.
  */
-const TaxId = z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/);
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const Fen = z.string().regex(/^[0-9]{1,18}$/);
+const Fen = FenString;
 
 export const SeedTaxBureauFile = z.object({
-  taxpayers: z.array(z.object({ taxId: TaxId, name: z.string(), status: z.enum(["normal", "abnormal", "deregistered"]) })),
-  invoices: z.array(
-    z.object({
-      invoiceCode: z.string().nullable(),
-      invoiceNumber: z.string(),
-      sellerTaxId: TaxId,
-      buyerTaxId: TaxId,
-      issueDate: Day,
-      amount: Fen,
-      tax: Fen,
-      total: Fen,
-      currency: z.string().length(3),
-      status: z.enum(["normal", "voided", "red_lettered"]),
-      statusDate: Day.nullable(),
-    }),
-  ),
+  taxpayers: z.array(TaxpayerRecord),
+  invoices: z.array(taxInvoiceRecord(FenString)),
 });
 export type SeedTaxBureau = z.infer<typeof SeedTaxBureauFile>;
 
 export const SeedLogisticsFile = z.object({
   carriers: z.array(z.object({ code: z.string(), name: z.string(), englishName: z.string() })),
   waybills: z.array(
-    z.object({
-      waybillNumber: z.string(),
-      carrier: z.string(),
-      shipperTaxId: TaxId,
-      consigneeTaxId: TaxId,
-      origin: z.string(),
-      destination: z.string(),
-      shippedOn: Day,
-      deliveredOn: Day.nullable(),
-      status: z.enum(["in_transit", "delivered", "returned"]),
-    }),
+    WaybillRecord.extend({ origin: z.string(), destination: z.string() }),
   ),
 });
 export type SeedLogistics = z.infer<typeof SeedLogisticsFile>;
