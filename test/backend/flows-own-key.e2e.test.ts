@@ -120,13 +120,21 @@ describe("business flows with an obligor that keeps its own key", () => {
     await mined(line.body.operation.id, bank.key);
     const cert = (await api.get("/v1/receivables?status=confirmed", key(OTHER))).body.items[0];
     const req = await api.post("/v1/financing-requests", { receivableId: cert.id }, key(OTHER));
+    expect(req.status, JSON.stringify(req.body)).toBe(201);
     const quote = await api.post(
       `/v1/financing-requests/${req.body.id}/quotes`,
       { advanceRateBp: 9000, annualRateBp: 500, dayCount: 360, fee: "0", recourse: true, validUntil: new Date(Date.now() + 3600_000).toISOString() },
       { key: bank.key },
     );
+    expect(quote.status, JSON.stringify(quote.body)).toBe(201);
     const financing = await api.post(`/v1/quotes/${quote.body.id}/acceptance`, {}, key(OTHER));
-    await eventually(async () => ((await api.get(`/v1/financings/${financing.body.id}`, key(OTHER))).body.status === "funded" ? true : null), 30_000, "funding");
+    expect(financing.status, JSON.stringify(financing.body)).toBe(202);
+    await eventually(async () => {
+      const f = (await api.get(`/v1/financings/${financing.body.id}`, key(OTHER))).body;
+      if (f.status === "funded") return true;
+      const op = f.operationId ? (await api.get(`/v1/operations/${f.operationId}`, key(OTHER))).body : null;
+      throw new Error(`financing ${f.status} ${JSON.stringify(f.failure)}; operation ${JSON.stringify(op)}`);
+    }, 30_000, "funding");
 
     // the supplier authorizes recourse; the core enterprise (own key) never authorized repayment
     await mined((await api.post("/v1/settlement/repayment-authorization", { amount: (10n ** 15n).toString() }, key(OTHER))).body.id, key(OTHER).key);

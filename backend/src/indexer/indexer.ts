@@ -19,6 +19,12 @@ export class ReorgBeyondFinality extends Error {}
 
 const CHECKPOINT = "main";
 
+/** The last block whose events are projected: everything up to it is visible through the API (-1: none yet). */
+export async function indexedThrough(ds: Pick<DataSource, "query">): Promise<bigint> {
+  const [row] = await ds.query(`SELECT block_number FROM indexer_checkpoints WHERE name = $1`, [CHECKPOINT]);
+  return row ? BigInt(row.block_number) : -1n;
+}
+
 /**
  * Reads contract events from a persisted checkpoint in chunks, and for each chunk stores the new
  * events (unique on tx hash + log index), applies their projections and moves the checkpoint, all

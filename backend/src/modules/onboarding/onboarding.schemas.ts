@@ -77,7 +77,9 @@ export const OperationView = z
   .object({
     id: z.string(),
     kind: z.string(),
-    status: z.enum(["pending", "submitted", "mined", "failed"]),
+    status: z.enum(["pending", "submitted", "mined", "failed"]).openapi({
+      description: "pending: queued; submitted: sent to the ledger; mined: included in a block and visible in every read of this API; failed: refused (see error)",
+    }),
     txHash: z.string().nullable(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     createdAt: z.string(),

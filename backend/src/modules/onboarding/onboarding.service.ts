@@ -7,6 +7,7 @@ import { LedgerKeyEntity } from "../../ledger/ledger.entity";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { MemberRole } from "../../ledger/roles";
+import { indexedThrough } from "../../indexer/indexer";
 import { issueApiKey } from "./api-key-secret";
 import {
   ApiKeyEntity,
@@ -227,6 +228,8 @@ export class OnboardingService {
     const mine = op && (op.organizationId === auth.organization.id || op.aggregateId === auth.organization.id);
     if (!op || (!readsAll(auth) && !mine)) throw notFound("operation", id);
     const tx = op.ledgerTxId === null ? null : await this.ds.getRepository(LedgerTransactionEntity).findOneBy({ id: op.ledgerTxId });
+    // "mined" promises read-your-writes: until the indexer has projected its block, it is still "submitted"
+    if (op.status === "mined" && tx?.blockNumber != null && tx.blockNumber > (await indexedThrough(this.ds))) return { op: { ...op, status: "submitted" as const }, tx };
     return { op, tx };
   }
 }

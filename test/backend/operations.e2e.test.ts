@@ -1,0 +1,36 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { Stack } from "./support/stack";
+import { eventually } from "./support/http";
+import { startIndexer, type Running } from "../../backend/src/platform";
+import { orgStatuses, outboxStatuses, requestRegistration, testLog } from "./faults/kit";
+
+/**
+ * An operation reads "mined" only once its block is projected, so a client that waits for "mined"
+ * then reads its own write anywhere in the API (a bank quoting right after its credit line, say).
+ */
+describe("operation status: read-your-writes", () => {
+  let stack: Stack;
+  let indexer: Running | null = null;
+
+  beforeAll(async () => {
+    stack = await Stack.start({ workers: 1, indexer: false });
+  });
+  afterAll(async () => {
+    await indexer?.close();
+    await stack?.close();
+  });
+
+  it("stays submitted while the transaction is mined but not yet indexed, then reads mined with the change visible", async () => {
+    const reg = await requestRegistration(stack);
+    const op = { key: stack.operatorKey };
+    await eventually(async () => (await outboxStatuses(stack, [reg.outboxId]))[0] === "mined", 30_000, "the receipt");
+    const early = await stack.api.get(`/v1/operations/${reg.outboxId}`, op);
+    expect(early.body.status).toBe("submitted");
+    expect(early.body.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await orgStatuses(stack, [reg.orgId])).not.toEqual(["active"]);
+
+    indexer = await startIndexer(stack.config, testLog());
+    await eventually(async () => (await stack.api.get(`/v1/operations/${reg.outboxId}`, op)).body.status === "mined", 30_000, "mined");
+    expect((await stack.api.get(`/v1/organizations/${reg.orgId}`, op)).body.status).toBe("active");
+  });
+});
