@@ -257,5 +257,8 @@ describe("business flows", () => {
     }
     const lines = (await api.get("/v1/credit-lines", as(CORE))).body.items;
     expect(lines.every((l: { used: string }) => l.used === "0")).toBe(true);
+    // the keeper never queued a settlement the ledger had to refuse (a certificate already settled)
+    const refused = await stack.ds.query(`SELECT id, error_code FROM outbox WHERE kind = 'ledger.settle' AND status = 'failed'`);
+    expect(refused).toEqual([]);
   });
 });

@@ -16,7 +16,8 @@ export interface KeeperOptions {
  * The maturity keeper (a BullMQ repeatable job): finds certificates that are due by the ledger's
  * clock and not yet paid, and queues `settle` batches sorted by obligor, bank and holder, so the
  * ledger nets them into one token transfer per counterparty pair. Certificates already being
- * settled are skipped (their rows are locked, their operation is in flight); unpaid ones are
+ * settled are skipped (their rows are locked, their operation is in flight or mined in a block the
+ * indexer has not projected yet, which would only be refused as NotSettleable); unpaid ones are
  * retried every `retryMs`, which is how a later repayment of an Overdue certificate is collected.
  */
 export class MaturityKeeper {
@@ -38,7 +39,9 @@ export class MaturityKeeper {
         `SELECT r.id, r.chain_id FROM receivables r
          WHERE r.chain_id IS NOT NULL AND r.status IN ('confirmed', 'financed', 'overdue') AND r.maturity <= to_timestamp($1)
            AND (r.settle_attempted_at IS NULL OR r.settle_attempted_at < now() - ($2 || ' milliseconds')::interval)
-           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.operation_id AND o.status IN ('pending', 'submitted'))
+           AND NOT EXISTS (SELECT 1 FROM outbox o LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id WHERE o.id = r.operation_id
+                             AND (o.status IN ('pending', 'submitted')
+                                  OR (o.status = 'mined' AND t.block_number > (SELECT coalesce(max(block_number), -1) FROM indexer_checkpoints))))
          ORDER BY r.obligor_organization_id, r.financing_bank_organization_id NULLS FIRST, r.holder_organization_id, r.chain_id
          LIMIT 2000 FOR UPDATE OF r SKIP LOCKED`,
         [chainNow, String(this.o.retryMs)],
