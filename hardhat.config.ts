@@ -22,6 +22,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return runSuper();
 });
 
+/**
+ * `LEDGER_BLOCK_TIME_MS` set: blocks every that many ms (as on the Besu QBFT network's block period),
+ * with transactions waiting in the mempool in between, instead of one block per transaction. Only
+ * the end-to-end benchmark sets it; unset, the network automines as before.
+ */
+function intervalMining(): { mining?: { auto: boolean; interval: number }; blockGasLimit?: number } {
+  const ms = Number(process.env.LEDGER_BLOCK_TIME_MS ?? "");
+  // and the production network's block gas limit (ops/besu/genesis.json), not Hardhat's 30 M
+  return Number.isInteger(ms) && ms > 0 ? { mining: { auto: false, interval: ms }, blockGasLimit: 0x1fffffffffffff } : {};
+}
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -36,7 +47,7 @@ const config: HardhatUserConfig = {
   },
   networks: {
     // Gas is free, as on the production Besu network (zero base fee): platform keys need no ether.
-    hardhat: { hardfork: "cancun", chainId: 31337, initialBaseFeePerGas: 0 },
+    hardhat: { hardfork: "cancun", chainId: 31337, initialBaseFeePerGas: 0, ...intervalMining() },
     localhost: { url: process.env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545" },
   },
   paths: { sources: "contracts", tests: "test", cache: "cache", artifacts: "artifacts" },

@@ -1,16 +1,26 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateSeeds, summarize } from "./generator";
+import { generateBenchSeeds } from "./bench";
 
 /**
  * Writes the demo data to seeds/ (deterministic: re-running writes identical files).
  *
  *   npx ts-node --transpile-only scripts/seeds/generate.ts           write seeds/*.json
  *   npx ts-node --transpile-only scripts/seeds/generate.ts --check   fail if seeds/ differs from what the generator makes
+ *   npx ts-node --transpile-only scripts/seeds/generate.ts --bench 5000 --out /tmp/bench-seeds
+ *                                                                    the end-to-end benchmark's data set (see bench.ts)
  */
-const dir = resolve(__dirname, "../../seeds");
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const bench = arg("--bench");
+if (bench !== undefined && !/^[1-9][0-9]*$/.test(bench)) throw new Error("--bench takes a number of invoices");
+if (bench !== undefined && !arg("--out")) throw new Error("--bench needs --out <directory>: the committed seeds/ stay the demo's");
+const dir = resolve(arg("--out") ?? resolve(__dirname, "../../seeds"));
 const check = process.argv.includes("--check");
-const seeds = generateSeeds();
+const seeds = bench === undefined ? generateSeeds() : generateBenchSeeds(Number(bench));
 let stale = 0;
 for (const [name, content] of Object.entries(seeds)) {
   const path = join(dir, name);

@@ -1,0 +1,208 @@
+/**
+ * End-to-end benchmark: `npm run bench:e2e [-- options]`.
+ *
+ * Drives N receivable lifecycles (register → confirm → financing request → quote → accept →
+ * funded → matured → cleared) through the public HTTP API with K concurrent clients, against the
+ * API, worker and indexer (each its own process), Postgres, Redis and a Hardhat JSON-RPC node with
+ * interval mining; then the same operations straight to the contracts (the ledger alone); then
+ * the same run with 10× and 100× as many certificates already in the system. Writes
+ * scripts/bench/results/e2e.json and e2e.md (the method is in e2e.md).
+ *
+ *   --n 5000            lifecycles per run
+ *   --clients 64        concurrent API clients
+ *   --group 20          lifecycles a client registers and has confirmed in one request each
+ *   --block-ms 1000     the ledger's block period
+ *   --growth 10,100     data multipliers to run (none: skip)
+ *   --growth-n 5000     lifecycles per growth run (default: --n)
+ *   --no-ledger-only    skip the ledger-alone run
+ *   --quick             a few-minute smoke run (n 600, growth 10 only, growth-n 600)
+ *   --cpu-prof DIR      V8 CPU profiles of API, worker and indexer (base run)
+ *   --out DIR           results directory (default scripts/bench/results)
+ *   --port-base 18545   ledger on it, the API on it + 1
+ *   --process-log FILE  append the processes' log lines (LOG_LEVEL=info for more) to FILE
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { generateBenchSeeds } from "../seeds/bench";
+import { BenchPlatform } from "./e2e/platform";
+import { BlockWatcher } from "./e2e/ledger-node";
+import { Sampler } from "./e2e/sampler";
+import { BenchClient } from "./e2e/client";
+import { prepareWorld } from "./e2e/setup";
+import { driveToFunded, groupsOf, watchClearing, type Lifecycle } from "./e2e/lifecycles";
+import { offChainReport, percentiles, stageReport } from "./e2e/stages";
+import { ledgerOnly } from "./e2e/ledger-only";
+import { loadHistory } from "./e2e/growth";
+import { writeReports, type RunResult, type BenchParams } from "./e2e/report";
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const opt = (name: string, fallback: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+};
+const quick = flag("--quick");
+const params: BenchParams = {
+  n: Number(opt("--n", quick ? "600" : "5000")),
+  clients: Number(opt("--clients", "64")),
+  group: Number(opt("--group", "20")),
+  blockMs: Number(opt("--block-ms", "1000")),
+  growth: opt("--growth", quick ? "10" : "10,100") === "none" ? [] : opt("--growth", quick ? "10" : "10,100").split(",").map(Number),
+  growthN: Number(opt("--growth-n", opt("--n", quick ? "600" : "5000"))),
+  ledgerOnly: !flag("--no-ledger-only"),
+  quick,
+  pollMs: Number(opt("--poll-ms", "250")),
+  command: `npm run bench:e2e -- ${argv.join(" ")}`.trim(),
+};
+const outDir = resolve(opt("--out", join(__dirname, "results")));
+const cpuProf = argv.includes("--cpu-prof") ? resolve(opt("--cpu-prof", "/tmp/cf-bench-prof")) : undefined;
+const portBase = Number(opt("--port-base", "18545"));
+/** Every line the API, worker and indexer print (LOG_LEVEL sets how much), for diagnosis. */
+const processLog = argv.includes("--process-log") ? resolve(opt("--process-log", "/tmp/cf-bench-processes.log")) : undefined;
+const log = (l: string) => console.log(`[bench:e2e ${new Date().toISOString().slice(11, 19)}] ${l}`);
+
+/** The certificates' maturity: 30 days from today, China time (the clock is moved past it for phase B). */
+function maturityDate(): string {
+  return new Date(Date.now() + 8 * 3600_000 + 30 * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function run(label: string, n: number, multiplier: number, withLedgerOnly: boolean, profileDir?: string): Promise<RunResult> {
+  log(`── ${label}: ${n} lifecycles, ${params.clients} clients, group ${params.group}, block ${params.blockMs} ms${multiplier ? `, ${multiplier}× data already in the system` : ""}`);
+  const seedsDir = `/tmp/cf-bench-seeds-${n}`;
+  mkdirSync(seedsDir, { recursive: true });
+  for (const [name, content] of Object.entries(generateBenchSeeds(n))) writeFileSync(join(seedsDir, name), `${JSON.stringify(content, null, 2)}\n`);
+
+  const platform = await BenchPlatform.start({
+    schema: "bench_e2e",
+    ledgerPort: portBase,
+    apiPort: portBase + 1,
+    blockTimeMs: params.blockMs,
+    seedsDir,
+    env: { RATE_LIMIT_PER_MINUTE: "1000000", REQUEST_BODY_LIMIT: "2mb" },
+    cpuProfileDir: profileDir,
+    log: (l) => {
+      if (processLog) appendFileSync(processLog, `${l}\n`);
+      if (/"level":(50|60)|\bexited\b/.test(l)) log(l);
+    },
+  });
+  try {
+    const t0 = Date.now();
+    const world = await prepareWorld(platform.apiUrl, platform.operatorKey, seedsDir, log);
+    log(`  set up in ${Math.round((Date.now() - t0) / 1000)} s: ${world.organizations.length} organizations, ${world.candidates.length} verified invoices`);
+    let history: RunResult["history"] = null;
+    if (multiplier > 0) {
+      history = await loadHistory(platform.ds, multiplier * n, log);
+    }
+
+    const watcher = new BlockWatcher(platform.node, 25);
+    watcher.start();
+    const sampler = new Sampler(async () => ({
+      api: [platform.pid("api")],
+      worker: [platform.pid("worker")],
+      indexer: [platform.pid("indexer")],
+      ledger: [platform.pid("ledger")],
+      ...(await platform.backends()),
+      "redis-server": redisPids(),
+      "benchmark client": [process.pid],
+    }));
+    await sampler.start();
+    const startBlock = await platform.node.blockNumber();
+    const started = Date.now();
+    const api = new BenchClient(platform.apiUrl);
+    const lifecycles: Lifecycle[] = await driveToFunded(
+      api,
+      { clients: params.clients, group: params.group, maturityDate: maturityDate(), pollMs: params.pollMs, log },
+      groupsOf(world.candidates.slice(0, n), params.group),
+    );
+    const fundedAt = Date.now();
+    log(`  phase A done in ${((fundedAt - started) / 1000).toFixed(1)} s: ${lifecycles.filter((l) => l.t.fundedVisible).length} funded`);
+    // phase B: the ledger's clock passes maturity (one move for the whole cohort; see e2e.md)
+    const chainNow = await platform.node.latestTimestamp();
+    const maturity = Math.floor(Date.parse(`${maturityDate()}T00:00:00+08:00`) / 1000);
+    await platform.node.advanceTime(maturity - chainNow + 120);
+    const maturedAt = Date.now();
+    await watchClearing(api, world.cores, lifecycles, Math.max(params.pollMs, 500), 600_000, log);
+    const ended = Date.now();
+    const usage = await sampler.stop();
+    watcher.stop();
+    const endBlock = await platform.node.blockNumber();
+    const ok = lifecycles.filter((l) => l.t.clearedVisible !== undefined && !l.failed);
+    const failures = lifecycles.filter((l) => l.failed);
+    const activeSeconds = (fundedAt - started + (ended - maturedAt)) / 1000;
+    log(`  phase B done in ${((ended - maturedAt) / 1000).toFixed(1)} s; ${ok.length} lifecycles, ${failures.length} failed, ${(ok.length / activeSeconds).toFixed(1)} lifecycles/s`);
+    for (const f of failures.slice(0, 5)) log(`  failure at ${f.failed!.stage}: ${f.failed!.error}`);
+
+    const stages = await stageReport(platform.ds, lifecycles, watcher.seen, maturedAt);
+    const acceptToFunded = percentiles(ok.map((l) => l.t.fundedVisible! - l.t.acceptAccepted!));
+    const dbCounts = await tableSizes(platform);
+    const result: RunResult = {
+      label,
+      multiplier,
+      n,
+      lifecycles: { succeeded: ok.length, failed: failures.length, failuresByStage: countBy(failures.map((f) => f.failed!.stage)), sampleFailures: failures.slice(0, 5).map((f) => f.failed!) },
+      seconds: { phaseA: (fundedAt - started) / 1000, phaseB: (ended - maturedAt) / 1000, total: activeSeconds, setup: world.setupSeconds },
+      lifecyclesPerS: ok.length / activeSeconds,
+      phaseALifecyclesPerS: lifecycles.filter((l) => l.t.fundedVisible).length / ((fundedAt - started) / 1000),
+      acceptToFundedMs: acceptToFunded,
+      stages,
+      offChain: offChainReport(lifecycles),
+      blocks: endBlock - startBlock,
+      usage,
+      requests: Object.fromEntries(api.requests),
+      history,
+      dbCounts,
+      ledgerOnly: null,
+    };
+    if (withLedgerOnly) {
+      await platform.stopProcesses();
+      result.ledgerOnly = await ledgerOnly(platform, world, n, params.group, log);
+    }
+    return result;
+  } finally {
+    await platform.stop();
+  }
+}
+
+function redisPids(): number[] {
+  try {
+    return require("node:child_process")
+      .execFileSync("pgrep", ["-x", "redis-server"])
+      .toString()
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function tableSizes(platform: BenchPlatform): Promise<Record<string, number>> {
+  const rows: { t: string; n: string }[] = await platform.ds.query(
+    `SELECT relname AS t, n_live_tup::text AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname IN ('receivables','invoices','chain_events','outbox','ledger_transactions','financings','financing_requests','quotes','clearing_events','token_movements')`,
+    ["bench_e2e"],
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+}
+
+const countBy = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
+
+async function main() {
+  const started = Date.now();
+  log(`parameters: ${JSON.stringify(params)}`);
+  const base = await run("base", params.n, 0, params.ledgerOnly, cpuProf);
+  const growth: RunResult[] = [];
+  for (const m of params.growth) growth.push(await run(`x${m}`, params.growthN, m, false));
+  const runtime = (Date.now() - started) / 1000;
+  const { json } = writeReports(outDir, params, base, growth, runtime);
+  log(`wrote ${outDir}/e2e.json and e2e.md in ${Math.round(runtime)} s`);
+  log(`lifecycles/s ${json.lifecycles_per_s}; ledger alone ${json.ledger_only_lifecycles_per_s}; accept→funded p50 ${json.accept_to_funded_ms.p50} ms p99 ${json.accept_to_funded_ms.p99} ms; growth ${JSON.stringify(json.growth)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
