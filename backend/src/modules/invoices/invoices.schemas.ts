@@ -91,13 +91,17 @@ export const InvoiceSubmission = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.invoiceCode !== undefined && v.invoiceNumber.length !== 8) {
+    // these rules relate fields to each other; zod runs them even when a field already failed on its
+    // own (and an amount that failed is still a string), so they judge only well-formed fields
+    const codeOk = v.invoiceCode === undefined || /^([0-9]{10}|[0-9]{12})$/.test(v.invoiceCode);
+    if (v.invoiceCode !== undefined && codeOk && v.invoiceNumber.length !== 8) {
       ctx.addIssue({ code: "custom", path: ["invoiceNumber"], message: "must be the 8-digit invoice number when an invoiceCode is given" });
     }
     if (v.invoiceCode === undefined && v.invoiceNumber.length !== 20) {
       ctx.addIssue({ code: "custom", path: ["invoiceNumber"], message: "an 8-digit invoice number needs its invoiceCode (10 or 12 digits); fully digitalized e-invoice numbers have 20 digits" });
     }
-    if (v.amount + v.tax !== v.total) {
+    const amountsOk = [v.amount, v.tax, v.total].every((x) => typeof x === "bigint");
+    if (amountsOk && v.amount + v.tax !== v.total) {
       ctx.addIssue({ code: "custom", path: ["total"], message: `must equal amount + tax exactly (${v.amount} + ${v.tax} = ${v.amount + v.tax} fen), got ${v.total}` });
     }
     if (v.sellerTaxId === v.buyerTaxId) {
