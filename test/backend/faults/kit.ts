@@ -38,9 +38,11 @@ export interface Proc {
 
 const STARTED: Record<string, string> = { worker: "worker started", indexer: "indexer started", api: "API listening" };
 
-/** `stack.spawn` with info-level logs kept in memory (shown when a test fails). */
-export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env: Record<string, string> = {}): Proc {
-  const child = stack.spawn(name, { LOG_LEVEL: "info", ...env });
+type Spawner = (stack: Stack, name: "worker" | "indexer" | "api", env: Record<string, string>) => ChildProcess;
+
+/** `stack.spawn` (or another way to start the same process) with info-level logs kept in memory (shown when a test fails). */
+export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env: Record<string, string> = {}, start: Spawner = (s, n, e) => s.spawn(n, e)): Proc {
+  const child = start(stack, name, { LOG_LEVEL: "info", ...env });
   let out = "";
   const keep = (d: Buffer) => {
     out += d.toString();
