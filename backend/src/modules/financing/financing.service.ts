@@ -142,13 +142,28 @@ export class FinancingService {
         .getMany();
     } else rows = await this.ds.getRepository(FinancingRequestEntity).find({ where: { supplierOrganizationId: auth.organization.id, status: In(statuses) }, order: { createdAt: "DESC" }, take: 500 });
     const receivables = new Map((await this.ds.getRepository(ReceivableEntity).findBy({ id: In(rows.map((r) => r.receivableId)) })).map((r) => [r.id, r]));
-    return rows.map((request) => ({ request, receivable: receivables.get(request.receivableId)! }));
+    return this.withoutOtherBanks(auth, rows.map((request) => ({ request, receivable: receivables.get(request.receivableId)! })));
   }
 
   async getRequest(auth: AuthContext, id: string) {
     const request = await this.visibleRequest(this.ds.manager, auth, id);
     const receivable = await this.ds.getRepository(ReceivableEntity).findOneByOrFail({ id: request.receivableId });
-    return { request, receivable };
+    return (await this.withoutOtherBanks(auth, [{ request, receivable }]))[0];
+  }
+
+  /** A bank sees requests it may quote on, but never another bank's winning quote or financing of them. */
+  private async withoutOtherBanks(auth: AuthContext, items: { request: FinancingRequest; receivable: ReceivableRow }[]) {
+    const me = auth.organization.id;
+    if (readsAll(auth) || !auth.has("bank")) return items;
+    const accepted = items.map((x) => x.request.acceptedQuoteId).filter((id): id is string => id !== null);
+    const mine = new Set(accepted.length ? (await this.ds.getRepository(QuoteEntity).findBy({ id: In(accepted), bankOrganizationId: me })).map((q) => q.id) : []);
+    return items.map(({ request, receivable }) => {
+      if (request.supplierOrganizationId === me) return { request, receivable };
+      return {
+        request: request.acceptedQuoteId && !mine.has(request.acceptedQuoteId) ? { ...request, acceptedQuoteId: null } : request,
+        receivable: receivable.financingBankOrganizationId && receivable.financingBankOrganizationId !== me ? { ...receivable, financingBankOrganizationId: null } : receivable,
+      };
+    });
   }
 
   async quote(auth: AuthContext, requestId: string, input: QuoteInput): Promise<Quote> {

@@ -157,8 +157,12 @@ export class InvoicesService {
    * The rows are locked (SELECT ... FOR UPDATE, in id order so that overlapping sets cannot
    * deadlock) in the caller's transaction: of two registrations racing for one invoice, the second
    * waits, then sees it taken. Attaching again to the same receivable is a no-op.
+   *
+   * `billedToCaller`: the caller is the buyer (a core enterprise issuing), not the supplier, so an
+   * invoice billed to anyone else is none of its business: not found, as a random id, rather than
+   * a refusal that shows its number, buyer or receivable.
    */
-  async attach(em: EntityManager, supplierOrgId: string, ids: string[], buyerTaxId: string, receivableId: string): Promise<Invoice[]> {
+  async attach(em: EntityManager, supplierOrgId: string, ids: string[], buyerTaxId: string, receivableId: string, billedToCaller = false): Promise<Invoice[]> {
     if (ids.length === 0) throw validationFailed([{ field: "invoiceIds", message: "needs at least one invoice" }]);
     if (new Set(ids).size !== ids.length) throw validationFailed([{ field: "invoiceIds", message: "must not repeat an invoice" }]);
     const bad = ids.find((id) => !UUID.test(id));
@@ -174,6 +178,7 @@ export class InvoicesService {
     const invoices = ids.map((id) => {
       const inv = byId.get(id);
       if (!inv || inv.organizationId !== supplierOrgId) throw notFound("invoice", id);
+      if (billedToCaller && inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) throw notFound("invoice", id);
       const name = describeInvoice(inv.invoiceNumber);
       if (inv.receivableId && inv.receivableId !== receivableId) {
         throw conflict("INVOICE.ALREADY_ATTACHED", `${name} (${id}) already backs receivable ${inv.receivableId}; an invoice can back only one receivable.`, {

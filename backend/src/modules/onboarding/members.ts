@@ -18,10 +18,14 @@ export async function custodialAccount(org: Organization): Promise<string> {
   return org.ledgerAddress;
 }
 
-/** Another organization by id, which must be active and hold `role` (else 404 / 422 with the reason). */
+/**
+ * Another organization by id, which must be active and hold `role` (else 404 / 422 with the reason).
+ * One whose KYC is still pending is no member yet: as absent to members as an id that does not
+ * exist (naming it would tell them it applied).
+ */
 export async function counterparty(em: EntityManager, id: string, role: OrgRole, field: string): Promise<Organization> {
   const org = await em.getRepository(OrganizationEntity).findOneBy({ id });
-  if (!org) throw notFound("organization", id);
+  if (!org || org.status === "pending") throw notFound("organization", id);
   if (!org.roles.includes(role)) {
     throw new AppError("ORGANIZATION.ROLE_MISSING", 422, `${field}: ${org.legalName} is not a ${role.replace("_", " ")}.`, [
       { field, message: `must be an organization with role ${role}` },

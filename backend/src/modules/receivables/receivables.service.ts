@@ -55,7 +55,7 @@ export class ReceivablesService {
     const signer = await custodialAccount(core);
     return this.create(items, async (em, item, i) => {
       const supplier = await counterparty(em, item.supplierId, "supplier", `items.${i}.supplierId`);
-      return { obligor: core, creditor: supplier, invoiceOwner: supplier, buyerTaxId: core.uscc, kind: "ledger.issue", signer, counterpartyAddress: supplier.ledgerAddress! };
+      return { obligor: core, creditor: supplier, invoiceOwner: supplier, buyerTaxId: core.uscc, kind: "ledger.issue", signer, counterpartyAddress: supplier.ledgerAddress!, billedToCaller: true };
     });
   }
 
@@ -69,6 +69,8 @@ export class ReceivablesService {
       kind: string;
       signer: string;
       counterpartyAddress: string;
+      /** The caller is the invoices' buyer, not their owner: it sees only invoices billed to it. */
+      billedToCaller?: boolean;
     }>,
   ): Promise<Accepted[]> {
     items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
@@ -77,7 +79,7 @@ export class ReceivablesService {
       for (const [i, item] of items.entries()) {
         const p = await parties(em, item, i);
         const id = randomUUID();
-        const invoices = await this.invoices.attach(em, p.invoiceOwner.id, item.invoiceIds, p.buyerTaxId, id);
+        const invoices = await this.invoices.attach(em, p.invoiceOwner.id, item.invoiceIds, p.buyerTaxId, id, p.billedToCaller);
         const amount = invoices.reduce((sum, inv) => sum + inv.total, 0n);
         const maturity = maturityInstant(item.maturityDate);
         const root = invoicesRoot(invoices);
