@@ -248,7 +248,7 @@ export class ReceivablesService {
     const mine = party === "holder" ? r.holderOrganizationId : r.obligorOrganizationId;
     if (mine !== auth.organization.id) throw forbidden(`Only the certificate's ${party} can do this (certificate ${r.id}).`);
     if (r.status !== status || r.chainId === null) {
-      throw conflict("RECEIVABLE.INVALID_STATUS", `Certificate ${r.id} is ${r.status}; this needs a ${status} certificate.`, { receivableId: r.id, status: r.status });
+      throw conflict("RECEIVABLE.INVALID_STATUS", `Certificate ${r.id} is ${r.status}; this needs a ${status} certificate.`, { receivableId: r.id, receivableStatus: r.status });
     }
   }
 

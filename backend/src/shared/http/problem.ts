@@ -33,6 +33,8 @@ const TITLES: Record<number, string> = {
 
 export function sendProblem(res: Response, e: AppError): void {
   const problem: Problem = {
+    // extensions first: they never replace the standard members (a `status` extension once did)
+    ...e.extra,
     type: PROBLEM_TYPE_BASE + e.code.toLowerCase().replace(/[._]/g, "-"),
     title: TITLES[e.status] ?? "Error",
     status: e.status,
@@ -40,7 +42,6 @@ export function sendProblem(res: Response, e: AppError): void {
     code: e.code,
     instance: res.locals.requestId,
     ...(e.fields.length ? { errors: e.fields } : {}),
-    ...e.extra,
   };
   res.status(e.status).type("application/problem+json").send(JSON.stringify(problem));
 }
