@@ -75,9 +75,10 @@ export function createApp(d: AppDeps): Express {
   app.use(authenticate(d.ds));
   app.use(rateLimit(d.redis, d.queuePrefix, d.rateLimitPerMinute, d.log));
   app.use(jsonBody);
+  // before the text guard: a write refused for malformed text is audited too (the trail cleans it)
+  app.use(auditTrail(d.ds, d.log));
   app.use(textGuard);
   app.use(idempotency(d.ds));
-  app.use(auditTrail(d.ds, d.log));
   if (d.queueDashboard) {
     app.use(
       "/admin/queues",
