@@ -24,7 +24,8 @@ const LONG = minutes > 0;
 const seed = chaosSeed();
 
 const ROUND: RoundOptions = {
-  lifecycles: Number(process.env.CHAOS_LIFECYCLES ?? (LONG ? 150 : 100)),
+  // 60 in CI: 100 took 160 s on this (shared, loaded) 2-core machine; the long form runs 150 per round
+  lifecycles: Number(process.env.CHAOS_LIFECYCLES ?? (LONG ? 150 : 60)),
   clients: 12,
   suppliers: 6,
   financedShare: 0.8,
@@ -63,12 +64,13 @@ describe(`chaos (seed ${seed}${LONG ? `, ${minutes} min` : ""})`, () => {
         console.log(
           `chaos round ${round} (seed ${seed}): ${result.lifecycles} lifecycles (${result.financed} financed), faults ${JSON.stringify(result.faults)}, ` +
             `client saw ${result.stats.networkErrors} network errors, ${result.stats.stuckKeys} stuck idempotency keys, ${result.stats.recovered} lookups after lost answers, ` +
-            `5xx ${JSON.stringify(Object.fromEntries(result.stats.serverErrors))}; unexpected exits ${result.unexpectedExits.length}; timings (s) ${JSON.stringify(result.timings)}`,
+            `5xx ${JSON.stringify(Object.fromEntries(result.stats.serverErrors))}; unexpected exits ${result.unexpectedExits.length} ${result.unexpectedExits.map((x) => x.slice(0, 300)).join(" | ")}; timings (s) ${JSON.stringify(result.timings)}`,
         );
         if (!LONG || Date.now() > until) break;
       }
       expect(results.length).toBeGreaterThan(0);
     },
-    LONG ? minutes * 60_000 + 600_000 : 240_000,
+    // generous: the machine may be shared; a stalled round fails on its own, earlier, with its context
+    LONG ? minutes * 60_000 + 900_000 : 900_000,
   );
 });

@@ -7,7 +7,7 @@
 import hre from "hardhat";
 import { Stack } from "../support/stack";
 import { loadSeeds } from "../../../backend/src/ops/seed";
-import { FAULT_ENV, freePort, indexedToHead } from "../faults/kit";
+import { FAULT_ENV, freePort, indexedToHead, jobFailures } from "../faults/kit";
 import { eventually } from "../support/http";
 import { ChaosApi, newStats, type ClientStats } from "./client";
 import { pool, throughClearing, throughFunding, type Lifecycle, type Org, type Parties } from "./lifecycles";
@@ -127,7 +127,17 @@ export async function runRound(
     const api = new ChaosApi(() => [`http://127.0.0.1:${procs.apiPort}`, stack.api.baseUrl], stats);
     monkey = new Monkey(rng.fork(2), procs, { redis: shared.redis, ledger: shared.ledger }, o.gap);
     monkey.start();
-    const ticker = process.env.CHAOS_VERBOSE ? setInterval(() => say(`waiting: ${[...api.waiting].slice(0, 4).join("; ")} (${api.waiting.size})`), 5000) : null;
+    const ticker = process.env.CHAOS_VERBOSE
+      ? setInterval(async () => {
+          const rows = await stack.ds
+            .query(
+              `SELECT status, kind, count(*)::int AS n, max(attempts) AS attempts, round(extract(epoch FROM now() - min(updated_at)))::int AS oldest_s
+               FROM outbox WHERE status <> 'mined' GROUP BY 1, 2`,
+            )
+            .catch((e: Error) => e.message);
+          say(`waiting: ${[...api.waiting].slice(0, 2).join("; ")} (${api.waiting.size}); outbox ${JSON.stringify(rows)}`);
+        }, 3000)
+      : null;
     const driver = rng.fork(3);
     const fundingFailures = await pool(lives, o.clients, async (life) => {
       await throughFunding(api, p, life, driver);
@@ -177,7 +187,16 @@ export async function runRound(
       timings: Object.fromEntries(Object.entries(t).filter(([k]) => k !== "start").map(([k, v]) => [k, Math.round((v - t.start) / 100) / 10])),
     };
   } catch (e) {
+    const unfinished = await stack.ds
+      .query(
+        `SELECT o.id::text, o.kind, o.status, o.attempts, o.error_code, round(extract(epoch FROM now() - o.updated_at))::int AS idle_s, l.signer, l.nonce::text, l.status AS tx_status, l.tx_hash
+         FROM outbox o LEFT JOIN ledger_transactions l ON l.id = o.ledger_tx_id WHERE o.status <> 'mined' ORDER BY o.id LIMIT 40`,
+      )
+      .catch((x: Error) => x.message);
+    const workers = [...procs.slots].filter(([s]) => s.startsWith("worker")).map(([, p]) => p);
     onFailureContext(
+      `unfinished outbox rows: ${JSON.stringify(unfinished, null, 1)}\nworker job failures:\n${jobFailures(workers)}\n` +
+        `processes: ${JSON.stringify([...procs.slots].map(([s, p]) => [s, p.child.pid, p.child.exitCode ?? p.child.signalCode ?? "running"]))}\n` +
       `monkey log:\n${monkey?.log.join("\n") ?? "(not started)"}\nunexpected exits:\n${procs.unexpectedExits.join("\n") || "(none)"}\nprocess output:\n${procs.outputs()}`,
     );
     throw e;
