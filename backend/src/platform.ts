@@ -177,7 +177,10 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   worker.on("error", (err) => log.warn({ err: err.message }, "worker"));
   void worker.run();
   sweeper.start();
-  await queue.queue.upsertJobScheduler("clearing.keeper", { every: config.KEEPER_INTERVAL_MS }, { name: "clearing.keeper", data: {} });
+  const scheduleKeeper = () => queue.queue.upsertJobScheduler("clearing.keeper", { every: config.KEEPER_INTERVAL_MS }, { name: "clearing.keeper", data: {} });
+  await scheduleKeeper();
+  // Redis may come back empty (restarted without persistence): put the keeper's schedule back on every reconnection
+  connection.on("ready", () => void scheduleKeeper().catch((e: Error) => log.warn({ err: e.message }, "could not schedule the maturity keeper; next reconnection retries")));
   log.info({ concurrency: config.WORKER_CONCURRENCY }, "worker started");
   return {
     close: async () => {
