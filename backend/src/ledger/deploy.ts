@@ -50,6 +50,9 @@ export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<
   const membership = await new Membership__factory(deployer).deploy(o.adminDelay ?? 2n * DAY, o.admin);
   const token = await new SettlementToken__factory(deployer).deploy(membership, o.tokenName ?? "Digital CNY (settlement)", o.tokenSymbol ?? "eCNY");
   const ledger = await new ReceivableLedger__factory(deployer).deploy(membership, token, o.params ?? DEFAULT_LEDGER_PARAMS);
+  // on a network that mines on a timer (Besu's block period) a contract is not there until its
+  // block is: reading OPERATOR_ROLE before that answers 0x
+  await Promise.all([membership.waitForDeployment(), token.waitForDeployment(), ledger.waitForDeployment()]);
   const operatorRole = await membership.OPERATOR_ROLE();
   for (const operator of o.operators) await (await membership.grantRole(operatorRole, operator)).wait();
   await (await token.setClearingHouse(ledger)).wait();
