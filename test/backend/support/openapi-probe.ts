@@ -209,7 +209,7 @@ export function stringMaybeValid(s: SchemaObject, v: string): boolean {
     if (s.format === "email" && !EMAIL_LIKE.test(x)) return false;
     if (s.format === "date-time" && !(DATE_TIME_LIKE.test(x) && Number.isFinite(Date.parse(x)))) return false;
     if (s.format && !KNOWN_FORMATS.has(s.format)) throw new Error(`the probe does not know string format "${s.format}": teach stringMaybeValid and sample it`);
-    if (s.pattern && !new RegExp(s.pattern).test(x)) return false;
+    if (s.pattern && !regex(s.pattern).test(x)) return false;
     if (s.minLength !== undefined && x.length < s.minLength) return false;
     if (s.maxLength !== undefined && [...x].length > s.maxLength) return false;
     return true;
@@ -256,6 +256,10 @@ export function patternExtremes(pattern: string): string[] {
   return [low, high];
 }
 
+const SAMPLED = new Map<string, string>();
+const REGEXES = new Map<string, RegExp>();
+const regex = (pattern: string) => REGEXES.get(pattern) ?? REGEXES.set(pattern, new RegExp(pattern)).get(pattern)!;
+
 /** A valid value for `s`: its example, the first enum value, or something built from its constraints. */
 export function sample(s: SchemaObject): unknown {
   if (s.example !== undefined) return structuredClone(s.example);
@@ -266,10 +270,11 @@ export function sample(s: SchemaObject): unknown {
       if (s.format === "email") return `sample.${randomBytes(4).toString("hex")}@example.com`;
       if (s.format === "date-time") return new Date().toISOString();
       if (s.pattern) {
-        const re = new RegExp(s.pattern);
-        // seeded by the pattern: the same value every run, so a failure replays
-        const seed = [...s.pattern].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261);
-        return fc.sample(fc.stringMatching(re).filter((x) => x.trim() === x && stringMaybeValid(s, x)), { numRuns: 1, seed })[0];
+        // one value per pattern, the same every run (so a failure replays), made once
+        const key = JSON.stringify([s.pattern, s.minLength, s.maxLength]);
+        const seed = [...key].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261);
+        if (!SAMPLED.has(key)) SAMPLED.set(key, fc.sample(fc.stringMatching(regex(s.pattern)).filter((x) => x.trim() === x && stringMaybeValid(s, x)), { numRuns: 1, seed })[0]);
+        return SAMPLED.get(key);
       }
       const min = s.minLength ?? 0;
       return "Sample text".padEnd(min, ".").slice(0, Math.max(min, Math.min(s.maxLength ?? 100, 11)));
