@@ -4,6 +4,7 @@
  * the keeper clears everything, still under fire; the monkey stops, every process comes back, and
  * the invariants are checked.
  */
+import { rmSync } from "node:fs";
 import hre from "hardhat";
 import { Stack } from "../support/stack";
 import { loadSeeds } from "../../../backend/src/ops/seed";
@@ -206,5 +207,6 @@ export async function runRound(
     await shared.ledger.up().catch(() => undefined);
     await procs.stopAll().catch(() => undefined);
     await stack.close().catch(() => undefined);
+    rmSync(seeds.dir, { recursive: true, force: true });
   }
 }
