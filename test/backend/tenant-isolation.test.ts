@@ -243,6 +243,12 @@ describe("tenant isolation", () => {
     return result;
   }
 
+  /** The targets a caller is party to, and a seeded few of the others (all of them in the full run). */
+  const probedFor = (c: Caller, targets: Target[]) => {
+    const party = (t: Target) => isReader(c.party) || [...t.gets, ...(t.sees ?? [])].includes(c.party.label as TenantName);
+    return [...targets.filter(party), ...some(`targets for ${c.name}: ${targets.map((t) => t.id).join()}`, targets.filter((t) => !party(t)))];
+  };
+
   /**
    * Reads of one object per target, by every caller: a caller that gets it sees 200 and nothing
    * beyond it; a caller party to it may be refused (4xx); anyone else finds it absent, exactly as a
@@ -255,7 +261,7 @@ describe("tenant isolation", () => {
       const control = await call("GET", path(random), c.person.key);
       const roleOk = hasRole(c.party, o.roles);
       if (roleOk && control.status !== 404) f.add(`${c.name} random id`, `status ${control.status}: ${control.text.slice(0, 200)}`);
-      for (const t of targets) {
+      for (const t of probedFor(c, targets)) {
         const what = `${c.name} reads ${t.what}`;
         const r = await call("GET", path(t.id), c.person.key);
         if (!roleOk) f.hidden(what, r, control, t.id, random, c.party, [403]);
@@ -290,7 +296,7 @@ describe("tenant isolation", () => {
         const control = await call(method, path(random), c.person.key, body?.(random, c));
         const roleOk = hasRole(c.party, o.roles) && !(o.adminOnly && c.role === "member");
         if (roleOk && control.status !== 404) f.add(`${c.name} ${action} on a random id`, `status ${control.status}: ${control.text.slice(0, 200)}`);
-        for (const t of targets) {
+        for (const t of probedFor(c, targets)) {
           if (o.skip?.(c, t)) continue;
           const what = `${c.name} ${action} on ${t.what}`;
           const r = await call(method, path(t.id), c.person.key, body?.(t.id, c));
