@@ -77,8 +77,8 @@ type TenantName = (typeof TENANTS)[number];
 
 /**
  * CI probes every endpoint with a seeded sample of the callers × targets matrix (one user per
- * tenant, admin or member in turn; a few of the other organizations per caller);
- * TENANT_ISOLATION_FULL=1 probes all of it. TENANT_ISOLATION_SEED replays a run (the seed is in
+ * tenant, admin or member in turn; per caller, every object it is party to and a few of the other
+ * organizations and objects); TENANT_ISOLATION_FULL=1 probes all of it. TENANT_ISOLATION_SEED replays a run (the seed is in
  * every failure message).
  */
 const FULL = process.env.TENANT_ISOLATION_FULL === "1";
