@@ -43,6 +43,7 @@ export class OutboxSubmitter {
   async process(outboxId: bigint): Promise<OutboxEntry["status"]> {
     let row = await this.ds.getRepository(OutboxEntity).findOneBy({ id: outboxId });
     if (!row || row.status === "mined" || row.status === "failed") return row?.status ?? "failed";
+    const firstAttempt = row.attempts === 0;
     await this.ds.getRepository(OutboxEntity).increment({ id: outboxId }, "attempts", 1);
     if (row.ledgerTxId === null && row.dependsOn !== null) {
       const dependency = await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: row.dependsOn });
@@ -54,18 +55,24 @@ export class OutboxSubmitter {
       }
       if (dependency.status !== "mined") throw new RetryLater(`waiting for operation ${dependency.id}`);
     }
+    let signedHere = false;
     if (row.ledgerTxId === null) {
       if (this.o.batchWaitMs > 0 && operationKind(row.kind).maxBatch > 1) await sleep(this.o.batchWaitMs);
-      await this.sign(row);
+      signedHere = await this.sign(row);
       row = await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId });
       if (row.ledgerTxId === null) return row.status; // failed simulation, or another worker holds it
     }
     const ltx = await this.ds.getRepository(LedgerTransactionEntity).findOneByOrFail({ id: row.ledgerTxId });
+    // The job that signed a batch follows it and settles every row in it; the other rows' jobs
+    // need not each hold a worker slot for a block waiting for the same receipt. If that job died,
+    // its own re-run (a stalled job) or the sweeper's re-enqueued jobs come back with attempts
+    // counted, and those follow the transaction themselves.
+    if (!signedHere && firstAttempt && (ltx.status === "signed" || ltx.status === "sent")) return row.status;
     return this.follow(ltx, outboxId);
   }
 
-  /** Claims the row (and compatible pending rows), simulates, signs and stores the transaction. */
-  private async sign(row: OutboxEntry): Promise<void> {
+  /** Claims the row (and compatible pending rows), simulates, signs and stores the transaction; true if it did. */
+  private async sign(row: OutboxEntry): Promise<boolean> {
     const deployment = await this.deployment();
     const kind = operationKind(row.kind);
     const signed = await this.ds.transaction(async (em) => {
@@ -126,6 +133,7 @@ export class OutboxSubmitter {
       this.log.info({ opId: signed.id.toString(), txHash: signed.txHash, nonce: signed.nonce.toString(), kind: row.kind }, "signed");
       this.fault("after-sign");
     }
+    return signed !== null;
   }
 
   /** eth_estimateGas as the signer: the gas, or the decoded reason it would revert. */
