@@ -58,7 +58,8 @@ export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env:
     child,
     output: () => out,
     exited,
-    ready: async (timeoutMs = 30_000) => {
+    // generous: a ts-node child transpiles the backend as it starts, which takes tens of seconds on a loaded 2-core machine
+    ready: async (timeoutMs = 90_000) => {
       await eventually(
         async () => {
           if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${tail(out)}`);
