@@ -46,7 +46,7 @@ const schema = z.object({
   OUTBOX_SWEEP_INTERVAL_MS: int(100, 600_000).default(5000),
   /** A row untouched this long is re-enqueued by the sweeper. */
   OUTBOX_STALE_MS: int(100, 3_600_000).default(15_000),
-  WORKER_CONCURRENCY: int(1, 100).default(4),
+  WORKER_CONCURRENCY: int(1, 100).default(16),
   /** How long a job's lock lasts; a crashed worker's job is picked up again after it. */
   WORKER_LOCK_MS: int(500, 600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
