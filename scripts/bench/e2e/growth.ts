@@ -45,7 +45,6 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
 
   for (let from = 1; from <= count; from += CHUNK) {
     const to = Math.min(count, from + CHUNK - 1);
-    const p = [from, to, ob, lb, eb, count, txPerKind];
     await ds.transaction(async (em) => {
       // one row per certificate with everything derived from i
       await em.query(
@@ -64,11 +63,10 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
                 now() - ((i % 360) + 40) * interval '1 day' AS created,
                 '0x' || md5('key' || i) || md5('key2' || i) AS ikey,
                 1000 + (i / 40) AS block
-         FROM generate_series($1::int, $2::int) AS i
+         FROM generate_series(${from}::bigint, ${to}::bigint) AS i
          JOIN hist_orgs s ON s.role = 'supplier' AND s.n = 1 + i % ${HIST_SUPPLIERS}
          JOIN hist_orgs c ON c.role = 'core_enterprise' AND c.n = 1 + (i / 7) % ${HIST_CORES}
-         JOIN hist_orgs b ON b.role = 'bank' AND b.n = 1 + (i / 3) % ${HIST_BANKS}`,
-        p.slice(0, 2),
+         JOIN hist_orgs b ON b.role = 'bank' AND b.n = 1 + (i / 3) % ${HIST_BANKS}`
       );
       await em.query(
         `INSERT INTO invoices (id, organization_id, buyer_organization_id, invoice_number, seller_tax_id, buyer_tax_id, issue_date, amount, tax, total, currency, invoice_key, status, evidence, evidence_hash, verified_at, receivable_id, created_at, updated_at)
@@ -80,37 +78,34 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
       // ledger transactions: one per 50 certificates per step
       await em.query(
         `INSERT INTO ledger_transactions (id, signer, nonce, to_address, data, raw_tx, tx_hash, status, block_number, created_at, updated_at)
-         SELECT $4::bigint + k * $7::bigint + t, '0x' || lpad(to_hex(4000000000 + k), 40, '0'), t, '0x' || lpad('e1', 40, '0'), '0x' || repeat('ab', 900), '0x' || repeat('cd', 1000),
+         SELECT (${lb}) + k * (${txPerKind}) + t, '0x' || lpad(to_hex(4000000000 + k), 40, '0'), t, '0x' || lpad('e1', 40, '0'), '0x' || repeat('ab', 900), '0x' || repeat('cd', 1000),
                 '0x' || md5('tx' || k || ':' || t) || md5('tx2' || k || ':' || t), 'mined', 1000 + t, now() - interval '30 days', now() - interval '30 days'
-         FROM generate_series(0, 3) AS k, generate_series(($1::int - 1) / 50, ($2::int - 1) / 50) AS t
-         ON CONFLICT (id) DO NOTHING`,
-        p,
+         FROM generate_series(0, 3) AS k, generate_series(((${from}) - 1) / 50, ((${to}) - 1) / 50) AS t
+         ON CONFLICT (id) DO NOTHING`
       );
       await em.query(
         `INSERT INTO outbox (id, kind, batch_key, signer, payload, organization_id, aggregate_id, status, ledger_tx_id, attempts, created_at, updated_at) OVERRIDING SYSTEM VALUE
-         SELECT $3::bigint + i * 4 + k, kind, kind || ':' || signer, signer, payload, org, rid::text, 'mined', $4::bigint + k * $7::bigint + (i - 1) / 50, 1, created + k * interval '1 day', created + k * interval '1 day'
+         SELECT (${ob}) + i * 4 + k, kind, kind || ':' || signer, signer, payload, org, rid::text, 'mined', (${lb}) + k * (${txPerKind}) + (i - 1) / 50, 1, created + k * interval '1 day', created + k * interval '1 day'
          FROM hist_c, LATERAL (VALUES
            (0, 'ledger.register', sup_addr, jsonb_build_object('items', jsonb_build_array(jsonb_build_object('counterparty', core_addr, 'amount', amount::text, 'maturity', extract(epoch FROM maturity)::bigint::text, 'invoicesRoot', ikey, 'invoiceKeys', jsonb_build_array(ikey)))), sup),
            (1, 'ledger.confirm', core_addr, jsonb_build_object('ids', jsonb_build_array(chain_id::text)), core),
            (2, 'ledger.finance', bank_addr, jsonb_build_object('terms', jsonb_build_object('receivableId', chain_id::text, 'bank', bank_addr), 'signature', '0x' || repeat('5a', 65)), bank),
            (3, 'ledger.settle', '0x' || lpad('f00d', 40, '0'), jsonb_build_object('ids', jsonb_build_array(chain_id::text)), NULL::uuid)
          ) AS x(k, kind, signer, payload, org)
-         WHERE (k <> 2 OR financed) AND (k <> 3 OR settled)`,
-        p,
+         WHERE (k <> 2 OR financed) AND (k <> 3 OR settled)`
       );
       await em.query(
         `INSERT INTO receivables (id, chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, operation_id,
                                   financing_bank_organization_id, due, repaid, paid_to_bank, paid_to_holder, settle_attempted_at, chain_block, created_at, updated_at)
          SELECT rid, chain_id, 'registered', core, sup, sup, amount + amount * 13 / 100, maturity,
                 CASE WHEN settled THEN 'settled' WHEN financed THEN 'financed' ELSE 'confirmed' END,
-                ikey, ARRAY[ikey], $3::bigint + i * 4 + CASE WHEN settled THEN 3 WHEN financed THEN 2 ELSE 1 END,
+                ikey, ARRAY[ikey], (${ob}) + i * 4 + CASE WHEN settled THEN 3 WHEN financed THEN 2 ELSE 1 END,
                 CASE WHEN financed THEN bank END, CASE WHEN financed THEN amount END,
                 CASE WHEN settled THEN amount + amount * 13 / 100 ELSE 0 END,
                 CASE WHEN settled AND financed THEN amount ELSE 0 END,
                 CASE WHEN settled THEN amount * 13 / 100 + CASE WHEN financed THEN 0 ELSE amount END ELSE 0 END,
                 CASE WHEN settled THEN maturity END, block + 40, created, created
-         FROM hist_c`,
-        p,
+         FROM hist_c`
       );
       await em.query(
         `INSERT INTO financing_requests (id, receivable_id, supplier_organization_id, obligor_organization_id, status, accepted_quote_id, created_at, updated_at)
@@ -124,9 +119,8 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
         `INSERT INTO financings (id, request_id, quote_id, receivable_id, bank_organization_id, supplier_organization_id, advance, due, recourse, terms, signature, status, registry_registration_id, operation_id, accepted_at, funded_at, updated_at)
          SELECT fid, qid, quid, rid, bank, sup, amount * 9 / 10, amount, false,
                 jsonb_build_object('receivableId', chain_id::text, 'bank', bank_addr, 'advance', (amount * 9 / 10)::text, 'due', amount::text, 'recourse', false, 'nonce', i::text, 'deadline', '1900000000'),
-                '0x' || repeat('5a', 65), 'funded', md5('reg' || i), $3::bigint + i * 4 + 2, created + interval '2 days', created + interval '2 days', created + interval '2 days'
-         FROM hist_c WHERE financed`,
-        p,
+                '0x' || repeat('5a', 65), 'funded', md5('reg' || i), (${ob}) + i * 4 + 2, created + interval '2 days', created + interval '2 days', created + interval '2 days'
+         FROM hist_c WHERE financed`
       );
       await em.query(
         `INSERT INTO registry_filings (invoice_key, kind, debtor_tax_id, creditor_tax_id, assignee, amount, reference, created_at)
@@ -135,7 +129,7 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
       // chain events: 6 per certificate at ids eb + 6i + k
       await em.query(
         `INSERT INTO chain_events (id, block_number, block_hash, tx_hash, log_index, contract, name, args, created_at) OVERRIDING SYSTEM VALUE
-         SELECT $5::bigint + i * 6 + k, block + k * 10, '0x' || md5('blk' || (block + k * 10)) || md5('blk2' || (block + k * 10)),
+         SELECT (${eb}) + i * 6 + k, block + k * 10, '0x' || md5('blk' || (block + k * 10)) || md5('blk2' || (block + k * 10)),
                 '0x' || md5('tx' || k || ':' || ((i - 1) / 50)) || md5('tx2' || k || ':' || ((i - 1) / 50)), (i % 50) * 3 + k % 3, contract, name, args, created + k * interval '1 day'
          FROM hist_c, LATERAL (VALUES
            (0, 'ReceivableLedger', 'ReceivableRegistered', jsonb_build_object('id', chain_id::text, 'obligor', core_addr, 'creditor', sup_addr, 'amount', amount::text, 'maturity', extract(epoch FROM maturity)::bigint::text, 'invoicesRoot', ikey, 'invoiceKeys', jsonb_build_array(ikey), 'opId', i::text)),
@@ -145,21 +139,18 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
            (4, 'ReceivableLedger', 'ReceivableCleared', jsonb_build_object('id', chain_id::text, 'bank', bank_addr, 'holder', sup_addr, 'toBank', amount::text, 'toHolder', (amount * 13 / 100)::text, 'outstanding', '0', 'status', '4', 'opId', i::text)),
            (5, 'SettlementToken', 'Transfer', jsonb_build_object('from', core_addr, 'to', bank_addr, 'value', amount::text))
          ) AS x(k, contract, name, args)
-         WHERE (k < 2 OR financed) AND (k < 4 OR settled)`,
-        p,
+         WHERE (k < 2 OR financed) AND (k < 4 OR settled)`
       );
       await em.query(
         `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, to_holder, outstanding, status, block_number, tx_hash, at)
-         SELECT $5::bigint + i * 6 + 4, rid, 'cleared', amount, amount * 13 / 100, 0, 'settled', block + 40, '0x' || md5('tx4:' || ((i - 1) / 50)) || md5('tx24:' || ((i - 1) / 50)), maturity
-         FROM hist_c WHERE settled AND financed`,
-        p,
+         SELECT (${eb}) + i * 6 + 4, rid, 'cleared', amount, amount * 13 / 100, 0, 'settled', block + 40, '0x' || md5('tx4:' || ((i - 1) / 50)) || md5('tx24:' || ((i - 1) / 50)), maturity
+         FROM hist_c WHERE settled AND financed`
       );
       await em.query(
         `INSERT INTO token_movements (chain_event_id, kind, from_address, to_address, amount, block_number, tx_hash, at)
-         SELECT $5::bigint + i * 6 + k, 'transfer', CASE k WHEN 3 THEN bank_addr ELSE core_addr END, CASE k WHEN 3 THEN sup_addr ELSE bank_addr END, amount, block + k * 10,
+         SELECT (${eb}) + i * 6 + k, 'transfer', CASE k WHEN 3 THEN bank_addr ELSE core_addr END, CASE k WHEN 3 THEN sup_addr ELSE bank_addr END, amount, block + k * 10,
                 '0x' || md5('tx' || k || ':' || ((i - 1) / 50)) || md5('tx2' || k || ':' || ((i - 1) / 50)), created + k * interval '1 day'
-         FROM hist_c, generate_series(3, 5, 2) AS k WHERE financed AND (k = 3 OR settled)`,
-        p,
+         FROM hist_c, generate_series(3, 5, 2) AS k WHERE financed AND (k = 3 OR settled)`
       );
       await em.query(
         `INSERT INTO audit_log (at, request_id, organization_id, method, path, action, status, detail)

@@ -48,15 +48,22 @@ export async function ledgerOnly(platform: BenchPlatform, world: BenchWorld, n: 
     return wallets.get(address)!;
   };
   const relayer = await new PlatformKeys(vault).relayer(platform.ds.manager);
-  const nonces = new Map<string, number>();
+  const nonces = new Map<string, Promise<number>>();
   let opId = 1n << 48n;
   const send = async (from: string, data: string, gasLimit: bigint): Promise<TransactionReceipt> => {
     const w = await wallet(from);
-    if (!nonces.has(from)) nonces.set(from, await provider.getTransactionCount(from, "pending"));
-    const nonce = nonces.get(from)!;
-    nonces.set(from, nonce + 1);
+    // one chain of nonces per signer, taken in call order (a concurrent first use must not read the count twice)
+    const previous = nonces.get(from) ?? provider.getTransactionCount(from, "pending").then((n) => n - 1);
+    const mine = previous.then((n) => n + 1);
+    nonces.set(from, mine);
+    const nonce = await mine;
     const tx = await w.sendTransaction({ to: ledger, data, nonce, gasLimit, maxFeePerGas: 0n, maxPriorityFeePerGas: 0n, type: 2, chainId: BigInt(dep.chain_id) });
-    const receipt = await provider.waitForTransaction(tx.hash, 1, 300_000);
+    const receipt = await provider.waitForTransaction(tx.hash, 1, 120_000).catch(async (e: Error) => {
+      const seen = await provider.send("eth_getTransactionByHash", [tx.hash]).catch(() => null);
+      const counts = [await provider.getTransactionCount(from, "latest"), await provider.getTransactionCount(from, "pending")];
+      const block = await provider.getBlock("latest");
+      throw new Error(`no receipt for ${tx.hash} (from ${from}, nonce ${nonce}, gas ${gasLimit}) after 120 s: ${e.message}; node has it: ${!!seen}; nonces latest/pending ${counts}; base fee ${block?.baseFeePerGas}, gas limit ${block?.gasLimit}`);
+    });
     if (!receipt || receipt.status !== 1) throw new Error(`ledger-only transaction ${tx.hash} reverted`);
     return receipt;
   };

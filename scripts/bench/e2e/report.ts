@@ -41,6 +41,12 @@ export interface RunResult {
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** CPU the platform's processes spent per successful lifecycle (the benchmark client excluded). */
+export function platformCpuMsPerLifecycle(r: RunResult): number {
+  const cpu = Object.entries(r.usage.processes).filter(([name]) => name !== "benchmark client").reduce((s, [, u]) => s + u.cpuSeconds, 0);
+  return (cpu * 1000) / Math.max(1, r.lifecycles.succeeded);
+}
+
 export function buildJson(params: BenchParams, base: RunResult, growth: RunResult[], runtimeSeconds: number) {
   const ledgerRate = base.ledgerOnly?.lifecyclesPerS ?? null;
   const g = Object.fromEntries(
@@ -68,6 +74,8 @@ export function buildJson(params: BenchParams, base: RunResult, growth: RunResul
     end_to_end_to_ledger_ratio: ledgerRate ? r2(base.lifecyclesPerS / ledgerRate) : null,
     accept_to_funded_ms: { p50: base.acceptToFundedMs.p50, p95: base.acceptToFundedMs.p95, p99: base.acceptToFundedMs.p99, max: base.acceptToFundedMs.max, n: base.acceptToFundedMs.n },
     growth: g,
+    platform_cpu_ms_per_lifecycle: Math.round(platformCpuMsPerLifecycle(base)),
+    cpu_bound_ceiling_lifecycles_per_s: r1(2000 / platformCpuMsPerLifecycle(base)),
     targets,
     parameters: { ...params, date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map(r2) }, runtime_s: Math.round(runtimeSeconds) },
     runs: [base, ...growth],
@@ -98,14 +106,18 @@ export function buildMarkdown(json: ReturnType<typeof buildJson>, base: RunResul
       `Set-up (not timed): seeds ${Math.round(r.seconds.setup.seeds)} s, deposits and credit lines ${Math.round(r.seconds.setup.money)} s${r.history ? `, history ${Math.round(r.history.seconds)} s` : ""}.`, ``);
     if (r.lifecycles.sampleFailures.length) lines.push(`First failures: ${r.lifecycles.sampleFailures.map((f) => `${f.stage}: ${f.error}`).join("; ")}`, ``);
     lines.push(`Latency per ledger step, ms from the step's origin (p50 / p95 / p99):`, ``);
-    lines.push(`| step | queued (outbox row) | signed | included (block seen) | receipt recorded | indexed | visible through the API |`, `|---|--:|--:|--:|--:|--:|--:|`);
+    lines.push(`| step | queued (outbox row written) | claimed for signing | included (block first seen) | receipt recorded by the worker | indexed (projection started) | visible through the API |`, `|---|--:|--:|--:|--:|--:|--:|`);
     for (const [name, s] of Object.entries(r.stages)) {
       lines.push(`| ${name} | ${pct(s.queued)} | ${pct(s.signed)} | ${pct(s.included)} | ${pct(s.receipt)} | ${pct(s.indexed)} | ${pct(s.visible)} |`);
     }
     lines.push(``, `Off-chain steps (p50 / p95 / p99 ms): ${Object.entries(r.offChain).map(([k, v]) => `${k} ${pct(v)}`).join("; ")}.`, ``);
-    lines.push(`| process | CPU (% of one core, avg) | CPU s | peak RSS MiB |`, `|---|--:|--:|--:|`);
-    for (const [name, u] of Object.entries(r.usage.processes)) lines.push(`| ${name} | ${u.cpuPercent} | ${u.cpuSeconds} | ${u.peakRssMiB} |`);
-    lines.push(`| whole machine (everyone's) | ${r.usage.machineCpuPercent} | | |`, ``);
+    const ok = Math.max(1, r.lifecycles.succeeded);
+    lines.push(`| process | CPU (% of one core, avg) | CPU s | CPU ms per lifecycle | peak RSS MiB |`, `|---|--:|--:|--:|--:|`);
+    for (const [name, u] of Object.entries(r.usage.processes)) lines.push(`| ${name} | ${u.cpuPercent} | ${u.cpuSeconds} | ${Math.round((u.cpuSeconds * 1000) / ok)} | ${u.peakRssMiB} |`);
+    const platformMs = platformCpuMsPerLifecycle(r);
+    lines.push(`| **platform total** (API, worker, indexer, ledger, their Postgres backends, Redis) | | | **${Math.round(platformMs)}** | |`);
+    lines.push(`| whole machine (everyone's, the other engineers' test runs included) | ${r.usage.machineCpuPercent} | | | |`, ``);
+    lines.push(`At ${Math.round(platformMs)} CPU ms per lifecycle, the platform alone could sustain at most ${r1(2000 / platformMs)} lifecycles/s on this machine's 2 cores.`, ``);
     if (r.ledgerOnly) {
       const l = r.ledgerOnly;
       lines.push(`Ledger alone: ${l.n} lifecycles in ${r1(l.seconds.total)} s = **${r1(l.lifecyclesPerS)} lifecycles/s** ` +

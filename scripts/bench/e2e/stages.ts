@@ -31,11 +31,13 @@ export function percentiles(xs: number[]): Percentiles {
 }
 
 /**
- * Joins what the client saw with what the platform recorded: the outbox row (queued), its ledger
- * transaction (signed: created when the worker signed it; receipt: when the worker recorded the
- * receipt), the block's first sighting by the BlockWatcher (included) and the indexer's
- * chain_events rows for the transaction (indexed: the start of the indexer transaction that
- * stored them).
+ * Joins what the client saw with what the platform recorded: the outbox row (queued: written in
+ * the API's or the job's transaction), its ledger transaction (signed: its created_at, which is
+ * Postgres' now() = the start of the worker's claim-simulate-sign transaction, so "claimed for
+ * signing"; receipt: when the worker recorded the receipt), the block's first sighting by the
+ * BlockWatcher (included: simulation, signing, broadcast and the wait for the block all fall
+ * before it) and the indexer's chain_events rows for the transaction (indexed: the start of the
+ * indexer transaction that stored and projected them).
  */
 export async function stageReport(ds: DataSource, lifecycles: Lifecycle[], blockSeen: Map<number, number>, maturityAt: number): Promise<StageReport> {
   const ok = lifecycles.filter((l) => l.t.clearedVisible !== undefined && !l.failed);
