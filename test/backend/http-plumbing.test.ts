@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
 import { eventually } from "./support/http";
@@ -36,6 +37,37 @@ describe("HTTP plumbing", () => {
       expect([e1.status, e2.status]).toEqual([422, 422]);
       expect(e2.body).toEqual(e1.body);
       expect(e2.contentType).toMatch(/application\/problem\+json/);
+    });
+
+    it("survives an API process that died holding a key: a retry runs it if nothing was written, and says so if something was", async () => {
+      const scopeOf = async (key: string) => (await stack.ds.query(`SELECT scope FROM idempotency_keys WHERE key = $1`, [key]))[0].scope as string;
+      await stack.api.post("/v1/api-keys", { label: "scope probe" }, { ...op(), idempotencyKey: "scope-probe" });
+      const scope = await scopeOf("scope-probe");
+      // the claim an API process leaves when SIGKILLed mid-request (same request: same hash)
+      const body = { legalName: "Crashed Request Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] };
+      const hash = createHash("sha256").update("POST /v1/organizations\n").update(JSON.stringify(body)).digest("hex");
+      const orphan = (key: string, applied: boolean, leaseMs: number) =>
+        stack.ds.query(
+          `INSERT INTO idempotency_keys (scope, key, request_hash, status, owner, applied, lease_until) VALUES ($1, $2, $3, 'in_progress', gen_random_uuid(), $4, now() + $5 * interval '1 millisecond')`,
+          [scope, key, hash, applied, leaseMs],
+        );
+      await orphan("held", false, 60_000);
+      const held = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "held" });
+      expect([held.status, held.body.code]).toEqual([409, "IDEMPOTENCY.IN_PROGRESS"]);
+
+      await orphan("died-before-writing", false, -1);
+      const before = await count("organizations");
+      const retried = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "died-before-writing" });
+      expect(retried.status).toBe(201);
+      expect(await count("organizations")).toBe(before + 1);
+      const replay = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "died-before-writing" });
+      expect([replay.status, replay.body.id]).toEqual([201, retried.body.id]);
+      expect((await stack.ds.query(`SELECT applied FROM idempotency_keys WHERE key = 'died-before-writing'`))[0].applied).toBe(true);
+
+      await orphan("died-after-writing", true, -1);
+      const lost = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "died-after-writing" });
+      expect([lost.status, lost.body.code]).toEqual([409, "IDEMPOTENCY.ANSWER_LOST"]);
+      expect(await count("organizations")).toBe(before + 1);
     });
 
     it("scopes keys per organization and rejects unusable keys", async () => {

@@ -1,7 +1,36 @@
-import { createHash } from "node:crypto";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash, randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
-import type { DataSource } from "typeorm";
+import { EventSubscriber, type DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from "typeorm";
 import { AppError, badRequest } from "../errors";
+
+/**
+ * How long a request holds its key. Far longer than any request takes: only a claim whose API
+ * process died mid-request outlives it.
+ */
+const LEASE_MS = 60_000;
+
+interface Claim {
+  scope: string;
+  key: string;
+  owner: string;
+}
+const claims = new AsyncLocalStorage<Claim>();
+
+/**
+ * Marks the request's claim `applied` inside every transaction the request commits, and aborts the
+ * transaction when the claim is no longer this request's (a retry took it over after the lease):
+ * a request with an Idempotency-Key writes at most once even when its API process dies.
+ */
+export class IdempotencyClaimGuard implements EntitySubscriberInterface {
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    const claim = claims.getStore();
+    if (!claim) return;
+    const held = await event.queryRunner.query(`UPDATE idempotency_keys SET applied = true WHERE scope = $1 AND key = $2 AND owner = $3 RETURNING key`, [claim.scope, claim.key, claim.owner]);
+    if (held.length === 0) throw new AppError("IDEMPOTENCY.TAKEN_OVER", 409, "A retry with this Idempotency-Key took over this request; nothing was written by this one.");
+  }
+}
+EventSubscriber()(IdempotencyClaimGuard); // registers it with TypeORM (the codebase uses no decorators)
 
 /** Response fields that are shown once and never stored (a replay shows that they were issued). */
 const SECRET_FIELDS = new Set(["key", "secret", "signingSecret"]);
@@ -28,54 +57,85 @@ export function idempotency(ds: DataSource): RequestHandler {
       const scope = res.locals.apiKeyId ?? `ip:${req.ip}`;
       const raw: Buffer = (req as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
       const hash = createHash("sha256").update(`${req.method} ${req.originalUrl}\n`).update(raw).digest("hex");
+      const owner = randomUUID();
       const inserted = await ds.query(
-        `INSERT INTO idempotency_keys (scope, key, request_hash, status) VALUES ($1, $2, $3, 'in_progress')
+        `INSERT INTO idempotency_keys (scope, key, request_hash, status, owner, lease_until) VALUES ($1, $2, $3, 'in_progress', $4, now() + $5 * interval '1 millisecond')
          ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, hash],
+        [scope, key, hash, owner, LEASE_MS],
       );
       if (inserted.length === 0) {
-        const [row] = await ds.query(`SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
+        const [row] = await ds.query(
+          `SELECT request_hash, status, response_status, response_body, applied, owner, lease_until < now() AS expired FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+          [scope, key],
+        );
         if (row.request_hash !== hash) {
           throw new AppError("IDEMPOTENCY.KEY_REUSED", 422, "This Idempotency-Key was used for a different request; use a new key for a new request.");
         }
-        if (row.status !== "done") throw new AppError("IDEMPOTENCY.IN_PROGRESS", 409, "The first request with this Idempotency-Key is still being processed; retry shortly.");
+        if (row.status !== "done") {
+          if (!row.expired) throw new AppError("IDEMPOTENCY.IN_PROGRESS", 409, "The first request with this Idempotency-Key is still being processed; retry shortly.");
+          if (row.applied) {
+            throw new AppError(
+              "IDEMPOTENCY.ANSWER_LOST",
+              409,
+              "The first request with this Idempotency-Key was carried out, but the server stopped before answering; look its result up instead of sending it again.",
+            );
+          }
+          // the first attempt died before writing anything: this retry takes its place
+          const taken = await ds.query(
+            `UPDATE idempotency_keys SET owner = $4, lease_until = now() + $5 * interval '1 millisecond'
+             WHERE scope = $1 AND key = $2 AND owner IS NOT DISTINCT FROM $3 AND status = 'in_progress' AND NOT applied RETURNING key`,
+            [scope, key, row.owner, owner, LEASE_MS],
+          );
+          if (taken.length === 0) throw new AppError("IDEMPOTENCY.IN_PROGRESS", 409, "The first request with this Idempotency-Key is still being processed; retry shortly.");
+          return claimed(ds, res, { scope, key, owner }, next);
+        }
         res.set("Idempotent-Replayed", "true");
         const body = row.response_body;
         if (body === null) return void res.status(row.response_status).end();
         const problem = row.response_status >= 400;
         return void res.status(row.response_status).type(problem ? "application/problem+json" : "application/json").send(JSON.stringify(body));
       }
-      // capture the response to store it
-      let captured: unknown = null;
-      const send = res.send.bind(res);
-      res.send = (body?: unknown) => {
-        if (typeof body === "string") {
-          try {
-            captured = JSON.parse(body);
-          } catch {
-            captured = null;
-          }
-        }
-        return send(body);
-      };
-      res.on("finish", () => {
-        const forget = () => ds.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
-        const done =
-          res.statusCode >= 500
-            ? forget()
-            : ds
-                .query(`UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2`, [
-                  scope,
-                  key,
-                  res.statusCode,
-                  captured === null ? null : JSON.stringify(withoutSecrets(captured)),
-                ])
-                .catch(forget); // a response Postgres cannot store: let the client retry rather than wait forever
-        done.catch(() => undefined);
-      });
-      next();
+      claimed(ds, res, { scope, key, owner }, next);
     } catch (e) {
       next(e);
     }
   };
+}
+
+/** Runs the rest of the request as the owner of its claim, and stores the response when it finishes. */
+function claimed(ds: DataSource, res: Parameters<RequestHandler>[1], claim: Claim, next: () => void) {
+  let captured: unknown = null;
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    if (typeof body === "string") {
+      try {
+        captured = JSON.parse(body);
+      } catch {
+        captured = null;
+      }
+    }
+    return send(body);
+  };
+  const mine = [claim.scope, claim.key, claim.owner];
+  res.on("finish", () => {
+    // a server error: a retry may run the request again if it wrote nothing, and learns that it did otherwise
+    const release = () =>
+      ds.query(
+        `WITH gone AS (DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND owner = $3 AND NOT applied RETURNING key)
+         UPDATE idempotency_keys SET lease_until = now() WHERE scope = $1 AND key = $2 AND owner = $3 AND applied`,
+        mine,
+      );
+    const done =
+      res.statusCode >= 500
+        ? release()
+        : ds
+            .query(`UPDATE idempotency_keys SET status = 'done', response_status = $4, response_body = $5 WHERE scope = $1 AND key = $2 AND owner = $3`, [
+              ...mine,
+              res.statusCode,
+              captured === null ? null : JSON.stringify(withoutSecrets(captured)),
+            ])
+            .catch(release); // a response Postgres cannot store: let the client retry rather than wait forever
+    done.catch(() => undefined);
+  });
+  claims.run(claim, next);
 }
