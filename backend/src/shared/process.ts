@@ -4,7 +4,7 @@ import { createLogger, type Logger } from "./logger";
 /**
  * Runs one process type: configuration validated first (a bad one exits with status 2 and every
  * problem listed), then `start`; SIGTERM or SIGINT stop taking work and close within the
- * configured timeout.
+ * configured timeout; an unhandled error is logged with its stack and exits with status 1.
  */
 export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<{ close(): Promise<void>; done?: Promise<void> }>) {
   let config: Config;
@@ -18,6 +18,14 @@ export function runProcess(name: string, start: (config: Config, log: Logger) =>
     throw e;
   }
   const log = createLogger(config.LOG_LEVEL, name);
+  // an error nothing handled: log it whole (the only trace an operator gets), then exit and let the
+  // supervisor restart the process; the outbox and the indexer's checkpoint make that safe
+  const fatal = (kind: string) => (e: unknown) => {
+    log.fatal({ err: e instanceof Error ? { message: e.message, stack: e.stack, code: (e as { code?: unknown }).code } : String(e) }, `${kind}; exiting`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", fatal("uncaught exception"));
+  process.on("unhandledRejection", fatal("unhandled promise rejection"));
   start(config, log).then(
     (running) => {
       let stopping = false;
