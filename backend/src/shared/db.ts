@@ -9,6 +9,7 @@ import { ReceivableEntity } from "../modules/receivables/receivable.entity";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity } from "../modules/financing/financing.entity";
 import { PlatformCore1732300000000 } from "../migrations/1732300000000-PlatformCore";
 import { BusinessFlows1732400000000 } from "../migrations/1732400000000-BusinessFlows";
+import { LookupIndexes1732500000000 } from "../migrations/1732500000000-LookupIndexes";
 import { IdempotencyClaims1732600000000 } from "../migrations/1732600000000-IdempotencyClaims";
 import { IdempotencyClaimGuard } from "./http/idempotency";
 
@@ -29,7 +30,7 @@ export const ENTITIES = [
   QuoteEntity,
   FinancingEntity,
 ];
-export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000, IdempotencyClaims1732600000000];
+export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000, LookupIndexes1732500000000, IdempotencyClaims1732600000000];
 
 export interface DbOptions {
   url: string;
