@@ -30,7 +30,8 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 function intervalMining(): { mining?: { auto: boolean; interval: number }; blockGasLimit?: number } {
   const ms = Number(process.env.LEDGER_BLOCK_TIME_MS ?? "");
   // and a block gas limit nearer the production network's (ops/besu/genesis.json: no practical limit) than Hardhat's 30 M
-  return Number.isInteger(ms) && ms > 0 ? { mining: { auto: false, interval: ms }, blockGasLimit: 1_000_000_000 } : {};
+  const gasLimit = Number(process.env.LEDGER_BLOCK_GAS_LIMIT ?? "1000000000");
+  return Number.isInteger(ms) && ms > 0 ? { mining: { auto: false, interval: ms }, blockGasLimit: gasLimit } : {};
 }
 
 const config: HardhatUserConfig = {

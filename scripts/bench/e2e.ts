@@ -8,7 +8,7 @@
  * the same run with 10× and 100× as many certificates already in the system. Writes
  * scripts/bench/results/e2e.json and e2e.md (the method is in e2e.md).
  *
- *   --n 600             lifecycles per run (the issue's 5,000 take ~40 min per run at the rate
+ *   --n 800             lifecycles per run (the issue's 5,000 take ~20-40 min per run at the rate
  *                       measured on this 2-core machine; see e2e.md)
  *   --clients 16        concurrent API clients
  *   --group 10          lifecycles a client registers and has confirmed in one request each
@@ -45,12 +45,12 @@ const opt = (name: string, fallback: string) => {
 };
 const quick = flag("--quick");
 const params: BenchParams = {
-  n: Number(opt("--n", quick ? "100" : "600")),
+  n: Number(opt("--n", quick ? "100" : "800")),
   clients: Number(opt("--clients", "16")),
   group: Number(opt("--group", "10")),
   blockMs: Number(opt("--block-ms", "1000")),
   growth: opt("--growth", quick ? "10" : "10,100") === "none" ? [] : opt("--growth", quick ? "10" : "10,100").split(",").map(Number),
-  growthN: Number(opt("--growth-n", opt("--n", quick ? "100" : "600"))),
+  growthN: Number(opt("--growth-n", opt("--n", quick ? "100" : "800"))),
   ledgerOnly: !flag("--no-ledger-only"),
   quick,
   pollMs: Number(opt("--poll-ms", "250")),
@@ -110,6 +110,7 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
       "benchmark client": [process.pid],
     }));
     await sampler.start();
+    const rpcBefore = platform.node.snapshot();
     const startBlock = await platform.node.blockNumber();
     const started = Date.now();
     const api = new BenchClient(platform.apiUrl);
@@ -128,6 +129,7 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
     await watchClearing(api, world.cores, lifecycles, Math.max(params.pollMs, 500), 600_000, log);
     const ended = Date.now();
     const usage = await sampler.stop();
+    const rpcCalls = platform.node.since(rpcBefore);
     watcher.stop();
     const endBlock = await platform.node.blockNumber();
     const ok = lifecycles.filter((l) => l.t.clearedVisible !== undefined && !l.failed);
@@ -153,16 +155,24 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
       blocks: endBlock - startBlock,
       usage,
       requests: Object.fromEntries(api.requests),
+      rpcCalls,
       history,
       dbCounts,
       ledgerOnly: null,
     };
     if (withLedgerOnly) {
       await platform.stopProcesses();
+      const ledgerSampler = new Sampler(async () => ({ ledger: [platform.pid("ledger")], "benchmark client": [process.pid] }));
+      await ledgerSampler.start();
+      const rpcBeforeLedger = platform.node.snapshot();
       result.ledgerOnly = await ledgerOnly(platform, world, n, params.group, log).catch((e: Error) => {
         log(`  the ledger-alone run failed: ${e.stack ?? e.message}`);
         return null;
       });
+      if (result.ledgerOnly) {
+        result.ledgerOnly.usage = await ledgerSampler.stop();
+        result.ledgerOnly.rpcCalls = platform.node.since(rpcBeforeLedger);
+      }
     }
     return result;
   } finally {

@@ -22,7 +22,19 @@ export class LedgerNode {
     const cli = require.resolve("hardhat/internal/cli/cli.js");
     const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
       env: { ...process.env, LEDGER_BLOCK_TIME_MS: String(blockTimeMs) },
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // the node prints each JSON-RPC method it serves: counted, for the report (what the platform asks of the ledger)
+    const node = { rpcCalls: new Map<string, number>() };
+    let partial = "";
+    child.stdout!.on("data", (d) => {
+      const lines = (partial + d).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        // eslint-disable-next-line no-control-regex
+        const m = /^\s*((?:eth|net|evm|hardhat|web3|debug)_[A-Za-z]+)\s*(?:\(.*\))?\s*$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
+        if (m) node.rpcCalls.set(m[1], (node.rpcCalls.get(m[1]) ?? 0) + 1);
+      }
     });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
@@ -33,7 +45,23 @@ export class LedgerNode {
       if (Date.now() > until) throw new Error(`hardhat node did not answer on ${url}: ${stderr}`);
       await sleep(250);
     }
-    return new LedgerNode(url, child);
+    const ledger = new LedgerNode(url, child);
+    ledger.rpcCalls = node.rpcCalls;
+    return ledger;
+  }
+
+  /** JSON-RPC calls served, by method, since the node started (from its own log). */
+  rpcCalls = new Map<string, number>();
+
+  /** A copy of the counts now, to subtract later. */
+  snapshot(): Map<string, number> {
+    return new Map(this.rpcCalls);
+  }
+
+  since(before: Map<string, number>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of this.rpcCalls) if (v - (before.get(k) ?? 0) > 0) out[k] = v - (before.get(k) ?? 0);
+    return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
   }
 
   call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {

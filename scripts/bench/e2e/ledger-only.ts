@@ -16,6 +16,9 @@ export interface LedgerOnlyResult {
   transactions: Record<"register" | "confirm" | "finance" | "settle", number>;
   batch: Record<"register" | "confirm" | "finance" | "settle", number>;
   blocks: number;
+  /** CPU of the ledger node and of this client during the ledger-alone run. */
+  rpcCalls?: Record<string, number>;
+  usage?: { seconds: number; processes: Record<string, { cpuSeconds: number; cpuPercent: number }>; machineCpuPercent: number };
 }
 
 /** Items per transaction: the outbox's batch sizes (operations.ts, OUTBOX_BATCH_SIZE), the keeper's 100 per settle. */
