@@ -6,6 +6,14 @@ export interface OperationKind<P> {
   kind: string;
   /** Rows of this kind and signer that may share one transaction; 1 when the call takes one item. */
   maxBatch: number;
+  /**
+   * Items (certificates, ids) one transaction may carry, whatever the number of rows: a keeper's
+   * row already holds a hundred ids, and merging fifty such rows made one call so large that its
+   * simulation alone took the node tens of seconds.
+   */
+  maxItems: number;
+  /** Items in one row's payload. */
+  itemCount(payload: P): number;
   encode(payloads: P[], opId: bigint, deployment: LedgerDeploymentRow): { to: string; data: string };
 }
 
@@ -80,6 +88,8 @@ const addressOf = (d: LedgerDeploymentRow, t: Target) => (t === "membership" ? d
 const single = <P>(kind: string, target: Target, fn: (p: P, opId: bigint, d: LedgerDeploymentRow) => string): OperationKind<P> => ({
   kind,
   maxBatch: 1,
+  maxItems: 1,
+  itemCount: () => 1,
   encode: ([p], opId, d) => ({ to: addressOf(d, target), data: fn(p, opId, d) }),
 });
 
@@ -87,6 +97,8 @@ const single = <P>(kind: string, target: Target, fn: (p: P, opId: bigint, d: Led
 const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], fn: (items: I[], opId: bigint) => string): OperationKind<P> => ({
   kind,
   maxBatch: max,
+  maxItems: max,
+  itemCount: (p) => items(p).length,
   encode: (payloads, opId, d) => ({ to: d.ledger, data: fn(payloads.flatMap(items), opId) }),
 });
 

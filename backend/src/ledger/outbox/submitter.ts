@@ -83,7 +83,8 @@ export class OutboxSubmitter {
         .orderBy("(o.id = :id)", "DESC")
         .addOrderBy("o.id", "ASC")
         .setParameter("id", row.id.toString())
-        .limit(Math.min(kind.maxBatch, this.o.batchSize))
+        // rows of one batch key are alike: as many as keep the call within the kind's items
+        .limit(Math.max(1, Math.min(kind.maxBatch, this.o.batchSize, Math.floor(kind.maxItems / Math.max(1, kind.itemCount(row.payload as never))))))
         .setLock("pessimistic_write")
         .setOnLocked("skip_locked")
         .getMany();
