@@ -24,7 +24,7 @@ const LONG = minutes > 0;
 const seed = chaosSeed();
 
 const ROUND: RoundOptions = {
-  // 40 in CI, to fit about a minute and a half: on this 2-core machine, shared and loaded (load
+  // 24 in CI (about 50 s here), every fault kind still struck: on this 2-core machine, loaded (load
   // average 8-15), 100 lifecycles took 160 s and 60 took 270 s; 20 took 33 s when it was quieter.
   // The long form runs 150 per round.
   lifecycles: Number(process.env.CHAOS_LIFECYCLES ?? (LONG ? 150 : 24)),
