@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../config/config";
 import { createDataSource, migrate } from "../shared/db";
 import { createLogger, type Logger } from "../shared/logger";
@@ -69,22 +70,7 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
     const log = createLogger(config.LOG_LEVEL, o.schema);
     const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: `chainfactor-${o.schema}` });
     await ds.initialize();
-    await ds.query(`DROP SCHEMA IF EXISTS "${config.DATABASE_SCHEMA}" CASCADE`);
-    await migrate(ds);
-    const redis = new Redis(config.REDIS_URL);
-    const stale = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-    if (stale.length) await redis.del(...stale);
-    redis.disconnect();
-    const vault = new KeyVault(config.KEY_ENCRYPTION_KEY);
-    const boot = await bootstrap(ds, vault, {
-      legalName: "ChainFactor Consortium Operator",
-      uscc: "91500000MA5UCF0P0X",
-      adminEmail: "operator@chainfactor.example",
-      adminName: "Operator Admin",
-    });
-    const gateway = await LedgerGateway.connect(ledgerUrl);
-    const deployment = await deploy(ds, vault, gateway, config.DEPLOYER_PRIVATE_KEY!, 3600n);
-    gateway.destroy();
+    const { boot, deployment } = await freshPlatformData(ds, config, ledgerUrl, config.DEPLOYER_PRIVATE_KEY!);
     await ds.destroy();
 
     const parts: Running[] = [];
@@ -108,4 +94,28 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
     stopNode();
     throw e;
   }
+}
+
+/**
+ * A platform's data made afresh on an initialized data source: its schema dropped and migrated,
+ * its queue keys removed, the operator bootstrapped and the contracts deployed on `ledgerUrl`.
+ */
+export async function freshPlatformData(ds: DataSource, config: Config, ledgerUrl: string, deployerKey: string) {
+  await ds.query(`DROP SCHEMA IF EXISTS "${config.DATABASE_SCHEMA}" CASCADE`);
+  await migrate(ds);
+  const redis = new Redis(config.REDIS_URL);
+  const stale = await redis.keys(`${config.QUEUE_PREFIX}:*`);
+  if (stale.length) await redis.del(...stale);
+  redis.disconnect();
+  const vault = new KeyVault(config.KEY_ENCRYPTION_KEY);
+  const boot = await bootstrap(ds, vault, {
+    legalName: "ChainFactor Consortium Operator",
+    uscc: "91500000MA5UCF0P0X",
+    adminEmail: "operator@chainfactor.example",
+    adminName: "Operator Admin",
+  });
+  const gateway = await LedgerGateway.connect(ledgerUrl);
+  const deployment = await deploy(ds, vault, gateway, deployerKey, 3600n);
+  gateway.destroy();
+  return { boot, deployment };
 }

@@ -2,15 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { loadConfig } from "../../../backend/src/config/config";
-import { createDataSource, migrate } from "../../../backend/src/shared/db";
-import { KeyVault } from "../../../backend/src/ledger/key-vault";
-import { LedgerGateway } from "../../../backend/src/ledger/gateway";
-import { bootstrap } from "../../../backend/src/ops/bootstrap";
-import { deploy } from "../../../backend/src/ops/deploy";
-import { DEV_DEPLOYER } from "../../../backend/src/ops/dev-platform";
+import { createDataSource } from "../../../backend/src/shared/db";
+import { DEV_DEPLOYER, freshPlatformData } from "../../../backend/src/ops/dev-platform";
 import { LedgerNode, sleep } from "./ledger-node";
 
 const ROOT = resolve(__dirname, "../../..");
@@ -66,22 +61,7 @@ export class BenchPlatform {
       const config = loadConfig(env);
       const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 4, applicationName: "chainfactor-bench" });
       await ds.initialize();
-      await ds.query(`DROP SCHEMA IF EXISTS "${config.DATABASE_SCHEMA}" CASCADE`);
-      await migrate(ds);
-      const redis = new Redis(config.REDIS_URL);
-      const stale = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-      if (stale.length) await redis.del(...stale);
-      redis.disconnect();
-      const vault = new KeyVault(config.KEY_ENCRYPTION_KEY);
-      const boot = await bootstrap(ds, vault, {
-        legalName: "ChainFactor Consortium Operator",
-        uscc: "91500000MA5UCF0P0X",
-        adminEmail: "operator@chainfactor.example",
-        adminName: "Operator Admin",
-      });
-      const gateway = await LedgerGateway.connect(node.url);
-      await deploy(ds, vault, gateway, DEV_DEPLOYER, 3600n);
-      gateway.destroy();
+      const { boot } = await freshPlatformData(ds, config, node.url, DEV_DEPLOYER);
       const platform = new BenchPlatform(o, node, ds, env, boot.apiKey, `http://127.0.0.1:${o.apiPort}`);
       for (const name of ["api", "worker", "indexer"] as const) platform.spawn(name);
       await platform.waitForApi();
