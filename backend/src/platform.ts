@@ -30,7 +30,7 @@ import { ReceivablesService } from "./modules/receivables/receivables.service";
 import { receivablesRoutes } from "./modules/receivables/receivables.routes";
 import { receivablesProjections } from "./modules/receivables/receivables.projections";
 import { receivablesHooks } from "./modules/receivables/receivables.hooks";
-import { FinancingService } from "./modules/financing/financing.service";
+import { FinancingService, refuseWhileFinancingRequested } from "./modules/financing/financing.service";
 import { financingRoutes } from "./modules/financing/financing.routes";
 import { financingHooks, financingProjections } from "./modules/financing/financing.projections";
 import { SettlementService } from "./modules/settlement/settlement.service";
@@ -244,8 +244,8 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
     maxTenorDays: config.POLICY_MAX_TENOR_DAYS,
     maxTier: config.POLICY_MAX_TIER,
     minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT,
-  });
-  const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, async (financingId) => {
+  }, refuseWhileFinancingRequested);
+  const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, receivables, async (financingId) => {
     await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
   }, log);
   const token = SettlementToken__factory.createInterface();

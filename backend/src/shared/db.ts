@@ -11,6 +11,7 @@ import { PlatformCore1732300000000 } from "../migrations/1732300000000-PlatformC
 import { BusinessFlows1732400000000 } from "../migrations/1732400000000-BusinessFlows";
 import { LookupIndexes1732500000000 } from "../migrations/1732500000000-LookupIndexes";
 import { IdempotencyClaims1732600000000 } from "../migrations/1732600000000-IdempotencyClaims";
+import { RequestWinner1732700000000 } from "../migrations/1732700000000-RequestWinner";
 import { IdempotencyClaimGuard } from "./http/idempotency";
 
 export const ENTITIES = [
@@ -30,7 +31,7 @@ export const ENTITIES = [
   QuoteEntity,
   FinancingEntity,
 ];
-export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000, LookupIndexes1732500000000, IdempotencyClaims1732600000000];
+export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000, LookupIndexes1732500000000, IdempotencyClaims1732600000000, RequestWinner1732700000000];
 
 export interface DbOptions {
   url: string;

@@ -24,7 +24,7 @@ export interface ChaosSeeds {
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
 
-export function writeChaosSeeds(rng: Rng, o: { suppliers: number; invoicesPerSupplier: number }): ChaosSeeds {
+export function writeChaosSeeds(rng: Rng, o: { suppliers: number; invoicesPerSupplier: number; banks?: number }): ChaosSeeds {
   const dir = mkdtempSync(join(tmpdir(), "cf-chaos-seeds-"));
   const org = (name: string, roles: string[], tier: number | null, customers: string[] = []) => ({
     legalName: `${name}有限公司`,
@@ -39,7 +39,7 @@ export function writeChaosSeeds(rng: Rng, o: { suppliers: number; invoicesPerSup
   });
   const core = org("Chaos Core", ["core_enterprise"], 0);
   const suppliers = Array.from({ length: o.suppliers }, (_, i) => org(`Chaos Supplier ${i + 1}`, ["supplier"], 1, [core.uscc]));
-  const banks = [org("Chaos Bank A", ["bank"], null), org("Chaos Bank B", ["bank"], null)];
+  const banks = Array.from({ length: o.banks ?? 2 }, (_, i) => org(`Chaos Bank ${String.fromCharCode(65 + i)}`, ["bank"], null));
   const issuer = org("Chaos Clearing", ["settlement_issuer"], null);
   const organizations = [core, ...suppliers, ...banks, issuer];
 

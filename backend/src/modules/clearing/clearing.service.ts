@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { conflict, forbidden } from "../../shared/errors";
+import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import { custodialAccount } from "../onboarding/members";
@@ -33,7 +34,7 @@ export class ClearingService {
 
   private async queue(auth: AuthContext, ids: string[], kind: string, check: (r: Awaited<ReturnType<ReceivablesService["visible"]>>[number]) => void) {
     const signer = await custodialAccount(auth.organization);
-    const operation = await this.ds.transaction(async (em) => {
+    const operation = await inTransaction(this.ds, async (em) => {
       const rows = await this.receivables.visible(em, auth, ids, true);
       rows.forEach(check);
       const op = await this.outbox.add(em, { kind, signer, payload: { ids: rows.map((r) => r.chainId!.toString()) }, organizationId: auth.organization.id, aggregateId: rows[0].id });

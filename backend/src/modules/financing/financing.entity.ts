@@ -36,6 +36,8 @@ export interface FinancingRequest {
   obligorOrganizationId: string;
   status: RequestStatus;
   acceptedQuoteId: string | null;
+  /** The financing the accepted quote became. */
+  financingId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,6 +52,7 @@ export const FinancingRequestEntity = new EntitySchema<FinancingRequest>({
     obligorOrganizationId: { ...col.uuid, name: "obligor_organization_id" },
     status: col.text,
     acceptedQuoteId: { ...col.uuid, name: "accepted_quote_id", nullable: true },
+    financingId: { ...col.uuid, name: "financing_id", nullable: true },
     createdAt: { ...col.timestamp, name: "created_at", createDate: true },
     updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
   },

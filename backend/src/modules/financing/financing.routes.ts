@@ -75,8 +75,28 @@ const quoteView = (q: Quote, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const requestView = (r: FinancingRequest) => ({ id: r.id, receivableId: r.receivableId, supplierId: r.supplierOrganizationId, obligorId: r.obligorOrganizationId, status: r.status, acceptedQuoteId: r.acceptedQuoteId, createdAt: r.createdAt.toISOString() });
-const RequestView = z.object({ id: z.string(), receivableId: z.string(), supplierId: z.string(), obligorId: z.string(), status: z.string(), acceptedQuoteId: z.string().nullable(), createdAt: z.string() }).openapi("FinancingRequest");
+const requestView = (r: FinancingRequest) => ({
+  id: r.id,
+  receivableId: r.receivableId,
+  supplierId: r.supplierOrganizationId,
+  obligorId: r.obligorOrganizationId,
+  status: r.status,
+  acceptedQuoteId: r.acceptedQuoteId,
+  financingId: r.financingId,
+  createdAt: r.createdAt.toISOString(),
+});
+const RequestView = z
+  .object({
+    id: z.string(),
+    receivableId: z.string(),
+    supplierId: z.string(),
+    obligorId: z.string(),
+    status: z.enum(["open", "accepted", "funded", "failed", "cancelled"]),
+    acceptedQuoteId: z.string().nullable().openapi({ description: "The quote the supplier accepted (a bank sees it only when it is its own)." }),
+    financingId: z.string().nullable().openapi({ description: "The financing the accepted quote became (a bank sees it only when it is its own)." }),
+    createdAt: z.string(),
+  })
+  .openapi("FinancingRequest");
 
 const financingView = (f: Financing) => ({
   id: f.id,
@@ -137,18 +157,38 @@ export function financingRoutes(routes: Routes, service: FinancingService): void
     summary: "Credit lines: a bank's own, or those on a core enterprise",
     tag: TAG,
     status: 200,
-    response: z.object({ items: z.array(z.object({ bankId: z.string(), bankName: z.string(), obligorId: z.string(), obligorName: z.string(), limit: z.string(), used: z.string(), available: z.string(), requestedLimit: z.string().nullable() })) }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          bankId: z.string(),
+          bankName: z.string(),
+          obligorId: z.string(),
+          obligorName: z.string(),
+          limit: z.string().openapi({ description: "The limit on the ledger, in fen." }),
+          used: z.string().openapi({ description: "What funded financings carry (due to the bank at maturity)." }),
+          committed: z.string().openapi({ description: "What accepted financings still being funded will carry." }),
+          available: z.string().openapi({ description: "What new acceptances may still take: the limit (or a lower limit being set) less used and committed." }),
+          requestedLimit: z.string().nullable().openapi({ description: "A limit the bank set that the ledger does not have yet." }),
+        }),
+      ),
+    }),
     handler: async ({ auth }) => ({
-      items: (await service.creditLines(auth)).map((c: Record<string, string | null>) => ({
-        bankId: c.bank_organization_id!,
-        bankName: c.bank_name!,
-        obligorId: c.obligor_organization_id!,
-        obligorName: c.obligor_name!,
-        limit: String(c.limit_amount),
-        used: String(c.used),
-        available: (BigInt(c.limit_amount!) - BigInt(c.used!)).toString(),
-        requestedLimit: c.requested_limit === null ? null : String(c.requested_limit),
-      })),
+      items: (await service.creditLines(auth)).map((c: Record<string, string | null>) => {
+        const requested = c.requested_limit === null ? null : BigInt(c.requested_limit);
+        const limit = requested !== null && requested < BigInt(c.limit_amount!) ? requested : BigInt(c.limit_amount!);
+        const available = limit - BigInt(c.used!) - BigInt(c.committed!);
+        return {
+          bankId: c.bank_organization_id!,
+          bankName: c.bank_name!,
+          obligorId: c.obligor_organization_id!,
+          obligorName: c.obligor_name!,
+          limit: String(c.limit_amount),
+          used: String(c.used),
+          committed: String(c.committed),
+          available: (available < 0n ? 0n : available).toString(),
+          requestedLimit: requested === null ? null : requested.toString(),
+        };
+      }),
     }),
   });
 
@@ -187,6 +227,18 @@ export function financingRoutes(routes: Routes, service: FinancingService): void
       const x = await service.getRequest(auth, params.id);
       return { request: requestView(x.request), receivable: receivableView(x.receivable) };
     },
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/financing-requests/:id/cancellation",
+    summary: "Withdraw your open financing request: its quotes close, and the certificate can be split or transferred again",
+    tag: TAG,
+    roles: ["supplier"],
+    params: Id,
+    status: 200,
+    response: RequestView,
+    handler: async ({ auth, params }) => requestView(await service.cancelRequest(auth, params.id)),
   });
 
   routes.add({

@@ -1,9 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { verifyTypedData, Wallet } from "ethers";
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Logger } from "../../shared/logger";
+import { inTransaction } from "../../shared/transaction";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { KeyVault } from "../../ledger/key-vault";
 import type { PlatformKeys } from "../../ledger/platform-keys";
@@ -12,6 +13,7 @@ import { OrganizationEntity, type Organization } from "../onboarding/onboarding.
 import { counterparty, custodialAccount } from "../onboarding/members";
 import type { PledgeRegistry } from "../invoices";
 import { ReceivableEntity, type ReceivableRow } from "../receivables/receivable.entity";
+import type { ReceivablesService } from "../receivables/receivables.service";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity, type Financing, type FinancingRequest, type Quote } from "./financing.entity";
 import { advanceFromRate, daysUntil, price, PricingError } from "./pricing";
 
@@ -43,6 +45,7 @@ export class FinancingService {
     private readonly vault: KeyVault,
     private readonly keys: PlatformKeys,
     private readonly registry: PledgeRegistry,
+    private readonly receivables: ReceivablesService,
     private readonly enqueueFunding: (financingId: string) => Promise<void>,
     private readonly log: Logger,
   ) {}
@@ -52,13 +55,17 @@ export class FinancingService {
   async setCreditLine(auth: AuthContext, obligorId: string, limit: bigint) {
     const bank = auth.organization;
     const signer = await custodialAccount(bank);
-    const result = await this.ds.transaction(async (em) => {
+    const result = await inTransaction(this.ds, async (em) => {
       const obligor = await counterparty(em, obligorId, "core_enterprise", "obligorId");
       const repo = em.getRepository(CreditLineEntity);
       const line = (await repo.findOne({ where: { bankOrganizationId: bank.id, obligorOrganizationId: obligor.id }, lock: { mode: "pessimistic_write" } })) ??
         repo.create({ bankOrganizationId: bank.id, obligorOrganizationId: obligor.id, limitAmount: 0n, used: 0n });
-      if (limit < line.used) {
-        throw validationFailed([{ field: "body.limit", message: `is below what is outstanding on this line (${line.used} fen); it must be at least that` }]);
+      // an accepted financing not yet on the ledger holds its share of the line as firmly as a funded one
+      const committed = await this.committed(em, bank.id, obligor.id);
+      if (limit < line.used + committed) {
+        throw validationFailed([
+          { field: "body.limit", message: `is below what this line carries (${line.used} fen funded and ${committed} fen accepted and being funded); it must be at least ${line.used + committed} fen` },
+        ]);
       }
       const operation = await this.outbox.add(em, {
         kind: "ledger.setCreditLine",
@@ -87,21 +94,47 @@ export class FinancingService {
     const column = auth.has("bank") ? "bank_organization_id" : "obligor_organization_id";
     const where = readsAll(auth) ? "TRUE" : `${column} = $1`;
     return this.ds.query(
-      `SELECT c.*, b.legal_name AS bank_name, o.legal_name AS obligor_name FROM credit_lines c
-       JOIN organizations b ON b.id = c.bank_organization_id JOIN organizations o ON o.id = c.obligor_organization_id
+      `SELECT c.*, b.legal_name AS bank_name, o.legal_name AS obligor_name,
+              (SELECT COALESCE(sum(f.due), 0) FROM financings f JOIN receivables r ON r.id = f.receivable_id
+                WHERE f.bank_organization_id = c.bank_organization_id AND r.obligor_organization_id = c.obligor_organization_id
+                  AND f.status IN ('registry_check', 'submitting')) AS committed
+       FROM credit_lines c JOIN organizations b ON b.id = c.bank_organization_id JOIN organizations o ON o.id = c.obligor_organization_id
        WHERE ${where} ORDER BY b.legal_name, o.legal_name`,
       readsAll(auth) ? [] : [auth.organization.id],
     );
   }
 
+  /** What accepted financings not yet funded on the ledger (registry check, submitting) owe the bank under its line on the obligor. */
+  private async committed(em: EntityManager, bankId: string, obligorId: string): Promise<bigint> {
+    const [{ committed }] = await em.query(
+      `SELECT COALESCE(sum(f.due), 0)::text AS committed FROM financings f JOIN receivables r ON r.id = f.receivable_id
+       WHERE f.bank_organization_id = $1 AND f.status IN ('registry_check', 'submitting') AND r.obligor_organization_id = $2`,
+      [bankId, obligorId],
+    );
+    return BigInt(committed);
+  }
+
+  /**
+   * What the bank may still commit under its line on the obligor: the limit (the lower of the
+   * ledger's and a pending change's, so a cut binds at once), less what is funded and what is
+   * accepted and being funded.
+   */
+  private async available(em: EntityManager, bankId: string, obligorId: string, lock: boolean): Promise<bigint> {
+    const line = await em.getRepository(CreditLineEntity).findOne({ where: { bankOrganizationId: bankId, obligorOrganizationId: obligorId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    if (!line) return 0n;
+    const limit = line.requestedLimit !== null && line.requestedLimit < line.limitAmount ? line.requestedLimit : line.limitAmount;
+    return limit - line.used - (await this.committed(em, bankId, obligorId));
+  }
+
   // ─── Requests and quotes ──────────────────────────────────────────
 
   async openRequest(auth: AuthContext, receivableId: string): Promise<FinancingRequest> {
-    return this.ds.transaction(async (em) => {
+    return inTransaction(this.ds, async (em) => {
       const r = await em.getRepository(ReceivableEntity).findOne({ where: { id: receivableId }, lock: { mode: "pessimistic_write" } });
       if (!r || r.holderOrganizationId !== auth.organization.id) throw notFound("receivable", receivableId);
       if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `Only confirmed certificates can be financed; this one is ${r.status}.`);
       if (r.maturity.getTime() - Date.now() < 86_400_000) throw conflict("RECEIVABLE.MATURES_TOO_SOON", "The certificate matures within a day: too late to finance.");
+      await this.receivables.requireNoChangeInFlight(em, [r.id]);
       const live = await em.getRepository(FinancingRequestEntity).findOneBy({ receivableId, status: In(["open", "accepted"]) });
       if (live) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${live.id}) for this certificate.`, { requestId: live.id });
       return em.getRepository(FinancingRequestEntity).save(
@@ -160,7 +193,7 @@ export class FinancingService {
     return items.map(({ request, receivable }) => {
       if (request.supplierOrganizationId === me) return { request, receivable };
       return {
-        request: request.acceptedQuoteId && !mine.has(request.acceptedQuoteId) ? { ...request, acceptedQuoteId: null } : request,
+        request: request.acceptedQuoteId && !mine.has(request.acceptedQuoteId) ? { ...request, acceptedQuoteId: null, financingId: null } : request,
         receivable: receivable.financingBankOrganizationId && receivable.financingBankOrganizationId !== me ? { ...receivable, financingBankOrganizationId: null } : receivable,
       };
     });
@@ -168,7 +201,7 @@ export class FinancingService {
 
   async quote(auth: AuthContext, requestId: string, input: QuoteInput): Promise<Quote> {
     const bank = auth.organization;
-    return this.ds.transaction(async (em) => {
+    return inTransaction(this.ds, async (em) => {
       const req = await this.visibleRequest(em, auth, requestId, true);
       if (req.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${req.status}; it takes no more quotes.`);
       const r = await em.getRepository(ReceivableEntity).findOneByOrFail({ id: req.receivableId });
@@ -184,13 +217,7 @@ export class FinancingService {
         if (e instanceof PricingError) throw new AppError("QUOTE.INVALID_TERMS", 422, `These terms do not work: ${e.message}.`);
         throw e;
       }
-      const line = await em.getRepository(CreditLineEntity).findOneBy({ bankOrganizationId: bank.id, obligorOrganizationId: r.obligorOrganizationId });
-      const [{ committed }] = await em.query(
-        `SELECT COALESCE(sum(due), 0)::text AS committed FROM financings WHERE bank_organization_id = $1 AND status IN ('registry_check', 'submitting')
-           AND receivable_id IN (SELECT id FROM receivables WHERE obligor_organization_id = $2)`,
-        [bank.id, r.obligorOrganizationId],
-      );
-      const available = (line?.limitAmount ?? 0n) - (line?.used ?? 0n) - BigInt(committed);
+      const available = await this.available(em, bank.id, r.obligorOrganizationId, false);
       if (priced.due > available) {
         throw new AppError("CREDIT_LINE.INSUFFICIENT", 422, `Your credit line for this core enterprise has ${available} fen available; this quote needs ${priced.due}. Raise the line or quote less.`);
       }
@@ -219,13 +246,34 @@ export class FinancingService {
   }
 
   async withdrawQuote(auth: AuthContext, quoteId: string): Promise<Quote> {
-    return this.ds.transaction(async (em) => {
-      const q = await em.getRepository(QuoteEntity).findOne({ where: { id: quoteId }, lock: { mode: "pessimistic_write" } });
-      if (!q || q.bankOrganizationId !== auth.organization.id) throw notFound("quote", quoteId);
+    return inTransaction(this.ds, async (em) => {
+      const found = await em.getRepository(QuoteEntity).findOneBy({ id: quoteId });
+      if (!found || found.bankOrganizationId !== auth.organization.id) throw notFound("quote", quoteId);
+      // lock order: the request, then its quote
+      await em.getRepository(FinancingRequestEntity).findOne({ where: { id: found.requestId }, lock: { mode: "pessimistic_write" } });
+      const q = await em.getRepository(QuoteEntity).findOneOrFail({ where: { id: quoteId }, lock: { mode: "pessimistic_write" } });
       if (q.status !== "open") throw conflict("QUOTE.NOT_OPEN", `The quote is ${q.status}.`);
       q.status = "withdrawn";
       return em.getRepository(QuoteEntity).save(q);
     });
+  }
+
+  /** The supplier withdraws its open request: the quotes on it close and the certificate is free to split or transfer again. */
+  async cancelRequest(auth: AuthContext, requestId: string): Promise<FinancingRequest> {
+    return inTransaction(this.ds, async (em) => {
+      const req = await em.getRepository(FinancingRequestEntity).findOne({ where: { id: requestId }, lock: { mode: "pessimistic_write" } });
+      if (!req || req.supplierOrganizationId !== auth.organization.id) throw notFound("financing request", requestId);
+      if (req.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${req.status}; only an open request can be cancelled.`);
+      await this.lockQuotes(em, requestId);
+      await em.getRepository(QuoteEntity).update({ requestId, status: "open" }, { status: "closed" });
+      req.status = "cancelled";
+      return em.getRepository(FinancingRequestEntity).save(req);
+    });
+  }
+
+  /** Locks every quote of a request, in id order (the lock order's second step). */
+  private async lockQuotes(em: EntityManager, requestId: string): Promise<Quote[]> {
+    return em.getRepository(QuoteEntity).find({ where: { requestId }, order: { id: "ASC" }, lock: { mode: "pessimistic_write" } });
   }
 
   /** Quotes on a request: the supplier sees all side by side (cheapest first); a bank sees its own. */
@@ -258,15 +306,21 @@ export class FinancingService {
     return { receivableId: r.chainId!.toString(), bank: bank.ledgerAddress!, advance: q.advance.toString(), due: q.due.toString(), recourse: q.recourse, nonce: nonce.toString(), deadline: deadline.toString() };
   }
 
+  /**
+   * The quote, its request, certificate and bank, if the caller may accept it now. With `lock`, in
+   * the lock order: the request, all its quotes, then the certificate (a concurrent acceptance of
+   * another quote of the same request waits for this one instead of deadlocking with it).
+   */
   private async acceptable(em: EntityManager, auth: AuthContext, quoteId: string, lock = false) {
-    const quote = await em.getRepository(QuoteEntity).findOne({ where: { id: quoteId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
-    if (!quote) throw notFound("quote", quoteId);
-    const request = await em.getRepository(FinancingRequestEntity).findOne({ where: { id: quote.requestId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    const found = await em.getRepository(QuoteEntity).findOneBy({ id: quoteId });
+    if (!found) throw notFound("quote", quoteId);
+    const request = await em.getRepository(FinancingRequestEntity).findOne({ where: { id: found.requestId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
     if (!request || request.supplierOrganizationId !== auth.organization.id) throw notFound("quote", quoteId);
+    const quote = lock ? (await this.lockQuotes(em, request.id)).find((q) => q.id === quoteId)! : found;
     if (request.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${request.status}.`);
     if (quote.status !== "open") throw conflict("QUOTE.NOT_OPEN", `The quote is ${quote.status}.`);
     if (quote.validUntil.getTime() <= Date.now()) throw conflict("QUOTE.EXPIRED", `The quote expired at ${quote.validUntil.toISOString()}; ask the bank for a new one.`);
-    const receivable = await em.getRepository(ReceivableEntity).findOneByOrFail({ id: request.receivableId });
+    const receivable = await em.getRepository(ReceivableEntity).findOneOrFail({ where: { id: request.receivableId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
     if (receivable.status !== "confirmed" || receivable.holderOrganizationId !== auth.organization.id) {
       throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${receivable.status}; it can no longer be financed.`);
     }
@@ -280,8 +334,17 @@ export class FinancingService {
    */
   async accept(auth: AuthContext, quoteId: string, own?: { nonce: string; deadline: string; signature: string }): Promise<Financing> {
     const supplier = auth.organization;
-    const financing = await this.ds.transaction(async (em) => {
+    const financing = await inTransaction(this.ds, async (em) => {
       const { quote, request, receivable, bank } = await this.acceptable(em, auth, quoteId, true);
+      // the line may have been cut, or taken by another acceptance, since the bank quoted
+      const available = await this.available(em, bank.id, receivable.obligorOrganizationId, true);
+      if (quote.due > available) {
+        throw new AppError(
+          "CREDIT_LINE.INSUFFICIENT",
+          422,
+          `${bank.legalName}'s credit line for this core enterprise has ${available < 0n ? 0n : available} fen available now; this quote needs ${quote.due}. Accept another quote or ask the bank to quote again.`,
+        );
+      }
       const { chainId, ledger } = await this.keys.deployment(em);
       const domain = ledgerDomain(chainId, ledger);
       let terms;
@@ -307,11 +370,11 @@ export class FinancingService {
       quote.status = "accepted";
       await em.getRepository(QuoteEntity).save(quote);
       await em.getRepository(QuoteEntity).update({ requestId: request.id, status: "open" }, { status: "closed" });
-      request.status = "accepted";
-      request.acceptedQuoteId = quote.id;
-      await em.getRepository(FinancingRequestEntity).save(request);
+      const financingId = randomUUID();
+      await em.getRepository(FinancingRequestEntity).update({ id: request.id }, { status: "accepted", acceptedQuoteId: quote.id, financingId });
       return em.getRepository(FinancingEntity).save(
         em.getRepository(FinancingEntity).create({
+          id: financingId,
           requestId: request.id,
           quoteId: quote.id,
           receivableId: receivable.id,
@@ -361,7 +424,7 @@ export class FinancingService {
     const racing = await foreign(await this.registry.search(keys));
     if (racing.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
     const signer = await custodialAccount(bank);
-    const operation = await this.ds.transaction(async (em) => {
+    const operation = await inTransaction(this.ds, async (em) => {
       const op = await this.outbox.add(em, { kind: "ledger.finance", signer, payload: { terms: f.terms, signature: f.signature }, organizationId: bank.id, aggregateId: f.id });
       await em.getRepository(FinancingEntity).update({ id: f.id, status: "registry_check" }, { status: "submitting", registryRegistrationId: registration.id, operationId: op.id });
       await em.getRepository(ReceivableEntity).update({ id: receivable.id }, { operationId: op.id });
@@ -401,9 +464,9 @@ export class FinancingService {
 
   private async failFunding(f: Financing, code: string, reason: string) {
     this.log.warn({ financingId: f.id, code }, reason);
-    await this.ds.transaction(async (em) => {
-      await em.getRepository(FinancingEntity).update({ id: f.id }, { status: "failed", failureCode: code, failureReason: reason });
+    await inTransaction(this.ds, async (em) => {
       await em.getRepository(FinancingRequestEntity).update({ id: f.requestId }, { status: "failed" });
+      await em.getRepository(FinancingEntity).update({ id: f.id }, { status: "failed", failureCode: code, failureReason: reason });
     });
   }
 
@@ -420,5 +483,22 @@ export class FinancingService {
 
   assertBank(auth: AuthContext) {
     if (!auth.has("bank")) throw forbidden("This needs a bank.");
+  }
+}
+
+/**
+ * A certificate with a live financing request (open, or accepted and being funded) keeps its
+ * holder: banks are quoting on it or funding it. Splitting or transferring it waits until the
+ * request is cancelled or has failed. The receivables module calls this under its lock on the
+ * certificate, which `openRequest` takes too, so the two can never both succeed.
+ */
+export async function refuseWhileFinancingRequested(em: EntityManager, receivableIds: string[]): Promise<void> {
+  const live = await em.getRepository(FinancingRequestEntity).findOneBy({ receivableId: In(receivableIds), status: In(["open", "accepted"]) });
+  if (live) {
+    throw conflict(
+      "FINANCING.REQUEST_OPEN",
+      `Certificate ${live.receivableId} has a financing request (${live.id}, ${live.status}); ${live.status === "open" ? "cancel the request first" : "it is being funded"}.`,
+      { requestId: live.id },
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { AppError, conflict, notFound, validationFailed, type FieldProblem } from "../../shared/errors";
+import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import { invoiceKey } from "../../ledger/invoice-key";
 import { InvoiceEntity, type Invoice } from "./invoice.entity";
@@ -91,7 +92,7 @@ export class InvoicesService {
       };
     });
 
-    return this.ds.transaction(async (em) => {
+    return inTransaction(this.ds, async (em) => {
       const inserted = await em
         .createQueryBuilder()
         .insert()
@@ -227,7 +228,7 @@ export class InvoicesService {
     if (!inv || TERMINAL.has(inv.status)) return;
     if (inv.status === "received") await repo.update({ id: invoiceId, status: "received" }, { status: "verifying" });
     const outcome = await this.verifier.check(inv, () => this.claimedByAnotherSupplier(inv, depth));
-    await this.ds.transaction(async (em) => {
+    await inTransaction(this.ds, async (em) => {
       const current = await em.getRepository(InvoiceEntity).findOne({ where: { id: invoiceId }, lock: { mode: "pessimistic_write" } });
       if (!current || TERMINAL.has(current.status)) return;
       const [buyer] = await em.query(`SELECT id FROM organizations WHERE uscc = $1`, [inv.buyerTaxId]);

@@ -1,6 +1,7 @@
 import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import type { DataSource, EntityManager } from "typeorm";
 import { AppError, conflict, forbidden, notFound } from "../../shared/errors";
+import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { KeyVault } from "../../ledger/key-vault";
 import { LedgerKeyEntity } from "../../ledger/ledger.entity";
@@ -93,7 +94,7 @@ export class OnboardingService {
   /** KYC passed: give the organization a custodial key (unless it brought its own) and register it on chain. */
   async approveKyc(auth: AuthContext, id: string): Promise<{ organization: Organization; operation: OutboxEntry }> {
     const signer = await this.operatorAddress();
-    const result = await this.ds.transaction(async (em) => {
+    const result = await inTransaction(this.ds, async (em) => {
       const org = await this.lockOrganization(em, id);
       if (org.status !== "pending") {
         throw conflict("ORGANIZATION.NOT_PENDING", `KYC can only be approved for a pending organization; this one is ${org.status}.`);
@@ -138,7 +139,7 @@ export class OnboardingService {
     payload: (org: Organization) => object,
   ) {
     const signer = await this.operatorAddress();
-    const result = await this.ds.transaction(async (em) => {
+    const result = await inTransaction(this.ds, async (em) => {
       const org = await this.lockOrganization(em, id);
       if (org.status !== required) throw conflict("ORGANIZATION.INVALID_STATUS", `This needs an organization that is ${required}; this one is ${org.status}.`);
       const pending = await em.getRepository(OutboxEntity).existsBy({ aggregateId: org.id, status: "pending" });

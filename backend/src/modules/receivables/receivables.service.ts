@@ -12,11 +12,18 @@ import { counterparty, custodialAccount } from "../onboarding/members";
 import { invoicesRoot, type InvoicesService } from "../invoices";
 import { ReceivableEntity, type ReceivableRow, type ReceivableStatus } from "./receivable.entity";
 import { checkMaturity, checkTier, maturityInstant, type ReceivablePolicy } from "./policy";
+import { inTransaction } from "../../shared/transaction";
 
 export interface Accepted {
   receivable: ReceivableRow;
   operation: OutboxEntry;
 }
+
+/**
+ * Refuses (throws) when something outside this module holds a claim on the certificates that a
+ * change of holder would break: an open financing request (the financing module says which).
+ */
+export type HolderChangeGuard = (em: EntityManager, receivableIds: string[]) => Promise<void>;
 
 /** Reads everyone's data: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
@@ -35,6 +42,7 @@ export class ReceivablesService {
     private readonly invoices: InvoicesService,
     private readonly keys: PlatformKeys,
     readonly policy: ReceivablePolicy,
+    private readonly holderChangeGuard: HolderChangeGuard,
   ) {}
 
   // ─── Creation ───────────────────────────────────────────────────────
@@ -74,7 +82,7 @@ export class ReceivablesService {
     }>,
   ): Promise<Accepted[]> {
     items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
-    const accepted = await this.ds.transaction(async (em) => {
+    const accepted = await inTransaction(this.ds, async (em) => {
       const out: Accepted[] = [];
       for (const [i, item] of items.entries()) {
         const p = await parties(em, item, i);
@@ -183,6 +191,7 @@ export class ReceivablesService {
   async split(auth: AuthContext, id: string, parts: { organizationId: string; amount: bigint }[]) {
     const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
       if (r.maturity <= new Date()) throw conflict("RECEIVABLE.MATURED", "The certificate has matured: it can only be settled now.");
+      await this.holderChangeGuard(em, [r.id]);
       checkTier(this.policy, r.tier + 1);
       const total = parts.reduce((s, p) => s + p.amount, 0n);
       if (total !== r.amount) {
@@ -204,6 +213,7 @@ export class ReceivablesService {
   async transfer(auth: AuthContext, id: string, organizationId: string) {
     const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
       if (r.maturity <= new Date()) throw conflict("RECEIVABLE.MATURED", "The certificate has matured: it can only be settled now.");
+      await this.holderChangeGuard(em, [r.id]);
       const to = await counterparty(em, organizationId, "supplier", "organizationId");
       if (to.id === auth.organization.id) throw validationFailed([{ field: "body.organizationId", message: "is your own organization" }]);
       return { kind: "ledger.transfer", signer: await custodialAccount(auth.organization), payload: { id: r.chainId!.toString(), to: to.ledgerAddress! } };
@@ -222,19 +232,10 @@ export class ReceivablesService {
     party: "holder" | "obligor",
     build: (em: EntityManager, rows: ReceivableRow[]) => Promise<{ kind: string; signer: string; payload: object }>,
   ): Promise<Accepted[]> {
-    const accepted = await this.ds.transaction(async (em) => {
+    const accepted = await inTransaction(this.ds, async (em) => {
       const rows = await this.visible(em, auth, ids, true);
       for (const r of rows) this.require(auth, r, status, party);
-      // in flight: not yet mined, or mined in a block the indexer has not projected into the certificate yet
-      const inFlight: { id: string }[] = await em.query(
-        `SELECT o.id::text AS id FROM receivables r JOIN outbox o ON o.id = r.operation_id LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id
-         WHERE r.id = ANY($1::uuid[]) AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
-         LIMIT 1`,
-        [rows.map((r) => r.id)],
-      );
-      if (inFlight.length) {
-        throw conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${inFlight[0].id} on one of these certificates is still being written to the ledger; retry when it is done.`);
-      }
+      await this.requireNoChangeInFlight(em, rows.map((r) => r.id));
       const op = await build(em, rows);
       const operation = await this.outbox.add(em, { ...op, organizationId: auth.organization.id, aggregateId: rows[0].id });
       await em.getRepository(ReceivableEntity).update({ id: In(rows.map((r) => r.id)) }, { operationId: operation.id });
@@ -242,6 +243,22 @@ export class ReceivablesService {
     });
     await this.outbox.dispatch([accepted[0].operation]);
     return accepted;
+  }
+
+  /**
+   * Refuses certificates with a change on its way to the ledger: not yet mined, or mined in a block
+   * the indexer has not projected into the certificate yet. Call it with the certificates locked.
+   */
+  async requireNoChangeInFlight(em: EntityManager, ids: string[]): Promise<void> {
+    const inFlight: { id: string }[] = await em.query(
+      `SELECT o.id::text AS id FROM receivables r JOIN outbox o ON o.id = r.operation_id LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id
+       WHERE r.id = ANY($1::uuid[]) AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
+       LIMIT 1`,
+      [ids],
+    );
+    if (inFlight.length) {
+      throw conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${inFlight[0].id} on one of these certificates is still being written to the ledger; retry when it is done.`, { operationId: inFlight[0].id });
+    }
   }
 
   private require(auth: AuthContext, r: ReceivableRow, status: ReceivableStatus, party: "holder" | "obligor") {

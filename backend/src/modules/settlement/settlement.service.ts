@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
+import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
@@ -25,7 +26,7 @@ export class SettlementService {
 
   async deposit(auth: AuthContext, organizationId: string, amount: bigint) {
     const signer = await custodialAccount(auth.organization);
-    const operation = await this.ds.transaction(async (em) => {
+    const operation = await inTransaction(this.ds, async (em) => {
       const member = await em.getRepository(OrganizationEntity).findOneBy({ id: organizationId });
       if (!member) throw notFound("organization", organizationId);
       if (member.status !== "active" || !member.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${member.legalName} is ${member.status}: it cannot hold settlement tokens.`);
@@ -43,7 +44,7 @@ export class SettlementService {
     if (!balance || BigInt(balance.balance) < amount) {
       throw validationFailed([{ field: "body.amount", message: `is more than your balance (${balance?.balance ?? 0} fen)` }]);
     }
-    const ops = await this.ds.transaction(async (em) => {
+    const ops = await inTransaction(this.ds, async (em) => {
       const issuer = await em.getRepository(OrganizationEntity).createQueryBuilder("o").where("'settlement_issuer' = ANY(o.roles) AND o.status = 'active'").getOne();
       if (!issuer?.ledgerAddress) throw conflict("SETTLEMENT.NO_ISSUER", "No active settlement issuer can pay out the withdrawal.");
       const approve = await this.outbox.add(em, { kind: "token.approve", signer: account, payload: { spender: issuer.ledgerAddress, amount: amount.toString() }, organizationId: member.id });
@@ -64,7 +65,7 @@ export class SettlementService {
   /** How much the ledger may pull: a core enterprise's repayments at maturity, a supplier's recourse. */
   async authorizeRepayment(auth: AuthContext, amount: bigint) {
     const signer = await custodialAccount(auth.organization);
-    const operation = await this.ds.transaction((em) =>
+    const operation = await inTransaction(this.ds, (em) =>
       this.outbox.add(em, { kind: "token.approveLedger", signer, payload: { spender: "ledger", amount: amount.toString() }, organizationId: auth.organization.id }),
     );
     await this.outbox.dispatch([operation]);

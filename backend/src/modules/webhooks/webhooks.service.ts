@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
+import { inTransaction } from "../../shared/transaction";
 import { rowsOf } from "../../shared/db-types";
 import type { AuthContext } from "../../shared/http/auth";
 import type { KeyVault, SealedBytes } from "../../ledger/key-vault";
@@ -96,7 +97,7 @@ export class WebhooksService {
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString("base64url")}`;
     const sealed = this.vault.sealBytes(Buffer.from(secret, "utf8"), secretContext(id));
-    const subscription = await this.ds.transaction(async (em) => {
+    const subscription = await inTransaction(this.ds, async (em) => {
       // serialize an organization's subscriptions so the limit holds under concurrent requests
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`webhooks:${auth.organization.id}`]);
       const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM webhook_subscriptions WHERE organization_id = $1 AND active`, [auth.organization.id]);
@@ -121,7 +122,7 @@ export class WebhooksService {
   /** Deactivates a subscription (kept, with its deliveries, for the record); pending deliveries fail. */
   async unsubscribe(auth: AuthContext, id: string): Promise<void> {
     this.requireAdmin(auth);
-    await this.ds.transaction(async (em) => {
+    await inTransaction(this.ds, async (em) => {
       const [row] = await em.query(`SELECT id FROM webhook_subscriptions WHERE id = $1 AND organization_id = $2 FOR UPDATE`, [id, auth.organization.id]);
       if (!row) throw notFound("webhook subscription", id);
       await em.query(`UPDATE webhook_subscriptions SET active = false WHERE id = $1`, [id]);
@@ -176,7 +177,7 @@ export class WebhooksService {
 
   /** Sends a delivery again from scratch (e.g. one that `failed` while the receiver was down). */
   async redeliver(auth: AuthContext, deliveryId: string): Promise<DeliveryRow> {
-    const row = await this.ds.transaction(async (em) => {
+    const row = await inTransaction(this.ds, async (em) => {
       const [d] = await em.query(
         `SELECT d.status, s.active FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
          WHERE d.id = $1 AND d.organization_id = $2 FOR UPDATE OF d`,

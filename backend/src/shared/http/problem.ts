@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import { AppError, type FieldProblem } from "../errors";
 import type { Logger } from "../logger";
+import { concurrentChange, lostRace, sqlState } from "../transaction";
 
 export const PROBLEM_TYPE_BASE = "https://chainfactor.dev/problems/";
 
@@ -65,6 +66,11 @@ function toAppError(err: unknown): AppError {
   if (err instanceof URIError || (err as Error)?.name === "URIError") {
     return new AppError("REQUEST.MALFORMED_URL", 400, "The URL has malformed percent-encoding; encode path segments with encodeURIComponent.");
   }
+  // a race lost outside inTransaction's retries, or a row another request inserted first: a conflict, not a fault
+  if (lostRace(err)) return concurrentChange();
+  if (sqlState(err) === "23505") {
+    return new AppError("REQUEST.CONFLICT", 409, "Another request created the same record at the same moment; read the current state before sending this again.");
+  }
   if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
     return new AppError("REQUEST.INVALID", e.status, e.message ?? "Bad request.");
   }
@@ -75,6 +81,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const e = toAppError(err);
     if (e.status >= 500) log.error({ err, requestId: res.locals.requestId, path: req.path }, "request failed");
+    else if (sqlState(err)) log.warn({ err, requestId: res.locals.requestId, path: req.path }, "request lost a race with another one");
     if (res.headersSent) return;
     sendProblem(res, e);
   };
