@@ -282,9 +282,9 @@ interface World {
   biz: BusinessWorld;
   /** Pending certificates of supplier A: confirm, typed data, reject, reject (hostile text), cancel. */
   P: string[];
-  /** Confirmed certificates of supplier A: split, transfer, request financing, and with requests R[3..6] (C[3] none). */
+  /** Confirmed certificates of supplier A: split, transfer, request financing, and with requests R[3..7] (C[3] none). */
   C: string[];
-  /** Financing requests on C[3] (no quote yet), C[4] (bank A's open quote), C[5] and C[6] (bank B's open quotes). */
+  /** Financing requests on C[3] (no quote yet), C[4] (bank A's open quote), C[5] and C[6] (bank B's open quotes), C[7] (cancelled by the control). */
   R: string[];
   /** Q[0]: bank A's on R[1] (withdrawn by the control); Q[1]: bank B's on R[2] (terms); Q[2]: bank B's on R[3] (accepted by the control). */
   Q: string[];
@@ -402,6 +402,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
     "POST /v1/financing-requests": () => ({ key: w.A.adminKey, body: () => ({ receivableId: w.C[2] }) }),
     "GET /v1/financing-requests/{id}": () => ({ key: w.A.adminKey, path: { id: w.R[0] }, foreign: { id: w.biz.req.B2 } }),
     "GET /v1/financing-requests/{id}/quotes": () => ({ key: w.A.adminKey, path: { id: w.R[1] }, foreign: { id: w.biz.req.B2 } }),
+    "POST /v1/financing-requests/{id}/cancellation": () => ({ key: w.A.adminKey, path: { id: w.R[4] }, foreign: { id: w.biz.req.B2 } }),
     "POST /v1/financing-requests/{id}/quotes": () => ({
       key: w.biz.m.bankA.key,
       path: { id: w.R[0] },
@@ -467,7 +468,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
 
     // the business world: supplier A (the usual caller) with certificates in every state, bank B as another tenant
     const [biz, act1, act2, s1, s2] = await Promise.all([
-      buildWorld(stack, { extraMembers: { bankC: ["bank"] }, pendingA: 5, confirmedA: 7, freeInvoicesA: 2, moreSubscriptions: { supplierA: [["recourse.claimed"]] } }),
+      buildWorld(stack, { extraMembers: { bankC: ["bank"] }, pendingA: 5, confirmedA: 8, freeInvoicesA: 2, moreSubscriptions: { supplierA: [["recourse.claimed"]] } }),
       stack.onboard(["core_enterprise"]),
       stack.onboard(["core_enterprise"]),
       stack.onboard(["core_enterprise"]),
@@ -506,7 +507,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
     };
     const C = biz.r.confirmedA;
     const R: string[] = [];
-    for (const id of C.slice(3, 7)) R.push((await must("request", stack.api.post("/v1/financing-requests", { receivableId: id }, ak), 201)).id);
+    for (const id of C.slice(3, 8)) R.push((await must("request", stack.api.post("/v1/financing-requests", { receivableId: id }, ak), 201)).id);
     const validUntil = new Date(Date.now() + 86_400_000).toISOString();
     const quote = async (req: string, bank: { key: string }) =>
       (await must("quote", stack.api.post(`/v1/financing-requests/${req}/quotes`, { advanceRateBp: 9000, annualRateBp: 435, dayCount: 360, fee: "1000", validUntil }, { key: bank.key }), 201)).id as string;

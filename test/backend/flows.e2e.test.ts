@@ -261,4 +261,19 @@ describe("business flows", () => {
     const refused = await stack.ds.query(`SELECT id, error_code FROM outbox WHERE kind = 'ledger.settle' AND status = 'failed'`);
     expect(refused).toEqual([]);
   });
+
+  it("says who won every funded request: its accepted quote and its financing, to the supplier and to the winning bank", async () => {
+    const funded = [];
+    for (const supplier of [TIER1, TIER2, TIER2B]) {
+      for (const { request } of (await api.get("/v1/financing-requests?status=funded", as(supplier))).body.items) funded.push({ request, supplier });
+    }
+    expect(funded.length).toBeGreaterThan(0);
+    for (const { request, supplier } of funded) {
+      const financing = (await api.get(`/v1/financings/${request.financingId}`, as(supplier))).body;
+      expect([request.acceptedQuoteId, financing.requestId, financing.status]).toEqual([financing.quoteId, request.id, "funded"]);
+      const bank = banks().find((b) => b.id === financing.bankId)!;
+      const seenByBank = (await api.get(`/v1/financing-requests/${request.id}`, { key: bank.key })).body.request;
+      expect([seenByBank.acceptedQuoteId, seenByBank.financingId]).toEqual([financing.quoteId, financing.id]);
+    }
+  });
 });

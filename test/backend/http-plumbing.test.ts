@@ -136,6 +136,45 @@ describe("HTTP plumbing", () => {
       expect(await docs.text()).toMatch(/swagger-ui/i);
     });
 
+    it("names every property of /openapi.json in camelCase, and describes every response body's properties", async () => {
+      const doc = (await stack.api.get("/openapi.json")).body;
+      const snake: string[] = [];
+      const open: string[] = [];
+      const walk = (schema: any, where: string, inResponse: boolean) => {
+        if (!schema || typeof schema !== "object") return;
+        if (schema.$ref) return; // walked where it is defined
+        for (const [name, sub] of Object.entries<any>(schema.properties ?? {})) {
+          if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) snake.push(`${where}.${name}`);
+          walk(sub, `${where}.${name}`, inResponse);
+        }
+        if (inResponse && schema.type === "object" && !schema.properties && schema.additionalProperties !== undefined) open.push(where);
+        for (const k of ["items", "additionalProperties"]) walk(schema[k], `${where}[]`, inResponse);
+        for (const k of ["allOf", "anyOf", "oneOf"]) (schema[k] ?? []).forEach((x: unknown, i: number) => walk(x, `${where}|${i}`, inResponse));
+      };
+      for (const [name, schema] of Object.entries<any>(doc.components.schemas)) walk(schema, `#/components/schemas/${name}`, true);
+      for (const [path, methods] of Object.entries<any>(doc.paths)) {
+        for (const [method, o] of Object.entries<any>(methods)) {
+          const at = `${method.toUpperCase()} ${path}`;
+          for (const p of o.parameters ?? []) if (p.in !== "header" && !/^[a-z][a-zA-Z0-9]*$/.test(p.name)) snake.push(`${at} parameter ${p.name}`);
+          walk(o.requestBody?.content?.["application/json"]?.schema, `${at} body`, false);
+          for (const [status, r] of Object.entries<any>(o.responses)) walk(r.content?.["application/json"]?.schema, `${at} ${status}`, true);
+        }
+      }
+      expect(snake, "property names not in camelCase").toEqual([]);
+      // maps whose keys are data, not names: EIP-712 typed data (its own standard's names), counts by error code, a webhook event's data (docs/webhooks.md)
+      expect(open, "response objects whose properties /openapi.json does not describe").toEqual([
+        "#/components/schemas/WebhookDelivery.payload.data",
+        "#/components/schemas/ReconciliationReport.summary.byCode",
+        "#/components/schemas/BankStatementSummary.reconciliation.byCode",
+        "GET /v1/receivables/confirmations/typed-data 200.domain",
+        "GET /v1/receivables/confirmations/typed-data 200.types",
+        "GET /v1/receivables/confirmations/typed-data 200.message",
+        "GET /v1/quotes/{id}/terms 200.domain",
+        "GET /v1/quotes/{id}/terms 200.types",
+        "GET /v1/quotes/{id}/terms 200.message",
+      ]);
+    });
+
     it("opens the queue dashboard to operators only", async () => {
       const member = await stack.onboard(["supplier"]);
       expect((await stack.api.get("/admin/queues", op())).status).toBe(200);

@@ -939,6 +939,13 @@ describe("tenant isolation", () => {
         },
       }),
 
+    "POST /v1/financing-requests/{id}/cancellation": () =>
+      writesOn("cancel", "POST", (id) => `/v1/financing-requests/${id}/cancellation`, undefined, financingRequests(), {
+        roles: ["supplier"],
+        // its own supplier would cancel it: only strangers are probed
+        skip: (c, t) => t.gets[0] === c.party.label,
+      }),
+
     "POST /v1/financing-requests/{id}/quotes": () =>
       writesOn(
         "quote",

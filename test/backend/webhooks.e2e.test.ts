@@ -380,7 +380,7 @@ describe(WebhooksService.name, () => {
     const { face, certificateId } = { face: (await status()).amount as string, certificateId: (await status()).certificateId as string };
     expect(event("/supplier", "receivable.registered").json.data).toMatchObject({ receivableId, certificateId, obligorId: core.orgId, creditorId: supplier.orgId, amount: face, currency: "CNY", maturity: expect.any(String) });
     const funded = event("/bankA", "financing.funded").json.data;
-    expect(funded).toMatchObject({ receivableId, financingId: financing.body.id, bankId: bankA.orgId, supplierId: supplier.orgId, advance: financing.body.advance, due: financing.body.due, recourse: false });
+    expect(funded).toMatchObject({ receivableId, financingId: financing.body.id, requestId: financing.body.requestId, quoteId: financing.body.quoteId, bankId: bankA.orgId, supplierId: supplier.orgId, advance: financing.body.advance, due: financing.body.due, recourse: false });
     expect(event("/supplier", "financing.funded").json).toEqual(event("/bankA", "financing.funded").json);
     // the obligor is told who holds the lien, not the price
     const toCore = event("/core", "financing.funded").json.data;

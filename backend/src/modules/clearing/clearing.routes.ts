@@ -8,6 +8,19 @@ import type { ClearingService } from "./clearing.service";
 const TAG = "Clearing";
 const Ids = z.object({ receivableIds: z.array(Uuid).min(1).max(100).refine((a) => new Set(a).size === a.length, "must not repeat an id") }).strict();
 
+const ClearingEvent = z
+  .object({
+    kind: z.enum(["cleared", "defaulted", "recourse"]),
+    toBank: z.string().openapi({ description: "Paid to the financing bank, in fen." }),
+    toHolder: z.string().openapi({ description: "Paid to the holder, in fen." }),
+    outstanding: z.string().openapi({ description: "What the obligor still owes after this event, in fen." }),
+    status: z.string().openapi({ description: "The certificate's status after this event." }),
+    blockNumber: z.string(),
+    txHash: z.string(),
+    at: z.string().openapi({ description: "When the platform saw it (ISO 8601)." }),
+  })
+  .openapi("ClearingEvent");
+
 export function clearingRoutes(routes: Routes, service: ClearingService): void {
   routes.add({
     method: "post",
@@ -39,7 +52,7 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
     tag: TAG,
     params: z.object({ id: Uuid }).strict(),
     status: 200,
-    response: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+    response: z.object({ items: z.array(ClearingEvent) }),
     handler: async ({ auth, params }) => ({ items: await service.events(auth, params.id) }),
   });
 }

@@ -48,9 +48,10 @@ export class ClearingService {
   /** Clearing history of a certificate the caller may see. */
   async events(auth: AuthContext, receivableId: string) {
     await this.receivables.get(auth, receivableId);
-    return this.ds.query(
+    const rows: { kind: "cleared" | "defaulted" | "recourse"; to_bank: string; to_holder: string; outstanding: string; status: string; block_number: string; tx_hash: string; at: Date }[] = await this.ds.query(
       `SELECT kind, to_bank::text, to_holder::text, outstanding::text, status, block_number::text, tx_hash, at FROM clearing_events WHERE receivable_id = $1 ORDER BY id`,
       [receivableId],
     );
+    return rows.map((e) => ({ kind: e.kind, toBank: e.to_bank, toHolder: e.to_holder, outstanding: e.outstanding, status: e.status, blockNumber: e.block_number, txHash: e.tx_hash, at: e.at.toISOString() }));
   }
 }

@@ -3,7 +3,7 @@ import type { Routes } from "../../shared/http/route";
 import { OperationView } from "../onboarding/onboarding.schemas";
 import { operationView } from "../onboarding/onboarding.views";
 import { receivableView } from "../receivables/receivables.views";
-import { Money, Uuid } from "../receivables/receivables.schemas";
+import { Money, ReceivableView, Uuid } from "../receivables/receivables.schemas";
 import type { FinancingService } from "./financing.service";
 import type { Financing, FinancingRequest, Quote } from "./financing.entity";
 
@@ -211,7 +211,7 @@ export function financingRoutes(routes: Routes, service: FinancingService): void
     tag: TAG,
     query: z.object({ status: z.string().regex(/^[a-z]+(,[a-z]+)*$/, "comma-separated statuses").optional() }).strict(),
     status: 200,
-    response: z.object({ items: z.array(z.object({ request: RequestView, receivable: z.record(z.string(), z.unknown()) })) }),
+    response: z.object({ items: z.array(z.object({ request: RequestView, receivable: ReceivableView })) }),
     handler: async ({ auth, query }) => ({ items: (await service.listRequests(auth, query.status)).map((x) => ({ request: requestView(x.request), receivable: receivableView(x.receivable) })) }),
   });
 
@@ -222,7 +222,7 @@ export function financingRoutes(routes: Routes, service: FinancingService): void
     tag: TAG,
     params: Id,
     status: 200,
-    response: z.object({ request: RequestView, receivable: z.record(z.string(), z.unknown()) }),
+    response: z.object({ request: RequestView, receivable: ReceivableView }),
     handler: async ({ auth, params }) => {
       const x = await service.getRequest(auth, params.id);
       return { request: requestView(x.request), receivable: receivableView(x.receivable) };

@@ -10,8 +10,10 @@ import {
   Confirm,
   Id,
   IssueReceivables,
+  LineageNode,
   ListQuery,
   RegisterReceivables,
+  ReceivableView,
   Reject,
   Split,
   Transfer,
@@ -20,29 +22,6 @@ import {
 
 const TAG = "Receivables";
 
-const ReceivableView = z
-  .object({
-    id: z.string().uuid(),
-    certificateId: z.string().nullable().openapi({ description: "The ERC-721 token id on the ledger, once registered." }),
-    origin: z.enum(["registered", "issued", "split"]),
-    status: z.string().openapi({ description: "registering, pending, confirmed, financed, split, settled, overdue, defaulted, rejected, cancelled, failed" }),
-    obligorId: z.string(),
-    creditorId: z.string(),
-    holderId: z.string(),
-    amount: z.string().openapi({ description: "Face amount in fen." }),
-    currency: z.string(),
-    maturity: z.string(),
-    tier: z.number().int(),
-    parentId: z.string().nullable(),
-    invoicesRoot: z.string().nullable(),
-    operationId: z.string().nullable(),
-    financing: z.object({ bankId: z.string(), due: z.string().nullable(), recourse: z.boolean() }).nullable(),
-    repayment: z.object({ repaid: z.string(), outstanding: z.string(), paidToBank: z.string(), paidToHolder: z.string(), recovered: z.string() }),
-    failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("Receivable");
 
 const AcceptedView = z.object({ items: z.array(z.object({ receivable: ReceivableView, operation: OperationView })) }).openapi("ReceivablesAccepted");
 const accepted = (items: Accepted[]) => ({ items: items.map((a) => ({ receivable: receivableView(a.receivable), operation: operationView(a.operation, null) })) });
@@ -181,8 +160,8 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     tag: TAG,
     params: Id,
     status: 200,
-    response: z.record(z.string(), z.unknown()).openapi("Lineage"),
-    handler: async ({ auth, params }) => (await service.lineage(auth, params.id)) as Record<string, unknown>,
+    response: LineageNode,
+    handler: async ({ auth, params }) => service.lineage(auth, params.id),
   });
 
   routes.add({

@@ -72,3 +72,53 @@ export const CalendarQuery = z
     to: MaturityDate.optional(),
   })
   .strict();
+
+/** A certificate as every endpoint shows it (receivables.views.ts builds it). */
+export const ReceivableView = z
+  .object({
+    id: z.string().uuid(),
+    certificateId: z.string().nullable().openapi({ description: "The ERC-721 token id on the ledger, once registered." }),
+    origin: z.enum(["registered", "issued", "split"]),
+    status: z.string().openapi({ description: "registering, pending, confirmed, financed, split, settled, overdue, defaulted, rejected, cancelled, failed" }),
+    obligorId: z.string(),
+    creditorId: z.string(),
+    holderId: z.string(),
+    amount: z.string().openapi({ description: "Face amount in fen." }),
+    currency: z.string(),
+    maturity: z.string(),
+    tier: z.number().int(),
+    parentId: z.string().nullable(),
+    invoicesRoot: z.string().nullable(),
+    operationId: z.string().nullable(),
+    financing: z.object({ bankId: z.string(), due: z.string().nullable(), recourse: z.boolean() }).nullable(),
+    repayment: z.object({ repaid: z.string(), outstanding: z.string(), paidToBank: z.string(), paidToHolder: z.string(), recovered: z.string() }),
+    failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Receivable");
+
+export interface LineageNodeView {
+  id: string;
+  certificateId: string | null;
+  tier: number;
+  amount: string;
+  status: string;
+  holder: { id: string; name: string | null } | null;
+  children: LineageNodeView[];
+}
+
+/** One certificate of a family tree, with its parts below it. */
+export const LineageNode: z.ZodType<LineageNodeView> = z
+  .object({
+    id: z.string(),
+    certificateId: z.string().nullable(),
+    tier: z.number().int(),
+    amount: z.string(),
+    status: z.string(),
+    holder: z.object({ id: z.string(), name: z.string().nullable() }).nullable().openapi({ description: "null where the caller may not know who holds this part" }),
+    get children() {
+      return z.array(LineageNode);
+    },
+  })
+  .openapi("Lineage");

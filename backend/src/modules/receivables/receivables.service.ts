@@ -12,6 +12,7 @@ import { counterparty, custodialAccount } from "../onboarding/members";
 import { invoicesRoot, type InvoicesService } from "../invoices";
 import { ReceivableEntity, type ReceivableRow, type ReceivableStatus } from "./receivable.entity";
 import { checkMaturity, checkTier, maturityInstant, type ReceivablePolicy } from "./policy";
+import type { LineageNodeView } from "./receivables.schemas";
 import { inTransaction } from "../../shared/transaction";
 
 export interface Accepted {
@@ -322,7 +323,7 @@ export class ReceivablesService {
     const names = new Map<string, string>(
       (await this.ds.getRepository(OrganizationEntity).findBy({ id: In([...new Set(family.map((r) => r.holderOrganizationId))]) })).map((o) => [o.id, o.legalName]),
     );
-    const node = (r: ReceivableRow): object => ({
+    const node = (r: ReceivableRow): LineageNodeView => ({
       id: r.id,
       certificateId: r.chainId?.toString() ?? null,
       tier: r.tier,

@@ -17,6 +17,19 @@ const Account = z
   })
   .openapi("SettlementAccount");
 
+const Movement = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["deposit", "withdrawal", "transfer"]),
+    fromAddress: z.string().nullable().openapi({ description: "null for a deposit (minted)" }),
+    toAddress: z.string().nullable().openapi({ description: "null for a withdrawal (burned)" }),
+    amount: z.string().openapi({ description: "In fen." }),
+    blockNumber: z.string(),
+    txHash: z.string(),
+    at: z.string().openapi({ description: "When the platform saw it (ISO 8601)." }),
+  })
+  .openapi("SettlementMovement");
+
 export function settlementRoutes(routes: Routes, service: SettlementService): void {
   routes.add({
     method: "post",
@@ -71,7 +84,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     tag: TAG,
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), organizationId: Uuid.optional() }).strict(),
     status: 200,
-    response: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+    response: z.object({ items: z.array(Movement) }),
     handler: async ({ auth, query }) => ({ items: await service.movements(auth, query.limit, query.organizationId) }),
   });
 

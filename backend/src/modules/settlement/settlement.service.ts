@@ -92,11 +92,12 @@ export class SettlementService {
   async movements(auth: AuthContext, limit: number, organizationId?: string) {
     const org = await this.visibleOrg(auth, organizationId);
     if (!org.ledgerAddress) return [];
-    return this.ds.query(
+    const rows: { id: string; kind: "deposit" | "withdrawal" | "transfer"; from_address: string | null; to_address: string | null; amount: string; block_number: string; tx_hash: string; at: Date }[] = await this.ds.query(
       `SELECT id::text, kind, from_address, to_address, amount::text, block_number::text, tx_hash, at FROM token_movements
        WHERE from_address = $1 OR to_address = $1 ORDER BY id DESC LIMIT $2`,
       [org.ledgerAddress, limit],
     );
+    return rows.map((m) => ({ id: m.id, kind: m.kind, fromAddress: m.from_address, toAddress: m.to_address, amount: m.amount, blockNumber: m.block_number, txHash: m.tx_hash, at: m.at.toISOString() }));
   }
 
   /** What a core enterprise's authorization and balance must cover, and by when. */

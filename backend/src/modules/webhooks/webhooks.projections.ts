@@ -149,14 +149,14 @@ const BUILDERS: Record<string, (em: EntityManager, e: ChainEvent) => Promise<Not
   "ReceivableLedger.ReceivableFinanced": async (em, e) => {
     const c = await cert(em, arg(e, "id"));
     const [bank, seller] = await orgs(em, arg(e, "bank"), arg(e, "seller"));
-    const [f] = c ? await em.query(`SELECT id FROM financings WHERE receivable_id = $1 AND bank_organization_id = $2 ORDER BY accepted_at DESC LIMIT 1`, [c.id, bank]) : [];
+    const [f] = c ? await em.query(`SELECT id, request_id, quote_id FROM financings WHERE receivable_id = $1 AND bank_organization_id = $2 ORDER BY accepted_at DESC LIMIT 1`, [c.id, bank]) : [];
     const base = certData(c, arg(e, "id"));
     return {
       type: "financing.funded",
       audiences: [
         {
           orgIds: [bank, seller],
-          data: { ...base, financingId: f?.id ?? null, bankId: bank, supplierId: seller, advance: arg(e, "advance"), due: arg(e, "due"), recourse: Boolean(e.args.recourse) },
+          data: { ...base, financingId: f?.id ?? null, requestId: f?.request_id ?? null, quoteId: f?.quote_id ?? null, bankId: bank, supplierId: seller, advance: arg(e, "advance"), due: arg(e, "due"), recourse: Boolean(e.args.recourse) },
         },
         // notice of assignment: the obligor learns who holds the lien, not the price
         { orgIds: [c?.obligor], data: { ...base, bankId: bank, supplierId: seller } },
