@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import SlowestFirst from "./test/slowest-first";
 
 export default defineConfig({
   test: {
@@ -6,6 +7,7 @@ export default defineConfig({
     // Hardhat loads hardhat.config.ts through ts-node; register it before any test imports hardhat.
     setupFiles: ["test/setup/register-ts-node.ts"],
     pool: "forks",
+    sequence: { sequencer: SlowestFirst },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

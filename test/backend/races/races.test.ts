@@ -123,8 +123,9 @@ describe("races", () => {
     });
   });
 
-  it("accept ∥ the bank cutting its credit line below the quote: exactly one wins, the other answers 422", async () => {
-    // one line, so one round at a time: each starts with room for exactly this quote
+  // the two credit-line races go one round at a time (each round starts from one line's exact
+  // room), on two banks' lines: they run side by side
+  it.concurrent("accept ∥ the bank cutting its credit line below the quote: exactly one wins, the other answers 422", async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const [c] = take("accept-line-cut");
       const due = c.amount / 2n;
@@ -151,7 +152,7 @@ describe("races", () => {
     }
   });
 
-  it("two suppliers accepting quotes of one bank whose line fits only one: one 202, the other 422 CREDIT_LINE.INSUFFICIENT", async () => {
+  it.concurrent("two suppliers accepting quotes of one bank whose line fits only one: one 202, the other 422 CREDIT_LINE.INSUFFICIENT", async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const [[c1], [c2]] = [take("line-for-one-s2"), take("line-for-one-s3")];
       const due = (c1.amount < c2.amount ? c1.amount : c2.amount) / 2n;

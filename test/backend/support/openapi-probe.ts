@@ -543,9 +543,13 @@ export function changed(before: Record<string, unknown>, after: Record<string, u
 export async function settleOutbox(stack: Stack, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const [{ n }] = await stack.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'submitted')`);
-    if (n === 0) return;
-    if (Date.now() > until) throw new Error(`${n} outbox rows still unfinished after ${timeoutMs} ms`);
+    // finished, and projected: the indexer (and the webhook deliveries it creates) has seen every mined block
+    const [{ n, unindexed }] = await stack.ds.query(
+      `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'submitted')) AS n,
+              (SELECT count(*)::int FROM ledger_transactions WHERE block_number > (SELECT coalesce(max(block_number), -1) FROM indexer_checkpoints)) AS unindexed`,
+    );
+    if (n === 0 && unindexed === 0) return;
+    if (Date.now() > until) throw new Error(`${n} outbox rows still unfinished, ${unindexed} mined transactions not yet indexed after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
