@@ -14,6 +14,14 @@ export interface OperationKind<P> {
   maxItems: number;
   /** Items in one row's payload. */
   itemCount(payload: P): number;
+  /**
+   * The gas limit of a transaction carrying these payloads: a budget above what the call can use
+   * (the gas benchmark's figures per item with a margin; gas costs nothing on this network), so
+   * that no transaction needs an eth_estimateGas, a binary search of full executions, before it is
+   * signed. test/contracts/gas-budgets.test.ts runs every kind at its largest and fails when a
+   * budget is too small.
+   */
+  gas(payloads: P[]): bigint;
   encode(payloads: P[], opId: bigint, deployment: LedgerDeploymentRow): { to: string; data: string };
 }
 
@@ -84,63 +92,69 @@ export interface ApprovePayload {
 type Target = "membership" | "ledger" | "token";
 const addressOf = (d: LedgerDeploymentRow, t: Target) => (t === "membership" ? d.membership : t === "ledger" ? d.ledger : d.settlementToken);
 
-/** One item per call. */
-const single = <P>(kind: string, target: Target, fn: (p: P, opId: bigint, d: LedgerDeploymentRow) => string): OperationKind<P> => ({
+/** One item per call; `gas` its budget. */
+const single = <P>(kind: string, target: Target, gas: (p: P) => bigint, fn: (p: P, opId: bigint, d: LedgerDeploymentRow) => string): OperationKind<P> => ({
   kind,
   maxBatch: 1,
   maxItems: 1,
   itemCount: () => 1,
+  gas: ([p]) => gas(p),
   encode: ([p], opId, d) => ({ to: addressOf(d, target), data: fn(p, opId, d) }),
 });
 
-/** Many rows' items concatenated into one call of a batch entry point. */
-const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], fn: (items: I[], opId: bigint) => string): OperationKind<P> => ({
+/** Many rows' items concatenated into one call of a batch entry point; `gas` the budget of all items. */
+const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], gas: (items: I[]) => bigint, fn: (items: I[], opId: bigint) => string): OperationKind<P> => ({
   kind,
   maxBatch: max,
   maxItems: max,
   itemCount: (p) => items(p).length,
+  gas: (payloads) => gas(payloads.flatMap(items)),
   encode: (payloads, opId, d) => ({ to: d.ledger, data: fn(payloads.flatMap(items), opId) }),
 });
+
+/** A budget: `base` per transaction, `each` per item. */
+const perItem = (base: number, each: number) => (n: number) => BigInt(base + each * n);
+const flat = (gas: number) => () => BigInt(gas);
 
 const ids = (p: IdsPayload) => p.ids.map(BigInt);
 
 /** Every operation the outbox knows, by kind. */
 export const OPERATIONS = new Map<string, OperationKind<never>>(
   [
-    single<RegisterOrganizationPayload>("membership.registerOrganization", "membership", (p, opId) =>
+    single<RegisterOrganizationPayload>("membership.registerOrganization", "membership", (p) => perItem(250_000, 100_000)(p.accounts.length), (p, opId) =>
       membership.encodeFunctionData("registerOrganization", [p.orgId, p.roles, p.accounts, opId]),
     ),
-    single<SuspendOrganizationPayload>("membership.suspend", "membership", (p, opId) =>
+    single<SuspendOrganizationPayload>("membership.suspend", "membership", flat(120_000), (p, opId) =>
       membership.encodeFunctionData("suspend", [p.orgId, p.reason, opId]),
     ),
-    single<OrganizationPayload>("membership.reinstate", "membership", (p, opId) => membership.encodeFunctionData("reinstate", [p.orgId, opId])),
+    single<OrganizationPayload>("membership.reinstate", "membership", flat(120_000), (p, opId) => membership.encodeFunctionData("reinstate", [p.orgId, opId])),
 
-    single<MintPayload>("token.mint", "token", (p, opId) => token.encodeFunctionData("mint", [p.account, BigInt(p.amount), opId])),
-    single<MintPayload>("token.burn", "token", (p, opId) => token.encodeFunctionData("burn", [p.account, BigInt(p.amount), opId])),
+    single<MintPayload>("token.mint", "token", flat(120_000), (p, opId) => token.encodeFunctionData("mint", [p.account, BigInt(p.amount), opId])),
+    single<MintPayload>("token.burn", "token", flat(120_000), (p, opId) => token.encodeFunctionData("burn", [p.account, BigInt(p.amount), opId])),
     // ERC-20 approve carries no operation id: setting an allowance twice is harmless
-    single<ApprovePayload>("token.approveLedger", "token", (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
-    single<{ spender: string; amount: string }>("token.approve", "token", (p) => token.encodeFunctionData("approve", [p.spender, BigInt(p.amount)])),
+    single<ApprovePayload>("token.approveLedger", "token", flat(100_000), (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
+    single<{ spender: string; amount: string }>("token.approve", "token", flat(100_000), (p) => token.encodeFunctionData("approve", [p.spender, BigInt(p.amount)])),
 
-    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, (items, opId) =>
+    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, receivablesGas, (items, opId) =>
       ledger.encodeFunctionData("register", [items.map(receivableInput), opId]),
     ),
-    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, (items, opId) =>
+    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, receivablesGas, (items, opId) =>
       ledger.encodeFunctionData("issue", [items.map(receivableInput), opId]),
     ),
-    batched<IdsPayload, bigint>("ledger.confirm", 200, ids, (all, opId) => ledger.encodeFunctionData("confirm", [all, opId])),
-    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p, opId) =>
+    batched<IdsPayload, bigint>("ledger.confirm", 200, ids, (all) => perItem(60_000, 10_000)(all.length), (all, opId) => ledger.encodeFunctionData("confirm", [all, opId])),
+    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p) => perItem(80_000, 10_000)(p.ids.length), (p, opId) =>
       ledger.encodeFunctionData("confirmBySig", [p.ids.map(BigInt), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
     ),
-    single<RejectPayload>("ledger.reject", "ledger", (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
-    batched<IdsPayload, bigint>("ledger.cancel", 200, ids, (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
-    single<SplitPayload>("ledger.split", "ledger", (p, opId) =>
+    single<RejectPayload>("ledger.reject", "ledger", (p) => perItem(60_000, 10_000)(p.ids.length), (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
+    batched<IdsPayload, bigint>("ledger.cancel", 200, ids, (all) => perItem(60_000, 12_000)(all.length), (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
+    single<SplitPayload>("ledger.split", "ledger", (p) => perItem(80_000, 75_000)(p.parts.length), (p, opId) =>
       ledger.encodeFunctionData("split", [BigInt(p.id), p.parts.map((x) => ({ to: x.to, amount: BigInt(x.amount) })), opId]),
     ),
-    single<TransferPayload>("ledger.transfer", "ledger", (p, opId) => ledger.encodeFunctionData("transferCertificate", [p.to, BigInt(p.id), opId])),
-    single<CreditLinePayload>("ledger.setCreditLine", "ledger", (p, opId) =>
+    single<TransferPayload>("ledger.transfer", "ledger", flat(150_000), (p, opId) => ledger.encodeFunctionData("transferCertificate", [p.to, BigInt(p.id), opId])),
+    single<CreditLinePayload>("ledger.setCreditLine", "ledger", flat(100_000), (p, opId) =>
       ledger.encodeFunctionData("setCreditLine", [p.obligor, BigInt(p.limit), opId]),
     ),
-    batched<FinancePayload, FinancePayload>("ledger.finance", 50, (p) => [p], (all, opId) =>
+    batched<FinancePayload, FinancePayload>("ledger.finance", 50, (p) => [p], (all) => perItem(80_000, 60_000)(all.length), (all, opId) =>
       ledger.encodeFunctionData("finance", [
         all.map((f) => ({
           receivableId: BigInt(f.terms.receivableId),
@@ -155,11 +169,17 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
         opId,
       ]),
     ),
-    batched<IdsPayload, bigint>("ledger.settle", 100, ids, (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
-    batched<IdsPayload, bigint>("ledger.declareDefault", 100, ids, (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
-    batched<IdsPayload, bigint>("ledger.claimRecourse", 100, ids, (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
+    batched<IdsPayload, bigint>("ledger.settle", 100, ids, (all) => perItem(100_000, 45_000)(all.length), (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
+    batched<IdsPayload, bigint>("ledger.declareDefault", 100, ids, (all) => perItem(60_000, 25_000)(all.length), (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
+    batched<IdsPayload, bigint>("ledger.claimRecourse", 100, ids, (all) => perItem(80_000, 45_000)(all.length), (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
   ].map((op) => [op.kind, op as OperationKind<never>]),
 );
+
+/** A receivable costs most by its fresh slots: the record, and one per invoice key. */
+function receivablesGas(items: ReceivableItemPayload[]): bigint {
+  const keys = items.reduce((n, i) => n + i.invoiceKeys.length, 0);
+  return BigInt(60_000 + 105_000 * items.length + 30_000 * keys);
+}
 
 function receivableInput(i: ReceivableItemPayload) {
   return { counterparty: i.counterparty, amount: BigInt(i.amount), maturity: BigInt(i.maturity), invoicesRoot: i.invoicesRoot, invoiceKeys: i.invoiceKeys };

@@ -1,4 +1,4 @@
-import { isError, keccak256, type TransactionReceipt } from "ethers";
+import { isError, keccak256, Transaction, type TransactionReceipt } from "ethers";
 import { In, type DataSource, type EntityManager } from "typeorm";
 import type { Logger } from "../../shared/logger";
 import type { LedgerGateway } from "../gateway";
@@ -17,6 +17,15 @@ export interface SubmitterOptions {
   gasPriceWei: bigint;
   receiptTimeoutMs: number;
 }
+
+/** A transaction that used all the gas its kind's budget gave it: a defect of the budget, never retried. */
+const OUT_OF_GAS: LedgerFailure = {
+  code: "LEDGER.OUT_OF_GAS",
+  name: "OutOfGas",
+  args: {},
+  meaning: "The transaction ran out of the gas budget of its kind of operation.",
+  action: "Report it to the operator: the budget in backend/src/ledger/outbox/operations.ts is too small for this call.",
+};
 
 /** A retryable condition: the job throws, BullMQ retries it with backoff. */
 export class RetryLater extends Error {}
@@ -58,9 +67,16 @@ export class OutboxSubmitter {
     let signedHere = false;
     if (row.ledgerTxId === null) {
       if (this.o.batchWaitMs > 0 && operationKind(row.kind).maxBatch > 1) await sleep(this.o.batchWaitMs);
-      signedHere = await this.sign(row);
+      const signed = await this.sign(row);
       row = await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId });
-      if (row.ledgerTxId === null) return row.status; // failed simulation, or another worker holds it
+      if (row.ledgerTxId === null) {
+        // refused by the ledger, or claimed by another worker; or left out of the batch it led
+        // (an item at fault was failed, or one conflicting with an earlier item waits its turn)
+        if (signed) await this.follow(signed, outboxId);
+        if (row.status === "pending" && signed) throw new RetryLater(`operation ${outboxId} was left out of batch ${signed.id} and waits for the next one`);
+        return row.status;
+      }
+      signedHere = signed?.id === row.ledgerTxId;
     }
     const ltx = await this.ds.getRepository(LedgerTransactionEntity).findOneByOrFail({ id: row.ledgerTxId });
     // The job that signed a batch follows it and settles every row in it; the other rows' jobs
@@ -68,11 +84,22 @@ export class OutboxSubmitter {
     // its own re-run (a stalled job) or the sweeper's re-enqueued jobs come back with attempts
     // counted, and those follow the transaction themselves.
     if (!signedHere && firstAttempt && (ltx.status === "signed" || ltx.status === "sent")) return row.status;
-    return this.follow(ltx, outboxId);
+    const status = await this.follow(ltx, outboxId);
+    // a batch that reverted on chain went back to pending, to be checked again item by item
+    if (status === "pending") {
+      if (row.attempts >= 5) throw new RetryLater(`operation ${outboxId} went back to pending ${row.attempts} times`);
+      return this.process(outboxId);
+    }
+    return status;
   }
 
-  /** Claims the row (and compatible pending rows), simulates, signs and stores the transaction; true if it did. */
-  private async sign(row: OutboxEntry): Promise<boolean> {
+  /**
+   * Claims the row (and compatible pending rows), checks the call once (eth_call), signs it with
+   * the kind's gas budget and stores the transaction; returns it, or null if it signed nothing.
+   * A batch that would revert is split to find the item at fault, which fails alone with its
+   * decoded error; the rest is sent.
+   */
+  private async sign(row: OutboxEntry): Promise<LedgerTransaction | null> {
     const deployment = await this.deployment();
     const kind = operationKind(row.kind);
     const signed = await this.ds.transaction(async (em) => {
@@ -92,18 +119,17 @@ export class OutboxSubmitter {
       let rows = claimed;
       const [{ nextval }] = await em.query(`SELECT nextval('ledger_operation_ids') AS nextval`);
       const opId = BigInt(nextval);
-      let call = kind.encode(rows.map((r) => r.payload as never), opId, deployment);
-      let gas = await this.simulate(row.signer, call);
-      if (typeof gas !== "bigint" && rows.length > 1) {
-        // one bad item spoils a batch: this row goes alone, the others get their own turn
-        rows = [claimed.find((r) => r.id === row.id)!];
-        call = kind.encode(rows.map((r) => r.payload as never), opId, deployment);
-        gas = await this.simulate(row.signer, call);
+      const encode = (batch: OutboxEntry[]) => kind.encode(batch.map((r) => r.payload as never), opId, deployment);
+      for (;;) {
+        const failure = await this.check(row.signer, encode(rows));
+        if (!failure) break;
+        const fault = rows.length === 1 ? { index: 0, failure } : await this.culprit(row.signer, rows, encode);
+        if (fault.failure) await this.fail(em, [rows[fault.index]], fault.failure);
+        // an item that fails alone is out; one that only conflicts with an earlier item waits for the next batch, with those after it
+        rows = fault.failure ? rows.filter((_, i) => i !== fault.index) : rows.slice(0, fault.index);
+        if (rows.length === 0) return null;
       }
-      if (typeof gas !== "bigint") {
-        await this.fail(em, rows, gas);
-        return null;
-      }
+      const call = encode(rows);
       const nonce = await allocateNonce(em, this.gateway.provider, row.signer);
       const wallet = await this.vault.signer(em, row.signer);
       const rawTx = await wallet.signTransaction({
@@ -112,7 +138,7 @@ export class OutboxSubmitter {
         nonce: Number(nonce),
         to: call.to,
         data: call.data,
-        gasLimit: (gas * 13n) / 10n + 25_000n,
+        gasLimit: kind.gas(rows.map((r) => r.payload as never)),
         maxFeePerGas: this.o.gasPriceWei,
         maxPriorityFeePerGas: this.o.gasPriceWei,
       });
@@ -134,18 +160,36 @@ export class OutboxSubmitter {
       this.log.info({ opId: signed.id.toString(), txHash: signed.txHash, nonce: signed.nonce.toString(), kind: row.kind }, "signed");
       this.fault("after-sign");
     }
-    return signed !== null;
+    return signed;
   }
 
-  /** eth_estimateGas as the signer: the gas, or the decoded reason it would revert. */
-  private async simulate(from: string, call: { to: string; data: string }): Promise<bigint | LedgerFailure> {
+  /** One execution of the call as the signer (eth_call): null if it succeeds, else the decoded reason it reverts. */
+  private async check(from: string, call: { to: string; data: string }): Promise<LedgerFailure | null> {
     try {
-      return await this.gateway.provider.estimateGas({ from, to: call.to, data: call.data });
+      await this.gateway.provider.call({ from, to: call.to, data: call.data });
+      return null;
     } catch (e) {
       const data = revertDataOf(e);
       if (data === undefined && !isError(e, "CALL_EXCEPTION")) throw new RetryLater(`simulation failed: ${(e as Error).message}`);
       return decodeRevert(data);
     }
+  }
+
+  /**
+   * The item that makes a batch revert: the last of the shortest reverting prefix (a binary
+   * search, log2 of the batch in calls), with its own error if it reverts alone too, or without
+   * one if it only conflicts with an item before it.
+   */
+  private async culprit(from: string, rows: OutboxEntry[], encode: (batch: OutboxEntry[]) => { to: string; data: string }): Promise<{ index: number; failure: LedgerFailure | null }> {
+    let lo = 1;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await this.check(from, encode(rows.slice(0, mid)))) hi = mid;
+      else lo = mid + 1;
+    }
+    const index = lo - 1;
+    return { index, failure: await this.check(from, encode([rows[index]])) };
   }
 
   /** Broadcasts the stored bytes (again, if need be) and records the receipt. */
@@ -202,7 +246,7 @@ export class OutboxSubmitter {
   private async record(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<void> {
     const mined = receipt.status === 1;
     let failure: LedgerFailure | null = null;
-    if (!mined) failure = await this.explainRevert(ltx, receipt.blockNumber);
+    if (!mined) failure = receipt.gasUsed >= Transaction.from(ltx.rawTx).gasLimit ? OUT_OF_GAS : await this.explainRevert(ltx, receipt.blockNumber);
     await this.ds.getRepository(LedgerTransactionEntity).update(
       { id: ltx.id },
       {
@@ -233,6 +277,13 @@ export class OutboxSubmitter {
     await this.ds.transaction(async (em) => {
       const rows = await em.getRepository(OutboxEntity).find({ where: { ledgerTxId: ltx.id, status: "submitted" }, lock: { mode: "pessimistic_write" } });
       if (rows.length === 0) return;
+      if (rows.length > 1 && ltx.errorCode !== OUT_OF_GAS.code) {
+        // the state changed between the check and the block: the batch goes back to be checked
+        // item by item (the reverted call recorded nothing on chain, its operation id included)
+        this.log.warn({ opId: ltx.id.toString(), outboxIds: rows.map((r) => r.id.toString()), code: ltx.errorCode }, "batch reverted on chain; its items are checked again");
+        await em.getRepository(OutboxEntity).update({ id: In(rows.map((r) => r.id.toString())) }, { status: "pending", ledgerTxId: null });
+        return;
+      }
       const failure = { code: ltx.errorCode ?? "LEDGER.UNKNOWN_REVERT", name: "Reverted", args: {}, meaning: ltx.errorMessage ?? "The transaction reverted.", action: "" };
       await this.fail(em, rows, failure);
     });
