@@ -1,0 +1,87 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { Redis } from "ioredis";
+import { Stack } from "./support/stack";
+import { eventually } from "./support/http";
+import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
+import { Outbox } from "../../backend/src/ledger/outbox/outbox.service";
+import { JobQueue } from "../../backend/src/shared/queue";
+import { createLogger } from "../../backend/src/shared/logger";
+
+const CORE = "91500112MA8Q2595Y2"; // Yuchuan Automobile Group (cq-auto)
+const TIER1 = "91500109MALJ2FN9Q6"; // Chongqing Zhonghe Automotive
+
+/**
+ * A batch of outbox rows with one item the ledger would refuse: the submitter checks the batch once
+ * (eth_call), finds the item at fault by bisection and fails it alone with the ledger's decoded
+ * error, sends the rest in one transaction, and holds back an item that only conflicts with an
+ * earlier one of the batch for a transaction of its own.
+ */
+describe("OutboxSubmitter batches", () => {
+  let stack: Stack;
+  let orgs: Map<string, SeededOrganization>;
+  beforeAll(async () => {
+    stack = await Stack.start({ env: { OUTBOX_SWEEP_INTERVAL_MS: "300", OUTBOX_STALE_MS: "1000" } });
+    const seeded = await loadSeeds({
+      baseUrl: stack.api.baseUrl,
+      operatorKey: stack.operatorKey,
+      subset: { scenarios: ["cq-auto"], suppliers: [TIER1], invoices: (inv) => !inv.expected, invoicesPerSupplier: 4 },
+      waitForVerificationMs: 60_000,
+      activeTimeoutMs: 60_000,
+    });
+    orgs = new Map(seeded.organizations.map((o) => [o.uscc, o]));
+  }, 240_000);
+  afterAll(async () => stack?.close());
+
+  it("fails only the item at fault, sends the rest together, and gives a conflicting item its own turn", async () => {
+    const supplier = orgs.get(TIER1)!;
+    const core = orgs.get(CORE)!;
+    const invoices = (await stack.api.get("/v1/invoices?status=verified&limit=10", { key: supplier.key })).body.items.filter((i: { buyerTaxId: string }) => i.buyerTaxId === CORE);
+    const maturityDate = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    const registered = await stack.api.post(
+      "/v1/receivables",
+      { items: invoices.slice(0, 3).map((i: { id: string }) => ({ obligorId: core.id, invoiceIds: [i.id], maturityDate })) },
+      { key: supplier.key },
+    );
+    expect(registered.status, JSON.stringify(registered.body)).toBe(202);
+    const ids: string[] = registered.body.items.map((x: { receivable: { id: string } }) => x.receivable.id);
+    const status = (id: string) => stack.api.get(`/v1/receivables/${id}`, { key: supplier.key }).then((r) => r.body);
+    await eventually(async () => (await Promise.all(ids.map(status))).every((r) => r.status === "pending"), 30_000, "pending");
+    const [p1, confirmed, p2] = ids;
+    await stack.api.post("/v1/receivables/confirmations", { receivableIds: [confirmed] }, { key: core.key });
+    await eventually(async () => (await status(confirmed)).status === "confirmed", 30_000, "confirmed");
+    const cert = async (id: string) => (await status(id)).certificateId as string;
+
+    // four cancellations queued at once, as four requests would: the second is of a confirmed
+    // certificate (the ledger refuses it), the fourth repeats the first
+    const [{ signer }] = await stack.ds.query(`SELECT signer FROM outbox WHERE organization_id = $1 AND kind = 'ledger.register' LIMIT 1`, [supplier.id]);
+    const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new JobQueue(redis, stack.config.QUEUE_PREFIX);
+    const outbox = new Outbox(queue, createLogger("silent", "test"));
+    const rows = await stack.ds.transaction(async (em) => {
+      const out = [];
+      for (const id of [p1, confirmed, p2, p1]) out.push(await outbox.add(em, { kind: "ledger.cancel", signer, payload: { ids: [await cert(id)] }, organizationId: supplier.id }));
+      return out;
+    });
+    await outbox.dispatch([rows[0]]); // one job: it claims the whole batch
+    const done = await eventually(async () => {
+      const r: { id: string; status: string; ledger_tx_id: string | null; error_code: string | null }[] = await stack.ds.query(
+        `SELECT id::text, status, ledger_tx_id::text, error_code FROM outbox WHERE id = ANY($1::bigint[]) ORDER BY id`,
+        [rows.map((x) => x.id.toString())],
+      );
+      return r.every((x) => x.status === "mined" || x.status === "failed") ? r : null;
+    }, 30_000, "every row finished");
+    await queue.close();
+    redis.disconnect();
+
+    const [first, refused, third, repeat] = done;
+    expect([first.status, third.status]).toEqual(["mined", "mined"]);
+    expect(first.ledger_tx_id).toBe(third.ledger_tx_id); // one transaction for the good items
+    expect([refused.status, refused.error_code, refused.ledger_tx_id]).toEqual(["failed", "RECEIVABLE.INVALID_STATUS", null]);
+    // the repeat went on its own and was refused for its own reason (the certificate is cancelled by then)
+    expect(repeat.status).toBe("failed");
+    expect(repeat.error_code).toBe("RECEIVABLE.INVALID_STATUS");
+    expect(repeat.ledger_tx_id).not.toBe(first.ledger_tx_id);
+    await eventually(async () => (await status(p1)).status === "cancelled" && (await status(p2)).status === "cancelled", 30_000, "cancelled");
+    expect((await status(confirmed)).status).toBe("confirmed");
+  });
+});
