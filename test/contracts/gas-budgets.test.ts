@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, it, expect } from "vitest";
 import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -40,8 +41,12 @@ describe("gas budgets of the outbox's operations", () => {
     return ids;
   };
 
-  it("registers and issues: 50 receivables of one invoice, and one of 50 invoices", async () => {
+  /** A signature nonce as the platform draws them (random 128 bits: a fresh bitmap word nearly every time). */
+  const randomNonce = () => BigInt("0x" + randomBytes(16).toString("hex"));
+
+  it("registers and issues: 50 receivables of one invoice, and one of 50 invoices; a first one of a new supplier", async () => {
     const w = await world();
+    await w.supplierC.sendTransaction(await fits(w, "ledger.register", w.supplierC, [{ items: [await item(w.core2.address)] }]));
     await fits(w, "ledger.register", w.supplierA, [{ items: await Promise.all(Array.from({ length: 50 }, () => item(w.core1.address))) }]);
     await fits(w, "ledger.register", w.supplierA, [{ items: [await item(w.core1.address, 50)] }]);
     await fits(w, "ledger.issue", w.core1, [{ items: await Promise.all(Array.from({ length: 50 }, () => item(w.supplierA.address))) }]);
@@ -54,7 +59,7 @@ describe("gas budgets of the outbox's operations", () => {
     await fits(w, "ledger.confirm", w.core1, [{ ids: strings }]);
     await fits(w, "ledger.reject", w.core1, [{ ids: strings, reason: orgId("wrong goods") }]);
     await fits(w, "ledger.cancel", w.supplierA, [{ ids: strings }]);
-    const sig = await signConfirm(w, w.core1, ids);
+    const sig = await signConfirm(w, w.core1, ids, { nonce: randomNonce() });
     await fits(w, "ledger.confirmBySig", w.relayer, [{ ids: strings, obligor: w.core1.address, nonce: sig.nonce.toString(), deadline: sig.deadline.toString(), signature: sig.signature }]);
   });
 
@@ -67,13 +72,20 @@ describe("gas budgets of the outbox's operations", () => {
     await fits(w, "ledger.setCreditLine", w.bankA, [{ obligor: w.core2.address, limit: "1000000000" }]);
   });
 
+  it("finances one certificate, a bank's first", async () => {
+    const w = await world();
+    const id = await confirmed(w, w.supplierB, w.core2);
+    const { terms, signature } = await signTerms(w, w.supplierB, { receivableId: id, bank: w.bankB.address, nonce: randomNonce() });
+    await fits(w, "ledger.finance", w.bankB, [{ terms: Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v])), signature }]);
+  });
+
   it("finances 50, settles 100 (paid in full, in part and not at all), declares 100 defaults and claims 100 recourses", async () => {
     const w = await world();
     const ids = await pending(w, 100);
     for (let i = 0; i < 100; i += 50) await w.ledger.connect(w.core1).confirm(ids.slice(i, i + 50), nextOp());
     const finance = async (batch: bigint[], recourse: boolean) =>
       Promise.all(batch.map(async (id) => {
-        const { terms, signature } = await signTerms(w, w.supplierA, { receivableId: id, bank: w.bankA.address, recourse });
+        const { terms, signature } = await signTerms(w, w.supplierA, { receivableId: id, bank: w.bankA.address, recourse, nonce: randomNonce() });
         return { terms: Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v])), signature };
       }));
     const first = await finance(ids.slice(0, 50), true);

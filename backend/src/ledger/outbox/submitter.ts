@@ -5,6 +5,7 @@ import type { LedgerGateway } from "../gateway";
 import type { KeyVault } from "../key-vault";
 import type { LedgerDeploymentRow } from "../ledger.entity";
 import { decodeRevert, revertDataOf, type LedgerFailure } from "../revert-decoder";
+import { announceChange } from "../../shared/changes";
 import { allocateNonce } from "./nonces";
 import { operationKind } from "./operations";
 import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry, type LedgerTransaction } from "./outbox.entity";
@@ -246,7 +247,7 @@ export class OutboxSubmitter {
   private async record(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<void> {
     const mined = receipt.status === 1;
     let failure: LedgerFailure | null = null;
-    if (!mined) failure = receipt.gasUsed >= Transaction.from(ltx.rawTx).gasLimit ? OUT_OF_GAS : await this.explainRevert(ltx, receipt.blockNumber);
+    if (!mined) failure = await this.explainRevert(ltx, receipt);
     await this.ds.getRepository(LedgerTransactionEntity).update(
       { id: ltx.id },
       {
@@ -259,20 +260,33 @@ export class OutboxSubmitter {
     await this.settleRows({ ...ltx, status: mined ? "mined" : "reverted", errorCode: failure?.code ?? null, errorMessage: failure?.meaning ?? null });
   }
 
-  /** Replays the call against the state before its block to learn why it reverted. */
-  private async explainRevert(ltx: LedgerTransaction, blockNumber: number): Promise<LedgerFailure> {
-    try {
-      await this.gateway.provider.call({ from: ltx.signer, to: ltx.toAddress, data: ltx.data, blockTag: blockNumber - 1 });
-      return decodeRevert(undefined);
-    } catch (e) {
-      return decodeRevert(revertDataOf(e));
-    }
+  /**
+   * Replays the call against the state before its block to learn why it reverted: with the
+   * transaction's own gas limit, and if that fails without a reason, with all the gas of a block:
+   * passing then means the budget was too small (a call that runs out of gas inside another
+   * contract reverts with 1/64 of the gas left, so the receipt alone does not always tell).
+   */
+  private async explainRevert(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<LedgerFailure> {
+    const gasLimit = Transaction.from(ltx.rawTx).gasLimit;
+    if (receipt.gasUsed >= gasLimit) return OUT_OF_GAS;
+    const replay = async (gas?: bigint) => {
+      try {
+        await this.gateway.provider.call({ from: ltx.signer, to: ltx.toAddress, data: ltx.data, blockTag: receipt.blockNumber - 1, ...(gas ? { gasLimit: gas } : {}) });
+        return null;
+      } catch (e) {
+        return revertDataOf(e) ?? "0x";
+      }
+    };
+    const data = await replay(gasLimit);
+    if (data !== null && data !== "0x") return decodeRevert(data);
+    if (data === "0x" && (await replay()) === null) return OUT_OF_GAS;
+    return decodeRevert(undefined);
   }
 
   private async settleRows(ltx: Pick<LedgerTransaction, "id" | "status" | "errorCode" | "errorMessage">): Promise<void> {
     if (ltx.status === "mined") {
       await this.ds.getRepository(OutboxEntity).update({ ledgerTxId: ltx.id, status: "submitted" }, { status: "mined" });
-      return;
+      return; // the operation reads "mined" once the indexer has the block: the indexer announces it
     }
     await this.ds.transaction(async (em) => {
       const rows = await em.getRepository(OutboxEntity).find({ where: { ledgerTxId: ltx.id, status: "submitted" }, lock: { mode: "pessimistic_write" } });
@@ -296,6 +310,7 @@ export class OutboxSubmitter {
       { status: "failed", errorCode: failure.code, errorMessage: `${failure.meaning} ${failure.action}`.trim() },
     );
     await this.hooks?.fail(em, rows, failure);
+    await announceChange(em);
   }
 }
 
