@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { ChangeFeed } from "./shared/changes";
 import type { DataSource } from "typeorm";
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
@@ -67,13 +68,15 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   const outbox = new Outbox(queue, log);
   const registry = createRegistry();
   const routes = new Routes(registry);
-  onboardingRoutes(routes, new OnboardingService(ds, outbox, vault));
+  const changes = new ChangeFeed(config.DATABASE_URL, config.DATABASE_SCHEMA, log);
+  await changes.start();
+  onboardingRoutes(routes, new OnboardingService(ds, outbox, vault), changes);
   const services = businessServices(config, ds, outbox, vault, queue, provider, log);
   invoicesRoutes(routes, services.invoices, async (invoiceId) => {
     await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
   });
   receivablesRoutes(routes, services.receivables);
-  financingRoutes(routes, services.financing);
+  financingRoutes(routes, services.financing, changes);
   settlementRoutes(routes, services.settlement);
   clearingRoutes(routes, services.clearing);
   webhooksRoutes(routes, services.webhooks);
@@ -120,6 +123,7 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
     server,
     port,
     close: async () => {
+      await changes.close(); // answers the waiting reads before the server closes
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await queue.close();

@@ -116,7 +116,7 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
     const api = new BenchClient(platform.apiUrl);
     const lifecycles: Lifecycle[] = await driveToFunded(
       api,
-      { clients: params.clients, group: params.group, maturityDate: maturityDate(), pollMs: params.pollMs, log },
+      { clients: params.clients, group: params.group, maturityDate: maturityDate(), log },
       groupsOf(world.candidates.slice(0, n), params.group),
     );
     const fundedAt = Date.now();

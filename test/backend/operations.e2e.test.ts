@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack } from "./support/stack";
 import { eventually } from "./support/http";
-import { startIndexer, type Running } from "../../backend/src/platform";
+import { startApi, startIndexer, type Running } from "../../backend/src/platform";
+import { Api } from "./support/http";
 import { orgStatuses, outboxStatuses, requestRegistration, testLog } from "./faults/kit";
 
 /**
@@ -32,5 +33,33 @@ describe("operation status: read-your-writes", () => {
     indexer = await startIndexer(stack.config, testLog());
     await eventually(async () => (await stack.api.get(`/v1/operations/${reg.outboxId}`, op)).body.status === "mined", 30_000, "mined");
     expect((await stack.api.get(`/v1/organizations/${reg.orgId}`, op)).body.status).toBe("active");
+    await indexer.close();
+    indexer = null;
+  });
+
+  it("answers a read with Prefer: wait=N when the status changes, on any API server, instead of after N seconds", async () => {
+    const other = await startApi(stack.config, testLog()); // a second API server: the notice reaches every one
+    try {
+      const reg = await requestRegistration(stack);
+      const op = { key: stack.operatorKey };
+      await eventually(async () => (await outboxStatuses(stack, [reg.outboxId]))[0] === "mined", 30_000, "the receipt");
+      const sent = Date.now();
+      const waiting = new Api(`http://127.0.0.1:${other.port}`).get(`/v1/operations/${reg.outboxId}`, { ...op, headers: { prefer: "wait=25" } });
+      let answered = false;
+      void waiting.then(() => (answered = true));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(answered, "answered before anything changed").toBe(false);
+      indexer = await startIndexer(stack.config, testLog());
+      const reply = await waiting;
+      expect(reply.body.status).toBe("mined");
+      expect(reply.headers.get("preference-applied")).toBe("wait=25");
+      expect(Date.now() - sent, "answered when the indexer projected the block, not at the end of the wait").toBeLessThan(20_000);
+      // a final status answers at once, not after the wait
+      const again = Date.now();
+      expect((await stack.api.get(`/v1/operations/${reg.outboxId}`, { ...op, headers: { prefer: "wait=30" } })).body.status).toBe("mined");
+      expect(Date.now() - again, "a final status waits for nothing").toBeLessThan(15_000);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { Interface, type Log } from "ethers";
+import { announceChange } from "../shared/changes";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../shared/logger";
 import type { LedgerGateway } from "../ledger/gateway";
@@ -111,6 +112,7 @@ export class Indexer {
          ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,
         [CHECKPOINT, to, last.hash],
       );
+      if (events.length) await announceChange(em); // delivered when this commits: waiting requests read again
     });
     for (const task of afterCommit) await task().catch((e: Error) => this.log.warn({ err: e.message }, "after-commit task failed; the sweeper will catch up"));
     if (events.length) this.log.info({ from, to, events: events.length }, "indexed");

@@ -22,12 +22,12 @@ export class BenchClient {
 
   constructor(readonly baseUrl: string) {}
 
-  async call<T = any>(method: "GET" | "POST", path: string, key: string, body?: unknown, route = path): Promise<T> {
+  async call<T = any>(method: "GET" | "POST", path: string, key: string, body?: unknown, route = path, headers: Record<string, string> = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       this.requests.set(`${method} ${route}`, (this.requests.get(`${method} ${route}`) ?? 0) + 1);
       const res = await fetch(this.baseUrl + path, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(60_000),
       });
@@ -46,6 +46,8 @@ export class BenchClient {
   }
 
   get = <T = any>(path: string, key: string, route?: string) => this.call<T>("GET", path, key, undefined, route);
+  /** A read answered when the object's status changes (RFC 7240 `Prefer: wait`), instead of polling. */
+  waitingGet = <T = any>(path: string, key: string, route?: string) => this.call<T>("GET", path, key, undefined, route, { prefer: "wait=30" });
   post = <T = any>(path: string, key: string, body: unknown = {}, route?: string) => this.call<T>("POST", path, key, body, route);
 
   /** Polls `probe` every `everyMs` until it returns something; the time it first did. */
@@ -59,14 +61,14 @@ export class BenchClient {
     }
   }
 
-  /** Waits until the operations are mined; throws on a failed one. */
-  async mined(ids: string[], key: string, everyMs = 250): Promise<void> {
+  /** Waits until the operations are mined (each read answered when its status changes); throws on a failed one. */
+  async mined(ids: string[], key: string): Promise<void> {
     for (const id of new Set(ids)) {
       await this.until(`operation ${id}`, async () => {
-        const op = await this.get(`/v1/operations/${id}`, key, "/v1/operations/:id");
+        const op = await this.waitingGet(`/v1/operations/${id}`, key, "/v1/operations/:id");
         if (op.status === "failed") throw new Error(`operation ${id} (${op.kind}) failed: ${op.error?.code} ${op.error?.message}`);
         return op.status === "mined";
-      }, everyMs);
+      }, 0);
     }
   }
 }

@@ -34,7 +34,6 @@ export interface DriverOptions {
   group: number;
   /** Maturity date (YYYY-MM-DD, China time) of every certificate. */
   maturityDate: string;
-  pollMs: number;
   log: (l: string) => void;
 }
 
@@ -146,10 +145,10 @@ async function financeOne(api: BenchClient, o: DriverOptions, lc: Lifecycle, sup
   lc.t.acceptAccepted = Date.now();
   lc.financingId = financing.id;
   const funded = await api.until(`funding ${financing.id}`, async () => {
-    const f = await api.get(`/v1/financings/${financing.id}`, supplier.key, "/v1/financings/:id");
+    const f = await api.waitingGet(`/v1/financings/${financing.id}`, supplier.key, "/v1/financings/:id");
     if (f.status === "failed") throw new Error(`financing failed: ${f.failure?.code} ${f.failure?.reason}`);
     return f.status === "funded";
-  }, o.pollMs, 600_000);
+  }, 0, 600_000);
   lc.t.fundedVisible = funded.at;
 }
 
@@ -159,8 +158,9 @@ async function financeOne(api: BenchClient, o: DriverOptions, lc: Lifecycle, sup
  * is polled first, the rest are then checked once each.
  */
 async function visible(api: BenchClient, o: DriverOptions, ops: string[], key: string, seen: (i: number, at: number) => void) {
-  const state = async (id: string) => {
-    const op = await api.get(`/v1/operations/${id}`, key, "/v1/operations/:id");
+  // the first read of a round waits on the server for a change; the others of the batch are read once
+  const state = async (id: string, wait = false) => {
+    const op = await (wait ? api.waitingGet : api.get)(`/v1/operations/${id}`, key, "/v1/operations/:id");
     if (op.status === "failed") throw new Error(`operation ${id} (${op.kind}) failed: ${op.error?.code} ${op.error?.message}`);
     return op.status === "mined";
   };
@@ -169,7 +169,7 @@ async function visible(api: BenchClient, o: DriverOptions, ops: string[], key: s
   while (pending.size) {
     const order = [...pending].reverse();
     const first = order[0];
-    if (await state(ops[first])) {
+    if (await state(ops[first], true)) {
       const at = Date.now();
       pending.delete(first);
       seen(first, at);
@@ -182,7 +182,6 @@ async function visible(api: BenchClient, o: DriverOptions, ops: string[], key: s
       continue;
     }
     if (Date.now() > deadline) throw new Error(`operations not mined after 600 s: ${[...pending].map((i) => ops[i]).join(", ")}`);
-    await sleep(o.pollMs);
   }
 }
 

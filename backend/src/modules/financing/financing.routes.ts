@@ -1,5 +1,7 @@
 import { z } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
+import type { ChangeFeed } from "../../shared/changes";
+import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
 import { OperationView } from "../onboarding/onboarding.schemas";
 import { operationView } from "../onboarding/onboarding.views";
 import { receivableView } from "../receivables/receivables.views";
@@ -135,7 +137,7 @@ const FinancingView = z
   })
   .openapi("Financing");
 
-export function financingRoutes(routes: Routes, service: FinancingService): void {
+export function financingRoutes(routes: Routes, service: FinancingService, changes: ChangeFeed): void {
   routes.add({
     method: "post",
     path: "/v1/credit-lines",
@@ -322,11 +324,12 @@ export function financingRoutes(routes: Routes, service: FinancingService): void
   routes.add({
     method: "get",
     path: "/v1/financings/:id",
-    summary: "One financing",
+    summary: "One financing; with `Prefer: wait=N`, answered when its status changes (funded, failed)",
     tag: TAG,
     params: Id,
+    headers: PreferWait,
     status: 200,
     response: FinancingView,
-    handler: async ({ auth, params }) => financingView(await service.financing(auth, params.id)),
+    handler: async (ctx) => readWaiting(ctx, changes, async () => financingView(await service.financing(ctx.auth, ctx.params.id)), ["funded", "failed"]),
   });
 }

@@ -5,6 +5,7 @@ import { AppError, conflict, forbidden, notFound, validationFailed } from "../..
 import type { AuthContext } from "../../shared/http/auth";
 import type { Logger } from "../../shared/logger";
 import { inTransaction } from "../../shared/transaction";
+import { announceChange } from "../../shared/changes";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { KeyVault } from "../../ledger/key-vault";
 import type { PlatformKeys } from "../../ledger/platform-keys";
@@ -428,6 +429,7 @@ export class FinancingService {
       const op = await this.outbox.add(em, { kind: "ledger.finance", signer, payload: { terms: f.terms, signature: f.signature }, organizationId: bank.id, aggregateId: f.id });
       await em.getRepository(FinancingEntity).update({ id: f.id, status: "registry_check" }, { status: "submitting", registryRegistrationId: registration.id, operationId: op.id });
       await em.getRepository(ReceivableEntity).update({ id: receivable.id }, { operationId: op.id });
+      await announceChange(em);
       return op;
     });
     await this.outbox.dispatch([operation]);
@@ -467,6 +469,7 @@ export class FinancingService {
     await inTransaction(this.ds, async (em) => {
       await em.getRepository(FinancingRequestEntity).update({ id: f.requestId }, { status: "failed" });
       await em.getRepository(FinancingEntity).update({ id: f.id }, { status: "failed", failureCode: code, failureReason: reason });
+      await announceChange(em);
     });
   }
 

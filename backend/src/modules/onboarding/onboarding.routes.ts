@@ -1,5 +1,7 @@
 import { z } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
+import type { ChangeFeed } from "../../shared/changes";
+import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
 import type { OnboardingService } from "./onboarding.service";
 import type { OrgRole } from "./onboarding.entity";
 import {
@@ -22,7 +24,7 @@ import { apiKeyView, operationView, organizationView, userView } from "./onboard
 
 const TAG = "Onboarding";
 
-export function onboardingRoutes(routes: Routes, service: OnboardingService): void {
+export function onboardingRoutes(routes: Routes, service: OnboardingService, changes: ChangeFeed): void {
   routes.add({
     method: "get",
     path: "/v1/me",
@@ -174,14 +176,21 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService): vo
   routes.add({
     method: "get",
     path: "/v1/operations/:id",
-    summary: "The state of an operation written to the ledger through the outbox",
+    summary: "The state of an operation written to the ledger through the outbox; with `Prefer: wait=N`, answered when its status changes",
     tag: TAG,
     params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, "must be an operation id (up to 18 digits)") }).strict(),
+    headers: PreferWait,
     status: 200,
     response: OperationView,
-    handler: async ({ auth, params }) => {
-      const { op, tx } = await service.getOperation(auth, params.id);
-      return operationView(op, tx);
-    },
+    handler: async (ctx) =>
+      readWaiting(
+        ctx,
+        changes,
+        async () => {
+          const { op, tx } = await service.getOperation(ctx.auth, ctx.params.id);
+          return operationView(op, tx);
+        },
+        ["mined", "failed"],
+      ),
   });
 }

@@ -2,10 +2,10 @@
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async call<T = any>(method: string, path: string, key: string, body?: unknown): Promise<T> {
+  async call<T = any>(method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const res = await fetch(this.baseUrl + path, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -15,16 +15,18 @@ export class ApiClient {
   }
 
   get = <T = any>(path: string, key: string) => this.call<T>("GET", path, key);
+  /** A read the API answers when the object's status changes (RFC 7240 `Prefer: wait`), instead of polling. */
+  waitingGet = <T = any>(path: string, key: string) => this.call<T>("GET", path, key, undefined, { prefer: "wait=30" });
   post = <T = any>(path: string, key: string, body: unknown = {}) => this.call<T>("POST", path, key, body);
 
-  /** Polls until `probe` returns something truthy. */
-  async until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  /** Asks until `probe` returns something truthy: at once again when `everyMs` is 0 (a probe that waits on the server). */
+  async until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000, everyMs = 200): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const v = await probe();
       if (v) return v;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
+      if (everyMs) await new Promise((r) => setTimeout(r, everyMs));
     }
   }
 
@@ -32,10 +34,10 @@ export class ApiClient {
   async mined(ids: string[], key: string): Promise<void> {
     for (const id of new Set(ids)) {
       await this.until(`operation ${id}`, async () => {
-        const op = await this.get(`/v1/operations/${id}`, key);
+        const op = await this.waitingGet(`/v1/operations/${id}`, key);
         if (op.status === "failed") throw new Error(`operation ${id} (${op.kind}) failed: ${op.error?.code} ${op.error?.message}`);
         return op.status === "mined";
-      });
+      }, 120_000, 0);
     }
   }
 }

@@ -173,10 +173,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const quotes = (await api.get(`/v1/financing-requests/${req.id}/quotes`, supplier.key)).items;
     const financing = await api.post(`/v1/quotes/${quotes[0].id}/acceptance`, supplier.key);
     const funded = await api.until(`funding ${financing.id}`, async () => {
-      const f = await api.get(`/v1/financings/${financing.id}`, supplier.key);
+      const f = await api.waitingGet(`/v1/financings/${financing.id}`, supplier.key);
       if (f.status === "failed") throw new Error(`financing ${f.id} failed: ${f.failure?.reason}`);
       return f.status === "funded" ? f : null;
-    });
+    }, 120_000, 0);
     acceptToFundedMs.push(Date.parse(funded.fundedAt) - Date.parse(funded.acceptedAt));
     financings.push(funded);
   });

@@ -40,6 +40,8 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
   body?: B;
   params?: P;
   query?: Q;
+  /** Request headers the endpoint reads, for /openapi.json (e.g. Prefer). */
+  headers?: z.ZodObject;
   status: number;
   response?: R;
   handler: (ctx: RouteContext<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<z.infer<R> | undefined>;
@@ -71,7 +73,9 @@ export class Routes {
         ...(spec.body ? { body: { content: { "application/json": { schema: spec.body } } } } : {}),
         ...(spec.method === "post"
           ? { headers: z.object({ "idempotency-key": z.string().max(255).optional().openapi({ description: "Replays the first response for a repeated request." }) }) }
-          : {}),
+          : spec.headers
+            ? { headers: spec.headers as never }
+            : {}),
       },
       responses: {
         [spec.status]: spec.response
