@@ -175,22 +175,17 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
       ),
     }),
     handler: async ({ auth }) => ({
-      items: (await service.creditLines(auth)).map((c: Record<string, string | null>) => {
-        const requested = c.requested_limit === null ? null : BigInt(c.requested_limit);
-        const limit = requested !== null && requested < BigInt(c.limit_amount!) ? requested : BigInt(c.limit_amount!);
-        const available = limit - BigInt(c.used!) - BigInt(c.committed!);
-        return {
-          bankId: c.bank_organization_id!,
-          bankName: c.bank_name!,
-          obligorId: c.obligor_organization_id!,
-          obligorName: c.obligor_name!,
-          limit: String(c.limit_amount),
-          used: String(c.used),
-          committed: String(c.committed),
-          available: (available < 0n ? 0n : available).toString(),
-          requestedLimit: requested === null ? null : requested.toString(),
-        };
-      }),
+      items: (await service.creditLines(auth)).map((c) => ({
+        bankId: c.bankId,
+        bankName: c.bankName,
+        obligorId: c.obligorId,
+        obligorName: c.obligorName,
+        limit: c.limitAmount.toString(),
+        used: c.used.toString(),
+        committed: c.committed.toString(),
+        available: c.available.toString(),
+        requestedLimit: c.requestedLimit?.toString() ?? null,
+      })),
     }),
   });
 

@@ -94,7 +94,7 @@ export class FinancingService {
   async creditLines(auth: AuthContext) {
     const column = auth.has("bank") ? "bank_organization_id" : "obligor_organization_id";
     const where = readsAll(auth) ? "TRUE" : `${column} = $1`;
-    return this.ds.query(
+    const rows: { bank_organization_id: string; obligor_organization_id: string; bank_name: string; obligor_name: string; limit_amount: string; used: string; requested_limit: string | null; committed: string }[] = await this.ds.query(
       `SELECT c.*, b.legal_name AS bank_name, o.legal_name AS obligor_name,
               (SELECT COALESCE(sum(f.due), 0) FROM financings f JOIN receivables r ON r.id = f.receivable_id
                 WHERE f.bank_organization_id = c.bank_organization_id AND r.obligor_organization_id = c.obligor_organization_id
@@ -103,6 +103,11 @@ export class FinancingService {
        WHERE ${where} ORDER BY b.legal_name, o.legal_name`,
       readsAll(auth) ? [] : [auth.organization.id],
     );
+    return rows.map((c) => {
+      const line = { limitAmount: BigInt(c.limit_amount), used: BigInt(c.used), requestedLimit: c.requested_limit === null ? null : BigInt(c.requested_limit) };
+      const room = roomOn(line, BigInt(c.committed));
+      return { bankId: c.bank_organization_id, bankName: c.bank_name, obligorId: c.obligor_organization_id, obligorName: c.obligor_name, ...line, committed: BigInt(c.committed), available: room < 0n ? 0n : room };
+    });
   }
 
   /** What accepted financings not yet funded on the ledger (registry check, submitting) owe the bank under its line on the obligor. */
@@ -122,9 +127,7 @@ export class FinancingService {
    */
   private async available(em: EntityManager, bankId: string, obligorId: string, lock: boolean): Promise<bigint> {
     const line = await em.getRepository(CreditLineEntity).findOne({ where: { bankOrganizationId: bankId, obligorOrganizationId: obligorId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
-    if (!line) return 0n;
-    const limit = line.requestedLimit !== null && line.requestedLimit < line.limitAmount ? line.requestedLimit : line.limitAmount;
-    return limit - line.used - (await this.committed(em, bankId, obligorId));
+    return line ? roomOn(line, await this.committed(em, bankId, obligorId)) : 0n;
   }
 
   // ─── Requests and quotes ──────────────────────────────────────────
@@ -487,6 +490,12 @@ export class FinancingService {
   assertBank(auth: AuthContext) {
     if (!auth.has("bank")) throw forbidden("This needs a bank.");
   }
+}
+
+/** A line's room for more: its limit (the lower of the ledger's and one being set, so a cut binds at once) less what is funded and committed. */
+function roomOn(line: { limitAmount: bigint; used: bigint; requestedLimit: bigint | null }, committed: bigint): bigint {
+  const limit = line.requestedLimit !== null && line.requestedLimit < line.limitAmount ? line.requestedLimit : line.limitAmount;
+  return limit - line.used - committed;
 }
 
 /**
