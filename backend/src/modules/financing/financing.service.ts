@@ -138,7 +138,9 @@ export class FinancingService {
       if (!r || r.holderOrganizationId !== auth.organization.id) throw notFound("receivable", receivableId);
       if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `Only confirmed certificates can be financed; this one is ${r.status}.`);
       if (r.maturity.getTime() - Date.now() < 86_400_000) throw conflict("RECEIVABLE.MATURES_TOO_SOON", "The certificate matures within a day: too late to finance.");
-      await this.receivables.requireNoChangeInFlight(em, [r.id]);
+      // a split or transfer on its way would take the certificate from its holder (a confirmation
+      // the indexer has already shown may still read "submitted" in the outbox after a worker crash)
+      await this.receivables.requireNoChangeInFlight(em, [r.id], ["ledger.split", "ledger.transfer"]);
       const live = await em.getRepository(FinancingRequestEntity).findOneBy({ receivableId, status: In(["open", "accepted"]) });
       if (live) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${live.id}) for this certificate.`, { requestId: live.id });
       return em.getRepository(FinancingRequestEntity).save(

@@ -247,15 +247,17 @@ export class ReceivablesService {
   }
 
   /**
-   * Refuses certificates with a change on its way to the ledger: not yet mined, or mined in a block
-   * the indexer has not projected into the certificate yet. Call it with the certificates locked.
+   * Refuses certificates with a change on its way to the ledger (of one of `kinds`, if given): not
+   * yet mined, or mined in a block the indexer has not projected into the certificate yet. Call it
+   * with the certificates locked.
    */
-  async requireNoChangeInFlight(em: EntityManager, ids: string[]): Promise<void> {
+  async requireNoChangeInFlight(em: EntityManager, ids: string[], kinds?: string[]): Promise<void> {
     const inFlight: { id: string }[] = await em.query(
       `SELECT o.id::text AS id FROM receivables r JOIN outbox o ON o.id = r.operation_id LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id
-       WHERE r.id = ANY($1::uuid[]) AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
+       WHERE r.id = ANY($1::uuid[]) AND ($2::text[] IS NULL OR o.kind = ANY($2::text[]))
+         AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
        LIMIT 1`,
-      [ids],
+      [ids, kinds ?? null],
     );
     if (inFlight.length) {
       throw conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${inFlight[0].id} on one of these certificates is still being written to the ledger; retry when it is done.`, { operationId: inFlight[0].id });
