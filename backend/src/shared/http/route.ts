@@ -72,7 +72,16 @@ export class Routes {
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { content: { "application/json": { schema: spec.body } } } } : {}),
         ...(spec.method === "post"
-          ? { headers: z.object({ "idempotency-key": z.string().max(255).optional().openapi({ description: "Replays the first response for a repeated request." }) }) }
+          ? {
+              headers: z.object({
+                "idempotency-key": z
+                  .string()
+                  .max(255)
+                  .regex(/^[\x21-\x7e]{1,255}$/)
+                  .optional()
+                  .openapi({ description: "Replays the first response for a repeated request (1 to 255 visible ASCII characters)." }),
+              }),
+            }
           : spec.headers
             ? { headers: spec.headers as never }
             : {}),
