@@ -6,6 +6,7 @@ import {
   ApiKeyEntity,
   OrganizationEntity,
   UserEntity,
+  type ApiKey,
   type Organization,
   type OrgRole,
   type User,
@@ -37,13 +38,17 @@ export function authenticate(ds: DataSource): RequestHandler {
       if (!raw) throw unauthorized();
       const parsed = parseApiKey(raw);
       if (!parsed) throw unauthorized("The API key is malformed: expected cf_<12 characters>_<43 characters>.");
-      const key = await ds.getRepository(ApiKeyEntity).findOneBy({ prefix: parsed.prefix });
-      if (!key || !secretMatches(parsed.secret, key.secretHash)) throw unauthorized("The API key is not valid.");
-      if (key.revokedAt) throw unauthorized("The API key was revoked; ask your organization's admin for a new one.");
-      const [user, organization] = await Promise.all([
-        ds.getRepository(UserEntity).findOneByOrFail({ id: key.userId }),
-        ds.getRepository(OrganizationEntity).findOneByOrFail({ id: key.organizationId }),
-      ]);
+      // the key with its user and organization in one query (this runs on every request)
+      const found = (await ds
+        .getRepository(ApiKeyEntity)
+        .createQueryBuilder("k")
+        .innerJoinAndMapOne("k.user", UserEntity.options.name, "u", "u.id = k.user_id")
+        .innerJoinAndMapOne("k.organization", OrganizationEntity.options.name, "o", "o.id = k.organization_id")
+        .where("k.prefix = :prefix", { prefix: parsed.prefix })
+        .getOne()) as (ApiKey & { user: User; organization: Organization }) | null;
+      if (!found || !secretMatches(parsed.secret, found.secretHash)) throw unauthorized("The API key is not valid.");
+      if (found.revokedAt) throw unauthorized("The API key was revoked; ask your organization's admin for a new one.");
+      const { user, organization, ...key } = found;
       if (user.disabledAt) throw unauthorized("The user of this API key is disabled.");
       const roles = new Set(organization.roles);
       (req as Request & { auth?: AuthContext }).auth = { organization, user, apiKeyId: key.id, has: (r) => roles.has(r) };
