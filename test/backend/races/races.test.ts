@@ -73,7 +73,9 @@ describe("races", () => {
       expectRefused(loser, 409, ["FINANCING.REQUEST_CLOSED"], round);
       financed(winner, request, s1);
       const view = (await A.get(`/v1/financing-requests/${request}`, s1)).body.request;
-      expect([view.status, view.acceptedQuoteId, view.financingId], round).toEqual(["accepted", winner.body.quoteId, winner.body.id]);
+      // accepted, or funded already if the funding job was quick
+      expect(["accepted", "funded"], round).toContain(view.status);
+      expect([view.acceptedQuoteId, view.financingId], round).toEqual([winner.body.quoteId, winner.body.id]);
       const quotes = (await B.get(`/v1/financing-requests/${request}/quotes`, s1)).body.items;
       expect(quotes.map((q: { status: string }) => q.status).sort(), round).toEqual(["accepted", "closed"]);
     });
