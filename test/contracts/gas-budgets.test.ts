@@ -43,6 +43,11 @@ describe("gas budgets of the outbox's operations", () => {
 
   /** A signature nonce as the platform draws them (random 128 bits: a fresh bitmap word nearly every time). */
   const randomNonce = () => BigInt("0x" + randomBytes(16).toString("hex"));
+  /** A financing as the outbox stores it: the holder's signed terms, amounts as strings. */
+  const financePayload = async (w: World, holder: HardhatEthersSigner, bank: HardhatEthersSigner, receivableId: bigint, recourse = false) => {
+    const { terms, signature } = await signTerms(w, holder, { receivableId, bank: bank.address, recourse, nonce: randomNonce() });
+    return { terms: Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v])), signature };
+  };
 
   it("registers and issues: 50 receivables of one invoice, and one of 50 invoices; a first one of a new supplier", async () => {
     const w = await world();
@@ -75,19 +80,14 @@ describe("gas budgets of the outbox's operations", () => {
   it("finances one certificate, a bank's first", async () => {
     const w = await world();
     const id = await confirmed(w, w.supplierB, w.core2);
-    const { terms, signature } = await signTerms(w, w.supplierB, { receivableId: id, bank: w.bankB.address, nonce: randomNonce() });
-    await fits(w, "ledger.finance", w.bankB, [{ terms: Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v])), signature }]);
+    await fits(w, "ledger.finance", w.bankB, [await financePayload(w, w.supplierB, w.bankB, id)]);
   });
 
   it("finances 50, settles 100 (paid in full, in part and not at all), declares 100 defaults and claims 100 recourses", async () => {
     const w = await world();
     const ids = await pending(w, 100);
     for (let i = 0; i < 100; i += 50) await w.ledger.connect(w.core1).confirm(ids.slice(i, i + 50), nextOp());
-    const finance = async (batch: bigint[], recourse: boolean) =>
-      Promise.all(batch.map(async (id) => {
-        const { terms, signature } = await signTerms(w, w.supplierA, { receivableId: id, bank: w.bankA.address, recourse, nonce: randomNonce() });
-        return { terms: Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v])), signature };
-      }));
+    const finance = (batch: bigint[], recourse: boolean) => Promise.all(batch.map((id) => financePayload(w, w.supplierA, w.bankA, id, recourse)));
     const first = await finance(ids.slice(0, 50), true);
     const call = await fits(w, "ledger.finance", w.bankA, first);
     await w.bankA.sendTransaction(call);

@@ -166,13 +166,19 @@ export class OutboxSubmitter {
 
   /** One execution of the call as the signer (eth_call): null if it succeeds, else the decoded reason it reverts. */
   private async check(from: string, call: { to: string; data: string }): Promise<LedgerFailure | null> {
+    const reverted = await this.execute(from, call);
+    return reverted === null ? null : decodeRevert(reverted);
+  }
+
+  /** eth_call: null if the call succeeds, else its revert data ("0x" for none); a node that does not answer is RetryLater. */
+  private async execute(from: string, call: { to: string; data: string }, o: { blockTag?: number; gasLimit?: bigint } = {}): Promise<string | null> {
     try {
-      await this.gateway.provider.call({ from, to: call.to, data: call.data });
+      await this.gateway.provider.call({ from, to: call.to, data: call.data, ...o });
       return null;
     } catch (e) {
       const data = revertDataOf(e);
-      if (data === undefined && !isError(e, "CALL_EXCEPTION")) throw new RetryLater(`simulation failed: ${(e as Error).message}`);
-      return decodeRevert(data);
+      if (data === undefined && !isError(e, "CALL_EXCEPTION")) throw new RetryLater(`eth_call failed: ${(e as Error).message}`);
+      return data ?? "0x";
     }
   }
 
@@ -269,14 +275,7 @@ export class OutboxSubmitter {
   private async explainRevert(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<LedgerFailure> {
     const gasLimit = Transaction.from(ltx.rawTx).gasLimit;
     if (receipt.gasUsed >= gasLimit) return OUT_OF_GAS;
-    const replay = async (gas?: bigint) => {
-      try {
-        await this.gateway.provider.call({ from: ltx.signer, to: ltx.toAddress, data: ltx.data, blockTag: receipt.blockNumber - 1, ...(gas ? { gasLimit: gas } : {}) });
-        return null;
-      } catch (e) {
-        return revertDataOf(e) ?? "0x";
-      }
-    };
+    const replay = (gas?: bigint) => this.execute(ltx.signer, { to: ltx.toAddress, data: ltx.data }, { blockTag: receipt.blockNumber - 1, ...(gas ? { gasLimit: gas } : {}) });
     const data = await replay(gasLimit);
     if (data !== null && data !== "0x") return decodeRevert(data);
     if (data === "0x" && (await replay()) === null) return OUT_OF_GAS;

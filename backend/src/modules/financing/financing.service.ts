@@ -96,9 +96,7 @@ export class FinancingService {
     const where = readsAll(auth) ? "TRUE" : `${column} = $1`;
     const rows: { bank_organization_id: string; obligor_organization_id: string; bank_name: string; obligor_name: string; limit_amount: string; used: string; requested_limit: string | null; committed: string }[] = await this.ds.query(
       `SELECT c.*, b.legal_name AS bank_name, o.legal_name AS obligor_name,
-              (SELECT COALESCE(sum(f.due), 0) FROM financings f JOIN receivables r ON r.id = f.receivable_id
-                WHERE f.bank_organization_id = c.bank_organization_id AND r.obligor_organization_id = c.obligor_organization_id
-                  AND f.status IN ('registry_check', 'submitting')) AS committed
+              ${committedSql("c.bank_organization_id", "c.obligor_organization_id")} AS committed
        FROM credit_lines c JOIN organizations b ON b.id = c.bank_organization_id JOIN organizations o ON o.id = c.obligor_organization_id
        WHERE ${where} ORDER BY b.legal_name, o.legal_name`,
       readsAll(auth) ? [] : [auth.organization.id],
@@ -112,11 +110,7 @@ export class FinancingService {
 
   /** What accepted financings not yet funded on the ledger (registry check, submitting) owe the bank under its line on the obligor. */
   private async committed(em: EntityManager, bankId: string, obligorId: string): Promise<bigint> {
-    const [{ committed }] = await em.query(
-      `SELECT COALESCE(sum(f.due), 0)::text AS committed FROM financings f JOIN receivables r ON r.id = f.receivable_id
-       WHERE f.bank_organization_id = $1 AND f.status IN ('registry_check', 'submitting') AND r.obligor_organization_id = $2`,
-      [bankId, obligorId],
-    );
+    const [{ committed }] = await em.query(`SELECT ${committedSql("$1", "$2")}::text AS committed`, [bankId, obligorId]);
     return BigInt(committed);
   }
 
@@ -493,6 +487,11 @@ export class FinancingService {
     if (!auth.has("bank")) throw forbidden("This needs a bank.");
   }
 }
+
+/** SQL for what accepted financings still being funded (registry check, submitting) owe `bank` under its line on `obligor`. */
+const committedSql = (bank: string, obligor: string) =>
+  `(SELECT COALESCE(sum(f.due), 0) FROM financings f JOIN receivables r ON r.id = f.receivable_id
+    WHERE f.bank_organization_id = ${bank} AND r.obligor_organization_id = ${obligor} AND f.status IN ('registry_check', 'submitting'))`;
 
 /** A line's room for more: its limit (the lower of the ledger's and one being set, so a cut binds at once) less what is funded and committed. */
 function roomOn(line: { limitAmount: bigint; used: bigint; requestedLimit: bigint | null }, committed: bigint): bigint {
