@@ -17,6 +17,7 @@ import { LedgerGateway, activeDeployment } from "./ledger/gateway";
 import type { LedgerDeploymentRow } from "./ledger/ledger.entity";
 import { Outbox } from "./ledger/outbox/outbox.service";
 import { OutboxSubmitter, RetryLater } from "./ledger/outbox/submitter";
+import { BlockClock } from "./ledger/block-clock";
 import { OutboxSweeper } from "./ledger/outbox/sweeper";
 import { faultPoint } from "./ledger/outbox/faults";
 import { Indexer } from "./indexer/indexer";
@@ -154,15 +155,17 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   const outbox = new Outbox(queue, log);
   const services = businessServices(config, ds, outbox, vault, queue, gateway.provider, log);
   const keeper = new MaturityKeeper(ds, gateway.provider, outbox, new PlatformKeys(vault), { batchSize: config.KEEPER_BATCH_SIZE, retryMs: config.KEEPER_RETRY_MS }, log);
+  const clock = new BlockClock({ blockNumber: () => gateway.provider.getBlockNumber() }, { periodMs: config.LEDGER_BLOCK_PERIOD_MS, pollMs: 100 });
   const submitter = new OutboxSubmitter(
     ds,
     gateway,
     vault,
     () => deploymentOf(ds, gateway),
-    { batchSize: config.OUTBOX_BATCH_SIZE, batchWaitMs: config.OUTBOX_BATCH_WAIT_MS, gasPriceWei: config.LEDGER_GAS_PRICE_WEI, receiptTimeoutMs: 30_000 },
+    { batchSize: config.OUTBOX_BATCH_SIZE, batchWaitMs: config.OUTBOX_BATCH_WAIT_MS, drainLeadMs: config.OUTBOX_DRAIN_LEAD_MS, gasPriceWei: config.LEDGER_GAS_PRICE_WEI, receiptTimeoutMs: 30_000 },
     log,
     faultPoint(config.FAULT_INJECT),
     hooks,
+    clock,
   );
   const sweeper = new OutboxSweeper(ds, queue, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.OUTBOX_STALE_MS }, log);
   const worker = createWorker(
@@ -189,6 +192,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   return {
     close: async () => {
       sweeper.stop();
+      clock.stop();
       await Promise.race([worker.close(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))]);
       await worker.close(true);
       await queue.close();

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Redis } from "ioredis";
+import { JsonRpcProvider } from "ethers";
 import { Stack } from "./support/stack";
 import { eventually } from "./support/http";
 import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
@@ -24,7 +25,7 @@ describe("OutboxSubmitter batches", () => {
     const seeded = await loadSeeds({
       baseUrl: stack.api.baseUrl,
       operatorKey: stack.operatorKey,
-      subset: { scenarios: ["cq-auto"], suppliers: [TIER1], invoices: (inv) => !inv.expected, invoicesPerSupplier: 4 },
+      subset: { scenarios: ["cq-auto"], suppliers: [TIER1], invoices: (inv) => !inv.expected, invoicesPerSupplier: 10 },
       waitForVerificationMs: 60_000,
       activeTimeoutMs: 60_000,
     });
@@ -35,7 +36,7 @@ describe("OutboxSubmitter batches", () => {
   it("fails only the item at fault, sends the rest together, and gives a conflicting item its own turn", async () => {
     const supplier = orgs.get(TIER1)!;
     const core = orgs.get(CORE)!;
-    const invoices = (await stack.api.get("/v1/invoices?status=verified&limit=10", { key: supplier.key })).body.items.filter((i: { buyerTaxId: string }) => i.buyerTaxId === CORE);
+    const invoices = (await stack.api.get("/v1/invoices?status=verified&limit=20", { key: supplier.key })).body.items.filter((i: { buyerTaxId: string }) => i.buyerTaxId === CORE);
     const maturityDate = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
     const registered = await stack.api.post(
       "/v1/receivables",
@@ -84,4 +85,53 @@ describe("OutboxSubmitter batches", () => {
     await eventually(async () => (await status(p1)).status === "cancelled" && (await status(p2)).status === "cancelled", 30_000, "cancelled");
     expect((await status(confirmed)).status).toBe("confirmed");
   });
+
+  it("fills a batch to the block period: rows arriving over half a block go in one transaction, drained just before the block", async () => {
+    const supplier = orgs.get(TIER1)!;
+    const core = orgs.get(CORE)!;
+    const invoices = (await stack.api.get("/v1/invoices?status=verified&limit=20", { key: supplier.key })).body.items.filter(
+      (i: { buyerTaxId: string; receivableId: string | null }) => i.buyerTaxId === CORE && !i.receivableId,
+    );
+    expect(invoices.length).toBeGreaterThanOrEqual(5);
+    const maturityDate = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    const registered = await stack.api.post(
+      "/v1/receivables",
+      { items: invoices.slice(0, 5).map((i: { id: string }) => ({ obligorId: core.id, invoiceIds: [i.id], maturityDate })) },
+      { key: supplier.key },
+    );
+    expect(registered.status, JSON.stringify(registered.body)).toBe(202);
+    const ids: string[] = registered.body.items.map((x: { receivable: { id: string } }) => x.receivable.id);
+    const status = (id: string) => stack.api.get(`/v1/receivables/${id}`, { key: supplier.key }).then((r) => r.body.status as string);
+    await eventually(async () => (await Promise.all(ids.map(status))).every((s) => s === "pending"), 30_000, "pending");
+
+    // from here the ledger mines a block every second, as Besu QBFT does
+    const ledger = new JsonRpcProvider(stack.config.LEDGER_RPC_URL, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const rpc = (method: string, params: unknown[] = []) => ledger.send(method, params);
+    await rpc("evm_setAutomine", [false]);
+    await rpc("evm_setIntervalMining", [1000]);
+    try {
+      // the worker learns the period from the blocks it sees once it has a batch to time: one
+      // confirmation first, then five more once the period is known, one request every 100 ms
+      // starting just after a block
+      const confirm = (id: string) => stack.api.post("/v1/receivables/confirmations", { receivableIds: [id] }, { key: core.key });
+      expect((await confirm(ids[0])).status).toBe(202);
+      await eventually(async () => (await status(ids[0])) === "confirmed", 30_000, "first confirmed");
+      await new Promise((r) => setTimeout(r, 5000));
+      const [{ before }] = await stack.ds.query(`SELECT max(id)::text AS before FROM outbox`);
+      const block = await rpc("eth_blockNumber");
+      await eventually(async () => (await rpc("eth_blockNumber")) !== block, 5_000, "a new block");
+      for (const id of ids.slice(1)) {
+        expect((await confirm(id)).status).toBe(202);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await eventually(async () => (await Promise.all(ids.map(status))).every((s) => s === "confirmed"), 30_000, "all confirmed");
+      const txs: { ledger_tx_id: string }[] = await stack.ds.query(`SELECT DISTINCT ledger_tx_id::text FROM outbox WHERE kind = 'ledger.confirm' AND id > $1`, [before]);
+      // with a 50 ms gathering window, five requests 100 ms apart made five transactions
+      expect(txs).toHaveLength(1);
+    } finally {
+      await rpc("evm_setIntervalMining", [0]);
+      await rpc("evm_setAutomine", [true]);
+      ledger.destroy();
+    }
+  }, 120_000);
 });

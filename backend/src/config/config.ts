@@ -42,7 +42,15 @@ const schema = z.object({
   /** Private key that deploys the contracts and becomes their default admin (ops deploy only). */
   DEPLOYER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "0x and 64 hex digits").optional(),
   OUTBOX_BATCH_SIZE: int(1, 500).default(50),
+  /** How long a batch gathers rows when the ledger has no block period (a node mining on demand). */
   OUTBOX_BATCH_WAIT_MS: int(0, 10_000).default(50),
+  /**
+   * The ledger's block period, ms (Besu QBFT's blockperiodseconds): batches are drained just before
+   * the next block is due. 0: learned from the chain (the worker watches blocks arrive).
+   */
+  LEDGER_BLOCK_PERIOD_MS: int(0, 600_000).default(0),
+  /** How long before the next block a batch is drained (time to check, sign and send it). */
+  OUTBOX_DRAIN_LEAD_MS: int(0, 10_000).default(250),
   OUTBOX_SWEEP_INTERVAL_MS: int(100, 600_000).default(5000),
   /** A row untouched this long is re-enqueued by the sweeper. */
   OUTBOX_STALE_MS: int(100, 3_600_000).default(15_000),

@@ -1,6 +1,7 @@
 import { isError, keccak256, Transaction, type TransactionReceipt } from "ethers";
-import { In, type DataSource, type EntityManager } from "typeorm";
+import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import type { Logger } from "../../shared/logger";
+import type { BlockClock } from "../block-clock";
 import type { LedgerGateway } from "../gateway";
 import type { KeyVault } from "../key-vault";
 import type { LedgerDeploymentRow } from "../ledger.entity";
@@ -14,7 +15,10 @@ import type { OutboxHooks } from "./hooks";
 
 export interface SubmitterOptions {
   batchSize: number;
+  /** How long a batch waits for more rows when the ledger has no block period (automining). */
   batchWaitMs: number;
+  /** How long before the next block a batch is drained: time to check, sign and send it. */
+  drainLeadMs: number;
   gasPriceWei: bigint;
   receiptTimeoutMs: number;
 }
@@ -48,7 +52,11 @@ export class OutboxSubmitter {
     private readonly log: Logger,
     private readonly fault: (p: FaultPoint) => void,
     private readonly hooks?: OutboxHooks,
+    private readonly clock?: BlockClock,
   ) {}
+
+  /** Batch keys whose leader in this process waits for the next block, with the rows it promised to drain. */
+  private readonly waiting = new Map<string, Set<bigint>>();
 
   async process(outboxId: bigint): Promise<OutboxEntry["status"]> {
     let row = await this.ds.getRepository(OutboxEntity).findOneBy({ id: outboxId });
@@ -66,18 +74,39 @@ export class OutboxSubmitter {
       if (dependency.status !== "mined") throw new RetryLater(`waiting for operation ${dependency.id}`);
     }
     let signedHere = false;
+    let following: Promise<unknown> = Promise.resolve();
     if (row.ledgerTxId === null) {
-      if (this.o.batchWaitMs > 0 && operationKind(row.kind).maxBatch > 1) await sleep(this.o.batchWaitMs);
+      const batching = operationKind(row.kind).maxBatch > 1;
+      const promised = this.waiting.get(row.batchKey);
+      if (batching && promised) {
+        // a job of this process waits for the next block and drains this row with it (if that job
+        // dies, the row is stale in OUTBOX_STALE_MS and the sweeper brings it back)
+        promised.add(row.id);
+        return row.status;
+      }
+      const drained = new Set<bigint>();
+      if (batching) {
+        this.waiting.set(row.batchKey, drained);
+        try {
+          await sleep(this.msUntilDrain());
+        } finally {
+          this.waiting.delete(row.batchKey);
+        }
+      }
       const signed = await this.sign(row);
+      const more = await this.drainRest(row, drained, signed);
       row = await this.ds.getRepository(OutboxEntity).findOneByOrFail({ id: outboxId });
       if (row.ledgerTxId === null) {
         // refused by the ledger, or claimed by another worker; or left out of the batch it led
         // (an item at fault was failed, or one conflicting with an earlier item waits its turn)
-        if (signed) await this.follow(signed, outboxId);
+        await Promise.all([...(signed ? [signed] : []), ...more].map((ltx) => this.follow(ltx, outboxId)));
         if (row.status === "pending" && signed) throw new RetryLater(`operation ${outboxId} was left out of batch ${signed.id} and waits for the next one`);
         return row.status;
       }
       signedHere = signed?.id === row.ledgerTxId;
+      // the further batches are followed beside this row's; one that cannot be followed now is
+      // stale in OUTBOX_STALE_MS and its rows' jobs, brought back by the sweeper, follow it
+      following = Promise.allSettled(more.map((ltx) => this.follow(ltx, outboxId)));
     }
     const ltx = await this.ds.getRepository(LedgerTransactionEntity).findOneByOrFail({ id: row.ledgerTxId });
     // The job that signed a batch follows it and settles every row in it; the other rows' jobs
@@ -85,13 +114,58 @@ export class OutboxSubmitter {
     // its own re-run (a stalled job) or the sweeper's re-enqueued jobs come back with attempts
     // counted, and those follow the transaction themselves.
     if (!signedHere && firstAttempt && (ltx.status === "signed" || ltx.status === "sent")) return row.status;
-    const status = await this.follow(ltx, outboxId);
+    const status = await this.follow(ltx, outboxId).finally(() => following);
     // a batch that reverted on chain went back to pending, to be checked again item by item
     if (status === "pending") {
       if (row.attempts >= 5) throw new RetryLater(`operation ${outboxId} went back to pending ${row.attempts} times`);
       return this.process(outboxId);
     }
     return status;
+  }
+
+  /**
+   * When a batch is drained: just before the next block is due, so that it carries every row that
+   * arrived since the last block (a full batch); at once for a ledger without a block period
+   * (automining), after `batchWaitMs` to gather the rows of one request.
+   */
+  private msUntilDrain(): number {
+    const untilBlock = this.clock?.msUntilNextBlock() ?? null;
+    if (untilBlock === null) return this.o.batchWaitMs;
+    return Math.max(0, untilBlock - this.o.drainLeadMs);
+  }
+
+  /**
+   * The rows other jobs left to this one's drain that its first batch did not carry (more arrived
+   * than a batch holds, or the first batch was claimed elsewhere): further batches, while each is
+   * full. What is still left then (an item that conflicts with an earlier one waits its turn) goes
+   * back to its own job through the sweeper.
+   */
+  private async drainRest(leader: OutboxEntry, promised: Set<bigint>, first: LedgerTransaction | null): Promise<LedgerTransaction[]> {
+    const more: LedgerTransaction[] = [];
+    let last = first;
+    while (promised.size > 0 && (last === null || (await this.isFull(last, leader)))) {
+      const [next] = await this.ds.getRepository(OutboxEntity).find({
+        where: { id: In([...promised].map(String)), status: "pending", ledgerTxId: IsNull() },
+        order: { id: "ASC" },
+        take: 1,
+      });
+      if (!next) break;
+      const signed = await this.sign(next);
+      if (!signed) break;
+      more.push(signed);
+      last = signed;
+    }
+    return more;
+  }
+
+  /** Whether a transaction carries as many rows as a batch of the leader's kind may. */
+  private async isFull(ltx: LedgerTransaction, leader: OutboxEntry): Promise<boolean> {
+    return (await this.ds.getRepository(OutboxEntity).countBy({ ledgerTxId: ltx.id })) >= this.claimLimit(leader);
+  }
+
+  private claimLimit(row: OutboxEntry): number {
+    const kind = operationKind(row.kind);
+    return Math.max(1, Math.min(kind.maxBatch, this.o.batchSize, Math.floor(kind.maxItems / Math.max(1, kind.itemCount(row.payload as never)))));
   }
 
   /**
@@ -112,7 +186,7 @@ export class OutboxSubmitter {
         .addOrderBy("o.id", "ASC")
         .setParameter("id", row.id.toString())
         // rows of one batch key are alike: as many as keep the call within the kind's items
-        .limit(Math.max(1, Math.min(kind.maxBatch, this.o.batchSize, Math.floor(kind.maxItems / Math.max(1, kind.itemCount(row.payload as never))))))
+        .limit(this.claimLimit(row))
         .setLock("pessimistic_write")
         .setOnLocked("skip_locked")
         .getMany();

@@ -1,0 +1,61 @@
+import { describe, it, expect, afterEach } from "vitest";
+import { BlockClock } from "../../backend/src/ledger/block-clock";
+
+/** The clock fed by hand (observe) with a fake time; its own poller reads a source that never answers. */
+function clock(periodMs = 0) {
+  let t = 0;
+  const c = new BlockClock({ blockNumber: () => new Promise<number>(() => {}) }, { periodMs, pollMs: 100, now: () => t });
+  return { c, at: (ms: number) => (t = ms) };
+}
+
+describe("BlockClock", () => {
+  const made: BlockClock[] = [];
+  afterEach(() => made.splice(0).forEach((c) => c.stop()));
+
+  it("learns a regular period and says how long until the next block", () => {
+    const { c, at } = clock();
+    made.push(c);
+    expect(c.msUntilNextBlock()).toBeNull(); // nothing seen yet
+    [0, 1000, 2000, 2990, 4000].forEach((ms, i) => c.observe(100 + i, ms));
+    expect(c.period()).toBe(1000);
+    at(4300);
+    expect(c.msUntilNextBlock()).toBe(700);
+    at(5100); // the block is a little late: due now
+    expect(c.msUntilNextBlock()).toBe(0);
+  });
+
+  it("has no period for blocks that come on demand (irregular intervals) or too few of them", () => {
+    const { c, at } = clock();
+    made.push(c);
+    [0, 1000, 2000].forEach((ms, i) => c.observe(i, ms));
+    expect(c.period()).toBeNull(); // two intervals are not enough
+    [2040, 2900, 2950, 5000].forEach((ms, i) => c.observe(3 + i, ms));
+    at(5100);
+    expect(c.period()).toBeNull();
+    expect(c.msUntilNextBlock()).toBeNull();
+  });
+
+  it("does not count a skipped block as an interval, and ignores a number it has seen", () => {
+    const { c } = clock();
+    made.push(c);
+    [
+      [1, 0],
+      [2, 1000],
+      [4, 3000], // the poller missed block 3
+      [4, 3050],
+      [5, 4000],
+      [6, 5000],
+    ].forEach(([n, ms]) => c.observe(n, ms));
+    expect(c.period()).toBe(1000);
+  });
+
+  it("trusts a configured period, and stops waiting when the chain stalls", () => {
+    const { c, at } = clock(2000);
+    made.push(c);
+    c.observe(7, 0);
+    at(500);
+    expect(c.msUntilNextBlock()).toBe(1500);
+    at(4500); // more than two periods without a block
+    expect(c.msUntilNextBlock()).toBeNull();
+  });
+});
