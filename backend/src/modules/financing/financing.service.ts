@@ -408,14 +408,15 @@ export class FinancingService {
       for (const x of filings) if (x.reference !== f.id && (await this.conflicts(x.reference, receivable.id))) out.push(x);
       return out;
     };
-    const earlier = await foreign(await this.registry.search(keys));
+    const found = await this.registry.search(keys);
+    const earlier = await foreign(found);
     if (earlier.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `The registry already has a ${earlier[0] && (earlier[0] as { kind?: string }).kind} filing for this receivable's invoices (reference ${earlier[0].reference}): it cannot be financed again.`);
     const [supplier, bank] = await Promise.all([
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.supplierOrganizationId }),
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.bankOrganizationId }),
     ]);
     // one assignment filing per invoice behind the certificate, each registered once
-    const filings = (await this.registry.search(keys)).filter((x) => x.reference === f.id);
+    const filings = found.filter((x) => x.reference === f.id);
     for (const invoiceKey of keys) {
       if (filings.some((x) => x.invoiceKey === invoiceKey)) continue;
       filings.push(await this.registry.register({ invoiceKey, kind: "assignment", creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id }));
