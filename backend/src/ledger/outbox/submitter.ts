@@ -359,7 +359,10 @@ export class OutboxSubmitter {
   private async settleRows(ltx: Pick<LedgerTransaction, "id" | "status" | "errorCode" | "errorMessage">): Promise<void> {
     if (ltx.status === "mined") {
       await this.ds.getRepository(OutboxEntity).update({ ledgerTxId: ltx.id, status: "submitted" }, { status: "mined" });
-      return; // the operation reads "mined" once the indexer has the block: the indexer announces it
+      // the operation reads "mined" once this row is and the indexer has the block; when the
+      // indexer had it first, its notice came too early for a reader waiting on the operation
+      await announceChange(this.ds.manager);
+      return;
     }
     await this.ds.transaction(async (em) => {
       const rows = await em.getRepository(OutboxEntity).find({ where: { ledgerTxId: ltx.id, status: "submitted" }, lock: { mode: "pessimistic_write" } });
