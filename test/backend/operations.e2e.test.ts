@@ -3,6 +3,8 @@ import { Stack } from "./support/stack";
 import { eventually } from "./support/http";
 import { startApi, startIndexer, type Running } from "../../backend/src/platform";
 import { Api } from "./support/http";
+import { Redis } from "ioredis";
+import { JobQueue, outboxJobId } from "../../backend/src/shared/queue";
 import { orgStatuses, outboxStatuses, requestRegistration, testLog } from "./faults/kit";
 
 /**
@@ -60,6 +62,37 @@ describe("operation status: read-your-writes", () => {
       expect(Date.now() - again, "a final status waits for nothing").toBeLessThan(15_000);
     } finally {
       await other.close();
+    }
+  });
+
+  it("answers a waiting read when the worker records the receipt after the indexer has projected the block", async () => {
+    indexer ??= await startIndexer(stack.config, testLog());
+    const reg = await requestRegistration(stack);
+    const op = { key: stack.operatorKey };
+    await eventually(async () => (await stack.api.get(`/v1/operations/${reg.outboxId}`, op)).body.status === "mined", 30_000, "mined");
+    // as a worker that died after the block was projected but before it recorded the receipt leaves it
+    const [{ id: ltxId }] = await stack.ds.query(`SELECT ledger_tx_id::text AS id FROM outbox WHERE id = $1`, [reg.outboxId]);
+    await stack.ds.query(`UPDATE outbox SET status = 'submitted' WHERE id = $1`, [reg.outboxId]);
+    await stack.ds.query(`UPDATE ledger_transactions SET status = 'sent' WHERE id = $1`, [ltxId]);
+    expect((await stack.api.get(`/v1/operations/${reg.outboxId}`, op)).body.status).toBe("submitted");
+
+    const sent = Date.now();
+    const waiting = stack.api.get(`/v1/operations/${reg.outboxId}`, { ...op, headers: { prefer: "wait=25" } });
+    let answered = false;
+    void waiting.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(answered, "answered before anything changed").toBe(false);
+    // the row's job comes back (as the sweeper would bring it) and records the receipt
+    const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new JobQueue(redis, stack.config.QUEUE_PREFIX);
+    try {
+      await queue.add("outbox.submit", { outboxId: reg.outboxId.toString() }, `${outboxJobId(reg.outboxId)}-again`);
+      const reply = await waiting;
+      expect(reply.body.status).toBe("mined");
+      expect(Date.now() - sent, "answered when the worker recorded the receipt, not at the end of the wait").toBeLessThan(20_000);
+    } finally {
+      await queue.close();
+      redis.disconnect();
     }
   });
 });
