@@ -4,28 +4,37 @@
  * Drives N receivable lifecycles (register → confirm → financing request → quote → accept →
  * funded → matured → cleared) through the public HTTP API with K concurrent clients, against the
  * API, worker and indexer (each its own process), Postgres, Redis and a Hardhat JSON-RPC node with
- * interval mining; then the same operations straight to the contracts (the ledger alone); then
- * the same run with 10× and 100× as many certificates already in the system. Writes
+ * interval mining; then the same operations straight to the contracts (the ledger alone); then a
+ * second measurement at half load (lifecycles started at half the base run's rate); then the same
+ * run with 10× and 100× as many certificates already in the system. Writes
  * scripts/bench/results/e2e.json and e2e.md (the method is in e2e.md).
  *
- *   --n 800             lifecycles per run (the issue's 5,000 take ~20-40 min per run at the rate
- *                       measured on this 2-core machine; see e2e.md)
+ *   --n 3000            lifecycles in the base run (issue 8: at least 3,000)
  *   --clients 16        concurrent API clients
  *   --group 10          lifecycles a client registers and has confirmed in one request each
  *   --block-ms 1000     the ledger's block period
+ *   --half-n 600        lifecycles of the half-load measurement (0: skip it)
+ *   --half-rate R       lifecycles/s offered in it (default: half the base run's lifecycles/s)
  *   --growth 10,100     data multipliers to run (none: skip)
- *   --growth-n N        lifecycles per growth run (default: --n); history = multiplier × --n
+ *   --growth-n 800      lifecycles per growth run; its history = multiplier × growth-n certificates
  *   --no-ledger-only    skip the ledger-alone run
- *   --quick             a few-minute smoke run (n 100, growth 10 only)
+ *   --quick             a few-minute smoke run (n 100, half-n 100, growth 10 with growth-n 100)
  *   --cpu-prof DIR      V8 CPU profiles of API, worker and indexer (base run)
  *   --out DIR           results directory (default scripts/bench/results)
  *   --port-base 18545   ledger on it, the API on it + 1
  *   --env A=1,B=2       extra settings for API, worker and indexer (experiments; the report records them)
  *   --process-log FILE  append the processes' log lines (LOG_LEVEL=info for more) to FILE
+ *
+ * With the defaults the whole run takes about 20 minutes at ~9 lifecycles/s: the base run ~10 min
+ * (set-up ~1.5, 3,000 lifecycles ~6, the ledger alone ~1), half load ~4 (600 lifecycles at ~4.5/s),
+ * growth ×10 ~3 and ×100 ~3.5 (800 lifecycles each over 8,000 and 80,000 certificates of history,
+ * bulk-loaded in ~5 and ~45 s); each run starts a fresh platform (~1 min). Less as the platform
+ * gets faster: the timed phases shrink, the set-up does not.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateBenchSeeds } from "../seeds/bench";
+import { loadConfig } from "../../backend/src/config/config";
 import { BenchPlatform } from "./e2e/platform";
 import { BlockWatcher } from "./e2e/ledger-node";
 import { Sampler } from "./e2e/sampler";
@@ -35,22 +44,32 @@ import { driveToFunded, groupsOf, watchClearing, type Lifecycle } from "./e2e/li
 import { offChainReport, percentiles, stageReport } from "./e2e/stages";
 import { ledgerOnly } from "./e2e/ledger-only";
 import { loadHistory } from "./e2e/growth";
+import { batchMark, batchReport } from "./e2e/batches";
 import { writeReports, type RunResult, type BenchParams } from "./e2e/report";
 
 const argv = process.argv.slice(2);
+if (argv.includes("--help") || argv.includes("-h")) {
+  // the options are documented once, in this file's header
+  const header = readFileSync(__filename, "utf8").match(/\/\*\*([\s\S]*?)\*\//)?.[1] ?? "";
+  console.log(header.split("\n").map((l) => l.replace(/^ \* ?/, "")).join("\n").trim());
+  process.exit(0);
+}
 const flag = (name: string) => argv.includes(name);
 const opt = (name: string, fallback: string) => {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const quick = flag("--quick");
+const growthOpt = opt("--growth", quick ? "10" : "10,100");
 const params: BenchParams = {
-  n: Number(opt("--n", quick ? "100" : "800")),
+  n: Number(opt("--n", quick ? "100" : "3000")),
   clients: Number(opt("--clients", "16")),
   group: Number(opt("--group", "10")),
   blockMs: Number(opt("--block-ms", "1000")),
-  growth: opt("--growth", quick ? "10" : "10,100") === "none" ? [] : opt("--growth", quick ? "10" : "10,100").split(",").map(Number),
-  growthN: Number(opt("--growth-n", opt("--n", quick ? "100" : "800"))),
+  growth: growthOpt === "none" ? [] : growthOpt.split(",").map(Number),
+  growthN: Number(opt("--growth-n", quick ? "100" : "800")),
+  halfN: Number(opt("--half-n", quick ? "100" : "600")),
+  halfRate: argv.includes("--half-rate") ? Number(opt("--half-rate", "0")) : null,
   ledgerOnly: !flag("--no-ledger-only"),
   quick,
   pollMs: Number(opt("--poll-ms", "250")),
@@ -72,8 +91,24 @@ function maturityDate(): string {
   return new Date(Date.now() + 8 * 3600_000 + 30 * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function run(label: string, n: number, multiplier: number, withLedgerOnly: boolean, profileDir?: string, historyCount = 0): Promise<RunResult> {
-  log(`── ${label}: ${n} lifecycles, ${params.clients} clients, group ${params.group}, block ${params.blockMs} ms${multiplier ? `, ${multiplier}× data already in the system` : ""}`);
+interface RunOptions {
+  label: string;
+  n: number;
+  /** Growth runs: the multiplier, and the certificates of history loaded before the run. */
+  multiplier?: number;
+  historyCount?: number;
+  withLedgerOnly?: boolean;
+  profileDir?: string;
+  /** Open-loop pacing of phase A (the half-load measurement): lifecycles started per second. */
+  paceLifecyclesPerS?: number;
+}
+
+async function run(o: RunOptions): Promise<RunResult> {
+  const { label, n, multiplier = 0, historyCount = 0 } = o;
+  log(
+    `── ${label}: ${n} lifecycles, ${o.paceLifecyclesPerS ? `started at ${o.paceLifecyclesPerS.toFixed(2)}/s` : `${params.clients} clients`}, group ${params.group}, block ${params.blockMs} ms` +
+      `${multiplier ? `, ${multiplier}× data already in the system` : ""}`,
+  );
   const seedsDir = `/tmp/cf-bench-seeds-${n}`;
   mkdirSync(seedsDir, { recursive: true });
   for (const [name, content] of Object.entries(generateBenchSeeds(n))) writeFileSync(join(seedsDir, name), `${JSON.stringify(content, null, 2)}\n`);
@@ -85,7 +120,7 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
     blockTimeMs: params.blockMs,
     seedsDir,
     env: { RATE_LIMIT_PER_MINUTE: "1000000", ...extraEnv },
-    cpuProfileDir: profileDir,
+    cpuProfileDir: o.profileDir,
     log: (l) => {
       if (processLog) appendFileSync(processLog, `${l}\n`);
       if (/"level":(50|60)|\bexited\b/.test(l)) log(l);
@@ -109,14 +144,22 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
       "redis-server": redisPids(),
       "benchmark client": [process.pid],
     }));
+    const mark = await batchMark(platform.ds);
     await sampler.start();
     const rpcBefore = platform.node.snapshot();
     const startBlock = await platform.node.blockNumber();
     const started = Date.now();
     const api = new BenchClient(platform.apiUrl);
+    const maxInFlight = params.clients * 2;
     const lifecycles: Lifecycle[] = await driveToFunded(
       api,
-      { clients: params.clients, group: params.group, maturityDate: maturityDate(), log },
+      {
+        clients: params.clients,
+        group: params.group,
+        maturityDate: maturityDate(),
+        pace: o.paceLifecyclesPerS ? { lifecyclesPerS: o.paceLifecyclesPerS, maxInFlight } : undefined,
+        log,
+      },
       groupsOf(world.candidates.slice(0, n), params.group),
     );
     const fundedAt = Date.now();
@@ -141,6 +184,9 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
     const stages = await stageReport(platform.ds, lifecycles, watcher.seen, maturedAt);
     const acceptToFunded = percentiles(ok.map((l) => l.t.fundedVisible! - l.t.acceptAccepted!));
     const dbCounts = await tableSizes(platform);
+    const batchSize = Number((loadConfig(platform.env) as unknown as Record<string, unknown>).OUTBOX_BATCH_SIZE);
+    const batches = await batchReport(platform.ds, mark, Number.isFinite(batchSize) && batchSize > 0 ? batchSize : undefined);
+    log(`  items per transaction: ${Object.entries(batches.steps).map(([k, b]) => `${k} ${b.meanItemsPerTx.toFixed(1)} (max ${b.maxItemsPerTx})`).join(", ")}`);
     const result: RunResult = {
       label,
       multiplier,
@@ -150,17 +196,19 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
       lifecyclesPerS: ok.length / activeSeconds,
       phaseALifecyclesPerS: lifecycles.filter((l) => l.t.fundedVisible).length / ((fundedAt - started) / 1000),
       acceptToFundedMs: acceptToFunded,
+      pace: o.paceLifecyclesPerS ? { offeredLifecyclesPerS: o.paceLifecyclesPerS, startedLifecyclesPerS: startRate(lifecycles), maxInFlightGroups: maxInFlight } : null,
       stages,
       offChain: offChainReport(lifecycles),
       blocks: endBlock - startBlock,
       usage,
       requests: Object.fromEntries(api.requests),
       rpcCalls,
+      batches,
       history,
       dbCounts,
       ledgerOnly: null,
     };
-    if (withLedgerOnly) {
+    if (o.withLedgerOnly) {
       await platform.stopProcesses();
       const ledgerSampler = new Sampler(async () => ({ ledger: [platform.pid("ledger")], "benchmark client": [process.pid] }));
       await ledgerSampler.start();
@@ -178,6 +226,14 @@ async function run(label: string, n: number, multiplier: number, withLedgerOnly:
   } finally {
     await platform.stop();
   }
+}
+
+/** Lifecycles started per second by a paced run: those started before the last group over the span of the groups' starts. */
+function startRate(lifecycles: Lifecycle[]): number | null {
+  const starts = lifecycles.map((l) => l.t.registerSent).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  if (starts.length < 2 || starts[starts.length - 1] === starts[0]) return null;
+  const last = starts[starts.length - 1];
+  return starts.filter((t) => t < last).length / ((last - starts[0]) / 1000);
 }
 
 function redisPids(): number[] {
@@ -207,14 +263,25 @@ const countBy = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((
 async function main() {
   const started = Date.now();
   log(`parameters: ${JSON.stringify(params)}`);
-  const base = await run("base", params.n, 0, params.ledgerOnly, cpuProf);
+  const base = await run({ label: "base", n: params.n, withLedgerOnly: params.ledgerOnly, profileDir: cpuProf });
+  // half load: the same lifecycles started at half the rate the base run sustained, on a fresh platform
+  let half: RunResult | null = null;
+  if (params.halfN > 0) {
+    const rate = params.halfRate ?? base.lifecyclesPerS / 2;
+    if (rate > 0) half = await run({ label: "half", n: params.halfN, paceLifecyclesPerS: rate });
+    else log(`  no half-load run: the base run completed no lifecycle`);
+  }
   const growth: RunResult[] = [];
-  // history: the multiplier × the base run's lifecycles, as certificates of other organizations
-  for (const m of params.growth) growth.push(await run(`x${m}`, params.growthN, m, false, undefined, m * params.n));
+  // history: the multiplier × the growth run's lifecycles, as certificates of other organizations
+  for (const m of params.growth) growth.push(await run({ label: `x${m}`, n: params.growthN, multiplier: m, historyCount: m * params.growthN }));
   const runtime = (Date.now() - started) / 1000;
-  const { json } = writeReports(outDir, params, base, growth, runtime);
+  const { json } = writeReports(outDir, params, base, half, growth, runtime);
   log(`wrote ${outDir}/e2e.json and e2e.md in ${Math.round(runtime)} s`);
-  log(`lifecycles/s ${json.lifecycles_per_s}; ledger alone ${json.ledger_only_lifecycles_per_s}; accept→funded p50 ${json.accept_to_funded_ms.p50} ms p99 ${json.accept_to_funded_ms.p99} ms; growth ${JSON.stringify(json.growth)}`);
+  log(
+    `lifecycles/s ${json.lifecycles_per_s}; ledger alone ${json.ledger_only_lifecycles_per_s}; CPU ms per lifecycle ${JSON.stringify(json.cpu_ms_per_lifecycle)}; ` +
+      `accept→funded p50 ${json.accept_to_funded_ms.p50} ms p99 ${json.accept_to_funded_ms.p99} ms, at half load ${JSON.stringify(json.latency_at_half_load?.accept_to_funded_ms ?? null)}; ` +
+      `requests per lifecycle ${json.requests_per_lifecycle.total}; items per tx ${JSON.stringify(json.items_per_tx)}; growth ${JSON.stringify(json.growth)}`,
+  );
 }
 
 main().then(

@@ -34,6 +34,13 @@ export interface DriverOptions {
   group: number;
   /** Maturity date (YYYY-MM-DD, China time) of every certificate. */
   maturityDate: string;
+  /**
+   * Open-loop pacing instead of `clients` clients each taking the next group as soon as its last
+   * one is funded: group i starts when the lifecycles before it, at `lifecyclesPerS`, are due,
+   * whatever the platform does meanwhile (as independent ERP clients would), with at most
+   * `maxInFlight` groups under way (a start that would exceed it waits, and is late).
+   */
+  pace?: { lifecyclesPerS: number; maxInFlight: number };
   log: (l: string) => void;
 }
 
@@ -59,8 +66,10 @@ export function groupsOf(candidates: Candidate[], group: number): Candidate[][] 
  * Phase A: each of `clients` clients takes the next group and drives it through the public API:
  * registration (one request for the group) → visible Pending → confirmation by the core enterprise
  * (one request) → visible Confirmed → per certificate: financing request, one bank's quote,
- * acceptance → funds visible (the financing reads `funded`). Every wait is a poll of the API,
- * so "visible" means what a client of the platform can read.
+ * acceptance → funds visible (the financing reads `funded`). Every wait is a read of the API
+ * (answered by the server when the status changes, `Prefer: wait`), so "visible" means what a
+ * client of the platform can read. With `pace`, groups start on a schedule instead (the
+ * half-load measurement).
  */
 export async function driveToFunded(api: BenchClient, o: DriverOptions, groups: Candidate[][]): Promise<Lifecycle[]> {
   const all: Lifecycle[] = [];
@@ -68,23 +77,43 @@ export async function driveToFunded(api: BenchClient, o: DriverOptions, groups: 
   let failed = 0;
   const started = Date.now();
   const progress = setInterval(() => o.log(`  phase A: ${done} funded, ${failed} failed, ${Math.round((Date.now() - started) / 1000)} s`), 10_000);
+  const one = async (group: Candidate[]) => {
+    const lcs: Lifecycle[] = group.map((c) => ({ invoiceId: c.invoiceId, supplierId: c.supplier.id, obligorId: c.obligor.id, t: {} }));
+    all.push(...lcs);
+    let stage = "register";
+    try {
+      await runGroup(api, o, group, lcs, (s) => (stage = s));
+    } catch (e) {
+      for (const lc of lcs) if (!lc.failed && lc.t.fundedVisible === undefined) lc.failed = { stage, error: (e as Error).message.slice(0, 300) };
+    }
+    done += lcs.filter((l) => l.t.fundedVisible !== undefined).length;
+    failed += lcs.filter((l) => l.failed).length;
+  };
   try {
-    await pool(groups, o.clients, async (group) => {
-      const lcs: Lifecycle[] = group.map((c) => ({ invoiceId: c.invoiceId, supplierId: c.supplier.id, obligorId: c.obligor.id, t: {} }));
-      all.push(...lcs);
-      let stage = "register";
-      try {
-        await runGroup(api, o, group, lcs, (s) => (stage = s));
-      } catch (e) {
-        for (const lc of lcs) if (!lc.failed && lc.t.fundedVisible === undefined) lc.failed = { stage, error: (e as Error).message.slice(0, 300) };
-      }
-      done += lcs.filter((l) => l.t.fundedVisible !== undefined).length;
-      failed += lcs.filter((l) => l.failed).length;
-    });
+    if (o.pace) await paced(groups, o.pace, started, one, o.log);
+    else await pool(groups, o.clients, one);
   } finally {
     clearInterval(progress);
   }
   return all;
+}
+
+/** Starts each group when it is due at `pace.lifecyclesPerS` from `started` (see DriverOptions.pace); resolves when all are done. */
+async function paced(groups: Candidate[][], pace: NonNullable<DriverOptions["pace"]>, started: number, one: (g: Candidate[]) => Promise<void>, log: (l: string) => void) {
+  const inFlight = new Set<Promise<void>>();
+  let scheduled = 0;
+  let late = 0;
+  for (const group of groups) {
+    const due = started + (scheduled / pace.lifecyclesPerS) * 1000;
+    scheduled += group.length;
+    if (due > Date.now()) await sleep(due - Date.now());
+    while (inFlight.size >= pace.maxInFlight) await Promise.race(inFlight);
+    if (Date.now() - due > 1000) late++;
+    const p: Promise<void> = one(group).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  if (late) log(`  paced: ${late} of ${groups.length} groups started more than 1 s late (${pace.maxInFlight} groups in flight at most)`);
 }
 
 async function runGroup(api: BenchClient, o: DriverOptions, group: Candidate[], lcs: Lifecycle[], stage: (s: string) => void) {
