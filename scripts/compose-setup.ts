@@ -17,15 +17,19 @@ import { join } from "node:path";
 import { loadConfig } from "../backend/src/config/config";
 import { createDataSource } from "../backend/src/shared/db";
 import { LedgerGateway, activeDeployment } from "../backend/src/ledger/gateway";
+import { REPO_ROOT } from "../backend/src/shared/paths";
 
-const ROOT = join(__dirname, "..");
-const OPS_CLI = join(ROOT, "backend/src/ops/cli.ts");
+// The ops CLI beside this script: compiled (dist/backend/src/ops/cli.js) when this script runs
+// compiled (`node dist/scripts/compose-setup.js`, as in the image), through ts-node otherwise.
+const OPS_CLI = __filename.endsWith(".ts")
+  ? ["-r", "ts-node/register/transpile-only", join(__dirname, "../backend/src/ops/cli.ts")]
+  : [join(__dirname, "../backend/src/ops/cli.js")];
 
 /** Runs `npm run ops -- <args>` (without npm in between), echoing its output. */
 function ops(args: string[]): { status: number; output: string } {
   console.log(`setup: ops ${args.join(" ")}`);
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", OPS_CLI, ...args], {
-    cwd: ROOT,
+  const r = spawnSync(process.execPath, [...OPS_CLI, ...args], {
+    cwd: REPO_ROOT,
     env: process.env,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],

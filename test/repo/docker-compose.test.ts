@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn } from "node:child_process";
+import { builtinModules } from "node:module";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -114,6 +115,24 @@ const STACKS = [
 const BACKEND = STACKS.flatMap((s) => [s.setup, ...s.processes]);
 const VALIDATORS = ["besu-validator1", "besu-validator2", "besu-validator3", "besu-validator4"];
 
+/**
+ * `npm run build`'s TypeScript step (tsconfig.build.json into dist/, as the image's build stage runs
+ * it; `npm test` has compiled the contracts and their bindings first), once for this file. The
+ * containers run what it emits, so the commands below are checked against it, and the setup
+ * service's script runs from it.
+ */
+let building: Promise<void> | undefined;
+const buildDist = () =>
+  (building ??= new Promise<void>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => (code === 0 ? resolvePromise() : reject(new Error(`tsc -p tsconfig.build.json exited with ${code}:\n${output}`))));
+  }));
+/** The files a command runs from dist/ (`node dist/backend/src/api.js`). */
+const distFiles = (args: string[]) => args.filter((a) => /^dist\/.+\.js$/.test(a));
+
 describe("docker-compose.yml", () => {
   it("is valid YAML that interpolates with KEY_ENCRYPTION_KEY as the only variable a user must set", () => {
     expect(document.errors).toEqual([]);
@@ -199,12 +218,21 @@ describe("docker-compose.yml", () => {
     expect(compose.services.postgres.volumes?.some((v) => mountOf(v).target === "/var/lib/postgresql/data")).toBe(true);
   });
 
-  it("runs the Hardhat node on all interfaces, and only files that exist", () => {
+  it("runs the Hardhat node on all interfaces from the image's build stage, which has Hardhat", () => {
     expect(commandOf(compose.services.ledger).join(" ")).toMatch(/hardhat node --hostname 0\.0\.0\.0/);
+    expect(compose.services.ledger.build).toEqual({ context: ".", target: "build" });
+  });
+
+  it("runs the backend compiled, from files that `npm run build` emits, without ts-node", async () => {
+    await buildDist();
+    for (const name of BACKEND) {
+      const cmd = commandOf(compose.services[name]);
+      expect(cmd[0], name).toBe("node");
+      expect(cmd.join(" "), name).not.toMatch(/ts-node|\.ts\b/);
+      expect(distFiles(cmd), name).toHaveLength(1);
+    }
     for (const [name, service] of services) {
-      for (const arg of commandOf(service)) {
-        if (/^(scripts|backend)\/.+\.ts$/.test(arg)) expect(existsSync(join(ROOT, arg)), `${name}: ${arg}`).toBe(true);
-      }
+      for (const arg of distFiles(commandOf(service))) expect(existsSync(join(ROOT, arg)), `${name}: ${arg}`).toBe(true);
     }
   });
 
@@ -213,12 +241,13 @@ describe("docker-compose.yml", () => {
     const all = [stack.setup, ...stack.processes];
 
     it("runs migrate/bootstrap/deploy once, then api, worker and indexer from the same image", () => {
-      expect(commandOf(setup)).toContain("scripts/compose-setup.ts");
+      expect(commandOf(setup)).toContain("dist/scripts/compose-setup.js");
       expect(setup.restart).toBe("no");
-      const entry = Object.fromEntries(stack.processes.map((p) => [p, commandOf(compose.services[p]).find((a) => a.startsWith("backend/src/"))]));
-      expect(Object.values(entry)).toEqual(["backend/src/api.ts", "backend/src/worker.ts", "backend/src/indexer.ts"]);
+      const entry = Object.fromEntries(stack.processes.map((p) => [p, commandOf(compose.services[p]).find((a) => a.startsWith("dist/backend/src/"))]));
+      expect(Object.values(entry)).toEqual(["dist/backend/src/api.js", "dist/backend/src/worker.js", "dist/backend/src/indexer.js"]);
       for (const p of all) {
-        expect(compose.services[p].build).toEqual(compose.services.ledger.build);
+        // the image's production stage (compiled JavaScript, production dependencies)
+        expect(compose.services[p].build).toEqual({ context: ".", target: "app" });
         expect(compose.services[p].profiles ?? []).toEqual(stack.profile ? [stack.profile] : []);
       }
       for (const p of stack.processes) {
@@ -445,19 +474,78 @@ describe("Dockerfile", () => {
       return re.test(path);
     });
 
-  it("builds the app image: Node 20+, npm ci, contracts and TypeChain bindings compiled, node as the process", () => {
-    expect(dockerfile).toMatch(/^FROM node:(2\d|[3-9]\d)/m);
-    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toMatch(/^RUN npx hardhat compile\b/m);
-    expect(dockerfile.indexOf("npm ci")).toBeLessThan(dockerfile.indexOf("hardhat compile"));
-    expect(dockerfile).toMatch(/^CMD \["node", "-r", "ts-node\/register\/transpile-only", "backend\/src\/api\.ts"\]/m);
+  // the stages, by name: `FROM image AS name` up to the next FROM
+  const stages = Object.fromEntries(
+    dockerfile
+      .split(/^(?=FROM )/m)
+      .filter((s) => s.startsWith("FROM "))
+      .map((s) => [/^FROM \S+ AS (\S+)/.exec(s)?.[1] ?? "", s]),
+  );
+  const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+
+  it("has a build stage: Node 20+, everything installed, `npm run build` (contracts, TypeChain bindings, error catalogue, dist/)", () => {
+    const build = stages.build;
+    expect(build).toMatch(/^FROM node:(2\d|[3-9]\d)/m);
+    expect(build).toMatch(/^RUN npm ci\b(?!.*--omit)/m);
+    expect(build).toMatch(/^RUN npm run build$/m);
+    expect(build.indexOf("npm ci")).toBeLessThan(build.indexOf("npm run build"));
+    expect(scripts.build).toMatch(/hardhat compile.*errors:gen.*build:js/);
+    expect(scripts["build:js"]).toBe("tsc -p tsconfig.build.json");
+  });
+
+  it("has an app stage, the last (the default target): production dependencies, the build stage's dist/, node as the process", async () => {
+    expect(Object.keys(stages)).toEqual(["build", "app"]);
+    const app = stages.app;
+    expect(app).toMatch(/^FROM node:(2\d|[3-9]\d)/m);
+    expect(app).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(app).toMatch(/^COPY --from=build (--chown=\S+ )?\/app\/dist \.\/dist$/m);
+    expect(app).toMatch(/^COPY (--chown=\S+ )?seeds \.\/seeds$/m);
+    expect(app).not.toMatch(/ts-node|hardhat/);
+    const cmd = /^CMD (\[.*\])$/m.exec(app)?.[1];
+    expect(JSON.parse(cmd!)).toEqual(["node", "dist/backend/src/api.js"]);
+    await buildDist();
+    expect(existsSync(join(ROOT, "dist/backend/src/api.js"))).toBe(true);
+  });
+
+  it("runs, in dist/, only packages that the app stage installs (dependencies, not devDependencies)", async () => {
+    await buildDist();
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    const production = new Set([...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const js = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => {
+        const p = join(dir, f);
+        return statSync(p).isDirectory() ? js(p) : p.endsWith(".js") ? [p] : [];
+      });
+    // the development platform (`npm start`, `npm run dev`) runs a Hardhat node: not in the image's processes
+    const devOnly = ["dist/scripts/start.js", "dist/backend/src/dev.js", "dist/backend/src/ops/dev-platform.js"];
+    const offenders = js(join(ROOT, "dist"))
+      .filter((f) => !devOnly.includes(f.slice(ROOT.length + 1)))
+      .flatMap((f) =>
+        [...readFileSync(f, "utf8").matchAll(/\brequire\("([^".][^"]*)"\)/g)]
+          .map((m) => (m[1].startsWith("@") ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]))
+          .filter((name) => !production.has(name))
+          .map((name) => `${f.slice(ROOT.length + 1)}: ${name}`),
+      );
+    expect(offenders).toEqual([]);
+    // JSON the backend imports is emitted beside it
+    expect(existsSync(join(ROOT, "dist/backend/src/ledger/error-catalogue.json"))).toBe(true);
+  });
+
+  it("runs `npm start` and the start:* scripts from what the build emits", async () => {
+    await buildDist();
+    expect(scripts.start).toMatch(/^npm run build && node dist\/scripts\/start\.js$/);
+    for (const name of ["start", "start:api", "start:worker", "start:indexer"]) {
+      const files = distFiles(scripts[name].split(/\s+/));
+      expect(files, name).toHaveLength(1);
+      expect(existsSync(join(ROOT, files[0])), `${name}: ${files[0]}`).toBe(true);
+    }
   });
 
   it("sends what the image needs to the build and keeps out secrets, keys and build output", () => {
-    for (const p of ["package.json", "package-lock.json", "hardhat.config.ts", "tsconfig.json", "contracts", "backend/src/api.ts", "scripts/compose-setup.ts", "deployments"]) {
+    for (const p of ["package.json", "package-lock.json", "hardhat.config.ts", "tsconfig.json", "contracts", "tsconfig.build.json", "backend/src/api.ts", "scripts/compose-setup.ts", "deployments", "seeds"]) {
       expect(isIgnored(p), p).toBe(false);
     }
-    for (const p of [".env", "ops/besu/validator1/key", "node_modules", "typechain-types", "artifacts", ".git"]) expect(isIgnored(p), p).toBe(true);
+    for (const p of [".env", "ops/besu/validator1/key", "node_modules", "typechain-types", "artifacts", "dist", ".git"]) expect(isIgnored(p), p).toBe(true);
   });
 });
 
@@ -469,6 +557,7 @@ describe("the setup service's script (scripts/compose-setup.ts)", () => {
   let env: Env;
 
   beforeAll(async () => {
+    await buildDist();
     const { default: hre } = await import("hardhat");
     const { TASK_NODE_CREATE_SERVER } = await import("hardhat/builtin-tasks/task-names");
     const server = await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider });

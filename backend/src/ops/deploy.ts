@@ -7,6 +7,7 @@ import type { LedgerGateway } from "../ledger/gateway";
 import { LedgerDeploymentEntity } from "../ledger/ledger.entity";
 import { deployLedger, type DeploymentRecord } from "../ledger/deploy";
 import { operatorKeyAddress } from "./bootstrap";
+import { REPO_ROOT } from "../shared/paths";
 
 /**
  * Deploys the contracts with the deployer key (which becomes their default admin), grants the
@@ -37,7 +38,7 @@ export async function deploy(ds: DataSource, vault: KeyVault, gateway: LedgerGat
     deployedAt: new Date().toISOString(),
     blockNumber: Number(deployedBlock),
   };
-  const dir = join(__dirname, "../../../deployments");
+  const dir = join(REPO_ROOT, "deployments");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `chain-${record.chainId}.json`), JSON.stringify(record, null, 2) + "\n");
   return record;

@@ -72,16 +72,30 @@ export class BenchPlatform {
     }
   }
 
+  /**
+   * Starts one process as production runs it: the compiled JavaScript of `npm run build`
+   * (dist/backend/src/<name>.js). BENCH_RUNTIME=ts-node runs the TypeScript through ts-node
+   * (transpile only) instead, as in development, to measure the difference.
+   */
   private spawn(name: ProcessName) {
-    const args = ["-r", "ts-node/register/transpile-only"];
+    const runtime = process.env.BENCH_RUNTIME || "dist";
+    let args: string[];
+    if (runtime === "dist") {
+      // missing before `npm run build`: node then exits at once with "Cannot find module"
+      args = [join(ROOT, `dist/backend/src/${name}.js`)];
+    } else if (runtime === "ts-node") {
+      args = ["-r", "ts-node/register/transpile-only", join(ROOT, `backend/src/${name}.ts`)];
+    } else {
+      throw new Error(`BENCH_RUNTIME=${runtime}: expected dist (the default) or ts-node`);
+    }
     if (this.o.cpuProfileDir) {
       const dir = join(this.o.cpuProfileDir, name);
       mkdirSync(dir, { recursive: true });
       args.unshift("--cpu-prof", `--cpu-prof-dir=${dir}`);
     }
-    const child = spawn(process.execPath, [...args, join(ROOT, `backend/src/${name}.ts`)], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, TS_NODE_TRANSPILE_ONLY: "true" },
+      env: { ...process.env, ...this.env, ...(runtime === "ts-node" ? { TS_NODE_TRANSPILE_ONLY: "true" } : {}) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const prefix = `[${name}] `;

@@ -1,7 +1,8 @@
-import { resolve } from "node:path";
+import { join } from "node:path";
 import type { DataSource, EntityManager } from "typeorm";
 import { HttpLogistics, HttpRegistry, HttpTaxBureau, type HttpOptions } from "./adapters/http";
 import { LocalLogistics, LocalRegistry, LocalTaxBureau, SeedFiles } from "./adapters/local";
+import { REPO_ROOT } from "../../shared/paths";
 
 /**
  * The outside sources that invoice verification asks. Each is an interface with a local
@@ -102,7 +103,7 @@ export class AdapterUnavailable extends Error {
 }
 
 /** `seeds/` at the repository root. */
-export const DEFAULT_SEEDS_DIR = resolve(__dirname, "../../../../seeds");
+export const DEFAULT_SEEDS_DIR = join(REPO_ROOT, "seeds");
 
 /**
  * Local adapters (seeds/ and Postgres) unless *_ADAPTER_URL points at an HTTP service.
