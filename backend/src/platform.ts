@@ -12,6 +12,7 @@ import { createApp } from "./shared/http/app";
 import { createRegistry, openApiDocument } from "./shared/http/openapi";
 import { Routes } from "./shared/http/route";
 import { Metrics } from "./shared/http/observability";
+import { AuditWriter } from "./modules/audit/audit.middleware";
 import { KeyVault } from "./ledger/key-vault";
 import { LedgerGateway, activeDeployment } from "./ledger/gateway";
 import type { LedgerDeploymentRow } from "./ledger/ledger.entity";
@@ -88,11 +89,13 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   createBullBoard({ queues: [new BullMQAdapter(queue.queue)], serverAdapter: board });
 
   const document = openApiDocument(registry);
+  const audit = new AuditWriter(ds, log);
   const app = createApp({
     ds,
     redis,
     log,
     metrics: new Metrics("api"),
+    audit,
     routes,
     openapi: () => document,
     queueDashboard: board.getRouter(),
@@ -130,6 +133,7 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
       await queue.close();
       redis.disconnect();
       provider.destroy();
+      await audit.flush();
       await ds.destroy();
     },
   };

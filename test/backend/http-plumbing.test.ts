@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
 import { eventually } from "./support/http";
+import { AuditWriter } from "../../backend/src/modules/audit/audit.middleware";
+import type { Logger } from "../../backend/src/shared/logger";
 
 describe("HTTP plumbing", () => {
   let stack: Stack;
@@ -117,6 +119,23 @@ describe("HTTP plumbing", () => {
       expect(JSON.stringify(rows)).not.toContain(member.key);
       await expect(stack.ds.query(`UPDATE audit_log SET status = 200`)).rejects.toThrow(/append-only/);
       await expect(stack.ds.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+    });
+
+    it("writes the rows of requests finishing together in one go, and a row Postgres refuses costs only itself", async () => {
+      const logged: string[] = [];
+      const log = { error: (o: { requestId: string }) => logged.push(o.requestId) } as unknown as Logger;
+      const writer = new AuditWriter(stack.ds, log);
+      const row = (requestId: string, organizationId: string | null = null) => ({
+        requestId, organizationId, userId: null, apiKeyId: null, method: "POST", path: "/v1/x", action: "POST /v1/x", status: 202, detail: { body: { note: 'a "quoted" \\ value' } },
+      });
+      const tag = randomUscc();
+      // the first goes alone; the rest wait for it and go together, one of them refused (not a uuid)
+      for (let i = 0; i < 6; i++) writer.add(row(`${tag}-${i}`, i === 3 ? "not-a-uuid" : null));
+      await writer.flush();
+      const rows: { request_id: string; detail: unknown }[] = await stack.ds.query(`SELECT request_id, detail FROM audit_log WHERE request_id LIKE $1 ORDER BY id`, [`${tag}-%`]);
+      expect(rows.map((r) => r.request_id)).toEqual([0, 1, 2, 4, 5].map((i) => `${tag}-${i}`));
+      expect(rows[0].detail).toEqual({ body: { note: 'a "quoted" \\ value' } });
+      expect(logged).toEqual([`${tag}-3`]);
     });
   });
 

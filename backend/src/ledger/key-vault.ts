@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { Wallet, type Provider } from "ethers";
+import { SigningKey, Wallet, type Provider } from "ethers";
 import type { DataSource, EntityManager } from "typeorm";
 import { LedgerKeyEntity, type LedgerKey } from "./ledger.entity";
 
@@ -91,9 +91,16 @@ export class KeyVault {
 
   /** A signer for a stored key. */
   async signer(ds: DataSource | EntityManager, address: string, provider?: Provider): Promise<Wallet> {
-    const row = await ds.getRepository(LedgerKeyEntity).findOneBy({ address });
+    return new Wallet(this.signingKeyOf(await ds.getRepository(LedgerKeyEntity).findOneBy({ address }), address), provider);
+  }
+
+  /**
+   * The signing key of `row`, the stored key of `address` the caller has just read (null: none):
+   * for signing a digest without a Wallet, whose construction derives the public key.
+   */
+  signingKeyOf(row: LedgerKey | null, address: string): SigningKey {
     if (!row || row.retiredAt) throw new Error(`no live custodial key for ${address}`);
-    return new Wallet(this.open(row), provider);
+    return new SigningKey(this.open(row));
   }
 
   /** Re-seals every key under the current master key; returns how many changed. */

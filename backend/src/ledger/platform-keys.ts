@@ -20,7 +20,10 @@ export class PlatformKeys {
   /** The newest recorded deployment (chain id and ledger address), or a 503 before `ops deploy`. */
   async deployment(em: EntityManager): Promise<{ chainId: bigint; ledger: string; settlementToken: string }> {
     const d = await em.getRepository(LedgerDeploymentEntity).findOne({ where: {}, order: { id: "DESC" } });
-    if (!d) throw new AppError("LEDGER.NOT_DEPLOYED", 503, "The ledger contracts are not deployed yet: run `npm run ops -- deploy`.");
+    if (!d) throw notDeployed();
     return { chainId: d.chainId, ledger: d.ledger, settlementToken: d.settlementToken };
   }
 }
+
+/** What a request that needs the contracts is told before `ops deploy` has recorded them. */
+export const notDeployed = () => new AppError("LEDGER.NOT_DEPLOYED", 503, "The ledger contracts are not deployed yet: run `npm run ops -- deploy`.");

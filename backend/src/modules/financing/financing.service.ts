@@ -1,22 +1,33 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { verifyTypedData, Wallet } from "ethers";
+import { verifyTypedData } from "ethers";
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Logger } from "../../shared/logger";
 import { inTransaction } from "../../shared/transaction";
+import { Rows } from "../../shared/rows";
+import { Coalescer } from "../../shared/coalesce";
 import { announceChange } from "../../shared/changes";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { KeyVault } from "../../ledger/key-vault";
 import type { PlatformKeys } from "../../ledger/platform-keys";
-import { FINANCE_TERMS_TYPES, ledgerDomain } from "../../ledger/typed-data";
+import { FINANCE_TERMS_TYPES, ledgerDomain, signFinanceTerms } from "../../ledger/typed-data";
+import { LedgerKeyEntity } from "../../ledger/ledger.entity";
+import { notDeployed } from "../../ledger/platform-keys";
 import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
 import { counterparty, custodialAccount } from "../onboarding/members";
 import type { PledgeRegistry } from "../invoices";
 import { ReceivableEntity, type ReceivableRow } from "../receivables/receivable.entity";
-import type { ReceivablesService } from "../receivables/receivables.service";
+import { changeInFlightSql, changeInProgress, type ReceivablesService } from "../receivables/receivables.service";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity, type Financing, type FinancingRequest, type Quote } from "./financing.entity";
 import { advanceFromRate, daysUntil, price, PricingError } from "./pricing";
+
+const receivableRows = new Rows(ReceivableEntity);
+const requestRows = new Rows(FinancingRequestEntity);
+const quoteRows = new Rows(QuoteEntity);
+const financingRows = new Rows(FinancingEntity);
+const organizationRows = new Rows(OrganizationEntity);
+const keyRows = new Rows(LedgerKeyEntity);
 
 /** How long a holder's signed acceptance stays valid for the bank to fund it. */
 const FUNDING_WINDOW_S = 24 * 3600;
@@ -114,32 +125,33 @@ export class FinancingService {
     return BigInt(committed);
   }
 
-  /**
-   * What the bank may still commit under its line on the obligor: the limit (the lower of the
-   * ledger's and a pending change's, so a cut binds at once), less what is funded and what is
-   * accepted and being funded.
-   */
-  private async available(em: EntityManager, bankId: string, obligorId: string, lock: boolean): Promise<bigint> {
-    const line = await em.getRepository(CreditLineEntity).findOne({ where: { bankOrganizationId: bankId, obligorOrganizationId: obligorId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
-    return line ? roomOn(line, await this.committed(em, bankId, obligorId)) : 0n;
-  }
-
   // ─── Requests and quotes ──────────────────────────────────────────
 
   async openRequest(auth: AuthContext, receivableId: string): Promise<FinancingRequest> {
     return inTransaction(this.ds, async (em) => {
-      const r = await em.getRepository(ReceivableEntity).findOne({ where: { id: receivableId }, lock: { mode: "pessimistic_write" } });
+      const [locked] = await em.query(`SELECT * FROM receivables WHERE id = $1 FOR UPDATE`, [receivableId]);
+      const r = locked ? receivableRows.from(em, locked) : null;
       if (!r || r.holderOrganizationId !== auth.organization.id) throw notFound("receivable", receivableId);
       if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `Only confirmed certificates can be financed; this one is ${r.status}.`);
       if (r.maturity.getTime() - Date.now() < 86_400_000) throw conflict("RECEIVABLE.MATURES_TOO_SOON", "The certificate matures within a day: too late to finance.");
-      // a split or transfer on its way would take the certificate from its holder (a confirmation
-      // the indexer has already shown may still read "submitted" in the outbox after a worker crash)
-      await this.receivables.requireNoChangeInFlight(em, [r.id], ["ledger.split", "ledger.transfer"]);
-      const live = await em.getRepository(FinancingRequestEntity).findOneBy({ receivableId, status: In(["open", "accepted"]) });
-      if (live) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${live.id}) for this certificate.`, { requestId: live.id });
-      return em.getRepository(FinancingRequestEntity).save(
-        em.getRepository(FinancingRequestEntity).create({ receivableId, supplierOrganizationId: auth.organization.id, obligorOrganizationId: r.obligorOrganizationId, status: "open" }),
+      // one statement, after the lock on the certificate: the request is stored unless a split or
+      // transfer is on its way (it would take the certificate from its holder; a confirmation the
+      // indexer has already shown may still read "submitted" in the outbox after a worker crash) or
+      // the certificate already has a live request, which the statement says instead
+      const [row] = await em.query(
+        `WITH in_flight AS (${changeInFlightSql("ARRAY[$1::uuid]", "ARRAY['ledger.split', 'ledger.transfer']")}),
+              live AS (SELECT id FROM financing_requests WHERE receivable_id = $1 AND status IN ('open', 'accepted') LIMIT 1),
+              created AS (
+                INSERT INTO financing_requests (receivable_id, supplier_organization_id, obligor_organization_id, status)
+                SELECT $1::uuid, $2::uuid, $3::uuid, 'open' WHERE NOT EXISTS (SELECT 1 FROM in_flight) AND NOT EXISTS (SELECT 1 FROM live)
+                RETURNING *)
+         SELECT (SELECT id FROM in_flight) AS in_flight_id, (SELECT id FROM live) AS live_id, ${requestRows.select(em, "created", "c_")}
+         FROM (SELECT 1) one LEFT JOIN created ON true`,
+        [receivableId, auth.organization.id, r.obligorOrganizationId],
       );
+      if (row.in_flight_id !== null) throw changeInProgress(row.in_flight_id);
+      if (row.live_id !== null) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${row.live_id}) for this certificate.`, { requestId: row.live_id });
+      return requestRows.from(em, row, "c_");
     });
   }
 
@@ -202,9 +214,26 @@ export class FinancingService {
   async quote(auth: AuthContext, requestId: string, input: QuoteInput): Promise<Quote> {
     const bank = auth.organization;
     return inTransaction(this.ds, async (em) => {
-      const req = await this.visibleRequest(em, auth, requestId, true);
+      const [locked] = await em.query(`SELECT * FROM financing_requests WHERE id = $1 FOR UPDATE`, [requestId]);
+      if (!locked) throw notFound("financing request", requestId);
+      const req = requestRows.from(em, locked);
+      // one read after the lock on the request: the certificate, the bank's line on its obligor
+      // (which makes the request visible to the bank, and the room it leaves) and the bank's quote
+      // on the request (the unique key allows one)
+      const [x] = await em.query(
+        `SELECT ${receivableRows.select(em, "r", "r_")}, c.limit_amount, c.used, c.requested_limit,
+                ${committedSql("$2", "r.obligor_organization_id")}::text AS committed,
+                (SELECT status FROM quotes WHERE request_id = $3 AND bank_organization_id = $2) AS my_quote
+         FROM receivables r LEFT JOIN credit_lines c ON c.bank_organization_id = $2 AND c.obligor_organization_id = r.obligor_organization_id
+         WHERE r.id = $1`,
+        [req.receivableId, bank.id, requestId],
+      );
+      const line = x && x.limit_amount !== null ? { limitAmount: BigInt(x.limit_amount), used: BigInt(x.used), requestedLimit: x.requested_limit === null ? null : BigInt(x.requested_limit) } : null;
+      const visible = readsAll(auth) || req.supplierOrganizationId === auth.organization.id || (auth.has("bank") && line !== null && line.limitAmount > 0n);
+      if (!visible) throw notFound("financing request", requestId);
       if (req.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${req.status}; it takes no more quotes.`);
-      const r = await em.getRepository(ReceivableEntity).findOneByOrFail({ id: req.receivableId });
+      if (!x) throw new Error(`financing request ${requestId}: receivable ${req.receivableId} is missing`);
+      const r = receivableRows.from(em, x, "r_");
       if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${r.status}; it can no longer be financed.`);
       if (input.validUntil.getTime() <= Date.now()) throw validationFailed([{ field: "body.validUntil", message: "is in the past" }]);
       if (input.validUntil > r.maturity) throw validationFailed([{ field: "body.validUntil", message: "is after the certificate's maturity" }]);
@@ -217,31 +246,19 @@ export class FinancingService {
         if (e instanceof PricingError) throw new AppError("QUOTE.INVALID_TERMS", 422, `These terms do not work: ${e.message}.`);
         throw e;
       }
-      const available = await this.available(em, bank.id, r.obligorOrganizationId, false);
+      const available = line ? roomOn(line, BigInt(x.committed)) : 0n;
       if (priced.due > available) {
         throw new AppError("CREDIT_LINE.INSUFFICIENT", 422, `Your credit line for this core enterprise has ${available} fen available; this quote needs ${priced.due}. Raise the line or quote less.`);
       }
-      const repo = em.getRepository(QuoteEntity);
-      if (await repo.existsBy({ requestId, bankOrganizationId: bank.id, status: In(["open", "accepted"]) })) {
-        throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
-      }
-      await repo.delete({ requestId, bankOrganizationId: bank.id, status: In(["withdrawn", "closed"]) });
-      return repo.save(
-        repo.create({
-          requestId,
-          bankOrganizationId: bank.id,
-          advance,
-          annualRateBp: input.annualRateBp,
-          dayCount: input.dayCount,
-          fee: input.fee,
-          days,
-          interest: priced.interest,
-          due: priced.due,
-          recourse: input.recourse,
-          validUntil: input.validUntil,
-          status: "open",
-        }),
+      if (x.my_quote === "open" || x.my_quote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
+      // a withdrawn or closed quote of the bank gives way to the new one
+      if (x.my_quote !== null) await em.query(`DELETE FROM quotes WHERE request_id = $1 AND bank_organization_id = $2 AND status IN ('withdrawn', 'closed')`, [requestId, bank.id]);
+      const [created] = await em.query(
+        `INSERT INTO quotes (request_id, bank_organization_id, advance, annual_rate_bp, day_count, fee, days, interest, due, recourse, valid_until, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open') RETURNING *`,
+        [requestId, bank.id, advance.toString(), input.annualRateBp, input.dayCount, input.fee.toString(), days, priced.interest.toString(), priced.due.toString(), input.recourse, input.validUntil],
       );
+      return quoteRows.from(em, created);
     });
   }
 
@@ -309,22 +326,34 @@ export class FinancingService {
   /**
    * The quote, its request, certificate and bank, if the caller may accept it now. With `lock`, in
    * the lock order: the request, all its quotes, then the certificate (a concurrent acceptance of
-   * another quote of the same request waits for this one instead of deadlocking with it).
+   * another quote of the same request waits for this one instead of deadlocking with it); each
+   * lock is a statement of its own, so that what the next one reads is what the lock holders left.
    */
   private async acceptable(em: EntityManager, auth: AuthContext, quoteId: string, lock = false) {
-    const found = await em.getRepository(QuoteEntity).findOneBy({ id: quoteId });
-    if (!found) throw notFound("quote", quoteId);
-    const request = await em.getRepository(FinancingRequestEntity).findOne({ where: { id: found.requestId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    const forUpdate = lock ? "FOR UPDATE" : "";
+    // the request found through the quote (a quote never changes request)
+    const [requestRow] = await em.query(`SELECT * FROM financing_requests WHERE id = (SELECT request_id FROM quotes WHERE id = $1) ${forUpdate}`, [quoteId]);
+    const request = requestRow ? requestRows.from(em, requestRow) : null;
     if (!request || request.supplierOrganizationId !== auth.organization.id) throw notFound("quote", quoteId);
-    const quote = lock ? (await this.lockQuotes(em, request.id)).find((q) => q.id === quoteId)! : found;
+    const quotes = lock
+      ? await em.query(`SELECT * FROM quotes WHERE request_id = $1 ORDER BY id FOR UPDATE`, [request.id]).then((rows: Record<string, unknown>[]) => rows.map((q) => quoteRows.from(em, q)))
+      : await em.query(`SELECT * FROM quotes WHERE id = $1`, [quoteId]).then((rows: Record<string, unknown>[]) => rows.map((q) => quoteRows.from(em, q)));
+    const quote = quotes.find((q) => q.id === quoteId);
+    if (!quote) throw notFound("quote", quoteId);
     if (request.status !== "open") throw conflict("FINANCING.REQUEST_CLOSED", `The request is ${request.status}.`);
     if (quote.status !== "open") throw conflict("QUOTE.NOT_OPEN", `The quote is ${quote.status}.`);
     if (quote.validUntil.getTime() <= Date.now()) throw conflict("QUOTE.EXPIRED", `The quote expired at ${quote.validUntil.toISOString()}; ask the bank for a new one.`);
-    const receivable = await em.getRepository(ReceivableEntity).findOneOrFail({ where: { id: request.receivableId }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    // the certificate (locked) with the bank (read as it is)
+    const [x] = await em.query(
+      `SELECT ${receivableRows.select(em, "r", "r_")}, ${organizationRows.select(em, "b", "b_")} FROM receivables r, organizations b WHERE r.id = $1 AND b.id = $2 ${lock ? "FOR UPDATE OF r" : ""}`,
+      [request.receivableId, quote.bankOrganizationId],
+    );
+    if (!x) throw new Error(`quote ${quoteId}: its certificate or bank is missing`);
+    const receivable = receivableRows.from(em, x, "r_");
     if (receivable.status !== "confirmed" || receivable.holderOrganizationId !== auth.organization.id) {
       throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${receivable.status}; it can no longer be financed.`);
     }
-    const bank = await em.getRepository(OrganizationEntity).findOneByOrFail({ id: quote.bankOrganizationId });
+    const bank = organizationRows.from(em, x, "b_");
     return { quote, request, receivable, bank };
   }
 
@@ -336,8 +365,22 @@ export class FinancingService {
     const supplier = auth.organization;
     const financing = await inTransaction(this.ds, async (em) => {
       const { quote, request, receivable, bank } = await this.acceptable(em, auth, quoteId, true);
-      // the line may have been cut, or taken by another acceptance, since the bank quoted
-      const available = await this.available(em, bank.id, receivable.obligorOrganizationId, true);
+      // the line may have been cut, or taken by another acceptance, since the bank quoted: lock it,
+      // then read (a statement after the lock sees what the acceptances it waited for committed)
+      // what accepted financings commit on it, with the deployment and the supplier's custodial key
+      const [line] = await em.query(
+        `SELECT limit_amount, used, requested_limit FROM credit_lines WHERE bank_organization_id = $1 AND obligor_organization_id = $2 FOR UPDATE`,
+        [bank.id, receivable.obligorOrganizationId],
+      );
+      const [y] = await em.query(
+        `SELECT ${committedSql("$1", "$2")}::text AS committed, d.chain_id::text AS chain_id, d.ledger, ${keyRows.select(em, "k", "k_")}
+         FROM (SELECT 1) one LEFT JOIN (SELECT chain_id, ledger FROM ledger_deployments ORDER BY id DESC LIMIT 1) d ON true
+              LEFT JOIN ledger_keys k ON k.address = $3`,
+        [bank.id, receivable.obligorOrganizationId, supplier.ledgerAddress ?? ""],
+      );
+      const available = line
+        ? roomOn({ limitAmount: BigInt(line.limit_amount), used: BigInt(line.used), requestedLimit: line.requested_limit === null ? null : BigInt(line.requested_limit) }, BigInt(y.committed))
+        : 0n;
       if (quote.due > available) {
         throw new AppError(
           "CREDIT_LINE.INSUFFICIENT",
@@ -345,8 +388,8 @@ export class FinancingService {
           `${bank.legalName}'s credit line for this core enterprise has ${available < 0n ? 0n : available} fen available now; this quote needs ${quote.due}. Accept another quote or ask the bank to quote again.`,
         );
       }
-      const { chainId, ledger } = await this.keys.deployment(em);
-      const domain = ledgerDomain(chainId, ledger);
+      if (y.chain_id === null) throw notDeployed();
+      const domain = ledgerDomain(BigInt(y.chain_id), y.ledger);
       let terms;
       let signature: string;
       if (own) {
@@ -364,30 +407,22 @@ export class FinancingService {
       } else {
         const address = await custodialAccount(supplier);
         terms = this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), BigInt(Math.floor(Date.now() / 1000) + FUNDING_WINDOW_S));
-        const wallet: Wallet = await this.vault.signer(em, address);
-        signature = await wallet.signTypedData(domain, FINANCE_TERMS_TYPES, terms);
+        signature = signFinanceTerms(this.vault.signingKeyOf(keyRows.fromJoined(em, y, "k_"), address), domain, terms);
       }
-      quote.status = "accepted";
-      await em.getRepository(QuoteEntity).save(quote);
-      await em.getRepository(QuoteEntity).update({ requestId: request.id, status: "open" }, { status: "closed" });
+      // one statement: the quote accepted and the others closed, the request accepted, the financing
       const financingId = randomUUID();
-      await em.getRepository(FinancingRequestEntity).update({ id: request.id }, { status: "accepted", acceptedQuoteId: quote.id, financingId });
-      return em.getRepository(FinancingEntity).save(
-        em.getRepository(FinancingEntity).create({
-          id: financingId,
-          requestId: request.id,
-          quoteId: quote.id,
-          receivableId: receivable.id,
-          bankOrganizationId: bank.id,
-          supplierOrganizationId: supplier.id,
-          advance: quote.advance,
-          due: quote.due,
-          recourse: quote.recourse,
-          terms,
-          signature,
-          status: "registry_check",
-        }),
+      const [created] = await em.query(
+        `WITH quotes_done AS (
+           UPDATE quotes SET status = CASE WHEN id = $2 THEN 'accepted' ELSE 'closed' END WHERE request_id = $1 AND (id = $2 OR status = 'open') RETURNING id),
+         request_done AS (
+           UPDATE financing_requests SET status = 'accepted', accepted_quote_id = $2, financing_id = $3, updated_at = now() WHERE id = $1 RETURNING id)
+         INSERT INTO financings (id, request_id, quote_id, receivable_id, bank_organization_id, supplier_organization_id, advance, due, recourse, terms, signature, status)
+         SELECT $3::uuid, $1::uuid, $2::uuid, $4::uuid, $5::uuid, $6::uuid, $7::bigint, $8::bigint, $9::boolean, $10::jsonb, $11::text, 'registry_check' FROM request_done WHERE (SELECT count(*) FROM quotes_done) > 0
+         RETURNING *`,
+        [request.id, quote.id, financingId, receivable.id, bank.id, supplier.id, quote.advance.toString(), quote.due.toString(), quote.recourse, JSON.stringify(terms), signature],
       );
+      if (!created) throw new Error(`accepting quote ${quote.id}: the request or quote was not updated`);
+      return financingRows.from(em, created);
     });
     await this.enqueueFunding(financing.id);
     return financing;
@@ -478,8 +513,14 @@ export class FinancingService {
     return this.ds.getRepository(FinancingEntity).find({ where, order: { acceptedAt: "DESC" }, take: 1000 });
   }
 
+  /** Financings by id, read together when several reads ask at once (waiting reads woken by one change notice). */
+  private readonly financingsById = new Coalescer<string, Financing>(async (ids) => {
+    const rows: Record<string, unknown>[] = await this.ds.query(`SELECT * FROM financings WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id as string, financingRows.from(this.ds, r)]));
+  });
+
   async financing(auth: AuthContext, id: string) {
-    const f = await this.ds.getRepository(FinancingEntity).findOneBy({ id });
+    const f = await this.financingsById.load(id);
     if (!f || !(readsAll(auth) || f.bankOrganizationId === auth.organization.id || f.supplierOrganizationId === auth.organization.id)) throw notFound("financing", id);
     return f;
   }

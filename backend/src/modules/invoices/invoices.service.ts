@@ -8,6 +8,9 @@ import type { Adapters } from "./adapters";
 import { canonicalHash, describeInvoice, invoiceIdentity } from "./identity";
 import type { InvoiceInput } from "./invoices.schemas";
 import { Verifier } from "./verifier";
+import { Rows } from "../../shared/rows";
+
+const invoiceRows = new Rows(InvoiceEntity);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL = new Set(["verified", "rejected"]);
@@ -164,44 +167,71 @@ export class InvoicesService {
    * a refusal that shows its number, buyer or receivable.
    */
   async attach(em: EntityManager, supplierOrgId: string, ids: string[], buyerTaxId: string, receivableId: string, billedToCaller = false): Promise<Invoice[]> {
-    if (ids.length === 0) throw validationFailed([{ field: "invoiceIds", message: "needs at least one invoice" }]);
-    if (new Set(ids).size !== ids.length) throw validationFailed([{ field: "invoiceIds", message: "must not repeat an invoice" }]);
-    const bad = ids.find((id) => !UUID.test(id));
-    if (bad) throw notFound("invoice", bad);
-    const rows = await em
-      .getRepository(InvoiceEntity)
-      .createQueryBuilder("i")
-      .setLock("pessimistic_write")
-      .where("i.id IN (:...ids)", { ids })
-      .orderBy("i.id", "ASC")
-      .getMany();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const invoices = ids.map((id) => {
-      const inv = byId.get(id);
-      if (!inv || inv.organizationId !== supplierOrgId) throw notFound("invoice", id);
-      if (billedToCaller && inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) throw notFound("invoice", id);
-      const name = describeInvoice(inv.invoiceNumber);
-      if (inv.receivableId && inv.receivableId !== receivableId) {
-        throw conflict("INVOICE.ALREADY_ATTACHED", `${name} (${id}) already backs receivable ${inv.receivableId}; an invoice can back only one receivable.`, {
-          invoiceId: id,
-        });
-      }
-      if (inv.status !== "verified") {
-        const why =
-          inv.status === "rejected" ? `it was rejected: ${inv.rejectionReason}` : `its verification is not finished (${inv.status}); retry when it is verified`;
-        throw conflict("INVOICE.NOT_VERIFIED", `${name} (${id}) cannot back a receivable: ${why}.`, { invoiceId: id });
-      }
-      if (inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) {
-        throw new AppError("INVOICE.WRONG_OBLIGOR", 422, `${name} (${id}) is billed to ${inv.buyerTaxId}, not to the receivable's obligor ${buyerTaxId}.`, [], {
-          invoiceId: id,
-        });
-      }
-      return inv;
-    });
-    const free = invoices.filter((i) => i.receivableId !== receivableId).map((i) => i.id);
-    if (free.length) await em.query(`UPDATE invoices SET receivable_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [receivableId, free]);
-    for (const i of invoices) i.receivableId = receivableId;
+    const batch = await this.lockForAttach(em, ids);
+    const invoices = batch.check({ supplierOrgId, ids, buyerTaxId, receivableId, billedToCaller });
+    await batch.mark(em);
     return invoices;
+  }
+
+  /**
+   * {@link attach} for several receivables at once, in two statements whatever their number: the
+   * invoices of all of them are locked together (in id order, as `attach` does); `check` then
+   * does `attach`'s checks for one receivable after another (the caller interleaves its own checks
+   * as a one-by-one run would: the first problem met is the one thrown; an invoice named for two
+   * receivables backs the first and is refused for the second), and `mark` attaches them all.
+   */
+  async lockForAttach(em: EntityManager, ids: string[]) {
+    const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const rows = wanted.length
+      ? await em
+          .query(`SELECT * FROM invoices WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [wanted])
+          .then((raw: Record<string, unknown>[]) => raw.map((r) => invoiceRows.from(em, r)))
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const marked: { id: string; receivableId: string }[] = [];
+    return {
+      check: ({ supplierOrgId, ids, buyerTaxId, receivableId, billedToCaller }: { supplierOrgId: string; ids: string[]; buyerTaxId: string; receivableId: string; billedToCaller?: boolean }): Invoice[] => {
+        if (ids.length === 0) throw validationFailed([{ field: "invoiceIds", message: "needs at least one invoice" }]);
+        if (new Set(ids).size !== ids.length) throw validationFailed([{ field: "invoiceIds", message: "must not repeat an invoice" }]);
+        const bad = ids.find((id) => !UUID.test(id));
+        if (bad) throw notFound("invoice", bad);
+        const invoices = ids.map((id) => {
+          const inv = byId.get(id);
+          if (!inv || inv.organizationId !== supplierOrgId) throw notFound("invoice", id);
+          if (billedToCaller && inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) throw notFound("invoice", id);
+          const name = describeInvoice(inv.invoiceNumber);
+          if (inv.receivableId && inv.receivableId !== receivableId) {
+            throw conflict("INVOICE.ALREADY_ATTACHED", `${name} (${id}) already backs receivable ${inv.receivableId}; an invoice can back only one receivable.`, {
+              invoiceId: id,
+            });
+          }
+          if (inv.status !== "verified") {
+            const why =
+              inv.status === "rejected" ? `it was rejected: ${inv.rejectionReason}` : `its verification is not finished (${inv.status}); retry when it is verified`;
+            throw conflict("INVOICE.NOT_VERIFIED", `${name} (${id}) cannot back a receivable: ${why}.`, { invoiceId: id });
+          }
+          if (inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) {
+            throw new AppError("INVOICE.WRONG_OBLIGOR", 422, `${name} (${id}) is billed to ${inv.buyerTaxId}, not to the receivable's obligor ${buyerTaxId}.`, [], {
+              invoiceId: id,
+            });
+          }
+          return inv;
+        });
+        for (const inv of invoices) {
+          if (inv.receivableId !== receivableId) marked.push({ id: inv.id, receivableId });
+          inv.receivableId = receivableId;
+        }
+        return invoices.map((inv) => ({ ...inv }));
+      },
+      mark: async (tx: EntityManager): Promise<void> => {
+        if (!marked.length) return;
+        await tx.query(
+          `UPDATE invoices i SET receivable_id = m.receivable_id, updated_at = now() FROM unnest($1::uuid[], $2::uuid[]) AS m(id, receivable_id) WHERE i.id = m.id`,
+          [marked.map((m) => m.id), marked.map((m) => m.receivableId)],
+        );
+        marked.length = 0;
+      },
+    };
   }
 
   /** Frees the invoices of a receivable that was rejected, cancelled or failed to register. */

@@ -1,6 +1,9 @@
 import type { EntityManager } from "typeorm";
 import { AppError, conflict, notFound } from "../../shared/errors";
+import { Rows } from "../../shared/rows";
 import { OrganizationEntity, type Organization, type OrgRole } from "./onboarding.entity";
+
+const organizationRows = new Rows(OrganizationEntity);
 
 /**
  * An active member organization that `em` may act for on the ledger through its custodial key:
@@ -24,7 +27,17 @@ export async function custodialAccount(org: Organization): Promise<string> {
  * exist (naming it would tell them it applied).
  */
 export async function counterparty(em: EntityManager, id: string, role: OrgRole, field: string): Promise<Organization> {
-  const org = await em.getRepository(OrganizationEntity).findOneBy({ id });
+  return checkCounterparty(await em.getRepository(OrganizationEntity).findOneBy({ id }), id, role, field);
+}
+
+/** Organizations by id, in one statement (for {@link checkCounterparty} on each). */
+export async function organizationsById(em: EntityManager, ids: string[]): Promise<Map<string, Organization>> {
+  const rows: Record<string, unknown>[] = await em.query(`SELECT * FROM organizations WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => organizationRows.from(em, r)).map((o) => [o.id, o]));
+}
+
+/** {@link counterparty}'s checks on an organization read already (null: none with that id). */
+export function checkCounterparty(org: Organization | null | undefined, id: string, role: OrgRole, field: string): Organization {
   if (!org || org.status === "pending") throw notFound("organization", id);
   if (!org.roles.includes(role)) {
     throw new AppError("ORGANIZATION.ROLE_MISSING", 422, `${field}: ${org.legalName} is not a ${role.replace("_", " ")}.`, [

@@ -8,12 +8,15 @@ import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { CONFIRM_TYPES, ledgerDomain } from "../../ledger/typed-data";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
-import { counterparty, custodialAccount } from "../onboarding/members";
+import { checkCounterparty, counterparty, custodialAccount, organizationsById } from "../onboarding/members";
 import { invoicesRoot, type InvoicesService } from "../invoices";
 import { ReceivableEntity, type ReceivableRow, type ReceivableStatus } from "./receivable.entity";
 import { checkMaturity, checkTier, maturityInstant, type ReceivablePolicy } from "./policy";
 import type { LineageNodeView } from "./receivables.schemas";
 import { inTransaction } from "../../shared/transaction";
+import { Rows } from "../../shared/rows";
+
+const receivableRows = new Rows(ReceivableEntity);
 
 export interface Accepted {
   receivable: ReceivableRow;
@@ -25,6 +28,21 @@ export interface Accepted {
  * change of holder would break: an open financing request (the financing module says which).
  */
 export type HolderChangeGuard = (em: EntityManager, receivableIds: string[]) => Promise<void>;
+
+/**
+ * SQL for a change on its way to the ledger on one of the certificates `ids` (an SQL uuid[]), of
+ * one of `kinds` (an SQL text[]; NULL: any): not yet mined, or mined in a block the indexer has not
+ * projected into the certificate yet. Its one column is the operation's id; at most one row.
+ */
+export const changeInFlightSql = (ids: string, kinds: string) =>
+  `SELECT o.id::text AS id FROM receivables r JOIN outbox o ON o.id = r.operation_id LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id
+   WHERE r.id = ANY(${ids}) AND (${kinds} IS NULL OR o.kind = ANY(${kinds}))
+     AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
+   LIMIT 1`;
+
+/** What a change refused for a change in flight ({@link changeInFlightSql}) is told. */
+export const changeInProgress = (operationId: string) =>
+  conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${operationId} on one of these certificates is still being written to the ledger; retry when it is done.`, { operationId });
 
 /** Reads everyone's data: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
@@ -52,8 +70,8 @@ export class ReceivablesService {
   async register(auth: AuthContext, items: { obligorId: string; invoiceIds: string[]; maturityDate: string }[]): Promise<Accepted[]> {
     const supplier = auth.organization;
     const signer = await custodialAccount(supplier);
-    return this.create(items, async (em, item, i) => {
-      const obligor = await counterparty(em, item.obligorId, "core_enterprise", `items.${i}.obligorId`);
+    return this.create(items, (item) => item.obligorId, (orgs, item, i) => {
+      const obligor = checkCounterparty(orgs.get(item.obligorId), item.obligorId, "core_enterprise", `items.${i}.obligorId`);
       return { obligor, creditor: supplier, invoiceOwner: supplier, buyerTaxId: obligor.uscc, kind: "ledger.register", signer, counterpartyAddress: obligor.ledgerAddress! };
     });
   }
@@ -62,15 +80,22 @@ export class ReceivablesService {
   async issue(auth: AuthContext, items: { supplierId: string; invoiceIds: string[]; maturityDate: string }[]): Promise<Accepted[]> {
     const core = auth.organization;
     const signer = await custodialAccount(core);
-    return this.create(items, async (em, item, i) => {
-      const supplier = await counterparty(em, item.supplierId, "supplier", `items.${i}.supplierId`);
+    return this.create(items, (item) => item.supplierId, (orgs, item, i) => {
+      const supplier = checkCounterparty(orgs.get(item.supplierId), item.supplierId, "supplier", `items.${i}.supplierId`);
       return { obligor: core, creditor: supplier, invoiceOwner: supplier, buyerTaxId: core.uscc, kind: "ledger.issue", signer, counterpartyAddress: supplier.ledgerAddress!, billedToCaller: true };
     });
   }
 
+  /**
+   * Creates one certificate per item, all or none. The work is done for the whole batch at once:
+   * the counterparties are read in one statement, the invoices locked, checked and attached in two
+   * (item by item in the checks, so the first problem reported is the one a one-by-one run would
+   * meet first), an operation queued per certificate, and the certificates inserted in one statement.
+   */
   private async create<T extends { invoiceIds: string[]; maturityDate: string }>(
     items: T[],
-    parties: (em: EntityManager, item: T, i: number) => Promise<{
+    counterpartyOf: (item: T) => string,
+    parties: (orgs: Map<string, Organization>, item: T, i: number) => {
       obligor: Organization;
       creditor: Organization;
       invoiceOwner: Organization;
@@ -80,15 +105,23 @@ export class ReceivablesService {
       counterpartyAddress: string;
       /** The caller is the invoices' buyer, not their owner: it sees only invoices billed to it. */
       billedToCaller?: boolean;
-    }>,
+    },
   ): Promise<Accepted[]> {
     items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
     const accepted = await inTransaction(this.ds, async (em) => {
-      const out: Accepted[] = [];
-      for (const [i, item] of items.entries()) {
-        const p = await parties(em, item, i);
+      const orgs = await organizationsById(em, items.map(counterpartyOf));
+      const invoiceBatch = await this.invoices.lockForAttach(em, items.flatMap((item) => item.invoiceIds));
+      // item by item, the counterparty then the invoices: the first problem is the one a one-by-one run meets first
+      const planned = items.map((item, i) => {
+        const p = parties(orgs, item, i);
         const id = randomUUID();
-        const invoices = await this.invoices.attach(em, p.invoiceOwner.id, item.invoiceIds, p.buyerTaxId, id, p.billedToCaller);
+        const invoices = invoiceBatch.check({ supplierOrgId: p.invoiceOwner.id, ids: item.invoiceIds, buyerTaxId: p.buyerTaxId, receivableId: id, billedToCaller: p.billedToCaller });
+        return { id, p, invoices };
+      });
+      await invoiceBatch.mark(em);
+      const rows = [];
+      for (const [i, item] of items.entries()) {
+        const { id, p, invoices } = planned[i];
         const amount = invoices.reduce((sum, inv) => sum + inv.total, 0n);
         const maturity = maturityInstant(item.maturityDate);
         const root = invoicesRoot(invoices);
@@ -100,31 +133,24 @@ export class ReceivablesService {
           organizationId: p.kind === "ledger.issue" ? p.obligor.id : p.creditor.id,
           aggregateId: id,
         });
-        const receivable = await em.getRepository(ReceivableEntity).save(
-          em.getRepository(ReceivableEntity).create({
-            id,
-            origin: p.kind === "ledger.issue" ? "issued" : "registered",
-            obligorOrganizationId: p.obligor.id,
-            creditorOrganizationId: p.creditor.id,
-            holderOrganizationId: p.creditor.id,
-            amount,
-            currency: "CNY",
-            maturity,
-            status: "registering",
-            tier: 0,
-            invoicesRoot: root,
-            invoiceKeys: keys,
-            operationId: operation.id,
-            recourse: false,
-            repaid: 0n,
-            recovered: 0n,
-            paidToBank: 0n,
-            paidToHolder: 0n,
-          }),
-        );
-        out.push({ receivable, operation });
+        rows.push({ id, origin: p.kind === "ledger.issue" ? "issued" : "registered", obligor: p.obligor.id, creditor: p.creditor.id, amount, maturity, root, keys, operation });
       }
-      return out;
+      // every certificate in one statement (TypeORM's save would read each one first, then insert it)
+      const values: unknown[] = [];
+      const tuples = rows.map((r) => {
+        const at = values.length;
+        values.push(r.id, r.origin, r.obligor, r.creditor, r.amount.toString(), r.maturity, r.root, r.keys, r.operation.id.toString());
+        const $ = (k: number) => `$${at + k}`;
+        return `(${$(1)}::uuid, ${$(2)}, ${$(3)}::uuid, ${$(4)}::uuid, ${$(4)}::uuid, ${$(5)}::bigint, 'CNY', ${$(6)}::timestamptz, 'registering', 0, ${$(7)}, ${$(8)}::text[], ${$(9)}::bigint, false, 0, 0, 0, 0)`;
+      });
+      const inserted: Record<string, unknown>[] = await em.query(
+        `INSERT INTO receivables (id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, currency, maturity, status, tier,
+                                  invoices_root, invoice_keys, operation_id, recourse, repaid, recovered, paid_to_bank, paid_to_holder)
+         VALUES ${tuples.join(", ")} RETURNING *`,
+        values,
+      );
+      const byId = new Map(inserted.map((r) => [r.id as string, receivableRows.from(em, r)]));
+      return rows.map((r) => ({ receivable: byId.get(r.id)!, operation: r.operation }));
     });
     await this.outbox.dispatch(accepted.map((a) => a.operation));
     return accepted;
@@ -239,7 +265,7 @@ export class ReceivablesService {
       await this.requireNoChangeInFlight(em, rows.map((r) => r.id));
       const op = await build(em, rows);
       const operation = await this.outbox.add(em, { ...op, organizationId: auth.organization.id, aggregateId: rows[0].id });
-      await em.getRepository(ReceivableEntity).update({ id: In(rows.map((r) => r.id)) }, { operationId: operation.id });
+      await em.query(`UPDATE receivables SET operation_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [operation.id.toString(), rows.map((r) => r.id)]);
       return rows.map((receivable) => ({ receivable, operation }));
     });
     await this.outbox.dispatch([accepted[0].operation]);
@@ -252,16 +278,8 @@ export class ReceivablesService {
    * with the certificates locked.
    */
   async requireNoChangeInFlight(em: EntityManager, ids: string[], kinds?: string[]): Promise<void> {
-    const inFlight: { id: string }[] = await em.query(
-      `SELECT o.id::text AS id FROM receivables r JOIN outbox o ON o.id = r.operation_id LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id
-       WHERE r.id = ANY($1::uuid[]) AND ($2::text[] IS NULL OR o.kind = ANY($2::text[]))
-         AND (o.status IN ('pending', 'submitted') OR (o.status = 'mined' AND (r.chain_block IS NULL OR t.block_number > r.chain_block)))
-       LIMIT 1`,
-      [ids, kinds ?? null],
-    );
-    if (inFlight.length) {
-      throw conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${inFlight[0].id} on one of these certificates is still being written to the ledger; retry when it is done.`, { operationId: inFlight[0].id });
-    }
+    const inFlight: { id: string }[] = await em.query(changeInFlightSql("$1::uuid[]", "$2::text[]"), [ids, kinds ?? null]);
+    if (inFlight.length) throw changeInProgress(inFlight[0].id);
   }
 
   private require(auth: AuthContext, r: ReceivableRow, status: ReceivableStatus, party: "holder" | "obligor") {
@@ -276,8 +294,8 @@ export class ReceivablesService {
 
   /** The certificates the caller may see among `ids` (locked if asked); any other is a 404. */
   async visible(em: EntityManager, auth: AuthContext, ids: string[], lock = false): Promise<ReceivableRow[]> {
-    const rows = await em.getRepository(ReceivableEntity).find({ where: { id: In(ids) }, order: { id: "ASC" }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const raw: Record<string, unknown>[] = await em.query(`SELECT * FROM receivables WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR UPDATE" : ""}`, [ids]);
+    const byId = new Map(raw.map((r) => receivableRows.from(em, r)).map((r) => [r.id, r]));
     return ids.map((id) => {
       const r = byId.get(id);
       if (!r || !this.canSee(auth, r)) throw notFound("receivable", id);

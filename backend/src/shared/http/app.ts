@@ -10,7 +10,7 @@ import { idempotency } from "./idempotency";
 import { textGuard } from "./text-guard";
 import { rateLimit } from "./rate-limit";
 import { healthHandler, requestId, type HealthCheck, type Metrics } from "./observability";
-import { auditTrail } from "../../modules/audit/audit.middleware";
+import type { AuditWriter } from "../../modules/audit/audit.middleware";
 import type { Routes } from "./route";
 
 export interface AppDeps {
@@ -18,6 +18,8 @@ export interface AppDeps {
   redis: Redis;
   log: Logger;
   metrics: Metrics;
+  /** Writes the audit trail of state-changing requests (flush it before closing the database). */
+  audit: AuditWriter;
   routes: Routes;
   openapi: () => object;
   health: HealthCheck[];
@@ -40,10 +42,12 @@ export function createApp(d: AppDeps): Express {
   app.set("query parser", "simple");
   app.use(requestId);
   app.use(d.metrics.middleware());
-  app.use((req, res, next) => {
-    res.on("finish", () => d.log.debug({ requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode }, "request"));
-    next();
-  });
+  if (d.log.isLevelEnabled("debug")) {
+    app.use((req, res, next) => {
+      res.on("finish", () => d.log.debug({ requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode }, "request"));
+      next();
+    });
+  }
 
   app.get("/health", healthHandler(d.health));
   app.get("/metrics", async (_req, res) => {
@@ -76,7 +80,7 @@ export function createApp(d: AppDeps): Express {
   app.use(rateLimit(d.redis, d.queuePrefix, d.rateLimitPerMinute, d.log));
   app.use(jsonBody);
   // before the text guard: a write refused for malformed text is audited too (the trail cleans it)
-  app.use(auditTrail(d.ds, d.log));
+  app.use(d.audit.middleware());
   app.use(textGuard);
   app.use(idempotency(d.ds));
   if (d.queueDashboard) {

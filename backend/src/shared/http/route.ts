@@ -48,6 +48,8 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
 }
 
 const Empty = z.object({}).strict();
+/** A body-less route's body: none, or an empty object (built once, not per request). */
+const NoBody = Empty.optional();
 
 /** Mounts routes on an express router and describes each in the OpenAPI registry. */
 export class Routes {
@@ -104,7 +106,7 @@ export class Routes {
         }
         const params = parseOrThrow(spec.params ?? Empty, req.params, "params") as z.infer<P>;
         const query = parseOrThrow(spec.query ?? Empty, req.query, "query") as z.infer<Q>;
-        const body = (spec.body ? parseOrThrow(spec.body, req.body === undefined ? {} : req.body, "body") : (parseOrThrow(Empty.optional(), req.body, "body") ?? {})) as z.infer<B>;
+        const body = (spec.body ? parseOrThrow(spec.body, req.body === undefined ? {} : req.body, "body") : (parseOrThrow(NoBody, req.body, "body") ?? {})) as z.infer<B>;
         const result = await spec.handler({ body, params, query, auth, requestId: res.locals.requestId, req, res });
         if (result === undefined) res.status(spec.status).end();
         else res.status(spec.status).json(result);
