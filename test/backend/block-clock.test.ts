@@ -24,13 +24,25 @@ describe("BlockClock", () => {
     expect(c.msUntilNextBlock()).toBe(0);
   });
 
+  it("keeps the period when a loaded poller sees one block late", () => {
+    const { c } = clock();
+    made.push(c);
+    [0, 1000, 2000, 3300, 4000, 5000].forEach((ms, i) => c.observe(i, ms));
+    expect(c.period()).toBe(1000);
+  });
+
   it("has no period for blocks that come on demand (irregular intervals) or too few of them", () => {
     const { c, at } = clock();
     made.push(c);
     [0, 1000, 2000].forEach((ms, i) => c.observe(i, ms));
     expect(c.period()).toBeNull(); // two intervals are not enough
-    [2040, 2900, 2950, 5000].forEach((ms, i) => c.observe(3 + i, ms));
-    at(5100);
+    const on = clock();
+    made.push(on.c);
+    [0, 40, 900, 950, 3000, 3100].forEach((ms, i) => on.c.observe(i, ms));
+    on.at(3200);
+    expect(on.c.period()).toBeNull();
+    expect(on.c.msUntilNextBlock()).toBeNull();
+    at(2100);
     expect(c.period()).toBeNull();
     expect(c.msUntilNextBlock()).toBeNull();
   });

@@ -7,7 +7,7 @@
  *
  * The clock polls `eth_blockNumber` only while someone asks (and for a minute after), every
  * `pollMs`; the period is the configured one, or learned from the last few block intervals when
- * they agree (each within a quarter of their median).
+ * they agree (half of them or more within a quarter of their median).
  */
 export interface BlockSource {
   blockNumber(): Promise<number>;
@@ -59,7 +59,9 @@ export class BlockClock {
     }
     if (intervals.length < 3) return null;
     const median = [...intervals].sort((a, b) => a - b)[Math.floor(intervals.length / 2)];
-    return intervals.every((x) => Math.abs(x - median) <= median / 4) ? median : null;
+    // a loaded machine's poller sees some blocks late: one late sighting makes two intervals disagree
+    const agreeing = intervals.filter((x) => Math.abs(x - median) <= median / 4).length;
+    return agreeing * 2 >= intervals.length ? median : null;
   }
 
   /** Records a block number read at `at` (the poller's, or a test's). */
