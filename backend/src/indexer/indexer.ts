@@ -1,6 +1,6 @@
 import { Interface, type Log } from "ethers";
 import { announceChange } from "../shared/changes";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Logger } from "../shared/logger";
 import type { LedgerGateway } from "../ledger/gateway";
 import type { LedgerDeploymentRow } from "../ledger/ledger.entity";
@@ -28,8 +28,8 @@ export async function indexedThrough(ds: Pick<DataSource, "query">): Promise<big
 
 /**
  * Reads contract events from a persisted checkpoint in chunks, and for each chunk stores the new
- * events (unique on tx hash + log index), applies their projections and moves the checkpoint, all
- * in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before each chunk it
+ * events (unique on tx hash + log index) in one statement, applies their projections (set-based,
+ * see Projections.applyChunk) and moves the checkpoint, all in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before each chunk it
  * checks that the checkpoint block is still on the chain; if not, it halts.
  */
 export class Indexer {
@@ -97,16 +97,8 @@ export class Indexer {
     const events = logs.map((l) => this.decode(l)).filter((e): e is Omit<ChainEvent, "id" | "createdAt"> => e !== null);
     const afterCommit: (() => Promise<void>)[] = [];
     await this.ds.transaction(async (em) => {
-      for (const event of events) {
-        const inserted: { id: string }[] = await em.query(
-          `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id`,
-          [event.blockNumber.toString(), event.blockHash, event.txHash, event.logIndex, event.contract, event.name, event.args],
-        );
-        if (inserted.length === 0) continue; // seen before: its projections ran with it
-        await this.projections.apply(em, { ...event, id: BigInt(inserted[0].id), createdAt: new Date() }, (task) => afterCommit.push(task));
-        this.fault("during-indexing");
-      }
+      const fresh = await insertEvents(em, events); // those seen before had their projections run with them
+      await this.projections.applyChunk(em, fresh, (task) => afterCommit.push(task), () => this.fault("during-indexing"));
       await em.query(
         `INSERT INTO indexer_checkpoints (name, block_number, block_hash, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,
@@ -145,6 +137,37 @@ export class Indexer {
       args,
     };
   }
+}
+
+/**
+ * Stores a chunk's events in one statement, in chain order (ids ascend with it); returns those not
+ * stored before (unique on tx hash + log index), in chain order, with their ids.
+ */
+async function insertEvents(em: EntityManager, events: Omit<ChainEvent, "id" | "createdAt">[]): Promise<ChainEvent[]> {
+  if (!events.length) return [];
+  const rows: { id: string; tx_hash: string; log_index: number }[] = await em.query(
+    `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
+     SELECT block_number, block_hash, tx_hash, log_index, contract, name, args::jsonb
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+       AS e(block_number, block_hash, tx_hash, log_index, contract, name, args, n)
+     ORDER BY n
+     ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id, tx_hash, log_index`,
+    [
+      events.map((e) => e.blockNumber.toString()),
+      events.map((e) => e.blockHash),
+      events.map((e) => e.txHash),
+      events.map((e) => e.logIndex),
+      events.map((e) => e.contract),
+      events.map((e) => e.name),
+      events.map((e) => JSON.stringify(e.args)),
+    ],
+  );
+  const ids = new Map(rows.map((r) => [`${r.tx_hash}:${r.log_index}`, BigInt(r.id)]));
+  const createdAt = new Date();
+  return events.flatMap((e) => {
+    const id = ids.get(`${e.txHash}:${e.logIndex}`);
+    return id === undefined ? [] : [{ ...e, id, createdAt }];
+  });
 }
 
 /** bigint → decimal string, arrays and structs recursively; what Postgres' jsonb can hold. */
