@@ -38,10 +38,10 @@ export const perEvent =
 export class Projections {
   private readonly byName = new Map<string, { projections: Projection[]; touches: Touches[] }>();
 
-  on(qualifiedName: QualifiedName, projection: Projection, touches?: Touches): this {
+  on(qualifiedName: QualifiedName, projection: Projection, touches: Touches): this {
     const entry = this.byName.get(qualifiedName) ?? { projections: [], touches: [] };
     entry.projections.push(projection);
-    if (touches) entry.touches.push(touches);
+    entry.touches.push(touches);
     this.byName.set(qualifiedName, entry);
     return this;
   }
