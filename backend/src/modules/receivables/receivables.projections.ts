@@ -16,7 +16,9 @@ async function releaseInvoices(em: EntityManager, chainId: string) {
 
 /**
  * Certificates created on chain: each matched to the platform's row by its (unique) invoice keys
- * (the first event of the batch to claim a row takes it), or recorded as new.
+ * (the first event of the batch to claim a row takes it), or recorded as new. (`&&` with all the
+ * batch's keys lets the planner use the invoice-keys index however many rows await their
+ * certificate: without it, it joins every such row with every event.)
  */
 async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContext, status: "pending" | "confirmed", origin: "registered" | "issued") {
   const matched: { chain_id: string }[] = rowsOf(
@@ -24,7 +26,7 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
       `UPDATE receivables r SET chain_id = m.chain_id, status = $4, chain_block = m.block, updated_at = now()
        FROM (SELECT DISTINCT ON (p.id) p.id, v.chain_id, v.block
              FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS v(chain_id, key, block, n)
-             JOIN receivables p ON p.chain_id IS NULL AND p.invoice_keys @> ARRAY[v.key]
+             JOIN receivables p ON p.chain_id IS NULL AND p.invoice_keys && $2::text[] AND p.invoice_keys @> ARRAY[v.key]
              ORDER BY p.id, v.n) m
        WHERE r.id = m.id RETURNING r.chain_id::text`,
       [events.map((e) => arg(e, "id")), events.map((e) => (e.args.invoiceKeys as string[])[0]), events.map(block), status],
