@@ -28,9 +28,10 @@ export async function indexedThrough(ds: Pick<DataSource, "query">): Promise<big
 
 /**
  * Reads contract events from a persisted checkpoint in chunks, and for each chunk stores the new
- * events (unique on tx hash + log index) in one statement, applies their projections (set-based,
- * see Projections.applyChunk) and moves the checkpoint, all in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before each chunk it
- * checks that the checkpoint block is still on the chain; if not, it halts.
+ * events (unique on tx hash + log index) 5,000 to a statement, applies their projections (set-based:
+ * see Projections.applyChunk), moves the checkpoint and announces the change (delivered at
+ * commit), all in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before
+ * each chunk it checks that the checkpoint block is still on the chain; if not, it halts.
  */
 export class Indexer {
   private readonly interfaces: Map<string, { contract: string; iface: Interface }>;
@@ -139,30 +140,36 @@ export class Indexer {
   }
 }
 
+/** Events per INSERT: a chunk read while catching up may hold hundreds of thousands. */
+const INSERT_ROWS = 5000;
+
 /**
- * Stores a chunk's events in one statement, in chain order (ids ascend with it); returns those not
- * stored before (unique on tx hash + log index), in chain order, with their ids.
+ * Stores a chunk's events, in chain order (ids ascend with it), one statement per INSERT_ROWS;
+ * returns those not stored before (unique on tx hash + log index), in chain order, with their ids.
  */
 async function insertEvents(em: EntityManager, events: Omit<ChainEvent, "id" | "createdAt">[]): Promise<ChainEvent[]> {
-  if (!events.length) return [];
-  const rows: { id: string; tx_hash: string; log_index: number }[] = await em.query(
-    `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
-     SELECT block_number, block_hash, tx_hash, log_index, contract, name, args::jsonb
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
-       AS e(block_number, block_hash, tx_hash, log_index, contract, name, args, n)
-     ORDER BY n
-     ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id, tx_hash, log_index`,
-    [
-      events.map((e) => e.blockNumber.toString()),
-      events.map((e) => e.blockHash),
-      events.map((e) => e.txHash),
-      events.map((e) => e.logIndex),
-      events.map((e) => e.contract),
-      events.map((e) => e.name),
-      events.map((e) => JSON.stringify(e.args)),
-    ],
-  );
-  const ids = new Map(rows.map((r) => [`${r.tx_hash}:${r.log_index}`, BigInt(r.id)]));
+  const ids = new Map<string, bigint>();
+  for (let i = 0; i < events.length; i += INSERT_ROWS) {
+    const slice = events.slice(i, i + INSERT_ROWS);
+    const rows: { id: string; tx_hash: string; log_index: number }[] = await em.query(
+      `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
+       SELECT block_number, block_hash, tx_hash, log_index, contract, name, args::jsonb
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+         AS e(block_number, block_hash, tx_hash, log_index, contract, name, args, n)
+       ORDER BY n
+       ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id, tx_hash, log_index`,
+      [
+        slice.map((e) => e.blockNumber.toString()),
+        slice.map((e) => e.blockHash),
+        slice.map((e) => e.txHash),
+        slice.map((e) => e.logIndex),
+        slice.map((e) => e.contract),
+        slice.map((e) => e.name),
+        slice.map((e) => JSON.stringify(e.args)),
+      ],
+    );
+    for (const r of rows) ids.set(`${r.tx_hash}:${r.log_index}`, BigInt(r.id));
+  }
   const createdAt = new Date();
   return events.flatMap((e) => {
     const id = ids.get(`${e.txHash}:${e.logIndex}`);
