@@ -1,6 +1,6 @@
 import { Interface, type Log } from "ethers";
 import { announceChange } from "../shared/changes";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Logger } from "../shared/logger";
 import type { LedgerGateway } from "../ledger/gateway";
 import type { LedgerDeploymentRow } from "../ledger/ledger.entity";
@@ -28,9 +28,10 @@ export async function indexedThrough(ds: Pick<DataSource, "query">): Promise<big
 
 /**
  * Reads contract events from a persisted checkpoint in chunks, and for each chunk stores the new
- * events (unique on tx hash + log index), applies their projections and moves the checkpoint, all
- * in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before each chunk it
- * checks that the checkpoint block is still on the chain; if not, it halts.
+ * events (unique on tx hash + log index) 5,000 to a statement, applies their projections (set-based:
+ * see Projections.applyChunk), moves the checkpoint and announces the change (delivered at
+ * commit), all in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before
+ * each chunk it checks that the checkpoint block is still on the chain; if not, it halts.
  */
 export class Indexer {
   private readonly interfaces: Map<string, { contract: string; iface: Interface }>;
@@ -97,22 +98,18 @@ export class Indexer {
     const events = logs.map((l) => this.decode(l)).filter((e): e is Omit<ChainEvent, "id" | "createdAt"> => e !== null);
     const afterCommit: (() => Promise<void>)[] = [];
     await this.ds.transaction(async (em) => {
-      for (const event of events) {
-        const inserted: { id: string }[] = await em.query(
-          `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id`,
-          [event.blockNumber.toString(), event.blockHash, event.txHash, event.logIndex, event.contract, event.name, event.args],
-        );
-        if (inserted.length === 0) continue; // seen before: its projections ran with it
-        await this.projections.apply(em, { ...event, id: BigInt(inserted[0].id), createdAt: new Date() }, (task) => afterCommit.push(task));
-        this.fault("during-indexing");
-      }
+      const fresh = await insertEvents(em, events); // those seen before had their projections run with them
+      await this.projections.applyChunk(em, fresh, (task) => afterCommit.push(task), () => this.fault("during-indexing"));
       await em.query(
         `INSERT INTO indexer_checkpoints (name, block_number, block_hash, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,
         [CHECKPOINT, to, last.hash],
       );
-      if (events.length) await announceChange(em); // delivered when this commits: waiting requests read again
+      // delivered when this commits: waiting requests read again. Also for a chunk without events:
+      // an operation reads "mined" once its receipt is recorded AND its block indexed, and the worker
+      // may record the receipt after this chunk's notice (it does not announce receipts), so that its
+      // waiters learn of it at the next block rather than at the end of their wait
+      await announceChange(em);
     });
     for (const task of afterCommit) await task().catch((e: Error) => this.log.warn({ err: e.message }, "after-commit task failed; the sweeper will catch up"));
     if (events.length) this.log.info({ from, to, events: events.length }, "indexed");
@@ -145,6 +142,43 @@ export class Indexer {
       args,
     };
   }
+}
+
+/** Events per INSERT: a chunk read while catching up may hold hundreds of thousands. */
+const INSERT_ROWS = 5000;
+
+/**
+ * Stores a chunk's events, in chain order (ids ascend with it), one statement per INSERT_ROWS;
+ * returns those not stored before (unique on tx hash + log index), in chain order, with their ids.
+ */
+async function insertEvents(em: EntityManager, events: Omit<ChainEvent, "id" | "createdAt">[]): Promise<ChainEvent[]> {
+  const ids = new Map<string, bigint>();
+  for (let i = 0; i < events.length; i += INSERT_ROWS) {
+    const slice = events.slice(i, i + INSERT_ROWS);
+    const rows: { id: string; tx_hash: string; log_index: number }[] = await em.query(
+      `INSERT INTO chain_events (block_number, block_hash, tx_hash, log_index, contract, name, args)
+       SELECT block_number, block_hash, tx_hash, log_index, contract, name, args::jsonb
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+         AS e(block_number, block_hash, tx_hash, log_index, contract, name, args, n)
+       ORDER BY n
+       ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id, tx_hash, log_index`,
+      [
+        slice.map((e) => e.blockNumber.toString()),
+        slice.map((e) => e.blockHash),
+        slice.map((e) => e.txHash),
+        slice.map((e) => e.logIndex),
+        slice.map((e) => e.contract),
+        slice.map((e) => e.name),
+        slice.map((e) => JSON.stringify(e.args)),
+      ],
+    );
+    for (const r of rows) ids.set(`${r.tx_hash}:${r.log_index}`, BigInt(r.id));
+  }
+  const createdAt = new Date();
+  return events.flatMap((e) => {
+    const id = ids.get(`${e.txHash}:${e.logIndex}`);
+    return id === undefined ? [] : [{ ...e, id, createdAt }];
+  });
 }
 
 /** bigint → decimal string, arrays and structs recursively; what Postgres' jsonb can hold. */

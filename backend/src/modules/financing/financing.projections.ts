@@ -1,54 +1,84 @@
-import type { Projections } from "../../indexer/projections";
+import { perEvent, type Projections } from "../../indexer/projections";
+import type { ChainEvent } from "../../indexer/indexer.entity";
 import type { OutboxHooks } from "../../ledger/outbox/hooks";
-import { organizationIdByAddress } from "../onboarding/members";
+
+const arg = (e: ChainEvent, name: string) => String(e.args[name]);
+/** Every credit line's use moves by additions (they commute); setting a line is ordered with all of them. */
+const addsToLines = (e: ChainEvent) => ["+credit-lines", `r:${arg(e, "id")}`];
 
 /** Ledger events → credit lines and financings. */
 export function financingProjections(p: Projections): Projections {
   return p
-    .on("ReceivableLedger.CreditLineSet", async (em, e) => {
-      const [bank, obligor] = await Promise.all([organizationIdByAddress(em, String(e.args.bank)), organizationIdByAddress(em, String(e.args.obligor))]);
-      if (!bank || !obligor) return;
-      await em.query(
-        `INSERT INTO credit_lines (bank_organization_id, obligor_organization_id, limit_amount, used) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (bank_organization_id, obligor_organization_id) DO UPDATE SET limit_amount = $3, used = $4,
-           requested_limit = CASE WHEN credit_lines.requested_limit = $3 THEN NULL ELSE credit_lines.requested_limit END, updated_at = now()`,
-        [bank, obligor, String(e.args.limit), String(e.args.used)],
-      );
-    })
-    .on("ReceivableLedger.ReceivableFinanced", async (em, e) => {
-      await em.query(
-        `UPDATE credit_lines c SET used = used + $3, updated_at = now() FROM receivables r, organizations b
-         WHERE r.chain_id = $1 AND b.ledger_address = $2 AND c.bank_organization_id = b.id AND c.obligor_organization_id = r.obligor_organization_id`,
-        [String(e.args.id), String(e.args.bank), String(e.args.due)],
-      );
-      await em.query(
-        `UPDATE financings f SET status = 'funded', funded_at = now(), updated_at = now() FROM receivables r
-         WHERE r.chain_id = $1 AND f.receivable_id = r.id AND f.status = 'submitting'`,
-        [String(e.args.id)],
-      );
-      await em.query(
-        `UPDATE financing_requests q SET status = 'funded', updated_at = now() FROM receivables r
-         WHERE r.chain_id = $1 AND q.receivable_id = r.id AND q.status = 'accepted'`,
-        [String(e.args.id)],
-      );
-    })
-    .on("ReceivableLedger.ReceivableCleared", async (em, e) => {
-      if (BigInt(String(e.args.toBank)) === 0n) return;
-      await em.query(
-        `UPDATE credit_lines c SET used = used - $2, updated_at = now() FROM receivables r
-         WHERE r.chain_id = $1 AND c.bank_organization_id = r.financing_bank_organization_id AND c.obligor_organization_id = r.obligor_organization_id`,
-        [String(e.args.id), String(e.args.toBank)],
-      );
-    })
-    .on("ReceivableLedger.ReceivableDefaulted", async (em, e) => {
-      // the line no longer carries what the bank has not received: it is a loss now
-      await em.query(
-        `UPDATE credit_lines c SET used = used - GREATEST(r.due - LEAST(r.repaid, r.due), 0), updated_at = now() FROM receivables r
-         WHERE r.chain_id = $1 AND r.financing_bank_organization_id IS NOT NULL
-           AND c.bank_organization_id = r.financing_bank_organization_id AND c.obligor_organization_id = r.obligor_organization_id`,
-        [String(e.args.id)],
-      );
-    });
+    .on(
+      "ReceivableLedger.CreditLineSet",
+      perEvent(async (em, e, ctx) => {
+        const [bank, obligor] = await Promise.all([ctx.orgId(arg(e, "bank")), ctx.orgId(arg(e, "obligor"))]);
+        if (!bank || !obligor) return;
+        await em.query(
+          `INSERT INTO credit_lines (bank_organization_id, obligor_organization_id, limit_amount, used) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (bank_organization_id, obligor_organization_id) DO UPDATE SET limit_amount = $3, used = $4,
+             requested_limit = CASE WHEN credit_lines.requested_limit = $3 THEN NULL ELSE credit_lines.requested_limit END, updated_at = now()`,
+          [bank, obligor, arg(e, "limit"), arg(e, "used")],
+        );
+      }),
+      () => ["credit-lines"],
+    )
+    .on(
+      "ReceivableLedger.ReceivableFinanced",
+      async (em, events, ctx) => {
+        const ids = events.map((e) => arg(e, "id"));
+        const banks = await Promise.all(events.map((e) => ctx.orgId(arg(e, "bank"))));
+        // one addition per line: a multi-row UPDATE changes each row once
+        await em.query(
+          `UPDATE credit_lines c SET used = used + s.due, updated_at = now()
+           FROM (SELECT v.bank, r.obligor_organization_id AS obligor, sum(v.due) AS due
+                 FROM unnest($1::bigint[], $2::uuid[], $3::bigint[]) AS v(chain_id, bank, due) JOIN receivables r ON r.chain_id = v.chain_id
+                 GROUP BY 1, 2) s
+           WHERE c.bank_organization_id = s.bank AND c.obligor_organization_id = s.obligor`,
+          [ids, banks, events.map((e) => arg(e, "due"))],
+        );
+        await em.query(
+          `UPDATE financings f SET status = 'funded', funded_at = now(), updated_at = now() FROM receivables r
+           WHERE r.chain_id = ANY($1::bigint[]) AND f.receivable_id = r.id AND f.status = 'submitting'`,
+          [ids],
+        );
+        await em.query(
+          `UPDATE financing_requests q SET status = 'funded', updated_at = now() FROM receivables r
+           WHERE r.chain_id = ANY($1::bigint[]) AND q.receivable_id = r.id AND q.status = 'accepted'`,
+          [ids],
+        );
+      },
+      addsToLines,
+    )
+    .on(
+      "ReceivableLedger.ReceivableCleared",
+      async (em, events) => {
+        const toBank = events.filter((e) => BigInt(arg(e, "toBank")) !== 0n);
+        if (!toBank.length) return;
+        await em.query(
+          `UPDATE credit_lines c SET used = used - s.paid, updated_at = now()
+           FROM (SELECT r.financing_bank_organization_id AS bank, r.obligor_organization_id AS obligor, sum(v.paid) AS paid
+                 FROM unnest($1::bigint[], $2::bigint[]) AS v(chain_id, paid) JOIN receivables r ON r.chain_id = v.chain_id
+                 GROUP BY 1, 2) s
+           WHERE c.bank_organization_id = s.bank AND c.obligor_organization_id = s.obligor`,
+          [toBank.map((e) => arg(e, "id")), toBank.map((e) => arg(e, "toBank"))],
+        );
+      },
+      addsToLines,
+    )
+    .on(
+      "ReceivableLedger.ReceivableDefaulted",
+      perEvent(async (em, e) => {
+        // the line no longer carries what the bank has not received: it is a loss now
+        await em.query(
+          `UPDATE credit_lines c SET used = used - GREATEST(r.due - LEAST(r.repaid, r.due), 0), updated_at = now() FROM receivables r
+           WHERE r.chain_id = $1 AND r.financing_bank_organization_id IS NOT NULL
+             AND c.bank_organization_id = r.financing_bank_organization_id AND c.obligor_organization_id = r.obligor_organization_id`,
+          [arg(e, "id")],
+        );
+      }),
+      addsToLines,
+    );
 }
 
 /** A funding the ledger refused: the financing and its request fail, with the ledger's reason. */

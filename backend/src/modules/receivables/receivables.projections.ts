@@ -1,114 +1,180 @@
 import type { EntityManager } from "typeorm";
-import type { Projections } from "../../indexer/projections";
+import { perEvent, type ChunkContext, type Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
-import { organizationIdByAddress } from "../onboarding/members";
 import { CHAIN_STATUS } from "./receivable.entity";
 import { rowsOf } from "../../shared/db-types";
 
 const arg = (e: ChainEvent, name: string) => String(e.args[name]);
+const block = (e: ChainEvent) => e.blockNumber.toString();
+/** The certificate an event is about: events about one certificate are projected in chain order. */
+const certificate = (e: ChainEvent) => [`r:${arg(e, "id")}`];
 
 /** Releases the invoices of a certificate that will never be confirmed. */
 async function releaseInvoices(em: EntityManager, chainId: string) {
   await em.query(`UPDATE invoices SET receivable_id = NULL, updated_at = now() WHERE receivable_id = (SELECT id FROM receivables WHERE chain_id = $1)`, [chainId]);
 }
 
-/** A certificate created on chain: matched to the platform's row by its (unique) invoice keys, or recorded as new. */
-async function created(em: EntityManager, e: ChainEvent, status: "pending" | "confirmed", origin: "registered" | "issued") {
-  const keys = e.args.invoiceKeys as string[];
-  const matched = rowsOf(
+/**
+ * Certificates created on chain: each matched to the platform's row by its (unique) invoice keys
+ * (the first event of the batch to claim a row takes it), or recorded as new. (`&&` with all the
+ * batch's keys lets the planner use the invoice-keys index however many rows await their
+ * certificate: without it, it joins every such row with every event.)
+ */
+async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContext, status: "pending" | "confirmed", origin: "registered" | "issued") {
+  const matched: { chain_id: string }[] = rowsOf(
     await em.query(
-      `UPDATE receivables SET chain_id = $1, status = $2, chain_block = $3, updated_at = now()
-       WHERE chain_id IS NULL AND invoice_keys @> $4::text[] RETURNING id`,
-      [arg(e, "id"), status, e.blockNumber.toString(), [keys[0]]],
+      `UPDATE receivables r SET chain_id = m.chain_id, status = $4, chain_block = m.block, updated_at = now()
+       FROM (SELECT DISTINCT ON (p.id) p.id, v.chain_id, v.block
+             FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS v(chain_id, key, block, n)
+             JOIN receivables p ON p.chain_id IS NULL AND p.invoice_keys && $2::text[] AND p.invoice_keys @> ARRAY[v.key]
+             ORDER BY p.id, v.n) m
+       WHERE r.id = m.id RETURNING r.chain_id::text`,
+      [events.map((e) => arg(e, "id")), events.map((e) => (e.args.invoiceKeys as string[])[0]), events.map(block), status],
     ),
   );
-  if (matched.length) return;
-  // registered outside the platform (a member with its own key): record it if we know both parties
-  const [obligor, creditor] = await Promise.all([organizationIdByAddress(em, arg(e, "obligor")), organizationIdByAddress(em, arg(e, "creditor"))]);
-  if (!obligor || !creditor) return;
-  await em.query(
-    `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
-     VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING`,
-    [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), keys, e.blockNumber.toString()],
-  );
+  const done = new Set(matched.map((r) => r.chain_id));
+  for (const e of events.filter((e) => !done.has(arg(e, "id")))) {
+    // registered outside the platform (a member with its own key): record it if we know both parties
+    const [obligor, creditor] = await Promise.all([ctx.orgId(arg(e, "obligor")), ctx.orgId(arg(e, "creditor"))]);
+    if (!obligor || !creditor) continue;
+    await em.query(
+      `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
+       VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING`,
+      [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), e.args.invoiceKeys as string[], block(e)],
+    );
+  }
 }
+/** A creation claims its certificate and its invoice keys. */
+const creation = (e: ChainEvent) => [...certificate(e), ...(e.args.invoiceKeys as string[]).map((k) => `invoice:${k}`)];
 
 /** Ledger events → receivable certificates as the API shows them. */
 export function receivablesProjections(p: Projections): Projections {
   return p
-    .on("ReceivableLedger.ReceivableRegistered", (em, e) => created(em, e, "pending", "registered"))
-    .on("ReceivableLedger.ReceivableIssued", (em, e) => created(em, e, "confirmed", "issued"))
-    .on("ReceivableLedger.ReceivableConfirmed", async (em, e) => {
-      await em.query(`UPDATE receivables SET status = 'confirmed', chain_block = $2, updated_at = now() WHERE chain_id = $1 AND status = 'pending'`, [arg(e, "id"), e.blockNumber.toString()]);
-    })
-    .on("ReceivableLedger.ReceivableRejected", async (em, e) => {
-      await em.query(`UPDATE receivables SET status = 'rejected', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), e.blockNumber.toString()]);
-      await releaseInvoices(em, arg(e, "id"));
-    })
-    .on("ReceivableLedger.ReceivableCancelled", async (em, e) => {
-      await em.query(`UPDATE receivables SET status = 'cancelled', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), e.blockNumber.toString()]);
-      await releaseInvoices(em, arg(e, "id"));
-    })
-    .on("ReceivableLedger.ReceivableSplit", async (em, e) => {
-      const holder = await organizationIdByAddress(em, arg(e, "holder"));
-      await em.query(`UPDATE receivables SET status = 'split', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "parentId"), e.blockNumber.toString()]);
-      if (!holder) return;
-      await em.query(
-        `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, currency, maturity, status, tier, parent_id, chain_block)
-         SELECT $1, 'split', p.obligor_organization_id, $2, $2, $3, p.currency, p.maturity, 'confirmed', $4, p.id, $5 FROM receivables p WHERE p.chain_id = $6
-         ON CONFLICT (chain_id) DO NOTHING`,
-        [arg(e, "childId"), holder, arg(e, "amount"), Number(e.args.tier), e.blockNumber.toString(), arg(e, "parentId")],
-      );
-    })
-    .on("ReceivableLedger.Transfer", async (em, e) => {
-      if (BigInt(arg(e, "from")) === 0n) return; // creation: the Registered/Issued/Split event records it
-      const holder = await organizationIdByAddress(em, arg(e, "to"));
-      if (holder) {
-        await em.query(`UPDATE receivables SET holder_organization_id = $2, chain_block = $3, updated_at = now() WHERE chain_id = $1`, [arg(e, "tokenId"), holder, e.blockNumber.toString()]);
-      }
-    })
-    .on("ReceivableLedger.ReceivableFinanced", async (em, e) => {
-      const bank = await organizationIdByAddress(em, arg(e, "bank"));
-      await em.query(
-        `UPDATE receivables SET status = 'financed', financing_bank_organization_id = $2, due = $3, recourse = $4, chain_block = $5, updated_at = now() WHERE chain_id = $1`,
-        [arg(e, "id"), bank, arg(e, "due"), Boolean(e.args.recourse), e.blockNumber.toString()],
-      );
-    })
-    .on("ReceivableLedger.ReceivableCleared", async (em, e) => {
-      const toBank = BigInt(arg(e, "toBank"));
-      const toHolder = BigInt(arg(e, "toHolder"));
-      const status = CHAIN_STATUS[Number(e.args.status)];
-      const [row] = rowsOf(await em.query(
-        `UPDATE receivables SET status = $2, repaid = repaid + $3, paid_to_bank = paid_to_bank + $4, paid_to_holder = paid_to_holder + $5,
-           chain_block = $6, updated_at = now() WHERE chain_id = $1 RETURNING id`,
-        [arg(e, "id"), status, (toBank + toHolder).toString(), toBank.toString(), toHolder.toString(), e.blockNumber.toString()],
-      ));
-      if (row) {
+    .on("ReceivableLedger.ReceivableRegistered", (em, events, ctx) => created(em, events, ctx, "pending", "registered"), creation)
+    .on("ReceivableLedger.ReceivableIssued", (em, events, ctx) => created(em, events, ctx, "confirmed", "issued"), creation)
+    .on(
+      "ReceivableLedger.ReceivableConfirmed",
+      async (em, events) => {
         await em.query(
-          `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, to_holder, outstanding, status, block_number, tx_hash)
-           VALUES ($1, $2, 'cleared', $3, $4, $5, $6, $7, $8) ON CONFLICT (chain_event_id) DO NOTHING`,
-          [e.id.toString(), row.id, toBank.toString(), toHolder.toString(), arg(e, "outstanding"), status, e.blockNumber.toString(), e.txHash],
+          `UPDATE receivables r SET status = 'confirmed', chain_block = v.block, updated_at = now()
+           FROM unnest($1::bigint[], $2::bigint[]) AS v(chain_id, block) WHERE r.chain_id = v.chain_id AND r.status = 'pending'`,
+          [events.map((e) => arg(e, "id")), events.map(block)],
         );
-      }
-    })
-    .on("ReceivableLedger.ReceivableDefaulted", async (em, e) => {
-      const [row] = rowsOf(await em.query(`UPDATE receivables SET status = 'defaulted', chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [arg(e, "id"), e.blockNumber.toString()]));
-      if (row) {
+      },
+      certificate,
+    )
+    .on(
+      "ReceivableLedger.ReceivableRejected",
+      perEvent(async (em, e) => {
+        await em.query(`UPDATE receivables SET status = 'rejected', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), block(e)]);
+        await releaseInvoices(em, arg(e, "id"));
+      }),
+      certificate,
+    )
+    .on(
+      "ReceivableLedger.ReceivableCancelled",
+      perEvent(async (em, e) => {
+        await em.query(`UPDATE receivables SET status = 'cancelled', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), block(e)]);
+        await releaseInvoices(em, arg(e, "id"));
+      }),
+      certificate,
+    )
+    .on(
+      "ReceivableLedger.ReceivableSplit",
+      perEvent(async (em, e, ctx) => {
+        const holder = await ctx.orgId(arg(e, "holder"));
+        await em.query(`UPDATE receivables SET status = 'split', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "parentId"), block(e)]);
+        if (!holder) return;
         await em.query(
-          `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, outstanding, status, block_number, tx_hash)
-           VALUES ($1, $2, 'defaulted', $3, 'defaulted', $4, $5) ON CONFLICT (chain_event_id) DO NOTHING`,
-          [e.id.toString(), row.id, arg(e, "outstanding"), e.blockNumber.toString(), e.txHash],
+          `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, currency, maturity, status, tier, parent_id, chain_block)
+           SELECT $1, 'split', p.obligor_organization_id, $2, $2, $3, p.currency, p.maturity, 'confirmed', $4, p.id, $5 FROM receivables p WHERE p.chain_id = $6
+           ON CONFLICT (chain_id) DO NOTHING`,
+          [arg(e, "childId"), holder, arg(e, "amount"), Number(e.args.tier), block(e), arg(e, "parentId")],
         );
-      }
-    })
-    .on("ReceivableLedger.RecourseClaimed", async (em, e) => {
-      const [row] = rowsOf(await em.query(`UPDATE receivables SET recovered = recovered + $2, chain_block = $3, updated_at = now() WHERE chain_id = $1 RETURNING id, status`, [arg(e, "id"), arg(e, "amount"), e.blockNumber.toString()]));
-      if (row) {
+      }),
+      (e) => [`r:${arg(e, "parentId")}`, `r:${arg(e, "childId")}`],
+    )
+    .on(
+      "ReceivableLedger.Transfer",
+      perEvent(async (em, e, ctx) => {
+        if (BigInt(arg(e, "from")) === 0n) return; // creation: the Registered/Issued/Split event records it
+        const holder = await ctx.orgId(arg(e, "to"));
+        if (holder) {
+          await em.query(`UPDATE receivables SET holder_organization_id = $2, chain_block = $3, updated_at = now() WHERE chain_id = $1`, [arg(e, "tokenId"), holder, block(e)]);
+        }
+      }),
+      (e) => (BigInt(arg(e, "from")) === 0n ? [] : [`r:${arg(e, "tokenId")}`]),
+    )
+    .on(
+      "ReceivableLedger.ReceivableFinanced",
+      async (em, events, ctx) => {
+        const banks = await Promise.all(events.map((e) => ctx.orgId(arg(e, "bank"))));
         await em.query(
-          `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, outstanding, status, block_number, tx_hash)
-           VALUES ($1, $2, 'recourse', $3, $4, $5, $6, $7) ON CONFLICT (chain_event_id) DO NOTHING`,
-          [e.id.toString(), row.id, arg(e, "amount"), arg(e, "remaining"), row.status, e.blockNumber.toString(), e.txHash],
+          `UPDATE receivables r SET status = 'financed', financing_bank_organization_id = v.bank, due = v.due, recourse = v.recourse, chain_block = v.block, updated_at = now()
+           FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::boolean[], $5::bigint[]) AS v(chain_id, bank, due, recourse, block) WHERE r.chain_id = v.chain_id`,
+          [events.map((e) => arg(e, "id")), banks, events.map((e) => arg(e, "due")), events.map((e) => Boolean(e.args.recourse)), events.map(block)],
         );
-      }
-    });
+      },
+      certificate,
+    )
+    .on(
+      "ReceivableLedger.ReceivableCleared",
+      async (em, events) => {
+        const toBank = events.map((e) => BigInt(arg(e, "toBank")));
+        const toHolder = events.map((e) => BigInt(arg(e, "toHolder")));
+        // the payment, and its clearing event (in chain order) for each certificate the platform knows
+        await em.query(
+          `WITH v AS (
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
+               WITH ORDINALITY AS v(event_id, chain_id, status, to_bank, to_holder, outstanding, block, tx_hash, n)
+           ), paid AS (
+             UPDATE receivables r SET status = v.status, repaid = repaid + v.to_bank + v.to_holder, paid_to_bank = paid_to_bank + v.to_bank,
+               paid_to_holder = paid_to_holder + v.to_holder, chain_block = v.block, updated_at = now()
+             FROM v WHERE r.chain_id = v.chain_id RETURNING r.id, r.chain_id
+           )
+           INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, to_holder, outstanding, status, block_number, tx_hash)
+           SELECT v.event_id, paid.id, 'cleared', v.to_bank, v.to_holder, v.outstanding, v.status, v.block, v.tx_hash FROM v JOIN paid ON paid.chain_id = v.chain_id
+           ORDER BY v.n ON CONFLICT (chain_event_id) DO NOTHING`,
+          [
+            events.map((e) => e.id.toString()),
+            events.map((e) => arg(e, "id")),
+            events.map((e) => CHAIN_STATUS[Number(e.args.status)] ?? null),
+            toBank.map(String),
+            toHolder.map(String),
+            events.map((e) => arg(e, "outstanding")),
+            events.map(block),
+            events.map((e) => e.txHash),
+          ],
+        );
+      },
+      certificate,
+    )
+    .on(
+      "ReceivableLedger.ReceivableDefaulted",
+      perEvent(async (em, e) => {
+        const [row] = rowsOf(await em.query(`UPDATE receivables SET status = 'defaulted', chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [arg(e, "id"), block(e)]));
+        if (row) {
+          await em.query(
+            `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, outstanding, status, block_number, tx_hash)
+             VALUES ($1, $2, 'defaulted', $3, 'defaulted', $4, $5) ON CONFLICT (chain_event_id) DO NOTHING`,
+            [e.id.toString(), row.id, arg(e, "outstanding"), block(e), e.txHash],
+          );
+        }
+      }),
+      certificate,
+    )
+    .on(
+      "ReceivableLedger.RecourseClaimed",
+      perEvent(async (em, e) => {
+        const [row] = rowsOf(await em.query(`UPDATE receivables SET recovered = recovered + $2, chain_block = $3, updated_at = now() WHERE chain_id = $1 RETURNING id, status`, [arg(e, "id"), arg(e, "amount"), block(e)]));
+        if (row) {
+          await em.query(
+            `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, outstanding, status, block_number, tx_hash)
+             VALUES ($1, $2, 'recourse', $3, $4, $5, $6, $7) ON CONFLICT (chain_event_id) DO NOTHING`,
+            [e.id.toString(), row.id, arg(e, "amount"), arg(e, "remaining"), row.status, block(e), e.txHash],
+          );
+        }
+      }),
+      certificate,
+    );
 }

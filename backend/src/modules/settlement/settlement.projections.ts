@@ -5,23 +5,50 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 /** Token events → movements, balances and allowances. */
 export function settlementProjections(p: Projections): Projections {
   return p
-    .on("SettlementToken.Transfer", async (em, e) => {
-      const from = String(e.args.from);
-      const to = String(e.args.to);
-      const value = String(e.args.value);
-      const kind = from === ZERO ? "deposit" : to === ZERO ? "withdrawal" : "transfer";
-      await em.query(
-        `INSERT INTO token_movements (chain_event_id, kind, from_address, to_address, amount, block_number, tx_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (chain_event_id) DO NOTHING`,
-        [e.id.toString(), kind, from === ZERO ? null : from, to === ZERO ? null : to, value, e.blockNumber.toString(), e.txHash],
-      );
-      if (from !== ZERO) await em.query(`INSERT INTO token_balances (address, balance) VALUES ($1, -$2::numeric) ON CONFLICT (address) DO UPDATE SET balance = token_balances.balance - $2::numeric`, [from, value]);
-      if (to !== ZERO) await em.query(`INSERT INTO token_balances (address, balance) VALUES ($1, $2::numeric) ON CONFLICT (address) DO UPDATE SET balance = token_balances.balance + $2::numeric`, [to, value]);
-    })
-    .on("SettlementToken.Approval", async (em, e) => {
-      await em.query(
-        `INSERT INTO token_allowances (owner, spender, amount) VALUES ($1, $2, $3) ON CONFLICT (owner, spender) DO UPDATE SET amount = $3`,
-        [String(e.args.owner), String(e.args.spender), String(e.args.value)],
-      );
-    });
+    .on(
+      "SettlementToken.Transfer",
+      async (em, events) => {
+        const moves = events.map((e) => ({ e, from: String(e.args.from), to: String(e.args.to), value: BigInt(String(e.args.value)) }));
+        await em.query(
+          `INSERT INTO token_movements (chain_event_id, kind, from_address, to_address, amount, block_number, tx_hash)
+           SELECT event_id, kind, from_address, to_address, amount, block_number, tx_hash
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::text[]) WITH ORDINALITY
+             AS m(event_id, kind, from_address, to_address, amount, block_number, tx_hash, n)
+           ORDER BY n ON CONFLICT (chain_event_id) DO NOTHING`,
+          [
+            moves.map((m) => m.e.id.toString()),
+            moves.map((m) => (m.from === ZERO ? "deposit" : m.to === ZERO ? "withdrawal" : "transfer")),
+            moves.map((m) => (m.from === ZERO ? null : m.from)),
+            moves.map((m) => (m.to === ZERO ? null : m.to)),
+            moves.map((m) => m.value.toString()),
+            moves.map((m) => m.e.blockNumber.toString()),
+            moves.map((m) => m.e.txHash),
+          ],
+        );
+        // each address's net change in one upsert (an address that nets to zero still gets its row)
+        const net = new Map<string, bigint>();
+        for (const { from, to, value } of moves) {
+          if (from !== ZERO) net.set(from, (net.get(from) ?? 0n) - value);
+          if (to !== ZERO) net.set(to, (net.get(to) ?? 0n) + value);
+        }
+        if (!net.size) return;
+        await em.query(
+          `INSERT INTO token_balances (address, balance) SELECT * FROM unnest($1::text[], $2::numeric[])
+           ON CONFLICT (address) DO UPDATE SET balance = token_balances.balance + EXCLUDED.balance`,
+          [[...net.keys()], [...net.values()].map(String)],
+        );
+      },
+      () => ["+token-balances"],
+    )
+    .on(
+      "SettlementToken.Approval",
+      async (em, events) => {
+        await em.query(
+          `INSERT INTO token_allowances (owner, spender, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
+           ON CONFLICT (owner, spender) DO UPDATE SET amount = EXCLUDED.amount`,
+          [events.map((e) => String(e.args.owner)), events.map((e) => String(e.args.spender)), events.map((e) => String(e.args.value))],
+        );
+      },
+      (e) => [`allowance:${String(e.args.owner)}:${String(e.args.spender)}`],
+    );
 }

@@ -1,8 +1,7 @@
 import { decodeBytes32String } from "ethers";
 import type { EntityManager } from "typeorm";
-import type { Projections } from "../../indexer/projections";
+import type { ChunkContext, Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
-import { organizationIdByAddress } from "../onboarding/members";
 import { CHAIN_STATUS } from "../receivables/receivable.entity";
 import type { WebhookEventType } from "./webhooks.events";
 
@@ -52,8 +51,8 @@ async function cert(em: EntityManager, chainId: string): Promise<Cert | null> {
   return r ?? null;
 }
 
-async function orgs(em: EntityManager, ...addresses: string[]): Promise<(string | null)[]> {
-  return Promise.all(addresses.map((a) => (a && a !== ZERO ? organizationIdByAddress(em, a) : Promise.resolve(null))));
+async function orgs(ctx: ChunkContext, ...addresses: string[]): Promise<(string | null)[]> {
+  return Promise.all(addresses.map((a) => (a && a !== ZERO ? ctx.orgId(a) : Promise.resolve(null))));
 }
 
 /** The fields every receivable event carries. */
@@ -75,9 +74,9 @@ const reasonText = (hex: string) => {
 };
 
 /** Certificate created (registered or issued). */
-async function created(em: EntityManager, e: ChainEvent, type: WebhookEventType): Promise<Notice> {
+async function created(em: EntityManager, ctx: ChunkContext, e: ChainEvent, type: WebhookEventType): Promise<Notice> {
   const c = await cert(em, arg(e, "id"));
-  const [obligor, creditor] = c ? [c.obligor, c.creditor] : await orgs(em, arg(e, "obligor"), arg(e, "creditor"));
+  const [obligor, creditor] = c ? [c.obligor, c.creditor] : await orgs(ctx, arg(e, "obligor"), arg(e, "creditor"));
   return {
     type,
     audiences: [{ orgIds: [creditor, obligor], data: { ...certData(c, arg(e, "id")), obligorId: obligor, amount: arg(e, "amount"), creditorId: creditor } }],
@@ -92,34 +91,34 @@ function clearedType(status: string): WebhookEventType {
 }
 
 /** Ledger events → the notices the webhooks send, one builder per contract event. */
-const BUILDERS: Record<string, (em: EntityManager, e: ChainEvent) => Promise<Notice | null>> = {
-  "ReceivableLedger.ReceivableRegistered": (em, e) => created(em, e, "receivable.registered"),
-  "ReceivableLedger.ReceivableIssued": (em, e) => created(em, e, "receivable.issued"),
+const BUILDERS: Record<string, (em: EntityManager, ctx: ChunkContext, e: ChainEvent) => Promise<Notice | null>> = {
+  "ReceivableLedger.ReceivableRegistered": (em, ctx, e) => created(em, ctx, e, "receivable.registered"),
+  "ReceivableLedger.ReceivableIssued": (em, ctx, e) => created(em, ctx, e, "receivable.issued"),
 
-  "ReceivableLedger.ReceivableConfirmed": async (em, e) => {
+  "ReceivableLedger.ReceivableConfirmed": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [obligor] = c ? [c.obligor] : await orgs(em, arg(e, "obligor"));
+    const [obligor] = c ? [c.obligor] : await orgs(ctx, arg(e, "obligor"));
     return { type: "receivable.confirmed", audiences: [{ orgIds: [c?.holder, c?.creditor, obligor], data: { ...certData(c, arg(e, "id")), obligorId: obligor, holderId: c?.holder ?? null } }] };
   },
 
-  "ReceivableLedger.ReceivableRejected": async (em, e) => {
+  "ReceivableLedger.ReceivableRejected": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [obligor] = c ? [c.obligor] : await orgs(em, arg(e, "obligor"));
+    const [obligor] = c ? [c.obligor] : await orgs(ctx, arg(e, "obligor"));
     return {
       type: "receivable.rejected",
       audiences: [{ orgIds: [c?.holder, obligor], data: { ...certData(c, arg(e, "id")), obligorId: obligor, holderId: c?.holder ?? null, reason: reasonText(arg(e, "reason")), reasonHash: arg(e, "reason") } }],
     };
   },
 
-  "ReceivableLedger.ReceivableCancelled": async (em, e) => {
+  "ReceivableLedger.ReceivableCancelled": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [holder] = await orgs(em, arg(e, "holder"));
+    const [holder] = await orgs(ctx, arg(e, "holder"));
     return { type: "receivable.cancelled", audiences: [{ orgIds: [holder ?? c?.holder, c?.obligor], data: { ...certData(c, arg(e, "id")), holderId: holder ?? c?.holder ?? null } }] };
   },
 
-  "ReceivableLedger.ReceivableSplit": async (em, e) => {
+  "ReceivableLedger.ReceivableSplit": async (em, ctx, e) => {
     const [parent, child] = await Promise.all([cert(em, arg(e, "parentId")), cert(em, arg(e, "childId"))]);
-    const [holder] = await orgs(em, arg(e, "holder"));
+    const [holder] = await orgs(ctx, arg(e, "holder"));
     return {
       type: "receivable.split",
       audiences: [
@@ -140,15 +139,15 @@ const BUILDERS: Record<string, (em: EntityManager, e: ChainEvent) => Promise<Not
     };
   },
 
-  "ReceivableLedger.ReceivableTransferred": async (em, e) => {
+  "ReceivableLedger.ReceivableTransferred": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [from, to] = await orgs(em, arg(e, "from"), arg(e, "to"));
+    const [from, to] = await orgs(ctx, arg(e, "from"), arg(e, "to"));
     return { type: "receivable.transferred", audiences: [{ orgIds: [from, to, c?.obligor], data: { ...certData(c, arg(e, "id")), fromId: from, toId: to } }] };
   },
 
-  "ReceivableLedger.ReceivableFinanced": async (em, e) => {
+  "ReceivableLedger.ReceivableFinanced": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [bank, seller] = await orgs(em, arg(e, "bank"), arg(e, "seller"));
+    const [bank, seller] = await orgs(ctx, arg(e, "bank"), arg(e, "seller"));
     const [f] = c ? await em.query(`SELECT id, request_id, quote_id FROM financings WHERE receivable_id = $1 AND bank_organization_id = $2 ORDER BY accepted_at DESC LIMIT 1`, [c.id, bank]) : [];
     const base = certData(c, arg(e, "id"));
     return {
@@ -164,9 +163,9 @@ const BUILDERS: Record<string, (em: EntityManager, e: ChainEvent) => Promise<Not
     };
   },
 
-  "ReceivableLedger.ReceivableCleared": async (em, e) => {
+  "ReceivableLedger.ReceivableCleared": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [bank, holder] = await orgs(em, arg(e, "bank"), arg(e, "holder"));
+    const [bank, holder] = await orgs(ctx, arg(e, "bank"), arg(e, "holder"));
     const status = CHAIN_STATUS[Number(e.args.status)] ?? String(e.args.status);
     const toBank = BigInt(arg(e, "toBank"));
     const toHolder = BigInt(arg(e, "toHolder"));
@@ -180,36 +179,36 @@ const BUILDERS: Record<string, (em: EntityManager, e: ChainEvent) => Promise<Not
     };
   },
 
-  "ReceivableLedger.ReceivableDefaulted": async (em, e) => {
+  "ReceivableLedger.ReceivableDefaulted": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [declaredBy] = await orgs(em, arg(e, "creditor"));
+    const [declaredBy] = await orgs(ctx, arg(e, "creditor"));
     return {
       type: "receivable.defaulted",
       audiences: [{ orgIds: [c?.holder, c?.bank, c?.obligor, declaredBy], data: { ...certData(c, arg(e, "id")), outstanding: arg(e, "outstanding"), declaredById: declaredBy, bankId: c?.bank ?? null, holderId: c?.holder ?? null } }],
     };
   },
 
-  "ReceivableLedger.RecourseClaimed": async (em, e) => {
+  "ReceivableLedger.RecourseClaimed": async (em, ctx, e) => {
     const c = await cert(em, arg(e, "id"));
-    const [bank, seller] = await orgs(em, arg(e, "bank"), arg(e, "seller"));
+    const [bank, seller] = await orgs(ctx, arg(e, "bank"), arg(e, "seller"));
     return {
       type: "recourse.claimed",
       audiences: [{ orgIds: [bank, seller], data: { ...certData(c, arg(e, "id")), bankId: bank, sellerId: seller, amount: arg(e, "amount"), remaining: arg(e, "remaining") } }],
     };
   },
 
-  "ReceivableLedger.CreditLineSet": async (em, e) => {
-    const [bank, obligor] = await orgs(em, arg(e, "bank"), arg(e, "obligor"));
+  "ReceivableLedger.CreditLineSet": async (em, ctx, e) => {
+    const [bank, obligor] = await orgs(ctx, arg(e, "bank"), arg(e, "obligor"));
     return { type: "credit_line.updated", audiences: [{ orgIds: [bank], data: { bankId: bank, obligorId: obligor, limit: arg(e, "limit"), used: arg(e, "used") } }] };
   },
 
-  "SettlementToken.Deposited": async (em, e) => {
-    const [account, issuer] = await orgs(em, arg(e, "account"), arg(e, "issuer"));
+  "SettlementToken.Deposited": async (em, ctx, e) => {
+    const [account, issuer] = await orgs(ctx, arg(e, "account"), arg(e, "issuer"));
     return { type: "settlement.deposit", audiences: [{ orgIds: [account, issuer], data: { organizationId: account, amount: arg(e, "amount"), currency: "CNY", issuerId: issuer } }] };
   },
 
-  "SettlementToken.Withdrawn": async (em, e) => {
-    const [account, issuer] = await orgs(em, arg(e, "account"), arg(e, "issuer"));
+  "SettlementToken.Withdrawn": async (em, ctx, e) => {
+    const [account, issuer] = await orgs(ctx, arg(e, "account"), arg(e, "issuer"));
     return { type: "settlement.withdrawal", audiences: [{ orgIds: [account, issuer], data: { organizationId: account, amount: arg(e, "amount"), currency: "CNY", issuerId: issuer } }] };
   },
 };
@@ -217,29 +216,59 @@ const BUILDERS: Record<string, (em: EntityManager, e: ChainEvent) => Promise<Not
 /** `txHash:logIndex`: one id per ledger event, so replays never create a second delivery. */
 export const eventIdOf = (e: Pick<ChainEvent, "txHash" | "logIndex">) => `${e.txHash.toLowerCase()}:${e.logIndex}`;
 
-/**
- * Inserts one pending delivery per active subscription of each audience's organizations that
- * wants `notice.type`; returns the new deliveries' ids (none for a replayed event).
- */
-export async function recordNotice(em: EntityManager, eventId: string, occurredAt: Date, notice: Notice, extra: Data = {}): Promise<string[]> {
+/** The active subscriptions, by organization. */
+type Subscriptions = Map<string, { id: string; events: string[] }[]>;
+
+/** Read once per chunk: a subscription made while a chunk is projected is in time for the next one. */
+function subscriptions(em: EntityManager, ctx: ChunkContext): Promise<Subscriptions> {
+  return ctx.once("webhook-subscriptions", async () => {
+    const rows: { id: string; organization_id: string; events: string[] }[] = await em.query(`SELECT id, organization_id, events FROM webhook_subscriptions WHERE active`);
+    const byOrg: Subscriptions = new Map();
+    for (const r of rows) byOrg.set(r.organization_id, [...(byOrg.get(r.organization_id) ?? []), { id: r.id, events: r.events }]);
+    return byOrg;
+  });
+}
+
+interface Delivery {
+  subscriptionId: string;
+  organizationId: string;
+  eventId: string;
+  type: string;
+  payload: string;
+}
+
+/** One pending delivery per active subscription of each audience's organizations that wants `notice.type`. */
+function deliveriesOf(subs: Subscriptions, eventId: string, occurredAt: Date, notice: Notice, extra: Data): Delivery[] {
   const seen = new Set<string>();
-  const ids: string[] = [];
+  const out: Delivery[] = [];
   for (const audience of notice.audiences) {
     const orgIds = [...new Set(audience.orgIds.filter((o): o is string => typeof o === "string" && !seen.has(o)))];
     orgIds.forEach((o) => seen.add(o));
-    if (!orgIds.length) continue;
     const payload: WebhookPayload = { id: eventId, type: notice.type, occurredAt: occurredAt.toISOString(), data: { ...audience.data, ...extra } };
-    const rows: { id: string }[] = await em.query(
-      `INSERT INTO webhook_deliveries (subscription_id, organization_id, event_id, event_type, payload, status)
-       SELECT s.id, s.organization_id, $1, $2, $3::jsonb, 'pending' FROM webhook_subscriptions s
-       WHERE s.active AND s.organization_id = ANY($4::uuid[]) AND ($2 = ANY(s.events) OR '*' = ANY(s.events))
-       ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
-      [eventId, notice.type, JSON.stringify(payload), orgIds],
-    );
-    ids.push(...rows.map((r) => r.id));
+    for (const org of orgIds) {
+      for (const s of subs.get(org) ?? []) {
+        if (s.events.includes(notice.type) || s.events.includes("*")) out.push({ subscriptionId: s.id, organizationId: org, eventId, type: notice.type, payload: JSON.stringify(payload) });
+      }
+    }
   }
-  return ids;
+  return out;
 }
+
+/** Inserts the deliveries in one statement; returns the new ones' ids (none for a replayed event). */
+async function insertDeliveries(em: EntityManager, deliveries: Delivery[]): Promise<string[]> {
+  if (!deliveries.length) return [];
+  const rows: { id: string }[] = await em.query(
+    `INSERT INTO webhook_deliveries (subscription_id, organization_id, event_id, event_type, payload, status)
+     SELECT subscription_id, organization_id, event_id, event_type, payload::jsonb, 'pending'
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(subscription_id, organization_id, event_id, event_type, payload, n)
+     ORDER BY n ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
+    [deliveries.map((d) => d.subscriptionId), deliveries.map((d) => d.organizationId), deliveries.map((d) => d.eventId), deliveries.map((d) => d.type), deliveries.map((d) => d.payload)],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The certificates a notice reads: ordered with the events that change them. */
+const reads = (e: ChainEvent) => (e.name === "ReceivableSplit" ? [`r:${arg(e, "parentId")}`, `r:${arg(e, "childId")}`] : e.args.id === undefined ? [] : [`r:${arg(e, "id")}`]);
 
 /**
  * Chain events → webhook deliveries for the subscribed organizations that are party to them,
@@ -248,15 +277,21 @@ export async function recordNotice(em: EntityManager, eventId: string, occurredA
  */
 export function webhookProjections(p: Projections, enqueue: (deliveryId: string) => Promise<void>): Projections {
   for (const [name, build] of Object.entries(BUILDERS)) {
-    p.on(name as Parameters<Projections["on"]>[0], async (em, e, later) => {
-      // a platform without subscriptions (fresh, or benchmarking) skips the lookups below
-      const [anyone] = await em.query(`SELECT 1 FROM webhook_subscriptions WHERE active LIMIT 1`);
-      if (!anyone) return;
-      const notice = await build(em, e);
-      if (!notice) return;
-      const ids = await recordNotice(em, eventIdOf(e), e.createdAt, notice, { txHash: e.txHash, blockNumber: e.blockNumber.toString() });
-      for (const id of ids) later(() => enqueue(id));
-    });
+    p.on(
+      name as Parameters<Projections["on"]>[0],
+      async (em, events, ctx, later) => {
+        // a platform without subscriptions (fresh, or benchmarking) skips the lookups below
+        const subs = await subscriptions(em, ctx);
+        if (!subs.size) return;
+        const deliveries: Delivery[] = [];
+        for (const e of events) {
+          const notice = await build(em, ctx, e);
+          if (notice) deliveries.push(...deliveriesOf(subs, eventIdOf(e), e.createdAt, notice, { txHash: e.txHash, blockNumber: e.blockNumber.toString() }));
+        }
+        for (const id of await insertDeliveries(em, deliveries)) later(() => enqueue(id));
+      },
+      reads,
+    );
   }
   return p;
 }
