@@ -105,11 +105,8 @@ export class Indexer {
          ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,
         [CHECKPOINT, to, last.hash],
       );
-      // delivered when this commits: waiting requests read again. Also for a chunk without events:
-      // an operation reads "mined" once its receipt is recorded AND its block indexed, and the worker
-      // may record the receipt after this chunk's notice (it does not announce receipts), so that its
-      // waiters learn of it at the next block rather than at the end of their wait
-      await announceChange(em);
+      // delivered when this commits: waiting requests read again (the worker announces the receipts it records after)
+      if (events.length) await announceChange(em);
     });
     for (const task of afterCommit) await task().catch((e: Error) => this.log.warn({ err: e.message }, "after-commit task failed; the sweeper will catch up"));
     if (events.length) this.log.info({ from, to, events: events.length }, "indexed");
