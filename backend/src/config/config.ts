@@ -29,7 +29,8 @@ const schema = z.object({
   /** Blocks after which an event is final: 0 for QBFT (immediate finality). */
   INDEXER_FINALITY_DEPTH: int(0, 1000).default(0),
   INDEXER_CHUNK_BLOCKS: int(1, 100_000).default(2000),
-  INDEXER_POLL_MS: int(10, 60_000).default(500),
+  /** Pause when caught up: a block is projected within this of its arrival (half a 1 s block period at most). */
+  INDEXER_POLL_MS: int(10, 60_000).default(250),
   /** Base64 of 32 random bytes: the master key that encrypts custodial ledger keys at rest. */
   KEY_ENCRYPTION_KEY: z
     .string()
