@@ -16,7 +16,8 @@
  *   --half-n 600        lifecycles of the half-load measurement (0: skip it)
  *   --half-rate R       lifecycles/s offered in it (default: half the base run's lifecycles/s)
  *   --growth 10,100     data multipliers to run (none: skip)
- *   --growth-n 800      lifecycles per growth run; its history = multiplier × growth-n certificates
+ *   --growth-n 800      lifecycles per growth run; its history = multiplier × growth-n certificates; an empty run
+ *                       of that size (x0) is what the growth runs are compared with when it differs from --n
  *   --no-ledger-only    skip the ledger-alone run
  *   --quick             a few-minute smoke run (n 100, half-n 100, growth 10 with growth-n 100)
  *   --cpu-prof DIR      V8 CPU profiles of API, worker and indexer (base run)
@@ -272,6 +273,9 @@ async function main() {
     else log(`  no half-load run: the base run completed no lifecycle`);
   }
   const growth: RunResult[] = [];
+  // growth runs are compared with an empty run of their own size: a shorter run than the base one
+  // spends more of its time filling and draining the clients' pipeline
+  if (params.growth.length && params.growthN !== params.n) growth.push(await run({ label: "x0", n: params.growthN }));
   // history: the multiplier × the growth run's lifecycles, as certificates of other organizations
   for (const m of params.growth) growth.push(await run({ label: `x${m}`, n: params.growthN, multiplier: m, historyCount: m * params.growthN }));
   const runtime = (Date.now() - started) / 1000;
