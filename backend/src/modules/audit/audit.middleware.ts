@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
+import type { AuditEntry } from "./audit.entity";
 
 const SECRET_FIELD = /key|secret|password|token|signature|private/i;
 /** NUL and lone surrogates, which Postgres' jsonb cannot store, become U+FFFD. */
@@ -18,17 +19,8 @@ export function redact(v: unknown, depth = 0): unknown {
   return typeof v === "string" ? clean(v.length > 500 ? v.slice(0, 500) + "…" : v) : v;
 }
 
-interface AuditRow {
-  requestId: string;
-  organizationId: string | null;
-  userId: string | null;
-  apiKeyId: string | null;
-  method: string;
-  path: string;
-  action: string;
-  status: number;
-  detail: unknown;
-}
+/** An audit row as the middleware writes it (id and time are the database's). */
+type AuditRow = Omit<AuditEntry, "id" | "at">;
 
 const INSERT = `INSERT INTO audit_log (request_id, organization_id, user_id, api_key_id, method, path, action, status, detail)
   SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[])`;

@@ -45,6 +45,13 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
   }
 }
 /** A creation claims its certificate and its invoice keys. */
+/** A rejected or cancelled certificate: closed, its invoices free to back another. */
+const closed = (status: "rejected" | "cancelled") =>
+  perEvent(async (em, e) => {
+    await em.query(`UPDATE receivables SET status = $3, chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), block(e), status]);
+    await releaseInvoices(em, arg(e, "id"));
+  });
+
 const creation = (e: ChainEvent) => [...certificate(e), ...(e.args.invoiceKeys as string[]).map((k) => `invoice:${k}`)];
 
 /** Ledger events → receivable certificates as the API shows them. */
@@ -63,22 +70,8 @@ export function receivablesProjections(p: Projections): Projections {
       },
       certificate,
     )
-    .on(
-      "ReceivableLedger.ReceivableRejected",
-      perEvent(async (em, e) => {
-        await em.query(`UPDATE receivables SET status = 'rejected', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), block(e)]);
-        await releaseInvoices(em, arg(e, "id"));
-      }),
-      certificate,
-    )
-    .on(
-      "ReceivableLedger.ReceivableCancelled",
-      perEvent(async (em, e) => {
-        await em.query(`UPDATE receivables SET status = 'cancelled', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), block(e)]);
-        await releaseInvoices(em, arg(e, "id"));
-      }),
-      certificate,
-    )
+    .on("ReceivableLedger.ReceivableRejected", closed("rejected"), certificate)
+    .on("ReceivableLedger.ReceivableCancelled", closed("cancelled"), certificate)
     .on(
       "ReceivableLedger.ReceivableSplit",
       perEvent(async (em, e, ctx) => {
