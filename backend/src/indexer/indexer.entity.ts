@@ -1,6 +1,9 @@
 import { EntitySchema } from "typeorm";
 import { col } from "../shared/db-types";
 
+/** The indexer's checkpoint row (indexer_checkpoints.name): how far the read model has projected the chain. */
+export const INDEXER_CHECKPOINT = "main";
+
 /** A contract event as it was read from the chain, stored once (unique on tx hash + log index). */
 export interface ChainEvent {
   id: bigint;

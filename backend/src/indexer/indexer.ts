@@ -6,7 +6,7 @@ import type { LedgerGateway } from "../ledger/gateway";
 import type { LedgerDeploymentRow } from "../ledger/ledger.entity";
 import type { FaultPoint } from "../ledger/outbox/faults";
 import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../typechain-types";
-import type { ChainEvent } from "./indexer.entity";
+import { INDEXER_CHECKPOINT, type ChainEvent } from "./indexer.entity";
 import type { Projections } from "./projections";
 
 export interface IndexerOptions {
@@ -18,11 +18,10 @@ export interface IndexerOptions {
 /** The chain and the stored checkpoint disagree about a block the indexer treated as final. */
 export class ReorgBeyondFinality extends Error {}
 
-const CHECKPOINT = "main";
 
 /** The last block whose events are projected: everything up to it is visible through the API (-1: none yet). */
 export async function indexedThrough(ds: Pick<DataSource, "query">): Promise<bigint> {
-  const [row] = await ds.query(`SELECT block_number FROM indexer_checkpoints WHERE name = $1`, [CHECKPOINT]);
+  const [row] = await ds.query(`SELECT block_number FROM indexer_checkpoints WHERE name = $1`, [INDEXER_CHECKPOINT]);
   return row ? BigInt(row.block_number) : -1n;
 }
 
@@ -103,7 +102,7 @@ export class Indexer {
       await em.query(
         `INSERT INTO indexer_checkpoints (name, block_number, block_hash, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,
-        [CHECKPOINT, to, last.hash],
+        [INDEXER_CHECKPOINT, to, last.hash],
       );
       // delivered when this commits: waiting requests read again (the worker announces the receipts it records after)
       if (events.length) await announceChange(em);
@@ -114,7 +113,7 @@ export class Indexer {
   }
 
   private async checkpoint(): Promise<{ block: number; hash: string }> {
-    const [row] = await this.ds.query(`SELECT block_number, block_hash FROM indexer_checkpoints WHERE name = $1`, [CHECKPOINT]);
+    const [row] = await this.ds.query(`SELECT block_number, block_hash FROM indexer_checkpoints WHERE name = $1`, [INDEXER_CHECKPOINT]);
     if (row) return { block: Number(row.block_number), hash: row.block_hash };
     // start just before the deployment block
     const start = Number(this.deployment.deployedBlock) - 1;

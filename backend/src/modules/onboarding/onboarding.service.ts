@@ -9,6 +9,7 @@ import type { Outbox } from "../../ledger/outbox/outbox.service";
 import { OutboxEntity, type LedgerTransaction, type OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { Rows } from "../../shared/rows";
 import { Coalescer } from "../../shared/coalesce";
+import { INDEXER_CHECKPOINT } from "../../indexer/indexer.entity";
 
 const outboxRows = new Rows(OutboxEntity);
 import { MemberRole } from "../../ledger/roles";
@@ -228,14 +229,14 @@ export class OnboardingService {
   /**
    * Operations by id with their ledger transaction and how far the indexer has projected, in one
    * statement, read together when several reads ask at once (waiting reads woken by one change
-   * notice). The checkpoint is the indexer's (`indexedThrough` in indexer/indexer.ts reads the same row).
+   * notice), with the indexer's checkpoint.
    */
   private readonly operationsById = new Coalescer<string, { op: OutboxEntry; tx: Pick<LedgerTransaction, "txHash" | "blockNumber"> | null; indexed: bigint }>(async (ids) => {
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT o.*, t.id AS t_id, t.tx_hash AS t_tx_hash, t.block_number::text AS t_block_number,
-              (SELECT block_number::text FROM indexer_checkpoints WHERE name = 'main') AS indexed
+              (SELECT block_number::text FROM indexer_checkpoints WHERE name = $2) AS indexed
        FROM outbox o LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id WHERE o.id = ANY($1::bigint[])`,
-      [ids],
+      [ids, INDEXER_CHECKPOINT],
     );
     return new Map(
       rows.map((r) => [
