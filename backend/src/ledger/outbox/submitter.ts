@@ -32,6 +32,9 @@ const OUT_OF_GAS: LedgerFailure = {
   action: "Report it to the operator: the budget in backend/src/ledger/outbox/operations.ts is too small for this call.",
 };
 
+/** A transaction this job signed, with the number of outbox rows it carries. */
+type Signed = LedgerTransaction & { rows: number };
+
 /** A retryable condition: the job throws, BullMQ retries it with backoff. */
 export class RetryLater extends Error {}
 
@@ -140,10 +143,10 @@ export class OutboxSubmitter {
    * full. What is still left then (an item that conflicts with an earlier one waits its turn) goes
    * back to its own job through the sweeper.
    */
-  private async drainRest(leader: OutboxEntry, promised: Set<bigint>, first: LedgerTransaction | null): Promise<LedgerTransaction[]> {
-    const more: LedgerTransaction[] = [];
+  private async drainRest(leader: OutboxEntry, promised: Set<bigint>, first: Signed | null): Promise<Signed[]> {
+    const more: Signed[] = [];
     let last = first;
-    while (promised.size > 0 && (last === null || (await this.isFull(last, leader)))) {
+    while (promised.size > 0 && (last === null || last.rows >= this.claimLimit(leader))) {
       const [next] = await this.ds.getRepository(OutboxEntity).find({
         where: { id: In([...promised].map(String)), status: "pending", ledgerTxId: IsNull() },
         order: { id: "ASC" },
@@ -158,11 +161,6 @@ export class OutboxSubmitter {
     return more;
   }
 
-  /** Whether a transaction carries as many rows as a batch of the leader's kind may. */
-  private async isFull(ltx: LedgerTransaction, leader: OutboxEntry): Promise<boolean> {
-    return (await this.ds.getRepository(OutboxEntity).countBy({ ledgerTxId: ltx.id })) >= this.claimLimit(leader);
-  }
-
   private claimLimit(row: OutboxEntry): number {
     const kind = operationKind(row.kind);
     return Math.max(1, Math.min(kind.maxBatch, this.o.batchSize, Math.floor(kind.maxItems / Math.max(1, kind.itemCount(row.payload as never)))));
@@ -174,7 +172,7 @@ export class OutboxSubmitter {
    * A batch that would revert is split to find the item at fault, which fails alone with its
    * decoded error; the rest is sent.
    */
-  private async sign(row: OutboxEntry): Promise<LedgerTransaction | null> {
+  private async sign(row: OutboxEntry): Promise<Signed | null> {
     const deployment = await this.deployment();
     const kind = operationKind(row.kind);
     const signed = await this.ds.transaction(async (em) => {
@@ -229,7 +227,7 @@ export class OutboxSubmitter {
       });
       await em.getRepository(LedgerTransactionEntity).insert(ltx);
       await em.getRepository(OutboxEntity).update({ id: In(rows.map((r) => r.id.toString())) }, { status: "submitted", ledgerTxId: opId });
-      return ltx;
+      return { ...ltx, rows: rows.length };
     });
     if (signed) {
       this.log.info({ opId: signed.id.toString(), txHash: signed.txHash, nonce: signed.nonce.toString(), kind: row.kind }, "signed");
