@@ -39,20 +39,12 @@ export interface FinanceTermsValue {
 
 /** The FinanceTerms encoder, built once (ethers builds one per call otherwise). */
 const financeTermsEncoder = TypedDataEncoder.from(FINANCE_TERMS_TYPES);
-const domainHashes = new Map<string, string>();
 
 /**
  * The EIP-712 signature of `terms` under `domain` by `key`: what `Wallet.signTypedData` gives for
- * the same arguments (the terms name no ENS names: every address is hex), with the encoder and the
- * domain's hash worked out once instead of on every acceptance.
+ * the same arguments (the terms name no ENS names: every address is hex), with the encoder built
+ * once instead of on every acceptance.
  */
 export function signFinanceTerms(key: SigningKey, domain: TypedDataDomain, terms: Record<string, unknown>): string {
-  const k = `${domain.chainId}/${domain.verifyingContract}/${domain.name}/${domain.version}`;
-  let domainHash = domainHashes.get(k);
-  if (domainHash === undefined) {
-    domainHash = TypedDataEncoder.hashDomain(domain);
-    if (domainHashes.size > 16) domainHashes.clear();
-    domainHashes.set(k, domainHash);
-  }
-  return key.sign(keccak256(concat(["0x1901", domainHash, financeTermsEncoder.hash(terms)]))).serialized;
+  return key.sign(keccak256(concat(["0x1901", TypedDataEncoder.hashDomain(domain), financeTermsEncoder.hash(terms)]))).serialized;
 }
