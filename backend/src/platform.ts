@@ -72,17 +72,10 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   const routes = new Routes(registry);
   const changes = new ChangeFeed(config.DATABASE_URL, config.DATABASE_SCHEMA, log);
   await changes.start();
-  onboardingRoutes(routes, new OnboardingService(ds, outbox, vault), changes);
   const services = businessServices(config, ds, outbox, vault, queue, provider, log);
-  invoicesRoutes(routes, services.invoices, async (invoiceId) => {
+  mountRoutes(routes, { onboarding: new OnboardingService(ds, outbox, vault), ...services }, changes, async (invoiceId) => {
     await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
   });
-  receivablesRoutes(routes, services.receivables);
-  financingRoutes(routes, services.financing, changes);
-  settlementRoutes(routes, services.settlement);
-  clearingRoutes(routes, services.clearing);
-  webhooksRoutes(routes, services.webhooks);
-  reconciliationRoutes(routes, services.reconciliation);
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
@@ -137,6 +130,20 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
       await ds.destroy();
     },
   };
+}
+
+type BusinessServices = ReturnType<typeof businessServices>;
+
+/** Every module's routes on one router; `verifyInvoice` queues an uploaded invoice's verification. */
+export function mountRoutes(routes: Routes, services: BusinessServices & { onboarding: OnboardingService }, changes: ChangeFeed, verifyInvoice: (invoiceId: string) => Promise<void>): void {
+  onboardingRoutes(routes, services.onboarding, changes);
+  invoicesRoutes(routes, services.invoices, verifyInvoice);
+  receivablesRoutes(routes, services.receivables);
+  financingRoutes(routes, services.financing, changes);
+  settlementRoutes(routes, services.settlement);
+  clearingRoutes(routes, services.clearing);
+  webhooksRoutes(routes, services.webhooks);
+  reconciliationRoutes(routes, services.reconciliation);
 }
 
 /** Waits for `ops deploy` to have recorded a deployment on this chain. */
