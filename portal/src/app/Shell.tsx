@@ -1,0 +1,100 @@
+import { Suspense } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Link, NavLink, Outlet, useNavigate } from "react-router-dom";
+import { contractCall, queryClient } from "../api/client";
+import { LANGUAGES, switchLanguage, type Language } from "../i18n";
+import { Button, Loading } from "../shared/ui";
+import { navFor } from "./nav";
+import { useSession } from "./session";
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation("common");
+  return (
+    <div className="lang-switch" role="group" aria-label={t("language.label")}>
+      {LANGUAGES.map((lng: Language) => (
+        <button
+          key={lng}
+          type="button"
+          className="lang-btn"
+          lang={lng === "zh" ? "zh-CN" : "en"}
+          aria-pressed={i18n.language === lng}
+          onClick={() => switchLanguage(lng)}
+        >
+          {lng === "zh" ? "中文" : "English"}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Shell() {
+  const { t } = useTranslation("common");
+  const session = useSession();
+  const navigate = useNavigate();
+  const signOut = useMutation({
+    // TODO(contract): typed del("/v1/sessions/current") once schema.d.ts has it
+    mutationFn: () => contractCall("DELETE", "/v1/sessions/current"),
+    onSettled: () => {
+      queryClient.clear();
+      navigate("/signin", { replace: true });
+    },
+  });
+  const nav = navFor(session);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t("shell.skip")}
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            CF
+          </span>
+          <span>{t("app.name")}</span>
+        </Link>
+        <div className="topbar-org">
+          <span className="org-name">{session.organization.legalName}</span>
+          <span className="org-roles">{session.roles.map((r) => t(`role.${r}`)).join(" · ")}</span>
+        </div>
+        <div className="topbar-user">
+          <span className="user-name">{session.user.name}</span>
+          <span className="user-duty">
+            {t(`duty.${session.duty}`)}
+            {session.isAdmin ? ` · ${t("duty.admin")}` : ""}
+          </span>
+        </div>
+        <LanguageSwitch />
+        <Link to="/account/password" className="topbar-link">
+          {t("shell.password")}
+        </Link>
+        <Button variant="secondary" onClick={() => signOut.mutate()} busy={signOut.isPending}>
+          {t("shell.signOut")}
+        </Button>
+      </header>
+      <div className="body">
+        <nav className="sidenav" aria-label={t("shell.nav")}>
+          <ul>
+            <li>
+              <NavLink to="/" end>
+                {t("nav.home")}
+              </NavLink>
+            </li>
+            {nav.map((e) => (
+              <li key={e.to}>
+                <NavLink to={e.to} end>
+                  {t(e.label)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="main" tabIndex={-1}>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

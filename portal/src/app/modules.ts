@@ -1,0 +1,26 @@
+/**
+ * Every domain of the portal, in navigation order. A domain adds pages inside its own folder
+ * (modules/<domain>/routes.tsx); this list changes only when a domain is added.
+ */
+import type { DomainModule } from "./module";
+import { onboardingModule } from "../modules/onboarding/routes";
+import { approvalsModule } from "../modules/approvals/routes";
+import { invoicesModule } from "../modules/invoices/routes";
+import { receivablesModule } from "../modules/receivables/routes";
+import { financingModule } from "../modules/financing/routes";
+import { settlementModule } from "../modules/settlement/routes";
+import { clearingModule } from "../modules/clearing/routes";
+import { reconciliationModule } from "../modules/reconciliation/routes";
+import { auditModule } from "../modules/audit/routes";
+
+export const MODULES: DomainModule[] = [
+  onboardingModule,
+  approvalsModule,
+  invoicesModule,
+  receivablesModule,
+  financingModule,
+  settlementModule,
+  clearingModule,
+  reconciliationModule,
+  auditModule,
+];

@@ -1,0 +1,5 @@
+import { Placeholder } from "../../shared/Placeholder";
+
+export function InvitationPage() {
+  return <Placeholder ns="onboarding" title="invitation.title" />;
+}
