@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { loadConfig } from "../backend/src/config/config";
-import { createDataSource } from "../backend/src/shared/db";
+import { platformDataSource } from "../backend/src/platform";
 import { LedgerGateway, activeDeployment } from "../backend/src/ledger/gateway";
 import { REPO_ROOT } from "../backend/src/shared/paths";
 
@@ -43,7 +43,7 @@ function ops(args: string[]): { status: number; output: string } {
 /** True when the newest deployment recorded for the ledger's chain still has code there. */
 async function deploymentIsLive(): Promise<boolean> {
   const config = loadConfig();
-  const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 1, applicationName: "chainfactor-setup" });
+  const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 1, applicationName: "chainfactor-setup" });
   await ds.initialize();
   const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
   try {

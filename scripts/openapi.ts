@@ -14,7 +14,7 @@ import { mountRoutes } from "../backend/src/platform";
 const root = join(__dirname, "..");
 const registry = createRegistry();
 // handlers are never called here: the services stand in as empty objects
-mountRoutes(new Routes(registry), new Proxy({}, { get: () => ({}) }) as never, {} as never, async () => undefined);
+mountRoutes(new Routes(registry), new Proxy({}, { get: () => ({}) }) as never, {} as never, { secureCookies: true }, async () => undefined);
 const dir = mkdtempSync(join(tmpdir(), "openapi-"));
 const file = join(dir, "openapi.json");
 writeFileSync(file, `${JSON.stringify(openApiDocument(registry), null, 2)}\n`);

@@ -5,7 +5,22 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import type { Config } from "./config/config";
-import { createDataSource, requireMigrated } from "./shared/db";
+import { createDataSource, requireMigrated, type DbOptions, type DbSchema } from "./shared/db";
+import { IdempotencyClaimGuard } from "./shared/http/idempotency";
+import { OrganizationEntity, UserEntity, ApiKeyEntity } from "./modules/onboarding/onboarding.entity";
+import { AuditEntity } from "./modules/audit/audit.entity";
+import { LedgerKeyEntity, LedgerDeploymentEntity } from "./ledger/ledger.entity";
+import { OutboxEntity, LedgerTransactionEntity } from "./ledger/outbox/outbox.entity";
+import { ChainEventEntity } from "./indexer/indexer.entity";
+import { InvoiceEntity } from "./modules/invoices/invoice.entity";
+import { ReceivableEntity } from "./modules/receivables/receivable.entity";
+import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity } from "./modules/financing/financing.entity";
+import { PlatformCore1732300000000 } from "./migrations/1732300000000-PlatformCore";
+import { BusinessFlows1732400000000 } from "./migrations/1732400000000-BusinessFlows";
+import { LookupIndexes1732500000000 } from "./migrations/1732500000000-LookupIndexes";
+import { IdempotencyClaims1732600000000 } from "./migrations/1732600000000-IdempotencyClaims";
+import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWinner";
+import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
@@ -24,6 +39,13 @@ import { faultPoint } from "./ledger/outbox/faults";
 import { Indexer } from "./indexer/indexer";
 import { Projections } from "./indexer/projections";
 import { OnboardingService } from "./modules/onboarding/onboarding.service";
+import { authenticate, sameOriginWrites } from "./modules/onboarding/authentication";
+import { Sessions } from "./modules/onboarding/sessions";
+import { SignInThrottle } from "./modules/onboarding/sign-in-throttle";
+import { PeopleService } from "./modules/onboarding/people.service";
+import { peopleRoutes } from "./modules/onboarding/people.routes";
+import { DraftsService } from "./modules/approvals/drafts.service";
+import { draftsRoutes } from "./modules/approvals/drafts.routes";
 import { onboardingRoutes } from "./modules/onboarding/onboarding.routes";
 import { onboardingProjections } from "./modules/onboarding/onboarding.projections";
 import { InvoicesService, invoicesRoutes, createAdapters } from "./modules/invoices";
@@ -52,8 +74,41 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** Every module's tables as TypeORM maps them, and the migrations that make them, in order. */
+export const PLATFORM_SCHEMA: DbSchema = {
+  entities: [
+    OrganizationEntity,
+    UserEntity,
+    ApiKeyEntity,
+    AuditEntity,
+    LedgerKeyEntity,
+    LedgerDeploymentEntity,
+    OutboxEntity,
+    LedgerTransactionEntity,
+    ChainEventEntity,
+    InvoiceEntity,
+    ReceivableEntity,
+    CreditLineEntity,
+    FinancingRequestEntity,
+    QuoteEntity,
+    FinancingEntity,
+  ],
+  migrations: [
+    PlatformCore1732300000000,
+    BusinessFlows1732400000000,
+    LookupIndexes1732500000000,
+    IdempotencyClaims1732600000000,
+    RequestWinner1732700000000,
+    PeopleSignIn1732800000000,
+  ],
+  subscribers: [IdempotencyClaimGuard],
+};
+
+/** A data source for the platform's schema (migrations, entities) in one database schema. */
+export const platformDataSource = (o: DbOptions) => createDataSource(o, PLATFORM_SCHEMA);
+
 export async function openDatabase(config: Config, applicationName: string): Promise<DataSource> {
-  const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE, applicationName });
+  const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE, applicationName });
   await ds.initialize();
   await requireMigrated(ds);
   return ds;
@@ -73,7 +128,11 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   const changes = new ChangeFeed(config.DATABASE_URL, config.DATABASE_SCHEMA, log);
   await changes.start();
   const services = businessServices(config, ds, outbox, vault, queue, provider, log);
-  mountRoutes(routes, { onboarding: new OnboardingService(ds, outbox, vault), ...services }, changes, async (invoiceId) => {
+  const onboarding = new OnboardingService(ds, outbox, vault);
+  const sessions = new Sessions(ds, new SignInThrottle(redis, config.QUEUE_PREFIX));
+  const identity = { onboarding, sessions, people: new PeopleService(ds, onboarding, sessions), drafts: new DraftsService(ds, routes) };
+  const http = { secureCookies: config.SESSION_COOKIE_SECURE ?? config.NODE_ENV !== "development" };
+  mountRoutes(routes, { ...identity, ...services }, changes, http, async (invoiceId) => {
     await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
   });
 
@@ -90,6 +149,8 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
     metrics: new Metrics("api"),
     audit,
     routes,
+    authenticate: authenticate(ds, sessions, (req) => routes.isPublic(req.method, req.path)),
+    sameOriginWrites,
     openapi: () => document,
     queueDashboard: board.getRouter(),
     queuePrefix: config.QUEUE_PREFIX,
@@ -135,8 +196,16 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
 type BusinessServices = ReturnType<typeof businessServices>;
 
 /** Every module's routes on one router; `verifyInvoice` queues an uploaded invoice's verification. */
-export function mountRoutes(routes: Routes, services: BusinessServices & { onboarding: OnboardingService }, changes: ChangeFeed, verifyInvoice: (invoiceId: string) => Promise<void>): void {
+export function mountRoutes(
+  routes: Routes,
+  services: BusinessServices & { onboarding: OnboardingService; sessions: Sessions; people: PeopleService; drafts: DraftsService },
+  changes: ChangeFeed,
+  http: { secureCookies: boolean },
+  verifyInvoice: (invoiceId: string) => Promise<void>,
+): void {
   onboardingRoutes(routes, services.onboarding, changes);
+  peopleRoutes(routes, services.people, services.sessions, http.secureCookies);
+  draftsRoutes(routes, services.drafts);
   invoicesRoutes(routes, services.invoices, verifyInvoice);
   receivablesRoutes(routes, services.receivables);
   financingRoutes(routes, services.financing, changes);

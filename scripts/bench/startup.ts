@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { loadConfig } from "../../backend/src/config/config";
-import { createDataSource } from "../../backend/src/shared/db";
+import { platformDataSource } from "../../backend/src/platform";
 import { DEV_DEPLOYER, freshPlatformData } from "../../backend/src/ops/dev-platform";
 import { LedgerNode, sleep } from "./e2e/ledger-node";
 
@@ -89,7 +89,7 @@ async function main() {
     PORT: String(PORT_BASE + 1),
   };
   const config = loadConfig(env);
-  const ds = createDataSource({ url: config.DATABASE_URL, schema, poolSize: 2, applicationName: "chainfactor-bench-startup" });
+  const ds = platformDataSource({ url: config.DATABASE_URL, schema, poolSize: 2, applicationName: "chainfactor-bench-startup" });
   await ds.initialize();
   try {
     await freshPlatformData(ds, config, node.url, DEV_DEPLOYER);

@@ -60,6 +60,8 @@ const schema = z.object({
   WORKER_LOCK_MS: int(500, 600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
+  /** Session cookies marked Secure (sent over HTTPS only); unset: everywhere but NODE_ENV=development. */
+  SESSION_COOKIE_SECURE: bool.optional(),
   REQUEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, "like 100kb or 1mb").default("1mb"),
   /** Only for fault-injection tests: crash the worker at a named point. */
   FAULT_INJECT: z.enum(["after-sign", "after-broadcast", "during-indexing"]).optional(),

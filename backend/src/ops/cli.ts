@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config/config";
-import { createDataSource, migrate } from "../shared/db";
+import { migrate } from "../shared/db";
+import { platformDataSource } from "../platform";
 import { KeyVault } from "../ledger/key-vault";
 import { LedgerGateway } from "../ledger/gateway";
 import { bootstrap } from "./bootstrap";
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
-  const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: "chainfactor-ops" });
+  const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: "chainfactor-ops" });
   await ds.initialize();
   try {
     const vault = () => new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);

@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../config/config";
-import { createDataSource, migrate } from "../shared/db";
+import { migrate } from "../shared/db";
 import { createLogger, type Logger } from "../shared/logger";
 import { KeyVault } from "../ledger/key-vault";
 import { LedgerGateway } from "../ledger/gateway";
 import type { DeploymentRecord } from "../ledger/deploy";
-import { startApi, startIndexer, startWorker, type Running } from "../platform";
+import { startApi, startIndexer, startWorker, type Running, platformDataSource } from "../platform";
 import { bootstrap } from "./bootstrap";
 import { deploy } from "./deploy";
 
@@ -68,7 +68,7 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
       DEPLOYER_PRIVATE_KEY: env.DEPLOYER_PRIVATE_KEY ?? DEV_DEPLOYER,
     });
     const log = createLogger(config.LOG_LEVEL, o.schema);
-    const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: `chainfactor-${o.schema}` });
+    const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: `chainfactor-${o.schema}` });
     await ds.initialize();
     const { boot, deployment } = await freshPlatformData(ds, config, ledgerUrl, config.DEPLOYER_PRIVATE_KEY!);
     await ds.destroy();

@@ -1,37 +1,11 @@
-import { DataSource } from "typeorm";
-import { OrganizationEntity, UserEntity, ApiKeyEntity } from "../modules/onboarding/onboarding.entity";
-import { AuditEntity } from "../modules/audit/audit.entity";
-import { LedgerKeyEntity, LedgerDeploymentEntity } from "../ledger/ledger.entity";
-import { OutboxEntity, LedgerTransactionEntity } from "../ledger/outbox/outbox.entity";
-import { ChainEventEntity } from "../indexer/indexer.entity";
-import { InvoiceEntity } from "../modules/invoices/invoice.entity";
-import { ReceivableEntity } from "../modules/receivables/receivable.entity";
-import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity } from "../modules/financing/financing.entity";
-import { PlatformCore1732300000000 } from "../migrations/1732300000000-PlatformCore";
-import { BusinessFlows1732400000000 } from "../migrations/1732400000000-BusinessFlows";
-import { LookupIndexes1732500000000 } from "../migrations/1732500000000-LookupIndexes";
-import { IdempotencyClaims1732600000000 } from "../migrations/1732600000000-IdempotencyClaims";
-import { RequestWinner1732700000000 } from "../migrations/1732700000000-RequestWinner";
-import { IdempotencyClaimGuard } from "./http/idempotency";
+import { DataSource, type DataSourceOptions } from "typeorm";
 
-export const ENTITIES = [
-  OrganizationEntity,
-  UserEntity,
-  ApiKeyEntity,
-  AuditEntity,
-  LedgerKeyEntity,
-  LedgerDeploymentEntity,
-  OutboxEntity,
-  LedgerTransactionEntity,
-  ChainEventEntity,
-  InvoiceEntity,
-  ReceivableEntity,
-  CreditLineEntity,
-  FinancingRequestEntity,
-  QuoteEntity,
-  FinancingEntity,
-];
-export const MIGRATIONS = [PlatformCore1732300000000, BusinessFlows1732400000000, LookupIndexes1732500000000, IdempotencyClaims1732600000000, RequestWinner1732700000000];
+/** What the data source maps and migrates: the composition root (platform.ts) collects it from the modules. */
+export interface DbSchema {
+  entities: NonNullable<DataSourceOptions["entities"]>;
+  migrations: NonNullable<DataSourceOptions["migrations"]>;
+  subscribers: NonNullable<DataSourceOptions["subscribers"]>;
+}
 
 export interface DbOptions {
   url: string;
@@ -45,14 +19,14 @@ export interface DbOptions {
  * migrations and queries use unqualified table names. Schema changes only through migrations;
  * `synchronize` is never used.
  */
-export function createDataSource(o: DbOptions): DataSource {
+export function createDataSource(o: DbOptions, schema: DbSchema): DataSource {
   return new DataSource({
     type: "postgres",
     url: o.url,
     schema: o.schema,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    subscribers: [IdempotencyClaimGuard],
+    entities: schema.entities,
+    migrations: schema.migrations,
+    subscribers: schema.subscribers,
     migrationsTableName: "migrations",
     synchronize: false,
     migrationsRun: false,

@@ -3,7 +3,8 @@
  * data, without a chain): `ts-node --transpile-only scripts/bench/e2e/explain.ts [certificates]`.
  * Prints EXPLAIN ANALYZE timings for each query, for the profile evidence in e2e.md.
  */
-import { createDataSource, migrate } from "../../../backend/src/shared/db";
+import { migrate } from "../../../backend/src/shared/db";
+import { platformDataSource } from "../../../backend/src/platform";
 import { loadHistory } from "./growth";
 
 const QUERIES: [string, string][] = [
@@ -19,7 +20,7 @@ const QUERIES: [string, string][] = [
 async function main() {
   const count = Number(process.argv[2] ?? "500000");
   const schema = "bench_explain";
-  const ds = createDataSource({ url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", schema, poolSize: 2, applicationName: "chainfactor-bench-explain" });
+  const ds = platformDataSource({ url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", schema, poolSize: 2, applicationName: "chainfactor-bench-explain" });
   await ds.initialize();
   await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   const only = process.argv.includes("--without-new-indexes");

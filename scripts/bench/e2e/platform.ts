@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { loadConfig } from "../../../backend/src/config/config";
-import { createDataSource } from "../../../backend/src/shared/db";
+import { platformDataSource } from "../../../backend/src/platform";
 import { DEV_DEPLOYER, freshPlatformData } from "../../../backend/src/ops/dev-platform";
 import { LedgerNode, sleep } from "./ledger-node";
 
@@ -59,7 +59,7 @@ export class BenchPlatform {
         ...o.env,
       };
       const config = loadConfig(env);
-      const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 4, applicationName: "chainfactor-bench" });
+      const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 4, applicationName: "chainfactor-bench" });
       await ds.initialize();
       const { boot } = await freshPlatformData(ds, config, node.url, DEV_DEPLOYER);
       const platform = new BenchPlatform(o, node, ds, env, boot.apiKey, `http://127.0.0.1:${o.apiPort}`);

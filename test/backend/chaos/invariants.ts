@@ -8,8 +8,8 @@ import hre from "hardhat";
 import { Transaction } from "ethers";
 import { ReceivableLedger__factory, SettlementToken__factory } from "../../../typechain-types";
 import { loadConfig } from "../../../backend/src/config/config";
-import { createDataSource, migrate } from "../../../backend/src/shared/db";
-import { startIndexer } from "../../../backend/src/platform";
+import { migrate } from "../../../backend/src/shared/db";
+import { startIndexer, platformDataSource } from "../../../backend/src/platform";
 import { eventually } from "../support/http";
 import type { Stack } from "../support/stack";
 import { checkpoint, ledgerTransactions, testLog } from "../faults/kit";
@@ -148,7 +148,7 @@ export async function expectDatabaseEqualsReprojection(stack: Stack) {
   const live = stack.config.DATABASE_SCHEMA;
   const fresh = `${live}_re${randomBytes(2).toString("hex")}`;
   const config = loadConfig({ ...stack.env, DATABASE_SCHEMA: fresh });
-  const ds = createDataSource({ url: config.DATABASE_URL, schema: fresh, poolSize: 2, applicationName: "chaos-reprojection" });
+  const ds = platformDataSource({ url: config.DATABASE_URL, schema: fresh, poolSize: 2, applicationName: "chaos-reprojection" });
   await ds.initialize();
   try {
     await migrate(ds);

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import type { DataSource } from "typeorm";
 import { Redis } from "ioredis";
 import { loadConfig, type Config } from "../../../backend/src/config/config";
-import { createDataSource, migrate } from "../../../backend/src/shared/db";
+import { migrate } from "../../../backend/src/shared/db";
 import { createLogger } from "../../../backend/src/shared/logger";
 import { KeyVault } from "../../../backend/src/ledger/key-vault";
 import { LedgerGateway } from "../../../backend/src/ledger/gateway";
 import { bootstrap } from "../../../backend/src/ops/bootstrap";
 import { deploy } from "../../../backend/src/ops/deploy";
-import { startApi, startIndexer, startWorker, type Running } from "../../../backend/src/platform";
+import { startApi, startIndexer, startWorker, type Running, platformDataSource } from "../../../backend/src/platform";
 import { withUsccCheck } from "../../../backend/src/modules/onboarding/uscc";
 import type { DeploymentRecord } from "../../../backend/src/ledger/deploy";
 import { startLedgerServer } from "./ledger-server";
@@ -80,7 +80,7 @@ export class Stack {
       ...(o.env ?? {}),
     };
     const config = loadConfig(env);
-    const ds = createDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 3, applicationName: "test" });
+    const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 3, applicationName: "test" });
     await ds.initialize();
     await migrate(ds);
     const vault = new KeyVault(config.KEY_ENCRYPTION_KEY);

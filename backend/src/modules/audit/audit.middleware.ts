@@ -102,7 +102,13 @@ export class AuditWriter {
           path: path.slice(0, 500),
           action: `${req.method} ${route ? req.baseUrl + route : path}`.slice(0, 500),
           status: res.statusCode,
-          detail: { params: req.params, body: redact(req.body) },
+          detail: {
+            params: req.params,
+            body: redact(req.body),
+            ...(res.locals.sessionId ? { sessionId: res.locals.sessionId } : {}),
+            // an approved draft: what ran, and who drafted it (the approver is the row's user)
+            ...(res.locals.auditDetail ? { draft: redact(res.locals.auditDetail) } : {}),
+          },
         });
       });
       next();

@@ -25,6 +25,7 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
   routes.add({
     method: "post",
     path: "/v1/receivables/defaults",
+    commit: true,
     summary: "Declare overdue certificates defaulted once the default period is over (the financing bank, or the holder if unfinanced)",
     tag: TAG,
     body: Ids,
@@ -36,6 +37,7 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
   routes.add({
     method: "post",
     path: "/v1/receivables/recourse-claims",
+    commit: true,
     summary: "Claim from the seller what defaulted certificates financed with recourse still owe your bank",
     tag: TAG,
     roles: ["bank"],

@@ -141,6 +141,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/credit-lines",
+    commit: true,
     summary: "Set your bank's credit line for a core enterprise (on chain; 202)",
     tag: TAG,
     roles: ["bank"],
@@ -241,6 +242,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/financing-requests/:id/quotes",
+    commit: true,
     summary: "Quote on a request (banks): advance or advance rate, annual rate, day-count basis, fee, validity",
     tag: TAG,
     roles: ["bank"],
@@ -269,6 +271,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/quotes/:id/withdrawal",
+    commit: true,
     summary: "Withdraw your open quote (banks)",
     tag: TAG,
     roles: ["bank"],
@@ -296,6 +299,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/quotes/:id/acceptance",
+    commit: true,
     summary: "Accept a quote: the other quotes close, the terms are signed, funding starts (registry search, registration, search, DvP)",
     tag: TAG,
     roles: ["supplier"],

@@ -55,12 +55,20 @@ export const OrganizationEntity = new EntitySchema<Organization>({
   },
 });
 
+/** What a person may do within its organization: read; prepare (drafts); commit (and approve drafts). */
+export const DUTIES = ["viewer", "clerk", "approver"] as const;
+export type Duty = (typeof DUTIES)[number];
+
 export interface User {
   id: string;
   organizationId: string;
   email: string;
   name: string;
   role: "admin" | "member";
+  duty: Duty;
+  /** argon2id; null for a user that only has API keys. */
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
   createdAt: Date;
   disabledAt: Date | null;
 }
@@ -74,6 +82,9 @@ export const UserEntity = new EntitySchema<User>({
     email: col.text,
     name: col.text,
     role: col.text,
+    duty: col.text,
+    passwordHash: { ...col.text, name: "password_hash", nullable: true, select: false },
+    passwordChangedAt: { ...col.timestamp, name: "password_changed_at", nullable: true },
     createdAt: { ...col.timestamp, name: "created_at", createDate: true },
     disabledAt: { ...col.timestamp, name: "disabled_at", nullable: true },
   },

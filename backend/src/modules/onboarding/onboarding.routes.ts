@@ -77,6 +77,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/kyc-approval",
+    commit: true,
     summary: "Approve KYC: the organization gets its ledger key and is registered on chain (202: follow the operation)",
     tag: TAG,
     roles: ["operator"],
@@ -90,6 +91,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/suspension",
+    commit: true,
     summary: "Suspend an organization on chain: none of its accounts may act or receive",
     tag: TAG,
     roles: ["operator"],
@@ -103,6 +105,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/reinstatement",
+    commit: true,
     summary: "Lift a suspension on chain",
     tag: TAG,
     roles: ["operator"],

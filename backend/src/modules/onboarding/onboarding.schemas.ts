@@ -1,6 +1,7 @@
 import { getAddress } from "ethers";
 import { z } from "../../shared/http/openapi";
 import { usccProblem } from "./uscc";
+import { DUTIES } from "./onboarding.entity";
 
 export const MEMBER_ROLES = ["core_enterprise", "supplier", "bank", "auditor", "settlement_issuer"] as const;
 
@@ -98,12 +99,22 @@ export const UserCreate = z
     email: z.string().trim().toLowerCase().email("must be an email address").max(200),
     name: z.string().trim().min(1).max(100),
     role: z.enum(["admin", "member"]),
+    duty: z.enum(DUTIES).default("approver").openapi({ description: "viewer reads; clerk prepares (drafts); approver commits. Default approver." }),
   })
   .strict()
   .openapi("UserCreate");
 
 export const UserView = z
-  .object({ id: z.string().uuid(), organizationId: z.string().uuid(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() })
+  .object({
+    id: z.string().uuid(),
+    organizationId: z.string().uuid(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(["admin", "member"]),
+    duty: z.enum(DUTIES),
+    signsIn: z.boolean().openapi({ description: "Whether the person has a password for the portal." }),
+    createdAt: z.string(),
+  })
   .openapi("User");
 
 export const ApiKeyCreate = z

@@ -174,7 +174,7 @@ export class OnboardingService {
 
   // ─── Users and API keys ───────────────────────────────────────────
 
-  async createUser(auth: AuthContext, organizationId: string, input: Pick<User, "email" | "name" | "role">): Promise<User> {
+  async createUser(auth: AuthContext, organizationId: string, input: Pick<User, "email" | "name" | "role" | "duty">): Promise<User> {
     await this.requireAdminOf(auth, organizationId);
     const repo = this.ds.getRepository(UserEntity);
     if (await repo.existsBy({ organizationId, email: input.email })) {
@@ -215,7 +215,7 @@ export class OnboardingService {
   }
 
   /** The operator, or an admin user of `organizationId`. */
-  private async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId)) {
+  async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId)) {
     if (auth.has("operator")) {
       if (!(await this.ds.getRepository(OrganizationEntity).existsBy({ id: organizationId }))) throw hidden();
       return;

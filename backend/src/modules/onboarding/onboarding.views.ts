@@ -25,6 +25,8 @@ export const userView = (u: User) => ({
   email: u.email,
   name: u.name,
   role: u.role,
+  duty: u.duty,
+  signsIn: u.passwordChangedAt !== null,
   createdAt: u.createdAt.toISOString(),
 });
 

@@ -42,6 +42,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/issuances",
+    commit: true,
     summary: "Issue confirmed certificates to suppliers directly (core enterprises)",
     tag: TAG,
     roles: ["core_enterprise"],
@@ -54,6 +55,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/confirmations",
+    commit: true,
     summary: "Confirm Pending receivables owed by your organization (one transaction for the batch)",
     tag: TAG,
     roles: ["core_enterprise"],
@@ -81,6 +83,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/rejections",
+    commit: true,
     summary: "Reject Pending receivables owed by your organization; their invoices are released",
     tag: TAG,
     roles: ["core_enterprise"],
@@ -104,6 +107,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/:id/splits",
+    commit: true,
     summary: "Split a confirmed certificate you hold into parts for your own suppliers (tier + 1)",
     tag: TAG,
     params: Id,
@@ -119,6 +123,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/:id/transfers",
+    commit: true,
     summary: "Transfer a confirmed certificate you hold to another supplier",
     tag: TAG,
     params: Id,

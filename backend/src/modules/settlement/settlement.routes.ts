@@ -34,6 +34,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/deposits",
+    commit: true,
     summary: "Record a deposit: mint settlement tokens to a member (settlement issuer)",
     tag: TAG,
     roles: ["settlement_issuer"],
@@ -46,6 +47,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/withdrawals",
+    commit: true,
     summary: "Withdraw settlement tokens to your bank account: the issuer burns them and pays out",
     tag: TAG,
     body: AmountOnly,
@@ -57,6 +59,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/repayment-authorization",
+    commit: true,
     summary: "Authorize the ledger to pull from your account: core enterprises for repayment at maturity, suppliers for recourse claims on financings they took with recourse",
     tag: TAG,
     roles: ["core_enterprise", "supplier"],

@@ -4,7 +4,8 @@ import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger";
 import { AppError, forbidden } from "../errors";
-import { authenticate, authOf } from "./auth";
+import { authOf } from "./auth";
+import { servePortal } from "./portal";
 import { errorHandler, notFoundHandler } from "./problem";
 import { idempotency } from "./idempotency";
 import { textGuard } from "./text-guard";
@@ -21,6 +22,10 @@ export interface AppDeps {
   /** Writes the audit trail of state-changing requests (flush it before closing the database). */
   audit: AuditWriter;
   routes: Routes;
+  /** Sets the caller (API key or session) or refuses the request; public routes may pass without one. */
+  authenticate: RequestHandler;
+  /** Refuses state-changing requests a browser sends from another site (before anything else). */
+  sameOriginWrites: RequestHandler;
   openapi: () => object;
   health: HealthCheck[];
   /** The BullMQ dashboard, mounted at /admin/queues for operators. */
@@ -31,9 +36,9 @@ export interface AppDeps {
 }
 
 /**
- * The express application: public endpoints (health, metrics, API description), then
- * authentication, rate limit, idempotency and audit in front of every /v1 route; every error,
- * including express's own, leaves as application/problem+json.
+ * The express application: cross-site writes refused first; public endpoints (health, metrics,
+ * API description, the portal), then authentication, rate limit, idempotency and audit in front
+ * of every /v1 route; every error, including express's own, leaves as application/problem+json.
  */
 export function createApp(d: AppDeps): Express {
   const app = express();
@@ -42,6 +47,7 @@ export function createApp(d: AppDeps): Express {
   app.set("query parser", "simple");
   app.use(requestId);
   app.use(d.metrics.middleware());
+  app.use(d.sameOriginWrites);
   if (d.log.isLevelEnabled("debug")) {
     app.use((req, res, next) => {
       res.on("finish", () => d.log.debug({ requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode }, "request"));
@@ -57,8 +63,9 @@ export function createApp(d: AppDeps): Express {
     res.json(d.openapi());
   });
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: "/openapi.json" } }));
+  servePortal(app);
 
-  // everything below needs an API key
+  // everything below needs an API key or a session (apart from signing in)
   // the raw bytes are kept for Idempotency-Key comparisons; compressed bodies are refused (415)
   const jsonBody = express.json({
     limit: d.bodyLimit,
@@ -76,7 +83,7 @@ export function createApp(d: AppDeps): Express {
     }
     next();
   });
-  app.use(authenticate(d.ds));
+  app.use(d.authenticate);
   app.use(rateLimit(d.redis, d.queuePrefix, d.rateLimitPerMinute, d.log));
   app.use(jsonBody);
   // before the text guard: a write refused for malformed text is audited too (the trail cleans it)

@@ -49,12 +49,13 @@ function withoutSecrets(body: unknown): unknown {
 export function idempotency(ds: DataSource): RequestHandler {
   return async (req, res, next) => {
     const key = req.get("idempotency-key");
-    if (req.method !== "POST" || key === undefined) return next();
+    // a public route (signing in) has no caller to scope the key to, and its answer holds a secret
+    if (req.method !== "POST" || key === undefined || !res.locals.userId) return next();
     try {
       if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
         throw badRequest("IDEMPOTENCY.INVALID_KEY", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
       }
-      const scope = res.locals.apiKeyId ?? `ip:${req.ip}`;
+      const scope = res.locals.apiKeyId ?? (res.locals.sessionId ? `user:${res.locals.userId}` : `ip:${req.ip}`);
       const raw: Buffer = (req as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
       const hash = createHash("sha256").update(`${req.method} ${req.originalUrl}\n`).update(raw).digest("hex");
       const owner = randomUUID();

@@ -44,6 +44,7 @@ export function sendProblem(res: Response, e: AppError): void {
     instance: res.locals.requestId,
     ...(e.fields.length ? { errors: e.fields } : {}),
   };
+  if (typeof e.extra.retryAfterSeconds === "number") res.set("Retry-After", String(e.extra.retryAfterSeconds));
   res.status(e.status).type("application/problem+json").send(JSON.stringify(problem));
 }
 

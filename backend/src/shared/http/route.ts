@@ -37,6 +37,13 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
   tag: string;
   /** Organization roles allowed to call (any of them); omitted: any authenticated caller. */
   roles?: OrgRole[];
+  /**
+   * Moves money or creates an obligation: only an approver may do it; a clerk submits it as a
+   * draft (POST /v1/drafts) for an approver to decide (four-eyes).
+   */
+  commit?: boolean;
+  /** A person's own session or password: allowed whatever their duty (a viewer signs out too). */
+  anyDuty?: boolean;
   body?: B;
   params?: P;
   query?: Q;
@@ -47,6 +54,23 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
   handler: (ctx: RouteContext<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<z.infer<R> | undefined>;
 }
 
+/** A route anyone may call, signed in or not (signing in): its handler gets no caller. */
+export type PublicRouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> = Omit<RouteSpec<B, P, Q, R>, "roles" | "commit" | "anyDuty" | "handler"> & {
+  handler: (ctx: Omit<RouteContext<z.infer<B>, z.infer<P>, z.infer<Q>>, "auth">) => Promise<z.infer<R> | undefined>;
+};
+
+type AnySpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>;
+
+/** A mounted route, found again by method and concrete path (a draft names the request it stands for). */
+export interface RouteMatch {
+  spec: AnySpec;
+  params: Record<string, string>;
+}
+
+export const readOnly = () => new AppError("DUTY.READ_ONLY", 403, "You can read here but not change anything: ask your organization's admin for the clerk or approver duty.");
+export const approverRequired = () =>
+  new AppError("DUTY.APPROVER_REQUIRED", 403, "This needs an approver of your organization: submit it as a draft (POST /v1/drafts) and an approver will decide.");
+
 const Empty = z.object({}).strict();
 /** A body-less route's body: none, or an empty object (built once, not per request). */
 const NoBody = Empty.optional();
@@ -54,12 +78,77 @@ const NoBody = Empty.optional();
 /** Mounts routes on an express router and describes each in the OpenAPI registry. */
 export class Routes {
   readonly router = Router();
+  private readonly mounted: { spec: AnySpec; pattern: RegExp; keys: string[] }[] = [];
+  private readonly publicRoutes = new Set<string>();
 
   constructor(private readonly registry: OpenAPIRegistry) {}
+
+  /** Whether a request goes to a public route (one that needs no caller). */
+  isPublic(method: string, path: string): boolean {
+    return this.publicRoutes.has(`${method.toLowerCase()} ${path}`);
+  }
+
+  /** The authenticated route a method and concrete path go to, with its path parameters. */
+  match(method: string, path: string): RouteMatch | null {
+    for (const m of this.mounted) {
+      if (m.spec.method !== method) continue;
+      const found = m.pattern.exec(path);
+      if (found) return { spec: m.spec, params: Object.fromEntries(m.keys.map((k, i) => [k, decodeURIComponent(found[i + 1])])) };
+    }
+    return null;
+  }
+
+  /**
+   * Runs a route as `auth` would from the HTTP layer: its roles, duty and suspension checks, its
+   * validation, then its handler. Used for every request and for an approved draft.
+   */
+  async invoke(spec: AnySpec, auth: AuthContext, raw: { params: unknown; query: unknown; body: unknown }, req: Request, res: Response): Promise<unknown> {
+    if (spec.roles && !spec.roles.some((r) => auth.has(r))) {
+      throw forbidden(`This needs an organization with role ${spec.roles.join(" or ")}.`);
+    }
+    if (spec.method !== "get") {
+      if (auth.organization.status === "suspended") {
+        throw new AppError("ORGANIZATION.SUSPENDED", 403, "Your organization is suspended: it can read but not change anything. Contact the operator.");
+      }
+      if (!spec.anyDuty && (auth.readOnly || auth.duty === "viewer")) throw readOnly();
+      if (spec.commit && auth.duty !== "approver") throw approverRequired();
+    }
+    const { params, query, body } = parse(spec, raw);
+    return spec.handler({ body, params, query, auth, requestId: res.locals.requestId, req, res });
+  }
+
+  addPublic<B extends z.ZodType = typeof Empty, P extends z.ZodType = typeof Empty, Q extends z.ZodType = typeof Empty, R extends z.ZodType = z.ZodVoid>(
+    spec: PublicRouteSpec<B, P, Q, R>,
+  ): void {
+    this.publicRoutes.add(`${spec.method} ${spec.path}`);
+    this.describe(spec as AnySpec);
+    this.router[spec.method](spec.path, async (req, res, next) => {
+      try {
+        const parsed = parse(spec as AnySpec, req);
+        reply(res, spec.status, await spec.handler({ ...parsed, requestId: res.locals.requestId, req, res } as never));
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
 
   add<B extends z.ZodType = typeof Empty, P extends z.ZodType = typeof Empty, Q extends z.ZodType = typeof Empty, R extends z.ZodType = z.ZodVoid>(
     spec: RouteSpec<B, P, Q, R>,
   ): void {
+    const keys = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+    const pattern = new RegExp(`^${spec.path.replace(/:(\w+)/g, "([^/]+)")}$`);
+    this.mounted.push({ spec: spec as unknown as AnySpec, pattern, keys });
+    this.describe(spec as unknown as AnySpec);
+    this.router[spec.method](spec.path, async (req, res, next) => {
+      try {
+        reply(res, spec.status, await this.invoke(spec as unknown as AnySpec, authOf(req), req, req, res));
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
+
+  private describe(spec: AnySpec): void {
     const errors = Object.fromEntries(
       [400, 401, 403, 404, 409, 413, 422, 429].map((s) => [s, { description: "Problem", content: { "application/problem+json": { schema: ProblemSchema } } }]),
     );
@@ -68,7 +157,14 @@ export class Routes {
       path: spec.path.replace(/:(\w+)/g, "{$1}"),
       summary: spec.summary,
       tags: [spec.tag],
-      description: spec.roles ? `Callers: organizations with role ${spec.roles.join(" or ")}.` : undefined,
+      description:
+        [
+          spec.roles ? `Callers: organizations with role ${spec.roles.join(" or ")}.` : "",
+          spec.commit ? "Needs an approver (a clerk submits it as a draft: POST /v1/drafts)." : "",
+          this.publicRoutes.has(`${spec.method} ${spec.path}`) ? "No credentials needed." : "",
+        ]
+          .filter(Boolean)
+          .join(" ") || undefined,
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
@@ -95,24 +191,18 @@ export class Routes {
         ...errors,
       },
     });
-    this.router[spec.method](spec.path, async (req, res, next) => {
-      try {
-        const auth = authOf(req);
-        if (spec.roles && !spec.roles.some((r) => auth.has(r))) {
-          throw forbidden(`This needs an organization with role ${spec.roles.join(" or ")}.`);
-        }
-        if (spec.method !== "get" && auth.organization.status === "suspended") {
-          throw new AppError("ORGANIZATION.SUSPENDED", 403, "Your organization is suspended: it can read but not change anything. Contact the operator.");
-        }
-        const params = parseOrThrow(spec.params ?? Empty, req.params, "params") as z.infer<P>;
-        const query = parseOrThrow(spec.query ?? Empty, req.query, "query") as z.infer<Q>;
-        const body = (spec.body ? parseOrThrow(spec.body, req.body === undefined ? {} : req.body, "body") : (parseOrThrow(NoBody, req.body, "body") ?? {})) as z.infer<B>;
-        const result = await spec.handler({ body, params, query, auth, requestId: res.locals.requestId, req, res });
-        if (result === undefined) res.status(spec.status).end();
-        else res.status(spec.status).json(result);
-      } catch (e) {
-        next(e);
-      }
-    });
   }
+}
+
+/** Params, query and body validated against the route's schemas (422 naming each field at fault). */
+function parse(spec: AnySpec, raw: { params: unknown; query: unknown; body: unknown }) {
+  const params = parseOrThrow(spec.params ?? Empty, raw.params, "params");
+  const query = parseOrThrow(spec.query ?? Empty, raw.query, "query");
+  const body = spec.body ? parseOrThrow(spec.body, raw.body === undefined ? {} : raw.body, "body") : (parseOrThrow(NoBody, raw.body, "body") ?? {});
+  return { params, query, body };
+}
+
+function reply(res: Response, status: number, result: unknown): void {
+  if (result === undefined) res.status(status).end();
+  else res.status(status).json(result);
 }

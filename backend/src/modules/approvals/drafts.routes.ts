@@ -1,0 +1,106 @@
+import { z } from "../../shared/http/openapi";
+import type { Routes } from "../../shared/http/route";
+import { Id } from "../onboarding/onboarding.schemas";
+import type { Draft, DraftsService } from "./drafts.service";
+
+const TAG = "Approvals";
+const STATUSES = ["pending", "executing", "approved", "failed", "rejected"] as const;
+
+const Person = z.object({ id: z.string().uuid(), name: z.string(), email: z.string() });
+const DraftView = z
+  .object({
+    id: z.string().uuid(),
+    method: z.literal("post"),
+    path: z.string(),
+    action: z.string().openapi({ description: "What the draft does, in words (the action's summary)." }),
+    body: z.unknown(),
+    status: z.enum(STATUSES),
+    createdBy: Person,
+    createdAt: z.string(),
+    decidedBy: Person.nullable(),
+    decidedAt: z.string().nullable(),
+    reason: z.string().nullable(),
+    result: z.unknown(),
+  })
+  .openapi("Draft");
+
+const draftView = (d: Draft) => ({
+  ...d,
+  createdAt: d.createdAt.toISOString(),
+  decidedAt: d.decidedAt ? d.decidedAt.toISOString() : null,
+});
+
+const DraftCreate = z
+  .object({
+    method: z.literal("post"),
+    path: z
+      .string()
+      .max(300)
+      .regex(/^\/v1\/[A-Za-z0-9/_-]+$/, "must be an API path like /v1/quotes/<id>/acceptance"),
+    body: z.record(z.string(), z.unknown()).default({}).openapi({ description: "The action's body, as it would be sent directly." }),
+  })
+  .strict()
+  .openapi("DraftCreate");
+
+export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
+  routes.add({
+    method: "post",
+    path: "/v1/drafts",
+    summary: "Prepare an action that needs an approver (clerks): it waits for an approver of your organization",
+    tag: TAG,
+    body: DraftCreate,
+    status: 201,
+    response: DraftView,
+    handler: async ({ auth, body }) => draftView(await drafts.create(auth, body)),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/drafts",
+    summary: "Your organization's drafts, newest first",
+    tag: TAG,
+    query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),
+    status: 200,
+    response: z.object({ items: z.array(DraftView) }),
+    handler: async ({ auth, query }) => ({ items: (await drafts.list(auth, query.status, query.limit)).map(draftView) }),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/drafts/:id",
+    summary: "One draft",
+    tag: TAG,
+    params: Id,
+    status: 200,
+    response: DraftView,
+    handler: async ({ auth, params }) => draftView(await drafts.get(auth, params.id)),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/drafts/:id/approval",
+    summary: "Approve a draft (approvers other than its drafter): the action runs now, as you; its answer is `result`",
+    tag: TAG,
+    commit: true,
+    params: Id,
+    status: 200,
+    response: z.object({ draft: DraftView, result: z.unknown() }),
+    handler: async ({ auth, params, req, res }) => {
+      const { draft, result } = await drafts.approve(auth, params.id, req, res);
+      return { draft: draftView(draft), result };
+    },
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/drafts/:id/rejection",
+    summary: "Reject a draft (approvers other than its drafter), saying why",
+    tag: TAG,
+    commit: true,
+    params: Id,
+    body: z.object({ reason: z.string().trim().min(1).max(500) }).strict(),
+    status: 200,
+    response: DraftView,
+    handler: async ({ auth, params, body }) => draftView(await drafts.reject(auth, params.id, body.reason)),
+  });
+}

@@ -1,0 +1,220 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { randomBytes } from "node:crypto";
+import { Stack } from "./support/stack";
+import { BrowserSession } from "./support/session";
+import { SIGN_IN_LIMITS } from "../../backend/src/modules/onboarding/sign-in-throttle";
+
+const PASSWORD = "correct horse battery";
+
+describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
+  let stack: Stack;
+  let supplier: Awaited<ReturnType<Stack["onboard"]>>;
+  const url = () => `http://127.0.0.1:${stack.apiPort}`;
+
+  /** The operator invites a person; the person accepts in a fresh browser, which is then signed in. */
+  async function person(orgId: string, duty: "viewer" | "clerk" | "approver", role: "admin" | "member" = "member") {
+    const email = `${duty}-${randomBytes(4).toString("hex")}@people.example`;
+    const invited = await stack.api.post(`/v1/organizations/${orgId}/invitations`, { email, name: `${duty} person`, duty, role }, { key: stack.operatorKey });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const browser = new BrowserSession(url());
+    const accepted = await browser.post("/v1/invitations/acceptance", { token: invited.body.token, password: PASSWORD });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    return { browser, email, id: accepted.body.user.id as string, token: invited.body.token as string };
+  }
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    supplier = await stack.onboard(["supplier"]);
+  });
+  afterAll(async () => stack?.close());
+
+  it("signs a person in with an httpOnly, Secure, SameSite=Strict session cookie, while API keys keep working", async () => {
+    const { email } = await person(supplier.orgId, "clerk");
+    const browser = new BrowserSession(url());
+    const signedIn = await browser.signIn(email.toUpperCase(), PASSWORD);
+    expect(signedIn.status).toBe(201);
+    expect(signedIn.body.user).toMatchObject({ email, duty: "clerk", organizationId: supplier.orgId, signsIn: true });
+    const session = browser.lastSetCookies.find((c) => c.startsWith("cf_session="))!;
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Strict/i);
+    expect(session).toMatch(/Secure/i); // NODE_ENV=test: outside development
+    const csrf = browser.lastSetCookies.find((c) => c.startsWith("cf_csrf="))!;
+    expect(csrf).not.toMatch(/HttpOnly/i);
+    expect(signedIn.body.csrfToken).toBe(browser.csrf);
+
+    const me = await browser.get("/v1/me");
+    expect(me.status).toBe(200);
+    expect(me.body.user).toMatchObject({ email, duty: "clerk" });
+    expect((await stack.api.get("/v1/me", { key: supplier.key })).status).toBe(200);
+    // the sign-in is audited, the password never
+    const [row] = await stack.ds.query(`SELECT user_id, detail FROM audit_log WHERE path = '/v1/sessions' AND status = 201 ORDER BY id DESC LIMIT 1`);
+    expect(row.user_id).toBe(signedIn.body.user.id);
+    expect(row.detail.body.password).toBe("[redacted]");
+  });
+
+  it("gives a new session at every sign-in, never the one the browser brought", async () => {
+    const { email } = await person(supplier.orgId, "viewer");
+    const browser = new BrowserSession(url());
+    browser.cookies.set("cf_session", "planted-by-an-attacker");
+    await browser.signIn(email, PASSWORD);
+    const first = browser.cookies.get("cf_session");
+    expect(first).not.toBe("planted-by-an-attacker");
+    await browser.signIn(email, PASSWORD);
+    expect(browser.cookies.get("cf_session")).not.toBe(first);
+    const planted = new BrowserSession(url());
+    planted.cookies.set("cf_session", "planted-by-an-attacker");
+    expect((await planted.get("/v1/me")).status).toBe(401);
+  });
+
+  it("ends the session at sign-out, and every session of the person at a password change", async () => {
+    const { email, browser: a } = await person(supplier.orgId, "clerk");
+    const b = new BrowserSession(url());
+    await b.signIn(email, PASSWORD);
+    const oldA = new BrowserSession(url());
+    oldA.cookies.set("cf_session", a.cookies.get("cf_session")!);
+
+    const changed = await a.post("/v1/me/password", { currentPassword: PASSWORD, newPassword: "a much longer new secret" });
+    expect(changed.status).toBe(201);
+    expect((await a.get("/v1/me")).status).toBe(200); // this browser got a new session
+    expect((await oldA.get("/v1/me")).status).toBe(401);
+    expect((await b.get("/v1/me")).status).toBe(401);
+    expect((await new BrowserSession(url()).signIn(email, PASSWORD)).status).toBe(401);
+
+    const wrong = await a.post("/v1/me/password", { currentPassword: "not the password", newPassword: "yet another long one" });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.code).toBe("SESSION.PASSWORD_WRONG");
+
+    const kept = new BrowserSession(url());
+    kept.cookies.set("cf_session", a.cookies.get("cf_session")!);
+    expect((await a.call("DELETE", "/v1/sessions/current")).status).toBe(204);
+    expect(a.cookies.has("cf_session")).toBe(false);
+    expect((await kept.get("/v1/me")).status).toBe(401);
+  });
+
+  it("refuses a change without the session's CSRF token, or from another site", async () => {
+    const { browser } = await person(supplier.orgId, "approver");
+    const invoice = { invoiceNumber: "1", invoiceCode: "1" };
+    for (const [o, why] of [
+      [{ csrf: null }, "no token"],
+      [{ csrf: "not-the-token" }, "a wrong token"],
+      [{ headers: { origin: "https://evil.example" } }, "another origin"],
+      [{ headers: { "sec-fetch-site": "cross-site" } }, "a cross-site fetch"],
+    ] as const) {
+      const r = await browser.post("/v1/invoices", invoice, o);
+      expect(r.status, why).toBe(403);
+      expect(r.body.code, why).toBe("CSRF.REFUSED");
+    }
+    // a form another site posts: refused before its body is read
+    const form = await fetch(`${url()}/v1/organizations/${supplier.orgId}/invitations`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded", cookie: `cf_session=${browser.cookies.get("cf_session")}` },
+      body: "email=x%40evil.example&name=x&duty=approver",
+    });
+    expect(form.status).toBe(403);
+    expect(((await form.json()) as { code: string }).code).toBe("CSRF.REFUSED");
+    // API clients send no Origin and are unaffected
+    expect((await stack.api.post("/v1/sessions", { email: "nobody@people.example", password: "x" })).status).toBe(401);
+  });
+
+  it("throttles failed sign-ins per account and per address, with one answer whether the email exists or not", async () => {
+    const { email } = await person(supplier.orgId, "clerk");
+    const browser = new BrowserSession(url());
+    const wrong = await browser.signIn(email, "wrong password!");
+    const unknown = await browser.signIn(`nobody-${randomBytes(3).toString("hex")}@people.example`, "wrong password!");
+    expect(wrong.status).toBe(401);
+    expect({ ...unknown.body, instance: undefined }).toEqual({ ...wrong.body, instance: undefined });
+    for (let i = 1; i < SIGN_IN_LIMITS.perAccount; i++) expect((await browser.signIn(email, "wrong password!")).status).toBe(401);
+    const blocked = await browser.signIn(email, PASSWORD); // even the right password, now
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.code).toBe("SESSION.THROTTLED");
+    expect(blocked.body.detail).toMatch(/try again in 15 minutes/);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(800);
+
+    // per address: many accounts from one address
+    const other = await person(supplier.orgId, "clerk");
+    for (let i = 2; i < SIGN_IN_LIMITS.perAddress; i++) await browser.signIn(`guess-${i}@people.example`, "wrong password!");
+    expect((await browser.signIn(other.email, PASSWORD)).status).toBe(429);
+  });
+
+  it("lets a viewer and an auditor's people read, never change", async () => {
+    const viewer = await person(supplier.orgId, "viewer");
+    expect((await viewer.browser.get("/v1/receivables")).status).toBe(200);
+    const refused = await viewer.browser.post("/v1/financing-requests", { receivableId: "00000000-0000-4000-8000-000000000000" });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe("DUTY.READ_ONLY");
+
+    const auditor = await stack.onboard(["auditor"]);
+    const regulator = await person(auditor.orgId, "approver", "admin");
+    expect((await regulator.browser.get("/v1/receivables")).status).toBe(200);
+    const write = await regulator.browser.post("/v1/api-keys", { label: "mine" });
+    expect(write.status).toBe(403);
+    expect(write.body.code).toBe("DUTY.READ_ONLY");
+    // signing out is not a write to the platform
+    expect((await regulator.browser.call("DELETE", "/v1/sessions/current")).status).toBe(204);
+  });
+
+  it("makes a clerk's action that moves money wait for another approver, and audits both people", async () => {
+    const clerk = await person(supplier.orgId, "clerk");
+    const approver = await person(supplier.orgId, "approver");
+    const action = { path: "/v1/settlement/repayment-authorization", body: { amount: "1234500" } };
+
+    const direct = await clerk.browser.post(action.path, action.body);
+    expect(direct.status).toBe(403);
+    expect(direct.body.code).toBe("DUTY.APPROVER_REQUIRED");
+
+    const drafted = await clerk.browser.post("/v1/drafts", { method: "post", ...action });
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+    expect(drafted.body).toMatchObject({ status: "pending", path: action.path, createdBy: { id: clerk.id }, decidedBy: null });
+    expect((await clerk.browser.post(`/v1/drafts/${drafted.body.id}/approval`)).body.code).toBe("DUTY.APPROVER_REQUIRED");
+    // nothing has moved yet
+    expect((await stack.api.get("/v1/settlement/account", { key: supplier.key })).body.repaymentAuthorization ?? "0").not.toBe("1234500");
+
+    const approved = await approver.browser.post(`/v1/drafts/${drafted.body.id}/approval`);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.draft).toMatchObject({ status: "approved", createdBy: { id: clerk.id }, decidedBy: { id: approver.id } });
+    expect(approved.body.result.status).toMatch(/pending|submitted|mined/);
+    expect((await approver.browser.post(`/v1/drafts/${drafted.body.id}/approval`)).status).toBe(409);
+
+    const audit = await stack.ds.query(`SELECT user_id, detail FROM audit_log WHERE path = $1 AND status = 200`, [`/v1/drafts/${drafted.body.id}/approval`]);
+    expect(audit).toHaveLength(1);
+    expect(audit[0].user_id).toBe(approver.id);
+    expect(audit[0].detail.draft).toMatchObject({ draftedBy: clerk.id, action: `POST ${action.path}`, body: action.body });
+
+    // four-eyes holds for approvers too: nobody approves their own draft
+    const own = await approver.browser.post("/v1/drafts", { method: "post", ...action });
+    expect((await approver.browser.post(`/v1/drafts/${own.body.id}/approval`)).body.code).toBe("DRAFT.OWN");
+    const second = await person(supplier.orgId, "approver");
+    const r = await second.browser.post(`/v1/drafts/${own.body.id}/rejection`, { reason: "not this month" });
+    expect(r.body).toMatchObject({ status: "rejected", reason: "not this month", decidedBy: { id: second.id } });
+
+    // only actions that need an approver are drafted, and their bodies are checked at once
+    const plain = await clerk.browser.post("/v1/drafts", { method: "post", path: "/v1/invoices", body: {} });
+    expect(plain.body.code).toBe("DRAFT.NOT_AN_APPROVAL");
+    const bad = await clerk.browser.post("/v1/drafts", { method: "post", path: action.path, body: { amount: "-1" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toMatch(/^body\.body\.amount/);
+    // another organization's drafts are not there
+    const other = await stack.onboard(["supplier"]);
+    expect((await stack.api.get(`/v1/drafts/${drafted.body.id}`, { key: other.key })).status).toBe(404);
+  });
+
+  it("keeps invitations to one use, from admins, for an email nobody signs in with", async () => {
+    const invited = await person(supplier.orgId, "viewer");
+    const again = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: invited.token, password: PASSWORD });
+    expect(again.status).toBe(404);
+    expect(again.body.code).toBe("INVITATION.INVALID");
+
+    const member = await person(supplier.orgId, "approver", "member");
+    const byMember = await member.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: "x@people.example", name: "X", duty: "viewer" });
+    expect(byMember.status).toBe(403);
+    const admin = await person(supplier.orgId, "approver", "admin");
+    const dup = await admin.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: invited.email, name: "Again", duty: "viewer" });
+    expect(dup.status).toBe(409);
+    const ok = await admin.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: `new-${randomBytes(3).toString("hex")}@people.example`, name: "New", duty: "clerk" });
+    expect(ok.status).toBe(201);
+    // an admin changes a duty; it applies to the person's next request
+    const changed = await admin.browser.post(`/v1/organizations/${supplier.orgId}/users/${invited.id}/duty`, { duty: "clerk" });
+    expect(changed.body.duty).toBe("clerk");
+    expect((await invited.browser.get("/v1/me")).body.user.duty).toBe("clerk");
+  });
+});
