@@ -5,6 +5,7 @@ import { issueApiKey } from "../modules/onboarding/api-key-secret";
 import { ApiKeyEntity, OrganizationEntity, UserEntity } from "../modules/onboarding/onboarding.entity";
 import { chainOrgId } from "../modules/onboarding/onboarding.service";
 import { usccProblem } from "../modules/onboarding/uscc";
+import { createInvitation } from "../modules/onboarding/people.service";
 
 export interface BootstrapInput {
   legalName: string;
@@ -14,8 +15,9 @@ export interface BootstrapInput {
 }
 
 /**
- * Creates the consortium operator's organization, its first admin user and API key, and the
- * platform's operator ledger key (if `deploy` has not made one yet). Refuses to run twice.
+ * Creates the consortium operator's organization, its first admin user with an API key and an
+ * invitation to choose a portal password, and the platform's operator ledger key (if `deploy` has
+ * not made one yet). Refuses to run twice.
  */
 export async function bootstrap(ds: DataSource, vault: KeyVault, input: BootstrapInput) {
   const problem = usccProblem(input.uscc);
@@ -37,12 +39,21 @@ export async function bootstrap(ds: DataSource, vault: KeyVault, input: Bootstra
       }),
     );
     const user = await em.getRepository(UserEntity).save(
-      em.getRepository(UserEntity).create({ organizationId: org.id, email: input.adminEmail.toLowerCase(), name: input.adminName, role: "admin" }),
+      em.getRepository(UserEntity).create({ organizationId: org.id, email: input.adminEmail.toLowerCase(), name: input.adminName, role: "admin", duty: "approver" }),
     );
     const issued = issueApiKey();
     await em.getRepository(ApiKeyEntity).insert({ organizationId: org.id, userId: user.id, prefix: issued.prefix, secretHash: issued.secretHash, label: "bootstrap" });
+    const invitation = await createInvitation(em, {
+      organizationId: org.id,
+      email: user.email,
+      name: user.name,
+      duty: "approver",
+      role: "admin",
+      invitedBy: user.id,
+      userId: user.id,
+    });
     const operatorKey = await operatorKeyAddress(em, vault, org.id);
-    return { organizationId: org.id, userId: user.id, apiKey: issued.key, operatorAddress: operatorKey };
+    return { organizationId: org.id, userId: user.id, apiKey: issued.key, invitationToken: invitation.token, operatorAddress: operatorKey };
   });
 }
 

@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await bootstrap(ds, vault(), { legalName: values.name!, uscc: values.uscc!.toUpperCase(), adminEmail: values.email!, adminName: values["admin-name"]! });
         console.log(`operator organization ${r.organizationId}, admin user ${r.userId}, operator ledger key ${r.operatorAddress}`);
         console.log(`API key (shown once, store it now): ${r.apiKey}`);
+        console.log(`Portal: choose the admin's password at <API URL>/portal/invitation/${r.invitationToken} (once, within 7 days), then sign in as ${values.email}`);
         return 0;
       }
       case "deploy": {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
 import { inTransaction, sqlState } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
@@ -23,6 +23,24 @@ export interface Invitation {
   expiresAt: Date;
 }
 
+/**
+ * Records an invitation and returns its token (only its hash is stored). `userId`: a user of the
+ * organization who has no password yet (API keys only, or the bootstrap admin); accepting gives
+ * that user a password instead of creating one.
+ */
+export async function createInvitation(
+  em: EntityManager,
+  input: Pick<Invitation, "organizationId" | "email" | "name" | "duty" | "role"> & { invitedBy: string; userId: string | null },
+): Promise<{ id: string; expiresAt: Date; token: string }> {
+  const token = randomBytes(32).toString("base64url");
+  const [row] = await em.query(
+    `INSERT INTO invitations (organization_id, email, name, role, duty, token_hash, invited_by, expires_at, user_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond', $9) RETURNING id, expires_at`,
+    [input.organizationId, input.email, input.name, input.role, input.duty, sha256(token), input.invitedBy, INVITATION_TTL_MS, input.userId],
+  );
+  return { id: row.id, expiresAt: new Date(row.expires_at), token };
+}
+
 const emailTaken = (email: string) => new AppError("USER.DUPLICATE", 409, `${email} already signs in to the platform; invite another address.`);
 
 /**
@@ -39,18 +57,15 @@ export class PeopleService {
 
   async invite(auth: AuthContext, organizationId: string, input: Pick<Invitation, "email" | "name" | "duty" | "role">): Promise<{ invitation: Invitation; token: string }> {
     await this.onboarding.requireAdminOf(auth, organizationId);
-    const [taken] = await this.ds.query(
-      `SELECT 1 FROM users WHERE lower(email) = lower($1) AND (password_hash IS NOT NULL OR organization_id = $2)`,
+    const found: { id: string; signs_in: boolean; organization_id: string }[] = await this.ds.query(
+      `SELECT id, password_hash IS NOT NULL AS signs_in, organization_id FROM users WHERE lower(email) = lower($1) AND (password_hash IS NOT NULL OR organization_id = $2)`,
       [input.email, organizationId],
     );
-    if (taken) throw emailTaken(input.email);
-    const token = randomBytes(32).toString("base64url");
-    const [row] = await this.ds.query(
-      `INSERT INTO invitations (organization_id, email, name, role, duty, token_hash, invited_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond') RETURNING id, expires_at`,
-      [organizationId, input.email, input.name, input.role, input.duty, sha256(token), auth.user.id, INVITATION_TTL_MS],
-    );
-    return { invitation: { id: row.id, organizationId, ...input, expiresAt: new Date(row.expires_at) }, token };
+    if (found.some((u) => u.signs_in)) throw emailTaken(input.email);
+    // a user of this organization without a password (API keys only) gets one by accepting
+    const existing = found.find((u) => u.organization_id === organizationId) ?? null;
+    const { id, expiresAt, token } = await createInvitation(this.ds.manager, { organizationId, ...input, invitedBy: auth.user.id, userId: existing?.id ?? null });
+    return { invitation: { id, organizationId, ...input, expiresAt }, token };
   }
 
   /** The invited person chooses a password: their user is created and signed in. */
@@ -64,9 +79,11 @@ export class PeopleService {
         );
         if (!inv) throw new AppError("INVITATION.INVALID", 404, "This invitation link is not valid: it was used already or has expired. Ask your organization's admin for a new one.");
         const users = em.getRepository(UserEntity);
-        const user = await users.save(
-          users.create({ organizationId: inv.organization_id, email: inv.email, name: inv.name, role: inv.role, duty: inv.duty, passwordHash: hash, passwordChangedAt: new Date() }),
-        );
+        const fields = { role: inv.role, duty: inv.duty, passwordHash: hash, passwordChangedAt: new Date() };
+        if (inv.user_id) await users.update({ id: inv.user_id }, fields);
+        const user = inv.user_id
+          ? await users.findOneByOrFail({ id: inv.user_id })
+          : await users.save(users.create({ organizationId: inv.organization_id, email: inv.email, name: inv.name, ...fields }));
         await em.query(`UPDATE invitations SET accepted_at = now(), user_id = $2 WHERE id = $1`, [inv.id, user.id]);
         const organization = await em.getRepository(OrganizationEntity).findOneByOrFail({ id: inv.organization_id });
         return this.sessions.open(em, { ...user, passwordHash: null }, organization, client);
