@@ -1,25 +1,39 @@
 /**
- * The financing domain: routes, navigation and home section. STUB — owned by the engineer building the
- * financing pages; replace the placeholders with real pages in this folder (see app/module.ts).
+ * Financing: the supplier's requests, quotes side by side and acceptance, its financings followed
+ * live until the funds arrive; the bank's requests to quote on, quote form and withdrawal, its
+ * portfolio and credit lines.
  */
+import { lazy, type ComponentType } from "react";
 import type { DomainModule } from "../../app/module";
-import { Placeholder, PlaceholderSection } from "../../shared/Placeholder";
+import "./financing.css";
 
-function BankHome() {
-  return <PlaceholderSection ns="financing" title="home.bank" />;
-}
+const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const RequestsPage = lazyPage(() => import("./RequestsPage"), "RequestsPage");
+const RequestPage = lazyPage(() => import("./RequestPage"), "RequestPage");
+const FinancingsPage = lazyPage(() => import("./FinancingsPage"), "FinancingsPage");
+const FinancingPage = lazyPage(() => import("./FinancingPage"), "FinancingPage");
+const CreditLinesPage = lazyPage(() => import("./CreditLinesPage"), "CreditLinesPage");
+const SupplierFinancingHome = lazyPage(() => import("./homes"), "SupplierFinancingHome");
+const BankHome = lazyPage(() => import("./homes"), "BankHome");
 
 export const financingModule: DomainModule = {
   id: "financing",
   routes: [
-    { path: "financing", element: <Placeholder ns="financing" title="page.requests" /> },
-    { path: "financing/credit-lines", element: <Placeholder ns="financing" title="page.creditLines" /> },
+    { path: "financing", element: <RequestsPage /> },
+    { path: "financing/requests/:id", element: <RequestPage /> },
+    { path: "financing/financings", element: <FinancingsPage /> },
+    { path: "financing/financings/:id", element: <FinancingPage /> },
+    { path: "financing/credit-lines", element: <CreditLinesPage /> },
   ],
   nav: [
-    { to: "/financing", label: "financing:nav.requests", roles: ["supplier", "bank", "operator", "auditor"], order: 40 },
-    { to: "/financing/credit-lines", label: "financing:nav.creditLines", roles: ["bank", "core_enterprise", "operator", "auditor"], order: 41 },
+    { to: "/financing", label: "financing:nav.requests", roles: ["supplier", "bank", "operator"], order: 40 },
+    { to: "/financing/financings", label: "financing:nav.financings", roles: ["supplier", "bank", "operator"], order: 41 },
+    { to: "/financing/credit-lines", label: "financing:nav.creditLines", roles: ["bank", "core_enterprise", "operator"], order: 42 },
   ],
   homes: [
+    { role: "supplier", Component: SupplierFinancingHome },
     { role: "bank", Component: BankHome },
   ],
 };

@@ -1,0 +1,159 @@
+/**
+ * Credit lines: a bank's per core enterprise (or those on a core enterprise, or all for operators
+ * and auditors), their use as a bar chart, and for a bank setting or changing a line (a commit
+ * action). Bars are drawn from whole yuan; every label and tooltip shows the exact amount.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { get, queryClient } from "../../api/client";
+import { useSession } from "../../app/session";
+import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { Money } from "../../shared/Money";
+import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared/money";
+import { Card, DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
+import { LiveOperation } from "./common";
+
+type Line = { bankId: string; bankName: string; obligorId: string; obligorName: string; limit: string; used: string; committed: string; available: string; requestedLimit: string | null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const creditLinesKey = ["credit-lines"] as const;
+
+export function CreditLinesPage() {
+  const { t } = useTranslation(["financing", "common"]);
+  const session = useSession();
+  const isBank = session.has("bank");
+  const lines = useQuery({ queryKey: creditLinesKey, queryFn: () => get("/v1/credit-lines") });
+  const items: Line[] = lines.data?.items ?? [];
+  const label = (l: Line) => (isBank ? l.obligorName : session.has("core_enterprise") ? l.bankName : `${l.bankName} → ${l.obligorName}`);
+  const chart = items.map((l) => ({
+    name: label(l),
+    used: yuanForChart(l.used),
+    committed: yuanForChart(l.committed),
+    available: yuanForChart(l.available),
+    exact: l,
+  }));
+
+  return (
+    <Page title={t("lines.title")}>
+      <QueryState query={lines}>
+        {() =>
+          items.length === 0 ? (
+            <EmptyState title={t("lines.empty")} />
+          ) : (
+            <>
+              <Card title={t("lines.chartTitle")}>
+                <figure className="chart-figure" aria-label={t("lines.chartLabel")}>
+                  <div className="chart" aria-hidden="true">
+                    <ResponsiveContainer width="100%" height="100%">
+                      <BarChart data={chart} margin={{ top: 10, right: 20, bottom: 10, left: 20 }}>
+                        <CartesianGrid strokeDasharray="3 3" />
+                        <XAxis dataKey="name" />
+                        <YAxis tickFormatter={(v: number) => `¥${v.toLocaleString("zh-CN")}`} width={110} />
+                        <Tooltip
+                          formatter={(_value, key, item) => {
+                            const l = (item.payload as { exact: Line }).exact;
+                            const k = String(key) as "used" | "committed" | "available";
+                            return [formatFen(l[k]), t(`lines.${k}`)];
+                          }}
+                        />
+                        <Legend formatter={(v: string) => t(`lines.${v}`)} />
+                        <Bar dataKey="used" stackId="a" fill="#1f5fa8" name="used" />
+                        <Bar dataKey="committed" stackId="a" fill="#e0a030" name="committed" />
+                        <Bar dataKey="available" stackId="a" fill="#9cc3a0" name="available" />
+                      </BarChart>
+                    </ResponsiveContainer>
+                  </div>
+                  <figcaption className="muted">{t("lines.chartCaption")}</figcaption>
+                </figure>
+              </Card>
+              <DataTable<Line>
+                caption={t("lines.tableCaption")}
+                rows={items}
+                rowKey={(l) => `${l.bankId}:${l.obligorId}`}
+                columns={[
+                  { key: "name", header: isBank ? t("field.obligor") : t("lines.pair"), rowHeader: true, cell: label },
+                  { key: "limit", header: t("lines.limit"), numeric: true, cell: (l) => <Money fen={l.limit} /> },
+                  { key: "used", header: t("lines.used"), numeric: true, cell: (l) => <Money fen={l.used} /> },
+                  { key: "committed", header: t("lines.committed"), numeric: true, cell: (l) => <Money fen={l.committed} /> },
+                  { key: "available", header: t("lines.available"), numeric: true, cell: (l) => <Money fen={l.available} /> },
+                  { key: "requested", header: t("lines.requested"), numeric: true, cell: (l) => (l.requestedLimit ? <Money fen={l.requestedLimit} /> : "—") },
+                ]}
+              />
+            </>
+          )
+        }
+      </QueryState>
+      {isBank ? <SetCreditLine lines={items} /> : null}
+    </Page>
+  );
+}
+
+function SetCreditLine({ lines }: { lines: Line[] }) {
+  const { t } = useTranslation(["financing", "common"]);
+  const set = useCommit("/v1/credit-lines", { onDone: () => void queryClient.invalidateQueries({ queryKey: creditLinesKey }) });
+  const [choice, setChoice] = useState(lines[0]?.obligorId ?? "");
+  const [otherId, setOtherId] = useState("");
+  const [limit, setLimit] = useState("");
+  const [errors, setErrors] = useState<{ obligor?: string; limit?: string }>({});
+  if (set.mode === "hidden") return null;
+  const obligorId = choice === "other" || lines.length === 0 ? otherId.trim() : choice;
+  const current = lines.find((l) => l.obligorId === obligorId);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseYuan(limit, { allowZero: true });
+    const next = {
+      obligor: UUID.test(obligorId) ? undefined : t("lines.obligorInvalid"),
+      limit: parsed.ok ? undefined : t(`common:money.${parsed.reason}`),
+    };
+    setErrors(next);
+    if (next.obligor || !parsed.ok) return;
+    set.mutate({ body: { obligorId, limit: parsed.fen } });
+  };
+
+  return (
+    <Card title={t("lines.setTitle")}>
+      <form className="stack" onSubmit={submit} noValidate>
+        <div className="form-row">
+          {lines.length > 0 ? (
+            <Field label={t("field.obligor")}>
+              {(p) => (
+                <select
+                  {...p}
+                  value={choice}
+                  onChange={(e) => {
+                    setChoice(e.target.value);
+                    const l = lines.find((x) => x.obligorId === e.target.value);
+                    if (l) setLimit(fenToYuanInput(l.limit));
+                  }}
+                >
+                  {lines.map((l) => (
+                    <option key={l.obligorId} value={l.obligorId}>
+                      {l.obligorName}
+                    </option>
+                  ))}
+                  <option value="other">{t("lines.otherObligor")}</option>
+                </select>
+              )}
+            </Field>
+          ) : null}
+          {choice === "other" || lines.length === 0 ? (
+            <Field label={t("lines.obligorId")} hint={t("lines.obligorIdHint")} error={errors.obligor}>
+              {(p) => <input {...p} className="mono" value={otherId} onChange={(e) => setOtherId(e.target.value)} />}
+            </Field>
+          ) : null}
+          <Field label={t("lines.limitYuan")} hint={current ? t("lines.currentLimit", { amount: formatFen(current.limit) }) : t("common:money.format")} error={errors.limit}>
+            {(p) => <input {...p} inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />}
+          </Field>
+        </div>
+        <div className="actions">
+          <CommitButton commit={set} type="submit" label={t("lines.set")} />
+        </div>
+        {set.data?.kind === "done" ? <LiveOperation id={set.data.data.operation.id} /> : null}
+        <CommitOutcome commit={set} />
+      </form>
+    </Card>
+  );
+}
