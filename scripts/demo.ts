@@ -6,6 +6,8 @@
 import { startDevPlatform } from "../backend/src/ops/dev-platform";
 import { runDemo } from "../backend/src/ops/demo/scenario";
 import { summarize } from "../backend/src/ops/demo/summary";
+import { ApiClient } from "../backend/src/ops/demo/client";
+import { createDemoPeople, DEMO_PASSWORD, type DemoLogin } from "../backend/src/ops/demo/people";
 
 /** Moves the development ledger's clock: Hardhat-only JSON-RPC, which is why it lives here and not in backend/. */
 async function advanceLedgerTime(ledgerUrl: string, seconds: number) {
@@ -28,7 +30,16 @@ async function main() {
       advanceLedgerTime: (seconds) => advanceLedgerTime(platform.ledgerUrl, seconds),
       log: (l) => console.log(l),
     });
+    console.log("\n[+] People for the portal: one per duty in every organization");
+    const logins = await createDemoPeople({
+      api: new ApiClient(platform.apiUrl),
+      operatorKey: platform.operatorKey,
+      operatorInvitation: platform.operatorInvitation,
+      organizations: result.organizations,
+      log: (l) => console.log(l),
+    });
     console.log(`\n── Summary (${Math.round((Date.now() - started) / 1000)} s) ──────────────────────────────\n${summarize(result)}`);
+    console.log(`\n── Portal: ${platform.apiUrl}/portal/ ──────────────────────────────\n${loginTable(logins)}`);
   } catch (e) {
     console.error(`\ndemo failed: ${(e as Error).message}`);
     await platform.stop();
@@ -38,10 +49,17 @@ async function main() {
     await platform.stop();
     process.exit(0);
   }
-  console.log(`\nThe platform keeps running: API ${platform.apiUrl}, docs ${platform.apiUrl}/docs, operator key ${platform.operatorKey}. Ctrl-C to stop.`);
+  console.log(`\nThe platform keeps running: portal ${platform.apiUrl}/portal/ (password ${DEMO_PASSWORD}), API ${platform.apiUrl}, docs ${platform.apiUrl}/docs, operator key ${platform.operatorKey}. Ctrl-C to stop.`);
   const stop = () => platform.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** The demo's logins, one line per organization: its three people (approver, clerk, viewer). */
+function loginTable(logins: DemoLogin[]): string {
+  const width = Math.max(...logins.map((l) => l.organization.length));
+  const lines = logins.map((l) => `  ${l.organization.padEnd(width)}  ${[l.emails.approver, l.emails.clerk, l.emails.viewer].join("  ")}`);
+  return [`Sign in with any of these (password for all: ${DEMO_PASSWORD}); columns: approver (also the admin), clerk, viewer.`, ...lines].join("\n");
 }
 
 void main();

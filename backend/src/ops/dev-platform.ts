@@ -21,6 +21,8 @@ export interface DevPlatform {
   apiUrl: string;
   ledgerUrl: string;
   operatorKey: string;
+  /** The operator admin's invitation: choose a portal password with it (once). */
+  operatorInvitation: string;
   deployment: DeploymentRecord;
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
       apiUrl: `http://127.0.0.1:${api.port}`,
       ledgerUrl,
       operatorKey: boot.apiKey,
+      operatorInvitation: boot.invitationToken,
       deployment,
       stop: async () => {
         for (const p of parts.reverse()) await p.close().catch(() => undefined);

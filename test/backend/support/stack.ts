@@ -52,6 +52,8 @@ export class Stack {
     readonly ds: DataSource,
     readonly operatorKey: string,
     readonly operatorOrgId: string,
+    /** The operator admin's invitation to choose a portal password (bootstrap makes it). */
+    readonly operatorInvitation: string,
     readonly deployment: DeploymentRecord,
     private readonly closeLedger: () => Promise<void>,
   ) {}
@@ -88,7 +90,7 @@ export class Stack {
     const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL);
     const deployment = await deploy(ds, vault, gateway, DEPLOYER_KEY, 3600n);
     gateway.destroy();
-    const stack = new Stack(config, env, ds, boot.apiKey, boot.organizationId, deployment, ledger.close);
+    const stack = new Stack(config, env, ds, boot.apiKey, boot.organizationId, boot.invitationToken, deployment, ledger.close);
     const log = createLogger(config.LOG_LEVEL, "test");
     if (o.api !== false) {
       const api = await startApi(config, log);

@@ -1,0 +1,91 @@
+import { withUsccCheck } from "../../modules/onboarding/uscc";
+import type { SeededOrganization } from "../seed";
+import { ApiClient, pool } from "./client";
+
+/** Every demo person's password (development only). */
+export const DEMO_PASSWORD = "chainfactor-demo";
+export const DUTIES = ["approver", "clerk", "viewer"] as const;
+
+export interface DemoLogin {
+  organization: string;
+  roles: string[];
+  emails: Record<(typeof DUTIES)[number], string>;
+}
+
+/** "Yuchuan Automobile Group Co., Ltd." → "yuchuan-automobile-group". */
+export const slugOf = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/\b(co|ltd|inc)\b\.?/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+
+/**
+ * People for the portal: for the operator, a regulator (an auditor organization the demo onboards)
+ * and every seed organization, one person per duty (approver, who is also the organization's
+ * admin; clerk; viewer), invited by the operator and accepted with the demo password, as a new
+ * member would through the invitation link.
+ */
+export async function createDemoPeople(o: {
+  api: ApiClient;
+  operatorKey: string;
+  operatorInvitation: string;
+  organizations: SeededOrganization[];
+  log: (line: string) => void;
+}): Promise<DemoLogin[]> {
+  const { api, operatorKey } = o;
+  const me = await api.get("/v1/me", operatorKey);
+  await accept(api.baseUrl, o.operatorInvitation);
+  const regulator = await onboardRegulator(api, operatorKey);
+  const operator = { id: me.organization.id, englishName: "ChainFactor Operator", roles: ["operator"] };
+  const [first] = await invitePeople(api, operatorKey, [operator], ["clerk", "viewer"]);
+  const logins = [{ ...first, emails: { ...first.emails, approver: me.user.email } }, ...(await invitePeople(api, operatorKey, [regulator, ...o.organizations]))];
+  o.log(`      ${logins.length * 3} people in ${logins.length} organizations can sign in to the portal`);
+  return logins;
+}
+
+/** Invites `<duty>@<organization slug>.demo` for each duty into each organization, accepted with the demo password. */
+export async function invitePeople(
+  api: ApiClient,
+  operatorKey: string,
+  organizations: { id: string; englishName: string; roles: string[] }[],
+  duties: readonly (typeof DUTIES)[number][] = DUTIES,
+): Promise<DemoLogin[]> {
+  return pool(organizations, 4, async (org) => {
+    const slug = slugOf(org.englishName);
+    const emails = { approver: `approver@${slug}.demo`, clerk: `clerk@${slug}.demo`, viewer: `viewer@${slug}.demo` };
+    for (const duty of duties) {
+      const invited = await api.post(`/v1/organizations/${org.id}/invitations`, operatorKey, {
+        email: emails[duty],
+        name: `${duty[0].toUpperCase()}${duty.slice(1)} of ${org.englishName}`,
+        duty,
+        role: duty === "approver" ? "admin" : "member",
+      });
+      await accept(api.baseUrl, invited.token);
+    }
+    return { organization: org.englishName, roles: org.roles, emails };
+  });
+}
+
+async function accept(baseUrl: string, token: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/v1/invitations/acceptance`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 201) throw new Error(`accepting an invitation: ${res.status} ${await res.text()}`);
+}
+
+/** The regulator: an auditor organization, read-only in the portal. */
+export async function onboardRegulator(api: ApiClient, operatorKey: string) {
+  const englishName = "Chongqing Financial Regulatory Office";
+  const org = await api.post("/v1/organizations", operatorKey, {
+    legalName: "重庆金融监管局（演示）",
+    unifiedSocialCreditCode: withUsccCheck("11500000MB0000001"),
+    roles: ["auditor"],
+    contacts: [{ name: "Regulator", email: "regulator@example.com" }],
+  });
+  const approved = await api.post(`/v1/organizations/${org.id}/kyc-approval`, operatorKey, {});
+  await api.mined([approved.operation.id], operatorKey);
+  return { id: org.id as string, englishName, roles: ["auditor"] };
+}

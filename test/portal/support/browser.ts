@@ -1,0 +1,75 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { PORTAL_DIR } from "../../../backend/src/shared/http/portal";
+
+/**
+ * Debian's Chromium driven by playwright-core (Playwright's own browser download is not reachable
+ * here). `.ci/run` installs the package when it is missing; CHROMIUM_PATH points elsewhere.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// Without the background-networking flags Chromium keeps trying Google's hosts, which this
+// machine's closed network refuses.
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(join(PORTAL_DIR, "index.html"))) throw new Error(`the portal is not built in ${PORTAL_DIR}: npm run build:portal`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/** A fresh browser profile (cookies, storage) in `lang`, on a desktop-sized window. */
+export async function newContext(browser: Browser, baseURL: string, lang: "zh" | "en" = "zh"): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: lang === "zh" ? "zh-CN" : "en-US", timezoneId: "Asia/Shanghai" });
+  if (lang === "en") await context.addInitScript(() => localStorage.setItem("cf.lang", "en"));
+  return context;
+}
+
+/** Signs in on the portal's sign-in page and waits for the signed-in shell. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/portal/signin");
+  await page.locator('input[type="email"]').fill(email);
+  await page.locator('input[type="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((u) => !u.pathname.endsWith("/signin"), { timeout: 15_000 });
+  await page.locator("main h1").first().waitFor();
+}
+
+/** Catalogue keys the page asked for and did not find (the portal records them). */
+export const missingKeys = (page: Page) => page.evaluate(() => [...new Set((window as unknown as { __missingKeys?: string[] }).__missingKeys ?? [])]);
+
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A/AA rules). */
+export async function seriousViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
+  // evaluated through the DevTools protocol: the portal's CSP (rightly) refuses an inline <script>
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+}
+
+/** Buttons, inputs and forms on the page that would change something (for the read-only auditor). */
+export const writeControls = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("main button, main form, main input, main select, main textarea")]
+      .filter((el) => !el.closest("[data-read-only-ok]"))
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
