@@ -131,36 +131,3 @@ export const queryClient = new QueryClient({
   },
 });
 
-/**
- * TODO(contract): the sign-in/four-eyes endpoints of /work/notes/portal-contract.md (/v1/sessions,
- * /v1/me/password, /v1/drafts, /v1/invitations/acceptance, /v1/organizations/{id}/invitations)
- * are being added to the backend; until `npm run portal:api` puts them in schema.d.ts they are
- * called through this untyped door, with the same CSRF header and problem handling. Every caller
- * is marked TODO(contract): replace each with get/post/del once the paths are generated.
- */
-export async function contractCall(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
-  const headers = new Headers({ Accept: "application/json" });
-  if (body !== undefined) headers.set("Content-Type", "application/json");
-  if (method !== "GET") {
-    const token = readCookie("cf_csrf");
-    if (token) headers.set("X-CSRF-Token", token);
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (e) {
-    throw new ApiProblem(0, { detail: e instanceof Error ? e.message : String(e) });
-  }
-  const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    if (response.status === 401 && !OWN_401.some((p) => path.startsWith(p))) onUnauthenticated();
-    const retry = response.headers.get("Retry-After");
-    throw new ApiProblem(
-      response.status,
-      typeof parsed === "object" && parsed !== null ? (parsed as Partial<Problem>) : undefined,
-      retry !== null && /^\d+$/.test(retry) ? Number.parseInt(retry, 10) : null,
-    );
-  }
-  return parsed;
-}

@@ -52,3 +52,15 @@ export function useLiveMany(targets: LiveTarget[]) {
   const failed = results.filter((r) => r.data?.status === "failed").length;
   return { results, done, failed, total: targets.length, final: done === targets.length };
 }
+
+/** A ledger operation, live until mined or failed. */
+export function useLiveOperation(id: string | null | undefined) {
+  const q = useLive(id ? { kind: "operation", id } : null);
+  return { ...q, data: q.data as Operation | undefined };
+}
+
+/** A financing, live until funded or failed. */
+export function useLiveFinancing(id: string | null | undefined) {
+  const q = useLive(id ? { kind: "financing", id } : null);
+  return { ...q, data: q.data as Financing | undefined };
+}

@@ -2,7 +2,7 @@ import { Suspense } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useNavigate } from "react-router-dom";
-import { contractCall, queryClient } from "../api/client";
+import { del, queryClient } from "../api/client";
 import { LANGUAGES, switchLanguage, type Language } from "../i18n";
 import { Button, Loading } from "../shared/ui";
 import { navFor } from "./nav";
@@ -33,8 +33,7 @@ export function Shell() {
   const session = useSession();
   const navigate = useNavigate();
   const signOut = useMutation({
-    // TODO(contract): typed del("/v1/sessions/current") once schema.d.ts has it
-    mutationFn: () => contractCall("DELETE", "/v1/sessions/current"),
+    mutationFn: () => del("/v1/sessions/current"),
     onSettled: () => {
       queryClient.clear();
       navigate("/signin", { replace: true });

@@ -17,23 +17,13 @@ export interface Session extends Me {
 
 export const ME_KEY = ["me"] as const;
 
-/**
- * The person's duty. TODO(contract): `User.duty` (portal-contract.md, "Duties") is not yet in
- * schema.d.ts; until `npm run portal:api` brings it, a user without one is read as a viewer, so no
- * write control is shown that the API might refuse.
- */
-export function dutyOf(user: Schemas["User"]): Duty {
-  const duty = (user as { duty?: unknown }).duty;
-  return duty === "clerk" || duty === "approver" || duty === "viewer" ? duty : "viewer";
-}
-
 export function toSession(me: Me): Session {
   const roles = ORG_ROLES.filter((r) => me.organization.roles.includes(r));
   return {
     ...me,
     roles,
     // an auditor organization's people read only, whatever their duty (the API refuses every write)
-    duty: roles.includes("auditor") && roles.length === 1 ? "viewer" : dutyOf(me.user),
+    duty: roles.includes("auditor") ? "viewer" : me.user.duty,
     isAdmin: me.user.role === "admin",
     has: (role) => roles.includes(role),
   };

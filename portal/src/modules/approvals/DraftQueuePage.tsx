@@ -1,5 +1,106 @@
-import { Placeholder } from "../../shared/Placeholder";
+import { useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
+import { useSession } from "../../app/session";
+import { formatDateTime } from "../../shared/dates";
+import { Button, Card, EmptyState, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
+import { DraftSummary } from "./DraftSummary";
+import { useDuty } from "./commit";
+
+type Draft = Schemas["Draft"];
 
 export function DraftQueuePage() {
-  return <Placeholder ns="approvals" title="queue.title" />;
+  const { t } = useTranslation("approvals");
+  const { canCommit } = useDuty();
+  const drafts = useQuery({
+    queryKey: ["drafts", "pending"],
+    queryFn: () => get("/v1/drafts", { params: { query: { status: "pending" } } }),
+    enabled: canCommit,
+    refetchInterval: 15_000,
+  });
+  if (!canCommit) return <Page title={t("queue.title")}><Notice tone="neutral">{t("queue.approversOnly")}</Notice></Page>;
+  return (
+    <Page title={t("queue.title")}>
+      <p className="muted">{t("queue.intro")}</p>
+      <QueryState query={drafts}>
+        {() =>
+          drafts.data?.items.length ? (
+            drafts.data.items.map((d) => <DraftCard key={d.id} draft={d} />)
+          ) : (
+            <EmptyState title={t("queue.empty")} />
+          )
+        }
+      </QueryState>
+    </Page>
+  );
+}
+
+function DraftCard({ draft }: { draft: Draft }) {
+  const { t } = useTranslation("approvals");
+  const session = useSession();
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState("");
+  const own = draft.createdBy.id === session.user.id;
+  const done = () => void queryClient.invalidateQueries({ queryKey: ["drafts"] });
+  const approve = useMutation({
+    mutationFn: () => post("/v1/drafts/{id}/approval", { params: { path: { id: draft.id }, header: { "idempotency-key": idempotencyKey() } } }),
+    onSuccess: () => {
+      done();
+      // the action ran: whatever it changed is read again
+      void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "drafts" && q.queryKey[0] !== "me" });
+    },
+  });
+  const reject = useMutation({
+    mutationFn: () =>
+      post("/v1/drafts/{id}/rejection", { params: { path: { id: draft.id }, header: { "idempotency-key": idempotencyKey() } }, body: { reason: reason.trim() } }),
+    onSuccess: done,
+  });
+  const decided = approve.data?.draft ?? reject.data;
+  return (
+    <Card title={draft.action}>
+      <p className="muted">
+        {t("draft.by", { name: draft.createdBy.name, email: draft.createdBy.email, at: formatDateTime(draft.createdAt) })}
+      </p>
+      <DraftSummary body={draft.body} />
+      {decided ? (
+        <Notice tone={decided.status === "rejected" || decided.status === "failed" ? "warning" : "success"}>
+          {t(`status.${decided.status}`)}
+          {decided.status === "approved" ? ` — ${t("draft.ran")}` : ""}
+        </Notice>
+      ) : own ? (
+        <p className="muted">{t("draft.own")}</p>
+      ) : (
+        <div className="stack">
+          <div className="actions">
+            <Button variant="primary" busy={approve.isPending} disabled={reject.isPending} onClick={() => approve.mutate()}>
+              {t("draft.approve")}
+            </Button>
+            <Button variant="secondary" aria-expanded={rejecting} onClick={() => setRejecting((r) => !r)}>
+              {t("draft.reject")}
+            </Button>
+          </div>
+          {rejecting ? (
+            <form
+              className="stack"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (reason.trim()) reject.mutate();
+              }}
+            >
+              <Field label={t("draft.reason")}>
+                {(p) => <textarea {...p} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
+              </Field>
+              <div className="actions">
+                <Button type="submit" variant="danger" busy={reject.isPending} disabled={!reason.trim()}>
+                  {t("draft.confirmReject")}
+                </Button>
+              </div>
+            </form>
+          ) : null}
+        </div>
+      )}
+      <ProblemMessage error={approve.error ?? reject.error} />
+    </Card>
+  );
 }

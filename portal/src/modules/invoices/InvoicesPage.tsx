@@ -1,5 +1,96 @@
-import { Placeholder } from "../../shared/Placeholder";
+import { useState } from "react";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+import { get, type Schemas } from "../../api/client";
+import { useDuty } from "../approvals/commit";
+import { formatDate } from "../../shared/dates";
+import { Money } from "../../shared/Money";
+import { Button, DataTable, EmptyState, Field, Page, QueryState, StatusBadge } from "../../shared/ui";
+import { INVOICE_STATUSES, isVerifying, rejectionText } from "./labels";
+
+type Invoice = Schemas["Invoice"];
+type Status = (typeof INVOICE_STATUSES)[number];
 
 export function InvoicesPage() {
-  return <Placeholder ns="invoices" title="list.title" />;
+  const { t } = useTranslation("invoices");
+  const { canPrepare } = useDuty();
+  const [status, setStatus] = useState<Status | "">("");
+  const invoices = useInfiniteQuery({
+    queryKey: ["invoices", status],
+    queryFn: ({ pageParam }) =>
+      get("/v1/invoices", { params: { query: { limit: 200, ...(status ? { status } : {}), ...(pageParam ? { after: pageParam } : {}) } } }),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next ?? undefined,
+    // verification runs in the background: read again while any is still being checked
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((i) => isVerifying(i.status))) ? 2000 : false),
+  });
+  const rows = invoices.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Page
+      title={t("list.title")}
+      actions={
+        canPrepare ? (
+          <Link className="btn btn-primary" to="/invoices/upload">
+            {t("list.upload")}
+          </Link>
+        ) : null
+      }
+    >
+      <div className="form-row filters">
+        <Field label={t("list.filter")}>
+          {(p) => (
+            <select {...p} value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
+              <option value="">{t("list.all")}</option>
+              {INVOICE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <QueryState query={invoices}>
+        {() => (
+          <>
+            <DataTable<Invoice>
+              caption={t("list.caption", { count: rows.length })}
+              rows={rows}
+              rowKey={(i) => i.id}
+              empty={<EmptyState title={t("list.empty")} />}
+              columns={[
+                { key: "number", header: t("field.invoiceNumber"), cell: (i) => <span className="mono">{i.invoiceCode ? `${i.invoiceCode}-` : ""}{i.invoiceNumber}</span>, rowHeader: true },
+                { key: "buyer", header: t("field.buyerTaxId"), cell: (i) => <span className="mono">{i.buyerTaxId}</span> },
+                { key: "date", header: t("field.issueDate"), cell: (i) => formatDate(i.issueDate) },
+                { key: "total", header: t("field.total"), cell: (i) => <Money fen={i.total} />, numeric: true },
+                {
+                  key: "status",
+                  header: t("list.status"),
+                  cell: (i) => (
+                    <>
+                      <StatusBadge status={i.status} label={t(`status.${i.status}`)} />
+                      {i.rejection ? <div className="reason">{rejectionText(i.rejection)}</div> : null}
+                    </>
+                  ),
+                },
+                {
+                  key: "receivable",
+                  header: t("list.receivable"),
+                  cell: (i) => (i.receivableId ? <Link to={`/receivables/${i.receivableId}`}>{t("list.openReceivable")}</Link> : "—"),
+                },
+              ]}
+            />
+            {invoices.hasNextPage ? (
+              <div className="actions">
+                <Button onClick={() => void invoices.fetchNextPage()} busy={invoices.isFetchingNextPage}>
+                  {t("common:action.loadMore")}
+                </Button>
+              </div>
+            ) : null}
+          </>
+        )}
+      </QueryState>
+    </Page>
+  );
 }

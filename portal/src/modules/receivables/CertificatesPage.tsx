@@ -1,5 +1,67 @@
-import { Placeholder } from "../../shared/Placeholder";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+import { get } from "../../api/client";
+import { useDuty } from "../approvals/commit";
+import { formatDate } from "../../shared/dates";
+import { Money } from "../../shared/Money";
+import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
+import { RECEIVABLE_STATUSES, ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "./shared";
 
 export function CertificatesPage() {
-  return <Placeholder ns="receivables" title="list.title" />;
+  const { t } = useTranslation("receivables");
+  const { canPrepare } = useDuty();
+  const orgName = useOrgName();
+  const [status, setStatus] = useState("");
+  const list = useQuery({
+    queryKey: ["receivables", "holder", status],
+    queryFn: () => get("/v1/receivables", { params: { query: { role: "holder", limit: 500, ...(status ? { status } : {}) } } }),
+    refetchInterval: (q) => (q.state.data?.items.some((r) => r.status === "registering") ? 3000 : false),
+  });
+  return (
+    <Page
+      title={t("list.title")}
+      actions={
+        canPrepare ? (
+          <Link className="btn btn-primary" to="/receivables/new">
+            {t("nav.register")}
+          </Link>
+        ) : null
+      }
+    >
+      <div className="form-row filters">
+        <Field label={t("list.filter")}>
+          {(p) => (
+            <select {...p} value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="">{t("list.all")}</option>
+              {RECEIVABLE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <QueryState query={list}>
+        {() => (
+          <DataTable<Receivable>
+            caption={t("list.caption", { count: list.data?.items.length ?? 0 })}
+            rows={list.data?.items ?? []}
+            rowKey={(r) => r.id}
+            empty={<EmptyState title={t("list.empty")} />}
+            columns={[
+              { key: "id", header: t("field.certificate"), cell: (r) => <Link to={`/receivables/${r.id}`}>{certificateLabel(r)}</Link>, rowHeader: true },
+              { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
+              { key: "obligor", header: t("field.obligor"), cell: (r) => orgName(r.obligorId) },
+              { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "tier", header: t("field.tier"), cell: (r) => r.tier, numeric: true },
+              { key: "status", header: t("field.status"), cell: (r) => <ReceivableStatus status={r.status} /> },
+            ]}
+          />
+        )}
+      </QueryState>
+    </Page>
+  );
 }

@@ -1,5 +1,125 @@
-import { Placeholder } from "../../../shared/Placeholder";
+import { useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { get, idempotencyKey, post, queryClient, type Schemas } from "../../../api/client";
+import { useLiveMany } from "../../../api/live";
+import { useDuty } from "../../approvals/commit";
+import { formatDate } from "../../../shared/dates";
+import { Money } from "../../../shared/Money";
+import { sumFen } from "../../../shared/money";
+import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, ProgressBar, QueryState } from "../../../shared/ui";
+import { chunks } from "../../invoices/batch";
+import { ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "../shared";
+
+/** The confirmation endpoints take at most 200 ids (backend receivables.schemas.ts). */
+const CHUNK = 200;
+type Decision = "confirm" | "reject";
 
 export function ConfirmationsPage() {
-  return <Placeholder ns="receivables" title="confirm.title" />;
+  const { t } = useTranslation("receivables");
+  return (
+    <Page title={t("confirm.title")}>
+      <ConfirmationQueue />
+    </Page>
+  );
+}
+
+/** Pending receivables owed by this core enterprise: select, confirm or reject in batches. */
+export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
+  const { t } = useTranslation("receivables");
+  const { commitMode } = useDuty();
+  const orgName = useOrgName();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [reason, setReason] = useState("");
+  const [sent, setSent] = useState(0);
+  const [drafted, setDrafted] = useState(0);
+  const [operations, setOperations] = useState<string[]>([]);
+  const queue = useQuery({
+    queryKey: ["receivables", "obligor", "pending"],
+    queryFn: () => get("/v1/receivables", { params: { query: { role: "obligor", status: "pending", limit: 500 } } }),
+  });
+  const rows = queue.data?.items ?? [];
+  const decide = useMutation({
+    mutationFn: async ({ decision, ids }: { decision: Decision; ids: string[] }) => {
+      setSent(0);
+      setDrafted(0);
+      setOperations([]);
+      for (const part of chunks(ids, CHUNK)) {
+        const header = { "idempotency-key": idempotencyKey() };
+        const path = decision === "confirm" ? "/v1/receivables/confirmations" : "/v1/receivables/rejections";
+        const body = decision === "confirm" ? { receivableIds: part } : { receivableIds: part, reason: reason.trim() };
+        if (commitMode === "draft") {
+          await post("/v1/drafts", { params: { header }, body: { method: "post", path, body } });
+          setDrafted((n) => n + 1);
+        } else {
+          const accepted =
+            decision === "confirm"
+              ? await post("/v1/receivables/confirmations", { params: { header }, body: { receivableIds: part } })
+              : await post("/v1/receivables/rejections", { params: { header }, body: { receivableIds: part, reason: reason.trim() } });
+          setOperations((ops) => [...ops, ...new Set(accepted.items.map((i) => i.operation.id))]);
+        }
+        setSent((n) => n + part.length);
+      }
+    },
+    onSuccess: () => {
+      setSelected(new Set());
+      void queryClient.invalidateQueries({ queryKey: ["receivables"] });
+      void queryClient.invalidateQueries({ queryKey: ["drafts"] });
+    },
+  });
+  const live = useLiveMany(operations.map((id) => ({ kind: "operation" as const, id })));
+  const picked = rows.filter((r) => selected.has(r.id));
+  const total = decide.variables?.ids.length ?? 0;
+  return (
+    <div className="stack">
+      <p className="muted">{t("confirm.intro")}</p>
+      <Notice tone="neutral">{t("confirm.evidenceTodo")}</Notice>
+      <QueryState query={queue}>
+        {() => (
+          <DataTable<Receivable>
+            caption={t("confirm.caption", { count: rows.length })}
+            rows={compact ? rows.slice(0, 10) : rows}
+            rowKey={(r) => r.id}
+            empty={<EmptyState title={t("confirm.empty")} />}
+            selection={commitMode === "hidden" || compact ? undefined : { selected, onChange: setSelected, label: (id) => t("confirm.select", { id: id.slice(0, 8) }) }}
+            columns={[
+              { key: "id", header: t("field.certificate"), cell: (r) => certificateLabel(r), rowHeader: true },
+              { key: "supplier", header: t("field.creditor"), cell: (r) => orgName(r.creditorId) },
+              { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
+              { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "evidence", header: t("field.invoicesRoot"), cell: (r) => <span className="mono">{r.invoicesRoot ? `${r.invoicesRoot.slice(0, 14)}…` : "—"}</span> },
+              { key: "status", header: t("field.status"), cell: (r: Schemas["Receivable"]) => <ReceivableStatus status={r.status} /> },
+            ]}
+          />
+        )}
+      </QueryState>
+      {commitMode !== "hidden" && !compact && rows.length ? (
+        <Card title={t("confirm.decide", { count: picked.length })}>
+          <p>
+            {t("confirm.selectedTotal")} <Money fen={sumFen(picked.map((r) => r.amount))} />
+          </p>
+          <Field label={t("confirm.reason")} hint={t("confirm.reasonHint")}>
+            {(p) => <input {...p} maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />}
+          </Field>
+          <div className="actions">
+            <Button variant="primary" busy={decide.isPending} disabled={!picked.length} onClick={() => decide.mutate({ decision: "confirm", ids: picked.map((r) => r.id) })}>
+              {commitMode === "draft" ? t("common:commit.submitForApproval") : t("confirm.confirm", { count: picked.length })}
+            </Button>
+            <Button variant="danger" busy={decide.isPending} disabled={!picked.length || reason.trim().length < 3} onClick={() => decide.mutate({ decision: "reject", ids: picked.map((r) => r.id) })}>
+              {commitMode === "draft" ? t("confirm.submitReject") : t("confirm.reject", { count: picked.length })}
+            </Button>
+          </div>
+          {total > 0 ? <ProgressBar value={sent} max={total} label={t("confirm.progress")} /> : null}
+          {operations.length ? (
+            <p role="status">
+              {t("confirm.onLedger", { done: live.done, total: live.total })}
+              {live.failed ? ` ${t("confirm.failed", { count: live.failed })}` : ""}
+            </p>
+          ) : null}
+          {drafted && decide.isSuccess ? <Notice tone="success">{t("common:commit.submitted")}</Notice> : null}
+          <ProblemMessage error={decide.error} />
+        </Card>
+      ) : null}
+    </div>
+  );
 }

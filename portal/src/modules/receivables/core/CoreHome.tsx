@@ -1,5 +1,25 @@
-import { Placeholder } from "../../../shared/Placeholder";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+import { Card } from "../../../shared/ui";
+import { ConfirmationQueue } from "./ConfirmationsPage";
+import { PayablesCalendar, RepaymentCoverage } from "./PayablesPage";
 
+/** The core enterprise's overview: what awaits confirmation, the repayment cover, the payables by week. */
 export function CoreHome() {
-  return <Placeholder ns="receivables" title="home.core" />;
+  const { t } = useTranslation("receivables");
+  return (
+    <>
+      <Card title={t("home.core")}>
+        <ConfirmationQueue compact />
+        <p>
+          <Link to="/receivables/confirmations">{t("home.linkConfirm")}</Link>
+        </p>
+      </Card>
+      <RepaymentCoverage showForm={false} />
+      <PayablesCalendar />
+      <p>
+        <Link to="/payables">{t("home.linkPayables")}</Link>
+      </p>
+    </>
+  );
 }

@@ -1,0 +1,47 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { get, type Schemas } from "../../api/client";
+import { StatusBadge } from "../../shared/ui";
+
+export type Receivable = Schemas["Receivable"];
+
+export const RECEIVABLE_STATUSES = [
+  "registering",
+  "pending",
+  "confirmed",
+  "financed",
+  "split",
+  "settled",
+  "overdue",
+  "defaulted",
+  "rejected",
+  "cancelled",
+  "failed",
+] as const;
+
+/** Organizations the caller may see (operators and auditors: all; others: their own). */
+export function useOrganizations() {
+  return useQuery({ queryKey: ["organizations"], queryFn: () => get("/v1/organizations", { params: { query: { limit: 500 } } }), staleTime: 300_000 });
+}
+
+/** An organization's name where the caller may know it, else its id shortened. */
+export function useOrgName(): (id: string | null | undefined) => string {
+  const orgs = useOrganizations();
+  return (id) => {
+    if (!id) return "—";
+    return orgs.data?.items.find((o) => o.id === id)?.legalName ?? `${id.slice(0, 8)}…`;
+  };
+}
+
+export function ReceivableStatus({ status }: { status: string }) {
+  const { t, i18n } = useTranslation("receivables");
+  return <StatusBadge status={status} label={i18n.exists(`receivables:status.${status}`) ? t(`status.${status}`) : status} />;
+}
+
+export function OperationStatus({ status }: { status: string | undefined }) {
+  const { t } = useTranslation("common");
+  if (!status) return <span className="muted">{t("common:operation.following")}</span>;
+  return <StatusBadge status={status} label={t(`common:operation.${status}`)} />;
+}
+
+export const certificateLabel = (r: { certificateId: string | null; id: string }) => (r.certificateId ? `#${r.certificateId}` : r.id.slice(0, 8));
