@@ -1,23 +1,18 @@
-/**
- * The settlement domain: routes, navigation and home section. STUB — owned by the engineer building the
- * settlement pages; replace the placeholders with real pages in this folder (see app/module.ts).
- */
+/** Settlement: the account (balance, repayment authorization), movements, withdrawals; deposits for the issuer. */
+import { lazy, type ComponentType } from "react";
 import type { DomainModule } from "../../app/module";
-import { Placeholder, PlaceholderSection } from "../../shared/Placeholder";
 
-function IssuerHome() {
-  return <PlaceholderSection ns="settlement" title="home.issuer" />;
-}
+const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const SettlementPage = lazyPage(() => import("./SettlementPage"), "SettlementPage");
+const IssuerHome = lazyPage(() => import("./IssuerHome"), "IssuerHome");
 
 export const settlementModule: DomainModule = {
   id: "settlement",
-  routes: [
-    { path: "settlement", element: <Placeholder ns="settlement" title="page.account" /> },
-  ],
+  routes: [{ path: "settlement", element: <SettlementPage /> }],
   nav: [
     { to: "/settlement", label: "settlement:nav.account", roles: ["supplier", "core_enterprise", "bank", "settlement_issuer", "operator", "auditor"], order: 50 },
   ],
-  homes: [
-    { role: "settlement_issuer", Component: IssuerHome },
-  ],
+  homes: [{ role: "settlement_issuer", Component: IssuerHome }],
 };

@@ -1,0 +1,179 @@
+/**
+ * The settlement account: balance and repayment authorization, token movements, a withdrawal (a
+ * commit action), and for the settlement issuer recording a deposit (a commit action). Operators
+ * and auditors may look at any organization's account.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { get, queryClient, type Schemas } from "../../api/client";
+import { useSession } from "../../app/session";
+import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { formatDateTime } from "../../shared/dates";
+import { Money } from "../../shared/Money";
+import { parseYuan } from "../../shared/money";
+import { Card, DataTable, EmptyState, Field, Page, QueryState, Stat, StatusBadge } from "../../shared/ui";
+import { Hash, LiveOperation } from "../financing/common";
+
+type Movement = Schemas["SettlementMovement"];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KIND_TONE = { deposit: "success", withdrawal: "warning", transfer: "info" } as const;
+
+export const settlementKey = ["settlement"] as const;
+
+function useOrganizations(enabled: boolean) {
+  return useQuery({ queryKey: ["organizations", "names"], queryFn: () => get("/v1/organizations", { params: { query: { limit: 200 } } }), enabled, staleTime: 60_000 });
+}
+
+export function SettlementPage() {
+  const { t } = useTranslation(["settlement", "common"]);
+  const session = useSession();
+  const readsAll = session.has("operator") || session.has("auditor");
+  const orgs = useOrganizations(readsAll || session.has("settlement_issuer"));
+  const [orgId, setOrgId] = useState("");
+  const query = orgId ? { organizationId: orgId } : {};
+  const account = useQuery({ queryKey: [...settlementKey, "account", orgId], queryFn: () => get("/v1/settlement/account", { params: { query } }) });
+  const movements = useQuery({ queryKey: [...settlementKey, "movements", orgId], queryFn: () => get("/v1/settlement/movements", { params: { query: { ...query, limit: 200 } } }) });
+  const own = orgId === "" || orgId === session.organization.id;
+  const address = account.data?.address?.toLowerCase();
+
+  return (
+    <Page title={t("page.account")}>
+      {readsAll ? (
+        <div className="filters">
+          <Field label={t("account.organization")}>
+            {(p) => (
+              <select {...p} value={orgId} onChange={(e) => setOrgId(e.target.value)}>
+                <option value="">{session.organization.legalName}</option>
+                {(orgs.data?.items ?? [])
+                  .filter((o) => o.id !== session.organization.id)
+                  .map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.legalName}
+                    </option>
+                  ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      ) : null}
+      <QueryState query={account}>
+        {() => (
+          <Card title={t("account.title")}>
+            <dl className="stats">
+              <Stat label={t("account.balance")} value={<Money fen={account.data!.balance} />} />
+              <Stat label={t("account.authorization")} value={<Money fen={account.data!.repaymentAuthorization} />} hint={t("account.authorizationHint")} />
+            </dl>
+            <dl className="details compact">
+              <dt>{t("account.address")}</dt>
+              <dd>{account.data!.address ? <span className="mono">{account.data!.address}</span> : t("account.noAddress")}</dd>
+            </dl>
+          </Card>
+        )}
+      </QueryState>
+      {own ? (
+        <div className="grid-2">
+          <Withdraw />
+          {session.has("settlement_issuer") ? <Deposit organizations={orgs.data?.items ?? []} /> : null}
+        </div>
+      ) : null}
+      <QueryState query={movements}>
+        {() => (
+          <DataTable<Movement>
+            caption={t("movements.caption")}
+            rows={movements.data!.items}
+            rowKey={(m) => m.id}
+            empty={<EmptyState title={t("movements.empty")} />}
+            columns={[
+              { key: "at", header: t("movements.at"), rowHeader: true, cell: (m) => formatDateTime(m.at) },
+              { key: "kind", header: t("movements.kind"), cell: (m) => <StatusBadge status={m.kind} tone={KIND_TONE[m.kind]} label={t(`kind.${m.kind}`)} /> },
+              {
+                key: "direction",
+                header: t("movements.direction"),
+                cell: (m) => (address && m.toAddress?.toLowerCase() === address ? t("movements.in") : address && m.fromAddress?.toLowerCase() === address ? t("movements.out") : "—"),
+              },
+              { key: "amount", header: t("movements.amount"), numeric: true, cell: (m) => <Money fen={m.amount} /> },
+              { key: "counterparty", header: t("movements.counterparty"), cell: (m) => <Hash value={m.toAddress?.toLowerCase() === address ? m.fromAddress : m.toAddress} /> },
+              { key: "block", header: t("movements.block"), numeric: true, cell: (m) => m.blockNumber },
+              { key: "tx", header: t("movements.tx"), cell: (m) => <Hash value={m.txHash} /> },
+            ]}
+          />
+        )}
+      </QueryState>
+    </Page>
+  );
+}
+
+function Withdraw() {
+  const { t } = useTranslation(["settlement", "common"]);
+  const withdraw = useCommit("/v1/settlement/withdrawals", { onDone: () => void queryClient.invalidateQueries({ queryKey: settlementKey }) });
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<string>();
+  if (withdraw.mode === "hidden") return null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const p = parseYuan(amount);
+    setError(p.ok ? undefined : t(`common:money.${p.reason}`));
+    if (p.ok) withdraw.mutate({ body: { amount: p.fen } });
+  };
+  return (
+    <Card title={t("withdraw.title")}>
+      <form className="stack" onSubmit={submit} noValidate>
+        <Field label={t("withdraw.amount")} hint={t("withdraw.hint")} error={error}>
+          {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
+        </Field>
+        <div className="actions">
+          <CommitButton commit={withdraw} type="submit" label={t("withdraw.submit")} />
+        </div>
+        {withdraw.data?.kind === "done" ? <LiveOperation id={withdraw.data.data.id} /> : null}
+        <CommitOutcome commit={withdraw} />
+      </form>
+    </Card>
+  );
+}
+
+function Deposit({ organizations }: { organizations: Schemas["Organization"][] }) {
+  const { t } = useTranslation(["settlement", "common"]);
+  const deposit = useCommit("/v1/settlement/deposits", { onDone: () => void queryClient.invalidateQueries({ queryKey: settlementKey }) });
+  const [organizationId, setOrganizationId] = useState("");
+  const [amount, setAmount] = useState("");
+  const [errors, setErrors] = useState<{ org?: string; amount?: string }>({});
+  if (deposit.mode === "hidden") return null;
+  const members = organizations.filter((o) => o.status === "active");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const p = parseYuan(amount);
+    const id = organizationId.trim();
+    const next = { org: UUID.test(id) ? undefined : t("deposit.orgInvalid"), amount: p.ok ? undefined : t(`common:money.${p.reason}`) };
+    setErrors(next);
+    if (!next.org && p.ok) deposit.mutate({ body: { organizationId: id, amount: p.fen } });
+  };
+  return (
+    <Card title={t("deposit.title")}>
+      <form className="stack" onSubmit={submit} noValidate>
+        <Field label={t("deposit.organization")} hint={t("deposit.organizationHint")} error={errors.org}>
+          {(p) => (
+            <>
+              <input {...p} className="mono" list="settlement-members" value={organizationId} onChange={(e) => setOrganizationId(e.target.value)} />
+              <datalist id="settlement-members">
+                {members.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.legalName}
+                  </option>
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field label={t("deposit.amount")} hint={t("common:money.format")} error={errors.amount}>
+          {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
+        </Field>
+        <div className="actions">
+          <CommitButton commit={deposit} type="submit" label={t("deposit.submit")} />
+        </div>
+        {deposit.data?.kind === "done" ? <LiveOperation id={deposit.data.data.id} /> : null}
+        <CommitOutcome commit={deposit} />
+      </form>
+    </Card>
+  );
+}
