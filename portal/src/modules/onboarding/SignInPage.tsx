@@ -34,7 +34,7 @@ export function SignInPage() {
   const error = signIn.error;
   return (
     <AuthLayout title={t("signIn.title")}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit}>
         <Field label={t("signIn.email")}>
           {(p) => <input {...p} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />}
         </Field>
@@ -54,7 +54,7 @@ export function SignInPage() {
         ) : (
           <ProblemMessage error={error} />
         )}
-        <Button type="submit" variant="primary" busy={signIn.isPending} disabled={!email || !password}>
+        <Button type="submit" variant="primary" busy={signIn.isPending}>
           {t("signIn.submit")}
         </Button>
         <p className="muted">{t("signIn.help")}</p>
