@@ -1,23 +1,19 @@
-/**
- * The clearing domain: routes, navigation and home section. STUB — owned by the engineer building the
- * clearing pages; replace the placeholders with real pages in this folder (see app/module.ts).
- */
+/** Clearing: certificates past maturity (overdue, defaulted, settled), defaults and recourse claims, each certificate's clearing history. */
+import { lazy, type ComponentType } from "react";
 import type { DomainModule } from "../../app/module";
-import { Placeholder, PlaceholderSection } from "../../shared/Placeholder";
 
-function OperatorHome() {
-  return <PlaceholderSection ns="clearing" title="home.operator" />;
-}
+const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const ClearingPage = lazyPage(() => import("./ClearingPage"), "ClearingPage");
+const ClearingHistoryPage = lazyPage(() => import("./ClearingHistoryPage"), "ClearingHistoryPage");
 
 export const clearingModule: DomainModule = {
   id: "clearing",
   routes: [
-    { path: "clearing", element: <Placeholder ns="clearing" title="page.clearing" /> },
+    { path: "clearing", element: <ClearingPage /> },
+    { path: "clearing/:id", element: <ClearingHistoryPage /> },
   ],
-  nav: [
-    { to: "/clearing", label: "clearing:nav.clearing", roles: ["bank", "operator", "auditor"], order: 60 },
-  ],
-  homes: [
-    { role: "operator", Component: OperatorHome },
-  ],
+  nav: [{ to: "/clearing", label: "clearing:nav.clearing", roles: ["bank", "supplier", "operator"], order: 60 }],
+  homes: [],
 };
