@@ -205,6 +205,16 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     expect((await stack.api.get(`/v1/drafts/${drafted.body.id}`, { key: other.key })).status).toBe(404);
   });
 
+  it("shows every member the consortium's members by name and role, never their contacts", async () => {
+    const { browser } = await person(supplier.orgId, "viewer");
+    const banks = await stack.onboard(["bank"], "Directory Test Bank");
+    const listed = await browser.get("/v1/members?role=bank&limit=200");
+    expect(listed.status).toBe(200);
+    const bank = listed.body.items.find((m: { id: string }) => m.id === banks.orgId);
+    expect(bank).toEqual({ id: banks.orgId, legalName: "Directory Test Bank", unifiedSocialCreditCode: banks.org.unifiedSocialCreditCode, roles: ["bank"], status: "active" });
+    expect(listed.body.items.every((m: { roles: string[] }) => m.roles.includes("bank"))).toBe(true);
+  });
+
   it("keeps invitations to one use, from admins, for an email nobody signs in with", async () => {
     const invited = await person(supplier.orgId, "viewer");
     const again = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: invited.token, password: PASSWORD });

@@ -5,6 +5,8 @@
 export { InvoiceEntity, type Invoice, type Evidence } from "./invoice.entity";
 export { InvoicesService } from "./invoices.service";
 export { invoicesRoutes } from "./invoices.routes";
+export { invoiceView } from "./invoices.views";
+export { InvoiceView } from "./invoices.schemas";
 export {
   createAdapters,
   AdapterUnavailable,

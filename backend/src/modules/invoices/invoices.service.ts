@@ -145,6 +145,11 @@ export class InvoicesService {
   }
 
   /** One invoice the caller may see; another tenant's is reported as absent. */
+  /** The invoices backing a receivable (the caller has been checked to see the receivable). */
+  async backing(receivableId: string): Promise<Invoice[]> {
+    return this.ds.getRepository(InvoiceEntity).find({ where: { receivableId }, order: { issueDate: "ASC", id: "ASC" } });
+  }
+
   async get(auth: AuthContext, id: string): Promise<Invoice> {
     const inv = await this.ds.getRepository(InvoiceEntity).findOneBy({ id });
     if (!inv || (!readsAll(auth) && inv.organizationId !== auth.organization.id)) throw notFound("invoice", id);

@@ -3,7 +3,7 @@ import type { Routes } from "../../shared/http/route";
 import type { ChangeFeed } from "../../shared/changes";
 import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
 import type { OnboardingService } from "./onboarding.service";
-import type { OrgRole } from "./onboarding.entity";
+import { ORG_ROLES, type OrgRole } from "./onboarding.entity";
 import {
   Accepted,
   ApiKeyCreate,
@@ -11,6 +11,7 @@ import {
   ApiKeyView,
   Id,
   KycApproval,
+  MemberView,
   OperationView,
   OrganizationCreate,
   OrganizationView,
@@ -56,6 +57,19 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
     status: 200,
     response: z.object({ items: z.array(OrganizationView) }),
     handler: async ({ auth, query }) => ({ items: (await service.listOrganizations(auth, query.limit, query.after)).map(organizationView) }),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/members",
+    summary: "The consortium's members (active or suspended): names, codes and roles, to pick a counterparty",
+    tag: TAG,
+    query: Page.extend({ role: z.enum(ORG_ROLES).optional() }).strict(),
+    status: 200,
+    response: z.object({ items: z.array(MemberView) }),
+    handler: async ({ query }) => ({
+      items: (await service.directory(query)).map((o) => ({ id: o.id, legalName: o.legalName, unifiedSocialCreditCode: o.uscc, roles: o.roles, status: o.status })),
+    }),
   });
 
   routes.add({

@@ -142,6 +142,16 @@ export const ApiKeyIssued = ApiKeyView.extend({
   key: z.string().openapi({ description: "The key itself. Shown once: store it now." }),
 }).openapi("ApiKeyIssued");
 
+export const MemberView = z
+  .object({
+    id: z.string().uuid(),
+    legalName: z.string(),
+    unifiedSocialCreditCode: z.string(),
+    roles: z.array(z.string()),
+    status: z.string().openapi({ description: "active or suspended" }),
+  })
+  .openapi("Member");
+
 export const Page = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),

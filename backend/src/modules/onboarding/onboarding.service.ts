@@ -87,6 +87,17 @@ export class OnboardingService {
     return q.getMany();
   }
 
+  /**
+   * The consortium's members as every member may know them (to pick a counterparty by name):
+   * active organizations' names, codes and roles, never their contacts or keys.
+   */
+  async directory(q: { role?: OrgRole; limit: number; after?: string }): Promise<Organization[]> {
+    const qb = this.ds.getRepository(OrganizationEntity).createQueryBuilder("o").where("o.status IN ('active', 'suspended')").orderBy("o.id").limit(q.limit);
+    if (q.role) qb.andWhere(":role = ANY(o.roles)", { role: q.role });
+    if (q.after) qb.andWhere("o.id > :after", { after: q.after });
+    return qb.getMany();
+  }
+
   /** An organization the caller may see; another tenant's is reported as absent. */
   async getOrganization(auth: AuthContext, id: string): Promise<Organization> {
     if (!readsAll(auth) && id !== auth.organization.id) throw notFound("organization", id);

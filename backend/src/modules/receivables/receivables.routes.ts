@@ -1,4 +1,5 @@
 import { z } from "../../shared/http/openapi";
+import { InvoiceView, invoiceView } from "../invoices";
 import type { Routes } from "../../shared/http/route";
 import { OperationView } from "../onboarding/onboarding.schemas";
 import { operationView } from "../onboarding/onboarding.views";
@@ -167,6 +168,17 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     status: 200,
     response: LineageNode,
     handler: async ({ auth, params }) => service.lineage(auth, params.id),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/receivables/:id/invoices",
+    summary: "The invoices behind a certificate, with their verification (for the holder, the core enterprise asked to confirm, and the certificate's bank)",
+    tag: TAG,
+    params: Id,
+    status: 200,
+    response: z.object({ items: z.array(InvoiceView) }),
+    handler: async ({ auth, params }) => ({ items: (await service.evidence(auth, params.id)).map(invoiceView) }),
   });
 
   routes.add({

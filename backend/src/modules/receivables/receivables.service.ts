@@ -312,6 +312,21 @@ export class ReceivablesService {
     return (await this.visible(this.ds.manager, auth, [id]))[0];
   }
 
+  /**
+   * The invoice evidence of a certificate: the invoices of its original (a part of a split is
+   * backed by the invoices of the certificate it was split from), for whoever may see the part.
+   */
+  async evidence(auth: AuthContext, id: string) {
+    await this.get(auth, id);
+    const [root] = await this.ds.query(
+      `WITH RECURSIVE up AS (SELECT id, parent_id FROM receivables WHERE id = $1
+         UNION ALL SELECT r.id, r.parent_id FROM receivables r JOIN up ON r.id = up.parent_id)
+       SELECT id FROM up WHERE parent_id IS NULL`,
+      [id],
+    );
+    return this.invoices.backing(root.id);
+  }
+
   async list(auth: AuthContext, q: { role: "holder" | "obligor" | "creditor"; status?: string; limit: number; after?: string }) {
     const column = { holder: "holder_organization_id", obligor: "obligor_organization_id", creditor: "creditor_organization_id" }[q.role];
     const qb = this.ds.getRepository(ReceivableEntity).createQueryBuilder("r").where(`r.${column} = :me`, { me: auth.organization.id }).orderBy("r.id").limit(q.limit);
