@@ -12,6 +12,7 @@ import { settlementModule } from "../modules/settlement/routes";
 import { clearingModule } from "../modules/clearing/routes";
 import { reconciliationModule } from "../modules/reconciliation/routes";
 import { auditModule } from "../modules/audit/routes";
+import { operatorModule } from "../modules/operator/routes";
 
 export const MODULES: DomainModule[] = [
   onboardingModule,
@@ -23,4 +24,5 @@ export const MODULES: DomainModule[] = [
   clearingModule,
   reconciliationModule,
   auditModule,
+  operatorModule,
 ];

@@ -17,6 +17,7 @@ export const NAMESPACES = [
   "clearing",
   "reconciliation",
   "audit",
+  "operator",
   "errors",
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

@@ -1,0 +1,121 @@
+/** The operator creates a member organization (pending until KYC is approved). */
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate } from "react-router-dom";
+import { post, queryClient, type Schemas } from "../../api/client";
+import { fieldProblems } from "../../i18n/problem";
+import { useDuty } from "../approvals/commit";
+import { Button, Card, Field, Page, ProblemMessage } from "../../shared/ui";
+import { checkUscc } from "./uscc";
+import { usccText } from "./Uscc";
+
+type Role = Schemas["OrganizationCreate"]["roles"][number];
+const ROLES: Role[] = ["core_enterprise", "supplier", "bank", "settlement_issuer", "auditor"];
+
+export function CreateOrganizationPage() {
+  const { t } = useTranslation(["operator", "common"]);
+  const duty = useDuty();
+  const navigate = useNavigate();
+  const [legalName, setLegalName] = useState("");
+  const [uscc, setUscc] = useState("");
+  const [roles, setRoles] = useState<Set<Role>>(new Set());
+  const [contactName, setContactName] = useState("");
+  const [contactEmail, setContactEmail] = useState("");
+  const [contactPhone, setContactPhone] = useState("");
+  const [ledgerAddress, setLedgerAddress] = useState("");
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const create = useMutation({
+    mutationFn: (body: Schemas["OrganizationCreate"]) => post("/v1/organizations", { body }),
+    onSuccess: (o) => {
+      void queryClient.invalidateQueries({ queryKey: ["organizations"] });
+      navigate(`/operator/organizations/${o.id}`);
+    },
+  });
+  const code = uscc.trim().toUpperCase();
+  const check = checkUscc(code);
+  const server = fieldProblems(create.error);
+
+  if (!duty.canPrepare) return <Page title={t("create.title")}>{null}</Page>;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const next = {
+      legalName: legalName.trim() ? undefined : t("create.required"),
+      uscc: check.ok ? undefined : usccText(t, check),
+      roles: roles.size ? undefined : t("create.rolesRequired"),
+      contact: (contactName.trim() === "") === (contactEmail.trim() === "") ? undefined : t("create.contactBoth"),
+      ledgerAddress: ledgerAddress.trim() === "" || /^0x[0-9a-fA-F]{40}$/.test(ledgerAddress.trim()) ? undefined : t("create.addressInvalid"),
+    };
+    setErrors(next);
+    if (Object.values(next).some(Boolean)) return;
+    create.mutate({
+      legalName: legalName.trim(),
+      unifiedSocialCreditCode: code,
+      roles: [...roles],
+      contacts: contactName.trim() ? [{ name: contactName.trim(), email: contactEmail.trim(), ...(contactPhone.trim() ? { phone: contactPhone.trim() } : {}) }] : [],
+      ...(ledgerAddress.trim() ? { ledgerAddress: ledgerAddress.trim() } : {}),
+    });
+  };
+
+  return (
+    <Page
+      title={t("create.title")}
+      actions={
+        <Link className="btn btn-secondary" to="/operator">
+          {t("common:action.back")}
+        </Link>
+      }
+    >
+      <Card>
+        <form className="stack" onSubmit={submit} noValidate>
+          <Field label={t("org.legalName")} error={errors.legalName ?? server.legalName}>
+            {(p) => <input {...p} value={legalName} onChange={(e) => setLegalName(e.target.value)} autoComplete="organization" />}
+          </Field>
+          <Field
+            label={t("org.uscc")}
+            hint={code.length > 0 ? usccText(t, check) : t("create.usccHint")}
+            error={errors.uscc ?? server.unifiedSocialCreditCode}
+          >
+            {(p) => <input {...p} className="mono" maxLength={18} value={uscc} onChange={(e) => setUscc(e.target.value.toUpperCase())} />}
+          </Field>
+          <fieldset className="role-set">
+            <legend>{t("org.roles")}</legend>
+            {ROLES.map((r) => (
+              <label key={r} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={roles.has(r)}
+                  onChange={() => {
+                    const next = new Set(roles);
+                    if (next.has(r)) next.delete(r);
+                    else next.add(r);
+                    setRoles(next);
+                  }}
+                />{" "}
+                {t(`common:role.${r}`)}
+              </label>
+            ))}
+            {errors.roles ? <p className="field-error">{errors.roles}</p> : null}
+          </fieldset>
+          <div className="form-row">
+            <Field label={t("create.contactName")} error={errors.contact}>
+              {(p) => <input {...p} value={contactName} onChange={(e) => setContactName(e.target.value)} />}
+            </Field>
+            <Field label={t("create.contactEmail")}>{(p) => <input {...p} type="email" value={contactEmail} onChange={(e) => setContactEmail(e.target.value)} />}</Field>
+            <Field label={t("create.contactPhone")}>{(p) => <input {...p} type="tel" value={contactPhone} onChange={(e) => setContactPhone(e.target.value)} />}</Field>
+          </div>
+          <Field label={t("org.ledgerAddress")} hint={t("create.addressHint")} error={errors.ledgerAddress ?? server.ledgerAddress}>
+            {(p) => <input {...p} className="mono" value={ledgerAddress} onChange={(e) => setLedgerAddress(e.target.value)} />}
+          </Field>
+          <div className="actions">
+            <Button type="submit" variant="primary" busy={create.isPending}>
+              {t("create.submit")}
+            </Button>
+          </div>
+          <ProblemMessage error={create.error} />
+        </form>
+      </Card>
+    </Page>
+  );
+}

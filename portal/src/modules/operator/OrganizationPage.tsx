@@ -1,0 +1,148 @@
+/**
+ * One member organization for the operator: its details and code check, its chain state, its
+ * people, and the commit actions KYC approval, suspension (with a reason) and reinstatement, each
+ * followed live until the ledger has it.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router-dom";
+import { get, queryClient, type Schemas } from "../../api/client";
+import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { formatDateTime } from "../../shared/dates";
+import { Card, DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
+import { LiveOperation } from "../financing/common";
+import { OrgStatus, RoleList } from "./parts";
+import { UsccResult } from "./Uscc";
+
+type User = Schemas["User"];
+
+export function OrganizationPage() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation(["operator", "common"]);
+  const org = useQuery({ queryKey: ["organizations", "one", id], queryFn: () => get("/v1/organizations/{id}", { params: { path: { id } } }) });
+  const users = useQuery({ queryKey: ["organizations", "users", id], queryFn: () => get("/v1/organizations/{id}/users", { params: { path: { id } } }) });
+  return (
+    <Page
+      title={org.data?.legalName ?? t("org.title")}
+      actions={
+        <Link className="btn btn-secondary" to="/operator">
+          {t("common:action.back")}
+        </Link>
+      }
+    >
+      <QueryState query={org}>
+        {() => {
+          const o = org.data!;
+          return (
+            <>
+              <Card title={t("org.details")}>
+                <dl className="details">
+                  <dt>{t("org.legalName")}</dt>
+                  <dd>{o.legalName}</dd>
+                  <dt>{t("org.uscc")}</dt>
+                  <dd>
+                    <UsccResult code={o.unifiedSocialCreditCode} />
+                  </dd>
+                  <dt>{t("org.roles")}</dt>
+                  <dd>
+                    <RoleList roles={o.roles} />
+                  </dd>
+                  <dt>{t("org.status")}</dt>
+                  <dd>
+                    <OrgStatus status={o.status} />
+                    {o.suspensionReason ? <div className="reason">{t("org.suspendedFor", { reason: o.suspensionReason })}</div> : null}
+                  </dd>
+                  <dt>{t("org.keyCustody")}</dt>
+                  <dd>{t(`custody.${o.keyCustody}`)}</dd>
+                  <dt>{t("org.ledgerAddress")}</dt>
+                  <dd>{o.ledgerAddress ? <span className="mono">{o.ledgerAddress}</span> : "—"}</dd>
+                  <dt>{t("org.chain")}</dt>
+                  <dd>
+                    {t(`chain.${o.chain.status}`)}
+                    {o.chain.block ? ` · ${t("org.block", { block: o.chain.block })}` : ""}
+                  </dd>
+                  <dt>{t("org.kycApprovedAt")}</dt>
+                  <dd>{formatDateTime(o.kycApprovedAt)}</dd>
+                  <dt>{t("org.contacts")}</dt>
+                  <dd>{o.contacts.length ? o.contacts.map((c) => `${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ""}`).join("；") : "—"}</dd>
+                  <dt>{t("org.createdAt")}</dt>
+                  <dd>{formatDateTime(o.createdAt)}</dd>
+                </dl>
+              </Card>
+              <Actions org={o} />
+            </>
+          );
+        }}
+      </QueryState>
+      <QueryState query={users}>
+        {() => (
+          <DataTable<User>
+            caption={t("users.caption")}
+            rows={users.data!.items}
+            rowKey={(u) => u.id}
+            empty={<EmptyState title={t("users.empty")} />}
+            columns={[
+              { key: "name", header: t("users.name"), rowHeader: true, cell: (u) => u.name },
+              { key: "email", header: t("users.email"), cell: (u) => u.email },
+              { key: "role", header: t("users.role"), cell: (u) => (u.role === "admin" ? t("common:duty.admin") : t("users.member")) },
+              { key: "duty", header: t("users.duty"), cell: (u) => t(`common:duty.${u.duty}`) },
+              { key: "signsIn", header: t("users.signsIn"), cell: (u) => (u.signsIn ? t("common:yes") : t("common:no")) },
+              { key: "created", header: t("org.createdAt"), cell: (u) => formatDateTime(u.createdAt) },
+            ]}
+          />
+        )}
+      </QueryState>
+    </Page>
+  );
+}
+
+function Actions({ org }: { org: Schemas["Organization"] }) {
+  const { t } = useTranslation(["operator", "common"]);
+  const [opId, setOpId] = useState<string | null>(null);
+  const done = (o: { kind: string; data?: { operation: { id: string } } }) => {
+    if (o.kind === "done" && o.data) setOpId(o.data.operation.id);
+    void queryClient.invalidateQueries({ queryKey: ["organizations"] });
+  };
+  const approve = useCommit("/v1/organizations/{id}/kyc-approval", { onDone: done });
+  const suspend = useCommit("/v1/organizations/{id}/suspension", { onDone: done });
+  const reinstate = useCommit("/v1/organizations/{id}/reinstatement", { onDone: done });
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string>();
+  if (approve.mode === "hidden") return null;
+  const path = { id: org.id };
+  const onSuspend = (e: FormEvent) => {
+    e.preventDefault();
+    const r = reason.trim();
+    setReasonError(r.length < 3 ? t("actions.reasonShort") : undefined);
+    if (r.length >= 3) suspend.mutate({ path, body: { reason: r } });
+  };
+  return (
+    <Card title={t("actions.title")}>
+      {org.status === "pending" ? (
+        <div className="actions">
+          <CommitButton commit={approve} label={t("actions.approve")} onClick={() => approve.mutate({ path, body: {} })} />
+        </div>
+      ) : null}
+      {org.status === "active" || org.status === "kyc_approved" ? (
+        <form className="stack narrow" onSubmit={onSuspend} noValidate>
+          <Field label={t("actions.reason")} hint={t("actions.reasonHint")} error={reasonError}>
+            {(p) => <textarea {...p} rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
+          </Field>
+          <div className="actions">
+            <CommitButton commit={suspend} type="submit" variant="danger" label={t("actions.suspend")} />
+          </div>
+        </form>
+      ) : null}
+      {org.status === "suspended" ? (
+        <div className="actions">
+          <CommitButton commit={reinstate} label={t("actions.reinstate")} onClick={() => reinstate.mutate({ path, body: {} })} />
+        </div>
+      ) : null}
+      {opId ? <LiveOperation id={opId} /> : null}
+      <CommitOutcome commit={approve} />
+      <CommitOutcome commit={suspend} />
+      <CommitOutcome commit={reinstate} />
+    </Card>
+  );
+}
