@@ -12,8 +12,8 @@ import { useSession } from "../../app/session";
 import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
 import { Money } from "../../shared/Money";
 import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared/money";
-import { Card, DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
-import { LiveOperation } from "./common";
+import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
+import { LiveOperation, useMembers } from "./common";
 
 type Line = { bankId: string; bankName: string; obligorId: string; obligorName: string; limit: string; used: string; committed: string; available: string; requestedLimit: string | null };
 
@@ -93,13 +93,14 @@ export function CreditLinesPage() {
 function SetCreditLine({ lines }: { lines: Line[] }) {
   const { t } = useTranslation(["financing", "common"]);
   const set = useCommit("/v1/credit-lines", { onDone: () => void queryClient.invalidateQueries({ queryKey: creditLinesKey }) });
-  const [choice, setChoice] = useState(lines[0]?.obligorId ?? "");
-  const [otherId, setOtherId] = useState("");
-  const [limit, setLimit] = useState("");
+  const cores = useMembers("core_enterprise");
+  const [obligorId, setObligorId] = useState(lines[0]?.obligorId ?? "");
+  const [limit, setLimit] = useState(lines[0] ? fenToYuanInput(lines[0].limit) : "");
   const [errors, setErrors] = useState<{ obligor?: string; limit?: string }>({});
   if (set.mode === "hidden") return null;
-  const obligorId = choice === "other" || lines.length === 0 ? otherId.trim() : choice;
   const current = lines.find((l) => l.obligorId === obligorId);
+  const choices = new Map<string, string>(lines.map((l) => [l.obligorId, l.obligorName]));
+  for (const m of cores.data ?? []) if (m.status === "active" || choices.has(m.id)) choices.set(m.id, m.legalName);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -117,37 +118,31 @@ function SetCreditLine({ lines }: { lines: Line[] }) {
     <Card title={t("lines.setTitle")}>
       <form className="stack" onSubmit={submit} noValidate>
         <div className="form-row">
-          {lines.length > 0 ? (
-            <Field label={t("field.obligor")}>
-              {(p) => (
-                <select
-                  {...p}
-                  value={choice}
-                  onChange={(e) => {
-                    setChoice(e.target.value);
-                    const l = lines.find((x) => x.obligorId === e.target.value);
-                    if (l) setLimit(fenToYuanInput(l.limit));
-                  }}
-                >
-                  {lines.map((l) => (
-                    <option key={l.obligorId} value={l.obligorId}>
-                      {l.obligorName}
-                    </option>
-                  ))}
-                  <option value="other">{t("lines.otherObligor")}</option>
-                </select>
-              )}
-            </Field>
-          ) : null}
-          {choice === "other" || lines.length === 0 ? (
-            <Field label={t("lines.obligorId")} hint={t("lines.obligorIdHint")} error={errors.obligor}>
-              {(p) => <input {...p} className="mono" value={otherId} onChange={(e) => setOtherId(e.target.value)} />}
-            </Field>
-          ) : null}
+          <Field label={t("field.obligor")} error={errors.obligor}>
+            {(p) => (
+              <select
+                {...p}
+                value={obligorId}
+                onChange={(e) => {
+                  setObligorId(e.target.value);
+                  const l = lines.find((x) => x.obligorId === e.target.value);
+                  setLimit(l ? fenToYuanInput(l.limit) : "");
+                }}
+              >
+                <option value="">{t("lines.chooseObligor")}</option>
+                {[...choices].map(([id, legalName]) => (
+                  <option key={id} value={id}>
+                    {lines.some((l) => l.obligorId === id) ? t("lines.hasLine", { name: legalName }) : legalName}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
           <Field label={t("lines.limitYuan")} hint={current ? t("lines.currentLimit", { amount: formatFen(current.limit) }) : t("common:money.format")} error={errors.limit}>
             {(p) => <input {...p} inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />}
           </Field>
         </div>
+        <ProblemMessage error={cores.error} />
         <div className="actions">
           <CommitButton commit={set} type="submit" label={t("lines.set")} />
         </div>

@@ -80,13 +80,33 @@ export function LiveOperation({ id }: { id: string | null | undefined }) {
   );
 }
 
+/** The consortium's member directory (GET /v1/members: names, codes, roles), every page of it. */
+export function useMembers(role?: "core_enterprise" | "supplier" | "bank" | "settlement_issuer" | "auditor" | "operator") {
+  return useQuery({
+    queryKey: ["members", role ?? "all"],
+    queryFn: async () => {
+      const all = [];
+      let after: string | undefined;
+      for (let i = 0; i < 50; i++) {
+        const page = await get("/v1/members", { params: { query: { limit: 200, ...(after ? { after } : {}), ...(role ? { role } : {}) } } });
+        all.push(...page.items);
+        if (page.items.length < 200) break;
+        after = page.items[page.items.length - 1].id;
+      }
+      return all;
+    },
+    staleTime: 60_000,
+  });
+}
+
 /**
- * Organization names by id. Operators and auditors read every organization; others only their own
- * (the API answers with what the caller may see), so unknown ids fall back to a short id.
+ * Organization names by id, from the member directory (active and suspended members) and, for
+ * operators and auditors, every organization; unknown ids fall back to a short id.
  */
 export function useOrgNames() {
   const session = useSession();
   const all = session.has("operator") || session.has("auditor");
+  const members = useMembers();
   const q = useQuery({
     queryKey: ["organizations", "names"],
     queryFn: () => get("/v1/organizations", { params: { query: { limit: 200 } } }),
@@ -94,6 +114,7 @@ export function useOrgNames() {
     staleTime: 60_000,
   });
   const names = new Map<string, string>([[session.organization.id, session.organization.legalName]]);
+  for (const o of members.data ?? []) names.set(o.id, o.legalName);
   for (const o of q.data?.items ?? []) names.set(o.id, o.legalName);
   return (id: string | null | undefined, fallback?: string | null): string => {
     if (!id) return "—";

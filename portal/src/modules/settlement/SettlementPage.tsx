@@ -12,8 +12,8 @@ import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
 import { formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { parseYuan } from "../../shared/money";
-import { Card, DataTable, EmptyState, Field, Page, QueryState, Stat, StatusBadge } from "../../shared/ui";
-import { Hash, LiveOperation } from "../financing/common";
+import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, Stat, StatusBadge } from "../../shared/ui";
+import { Hash, LiveOperation, useMembers } from "../financing/common";
 
 type Movement = Schemas["SettlementMovement"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,7 +29,7 @@ export function SettlementPage() {
   const { t } = useTranslation(["settlement", "common"]);
   const session = useSession();
   const readsAll = session.has("operator") || session.has("auditor");
-  const orgs = useOrganizations(readsAll || session.has("settlement_issuer"));
+  const orgs = useOrganizations(readsAll);
   const [orgId, setOrgId] = useState("");
   const query = orgId ? { organizationId: orgId } : {};
   const account = useQuery({ queryKey: [...settlementKey, "account", orgId], queryFn: () => get("/v1/settlement/account", { params: { query } }) });
@@ -74,7 +74,7 @@ export function SettlementPage() {
       {own ? (
         <div className="grid-2">
           <Withdraw />
-          {session.has("settlement_issuer") ? <Deposit organizations={orgs.data?.items ?? []} /> : null}
+          {session.has("settlement_issuer") ? <Deposit /> : null}
         </div>
       ) : null}
       <QueryState query={movements}>
@@ -132,39 +132,38 @@ function Withdraw() {
   );
 }
 
-function Deposit({ organizations }: { organizations: Schemas["Organization"][] }) {
+function Deposit() {
   const { t } = useTranslation(["settlement", "common"]);
   const deposit = useCommit("/v1/settlement/deposits", { onDone: () => void queryClient.invalidateQueries({ queryKey: settlementKey }) });
+  const members = useMembers();
   const [organizationId, setOrganizationId] = useState("");
   const [amount, setAmount] = useState("");
   const [errors, setErrors] = useState<{ org?: string; amount?: string }>({});
   if (deposit.mode === "hidden") return null;
-  const members = organizations.filter((o) => o.status === "active");
+  const active = (members.data ?? []).filter((o) => o.status === "active");
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p = parseYuan(amount);
-    const id = organizationId.trim();
-    const next = { org: UUID.test(id) ? undefined : t("deposit.orgInvalid"), amount: p.ok ? undefined : t(`common:money.${p.reason}`) };
+    const next = { org: UUID.test(organizationId) ? undefined : t("deposit.orgInvalid"), amount: p.ok ? undefined : t(`common:money.${p.reason}`) };
     setErrors(next);
-    if (!next.org && p.ok) deposit.mutate({ body: { organizationId: id, amount: p.fen } });
+    if (!next.org && p.ok) deposit.mutate({ body: { organizationId, amount: p.fen } });
   };
   return (
     <Card title={t("deposit.title")}>
       <form className="stack" onSubmit={submit} noValidate>
-        <Field label={t("deposit.organization")} hint={t("deposit.organizationHint")} error={errors.org}>
+        <Field label={t("deposit.organization")} error={errors.org}>
           {(p) => (
-            <>
-              <input {...p} className="mono" list="settlement-members" value={organizationId} onChange={(e) => setOrganizationId(e.target.value)} />
-              <datalist id="settlement-members">
-                {members.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.legalName}
-                  </option>
-                ))}
-              </datalist>
-            </>
+            <select {...p} value={organizationId} onChange={(e) => setOrganizationId(e.target.value)}>
+              <option value="">{t("deposit.choose")}</option>
+              {active.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.legalName}（{o.unifiedSocialCreditCode}）
+                </option>
+              ))}
+            </select>
           )}
         </Field>
+        <ProblemMessage error={members.error} />
         <Field label={t("deposit.amount")} hint={t("common:money.format")} error={errors.amount}>
           {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
         </Field>
