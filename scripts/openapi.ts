@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { createRegistry, openApiDocument } from "../backend/src/shared/http/openapi";
 import { Routes } from "../backend/src/shared/http/route";
 import { mountRoutes } from "../backend/src/platform";
+import { parseArgs } from "node:util";
 
 const root = join(__dirname, "..");
 const registry = createRegistry();
@@ -18,5 +19,7 @@ mountRoutes(new Routes(registry), new Proxy({}, { get: () => ({}) }) as never, {
 const dir = mkdtempSync(join(tmpdir(), "openapi-"));
 const file = join(dir, "openapi.json");
 writeFileSync(file, `${JSON.stringify(openApiDocument(registry), null, 2)}\n`);
-execFileSync(process.execPath, [join(root, "node_modules", "openapi-typescript", "bin", "cli.js"), file, "-o", join(root, "portal", "src", "api", "schema.d.ts")], { stdio: "inherit" });
+// --out elsewhere: the staleness test compares a fresh generation with the committed file
+const { values } = parseArgs({ options: { out: { type: "string", default: join(root, "portal", "src", "api", "schema.d.ts") } } });
+execFileSync(process.execPath, [join(root, "node_modules", "openapi-typescript", "bin", "cli.js"), file, "-o", values.out!], { stdio: "inherit" });
 rmSync(dir, { recursive: true });
