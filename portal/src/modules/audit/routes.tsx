@@ -1,23 +1,29 @@
-/**
- * The audit domain: routes, navigation and home section. STUB — owned by the engineer building the
- * audit pages; replace the placeholders with real pages in this folder (see app/module.ts).
- */
+/** The auditor's read-only pages: organizations, certificates with their on-chain history, financings, invoices. */
+import { lazy, type ComponentType } from "react";
 import type { DomainModule } from "../../app/module";
-import { Placeholder, PlaceholderSection } from "../../shared/Placeholder";
+import "./audit.css";
 
-function AuditorHome() {
-  return <PlaceholderSection ns="audit" title="home.auditor" />;
-}
+const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const OrganizationsAuditPage = lazyPage(() => import("./AuditPages"), "OrganizationsAuditPage");
+const CertificatesAuditPage = lazyPage(() => import("./AuditPages"), "CertificatesAuditPage");
+const CertificateAuditPage = lazyPage(() => import("./AuditPages"), "CertificateAuditPage");
+const FinancingsAuditPage = lazyPage(() => import("./AuditPages"), "FinancingsAuditPage");
+const InvoicesAuditPage = lazyPage(() => import("./AuditPages"), "InvoicesAuditPage");
+const AuditorHome = lazyPage(() => import("./AuditorHome"), "AuditorHome");
 
 export const auditModule: DomainModule = {
   id: "audit",
   routes: [
-    { path: "audit", element: <Placeholder ns="audit" title="page.history" /> },
+    { path: "audit", element: <OrganizationsAuditPage /> },
+    { path: "audit/certificates", element: <CertificatesAuditPage /> },
+    { path: "audit/certificates/:id", element: <CertificateAuditPage /> },
+    { path: "audit/financings", element: <FinancingsAuditPage /> },
+    { path: "audit/invoices", element: <InvoicesAuditPage /> },
   ],
   nav: [
     { to: "/audit", label: "audit:nav.history", roles: ["auditor", "operator"], order: 80 },
   ],
-  homes: [
-    { role: "auditor", Component: AuditorHome },
-  ],
+  homes: [{ role: "auditor", Component: AuditorHome }],
 };
