@@ -153,6 +153,9 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     const auditor = await stack.onboard(["auditor"]);
     const regulator = await person(auditor.orgId, "approver", "admin");
     expect((await regulator.browser.get("/v1/receivables")).status).toBe(200);
+    // an auditor lists every certificate; a member only its own
+    expect((await regulator.browser.get("/v1/receivables?role=all")).status).toBe(200);
+    expect((await viewer.browser.get("/v1/receivables?role=all")).status).toBe(403);
     const write = await regulator.browser.post("/v1/api-keys", { label: "mine" });
     expect(write.status).toBe(403);
     expect(write.body.code).toBe("DUTY.READ_ONLY");

@@ -3281,7 +3281,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    role?: "holder" | "obligor" | "creditor";
+                    /** @description Whose certificates: those you hold (default), owe or were first issued to; `all`: every certificate (operators and auditors). */
+                    role?: "holder" | "obligor" | "creditor" | "all";
                     status?: string;
                     limit?: number;
                     after?: string;

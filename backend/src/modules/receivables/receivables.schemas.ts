@@ -59,7 +59,10 @@ export const Transfer = z.object({ organizationId: Uuid }).strict().openapi("Tra
 
 export const ListQuery = z
   .object({
-    role: z.enum(["holder", "obligor", "creditor"]).default("holder"),
+    role: z
+      .enum(["holder", "obligor", "creditor", "all"])
+      .default("holder")
+      .openapi({ description: "Whose certificates: those you hold (default), owe or were first issued to; `all`: every certificate (operators and auditors)." }),
     status: z.string().regex(/^[a-z]+(,[a-z]+)*$/, "must be comma-separated statuses").optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     after: Uuid.optional(),
