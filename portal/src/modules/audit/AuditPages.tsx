@@ -95,19 +95,19 @@ export function OrganizationsAuditPage() {
   );
 }
 
-/**
- * Certificates the auditor can reach: GET /v1/receivables lists only an organization's own
- * (holder, obligor, creditor), so the certificates behind every financing request are added.
- */
+/** Every certificate on the platform, newest first (GET /v1/receivables?role=all, page by page). */
 function useAuditCertificates() {
   return useQuery({
     queryKey: ["audit", "certificates"],
     queryFn: async () => {
-      const [own, requests] = await Promise.all([get("/v1/receivables", { params: { query: { limit: 500 } } }), get("/v1/financing-requests")]);
-      const byId = new Map<string, Receivable>();
-      for (const r of own.items) byId.set(r.id, r);
-      for (const x of requests.items) byId.set(x.receivable.id, x.receivable);
-      return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const all: Receivable[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await get("/v1/receivables", { params: { query: { role: "all", limit: 500, ...(after ? { after } : {}) } } });
+        all.push(...page.items);
+        if (page.items.length < 500) break;
+        after = page.items[page.items.length - 1].id;
+      }
+      return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
   });
 }
