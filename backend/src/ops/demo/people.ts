@@ -5,6 +5,8 @@ import { ApiClient, pool } from "./client";
 /** Every demo person's password (development only). */
 export const DEMO_PASSWORD = "chainfactor-demo";
 export const DUTIES = ["approver", "clerk", "viewer"] as const;
+/** The demo people's names: the same three in every organization (a finance manager, an accounts clerk, an analyst). */
+const NAMES = { approver: "王建国", clerk: "李晓梅", viewer: "陈思远" } as const;
 
 export interface DemoLogin {
   organization: string;
@@ -57,7 +59,7 @@ export async function invitePeople(
     for (const duty of duties) {
       const invited = await api.post(`/v1/organizations/${org.id}/invitations`, operatorKey, {
         email: emails[duty],
-        name: `${duty[0].toUpperCase()}${duty.slice(1)} of ${org.englishName}`,
+        name: NAMES[duty],
         duty,
         role: duty === "approver" ? "admin" : "member",
       });
