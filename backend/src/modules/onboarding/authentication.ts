@@ -54,6 +54,14 @@ const contextOf = (user: User, organization: Organization, via: { apiKeyId: stri
   };
 };
 
+const hostOf = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null; // "null" (a sandboxed or opaque origin) is another site
+  }
+};
+
 const csrfRefused = (why: string) => new AppError("CSRF.REFUSED", 403, `${why} Reload the portal and try again.`);
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -127,6 +135,7 @@ export const sameOriginWrites: RequestHandler = (req, _res, next) => {
   const site = req.get("sec-fetch-site");
   const origin = req.get("origin");
   if (site && site !== "same-origin" && site !== "none") return next(csrfRefused("A request from another site may not change anything here."));
-  if (origin && origin !== `${req.protocol}://${req.get("host")}`) return next(csrfRefused("A request from another site may not change anything here."));
+  // the host only: behind a TLS-terminating proxy the scheme seen here is not the browser's
+  if (origin && hostOf(origin) !== req.get("host")) return next(csrfRefused("A request from another site may not change anything here."));
   next();
 };
