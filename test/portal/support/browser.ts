@@ -66,10 +66,15 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
 }
 
-/** Buttons, inputs and forms on the page that would change something (for the read-only auditor). */
+/**
+ * What on the page would change something, for a read-only person (viewer, auditor): every control
+ * marked `data-write` (CommitButton marks itself; controls guarded by `useDuty().canPrepare` carry
+ * the attribute; see portal/src/modules/approvals/commit.tsx), and every <form> in the page's main
+ * part other than a read-only one (a filter or search: `role="search"` or `data-read-only-ok`).
+ */
 export const writeControls = (page: Page) =>
   page.evaluate(() =>
-    [...document.querySelectorAll("main button, main form, main input, main select, main textarea")]
-      .filter((el) => !el.closest("[data-read-only-ok]"))
-      .map((el) => el.outerHTML.slice(0, 120)),
+    [...document.querySelectorAll("[data-write], main form")]
+      .filter((el) => !(el.tagName === "FORM" && (el.getAttribute("role") === "search" || el.closest("[data-read-only-ok]"))))
+      .map((el) => el.outerHTML.slice(0, 160)),
   );

@@ -73,10 +73,10 @@ function DraftCard({ draft }: { draft: Draft }) {
       ) : (
         <div className="stack">
           <div className="actions">
-            <Button variant="primary" busy={approve.isPending} disabled={reject.isPending} onClick={() => approve.mutate()}>
+            <Button data-write="direct" variant="primary" busy={approve.isPending} disabled={reject.isPending} onClick={() => approve.mutate()}>
               {t("draft.approve")}
             </Button>
-            <Button variant="secondary" aria-expanded={rejecting} onClick={() => setRejecting((r) => !r)}>
+            <Button data-write="direct" variant="secondary" aria-expanded={rejecting} onClick={() => setRejecting((r) => !r)}>
               {t("draft.reject")}
             </Button>
           </div>

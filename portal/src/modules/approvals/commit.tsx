@@ -9,6 +9,10 @@
  *   <CommitOutcome commit={accept} />   // "submitted for approval" or the problem
  *
  * and `useDuty().canPrepare` for the clerk-level writes (upload invoices, register receivables…).
+ *
+ * Every control that writes carries a `data-write` attribute (CommitButton sets it; a control guarded
+ * by `canPrepare` sets it itself), so that the browser tests can assert that a read-only person
+ * (viewer, auditor) is offered none: test/portal/support/browser.ts writeControls.
  */
 import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
@@ -54,7 +58,9 @@ export interface DutyView {
 }
 
 export function useDuty(): DutyView {
-  const { duty } = useSession();
+  const session = useSession();
+  // an auditor organization's people read only, whatever their duty (the API answers DUTY.READ_ONLY)
+  const duty: Duty = session.has("auditor") ? "viewer" : session.duty;
   return {
     duty,
     canCommit: duty === "approver",
@@ -137,7 +143,7 @@ export function CommitButton({
   const { t } = useTranslation("common");
   if (commit.mode === "hidden") return null;
   return (
-    <Button type={type} variant={variant} onClick={onClick} disabled={disabled} busy={commit.isPending}>
+    <Button type={type} variant={variant} onClick={onClick} disabled={disabled} busy={commit.isPending} data-write={commit.mode}>
       {commit.mode === "draft" ? (
         <>
           {t("commit.submitForApproval")}

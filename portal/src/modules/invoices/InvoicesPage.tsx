@@ -31,7 +31,7 @@ export function InvoicesPage() {
       title={t("list.title")}
       actions={
         canPrepare ? (
-          <Link className="btn btn-primary" to="/invoices/upload">
+          <Link className="btn btn-primary" to="/invoices/upload" data-write="prepare">
             {t("list.upload")}
           </Link>
         ) : null

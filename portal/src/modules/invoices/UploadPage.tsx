@@ -100,7 +100,7 @@ function FileUpload() {
           ) : null}
           <ProblemMessage error={upload.error} title={upload.error ? t("upload.stoppedAt", { sent }) : undefined} />
           <div className="actions">
-            <Button variant="primary" busy={upload.isPending} disabled={upload.isSuccess} onClick={() => upload.mutate(invoices)}>
+            <Button data-write="prepare" variant="primary" busy={upload.isPending} disabled={upload.isSuccess} onClick={() => upload.mutate(invoices)}>
               {t("upload.send", { count: invoices.length })}
             </Button>
           </div>
@@ -185,7 +185,7 @@ function SingleInvoice() {
         <ProblemMessage error={submit.error} />
         {submit.isSuccess ? <Notice tone="success">{t("upload.singleDone", { number: submit.data.invoiceNumber })}</Notice> : null}
         <div className="actions">
-          <Button type="submit" variant="primary" busy={submit.isPending}>
+          <Button data-write="prepare" type="submit" variant="primary" busy={submit.isPending}>
             {t("upload.submitOne")}
           </Button>
         </div>

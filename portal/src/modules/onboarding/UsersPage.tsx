@@ -14,6 +14,8 @@ export function UsersPage() {
   const { t } = useTranslation("onboarding");
   const session = useSession();
   const orgId = session.organization.id;
+  // an auditor organization's admin reads its people but changes nothing (the API refuses its writes)
+  const manages = session.isAdmin && !session.has("auditor");
   const users = useQuery({ queryKey: ["users", orgId], queryFn: () => get("/v1/organizations/{id}/users", { params: { path: { id: orgId } } }) });
   return (
     <Page title={t("users.title")}>
@@ -26,7 +28,7 @@ export function UsersPage() {
             columns={[
               { key: "name", header: t("users.name"), cell: (u) => u.name, rowHeader: true },
               { key: "email", header: t("users.email"), cell: (u) => u.email },
-              { key: "duty", header: t("users.duty"), cell: (u) => (session.isAdmin && u.id !== session.user.id ? <DutySelect user={u} /> : t(`common:duty.${u.duty}`)) },
+              { key: "duty", header: t("users.duty"), cell: (u) => (manages && u.id !== session.user.id ? <DutySelect user={u} /> : t(`common:duty.${u.duty}`)) },
               { key: "role", header: t("users.admin"), cell: (u) => (u.role === "admin" ? t("common:yes") : t("common:no")) },
               {
                 key: "signsIn",
@@ -38,7 +40,7 @@ export function UsersPage() {
           />
         )}
       </QueryState>
-      {session.isAdmin ? <InviteForm /> : null}
+      {manages ? <InviteForm /> : null}
     </Page>
   );
 }
@@ -55,7 +57,7 @@ function DutySelect({ user }: { user: User }) {
   });
   return (
     <>
-      <select
+      <select data-write="admin"
         aria-label={t("users.dutyOf", { name: user.name })}
         value={user.duty}
         disabled={change.isPending}
@@ -127,7 +129,7 @@ function InviteForm() {
         </label>
         <ProblemMessage error={invite.error} />
         <div className="actions">
-          <Button type="submit" variant="primary" busy={invite.isPending} disabled={!email || !name}>
+          <Button data-write="admin" type="submit" variant="primary" busy={invite.isPending} disabled={!email || !name}>
             {t("invite.submit")}
           </Button>
         </div>

@@ -105,12 +105,16 @@ function LineageNode({ node, current }: { node: Lineage; current: string }) {
   );
 }
 
-/** An organization: picked from those the caller may see, or typed as an id. */
-function OrgInput({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
+/**
+ * An organization: a supplier picked from the member directory, or typed as an id. A split may keep
+ * a part (`includeSelf`, listed first as "us"); a transfer goes to someone else.
+ */
+function OrgInput({ label, value, onChange, includeSelf = false }: { label: string; value: string; onChange: (v: string) => void; includeSelf?: boolean }) {
   const { t } = useTranslation("receivables");
   const session = useSession();
   const orgs = useOrganizations();
-  const others = (orgs.data?.items ?? []).filter((o) => o.id !== session.organization.id && o.roles.includes("supplier"));
+  const suppliers = (orgs.data?.items ?? []).filter((o) => o.id !== session.organization.id && o.roles.includes("supplier"));
+  const others = includeSelf ? [{ id: session.organization.id, legalName: t("split.self", { name: session.organization.legalName }) }, ...suppliers] : suppliers;
   return (
     <Field label={label} hint={others.length ? undefined : t("split.orgIdHint")}>
       {(p) =>
@@ -164,7 +168,7 @@ function SplitForm({ receivable }: { receivable: Receivable }) {
         {parts.map((p, i) => (
           <fieldset key={i}>
             <legend>{t("split.part", { n: i + 1 })}</legend>
-            <OrgInput label={t("split.organization")} value={p.organizationId} onChange={(v) => setParts((ps) => ps.map((x, j) => (j === i ? { ...x, organizationId: v } : x)))} />
+            <OrgInput includeSelf label={t("split.organization")} value={p.organizationId} onChange={(v) => setParts((ps) => ps.map((x, j) => (j === i ? { ...x, organizationId: v } : x)))} />
             <Field label={t("split.amountYuan")} error={tried && !parsed[i].ok ? t(`common:money.${(parsed[i] as { reason: string }).reason}`) : undefined}>
               {(fp) => <input {...fp} inputMode="decimal" value={p.amount} onChange={(e) => setParts((ps) => ps.map((x, j) => (j === i ? { ...x, amount: e.target.value } : x)))} />}
             </Field>

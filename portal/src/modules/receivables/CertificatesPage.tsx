@@ -24,7 +24,7 @@ export function CertificatesPage() {
       title={t("list.title")}
       actions={
         canPrepare ? (
-          <Link className="btn btn-primary" to="/receivables/new">
+          <Link className="btn btn-primary" to="/receivables/new" data-write="prepare">
             {t("nav.register")}
           </Link>
         ) : null

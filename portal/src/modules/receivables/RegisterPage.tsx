@@ -88,7 +88,7 @@ export function RegisterPage() {
             </div>
             <ProblemMessage error={register.error} />
             <div className="actions">
-              <Button type="submit" variant="primary" busy={register.isPending} disabled={picked.length === 0 || !maturity}>
+              <Button data-write="prepare" type="submit" variant="primary" busy={register.isPending} disabled={picked.length === 0 || !maturity}>
                 {t("register.submit")}
               </Button>
             </div>

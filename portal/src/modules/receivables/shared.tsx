@@ -19,9 +19,24 @@ export const RECEIVABLE_STATUSES = [
   "failed",
 ] as const;
 
-/** Organizations the caller may see (operators and auditors: all; others: their own). */
+/**
+ * The consortium's members (GET /v1/members: names, codes and roles, for everyone signed in), every
+ * page of them: names for ids, and the counterparties a split or transfer may go to.
+ */
 export function useOrganizations() {
-  return useQuery({ queryKey: ["organizations"], queryFn: () => get("/v1/organizations", { params: { query: { limit: 500 } } }), staleTime: 300_000 });
+  return useQuery({
+    queryKey: ["members"],
+    queryFn: async () => {
+      const items: Schemas["Member"][] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await get("/v1/members", { params: { query: { limit: 200, ...(after ? { after } : {}) } } });
+        items.push(...page.items);
+        if (page.items.length < 200) return { items };
+        after = page.items[page.items.length - 1].id;
+      }
+    },
+    staleTime: 300_000,
+  });
 }
 
 /** An organization's name where the caller may know it, else its id shortened. */

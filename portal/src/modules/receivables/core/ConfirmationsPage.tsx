@@ -102,10 +102,10 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
             {(p) => <input {...p} maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />}
           </Field>
           <div className="actions">
-            <Button variant="primary" busy={decide.isPending} disabled={!picked.length} onClick={() => decide.mutate({ decision: "confirm", ids: picked.map((r) => r.id) })}>
+            <Button data-write={commitMode} variant="primary" busy={decide.isPending} disabled={!picked.length} onClick={() => decide.mutate({ decision: "confirm", ids: picked.map((r) => r.id) })}>
               {commitMode === "draft" ? t("common:commit.submitForApproval") : t("confirm.confirm", { count: picked.length })}
             </Button>
-            <Button variant="danger" busy={decide.isPending} disabled={!picked.length || reason.trim().length < 3} onClick={() => decide.mutate({ decision: "reject", ids: picked.map((r) => r.id) })}>
+            <Button data-write={commitMode} variant="danger" busy={decide.isPending} disabled={!picked.length || reason.trim().length < 3} onClick={() => decide.mutate({ decision: "reject", ids: picked.map((r) => r.id) })}>
               {commitMode === "draft" ? t("confirm.submitReject") : t("confirm.reject", { count: picked.length })}
             </Button>
           </div>

@@ -1,0 +1,300 @@
+/// <reference lib="dom" />
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
+import hre from "hardhat";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser, newContext, signIn, writeControls } from "./support/browser";
+import { CORE, DEMO_PASSWORD, OTHER_TIER1, TIER1, TIER2, eventually, startWorld, type World } from "./support/world";
+import { en } from "./support/words";
+import invoiceSeeds from "../../seeds/invoices.json";
+
+/**
+ * The issue's story in the browser, against the real stack: a tier-1 supplier uploads invoices as a
+ * file (a planted fake among them is refused, with its reason in words), registers receivables, the
+ * core enterprise confirms them in one batch, the supplier splits one down to its tier-2 supplier,
+ * requests financing, two banks quote through the portal, the supplier accepts the cheaper and
+ * watches the funds arrive; at maturity the certificate is settled and the bank's reconciliation
+ * finds no mismatch. Around it, what must not happen: a clerk accepting a quote, an auditor
+ * writing, a supplier reading another's certificate, a cross-site form post.
+ *
+ * Money, credit lines and organizations are set up through the API with keys (support/world.ts);
+ * what a person does in the story is done in the browser.
+ */
+
+type Inv = { supplier: string; expected?: string; duplicateOf?: unknown; invoice: Record<string, unknown> & { invoiceNumber: string; buyerTaxId: string } };
+const seeds = (invoiceSeeds as unknown as { invoices: Inv[] }).invoices.filter((i) => i.supplier === TIER1);
+const REAL = seeds.filter((i) => !i.expected && !i.duplicateOf && i.invoice.buyerTaxId === CORE).slice(0, 3);
+const FAKE = seeds.find((i) => i.expected === "INVOICE.AMOUNT_MISMATCH")!;
+
+const yuan = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, "0")}`;
+const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** A POST from the page's own session, with the CSRF header the portal would send (a forged write). */
+const postFromPage = (page: Page, path: string, body: unknown = {}) =>
+  page.evaluate(
+    async ({ path, body }) => {
+      const csrf = decodeURIComponent(document.cookie.split("; ").find((c) => c.startsWith("cf_csrf="))?.slice("cf_csrf=".length) ?? "");
+      const res = await fetch(path, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, code: (text ? JSON.parse(text) : {}).code as string | undefined, hadCsrf: csrf.length > 0 };
+    },
+    { path, body },
+  );
+
+describe("the portal's story in the browser", () => {
+  let world: World;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** A signed-in page of `email` in a fresh browser profile (English, so the test reads the words it finds). */
+  const person = async (email: string): Promise<Page> => {
+    const context = await newContext(browser, world.baseURL, "en");
+    contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page, email, DEMO_PASSWORD);
+    return page;
+  };
+
+  let supplier: Page;
+  let receivableIds: string[] = [];
+  let requestId: string;
+
+  beforeAll(async () => {
+    expect(REAL).toHaveLength(3);
+    expect(FAKE).toBeDefined();
+    [world, browser] = await Promise.all([startWorld({ suppliers: [TIER1, TIER2, OTHER_TIER1], people: [TIER1, TIER2, OTHER_TIER1, CORE] }), launchBrowser()]);
+    const [bankA, bankB] = world.banks;
+    // the banks' people: their approvers quote through the portal
+    const { invitePeople } = await import("../../backend/src/ops/demo/people");
+    const { ApiClient } = await import("../../backend/src/ops/demo/client");
+    await invitePeople(new ApiClient(world.baseURL), world.stack.operatorKey, [bankA, bankB], ["approver"]);
+  }, 240_000);
+
+  // a failed step leaves a screenshot of every open page, to see what the person saw
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== "fail") return;
+    const dir = join(tmpdir(), "chainfactor-story-failures");
+    mkdirSync(dir, { recursive: true });
+    let n = 0;
+    for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(dir, `${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}-${n++}.png`), fullPage: true }).catch(() => undefined);
+    console.error(`screenshots of the failed step in ${dir}`);
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await world?.close();
+  });
+
+  it("uploads invoices as a file: the real ones are verified, the planted fake is refused with its reason in words", async () => {
+    supplier = await person(world.email(TIER1, "approver"));
+    await supplier.getByRole("link", { name: en("invoices:nav.list"), exact: true }).click();
+    await supplier.getByRole("link", { name: en("invoices:list.upload") }).click();
+    const file = { name: "invoices.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ invoices: [...REAL, FAKE].map((i) => i.invoice) })) };
+    await supplier.getByLabel(en("invoices:upload.file")).setInputFiles(file);
+    await supplier.getByRole("button", { name: en("invoices:upload.send", { count: 4 }) }).click();
+    await supplier.getByText(en("invoices:upload.done", { count: 4 })).waitFor();
+    await supplier.getByRole("link", { name: en("invoices:upload.seeResults") }).click();
+    // the list reads again while any is being verified: the outcomes appear without a reload
+    const row = (number: string) => supplier.getByRole("row").filter({ hasText: number });
+    await row(FAKE.invoice.invoiceNumber).getByText(en("invoices:rejection.INVOICE.AMOUNT_MISMATCH")).waitFor({ timeout: 30_000 });
+    await expect(row(FAKE.invoice.invoiceNumber).textContent()).resolves.toContain(en("invoices:status.rejected"));
+    for (const inv of REAL) await row(inv.invoice.invoiceNumber).getByText(en("invoices:status.verified"), { exact: true }).waitFor({ timeout: 30_000 });
+  });
+
+  it("registers receivables from the verified invoices, one certificate per invoice (the fake is not offered)", async () => {
+    await supplier.goto("/portal/receivables/new");
+    await supplier.getByRole("table").waitFor();
+    await expect(supplier.getByLabel(en("receivables:register.select", { number: FAKE.invoice.invoiceNumber })).count()).resolves.toBe(0);
+    // the portal registers the selected invoices of one buyer as one receivable: one at a time gives three
+    for (const [n, inv] of REAL.entries()) {
+      const box = supplier.getByLabel(en("receivables:register.select", { number: inv.invoice.invoiceNumber }));
+      await box.check();
+      await supplier.getByRole("button", { name: en("receivables:register.submit") }).click();
+      await box.waitFor({ state: "detached" }); // the invoice is used now
+      await eventually(async () => (await world.api.get("/v1/receivables?limit=50", { key: world.key(TIER1) })).body.items.length === n + 1, 15_000, "the registration");
+    }
+    await supplier.getByText(en("receivables:register.finished", { done: 1, failed: 0 })).waitFor({ timeout: 30_000 });
+    const mine = await eventually(async () => {
+      const items = (await world.api.get("/v1/receivables?limit=50", { key: world.key(TIER1) })).body.items as { id: string; status: string; amount: string }[];
+      return items.every((r) => r.status === "pending") ? items : null;
+    }, 30_000, "three pending receivables");
+    expect(mine.map((r) => r.amount).sort()).toEqual(REAL.map((i) => String(i.invoice.total)).sort());
+    receivableIds = mine.map((r) => r.id);
+  });
+
+  it("lets the core enterprise's approver confirm them in one batch", async () => {
+    const core = await person(world.email(CORE, "approver"));
+    await core.getByRole("link", { name: en("receivables:nav.confirmations") }).first().click();
+    for (const id of receivableIds) await core.getByLabel(en("receivables:confirm.select", { id: id.slice(0, 8) })).check();
+    await core.getByRole("button", { name: en("receivables:confirm.confirm", { count: 3 }) }).click();
+    await core.getByText(en("receivables:confirm.onLedger", { done: 1, total: 1 })).waitFor({ timeout: 30_000 }); // one ledger transaction for the batch
+    for (const id of receivableIds) await world.receivable(id, world.key(CORE), "confirmed");
+  });
+
+  it("splits a certificate down to the tier-2 supplier it buys from", async () => {
+    const id = receivableIds[0];
+    const cert = (await world.api.get(`/v1/receivables/${id}`, { key: world.key(TIER1) })).body;
+    const half = BigInt(cert.amount) / 2n;
+    await supplier.goto(`/portal/receivables/${id}`);
+    const form = supplier.locator("form").filter({ has: supplier.getByRole("heading", { name: en("receivables:split.title") }) }).or(supplier.locator(".card").filter({ hasText: en("receivables:split.title") }).locator("form"));
+    const orgs = form.first().getByLabel(en("receivables:split.organization"));
+    const amounts = form.first().getByLabel(en("receivables:split.amountYuan"));
+    await orgs.nth(0).selectOption({ label: world.orgs.get(TIER2)!.name });
+    await amounts.nth(0).fill(yuan(half));
+    await orgs.nth(1).selectOption(world.id(TIER1));
+    await amounts.nth(1).fill(yuan(BigInt(cert.amount) - half));
+    await supplier.getByRole("button", { name: en("receivables:split.submit"), exact: true }).click();
+    await supplier.getByText(en("receivables:status.split"), { exact: true }).first().waitFor({ timeout: 30_000 });
+    const tier2 = await eventually(async () => (await world.api.get("/v1/receivables", { key: world.key(TIER2) })).body.items.find((r: { status: string }) => r.status === "confirmed"), 20_000, "the tier-2 part");
+    expect(tier2.amount).toBe(half.toString());
+  });
+
+  it("requests financing; two banks quote through the portal; a clerk can only submit an acceptance for approval", async () => {
+    await supplier.goto("/portal/financing");
+    await supplier.locator("form").getByLabel(en("financing:request.certificate")).selectOption(receivableIds[1]);
+    await supplier.getByRole("button", { name: en("financing:request.submit") }).click();
+    await supplier.waitForURL(/\/portal\/financing\/requests\/[0-9a-f-]{36}$/);
+    requestId = supplier.url().split("/").pop()!;
+
+    const quotes = [
+      { bank: world.banks[0], rate: "4.35", fee: "100" },
+      { bank: world.banks[1], rate: "3.90", fee: "50" },
+    ];
+    for (const q of quotes) {
+      const bank = await person(world.email(q.bank.uscc, "approver"));
+      await bank.goto(`/portal/financing/requests/${requestId}`);
+      await bank.getByLabel(en("financing:quote.annualRatePercent")).fill(q.rate);
+      await bank.getByLabel(en("financing:quote.feeYuan")).fill(q.fee);
+      await bank.getByRole("button", { name: en("financing:quote.submit") }).click();
+      await bank.getByText(en("financing:quote.sent")).waitFor();
+    }
+
+    // the clerk sees "submit for approval" where the approver sees the acceptance, and the API refuses it the action itself
+    const clerk = await person(world.email(TIER1, "clerk"));
+    await clerk.goto(`/portal/financing/requests/${requestId}`);
+    await expect.poll(() => clerk.locator("article.quote-card, [role=listitem]").count(), { timeout: 20_000 }).toBe(2);
+    expect(await clerk.getByRole("button", { name: new RegExp(`^${en("common:commit.submitForApproval")}`) }).count()).toBe(2);
+    expect(await clerk.getByRole("button", { name: new RegExp(`^${en("financing:quotes.accept", { bank: "" }).trim()}`) }).count()).toBe(0);
+    const open = (await world.api.get(`/v1/financing-requests/${requestId}/quotes`, { key: world.key(TIER1) })).body.items;
+    const refused = await postFromPage(clerk, `/v1/quotes/${open[0].id}/acceptance`);
+    expect(refused).toEqual({ status: 403, code: "DUTY.APPROVER_REQUIRED", hadCsrf: true });
+  });
+
+  it("shows both quotes with their effective annual cost; the supplier accepts the cheaper and sees the funds arrive live", async () => {
+    const quotes = (await world.api.get(`/v1/financing-requests/${requestId}/quotes`, { key: world.key(TIER1) })).body.items as { id: string; bankId: string; bankName?: string; effectiveAnnualCostBp: number }[];
+    expect(quotes).toHaveLength(2);
+    const cheaper = [...quotes].sort((a, b) => a.effectiveAnnualCostBp - b.effectiveAnnualCostBp)[0];
+    const pct = (bp: number) => `${Math.trunc(bp / 100)}.${String(bp % 100).padStart(2, "0")}%`;
+    await supplier.reload();
+    const cards = supplier.locator("article.quote-card");
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(2);
+    for (const q of quotes) {
+      const card = cards.filter({ hasText: world.banks.find((b) => b.id === q.bankId)!.name });
+      const text = await card.textContent();
+      expect(text).toContain(en("financing:quote.effective"));
+      expect(text).toContain(pct(q.effectiveAnnualCostBp));
+    }
+    const best = cards.filter({ hasText: en("financing:quotes.cheapest") });
+    expect(await best.count()).toBe(1);
+    expect(await best.textContent()).toContain(world.banks.find((b) => b.id === cheaper.bankId)!.name);
+
+    const before = BigInt((await world.api.get("/v1/settlement/account", { key: world.key(TIER1) })).body.balance);
+    await supplier.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    await best.getByRole("button", { name: new RegExp(en("financing:quotes.accept", { bank: "" }).trim()) }).click();
+    await supplier.waitForURL(/\/portal\/financing\/financings\/[0-9a-f-]{36}$/);
+    await supplier.getByText(en("financing:financing.fundsArrived", { time: "" }).replace(/ \.$/, "").trim()).waitFor({ timeout: 45_000 });
+    // followed live: the same document, never reloaded
+    expect(await supplier.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    const financing = (await world.api.get(`/v1/financings/${supplier.url().split("/").pop()}`, { key: world.key(TIER1) })).body;
+    expect([financing.status, financing.bankId]).toEqual(["funded", cheaper.bankId]);
+    const after = BigInt((await world.api.get("/v1/settlement/account", { key: world.key(TIER1) })).body.balance);
+    expect(after - before).toBe(BigInt(financing.advance));
+  });
+
+  it("settles the certificate at maturity, and the bank's reconciliation finds no mismatch", async () => {
+    const financed = receivableIds[1];
+    await hre.network.provider.send("evm_increaseTime", [120 * 86_400]);
+    await hre.network.provider.send("evm_mine", []);
+    await world.receivable(financed, world.key(TIER1), "settled");
+    await supplier.goto(`/portal/receivables/${financed}`);
+    await supplier.locator("dl.details").getByText(en("receivables:status.settled"), { exact: true }).waitFor();
+
+    // the winning bank uploads its statement of the day, consistent with the platform's records
+    const financing = (await world.api.get(`/v1/financings`, { key: world.key(TIER1) })).body.items[0];
+    const bank = world.banks.find((b) => b.id === financing.bankId)!;
+    const today = chinaToday();
+    const report = (await world.api.get(`/v1/reconciliation/report?date=${today}`, { key: bank.key })).body;
+    const lines = ["value_date,reference,type,amount,counterparty,bank_reference"];
+    for (const f of report.financings as { financingId: string; supplier: { uscc: string }; obligor: { uscc: string }; day: { advancePaid: string; repaymentsReceived: string } }[]) {
+      if (f.day.advancePaid !== "0") lines.push(`${today},${f.financingId},advance,${f.day.advancePaid},${f.supplier.uscc},ADV-${lines.length}`);
+      if (f.day.repaymentsReceived !== "0") lines.push(`${today},${f.financingId},repayment,${f.day.repaymentsReceived},${f.obligor.uscc},REP-${lines.length}`);
+    }
+    expect(lines.length).toBeGreaterThan(1); // the advance was paid today
+    const banker = await person(world.email(bank.uscc, "approver"));
+    await banker.getByRole("link", { name: en("reconciliation:nav.report") }).click();
+    await banker.getByLabel(en("reconciliation:upload.date")).fill(today);
+    await banker.getByLabel(en("reconciliation:upload.file")).setInputFiles({ name: `statement-${today}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
+    await banker.getByRole("button", { name: en("reconciliation:upload.submit") }).click();
+    await banker.getByText(en("reconciliation:upload.done", { lines: lines.length - 1, matched: lines.length - 1 })).waitFor();
+    await banker.getByText(en("reconciliation:report.noMismatch")).first().waitFor();
+    expect(await banker.getByText(new RegExp(en("reconciliation:report.mismatches", { count: 0 }).replace(/^0 /, "\\d+ "))).count()).toBe(0);
+    const checked = (await world.api.get(`/v1/reconciliation/report?date=${today}`, { key: bank.key })).body;
+    expect([checked.statement?.lines, checked.summary.mismatches]).toEqual([lines.length - 1, 0]);
+  });
+
+  it("offers the auditor no write control on its pages, and refuses a write forged from its session", async () => {
+    const auditor = await person(world.email("regulator", "approver"));
+    const links = await auditor.locator("nav a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    expect(links.length).toBeGreaterThan(2);
+    for (const path of [...new Set(links)]) {
+      await auditor.goto(path);
+      await auditor.locator("main h1").first().waitFor();
+      await auditor.waitForLoadState("networkidle");
+      expect(await writeControls(auditor), path).toEqual([]);
+    }
+    // a write its organization's role may not make at all, and one any admin could make elsewhere
+    const forged = await postFromPage(auditor, "/v1/financing-requests", { receivableId: receivableIds[2] });
+    expect(forged).toMatchObject({ status: 403, hadCsrf: true });
+    const me = await auditor.evaluate(async () => (await (await fetch("/v1/me")).json()).organization.id as string);
+    const invite = await postFromPage(auditor, `/v1/organizations/${me}/invitations`, { email: "someone@regulator.example", name: "Someone", duty: "approver", role: "admin" });
+    expect(invite).toEqual({ status: 403, code: "DUTY.READ_ONLY", hadCsrf: true });
+    expect((await world.api.get("/v1/financing-requests", { key: world.key(TIER1) })).body.items).toHaveLength(1);
+  });
+
+  it("shows another supplier's certificate as not found", async () => {
+    const stranger = await person(world.email(OTHER_TIER1, "approver"));
+    await stranger.goto(`/portal/receivables/${receivableIds[2]}`);
+    await stranger.getByRole("heading", { name: en("common:notFound.title") }).waitFor();
+    expect(await stranger.locator("main").textContent()).not.toContain(receivableIds[2].slice(0, 8));
+  });
+
+  it("refuses a cross-site form post made with the supplier's signed-in browser", async () => {
+    const before = (await world.api.get("/v1/financing-requests", { key: world.key(TIER1) })).body.items.length;
+    const target = `${world.baseURL}/v1/financing-requests`;
+    const server: Server = createServer((_, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(`<!doctype html><form id=f method=post action="${target}" enctype="text/plain"><input name='{"receivableId":"${receivableIds[2]}","x":"' value='"}'></form><script>document.getElementById("f").submit()</script>`);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      // "localhost" is another site than "127.0.0.1" where the portal and its cookies live
+      const evil = `http://localhost:${(server.address() as AddressInfo).port}/`;
+      const answer = supplier.waitForResponse((r) => r.url() === target && r.request().method() === "POST");
+      await supplier.goto(evil);
+      const res = await answer;
+      expect([401, 403]).toContain(res.status());
+      expect((await res.json()).code).toBeTruthy(); // a problem with its code, not a created request
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    // nothing changed, and the supplier is still signed in at home
+    expect((await world.api.get("/v1/financing-requests", { key: world.key(TIER1) })).body.items.length).toBe(before);
+    await supplier.goto("/portal/financing");
+    await supplier.locator("main h1").first().waitFor();
+    expect(supplier.url()).not.toContain("/signin");
+  });
+});
