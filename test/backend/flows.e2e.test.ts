@@ -93,6 +93,10 @@ describe("business flows", () => {
     expect(new Set(confirmed.body.items.map((x: { operation: { id: string } }) => x.operation.id)).size).toBe(1); // one transaction for the batch
     for (const id of ids) await receivable(id, as(CORE).key, "confirmed");
     certificate = (await api.get(`/v1/receivables/${ids[0]}`, as(TIER1))).body;
+    // the core enterprise sees the invoice evidence of what it confirmed; a stranger does not
+    const evidence = await api.get(`/v1/receivables/${ids[0]}/invoices`, as(CORE));
+    expect(evidence.body.items.map((i: { id: string; status: string }) => [i.id, i.status])).toEqual([[invoices[0].id, "verified"]]);
+    expect((await api.get(`/v1/receivables/${ids[0]}/invoices`, as(OTHER_CORE))).status).toBe(404);
 
     const calendar = await api.get("/v1/payables/calendar", as(CORE));
     expect(calendar.body.days.length).toBeGreaterThan(0);
