@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
 import { eventually } from "./support/http";
@@ -65,6 +66,16 @@ interface Party {
 }
 
 type Role = "admin" | "member";
+
+/** A person signed in to the portal: its session cookie and CSRF token. */
+interface Login {
+  userId: string;
+  email: string;
+  session: string;
+  csrf: string;
+}
+
+const PERSON_PASSWORD = "tenant isolation passphrase";
 interface Caller {
   party: Party;
   role: Role;
@@ -157,6 +168,11 @@ describe("tenant isolation", () => {
   let callers: Caller[];
   /** Every business object of the world, with who may meet its id. */
   const objects: Obj[] = [];
+  /** A person of each tenant signed in to the portal (invited by the operator, accepted with a password). */
+  const people = {} as Record<TenantName, Login>;
+  /** A pending draft of each tenant (its admin's), and an invitation of supplier A accepted already. */
+  const drafts = {} as Record<TenantName, string>;
+  let usedInvitationToken: string;
   const op = () => ({ key: stack.operatorKey });
   const opHeaders = () => bearer(stack.operatorKey);
 
@@ -167,6 +183,38 @@ describe("tenant isolation", () => {
     requests++;
     return rawRequest(stack.apiPort, { method, path, headers: body === undefined ? bearer(key) : jsonHeaders(key), body: body === undefined ? undefined : JSON.stringify(body) });
   };
+
+  /** A request from a person's browser: the session cookie, and the CSRF token on a change. */
+  const browse = (method: string, path: string, login: Login, body?: unknown) => {
+    requests++;
+    const headers: Record<string, string> = { cookie: `cf_session=${login.session}; cf_csrf=${login.csrf}`, "x-csrf-token": login.csrf };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return rawRequest(stack.apiPort, { method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  };
+  /** The session cookies an answer sets. */
+  const loginOf = (r: RawReply, email: string): Login => {
+    const cookies = new Map(([] as string[]).concat(r.headers["set-cookie"] ?? []).map((c) => c.split(";")[0].split("=") as [string, string]));
+    return { userId: r.body.user.id, email, session: cookies.get("cf_session")!, csrf: cookies.get("cf_csrf")! };
+  };
+  /** Invites a person to `orgId` (by the operator) and accepts: the person signed in. */
+  async function signedIn(orgId: string, duty = "approver"): Promise<Login> {
+    const email = `${duty}-${randomBytes(4).toString("hex")}@people-${orgId.slice(0, 8)}.example`;
+    const inv = await stack.api.post(`/v1/organizations/${orgId}/invitations`, { email, name: `${duty} person`, duty, role: "member" }, op());
+    if (inv.status !== 201) throw new Error(`invite: ${inv.status} ${JSON.stringify(inv.body)}`);
+    const r = await rawRequest(stack.apiPort, { method: "POST", path: "/v1/invitations/acceptance", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: inv.body.token, password: PERSON_PASSWORD }) });
+    if (r.status !== 201) throw new Error(`accept: ${r.status} ${r.text}`);
+    return loginOf(r, email);
+  }
+  /** Forgets this stack's failed sign-ins (per account and per address, in Redis), so later sign-ins are not throttled. */
+  async function clearSignInThrottle() {
+    const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
+    try {
+      const keys = await redis.keys(`${stack.config.QUEUE_PREFIX}:signin:*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  }
 
   const everyone = () => [...Object.values(tenants), pending, suspended, operator];
   const othersOf = (p: Party) => everyone().filter((o) => o.orgId !== p.orgId);
@@ -254,7 +302,11 @@ describe("tenant isolation", () => {
    * beyond it; a caller party to it may be refused (4xx); anyone else finds it absent, exactly as a
    * random id. `roles`: who may call the endpoint at all (others: 403, as for a random id).
    */
-  async function reads(path: (id: string) => string, targets: Target[], o: { roles?: string[]; check?: (c: Caller, r: RawReply, t: Target) => string[] | string | false } = {}) {
+  async function reads(
+    path: (id: string) => string,
+    targets: Target[],
+    o: { roles?: string[]; check?: (c: Caller, r: RawReply, t: Target) => string[] | string | false; auditorsRead?: boolean } = {},
+  ) {
     const f = new Findings();
     await each(callers, async (c) => {
       const random = randomUUID();
@@ -265,7 +317,7 @@ describe("tenant isolation", () => {
         const what = `${c.name} reads ${t.what}`;
         const r = await call("GET", path(t.id), c.person.key);
         if (!roleOk) f.hidden(what, r, control, t.id, random, c.party, [403]);
-        else if (isReader(c.party) || t.gets.includes(c.party.label as TenantName)) {
+        else if ((isReader(c.party) && o.auditorsRead !== false) || t.gets.includes(c.party.label as TenantName)) {
           if (r.status !== 200) f.add(what, `status ${r.status} (it may read it): ${r.text.slice(0, 300)}`);
           else f.add(what, o.check?.(c, r, t));
           f.add(what, leaks(r, c.party, [t.id]));
@@ -448,11 +500,35 @@ describe("tenant isolation", () => {
     objects.push({ what: "bank A's financing of A1", id: w.fin.A1, viewers: ["supplierA", "bankA"] });
     objects.push({ what: "bank A's financing of A3", id: w.fin.A3, viewers: ["supplierA", "bankA"] });
     objects.push({ what: "bank B's financing of B1", id: w.fin.B1, viewers: ["supplierB", "bankB"] });
+    // an invoice is its supplier's; the evidence behind a certificate (GET /v1/receivables/{id}/invoices) is shown to whoever may see the certificate
+    const backing = (await stack.ds.query(
+      `WITH RECURSIVE tree AS (SELECT id, id AS root FROM receivables WHERE parent_id IS NULL UNION ALL SELECT r.id, t.root FROM receivables r JOIN tree t ON r.parent_id = t.id)
+       SELECT tree.id AS receivable, i.id AS invoice FROM tree JOIN invoices i ON i.receivable_id = tree.root`,
+    )) as { receivable: string; invoice: string }[];
+    for (const { receivable, invoice } of backing) {
+      const x = objects.find((o) => o.id === invoice);
+      if (x) x.viewers = [...new Set([...x.viewers, ...partiesOf(receivable)])];
+    }
     for (const [label, h] of Object.entries(w.hooks)) objects.push({ what: `${label}'s webhook subscription`, id: h.subscription, viewers: [label as TenantName] });
     const deliveries = (await stack.ds.query(`SELECT id, organization_id FROM webhook_deliveries`)) as { id: string; organization_id: string }[];
     for (const d of deliveries) objects.push({ what: `${labelOf(d.organization_id)}'s webhook delivery`, id: d.id, viewers: [labelOf(d.organization_id)] });
     objects.push({ what: "bank A's statement", id: w.statements.bankA, viewers: ["bankA"] });
     objects.push({ what: "bank B's statement", id: w.statements.bankB, viewers: ["bankB"] });
+
+    // people who sign in: one per tenant; a pending draft of each tenant (by its admin); an invitation used already
+    const logins = await Promise.all(TENANTS.map((label) => signedIn(tenants[label].orgId)));
+    TENANTS.forEach((label, i) => (people[label] = logins[i]));
+    for (const label of TENANTS) {
+      const d = await stack.api.post("/v1/drafts", { method: "post", path: "/v1/settlement/withdrawals", body: { amount: "1" } }, { key: tenants[label].admin.key });
+      if (d.status !== 201) throw new Error(`draft of ${label}: ${d.status} ${JSON.stringify(d.body)}`);
+      drafts[label] = d.body.id;
+      objects.push({ what: `${label}'s draft`, id: d.body.id, viewers: [label] });
+      tenants[label].secrets.push(people[label].userId, people[label].email);
+    }
+    const used = await stack.api.post(`/v1/organizations/${tenants.supplierA.orgId}/invitations`, { email: `used-${randomBytes(3).toString("hex")}@a.example`, name: "Used", duty: "viewer" }, op());
+    usedInvitationToken = used.body.token;
+    const usedBy = await stack.api.post("/v1/invitations/acceptance", { token: usedInvitationToken, password: PERSON_PASSWORD });
+    if (usedBy.status !== 201) throw new Error(`accept: ${usedBy.status} ${JSON.stringify(usedBy.body)}`);
 
     const roles = (i: number): Role[] => (FULL ? ["admin", "member"] : [(i + SEED) % 2 ? "admin" : "member"]);
     callers = Object.values(tenants).flatMap((p, i) => roles(i).map((role) => ({ party: p, role, person: p[role], name: `${p.label} ${role}` })));
@@ -717,6 +793,226 @@ describe("tenant isolation", () => {
       f.done();
     },
 
+    // ─── the member directory ─────────────────────────────────────────
+
+    "GET /v1/members": async () => {
+      // A deliberate cross-tenant directory: every member may know every active or suspended member's id, legal name,
+      // tax id (USCC), roles and status, to pick a counterparty by name. So those three identifiers are no leak here;
+      // everything else of another organization is: its users, emails, keys, ledger address and chain id, its business
+      // objects, and any field beyond the directory's. A pending organization (KYC not approved) is no member yet: absent.
+      const DIRECTORY = ["id", "legalName", "roles", "status", "unifiedSocialCreditCode"];
+      const listed = everyone().filter((o) => o !== pending);
+      await lists("/v1/members?limit=200", (c, r) => {
+        const items = r.body.items as Record<string, unknown>[];
+        const problems: string[] = [];
+        for (const m of items) {
+          const fields = Object.keys(m).sort();
+          if (JSON.stringify(fields) !== JSON.stringify(DIRECTORY)) problems.push(`member ${String(m.id)} has fields ${fields.join(", ")}, not only the directory's`);
+          if (!["active", "suspended"].includes(String(m.status))) problems.push(`lists member ${String(m.id)} in status ${String(m.status)}`);
+        }
+        const ids = items.map((m) => m.id);
+        problems.push(...listed.filter((o) => !ids.includes(o.orgId)).map((o) => `misses ${o.label}`));
+        // nothing of a pending organization, nor anything but the directory entries of the others
+        const text = r.text.toLowerCase();
+        problems.push(...pending.secrets.filter((x) => text.includes(x.toLowerCase())).map((x) => `shows the pending organization's ${x}`));
+        for (const o of othersOf(c.party)) {
+          const directory = [o.orgId, o.legalName, o.uscc].map((x) => x.toLowerCase());
+          for (const x of o.secrets) if (!directory.includes(x.toLowerCase()) && text.includes(x.toLowerCase())) problems.push(`shows ${o.label}'s ${x}`);
+        }
+        if (/@|"contacts"|"email"|"ledgerAddress"|"chain"|cf_[a-z2-9]{12}/i.test(r.text)) problems.push("shows contacts, emails, keys or ledger identities");
+        return problems;
+      }, { sent: () => everyone().filter((o) => o !== pending).flatMap((o) => [o.orgId, o.legalName, o.uscc]) });
+    },
+
+    // ─── people and sessions ──────────────────────────────────────────
+
+    "POST /v1/sessions": async () => {
+      // signing in as another organization's person with a wrong password answers exactly as an email nobody has
+      // (one failure each, in turn, so that both throttle counts move alike); the throttle is reset for the probes after this one
+      const f = new Findings();
+      try {
+        await unchanged("sign in", f, async () => {
+          await inTurn(callers, async (c) => {
+            const victim = people[TENANTS[(TENANTS.indexOf(c.party.label as TenantName) + 1) % TENANTS.length]];
+            const nobody = `nobody-${randomBytes(4).toString("hex")}@people.example`;
+            const a = await call("POST", "/v1/sessions", c.person.key, { email: victim.email, password: "not the password!" });
+            const b = await call("POST", "/v1/sessions", c.person.key, { email: nobody, password: "not the password!" });
+            const what = `${c.name} signs in as ${victim.email} with a wrong password`;
+            if (a.status !== 401) f.add(what, `status ${a.status}: ${a.text.slice(0, 200)}`);
+            const gist = (r: RawReply) => JSON.stringify({ ...(r.body ?? {}), instance: undefined, status: r.status });
+            if (gist(a) !== gist(b)) f.add(what, `answered otherwise than for an unknown email: ${firstDifference(gist(a), gist(b))}`);
+            f.add(what, foreignData(a, c.party, [victim.email]));
+          });
+        });
+      } finally {
+        await clearSignInThrottle();
+      }
+      f.done();
+    },
+
+    "DELETE /v1/sessions/current": async () => {
+      // an API key has no session to end: nobody's session ends; a person's sign-out ends that session only
+      const f = new Findings();
+      await unchanged("sign out with an API key", f, async () => {
+        await each(callers, async (c) => {
+          const r = await call("DELETE", "/v1/sessions/current", c.person.key);
+          if (r.status !== 400 || r.body?.code !== "SESSION.NONE") f.add(`${c.name} signs out with an API key`, `status ${r.status} ${r.text.slice(0, 200)}`);
+        });
+      });
+      const second = await rawRequest(stack.apiPort, { method: "POST", path: "/v1/sessions", headers: jsonHeaders(), body: JSON.stringify({ email: people.supplierB.email, password: PERSON_PASSWORD }) });
+      if (second.status !== 201) f.add("supplier B's person signs in again", `status ${second.status} ${second.text.slice(0, 200)}`);
+      else {
+        const out = await browse("DELETE", "/v1/sessions/current", loginOf(second, people.supplierB.email));
+        if (out.status !== 204) f.add("supplier B's person signs out", `status ${out.status}`);
+        for (const label of TENANTS) {
+          const me = await browse("GET", "/v1/me", people[label]);
+          if (me.status !== 200) f.add(`${label}'s session after supplier B's person signed out elsewhere`, `GET /v1/me answered ${me.status}`);
+        }
+      }
+      f.done();
+    },
+
+    "POST /v1/me/password": async () => {
+      // only one's own password, only from one's own session: an API key is refused, and no body names another user
+      const f = new Findings();
+      await unchanged("change password", f, async () => {
+        await each(callers, async (c) => {
+          const r = await call("POST", "/v1/me/password", c.person.key, { currentPassword: PERSON_PASSWORD, newPassword: "taken over the account" });
+          if (r.status !== 400 || r.body?.code !== "SESSION.NONE") f.add(`${c.name} changes a password with an API key`, `status ${r.status} ${r.text.slice(0, 200)}`);
+        });
+        for (const label of TENANTS) {
+          const other = people[TENANTS[(TENANTS.indexOf(label) + 1) % TENANTS.length]];
+          for (const extra of [{ userId: other.userId }, { email: other.email }]) {
+            const r = await browse("POST", "/v1/me/password", people[label], { currentPassword: PERSON_PASSWORD, newPassword: "taken over the account", ...extra });
+            if (r.status !== 422) f.add(`${label}'s person changes ${Object.keys(extra)[0]} ${Object.values(extra)[0]}'s password`, `status ${r.status} ${r.text.slice(0, 200)}`);
+          }
+        }
+      });
+      f.done();
+    },
+
+    "POST /v1/organizations/{id}/invitations": async () => {
+      // inviting people into another organization: absent, exactly as a random organization; a member is no admin of its own
+      const f = new Findings();
+      await unchanged("invite", f, async () => {
+        await each(callers, async (c) => {
+          const body = () => ({ email: `intruder-${randomBytes(3).toString("hex")}@evil.example`, name: "Intruder", duty: "approver", role: "admin" });
+          const random = randomUUID();
+          const control = await call("POST", `/v1/organizations/${random}/invitations`, c.person.key, body());
+          if (control.status !== 404) f.add(`${c.name} invites to a random organization`, `status ${control.status}`);
+          for (const other of some(`others for ${c.name}`, othersOf(c.party))) {
+            const r = await call("POST", `/v1/organizations/${other.orgId}/invitations`, c.person.key, body());
+            f.hidden(`${c.name} invites to ${other.label}`, r, control, other.orgId, random, c.party);
+          }
+          if (c.role === "member") {
+            const r = await call("POST", `/v1/organizations/${c.party.orgId}/invitations`, c.person.key, body());
+            if (r.status !== 403) f.add(`${c.name} invites to its own organization`, `status ${r.status} (members are not admins)`);
+          }
+        });
+        // and from a browser: a person of another organization
+        for (const label of TENANTS) {
+          const other = tenants[TENANTS[(TENANTS.indexOf(label) + 1) % TENANTS.length]];
+          const r = await browse("POST", `/v1/organizations/${other.orgId}/invitations`, people[label], { email: `intruder-${randomBytes(3).toString("hex")}@evil.example`, name: "Intruder", duty: "approver" });
+          if (r.status !== 404 && !(label === "auditor" && r.status === 403)) f.add(`${label}'s person invites to ${other.label}`, `status ${r.status} ${r.text.slice(0, 200)}`);
+          f.add(`${label}'s person invites to ${other.label}`, foreignData(r, tenants[label], [other.orgId]));
+        }
+      });
+      f.done();
+    },
+
+    "POST /v1/invitations/acceptance": async () => {
+      // the token is the only credential: a used token of supplier A's invitation answers exactly as a token nobody issued, whoever asks
+      const f = new Findings();
+      await unchanged("accept", f, async () => {
+        await each(callers, async (c) => {
+          const random = randomBytes(32).toString("base64url");
+          const control = await call("POST", "/v1/invitations/acceptance", c.person.key, { token: random, password: PERSON_PASSWORD });
+          const r = await call("POST", "/v1/invitations/acceptance", c.person.key, { token: usedInvitationToken, password: PERSON_PASSWORD });
+          f.hidden(`${c.name} accepts supplier A's used invitation`, r, control, usedInvitationToken, random, c.party);
+        });
+      });
+      f.done();
+    },
+
+    "POST /v1/organizations/{id}/users/{userId}/duty": async () => {
+      // another organization's user, by its own organization's id or slipped under one's own: absent, exactly as a random id
+      const f = new Findings();
+      await unchanged("change duty", f, async () => {
+        await each(callers, async (c) => {
+          const random = randomUUID();
+          const control = await call("POST", `/v1/organizations/${c.party.orgId}/users/${random}/duty`, c.person.key, { duty: "viewer" });
+          const orgControl = await call("POST", `/v1/organizations/${random}/users/${random}/duty`, c.person.key, { duty: "viewer" });
+          const roleOk = c.role === "admin";
+          if (roleOk && control.status !== 404) f.add(`${c.name} changes a random user's duty`, `status ${control.status}`);
+          for (const other of some(`others for ${c.name}`, othersOf(c.party))) {
+            for (const victim of [other.admin.userId, other.member.userId]) {
+              const under = await call("POST", `/v1/organizations/${c.party.orgId}/users/${victim}/duty`, c.person.key, { duty: "viewer" });
+              f.hidden(`${c.name} changes ${other.label}'s user's duty under its own organization`, under, control, victim, random, c.party, roleOk ? [404] : [403]);
+              const r = await call("POST", `/v1/organizations/${other.orgId}/users/${victim}/duty`, c.person.key, { duty: "viewer" });
+              f.hidden(`${c.name} changes ${other.label}'s user's duty`, r, orgControl, victim, random, c.party);
+            }
+          }
+          if (c.role === "member") {
+            const r = await call("POST", `/v1/organizations/${c.party.orgId}/users/${c.party.admin.userId}/duty`, c.person.key, { duty: "viewer" });
+            if (r.status !== 403) f.add(`${c.name} changes its own admin's duty`, `status ${r.status} (members are not admins)`);
+          }
+        });
+      });
+      f.done();
+    },
+
+    // ─── four-eyes drafts ─────────────────────────────────────────────
+
+    "POST /v1/drafts": async () => {
+      // a draft is its drafter's organization's: naming another tenant's quote answers as a random one, the draft lands in the
+      // caller's organization, and nothing of the other tenant shows
+      const f = new Findings();
+      const made: [Caller, string][] = [];
+      await each(callers, async (c) => {
+        const random = randomUUID();
+        const theirs = c.party.label === "supplierA" ? world.quotes.B2bankA : world.quotes.A1bankB;
+        const control = await call("POST", "/v1/drafts", c.person.key, { method: "post", path: `/v1/quotes/${random}/acceptance`, body: {} });
+        const r = await call("POST", "/v1/drafts", c.person.key, { method: "post", path: `/v1/quotes/${theirs}/acceptance`, body: {} });
+        const what = `${c.name} drafts accepting another supplier's quote`;
+        const gist = (x: RawReply, id: string) => JSON.stringify({ status: x.status, code: x.body?.code, action: x.body?.action, state: x.body?.status, path: String(x.body?.path ?? "").replace(id, "<id>"), detail: String(x.body?.detail ?? "").replace(id, "<id>") });
+        if (gist(r, theirs) !== gist(control, random)) f.add(what, `answered otherwise than for a random quote: ${firstDifference(gist(r, theirs), gist(control, random))}`);
+        f.add(what, leaks(r, c.party, [theirs]));
+        for (const x of [r, control]) if (x.status === 201) made.push([c, x.body.id]);
+      });
+      for (const [c, id] of made) {
+        const [row] = (await stack.ds.query(`SELECT organization_id, created_by FROM drafts WHERE id = $1`, [id])) as { organization_id: string; created_by: string }[];
+        if (row.organization_id !== c.party.orgId || row.created_by !== c.person.userId) f.add(`${c.name}'s draft ${id}`, `stored for ${labelOf(row.organization_id)} by ${row.created_by}`);
+      }
+      // these drafts name other tenants' quotes (sent by their drafters): gone, so that no later probe meets those ids in a list
+      await stack.ds.query(`DELETE FROM drafts WHERE id = ANY($1::uuid[])`, [made.map(([, id]) => id)]);
+      f.done();
+    },
+
+    "GET /v1/drafts": () =>
+      lists("/v1/drafts?limit=500", (c, r) => {
+        const ids = (r.body.items as { id: string }[]).map((d) => d.id);
+        const problems = Object.entries(drafts)
+          .filter(([label, id]) => label !== c.party.label && ids.includes(id))
+          .map(([label]) => `lists ${label}'s draft`);
+        if (!ids.includes(drafts[c.party.label as TenantName])) problems.push("misses its own draft");
+        return problems;
+      }),
+
+    "GET /v1/drafts/{id}": () =>
+      // its own organization's only: auditors and the operator read every certificate, but not other organizations' drafts
+      reads((id) => `/v1/drafts/${id}`, draftTargets(), { auditorsRead: false }),
+
+    "POST /v1/drafts/{id}/approval": () =>
+      writesOn("approve", "POST", (id) => `/v1/drafts/${id}/approval`, undefined, draftTargets(), {
+        // its own organization's other approvers would approve it: only other organizations are probed
+        skip: (c, t) => t.gets.includes(c.party.label as TenantName),
+      }),
+
+    "POST /v1/drafts/{id}/rejection": () =>
+      writesOn("reject", "POST", (id) => `/v1/drafts/${id}/rejection`, () => ({ reason: "not yours to decide" }), draftTargets(), {
+        skip: (c, t) => t.gets.includes(c.party.label as TenantName),
+      }),
+
     // ─── invoices ─────────────────────────────────────────────────────
 
     "GET /v1/invoices": async () => {
@@ -867,6 +1163,21 @@ describe("tenant isolation", () => {
       }),
 
     "GET /v1/receivables/{id}/lineage": () => reads((id) => `/v1/receivables/${id}/lineage`, certificates()),
+
+    "GET /v1/receivables/{id}/invoices": async () => {
+      // the evidence behind a certificate: for its parties (holder, obligor, creditor, financing bank) and auditors, exactly its own invoices
+      const backing = new Map<string, string[]>();
+      for (const row of (await stack.ds.query(`SELECT receivable_id, id FROM invoices WHERE receivable_id IS NOT NULL`)) as { receivable_id: string; id: string }[]) {
+        backing.set(row.receivable_id, [...(backing.get(row.receivable_id) ?? []), row.id]);
+      }
+      await reads((id) => `/v1/receivables/${id}/invoices`, certificates(), {
+        check: (_c, r, t) => {
+          const ids = (r.body.items as { id: string }[]).map((i) => i.id).sort();
+          const expected = [...(backing.get(t.id) ?? [])].sort();
+          return JSON.stringify(ids) !== JSON.stringify(expected) ? `lists invoices ${JSON.stringify(ids)}, expected the certificate's ${JSON.stringify(expected)}` : false;
+        },
+      });
+    },
 
     "GET /v1/payables/calendar": () =>
       lists(
@@ -1199,6 +1510,11 @@ describe("tenant isolation", () => {
     });
   }
 
+  /** Every tenant's pending draft: its own organization's only. */
+  function draftTargets(): Target[] {
+    return TENANTS.map((label) => ({ what: `${label}'s draft`, id: drafts[label], gets: [label] }));
+  }
+
   /** Every member's webhook subscription or test delivery: its own only. */
   function hookTargets(kind: "subscription" | "delivery"): Target[] {
     return Object.entries(world.hooks).map(([label, h]) => ({ what: `${label}'s ${kind}`, id: h[kind], gets: [label as TenantName] }));
@@ -1313,6 +1629,39 @@ describe("tenant isolation", () => {
   for (const [key, probe] of Object.entries(probes)) it(key, probe);
 
   // ─── beyond one endpoint ──────────────────────────────────────────
+
+  it("a person's browser session reads its own organization's data only: another's certificates, organizations and drafts are absent", async () => {
+    const f = new Findings();
+    await each([...TENANTS], async (label) => {
+      const p = tenants[label];
+      const login = people[label];
+      const me = await browse("GET", "/v1/me", login);
+      if (me.status !== 200 || me.body.user.id !== login.userId || me.body.organization.id !== p.orgId) f.add(`${label}'s person: GET /v1/me`, `${me.status} ${me.text.slice(0, 200)}`);
+      const random = randomUUID();
+      for (const [what, path, targets, everyoneReads] of [
+        ["certificate", (id: string) => `/v1/receivables/${id}`, certificates(), true],
+        ["certificate's invoices", (id: string) => `/v1/receivables/${id}/invoices`, certificates(), true],
+        ["organization", (id: string) => `/v1/organizations/${id}`, othersOf(p).map((o) => ({ what: o.label, id: o.orgId, gets: [] as TenantName[] })), true],
+        ["draft", (id: string) => `/v1/drafts/${id}`, draftTargets(), false],
+      ] as const) {
+        const control = await browse("GET", path(random), login);
+        if (control.status !== 404) f.add(`${label}'s person reads a random ${what}`, `status ${control.status}`);
+        for (const t of targets) {
+          const r = await browse("GET", path(t.id), login);
+          const name = `${label}'s person reads ${what} ${t.what}`;
+          if ((isReader(p) && everyoneReads) || t.gets.includes(label)) {
+            if (r.status !== 200) f.add(name, `status ${r.status} (it may read it)`);
+            f.add(name, leaks(r, p, [t.id]));
+          } else f.hidden(name, r, control, t.id, random, p);
+        }
+      }
+      const list = await browse("GET", "/v1/drafts?limit=500", login);
+      const ids = ((list.body?.items ?? []) as { id: string }[]).map((d) => d.id);
+      f.add(`${label}'s person lists drafts`, Object.entries(drafts).filter(([l, id]) => l !== label && ids.includes(id)).map(([l]) => `lists ${l}'s draft`));
+      if (!ids.includes(drafts[label])) f.add(`${label}'s person lists drafts`, "misses its own organization's draft");
+    });
+    f.done();
+  });
 
   it("a member cannot manage other users' keys: issue, list, revoke", async () => {
     const f = new Findings();

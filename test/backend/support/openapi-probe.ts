@@ -472,7 +472,7 @@ export function problemViolations(r: RawReply, e: ProblemExpectation = {}): stri
 
 /**
  * Row counts of every business table (found in the schema, so tables added later are covered), the
- * states of organizations, users and API keys, and the number of jobs queued since the probe began
+ * states of organizations, users, API keys, drafts, invitations and sessions, and the number of jobs queued since the probe began
  * (read from the queue's event stream; the repeatable jobs of job schedulers, which tick on their
  * own, are not counted). Two equal snapshots around a request mean it wrote and queued nothing.
  */
@@ -520,6 +520,10 @@ export class WriteProbe {
       `(SELECT md5(coalesce(string_agg(o::text, ',' ORDER BY o.id), '')) FROM organizations o) AS organization_states`,
       `(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.id), '')) FROM users u) AS user_states`,
       `(SELECT md5(coalesce(string_agg(id || label || coalesce(revoked_at::text, ''), ',' ORDER BY id), '')) FROM api_keys) AS api_key_states`,
+      // a draft decided, an invitation accepted, a session ended change no row count (sessions.last_seen_at moves on every request: left out)
+      `(SELECT md5(coalesce(string_agg(id || status || coalesce(decided_by::text, '') || coalesce(reason, ''), ',' ORDER BY id), '')) FROM drafts) AS draft_states`,
+      `(SELECT md5(coalesce(string_agg(id || coalesce(accepted_at::text, '') || coalesce(user_id::text, ''), ',' ORDER BY id), '')) FROM invitations) AS invitation_states`,
+      `(SELECT md5(coalesce(string_agg(id || coalesce(ended_at::text, ''), ',' ORDER BY id), '')) FROM sessions) AS session_states`,
     ].join(",\n")}`;
     return this.sql;
   }
