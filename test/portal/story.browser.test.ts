@@ -129,6 +129,11 @@ describe("the portal's story in the browser", () => {
   it("lets the core enterprise's approver confirm them in one batch", async () => {
     const core = await person(world.email(CORE, "approver"));
     await core.getByRole("link", { name: en("receivables:nav.confirmations") }).first().click();
+    // it can see what it confirms: the invoices behind a receivable
+    const first = core.getByRole("row").filter({ has: core.getByLabel(en("receivables:confirm.select", { id: receivableIds[0].slice(0, 8) })) });
+    await first.getByText(en("receivables:confirm.showInvoices")).click();
+    const backing = (await world.api.get(`/v1/receivables/${receivableIds[0]}/invoices`, { key: world.key(TIER1) })).body.items[0].invoiceNumber;
+    await first.getByText(backing).waitFor();
     for (const id of receivableIds) await core.getByLabel(en("receivables:confirm.select", { id: id.slice(0, 8) })).check();
     await core.getByRole("button", { name: en("receivables:confirm.confirm", { count: 3 }) }).click();
     await core.getByText(en("receivables:confirm.onLedger", { done: 1, total: 1 })).waitFor({ timeout: 30_000 }); // one ledger transaction for the batch
@@ -170,7 +175,8 @@ describe("the portal's story in the browser", () => {
       await bank.getByLabel(en("financing:quote.annualRatePercent")).fill(q.rate);
       await bank.getByLabel(en("financing:quote.feeYuan")).fill(q.fee);
       await bank.getByRole("button", { name: en("financing:quote.submit") }).click();
-      await bank.getByText(en("financing:quote.sent")).waitFor();
+      // the form gives way to the bank's own open quote (its "sent" notice goes with the form)
+      await bank.getByRole("button", { name: en("financing:quotes.withdraw") }).waitFor();
     }
 
     // the clerk sees "submit for approval" where the approver sees the acceptance, and the API refuses it the action itself

@@ -133,8 +133,10 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
     onDone: () => void queryClient.invalidateQueries({ queryKey: ["quotes"] }),
   });
   // the API orders quotes cheapest first (lowest effective annual cost); the cheapest open one is highlighted
-  const cheapest = quotes.find((q) => q.status === "open")?.id;
-  const caption = session.has("bank") && !supplier ? t("quotes.ownCaption") : t("quotes.caption");
+  // a bank sees only its own quote: "cheapest" of one would tell it nothing true
+  const ownOnly = session.has("bank") && !supplier;
+  const cheapest = ownOnly ? undefined : quotes.find((q) => q.status === "open")?.id;
+  const caption = ownOnly ? t("quotes.ownCaption") : t("quotes.caption");
   return (
     <Card title={t("quotes.title")}>
       {quotes.length === 0 ? (

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { formatFen } from "../../../shared/money";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, idempotencyKey, post, queryClient, type Schemas } from "../../../api/client";
@@ -73,7 +74,6 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
   return (
     <div className="stack">
       <p className="muted">{t("confirm.intro")}</p>
-      <Notice tone="neutral">{t("confirm.evidenceTodo")}</Notice>
       <QueryState query={queue}>
         {() => (
           <DataTable<Receivable>
@@ -87,7 +87,7 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
               { key: "supplier", header: t("field.creditor"), cell: (r) => orgName(r.creditorId) },
               { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
               { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
-              { key: "evidence", header: t("field.invoicesRoot"), cell: (r) => <span className="mono">{r.invoicesRoot ? `${r.invoicesRoot.slice(0, 14)}…` : "—"}</span> },
+              { key: "evidence", header: t("confirm.evidence"), cell: (r) => <InvoiceEvidence receivable={r} /> },
               { key: "status", header: t("field.status"), cell: (r: Schemas["Receivable"]) => <ReceivableStatus status={r.status} /> },
             ]}
           />
@@ -121,5 +121,40 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
         </Card>
       ) : null}
     </div>
+  );
+}
+
+/** The invoices behind a receivable (GET /v1/receivables/{id}/invoices), read when the person opens them. */
+function InvoiceEvidence({ receivable }: { receivable: Receivable }) {
+  const { t } = useTranslation(["receivables", "invoices"]);
+  const [open, setOpen] = useState(false);
+  const invoices = useQuery({
+    queryKey: ["receivables", "invoices", receivable.id],
+    queryFn: () => get("/v1/receivables/{id}/invoices", { params: { path: { id: receivable.id } } }),
+    enabled: open,
+    staleTime: 300_000,
+  });
+  return (
+    <details className="evidence" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>{t("confirm.showInvoices")}</summary>
+      {open ? (
+        <QueryState query={invoices}>
+          {() => (
+            <ul>
+              {(invoices.data?.items ?? []).map((i) => (
+                <li key={i.id}>
+                  <span className="mono">{i.invoiceNumber}</span> · {formatDate(i.issueDate)} · {formatFen(i.total)} · {t(`invoices:status.${i.status}`)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
+      ) : null}
+      {receivable.invoicesRoot ? (
+        <p className="muted">
+          {t("field.invoicesRoot")}: <span className="mono">{`${receivable.invoicesRoot.slice(0, 14)}…`}</span>
+        </p>
+      ) : null}
+    </details>
   );
 }

@@ -53,7 +53,7 @@ export function PayablesCalendar() {
                     <XAxis dataKey="week" tickFormatter={(w: string) => formatDate(w)} stroke="#4a5668" />
                     <YAxis tickFormatter={(v: number) => `¥${v.toLocaleString()}`} stroke="#4a5668" width={110} />
                     <Tooltip formatter={(_v, _n, item) => [formatFen((item.payload as Week).total), t("payables.due")]} labelFormatter={(w) => t("payables.weekOf", { date: formatDate(String(w)) })} />
-                    <Bar dataKey="yuan" fill="#0b4f8a" name={t("payables.due")} />
+                    <Bar dataKey="yuan" fill="#0b4f8a" maxBarSize={56} name={t("payables.due")} />
                   </BarChart>
                 </ResponsiveContainer>
               </div>
