@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
+import { Redis } from "ioredis";
 import { getAddress } from "ethers";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
@@ -65,6 +66,9 @@ import {
  * e.g. `BAD_INPUT_ALL=1 BAD_INPUT_RUNS=50`. BAD_INPUT_SEED replays a run (the seed is in every
  * failure message).
  */
+
+/** The password of the people the suite signs in. */
+const PERSON_PASSWORD = "bad-input passphrase";
 
 const RUNS = Math.max(0, Number(process.env.BAD_INPUT_RUNS ?? 1));
 const ALL = process.env.BAD_INPUT_ALL === "1";
@@ -237,9 +241,30 @@ function build(op: Operation, p: Parts): RawRequest {
   return { method: op.method, path, headers, body, chunked: p.chunked };
 }
 
+/** A person signed in to the portal: the cookies a browser keeps, and the password behind them. */
+interface BrowserLogin {
+  userId: string;
+  email: string;
+  password: string;
+  /** cf_session's value. */
+  session: string;
+  /** cf_csrf's value, sent back in X-CSRF-Token. */
+  csrf: string;
+}
+
+/** A browser's credentials: the session cookie, and the CSRF token a change carries. */
+const browserHeaders = (s: BrowserLogin): Record<string, string> => ({ cookie: `cf_session=${s.session}; cf_csrf=${s.csrf}`, "x-csrf-token": s.csrf });
+
 /** The endpoint's fixtures: who may call it and the ids and values a valid request needs. */
 interface Context {
+  /** The caller's API key ("" with `public` or `browser`). */
   key: string;
+  /** A public route (sign-in, accepting an invitation): called without any credentials. */
+  public?: boolean;
+  /** A route for people in a browser: called with this session's cookie and CSRF token instead of an API key. */
+  browser?: () => BrowserLogin;
+  /** The session for hostile-text requests that may succeed (a password change ends the session it runs in). */
+  hostileBrowser?: () => BrowserLogin;
   path?: Record<string, string>;
   /** Targets for hostile-text requests that may succeed (state-changing endpoints get their own). */
   hostilePath?: Record<string, string>;
@@ -291,6 +316,33 @@ interface World {
   /** Supplier A's delivered test delivery, and its second subscription (deleted by the control). */
   deliveryId: string;
   subscriptionToDelete: string;
+  /** People and their browser sessions, invitations and four-eyes drafts. */
+  people: {
+    /** Supplier A's clerk who signs in (the sign-in control). */
+    signIn: BrowserLogin;
+    /** An email nobody signs in with: hostile passwords are tried on it, so they never throttle `signIn`. */
+    stranger: string;
+    /** A session the sign-out control ends. */
+    signOut: BrowserLogin;
+    /** The password change control's session, and the hostile-text requests' own. */
+    password: BrowserLogin;
+    passwordHostile: BrowserLogin;
+    /** A supplier A approver's session, left open: the session cases of every endpoint use it. */
+    anyone: BrowserLogin;
+    /** A session signed out already. */
+    ended: BrowserLogin;
+    /** Invitations to supplier A, not accepted yet: the acceptance control's and the hostile-text requests'. */
+    token: string;
+    hostileToken: string;
+    /** A supplier A user whose duty the control changes. */
+    dutyUserId: string;
+    /** Bank B's admin: another tenant's user. */
+    foreignUserId: string;
+    /** Supplier A's drafts (by its drafter, not the admin who decides them): read, approved by the control, rejected by the control, rejected with hostile text. */
+    drafts: [string, string, string, string];
+    /** Bank B's pending draft. */
+    foreignDraft: string;
+  };
 }
 
 describe("bad input on every endpoint of /openapi.json", () => {
@@ -363,6 +415,60 @@ describe("bad input on every endpoint of /openapi.json", () => {
       exists: (id) => /^\d+$/.test(id) && BigInt(id) > 0n && BigInt(id) <= w.maxOperationId + 1000n,
     }),
 
+    "GET /v1/members": () => ({ key: w.A.adminKey, query: { limit: "10", role: undefined, after: undefined } }),
+
+    // ─── people and sessions ──────────────────────────────────────────
+    // public: sent without credentials, as a browser signs in; validation comes before the sign-in throttle, so
+    // malformed requests never count as failed sign-ins (the hostile passwords are tried on an email nobody has)
+    "POST /v1/sessions": () => ({
+      key: "",
+      public: true,
+      body: () => ({ email: w.people.signIn.email, password: w.people.signIn.password }),
+      hostileBody: () => ({ email: w.people.stranger }),
+    }),
+    "DELETE /v1/sessions/current": () => ({ key: "", browser: () => w.people.signOut }),
+    "POST /v1/me/password": () => ({
+      key: "",
+      browser: () => w.people.password,
+      body: () => ({ currentPassword: w.people.password.password, newPassword: "a brand new passphrase" }),
+      hostileBrowser: () => w.people.passwordHostile,
+      hostileBody: () => ({ currentPassword: w.people.passwordHostile.password }),
+    }),
+    "POST /v1/organizations/{id}/invitations": () => ({
+      key: w.A.adminKey,
+      path: { id: w.A.orgId },
+      foreign: { id: w.B.orgId },
+      body: () => ({ email: `invitee-${randomBytes(5).toString("hex")}@a.example`, duty: "clerk", role: "member" }),
+      echo: async (r, field) => ({ answered: getAt(r.body, field), stored: getAt((await stack.ds.query(`SELECT name FROM invitations WHERE id = $1`, [r.body.id]))[0], field) }),
+    }),
+    "POST /v1/invitations/acceptance": () => ({
+      key: "",
+      public: true,
+      body: () => ({ token: w.people.token, password: PERSON_PASSWORD }),
+      hostileBody: () => ({ token: w.people.hostileToken }),
+    }),
+    "POST /v1/organizations/{id}/users/{userId}/duty": () => ({
+      key: w.A.adminKey,
+      path: { id: w.A.orgId, userId: w.people.dutyUserId },
+      body: () => ({ duty: "clerk" }),
+      // bank B and its admin; each id in turn with supplier A's other one
+      foreign: { id: w.B.orgId, userId: w.people.foreignUserId },
+    }),
+
+    // ─── four-eyes drafts ─────────────────────────────────────────────
+    "POST /v1/drafts": () => ({ key: w.A.adminKey, body: () => ({ method: "post", path: "/v1/settlement/repayment-authorization", body: { amount: "100" } }) }),
+    "GET /v1/drafts": () => ({ key: w.A.adminKey, query: { status: "pending", limit: "10" } }),
+    "GET /v1/drafts/{id}": () => ({ key: w.A.adminKey, path: { id: w.people.drafts[0] }, foreign: { id: w.people.foreignDraft } }),
+    "POST /v1/drafts/{id}/approval": () => ({ key: w.A.adminKey, path: { id: w.people.drafts[1] }, foreign: { id: w.people.foreignDraft } }),
+    "POST /v1/drafts/{id}/rejection": () => ({
+      key: w.A.adminKey,
+      path: { id: w.people.drafts[2] },
+      hostilePath: { id: w.people.drafts[3] },
+      body: () => ({ reason: "not this month" }),
+      foreign: { id: w.people.foreignDraft },
+      echo: async (r, field) => ({ answered: getAt(r.body, field), stored: getAt((await get(`/v1/drafts/${r.body.id}`, w.A.adminKey)).body, field) }),
+    }),
+
     // ─── invoices ─────────────────────────────────────────────────────
     "POST /v1/invoices": () => ({ key: w.A.adminKey, body: () => invoice() }),
     "POST /v1/invoices/batch": () => ({ key: w.A.adminKey, body: () => ({ invoices: [{ ...(sample(operation("POST /v1/invoices/batch").body!.properties!.invoices.items!) as object), ...invoice() }] }) }),
@@ -393,6 +499,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
     "GET /v1/receivables": () => ({ key: w.A.adminKey, query: { role: "holder", status: "confirmed,financed", limit: "10", after: undefined } }),
     "GET /v1/receivables/{id}": () => ({ key: w.A.adminKey, path: { id: w.biz.r.A1 }, foreign: { id: w.biz.r.B1 } }),
     "GET /v1/receivables/{id}/lineage": () => ({ key: w.A.adminKey, path: { id: w.biz.r.A1 }, foreign: { id: w.biz.r.B1 } }),
+    "GET /v1/receivables/{id}/invoices": () => ({ key: w.A.adminKey, path: { id: w.biz.r.A1 }, foreign: { id: w.biz.r.B1 } }),
     "GET /v1/payables/calendar": () => ({ key: w.biz.m.coreA.key, query: { from: w.biz.today, to: w.biz.farMaturity } }),
 
     // ─── financing ────────────────────────────────────────────────────
@@ -513,6 +620,51 @@ describe("bad input on every endpoint of /openapi.json", () => {
       (await must("quote", stack.api.post(`/v1/financing-requests/${req}/quotes`, { advanceRateBp: 9000, annualRateBp: 435, dayCount: 360, fee: "1000", validUntil }, { key: bank.key }), 201)).id as string;
     const Q = [await quote(R[1], biz.m.bankA), await quote(R[2], biz.m.bankB), await quote(R[3], biz.m.bankB)];
 
+    // people: invited by supplier A's admin, each accepting with a password in a browser of their own
+    const invite = async (duty: string) =>
+      (await must("invite", stack.api.post(`/v1/organizations/${a.orgId}/invitations`, { email: `${duty}-${randomBytes(4).toString("hex")}@people.a.example`, name: `${duty} person`, duty, role: "member" }, ak), 201)) as { token: string; email: string };
+    const accept = async (duty: string): Promise<BrowserLogin> => {
+      const { token, email } = await invite(duty);
+      const r = await rawRequest(stack.apiPort, { method: "POST", path: "/v1/invitations/acceptance", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, password: PERSON_PASSWORD }) });
+      if (r.status !== 201) throw new Error(`accept: ${r.status} ${r.text}`);
+      const cookies = new Map(([] as string[]).concat(r.headers["set-cookie"] ?? []).map((c) => c.split(";")[0].split("=") as [string, string]));
+      return { userId: r.body.user.id, email, password: PERSON_PASSWORD, session: cookies.get("cf_session")!, csrf: cookies.get("cf_csrf")! };
+    };
+    const [signIn, signOut, password, passwordHostile, anyone, ended, invited, hostileInvited] = await Promise.all([
+      accept("clerk"),
+      accept("viewer"),
+      accept("clerk"),
+      accept("clerk"),
+      accept("approver"),
+      accept("viewer"),
+      invite("clerk"),
+      invite("approver"),
+    ]);
+    const out = await rawRequest(stack.apiPort, { method: "DELETE", path: "/v1/sessions/current", headers: browserHeaders(ended) });
+    if (out.status !== 204) throw new Error(`sign out: ${out.status} ${out.text}`);
+    const dutyUser = await must("duty user", stack.api.post(`/v1/organizations/${a.orgId}/users`, { email: "duty@a.example", name: "Duty", role: "member" }, ak), 201);
+    // the drafter: an approver of supplier A other than its admin, who decides the drafts
+    const drafter = await must("drafter", stack.api.post(`/v1/organizations/${a.orgId}/users`, { email: "drafter@a.example", name: "Drafter", role: "member" }, ak), 201);
+    const drafterKey = (await must("drafter's key", stack.api.post("/v1/api-keys", { label: "drafter", userId: drafter.id }, ak), 201)).key as string;
+    const draft = async (key: string, path: string) => (await must("draft", stack.api.post("/v1/drafts", { method: "post", path, body: { amount: "100" } }, { key }), 201)).id as string;
+    const drafts: string[] = [];
+    for (let i = 0; i < 4; i++) drafts.push(await draft(drafterKey, "/v1/settlement/repayment-authorization"));
+    const people = {
+      signIn,
+      stranger: `nobody-${randomBytes(4).toString("hex")}@people.a.example`,
+      signOut,
+      password,
+      passwordHostile,
+      anyone,
+      ended,
+      token: invited.token,
+      hostileToken: hostileInvited.token,
+      dutyUserId: dutyUser.id as string,
+      foreignUserId: b.userId,
+      drafts: drafts as [string, string, string, string],
+      foreignDraft: await draft(b.key, "/v1/settlement/withdrawals"),
+    };
+
     w = {
       operatorKey: stack.operatorKey,
       A: {
@@ -540,6 +692,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
       Q,
       deliveryId: biz.hooks.supplierA.delivery,
       subscriptionToDelete: biz.hooks.supplierA.more[0],
+      people,
     };
     for (const s of [s1, s2]) {
       await eventually(async () => (await stack.api.get(`/v1/organizations/${s.orgId}`, op)).body.status === "suspended", 20_000, "suspension");
@@ -571,6 +724,13 @@ describe("bad input on every endpoint of /openapi.json", () => {
     return o;
   };
 
+  /** The credentials a context's requests carry: none (public), a browser session, or an API key. */
+  function creds(ctx: Context, purpose: "invalid" | "hostile" | "control" = "invalid"): Record<string, string> {
+    const login = (purpose === "hostile" ? ctx.hostileBrowser?.() : undefined) ?? ctx.browser?.();
+    if (login) return browserHeaders(login);
+    return ctx.public ? {} : bearer(ctx.key);
+  }
+
   /** The valid request a case starts from (`hostile`: at the targets kept for requests that may succeed). */
   function baseParts(op: Operation, ctx: Context, purpose: "invalid" | "hostile" | "control" = "invalid"): Parts {
     const query = Object.fromEntries(Object.entries(op.query?.properties ?? {}).map(([k, s]) => [k, String(sample(s))]));
@@ -580,7 +740,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
       query: { ...query, ...(ctx.query ?? {}) },
       body: op.body ? { ...(sample(op.body) as object), ...(ctx.body?.() ?? {}), ...meant } : undefined,
       hasBody: op.body !== null,
-      headers: bearer(ctx.key),
+      headers: creds(ctx, purpose),
     };
   }
 
@@ -618,6 +778,17 @@ describe("bad input on every endpoint of /openapi.json", () => {
     });
     f.wrote(key, changed(before, await writes.snapshot()));
     return f;
+  }
+
+  /** Forgets this stack's failed sign-ins (kept in Redis per account and per address for a window). */
+  async function clearSignInThrottle() {
+    const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
+    try {
+      const keys = await redis.keys(`${stack.config.QUEUE_PREFIX}:signin:*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
   }
 
   /** Waits until the outbox is done and the state stops changing (a ledger write is projected back asynchronously). */
@@ -824,28 +995,28 @@ describe("bad input on every endpoint of /openapi.json", () => {
     for (const ct of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "text/json", "application/jsonx", "\u0000omit"]) {
       gens.push(
         fixed(() =>
-          c("wrong content type", `Content-Type: ${ct === "\u0000omit" ? "(none)" : ct}`, { ...valid(), rawBody: validText(), headers: { ...bearer(ctx.key), "content-type": ct } }, { status: 415, code: "REQUEST.UNSUPPORTED_MEDIA_TYPE", detail: /application\/json/ }),
+          c("wrong content type", `Content-Type: ${ct === "\u0000omit" ? "(none)" : ct}`, { ...valid(), rawBody: validText(), headers: { ...creds(ctx), "content-type": ct } }, { status: 415, code: "REQUEST.UNSUPPORTED_MEDIA_TYPE", detail: /application\/json/ }),
         ),
       );
     }
     for (const cs of ["latin1", "shift_jis", "us-ascii", "gb2312"]) {
       gens.push(
         fixed(() =>
-          c("unsupported charset", `charset=${cs}`, { ...valid(), rawBody: validText(), headers: { ...bearer(ctx.key), "content-type": `application/json; charset=${cs}` } }, { status: 415, code: "REQUEST.UNSUPPORTED_CHARSET", detail: /UTF-8/ }),
+          c("unsupported charset", `charset=${cs}`, { ...valid(), rawBody: validText(), headers: { ...creds(ctx), "content-type": `application/json; charset=${cs}` } }, { status: 415, code: "REQUEST.UNSUPPORTED_CHARSET", detail: /UTF-8/ }),
         ),
       );
     }
     for (const enc of ["compress", "x-zip", "gzip, compress"]) {
       gens.push(
         fixed(() =>
-          c("unsupported Content-Encoding", `Content-Encoding: ${enc}`, { ...valid(), rawBody: validText(), headers: { ...bearer(ctx.key), "content-type": "application/json", "content-encoding": enc } }, { status: 415, detail: /content-encoding|compress|gzip|deflate/i }),
+          c("unsupported Content-Encoding", `Content-Encoding: ${enc}`, { ...valid(), rawBody: validText(), headers: { ...creds(ctx), "content-type": "application/json", "content-encoding": enc } }, { status: 415, detail: /content-encoding|compress|gzip|deflate/i }),
         ),
       );
     }
     for (const enc of ["gzip", "deflate", "br"]) {
       gens.push(
         fixed(() =>
-          c("body not in its Content-Encoding", `Content-Encoding: ${enc}, body plain JSON`, { ...valid(), rawBody: validText(), headers: { ...bearer(ctx.key), "content-type": "application/json", "content-encoding": enc } }, { status: [400, 415], detail: /gzip|deflate|br|compress|encod|decompress/i }),
+          c("body not in its Content-Encoding", `Content-Encoding: ${enc}, body plain JSON`, { ...valid(), rawBody: validText(), headers: { ...creds(ctx), "content-type": "application/json", "content-encoding": enc } }, { status: [400, 415], detail: /gzip|deflate|br|compress|encod|decompress/i }),
         ),
       );
     }
@@ -853,7 +1024,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
       fixed(() => {
         bomb ??= gzipSync(Buffer.from(JSON.stringify({ padding: "0".repeat(bodyLimit * 20) })));
         // compressed bodies are refused outright, so a decompression bomb never inflates
-        return c("compressed body beyond the limit", `gzip ${bomb.length} bytes inflating to ${bodyLimit * 20}`, { ...valid(), rawBody: bomb, headers: { ...bearer(ctx.key), "content-type": "application/json", "content-encoding": "gzip" } }, { status: 415, code: "REQUEST.UNSUPPORTED_ENCODING" });
+        return c("compressed body beyond the limit", `gzip ${bomb.length} bytes inflating to ${bodyLimit * 20}`, { ...valid(), rawBody: bomb, headers: { ...creds(ctx), "content-type": "application/json", "content-encoding": "gzip" } }, { status: 415, code: "REQUEST.UNSUPPORTED_ENCODING" });
       }),
     );
     gens.push(
@@ -886,8 +1057,9 @@ describe("bad input on every endpoint of /openapi.json", () => {
         return c("thousands of unknown fields", `${n} extra fields`, { ...p, body, hasBody: true }, { status: 422, code: "REQUEST.INVALID", field: "body" });
       }),
     );
-    // headers with a format (Idempotency-Key); a preference (Prefer) is advisory: one the server does not understand is ignored (RFC 7240)
-    for (const h of op.headers.filter((x) => x.schema.pattern)) {
+    // headers with a format (Idempotency-Key); a preference (Prefer) is advisory: one the server does not understand is ignored (RFC 7240).
+    // Public routes have no caller to scope an Idempotency-Key to: the server ignores it there (and the request would succeed)
+    for (const h of ctx.public ? [] : op.headers.filter((x) => x.schema.pattern)) {
       const max = h.schema.maxLength ?? 255;
       const visible = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((n) => String.fromCharCode(n)), minLength: 1, maxLength: 20 });
       gens.push(
@@ -897,7 +1069,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
             fc.constant(""),
             fc.tuple(visible, fc.constantFrom(" ", "\t", "\u00e9", "\u00ff", "\u0080"), visible).map(([a, x, b]) => a + x + b),
           )
-          .map((v) => c(`bad ${h.name} header`, `${h.name}: ${show(v)}`, { ...valid(), headers: { ...bearer(ctx.key), [h.name]: v } }, { status: [400, 422], detail: new RegExp(h.name, "i") })),
+          .map((v) => c(`bad ${h.name} header`, `${h.name}: ${show(v)}`, { ...valid(), headers: { ...creds(ctx), [h.name]: v } }, { status: [400, 422], detail: new RegExp(h.name, "i") })),
       );
     }
     return gens;
@@ -963,17 +1135,40 @@ describe("bad input on every endpoint of /openapi.json", () => {
     const printableAscii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((n) => String.fromCharCode(n)), maxLength: 80 });
     const wellFormed = fc.tuple(fc.stringMatching(/^[a-z2-9]{12}$/), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/)).map(([p, s]) => `cf_${p}_${s}`);
     const gens: fc.Arbitrary<Case>[] = [
-      fixed(() => c("no API key", "no Authorization header", {}, unauth(/Authorization|API key/))),
+      // a public route is called without credentials: that is no authentication failure there
+      ...(ctx.public ? [] : [fixed(() => c("no API key", "no Authorization header", {}, unauth(/Authorization|API key/)))]),
       printableAscii.filter((k) => !/^\s*cf_[a-z2-9]{12}_[A-Za-z0-9_-]{43}\s*$/.test(k)).map((k) => c("malformed API key", `Bearer ${show(k)}`, { authorization: `Bearer ${k}` }, unauth(/API key/))),
       printableAscii.filter((k) => !/^\s*cf_[a-z2-9]{12}_[A-Za-z0-9_-]{43}\s*$/.test(k)).map((k) => c("malformed API key", `X-API-Key ${show(k)}`, { "x-api-key": k }, unauth(/API key/))),
       wellFormed.map((k) => c("unknown API key", k, bearer(k), unauth(/not valid/))),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((s) => c("wrong secret for a real key", `cf_${w.A.keyPrefix}_${s}`, bearer(`cf_${w.A.keyPrefix}_${s}`), unauth(/not valid/))),
       fixed(() => c("revoked API key", "revoked key", bearer(w.A.revokedKey), unauth(/revoked/))),
       fixed(() => c("key of a disabled user", "disabled user's key", bearer(w.A.disabledKey), unauth(/disabled/))),
-      fc.constantFrom("Basic", "Token", "bearer").map((scheme) => c("wrong scheme", `${scheme} <valid key>`, { authorization: `${scheme} ${scheme === "Basic" ? Buffer.from(`${w.A.adminKey}:`).toString("base64") : "cf_x"}` }, unauth(/API key|Bearer/))),
+      fc.constantFrom("Basic", "Token", "bearer").filter((scheme) => !ctx.public || scheme === "bearer").map((scheme) => c("wrong scheme", `${scheme} <valid key>`, { authorization: `${scheme} ${scheme === "Basic" ? Buffer.from(`${w.A.adminKey}:`).toString("base64") : "cf_x"}` }, unauth(/API key|Bearer/))),
     ];
-    if (op.method !== "GET") {
+    if (op.method !== "GET" && !ctx.public) {
       gens.push(fixed(() => c("key of a suspended organization", "suspended organization's admin key", bearer(w.suspendedKey), { status: 403, code: ["ORGANIZATION.SUSPENDED", "AUTH.FORBIDDEN"] })));
+    }
+    // browser sessions: a cookie that names no open session; a change without the session's CSRF token, or from another site
+    const cookie = (s: BrowserLogin, csrf: string | null, more: Record<string, string> = {}) => ({ cookie: `cf_session=${s.session}; cf_csrf=${s.csrf}`, ...(csrf === null ? {} : { "x-csrf-token": csrf }), ...more });
+    const csrfRefused = (detail?: RegExp): ProblemExpectation => ({ status: 403, code: "CSRF.REFUSED", detail });
+    if (!ctx.public) {
+      // (a public route goes on without a caller when the cookie names no session: sign-in needs none)
+      gens.push(
+        fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((v) => c("unknown session cookie", `cf_session=${v}`, { cookie: `cf_session=${v}` }, unauth(/session/i))),
+        fixed(() => c("ended session's cookie", "a signed-out session", cookie(w.people.ended, w.people.ended.csrf), unauth(/session/i))),
+      );
+    }
+    if (op.method !== "GET") {
+      gens.push(
+        fixed(() => c("session without its CSRF token", "no X-CSRF-Token", cookie(w.people.anyone, null), csrfRefused(/CSRF/))),
+        fc.constantFrom(() => w.people.signIn.csrf, () => w.people.anyone.csrf.slice(0, -1), () => "").map((v) => {
+          const token = v();
+          return c("session with a wrong CSRF token", `X-CSRF-Token: ${show(token)}`, cookie(w.people.anyone, token), csrfRefused(/CSRF/));
+        }),
+        fc.constantFrom("https://evil.example", "null", `http://127.0.0.1:${stack.apiPort + 1}`).map((origin) =>
+          c("a change from another site", `Origin: ${origin}`, cookie(w.people.anyone, w.people.anyone.csrf, { origin }), csrfRefused(/another site/)),
+        ),
+      );
     }
     return gens;
   }
@@ -1024,6 +1219,14 @@ describe("bad input on every endpoint of /openapi.json", () => {
         (await run("auth", key, draw(key, authGenerators(op, CONTEXTS[key]()), { inTurn: true }))).done();
       });
     }
+  });
+
+  it("malformed sign-ins are refused before the sign-in throttle: after all of the above, the account still signs in", async () => {
+    // every malformed, mistyped and mis-authenticated POST /v1/sessions above named this account; had one counted as a failed
+    // sign-in (5 per account, 30 per address in the window), the right password would now answer 429 SESSION.THROTTLED
+    const op = operation("POST /v1/sessions");
+    const r = await rawRequest(stack.apiPort, build(op, baseParts(op, CONTEXTS[op.key](), "control")));
+    expect(r.status, `${r.status} ${r.text.slice(0, 300)}`).toBe(201);
   });
 
   it("hostile text in every free-text field: stored exactly as sent, or refused with a 4xx, never a 5xx", async () => {
@@ -1164,6 +1367,8 @@ describe("bad input on every endpoint of /openapi.json", () => {
     for (const key of Object.keys(CONTEXTS)) {
       it(key, async () => {
         const op = operation(key);
+        // the hostile passwords counted as failed sign-ins from this address: start the sign-in with a clean window
+        if (CONTEXTS[key]().public) await clearSignInThrottle();
         const r = await rawRequest(stack.apiPort, build(op, baseParts(op, CONTEXTS[key](), "control")));
         expect(r.status, r.text.slice(0, 300)).toBe(op.success);
       });

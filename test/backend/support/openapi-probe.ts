@@ -273,7 +273,9 @@ export function sample(s: SchemaObject): unknown {
         // one value per pattern, the same every run (so a failure replays), made once
         const key = JSON.stringify([s.pattern, s.minLength, s.maxLength]);
         const seed = [...key].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261);
-        if (!SAMPLED.has(key)) SAMPLED.set(key, fc.sample(fc.stringMatching(regex(s.pattern)).filter((x) => x.trim() === x && stringMaybeValid(s, x)), { numRuns: 1, seed })[0]);
+        // a pattern with a long minimum (an invitation token: 20 to 100 characters) is out of reach of the default size: the filter would never pass
+        const size = (s.minLength ?? 0) > 8 ? ({ size: "medium" } as const) : {};
+        if (!SAMPLED.has(key)) SAMPLED.set(key, fc.sample(fc.stringMatching(regex(s.pattern), size).filter((x) => x.trim() === x && stringMaybeValid(s, x)), { numRuns: 1, seed })[0]);
         return SAMPLED.get(key);
       }
       const min = s.minLength ?? 0;
