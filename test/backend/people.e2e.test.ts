@@ -230,6 +230,13 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     const admin = await person(supplier.orgId, "approver", "admin");
     const dup = await admin.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: invited.email, name: "Again", duty: "viewer" });
     expect(dup.status).toBe(409);
+    // another organization's admin learns nothing of who signs in elsewhere; the person learns it on accepting
+    const elsewhere = await stack.onboard(["bank"]);
+    const probe = await stack.api.post(`/v1/organizations/${elsewhere.orgId}/invitations`, { email: invited.email, name: "Probe", duty: "viewer" }, { key: elsewhere.key });
+    expect(probe.status).toBe(201);
+    const taken = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: probe.body.token, password: PASSWORD });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe("USER.DUPLICATE");
     const ok = await admin.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: `new-${randomBytes(3).toString("hex")}@people.example`, name: "New", duty: "clerk" });
     expect(ok.status).toBe(201);
     // an admin changes a duty; it applies to the person's next request

@@ -41,7 +41,7 @@ export async function createInvitation(
   return { id: row.id, expiresAt: new Date(row.expires_at), token };
 }
 
-const emailTaken = (email: string) => new AppError("USER.DUPLICATE", 409, `${email} already signs in to the platform; invite another address.`);
+const emailTaken = (email: string) => new AppError("USER.DUPLICATE", 409, `${email} is already a user of this organization who signs in; change their duty instead.`);
 
 /**
  * People of member organizations: an organization's admin (or the operator) invites a person with
@@ -57,13 +57,14 @@ export class PeopleService {
 
   async invite(auth: AuthContext, organizationId: string, input: Pick<Invitation, "email" | "name" | "duty" | "role">): Promise<{ invitation: Invitation; token: string }> {
     await this.onboarding.requireAdminOf(auth, organizationId);
-    const found: { id: string; signs_in: boolean; organization_id: string }[] = await this.ds.query(
-      `SELECT id, password_hash IS NOT NULL AS signs_in, organization_id FROM users WHERE lower(email) = lower($1) AND (password_hash IS NOT NULL OR organization_id = $2)`,
+    // only this organization's users are looked at: whether an email signs in elsewhere is no admin's
+    // business (the person learns it when accepting, and signs in with it instead)
+    const [existing]: { id: string; signs_in: boolean }[] = await this.ds.query(
+      `SELECT id, password_hash IS NOT NULL AS signs_in FROM users WHERE lower(email) = lower($1) AND organization_id = $2`,
       [input.email, organizationId],
     );
-    if (found.some((u) => u.signs_in)) throw emailTaken(input.email);
+    if (existing?.signs_in) throw emailTaken(input.email);
     // a user of this organization without a password (API keys only) gets one by accepting
-    const existing = found.find((u) => u.organization_id === organizationId) ?? null;
     const { id, expiresAt, token } = await createInvitation(this.ds.manager, { organizationId, ...input, invitedBy: auth.user.id, userId: existing?.id ?? null });
     return { invitation: { id, organizationId, ...input, expiresAt }, token };
   }

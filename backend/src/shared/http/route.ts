@@ -169,7 +169,7 @@ export class Routes {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { content: { "application/json": { schema: spec.body } } } } : {}),
-        ...(spec.method === "post"
+        ...(spec.method === "post" && !this.publicRoutes.has(`${spec.method} ${spec.path}`)
           ? {
               headers: z.object({
                 "idempotency-key": z
