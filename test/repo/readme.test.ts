@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "../..");
@@ -23,5 +23,11 @@ describe("README", () => {
   it("names only npm scripts that exist", () => {
     const scripts = Object.keys(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts);
     for (const [, name] of readme.matchAll(/npm run ([a-z0-9:-]+)/g)) expect(scripts, name).toContain(name);
+  });
+
+  it("shows only images that are in the repository (the portal's screenshots)", () => {
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(images.length).toBeGreaterThanOrEqual(5);
+    for (const image of images) expect(existsSync(join(ROOT, image)), image).toBe(true);
   });
 });
