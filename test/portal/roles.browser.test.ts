@@ -93,7 +93,7 @@ describe("every role's pages, in Chinese and in English", () => {
 
   for (const role of ROLES) {
     it(`${role}: the main page has every word, no serious accessibility violation, works from the keyboard, and is photographed`, async () => {
-      for (const lang of LANGS) {
+      await Promise.all(LANGS.map(async (lang) => {
         const page = await signedIn(role, lang);
         await page.goto("/portal/");
         await settled(page);
@@ -109,12 +109,13 @@ describe("every role's pages, in Chinese and in English", () => {
           expect(statSync(file).size).toBeGreaterThan(10_000);
           expect(readFileSync(file).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a"); // a PNG
         }
-      }
+      }));
       await keyboard(await signedIn(role, "en"));
     });
 
     it(`${role}: every page of its navigation renders without a missing key, in both languages`, async () => {
-      for (const lang of LANGS) {
+      // the two languages side by side, each in its own browser profile
+      await Promise.all(LANGS.map(async (lang) => {
         const page = await signedIn(role, lang);
         await page.goto("/portal/");
         await settled(page);
@@ -135,7 +136,7 @@ describe("every role's pages, in Chinese and in English", () => {
           expect(await missingKeys(page), `${role}/${lang} ${path}`).toEqual([]);
           expect(await rawKeys(page), `${role}/${lang} ${path}`).toEqual([]);
         }
-      }
+      }));
     });
   }
 });
