@@ -221,16 +221,18 @@ async function buildData(w: World) {
   const validUntil = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const request = await api.post("/v1/financing-requests", { receivableId: ids[2] }, as(TIER1));
   expect(request.status).toBe(201);
-  const qa = await api.post(`/v1/financing-requests/${request.body.id}/quotes`, { advanceRateBp: 9000, annualRateBp: 435, dayCount: 360, fee: "10000", validUntil }, { key: bankA.key });
-  const qb = await api.post(`/v1/financing-requests/${request.body.id}/quotes`, { advanceRateBp: 9200, annualRateBp: 390, dayCount: 365, fee: "5000", validUntil }, { key: bankB.key });
+  // the bank photographed (the first) wins the funded one, and has the open request still to quote on
+  const qa = await api.post(`/v1/financing-requests/${request.body.id}/quotes`, { advanceRateBp: 9200, annualRateBp: 390, dayCount: 365, fee: "5000", validUntil }, { key: bankA.key });
+  const qb = await api.post(`/v1/financing-requests/${request.body.id}/quotes`, { advanceRateBp: 9000, annualRateBp: 435, dayCount: 360, fee: "10000", validUntil }, { key: bankB.key });
   expect([qa.status, qb.status]).toEqual([201, 201]);
   const side = (await api.get(`/v1/financing-requests/${request.body.id}/quotes`, as(TIER1))).body.items;
+  expect(side[0].bankId).toBe(bankA.id); // the cheaper
   const accepted = await api.post(`/v1/quotes/${side[0].id}/acceptance`, {}, as(TIER1));
   expect(accepted.status).toBe(202);
   await eventually(async () => (await api.get(`/v1/financings/${accepted.body.id}`, as(TIER1))).body.status === "funded", 30_000, "funding");
   const open = await api.post("/v1/financing-requests", { receivableId: ids[3] }, as(TIER1));
   expect(open.status).toBe(201);
-  const q = await api.post(`/v1/financing-requests/${open.body.id}/quotes`, { advanceRateBp: 8800, annualRateBp: 450, dayCount: 360, fee: "0", validUntil }, { key: bankA.key });
+  const q = await api.post(`/v1/financing-requests/${open.body.id}/quotes`, { advanceRateBp: 8800, annualRateBp: 450, dayCount: 360, fee: "0", validUntil }, { key: bankB.key });
   expect(q.status).toBe(201);
 
   // two days later the first certificate is settled (the others fall due in three months)
