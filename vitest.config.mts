@@ -8,7 +8,9 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * Files not named here follow, larger first.
  */
 const SLOWEST = [
+  "test/portal/roles.browser",
   "test/backend/races/",
+  "test/portal/story.browser",
   "test/contracts/invariant/",
   "test/backend/chaos/",
   "test/backend/faults/crash-windows",

@@ -156,9 +156,11 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     // an auditor lists every certificate; a member only its own
     expect((await regulator.browser.get("/v1/receivables?role=all")).status).toBe(200);
     expect((await viewer.browser.get("/v1/receivables?role=all")).status).toBe(403);
-    const write = await regulator.browser.post("/v1/api-keys", { label: "mine" });
-    expect(write.status).toBe(403);
-    expect(write.body.code).toBe("DUTY.READ_ONLY");
+    for (const [path, body] of [["/v1/api-keys", { label: "mine" }], ["/v1/financing-requests", { receivableId: "00000000-0000-4000-8000-000000000000" }]] as const) {
+      const write = await regulator.browser.post(path, body);
+      expect(write.status, path).toBe(403);
+      expect(write.body.code, path).toBe("DUTY.READ_ONLY");
+    }
     // signing out is not a write to the platform
     expect((await regulator.browser.call("DELETE", "/v1/sessions/current")).status).toBe(204);
   });

@@ -103,6 +103,8 @@ export class Routes {
    * validation, then its handler. Used for every request and for an approved draft.
    */
   async invoke(spec: AnySpec, auth: AuthContext, raw: { params: unknown; query: unknown; body: unknown }, req: Request, res: Response): Promise<unknown> {
+    // a read-only person hears that first, whatever the route: nothing here is theirs to change
+    if (spec.method !== "get" && !spec.anyDuty && (auth.readOnly || auth.duty === "viewer")) throw readOnly();
     if (spec.roles && !spec.roles.some((r) => auth.has(r))) {
       throw forbidden(`This needs an organization with role ${spec.roles.join(" or ")}.`);
     }
@@ -110,7 +112,6 @@ export class Routes {
       if (auth.organization.status === "suspended") {
         throw new AppError("ORGANIZATION.SUSPENDED", 403, "Your organization is suspended: it can read but not change anything. Contact the operator.");
       }
-      if (!spec.anyDuty && (auth.readOnly || auth.duty === "viewer")) throw readOnly();
       if (spec.commit && auth.duty !== "approver") throw approverRequired();
     }
     const { params, query, body } = parse(spec, raw);
