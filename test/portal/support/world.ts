@@ -10,6 +10,7 @@ import { loadSeeds, type SeededOrganization } from "../../../backend/src/ops/see
 import type { SeedInvoice } from "../../../backend/src/modules/invoices/adapters/seed-files";
 import { ApiClient } from "../../../backend/src/ops/demo/client";
 import { DEMO_PASSWORD, invitePeople, onboardRegulator, slugOf } from "../../../backend/src/ops/demo/people";
+import { withUsccCheck } from "../../../backend/src/modules/onboarding/uscc";
 
 export { DEMO_PASSWORD, eventually };
 
@@ -19,6 +20,9 @@ export const OTHER_CORE = "91510112MAQGW5Q7HW"; // Shuneng Power Battery (cq-aut
 export const TIER1 = "91500109MALJ2FN9Q6"; // Chongqing Zhonghe Automotive Lighting (sells to Yuchuan)
 export const TIER2 = "91500109MA12KDNP3R"; // Chongqing Shujin Precision Stamping (sells to Zhonghe)
 export const OTHER_TIER1 = "91500113MADBX97YDM"; // Chongqing Liangmu Automotive Seating (no relation to Zhonghe)
+
+/** The operator's name for its people's emails, as `npm run demo` has it (approver@chainfactor-operator.demo). */
+const OPERATOR_NAME = "ChainFactor Operator";
 
 export type Duty = "approver" | "clerk" | "viewer";
 
@@ -30,6 +34,8 @@ export interface World {
   banks: SeededOrganization[];
   issuer: SeededOrganization;
   regulatorId: string;
+  /** An organization the operator created and has not approved: the onboarding queue's entry. */
+  pendingId: string;
   /** The portal login of `duty` in the organization with this USCC (or "operator" / "regulator"). */
   email(uscc: string, duty: Duty): string;
   key(uscc: string): string;
@@ -70,12 +76,28 @@ export async function startWorld(o: {
         return r.body.status === "mined" ? r.body : null;
       }, 30_000, `operation ${operationId}`);
 
-    // people: the operator's admin takes its invitation; the regulator is an auditor organization
+    // people: the operator's first admin takes its invitation, and the operator's approver is a
+    // demo person like the others' (王建国, approver@chainfactor-operator.demo, as `npm run demo`
+    // names the operator's people); the regulator is an auditor organization
     const client = new ApiClient(api.baseUrl);
     const accepted = await api.post("/v1/invitations/acceptance", { token: stack.operatorInvitation, password: DEMO_PASSWORD });
     if (accepted.status !== 201) throw new Error(`operator invitation: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+    const operator = { id: stack.operatorOrgId, englishName: OPERATOR_NAME, roles: ["operator"] };
     const regulator = await onboardRegulator(client, stack.operatorKey);
+    await invitePeople(client, stack.operatorKey, [operator], ["approver"]);
     await invitePeople(client, stack.operatorKey, [regulator, ...o.people.map((u) => orgs.get(u)!)]);
+    // the onboarding queue is not empty: one organization created, its KYC not approved
+    const pending = await api.post(
+      "/v1/organizations",
+      {
+        legalName: "重庆渝新汽车零部件有限公司",
+        unifiedSocialCreditCode: withUsccCheck("91500107MA6PENDN0"),
+        roles: ["supplier"],
+        contacts: [{ name: "刘志强", email: "liu.zhiqiang@yuxin-parts.example" }],
+      },
+      { key: stack.operatorKey },
+    );
+    if (pending.status !== 201) throw new Error(`pending organization: ${pending.status} ${JSON.stringify(pending.body)}`);
 
     // money: the issuer deposits for the banks and the core enterprise; the core authorizes repayment
     const core = orgs.get(CORE)!;
@@ -103,9 +125,9 @@ export async function startWorld(o: {
       banks,
       issuer,
       regulatorId: regulator.id,
+      pendingId: pending.body.id,
       email: (uscc, duty) => {
-        if (uscc === "operator") return "op@test.example";
-        const name = uscc === "regulator" ? regulator.englishName : orgs.get(uscc)!.englishName;
+        const name = uscc === "operator" ? OPERATOR_NAME : uscc === "regulator" ? regulator.englishName : orgs.get(uscc)!.englishName;
         return `${duty}@${slugOf(name)}.demo`;
       },
       key: (uscc) => orgs.get(uscc)!.key,

@@ -96,7 +96,7 @@ export function OrganizationsAuditPage() {
 }
 
 /** Every certificate on the platform, newest first (GET /v1/receivables?role=all, page by page). */
-function useAuditCertificates() {
+export function useAuditCertificates() {
   return useQuery({
     queryKey: ["audit", "certificates"],
     queryFn: async () => {

@@ -60,7 +60,7 @@ export function BankHome() {
     <Card title={t("home.bank")}>
       <ProblemMessage error={open.error ?? lines.error ?? financings.error} />
       {items.length === 0 && lines.data ? <EmptyState title={t("lines.empty")} /> : null}
-      <dl className="stats">
+      <dl className="stats stats-six">
         <Stat label={t("home.toQuote")} value={open.data?.items.length ?? "…"} />
         <Stat label={t("lines.limit")} value={lines.data ? formatFen(sumFen(items.map((l) => l.limit))) : "…"} hint={t("home.used", { amount: formatFen(sumFen(items.map((l) => l.used))) })} />
         <Stat label={t("bucket.funded")} value={financings.data ? count("funded") : "…"} />
