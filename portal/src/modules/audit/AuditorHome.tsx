@@ -2,7 +2,6 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get, type Schemas } from "../../api/client";
-import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, ProblemMessage, QueryState, Stat } from "../../shared/ui";
 import { Hash, useOrgNames } from "../financing/common";
@@ -55,32 +54,68 @@ export function AuditorHome() {
       </Card>
       <QueryState query={certs}>
         {() => (
-          <DataTable<Receivable>
-            caption={t("home.recentCaption", { count: recent.length, total: certs.data!.length })}
-            rows={recent}
-            rowKey={(r) => r.id}
-            empty={<EmptyState title={t("empty")} />}
-            columns={[
-              {
-                key: "cert",
-                header: t("financing:field.certificate"),
-                rowHeader: true,
-                cell: (r) => (
-                  <Link to={`/audit/certificates/${r.id}`}>
-                    {r.certificateId ? t("financing:field.certificateNo", { id: r.certificateId }) : `${r.id.slice(0, 8)}…`}
-                    <span className="visually-hidden"> {t("home.openHistory")}</span>
-                  </Link>
-                ),
-              },
-              { key: "status", header: t("financing:field.status"), cell: (r) => <ReceivableStatus status={r.status} /> },
-              { key: "amount", header: t("financing:field.face"), numeric: true, cell: (r) => <Money fen={r.amount} /> },
-              { key: "obligor", header: t("financing:field.obligor"), cell: (r) => name(r.obligorId) },
-              { key: "holder", header: t("certificate.holder"), cell: (r) => name(r.holderId) },
-              { key: "maturity", header: t("financing:field.maturity"), cell: (r) => formatDate(r.maturity) },
-              { key: "root", header: t("home.invoicesRoot"), cell: (r) => <Hash value={r.invoicesRoot} /> },
-              { key: "tx", header: t("certificate.registration"), cell: (r) => <RegistrationTx id={r.operationId} /> },
-            ]}
-          />
+          <div className="recent-certificates">
+            <DataTable<Receivable>
+              caption={
+                recent.length === certs.data!.length
+                  ? t("home.recentAll", { count: recent.length })
+                  : t("home.recentCaption", { count: recent.length, total: certs.data!.length })
+              }
+              rows={recent}
+              rowKey={(r) => r.id}
+              empty={<EmptyState title={t("empty")} />}
+              columns={[
+                {
+                  key: "cert",
+                  header: t("financing:field.certificate"),
+                  rowHeader: true,
+                  cell: (r) => (
+                    <Link to={`/audit/certificates/${r.id}`}>
+                      {r.certificateId
+                        ? t("financing:field.certificateNo", {
+                            id: r.certificateId,
+                          })
+                        : `${r.id.slice(0, 8)}…`}
+                      <span className="visually-hidden"> {t("home.openHistory")}</span>
+                    </Link>
+                  ),
+                },
+                {
+                  key: "status",
+                  header: t("financing:field.status"),
+                  cell: (r) => <ReceivableStatus status={r.status} />,
+                },
+                {
+                  key: "amount",
+                  header: t("financing:field.face"),
+                  numeric: true,
+                  cell: (r) => <Money fen={r.amount} />,
+                },
+                {
+                  key: "obligor",
+                  header: t("financing:field.obligor"),
+                  cell: (r) => name(r.obligorId),
+                },
+                {
+                  key: "holder",
+                  header: t("certificate.holder"),
+                  cell: (r) => name(r.holderId),
+                },
+                {
+                  key: "root",
+                  header: t("home.invoicesRoot"),
+                  // a part split off has no invoices or registration of its own: its evidence is its parent's
+                  cell: (r) =>
+                    r.invoicesRoot || r.origin !== "split" ? <Hash value={r.invoicesRoot} /> : <span className="muted">{t("home.splitEvidence")}</span>,
+                },
+                {
+                  key: "tx",
+                  header: t("certificate.registration"),
+                  cell: (r) => (r.operationId || r.origin !== "split" ? <RegistrationTx id={r.operationId} /> : <span className="muted">—</span>),
+                },
+              ]}
+            />
+          </div>
         )}
       </QueryState>
     </>
