@@ -11,15 +11,17 @@ export function CoreHome() {
     <>
       <Card title={t("home.core")}>
         <ConfirmationQueue compact />
-        <p>
-          <Link to="/receivables/confirmations">{t("home.linkConfirm")}</Link>
-        </p>
+        <ul className="links">
+          <li>
+            <Link to="/receivables/confirmations">{t("home.linkConfirm")}</Link>
+          </li>
+          <li>
+            <Link to="/payables">{t("home.linkPayables")}</Link>
+          </li>
+        </ul>
       </Card>
       <RepaymentCoverage showForm={false} />
       <PayablesCalendar />
-      <p>
-        <Link to="/payables">{t("home.linkPayables")}</Link>
-      </p>
     </>
   );
 }
