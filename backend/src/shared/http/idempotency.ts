@@ -103,11 +103,34 @@ export function idempotency(ds: DataSource): RequestHandler {
   };
 }
 
-/** Runs the rest of the request as the owner of its claim, and stores the response when it finishes. */
+/**
+ * Runs the rest of the request as the owner of its claim. A response is stored before it is sent,
+ * so that a client repeating the request as soon as it has the answer gets it replayed, never a
+ * 409 "still in progress"; a body-less answer (204, 202 without body) is stored as it finishes.
+ */
 function claimed(ds: DataSource, res: Parameters<RequestHandler>[1], claim: Claim, next: () => void) {
-  let captured: unknown = null;
+  const mine = [claim.scope, claim.key, claim.owner];
+  let settled = false;
+  // a server error: a retry may run the request again if it wrote nothing, and learns that it did otherwise
+  const release = () =>
+    ds.query(
+      `WITH gone AS (DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND owner = $3 AND NOT applied RETURNING key)
+       UPDATE idempotency_keys SET lease_until = now() WHERE scope = $1 AND key = $2 AND owner = $3 AND applied`,
+      mine,
+    );
+  const store = (body: unknown) =>
+    ds
+      .query(`UPDATE idempotency_keys SET status = 'done', response_status = $4, response_body = $5 WHERE scope = $1 AND key = $2 AND owner = $3`, [
+        ...mine,
+        res.statusCode,
+        body === null ? null : JSON.stringify(withoutSecrets(body)),
+      ])
+      .catch(release); // a response Postgres cannot store: let the client retry rather than wait forever
   const send = res.send.bind(res);
   res.send = (body?: unknown) => {
+    if (settled || res.statusCode >= 500) return send(body);
+    settled = true;
+    let captured: unknown = null;
     if (typeof body === "string") {
       try {
         captured = JSON.parse(body);
@@ -115,28 +138,15 @@ function claimed(ds: DataSource, res: Parameters<RequestHandler>[1], claim: Clai
         captured = null;
       }
     }
-    return send(body);
+    void store(captured)
+      .catch(() => undefined)
+      .finally(() => send(body));
+    return res;
   };
-  const mine = [claim.scope, claim.key, claim.owner];
   res.on("finish", () => {
-    // a server error: a retry may run the request again if it wrote nothing, and learns that it did otherwise
-    const release = () =>
-      ds.query(
-        `WITH gone AS (DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND owner = $3 AND NOT applied RETURNING key)
-         UPDATE idempotency_keys SET lease_until = now() WHERE scope = $1 AND key = $2 AND owner = $3 AND applied`,
-        mine,
-      );
-    const done =
-      res.statusCode >= 500
-        ? release()
-        : ds
-            .query(`UPDATE idempotency_keys SET status = 'done', response_status = $4, response_body = $5 WHERE scope = $1 AND key = $2 AND owner = $3`, [
-              ...mine,
-              res.statusCode,
-              captured === null ? null : JSON.stringify(withoutSecrets(captured)),
-            ])
-            .catch(release); // a response Postgres cannot store: let the client retry rather than wait forever
-    done.catch(() => undefined);
+    if (settled) return;
+    settled = true;
+    (res.statusCode >= 500 ? release() : store(null)).catch(() => undefined);
   });
   claims.run(claim, next);
 }
