@@ -86,7 +86,7 @@ export class Stack {
     await ds.initialize();
     await migrate(ds);
     const vault = new KeyVault(config.KEY_ENCRYPTION_KEY);
-    const boot = await bootstrap(ds, vault, { legalName: "Test Operator", uscc: randomUscc(), adminEmail: "op@test.example", adminName: "Op" });
+    const boot = await bootstrap(ds, vault, { legalName: "链融联盟平台运营方（测试）", uscc: randomUscc(), adminEmail: "op@test.example", adminName: "Op" });
     const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL);
     const deployment = await deploy(ds, vault, gateway, DEPLOYER_KEY, 3600n);
     gateway.destroy();
