@@ -252,6 +252,29 @@ describe("the portal's story in the browser", () => {
     expect([checked.statement?.lines, checked.summary.mismatches]).toEqual([lines.length - 1, 0]);
   });
 
+  it("makes a clerk's change of the repayment authorization wait for an approver, who runs it from the approval queue", async () => {
+    const amountOf = async () => BigInt((await world.api.get("/v1/settlement/account", { key: world.key(CORE) })).body.repaymentAuthorization ?? "0");
+    const before = await amountOf();
+    const target = before + 12_345_678n; // fen
+    const clerk = await person(world.email(CORE, "clerk"));
+    await clerk.goto("/portal/payables");
+    await clerk.getByLabel(en("receivables:coverage.newAuthorization")).fill(yuan(target));
+    await clerk.getByRole("button", { name: new RegExp(`^${en("common:commit.submitForApproval")}`) }).click();
+    await clerk.getByText(en("common:commit.submitted")).waitFor();
+    expect(await amountOf()).toBe(before); // nothing moves on a clerk's word
+
+    const approver = await person(world.email(CORE, "approver"));
+    await approver.getByRole("navigation").getByRole("link", { name: en("approvals:nav.queue") }).click();
+    const draft = approver.locator("main").getByText(world.email(CORE, "clerk"), { exact: false }).first();
+    await draft.waitFor();
+    await approver.getByRole("button", { name: en("approvals:draft.approve") }).first().click();
+    // the draft runs and leaves the queue (its card, with the "ran" notice, goes with it)
+    await approver.getByText(en("approvals:queue.empty")).waitFor({ timeout: 30_000 });
+    await eventually(async () => (await amountOf()) === target, 30_000, "the authorization approved by the approver");
+    const [drafted] = (await world.api.get("/v1/drafts?status=approved", { key: world.key(CORE) })).body.items;
+    expect([drafted.path, drafted.createdBy.email, drafted.decidedBy.email]).toEqual(["/v1/settlement/repayment-authorization", world.email(CORE, "clerk"), world.email(CORE, "approver")]);
+  });
+
   it("offers the auditor no write control on its pages, and refuses a write forged from its session", async () => {
     // the check sees write controls where there are some: the supplier's approver has them on its invoices page
     await supplier.goto("/portal/invoices");
