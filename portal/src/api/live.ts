@@ -19,6 +19,19 @@ const WAIT = { prefer: "wait=20" };
 
 export const liveKey = (t: LiveTarget) => ["live", t.kind, t.id] as const;
 
+let refreshing: ReturnType<typeof setTimeout> | null = null;
+/**
+ * An outcome arrived: the ledger moved, and "mined" means visible in every read of the API, so
+ * every view on screen is read again (once for a burst, as when a batch of operations lands).
+ */
+function refreshViews(): void {
+  if (refreshing) return;
+  refreshing = setTimeout(() => {
+    refreshing = null;
+    void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "live" });
+  }, 100);
+}
+
 function liveOptions(t: LiveTarget | null): UseQueryOptions<LiveData> {
   return {
     queryKey: t ? liveKey(t) : ["live", "none"],
@@ -28,9 +41,12 @@ function liveOptions(t: LiveTarget | null): UseQueryOptions<LiveData> {
       // The first read answers at once; later reads wait for the next change.
       const known = queryClient.getQueryData<LiveData>(liveKey(t));
       const header = known && !isFinal(known.status) ? WAIT : undefined;
-      return t.kind === "operation"
-        ? get("/v1/operations/{id}", { params: { path: { id: t.id }, header } })
-        : get("/v1/financings/{id}", { params: { path: { id: t.id }, header } });
+      const next: LiveData =
+        t.kind === "operation"
+          ? await get("/v1/operations/{id}", { params: { path: { id: t.id }, header } })
+          : await get("/v1/financings/{id}", { params: { path: { id: t.id }, header } });
+      if (isFinal(next.status) && !isFinal(known?.status)) refreshViews();
+      return next;
     },
     // Refetching a long poll in flight is deduplicated: this only restarts one once it answered.
     refetchInterval: (q) => (isFinal(q.state.data?.status) || q.state.status === "error" ? false : 250),
