@@ -109,17 +109,18 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
               {commitMode === "draft" ? t("confirm.submitReject") : t("confirm.reject", { count: picked.length })}
             </Button>
           </div>
-          {total > 0 ? <ProgressBar value={sent} max={total} label={t("confirm.progress")} /> : null}
-          {operations.length ? (
-            <p role="status">
-              {t("confirm.onLedger", { done: live.done, total: live.total })}
-              {live.failed ? ` ${t("confirm.failed", { count: live.failed })}` : ""}
-            </p>
-          ) : null}
-          {drafted && decide.isSuccess ? <Notice tone="success">{t("common:commit.submitted")}</Notice> : null}
           <ProblemMessage error={decide.error} />
         </Card>
       ) : null}
+      {/* the outcome stays when the decided receivables have left the queue */}
+      {total > 0 ? <ProgressBar value={sent} max={total} label={t("confirm.progress")} /> : null}
+      {operations.length ? (
+        <p role="status">
+          {t("confirm.onLedger", { done: live.done, total: live.total })}
+          {live.failed ? ` ${t("confirm.failed", { count: live.failed })}` : ""}
+        </p>
+      ) : null}
+      {drafted && decide.isSuccess ? <Notice tone="success">{t("common:commit.submitted")}</Notice> : null}
     </div>
   );
 }
