@@ -115,6 +115,11 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     expect(((await form.json()) as { code: string }).code).toBe("CSRF.REFUSED");
     // API clients send no Origin and are unaffected
     expect((await stack.api.post("/v1/sessions", { email: "nobody@people.example", password: "x" })).status).toBe(401);
+    // a blank key presented on a public route is a bad key, not an absent one
+    for (const headers of [{ authorization: "Bearer  " }, { "x-api-key": " " }]) {
+      const blank = await stack.api.post("/v1/sessions", { email: "nobody@people.example", password: "x" }, { headers });
+      expect([blank.status, blank.body.detail], JSON.stringify(headers)).toEqual([401, expect.stringMatching(/API key is malformed/)]);
+    }
   });
 
   it("throttles failed sign-ins per account and per address, with one answer whether the email exists or not", async () => {

@@ -74,10 +74,11 @@ export function authenticate(ds: DataSource, sessions: Sessions, isPublic: (req:
   return async (req, res, next) => {
     try {
       const header = req.get("authorization");
-      // the scheme is case-insensitive (RFC 9110)
-      const raw = header && /^bearer /i.test(header) ? header.slice(7).trim() : req.get("x-api-key")?.trim();
+      // the scheme is case-insensitive (RFC 9110); a key presented, even empty, must be a valid one
+      // (a public route is no place to slip past with a blank key)
+      const raw = header && /^bearer(\s|$)/i.test(header) ? header.slice(6).trim() : req.get("x-api-key")?.trim();
       let auth: AuthContext;
-      if (raw) {
+      if (raw !== undefined) {
         auth = await byApiKey(ds, raw);
       } else {
         const cookie = cookiesOf(req).get(SESSION_COOKIE);
