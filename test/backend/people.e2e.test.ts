@@ -116,7 +116,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     // API clients send no Origin and are unaffected
     expect((await stack.api.post("/v1/sessions", { email: "nobody@people.example", password: "x" })).status).toBe(401);
     // a blank key presented on a public route is a bad key, not an absent one
-    for (const headers of [{ authorization: "Bearer  " }, { "x-api-key": " " }]) {
+    for (const headers of [{ authorization: "Bearer  " }, { "x-api-key": " " }] as Record<string, string>[]) {
       const blank = await stack.api.post("/v1/sessions", { email: "nobody@people.example", password: "x" }, { headers });
       expect([blank.status, blank.body.detail], JSON.stringify(headers)).toEqual([401, expect.stringMatching(/API key is malformed/)]);
     }
