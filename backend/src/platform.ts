@@ -215,6 +215,16 @@ export function mountRoutes(
   reconciliationRoutes(routes, services.reconciliation);
 }
 
+/**
+ * The API description (what GET /openapi.json serves) without a database: the routes are
+ * described, never called, so the services stand in as empty objects.
+ */
+export function describeApi() {
+  const registry = createRegistry();
+  mountRoutes(new Routes(registry), new Proxy({}, { get: () => ({}) }) as never, {} as never, { secureCookies: true }, async () => undefined);
+  return openApiDocument(registry);
+}
+
 /** Waits for `ops deploy` to have recorded a deployment on this chain. */
 async function deploymentOf(ds: DataSource, gateway: LedgerGateway): Promise<LedgerDeploymentRow> {
   const d = await activeDeployment(ds, gateway.chainId);

@@ -1,18 +1,13 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRegistry, openApiDocument } from "../../backend/src/shared/http/openapi";
-import { Routes } from "../../backend/src/shared/http/route";
-import { mountRoutes } from "../../backend/src/platform";
+import { describeApi } from "../../backend/src/platform";
 
 const ROOT = join(__dirname, "../..");
 
 describe("the portal's commit actions", () => {
   it("are exactly the routes the API marks as needing an approver (four-eyes), apart from deciding drafts", () => {
-    const registry = createRegistry();
-    // described, never called: the services stand in as empty objects (as in scripts/openapi.ts)
-    mountRoutes(new Routes(registry), new Proxy({}, { get: () => ({}) }) as never, {} as never, { secureCookies: true }, async () => undefined);
-    const doc = openApiDocument(registry) as unknown as { paths: Record<string, Record<string, { description?: string }>> };
+    const doc = describeApi() as unknown as { paths: Record<string, Record<string, { description?: string }>> };
     const api = Object.entries(doc.paths)
       .filter(([path, ops]) => ops.post?.description?.includes("Needs an approver") && !path.startsWith("/v1/drafts/"))
       .map(([path]) => path)

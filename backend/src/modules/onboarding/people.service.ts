@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
 import { inTransaction, sqlState } from "../../shared/transaction";
@@ -6,12 +5,11 @@ import type { AuthContext } from "../../shared/http/auth";
 import { OrganizationEntity, UserEntity, type Duty, type User } from "./onboarding.entity";
 import type { OnboardingService } from "./onboarding.service";
 import { hashPassword } from "./passwords";
-import type { IssuedSession, Sessions } from "./sessions";
+import { newToken, tokenHash, type IssuedSession, type Sessions } from "./sessions";
 
 /** An invitation link is good for this long. */
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 
-const sha256 = (s: string) => createHash("sha256").update(s).digest();
 
 export interface Invitation {
   id: string;
@@ -32,11 +30,11 @@ export async function createInvitation(
   em: EntityManager,
   input: Pick<Invitation, "organizationId" | "email" | "name" | "duty" | "role"> & { invitedBy: string; userId: string | null },
 ): Promise<{ id: string; expiresAt: Date; token: string }> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newToken();
   const [row] = await em.query(
     `INSERT INTO invitations (organization_id, email, name, role, duty, token_hash, invited_by, expires_at, user_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond', $9) RETURNING id, expires_at`,
-    [input.organizationId, input.email, input.name, input.role, input.duty, sha256(token), input.invitedBy, INVITATION_TTL_MS, input.userId],
+    [input.organizationId, input.email, input.name, input.role, input.duty, tokenHash(token), input.invitedBy, INVITATION_TTL_MS, input.userId],
   );
   return { id: row.id, expiresAt: new Date(row.expires_at), token };
 }
@@ -76,7 +74,7 @@ export class PeopleService {
       return await inTransaction(this.ds, async (em) => {
         const [inv] = await em.query(
           `SELECT * FROM invitations WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now() FOR UPDATE`,
-          [sha256(token)],
+          [tokenHash(token)],
         );
         if (!inv) throw new AppError("INVITATION.INVALID", 404, "This invitation link is not valid: it was used already or has expired. Ask your organization's admin for a new one.");
         const users = em.getRepository(UserEntity);

@@ -12,8 +12,10 @@ export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_MAX_MS = 12 * 3600_000;
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
-const sha256 = (s: string) => createHash("sha256").update(s).digest();
-const token = () => randomBytes(32).toString("base64url");
+/** What is stored of a session, CSRF or invitation token: its SHA-256, never the token. */
+export const tokenHash = (s: string) => createHash("sha256").update(s).digest();
+/** 32 random bytes, URL-safe: a session, CSRF or invitation token. */
+export const newToken = () => randomBytes(32).toString("base64url");
 
 /** What a new session gives the browser: the session cookie's value and the CSRF token. */
 export interface IssuedSession {
@@ -71,11 +73,11 @@ export class Sessions {
 
   /** Starts a session for `user` (sign-in, invitation accepted, password changed). */
   async open(em: EntityManager, user: User, organization: Organization, client: { address: string; userAgent: string }): Promise<IssuedSession> {
-    const issued = { token: token(), csrfToken: token() };
+    const issued = { token: newToken(), csrfToken: newToken() };
     const [{ id }] = await em.query(
       `INSERT INTO sessions (token_hash, csrf_hash, user_id, expires_at, address, user_agent)
        VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5, $6) RETURNING id`,
-      [sha256(issued.token), sha256(issued.csrfToken), user.id, SESSION_MAX_MS, client.address.slice(0, 100), client.userAgent.slice(0, 300)],
+      [tokenHash(issued.token), tokenHash(issued.csrfToken), user.id, SESSION_MAX_MS, client.address.slice(0, 100), client.userAgent.slice(0, 300)],
     );
     return { id, ...issued, user, organization };
   }
@@ -86,7 +88,7 @@ export class Sessions {
       `SELECT s.id AS s_id, s.csrf_hash AS s_csrf_hash, s.last_seen_at AS s_last_seen_at, ${users.select(this.ds, "u", "u_")}, ${organizations.select(this.ds, "o", "o_")}
        FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
        WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
-      [sha256(cookie), SESSION_IDLE_MS],
+      [tokenHash(cookie), SESSION_IDLE_MS],
     );
     if (!row) return null;
     if (Date.now() - new Date(row.s_last_seen_at).getTime() > LAST_SEEN_RESOLUTION_MS) {
@@ -97,7 +99,7 @@ export class Sessions {
 
   /** Whether the request's CSRF token is the session's (compared in constant time). */
   static csrfMatches(session: OpenSession, presented: string | undefined): boolean {
-    return !!presented && timingSafeEqual(sha256(presented), session.csrfHash);
+    return !!presented && timingSafeEqual(tokenHash(presented), session.csrfHash);
   }
 
   async end(sessionId: string, reason: string): Promise<void> {
