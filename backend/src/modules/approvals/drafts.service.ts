@@ -4,6 +4,8 @@ import { AppError, notFound } from "../../shared/errors";
 import { rowsOf } from "../../shared/db-types";
 import type { AuthContext } from "../../shared/http/auth";
 import type { RouteMatch, Routes } from "../../shared/http/route";
+import { fieldProblems } from "../../shared/http/validation";
+import type { ZodType } from "zod";
 
 export type DraftStatus = "pending" | "executing" | "approved" | "failed" | "rejected";
 
@@ -81,8 +83,8 @@ export class DraftsService {
     const match = this.actionOf(auth, input.path);
     // validated now, so that an approver never sees a draft that cannot run
     const problems = [
-      ...(match.spec.params ? issues(match.spec.params.safeParse(match.params), "body.path") : []),
-      ...(match.spec.body ? issues(match.spec.body.safeParse(input.body ?? {}), "body.body") : []),
+      ...(match.spec.params ? problemsOf(match.spec.params, match.params, "body.path") : []),
+      ...(match.spec.body ? problemsOf(match.spec.body, input.body ?? {}, "body.body") : []),
     ];
     if (problems.length) throw new AppError("REQUEST.INVALID", 422, "The draft is not valid for this action; see `errors`.", problems);
     const [row] = await this.ds.query(
@@ -152,6 +154,7 @@ export class DraftsService {
   }
 }
 
-function issues(r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }, prefix: string) {
-  return r.success ? [] : r.error!.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join("."), message: i.message }));
+function problemsOf(schema: ZodType, value: unknown, root: string) {
+  const r = schema.safeParse(value);
+  return r.success ? [] : fieldProblems(r.error, root);
 }
