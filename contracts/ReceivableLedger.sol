@@ -15,11 +15,23 @@ import {PauseClock} from "./libraries/PauseClock.sol";
 /// @title ReceivableLedger
 /// @notice The deployed ledger: certificates (ReceivableRegistry), financing (Financing) and
 /// clearing (Clearing), with the operator's policy parameters and emergency pause.
+/// @dev The operator's powers here are bounded so that a compromised operator key cannot push a
+/// certificate into default: grace and default periods have floors and are fixed per certificate
+/// when it is created, and a pause (which stops both from running) expires after
+/// MAX_OPERATOR_PAUSE unless governance extends it.
 contract ReceivableLedger is Clearing, IReceivableLedger {
     using PauseClock for PauseClock.Clock;
 
     uint32 private constant MIN_TENOR = 1 days;
     uint32 private constant MAX_TENOR = 366 days;
+    uint32 private constant MIN_GRACE = 1 days;
+    uint32 private constant MAX_GRACE = 30 days;
+    uint32 private constant MIN_DEFAULT_PERIOD = 7 days;
+    uint32 private constant MAX_DEFAULT_PERIOD = 180 days;
+    /// @notice The longest pause the operator alone may impose; longer ones need governance.
+    uint256 public constant MAX_OPERATOR_PAUSE = 7 days;
+
+    uint40 private _pauseEnds;
 
     constructor(IMembership membership_, IERC20 token_, LedgerParams memory params_)
         ERC721("ChainFactor Receivable Certificate", "CFRC")
@@ -38,13 +50,37 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     /// @inheritdoc IReceivableLedger
     function pause() external onlyOperator {
         _pause();
-        _pauseClock.pause();
+        uint256 ends = block.timestamp + MAX_OPERATOR_PAUSE;
+        _pauseEnds = uint40(ends);
+        _pauseClock.pause(ends);
+        emit PauseEndSet(ends);
     }
 
     /// @inheritdoc IReceivableLedger
     function unpause() external onlyOperator {
         _unpause();
+        _pauseEnds = uint40(block.timestamp);
         _pauseClock.unpause();
+    }
+
+    /// @inheritdoc IReceivableLedger
+    function extendPause(uint256 until) external {
+        if (!_membership.isGovernor(msg.sender)) revert LedgerUnauthorizedGovernor(msg.sender);
+        _requirePaused();
+        if (until <= block.timestamp || until > type(uint40).max) revert LedgerInvalidPauseEnd(until);
+        _pauseEnds = uint40(until);
+        _pauseClock.extend(until);
+        emit PauseEndSet(until);
+    }
+
+    /// @notice Paused by the operator and not yet expired.
+    function paused() public view override returns (bool) {
+        return super.paused() && block.timestamp < _pauseEnds;
+    }
+
+    /// @inheritdoc IReceivableLedger
+    function pauseEnds() external view returns (uint256) {
+        return paused() ? _pauseEnds : 0;
     }
 
     /// @inheritdoc IReceivableLedger
@@ -66,7 +102,10 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
         if (p.maxTenor < MIN_TENOR || p.maxTenor > MAX_TENOR || p.maxTier == 0 || p.minPartAmount == 0) {
             revert LedgerInvalidParams();
         }
+        if (p.gracePeriod < MIN_GRACE || p.gracePeriod > MAX_GRACE || p.defaultPeriod < MIN_DEFAULT_PERIOD
+            || p.defaultPeriod > MAX_DEFAULT_PERIOD) revert LedgerInvalidParams();
         _params = p;
         emit ParamsUpdated(p);
+        _setPeriods(p.gracePeriod, p.defaultPeriod);
     }
 }

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IClearing} from "../interfaces/IClearing.sol";
 import {
-    Status, Receivable, Lien, Repayment, FLAG_RECOURSE, FLAG_PARTIALLY_REPAID
+    Status, Receivable, Lien, Repayment, Periods, FLAG_RECOURSE, FLAG_PARTIALLY_REPAID
 } from "../interfaces/LedgerTypes.sol";
 import {Financing} from "../financing/Financing.sol";
 import {MemberRoles} from "../libraries/MemberRoles.sol";
@@ -21,6 +21,7 @@ abstract contract Clearing is Financing, IClearing {
     mapping(uint256 id => Repayment) private _repayments;
     mapping(address account => uint256 amount) private _held;
     PauseClock.Clock internal _pauseClock;
+    Periods[] private _periods; // by ascending fromId; the first from id 1
 
     /// @inheritdoc IClearing
     function settle(uint256[] calldata ids, uint256 opId) external nonReentrant {
@@ -47,11 +48,12 @@ abstract contract Clearing is Financing, IClearing {
         _useOperation(opId);
         _requireNonEmpty(ids.length);
         _requireActive(msg.sender);
-        uint256 needed = uint256(_params.gracePeriod) + _params.defaultPeriod;
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];
             Receivable storage r = _existing(id);
             if (r.status != Status.Overdue) revert ReceivableInvalidStatus(id, r.status, Status.Overdue);
+            Periods memory periods = _periodsOf(id);
+            uint256 needed = uint256(periods.gracePeriod) + periods.defaultPeriod;
             Lien memory lien = _liens[id];
             address creditor = lien.bank != address(0) ? lien.bank : _ownerOf(id);
             if (msg.sender != creditor) revert ClearingNotCreditor(id, msg.sender);
@@ -128,6 +130,13 @@ abstract contract Clearing is Financing, IClearing {
     }
 
     /// @inheritdoc IClearing
+    function periodsOf(uint256 id) external view returns (uint256 gracePeriod, uint256 defaultPeriod) {
+        _existing(id);
+        Periods memory periods = _periodsOf(id);
+        return (periods.gracePeriod, periods.defaultPeriod);
+    }
+
+    /// @inheritdoc IClearing
     function activeTimeSince(uint256 from) external view returns (uint256) {
         return _pauseClock.activeSince(from);
     }
@@ -173,7 +182,7 @@ abstract contract Clearing is Financing, IClearing {
         if (c.paid == c.owed) {
             c.next = Status.Settled;
             if (lien.bank != address(0)) delete _liens[id];
-        } else if (c.status != Status.Overdue && _pauseClock.activeSince(r.maturity) >= _params.gracePeriod) {
+        } else if (c.status != Status.Overdue && _pauseClock.activeSince(r.maturity) >= _periodsOf(id).gracePeriod) {
             c.next = Status.Overdue;
         }
         if (c.paid != 0 && (wasPartial || c.paid != c.owed)) {
@@ -185,6 +194,32 @@ abstract contract Clearing is Financing, IClearing {
             emit ReceivableCleared(id, lien.bank, c.holder, c.toBank, c.toHolder, c.owed - c.paid, c.next, opId);
         }
         return c.paid;
+    }
+
+    /// @dev Certificates created from now on get these periods; existing ones keep theirs.
+    function _setPeriods(uint32 gracePeriod, uint32 defaultPeriod) internal {
+        uint256 n = _periods.length;
+        if (n != 0) {
+            Periods memory last = _periods[n - 1];
+            if (last.gracePeriod == gracePeriod && last.defaultPeriod == defaultPeriod) return;
+        }
+        uint256 fromId = _nextId();
+        if (n != 0 && _periods[n - 1].fromId == fromId) _periods.pop(); // no certificate has it yet
+        _periods.push(Periods(uint48(fromId), gracePeriod, defaultPeriod));
+        emit PeriodsChanged(fromId, gracePeriod, defaultPeriod);
+    }
+
+    /// @dev The periods fixed for certificate `id` when it was created: the last version from an
+    /// id at or below it (binary search; usually one or two versions).
+    function _periodsOf(uint256 id) private view returns (Periods memory) {
+        uint256 low = 0;
+        uint256 high = _periods.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (_periods[mid].fromId <= id) low = mid + 1;
+            else high = mid;
+        }
+        return _periods[low - 1];
     }
 
     /// @dev Queues a payout, or holds it here if the payee may not receive tokens now.

@@ -54,6 +54,9 @@ interface IClearing {
         uint256 remaining,
         uint256 opId
     );
+    /// @notice Certificates created from `fromId` on get these grace and default periods; earlier
+    /// ones keep the periods they were created with.
+    event PeriodsChanged(uint256 indexed fromId, uint256 gracePeriod, uint256 defaultPeriod);
     event PayoutHeld(address indexed account, uint256 amount);
     event PayoutWithdrawn(address indexed account, uint256 amount);
 
@@ -74,6 +77,10 @@ interface IClearing {
     /// @notice Withdraw payouts held for the caller while it could not receive.
     /// @custom:access Active member with held payouts.
     function withdrawHeldPayouts() external;
+
+    /// @notice The grace and default periods certificate `id` was created with (split parts: those
+    /// in force at the split).
+    function periodsOf(uint256 id) external view returns (uint256 gracePeriod, uint256 defaultPeriod);
 
     /// @notice What the obligor still owes on a certificate (0 once settled).
     function outstandingOf(uint256 id) external view returns (uint256);

@@ -22,7 +22,16 @@ interface ISettlementToken is IERC20Metadata, IOperationGuard {
 
     event Deposited(address indexed account, uint256 amount, address indexed issuer, uint256 opId);
     event Withdrawn(address indexed account, uint256 amount, address indexed issuer, uint256 opId);
+    /// @notice No clearing-house change is scheduled, or its delay has not passed.
+    /// @custom:action Wait until `effectiveAt` (0: none scheduled; governance schedules one).
+    error SettlementClearingHouseNotDue(uint256 effectiveAt);
+    /// @notice The clearing house cannot be the zero address.
+    /// @custom:action Give the contract that is to hold and move tokens (the receivable ledger).
+    error SettlementInvalidClearingHouse();
+
     event ClearingHouseChanged(address indexed previous, address indexed current);
+    /// @notice `clearingHouse` replaces the current one from `effectiveAt` (applyClearingHouse).
+    event ClearingHouseChangeScheduled(address indexed clearingHouse, uint256 effectiveAt);
 
     /// @notice Credit a deposit: mint `amount` to `account`.
     /// @custom:access Active settlement issuer.
@@ -33,9 +42,18 @@ interface ISettlementToken is IERC20Metadata, IOperationGuard {
     /// @custom:access Active settlement issuer.
     function burn(address account, uint256 amount, uint256 opId) external;
 
-    /// @notice Set the contract allowed to hold and move tokens as the clearing house.
+    /// @notice Set the contract allowed to hold and move tokens as the clearing house: at once
+    /// the first time (deployment), afterwards scheduled CLEARING_HOUSE_DELAY (2 days) ahead so
+    /// that members see a change before it takes effect (a later call replaces the schedule).
     /// @custom:access Default admin of the membership contract.
     function setClearingHouse(address clearingHouse) external;
 
+    /// @notice Make the scheduled clearing-house change take effect once its time has come.
+    /// @custom:access Anyone.
+    function applyClearingHouse() external;
+
     function clearingHouse() external view returns (address);
+
+    /// @notice The scheduled clearing-house change and when it may take effect (zeros: none).
+    function pendingClearingHouse() external view returns (address clearingHouse, uint256 effectiveAt);
 }

@@ -87,8 +87,16 @@ struct LedgerParams {
     uint32 maxTenor; // seconds from registration or issue to maturity
     uint8 maxTier; // deepest split tier allowed
     uint96 minPartAmount; // smallest split part, minor units
-    uint32 gracePeriod; // after maturity, before a shortfall makes a certificate Overdue
-    uint32 defaultPeriod; // after the grace period, before an Overdue certificate may be declared Defaulted
+    uint32 gracePeriod; // after maturity, before a shortfall makes a certificate Overdue (fixed per certificate)
+    uint32 defaultPeriod; // after the grace period, before an Overdue certificate may be declared Defaulted (idem)
+}
+
+/// @notice The grace and default periods of every certificate created from `fromId` on, until
+/// the next version: a change of the parameters never shortens a period a certificate already has.
+struct Periods {
+    uint48 fromId;
+    uint32 gracePeriod;
+    uint32 defaultPeriod;
 }
 
 uint8 constant FLAG_RECOURSE = 1 << 0;

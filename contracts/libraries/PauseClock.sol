@@ -7,7 +7,7 @@ pragma solidity ^0.8.24;
 library PauseClock {
     struct Interval {
         uint40 start;
-        uint40 end; // 0 while the pause is ongoing
+        uint40 end; // when the pause ends (or is due to end: a pause expires unless extended)
         uint176 pausedBefore; // total paused seconds before `start`
     }
 
@@ -15,14 +15,21 @@ library PauseClock {
         Interval[] intervals;
     }
 
-    function pause(Clock storage clock) internal {
+    /// @notice A pause from now until `end` (set again by `unpause` or `extend`).
+    function pause(Clock storage clock, uint256 end) internal {
         uint256 n = clock.intervals.length;
         uint256 pausedBefore = n == 0 ? 0 : _pausedUntil(clock, block.timestamp);
-        clock.intervals.push(Interval(uint40(block.timestamp), 0, uint176(pausedBefore)));
+        clock.intervals.push(Interval(uint40(block.timestamp), uint40(end), uint176(pausedBefore)));
     }
 
+    /// @notice The current pause ends now.
     function unpause(Clock storage clock) internal {
         clock.intervals[clock.intervals.length - 1].end = uint40(block.timestamp);
+    }
+
+    /// @notice The current pause ends at `end` instead.
+    function extend(Clock storage clock, uint256 end) internal {
+        clock.intervals[clock.intervals.length - 1].end = uint40(end);
     }
 
     /// @notice Unpaused seconds in [from, now]; 0 if `from` is in the future.
@@ -44,7 +51,6 @@ library PauseClock {
         }
         if (low == 0) return 0;
         Interval memory last = list[low - 1];
-        uint256 end = last.end == 0 ? block.timestamp : last.end;
-        return last.pausedBefore + ((t < end ? t : end) - last.start);
+        return last.pausedBefore + ((t < last.end ? t : last.end) - last.start);
     }
 }

@@ -319,6 +319,11 @@ abstract contract ReceivableRegistry is
         if (block.timestamp >= r.maturity) revert ReceivableMatured(id, r.maturity);
     }
 
+    /// @dev The id the next certificate created will get.
+    function _nextId() internal view returns (uint256) {
+        return _lastId + 1;
+    }
+
     function _requireNonEmpty(uint256 length) internal pure {
         if (length == 0) revert LedgerEmptyBatch();
     }

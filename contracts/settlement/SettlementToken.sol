@@ -12,7 +12,12 @@ import {MemberRoles} from "../libraries/MemberRoles.sol";
 /// @title SettlementToken
 /// @notice Permissioned 2-decimal ERC-20 for tokenized deposits or digital CNY.
 contract SettlementToken is ISettlementToken, ERC20, OperationGuard, MembershipGated {
+    /// @notice How long a change of the clearing house waits before it can take effect.
+    uint256 public constant CLEARING_HOUSE_DELAY = 2 days;
+
     address private _clearingHouse;
+    address private _pendingClearingHouse;
+    uint40 private _pendingClearingHouseAt;
 
     constructor(IMembership membership_, string memory name_, string memory symbol_)
         ERC20(name_, symbol_)
@@ -46,8 +51,33 @@ contract SettlementToken is ISettlementToken, ERC20, OperationGuard, MembershipG
     /// @inheritdoc ISettlementToken
     function setClearingHouse(address clearingHouse_) external {
         if (!_membership.isGovernor(msg.sender)) revert SettlementUnauthorizedGovernor(msg.sender);
-        emit ClearingHouseChanged(_clearingHouse, clearingHouse_);
-        _clearingHouse = clearingHouse_;
+        if (clearingHouse_ == address(0)) revert SettlementInvalidClearingHouse();
+        if (_clearingHouse == address(0)) {
+            // wiring at deployment: nothing holds or moves through a clearing house yet
+            emit ClearingHouseChanged(address(0), clearingHouse_);
+            _clearingHouse = clearingHouse_;
+            return;
+        }
+        uint256 at = block.timestamp + CLEARING_HOUSE_DELAY;
+        _pendingClearingHouse = clearingHouse_;
+        _pendingClearingHouseAt = uint40(at);
+        emit ClearingHouseChangeScheduled(clearingHouse_, at);
+    }
+
+    /// @inheritdoc ISettlementToken
+    function applyClearingHouse() external {
+        uint256 at = _pendingClearingHouseAt;
+        if (at == 0 || block.timestamp < at) revert SettlementClearingHouseNotDue(at);
+        address next = _pendingClearingHouse;
+        emit ClearingHouseChanged(_clearingHouse, next);
+        _clearingHouse = next;
+        delete _pendingClearingHouse;
+        delete _pendingClearingHouseAt;
+    }
+
+    /// @inheritdoc ISettlementToken
+    function pendingClearingHouse() external view returns (address clearingHouse_, uint256 effectiveAt) {
+        return (_pendingClearingHouse, _pendingClearingHouseAt);
     }
 
     /// @inheritdoc ISettlementToken

@@ -451,11 +451,27 @@ describe("SettlementToken", () => {
     expect(await w.token.balanceOf(w.supplierA.address)).toBe(before);
   });
 
-  authz("SettlementToken", "setClearingHouse", "membership default admin only (not the operator)", {
+  const clearingHouseState = async (w: World) => [await w.token.clearingHouse(), [...(await w.token.pendingClearingHouse())]];
+
+  authz("SettlementToken", "setClearingHouse", "membership default admin only (not the operator); a change is scheduled, not immediate", {
     act: (w, who) => w.token.connect(who).setClearingHouse(w.spare[0].address),
     suspended: formerAdmin,
     expected: () => everyone(err("SettlementUnauthorizedGovernor", SELF), { admin: OK }),
-    state: (w) => w.token.clearingHouse(),
+    state: clearingHouseState,
+    after: async (w, _c, _who, [current]) => {
+      expect(await w.token.clearingHouse()).toBe(current);
+      expect((await w.token.pendingClearingHouse())[0]).toBe(w.spare[0].address);
+    },
+  });
+
+  authz("SettlementToken", "applyClearingHouse", "anyone, once the scheduled change is due", {
+    setup: async (w) => {
+      await w.token.connect(w.admin).setClearingHouse(w.spare[0].address);
+      await time.increase(2n * DAY);
+    },
+    act: (w, who) => w.token.connect(who).applyClearingHouse(),
+    suspended: "supplierA",
+    expected: () => everyone(OK),
     after: async (w) => expect(await w.token.clearingHouse()).toBe(w.spare[0].address),
   });
 
@@ -1029,6 +1045,18 @@ describe("ReceivableLedger", () => {
       expected: () => everyone(notOperator, { operator: OK }),
       state: (w) => w.ledger.paused(),
       after: async (w) => expect(await w.ledger.paused()).toBe(true),
+    });
+
+    authz("ReceivableLedger", "extendPause", "membership default admin only (not the operator)", {
+      setup: async (w) => {
+        await w.ledger.connect(w.operator).pause();
+        return (await time.latest()) + Number(30n * DAY);
+      },
+      act: (w, who, until) => w.ledger.connect(who).extendPause(until),
+      suspended: formerAdmin,
+      expected: () => everyone(err("LedgerUnauthorizedGovernor", SELF), { admin: OK }),
+      state: (w) => w.ledger.pauseEnds(),
+      after: async (w, until) => expect(await w.ledger.pauseEnds()).toBe(BigInt(until)),
     });
 
     authz("ReceivableLedger", "unpause", "operator only", {

@@ -192,16 +192,16 @@ describe("Clearing", () => {
     await settle(w, [id]);
     const overdueAt = await now();
     await w.ledger.connect(w.operator).pause();
-    await time.increase(10n * DAY);
+    await time.increase(5n * DAY);
     await authorize(w, 1n * YUAN);
     await settle(w, [id]); // repayment works while paused
     expect(await w.ledger.outstandingOf(id)).toBe(FACE - YUAN);
     await expectRevert(w.ledger.connect(w.bankA).declareDefault([id], nextOp()), "EnforcedPause");
     await w.ledger.connect(w.operator).unpause();
-    // 10 paused days do not count: the default period ends 10 days later than it would have
-    await time.increaseTo(overdueAt + DEFAULT_PERIOD + 5n * DAY);
+    // 5 paused days do not count: the default period ends 5 days later than it would have
+    await time.increaseTo(overdueAt + DEFAULT_PERIOD + 3n * DAY);
     await expectRevert(w.ledger.connect(w.bankA).declareDefault([id], nextOp()), "ClearingDefaultPeriodRunning");
-    await time.increaseTo(overdueAt + DEFAULT_PERIOD + 10n * DAY + 60n);
+    await time.increaseTo(overdueAt + DEFAULT_PERIOD + 5n * DAY + 60n);
     await w.ledger.connect(w.bankA).declareDefault([id], nextOp());
   });
 

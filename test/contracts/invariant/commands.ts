@@ -798,7 +798,7 @@ class Pause extends Step {
   declare readonly spec: { wrong: boolean; outsider: boolean };
   static arb = fc.record({ wrong: flag(1), outsider: flag(1) }).map((s) => new Pause(s));
   async exec(m: Model, r: Real) {
-    const doPause = this.spec.wrong ? m.s.paused : !m.s.paused;
+    const doPause = this.spec.wrong ? m.ledger.paused() : !m.ledger.paused();
     const by = this.spec.outsider ? "outsider" : "operator";
     const ledger = r.w.ledger.connect(r.signer(by));
     const sender = m.addr(by);

@@ -136,7 +136,6 @@ async function emptyRun(): Promise<{ model: Model; real: Real }> {
   const { env, start, addresses } = cached;
   const s: State = {
     now: start,
-    paused: false,
     pauses: [],
     suspended: Object.fromEntries(MEMBERS.map(([n]) => [n, false])),
     certs: [],
@@ -450,7 +449,7 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
 
   const v = new Violations();
   v.eq("lastReceivableId", q.uint(iLast), BigInt(n));
-  v.eq("paused", q.bool(iPaused), m.s.paused);
+  v.eq("paused", q.bool(iPaused), m.ledger.paused());
 
   // chain view of every certificate
   const chain = iCert.map((ix, k) => ({

@@ -37,6 +37,8 @@ export const Role = { Core: 1, Supplier: 2, Bank: 4, Auditor: 8, Issuer: 16 } as
 export const MAX_UINT256 = (1n << 256n) - 1n;
 const MAX_UINT80 = (1n << 80n) - 1n;
 const MAX_UINT128 = (1n << 128n) - 1n;
+/** ReceivableLedger.MAX_OPERATOR_PAUSE: an operator's pause ends by itself after 7 days. */
+const MAX_OPERATOR_PAUSE = 7n * 24n * 3600n;
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 export class Rev extends Error {
@@ -102,8 +104,8 @@ export interface Cert {
 
 export interface State {
   now: bigint; // timestamp of the latest block
-  paused: boolean;
-  pauses: { start: bigint; end: bigint | null }[];
+  /** Each pause with its end: an operator's pause ends by itself MAX_OPERATOR_PAUSE after it began. */
+  pauses: { start: bigint; end: bigint }[];
   suspended: Record<string, boolean>;
   certs: Cert[]; // certs[id - 1]
   invoice: Record<string, bigint>; // invoice key -> the id it was last registered to
@@ -214,7 +216,7 @@ export class Ledger {
     if (from >= ts) return 0n;
     let paused = 0n;
     for (const p of this.s.pauses) {
-      const end = p.end ?? ts;
+      const end = p.end;
       const lo = p.start > from ? p.start : from;
       const hi = end < ts ? end : ts;
       if (hi > lo) paused += hi - lo;
@@ -238,8 +240,13 @@ export class Ledger {
   private requireActive(addr: string) {
     if (!this.isActive(addr)) rev("MemberInactive", addr);
   }
+  /** Paused at `ts` (now by default): the last pause has not ended. */
+  paused(ts = this.s.now): boolean {
+    const last = this.s.pauses.at(-1);
+    return last !== undefined && ts < last.end;
+  }
   private whenNotPaused() {
-    if (this.s.paused) rev("EnforcedPause");
+    if (this.paused()) rev("EnforcedPause");
   }
   private existing(id: bigint): Cert {
     const c = this.cert(id);
@@ -342,14 +349,12 @@ export class Ledger {
   }
   pause(sender: string, ts: bigint) {
     this.requireOperator(sender);
-    if (this.s.paused) rev("EnforcedPause");
-    this.s.paused = true;
-    this.s.pauses.push({ start: ts, end: null });
+    if (this.paused(ts)) rev("EnforcedPause");
+    this.s.pauses.push({ start: ts, end: ts + MAX_OPERATOR_PAUSE });
   }
   unpause(sender: string, ts: bigint) {
     this.requireOperator(sender);
-    if (!this.s.paused) rev("ExpectedPause");
-    this.s.paused = false;
+    if (!this.paused(ts)) rev("ExpectedPause");
     this.s.pauses[this.s.pauses.length - 1].end = ts;
   }
 
@@ -591,7 +596,7 @@ export class Ledger {
       const note = this.env.note;
       note(`settle: ${statusName(before)} -> ${statusName(c.status)} ${paid === 0n ? "paid nothing" : paid === owed ? (c.repaid === paid ? "in one payment" : "completing partial payments") : "partially"}${lien ? " (financed)" : ""}`);
       if (!this.isActive(c.obligor)) note("settle: obligor inactive");
-      if (this.s.paused) note("settle: while paused");
+      if (this.paused(ts)) note("settle: while paused");
       if (active !== ts - c.maturity && ts > c.maturity) note("settle: paused time excluded from grace");
       if (lien && toBank > 0n && toHolder > 0n) note("settle: one payment split between bank and holder");
       if (paid !== 0n || c.status !== before) {

@@ -1,0 +1,138 @@
+/**
+ * What the operator's key can do to members' money is bounded (issue 15, defect 11): grace and
+ * default periods have floors and are fixed per certificate when it is created, a pause expires
+ * unless governance extends it, and a change of the settlement token's clearing house is
+ * scheduled ahead. Each test first shows the attack the bound stops.
+ */
+import { describe, it, expect } from "vitest";
+import { world, nextOp, orgId, expectRevert, confirmed, financed, time, now, DAY, YUAN, DEFAULT_PARAMS, type World } from "./fixtures";
+import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
+import { encodeBytes32String } from "ethers";
+
+const GRACE = BigInt(DEFAULT_PARAMS.gracePeriod);
+const DEFAULT_PERIOD = BigInt(DEFAULT_PARAMS.defaultPeriod);
+const DUE = 950_000n * YUAN;
+
+const setParams = (w: World, change: Partial<typeof DEFAULT_PARAMS>) => w.ledger.connect(w.operator).setParams({ ...DEFAULT_PARAMS, ...change });
+const financedWithRecourse = async (w: World) => {
+  const id = await confirmed(w);
+  await financed(w, id, w.supplierA, w.bankA, { due: DUE, advance: DUE - 50_000n * YUAN, recourse: true });
+  return id;
+};
+const maturityOf = async (w: World, id: bigint) => (await w.ledger.receivable(id)).maturity;
+const statusOf = async (w: World, id: bigint) => (await w.ledger.receivable(id)).status;
+
+describe("ReceivableLedger: the operator's bounds", () => {
+  it("refuses grace and default periods outside their bounds (zero periods would default a certificate in one block)", async () => {
+    const w = await world();
+    for (const bad of [
+      { gracePeriod: 0 },
+      { defaultPeriod: 0 },
+      { gracePeriod: Number(DAY - 1n) },
+      { gracePeriod: Number(30n * DAY + 1n) },
+      { defaultPeriod: Number(7n * DAY - 1n) },
+      { defaultPeriod: Number(180n * DAY + 1n) },
+    ]) {
+      await expectRevert(setParams(w, bad), "LedgerInvalidParams");
+    }
+    await setParams(w, { gracePeriod: Number(DAY), defaultPeriod: Number(7n * DAY) }); // the floors themselves are allowed
+  });
+
+  it("keeps the periods a certificate was created with when the operator shortens them: a suspended obligor's certificate cannot be rushed into default and recourse", async () => {
+    const w = await world();
+    const old = await financedWithRecourse(w);
+    await setParams(w, { gracePeriod: Number(DAY), defaultPeriod: Number(7n * DAY) });
+    const young = await financedWithRecourse(w);
+    expect(await w.ledger.periodsOf(old)).toEqual([GRACE, DEFAULT_PERIOD]);
+    expect(await w.ledger.periodsOf(young)).toEqual([DAY, 7n * DAY]);
+
+    // the attack: suspend the obligor at maturity, so nothing can be pulled from it
+    await w.membership.connect(w.operator).suspend(orgId("core1"), encodeBytes32String("attack"), nextOp());
+    await time.increaseTo((await maturityOf(w, old)) + DAY + 60n);
+    await w.ledger.connect(w.relayer).settle([old], nextOp());
+    expect(await statusOf(w, old)).toBe(BigInt(S.Financed)); // still within its own 3-day grace
+    await time.increaseTo((await maturityOf(w, old)) + DAY + 7n * DAY + 120n);
+    await w.ledger.connect(w.relayer).settle([old], nextOp());
+    expect(await statusOf(w, old)).toBe(BigInt(S.Overdue));
+    // the shortened default period does not apply to it: a default now is refused
+    await expectRevert(w.ledger.connect(w.bankA).declareDefault([old], nextOp()), "ClearingDefaultPeriodRunning");
+    // the certificate created after the change has the short periods: overdue and in default by now
+    await w.ledger.connect(w.relayer).settle([young], nextOp());
+    expect(await statusOf(w, young)).toBe(BigInt(S.Overdue));
+    await w.ledger.connect(w.bankA).declareDefault([young], nextOp());
+    expect(await statusOf(w, young)).toBe(BigInt(S.Defaulted));
+  });
+
+  it("gives split parts the periods in force at the split, and a setting repeated adds no version", async () => {
+    const w = await world();
+    const parent = await confirmed(w);
+    await setParams(w, { gracePeriod: Number(2n * DAY) });
+    await setParams(w, { gracePeriod: Number(2n * DAY) });
+    const half = 500_000n * YUAN;
+    await w.ledger.connect(w.supplierA).split(parent, [{ to: w.supplierB.address, amount: half }, { to: w.supplierC.address, amount: half }], nextOp());
+    const first = (await w.ledger.lastReceivableId()) - 1n;
+    expect(await w.ledger.periodsOf(parent)).toEqual([GRACE, DEFAULT_PERIOD]);
+    expect(await w.ledger.periodsOf(first)).toEqual([2n * DAY, DEFAULT_PERIOD]);
+    await expectRevert(w.ledger.periodsOf(first + 5n), "ReceivableNotFound", [first + 5n]);
+  });
+
+  it("ends an operator's pause after 7 days, after which defaults run again; only governance extends a pause", async () => {
+    const w = await world();
+    await w.ledger.connect(w.operator).pause();
+    const pausedAt = await now();
+    expect(await w.ledger.pauseEnds()).toBe(pausedAt + 7n * DAY);
+    await expectRevert(w.ledger.connect(w.operator).extendPause(pausedAt + 60n * DAY), "LedgerUnauthorizedGovernor", [w.operator.address]);
+    await time.increaseTo(pausedAt + 7n * DAY);
+    expect(await w.ledger.paused()).toBe(false);
+    expect(await w.ledger.pauseEnds()).toBe(0n);
+    const id = await confirmed(w); // operations work again without an unpause
+    // the clock counts again from the pause's end
+    const t = await now();
+    await time.increase(DAY);
+    expect(await w.ledger.activeTimeSince(t)).toBe(DAY);
+    // the operator may pause again; governance lengthens it
+    await w.ledger.connect(w.operator).pause();
+    const until = (await now()) + 40n * DAY;
+    await w.ledger.connect(w.admin).extendPause(until);
+    await time.increaseTo(until - 10n);
+    expect(await w.ledger.paused()).toBe(true);
+    await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp()), "EnforcedPause");
+    await expectRevert(w.ledger.connect(w.admin).extendPause((await now()) - 1n), "LedgerInvalidPauseEnd");
+    await time.increaseTo(until);
+    expect(await w.ledger.paused()).toBe(false);
+    await expectRevert(w.ledger.connect(w.admin).extendPause(until + DAY), "ExpectedPause");
+  });
+
+  it("counts an expired pause only up to its end in the default period (no indefinite freeze of default and recourse)", async () => {
+    const w = await world();
+    const id = await financedWithRecourse(w);
+    await time.increaseTo((await maturityOf(w, id)) + GRACE);
+    await w.token.connect(w.core1).approve(await w.ledger.getAddress(), 0n);
+    await w.ledger.connect(w.relayer).settle([id], nextOp());
+    expect(await statusOf(w, id)).toBe(BigInt(S.Overdue));
+    const overdueAt = await now();
+    await w.ledger.connect(w.operator).pause(); // and never unpaused
+    await time.increaseTo(overdueAt + 7n * DAY + DEFAULT_PERIOD + 60n);
+    await w.ledger.connect(w.bankA).declareDefault([id], nextOp());
+    expect(await statusOf(w, id)).toBe(BigInt(S.Defaulted));
+  });
+});
+
+describe("SettlementToken: the clearing house changes only after a delay", () => {
+  it("schedules a change two days ahead, which anyone applies once due; never the zero address", async () => {
+    const w = await world();
+    const ledger = await w.ledger.getAddress();
+    expect(await w.token.clearingHouse()).toBe(ledger);
+    await w.token.connect(w.admin).setClearingHouse(w.spare[0].address);
+    const due = (await now()) + 2n * DAY;
+    expect(await w.token.clearingHouse()).toBe(ledger);
+    expect(await w.token.pendingClearingHouse()).toEqual([w.spare[0].address, due]);
+    await expectRevert(w.token.connect(w.outsider).applyClearingHouse(), "SettlementClearingHouseNotDue", [due]);
+    await time.increaseTo(due);
+    await w.token.connect(w.outsider).applyClearingHouse();
+    expect(await w.token.clearingHouse()).toBe(w.spare[0].address);
+    expect(await w.token.pendingClearingHouse()).toEqual(["0x0000000000000000000000000000000000000000", 0n]);
+    await expectRevert(w.token.connect(w.outsider).applyClearingHouse(), "SettlementClearingHouseNotDue", [0n]);
+    await expectRevert(w.token.connect(w.admin).setClearingHouse("0x0000000000000000000000000000000000000000"), "SettlementInvalidClearingHouse");
+  });
+});
