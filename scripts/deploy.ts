@@ -6,6 +6,9 @@
  *
  * The first configured account deploys and becomes the default admin. Operators come from
  * OPERATOR_ADDRESSES (comma-separated); on development networks the second account is used.
+ * DEFAULT_ISSUER_CAP (minor units, default 0) is what a settlement issuer may have outstanding
+ * before governance sets its own cap: with 0, onboarding an issuer mints nothing until governance
+ * acts (SettlementToken.setIssuerCap, effective two days later).
  */
 import hre from "hardhat";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +20,8 @@ async function main() {
   const operators = (process.env.OPERATOR_ADDRESSES ?? devOperator?.address ?? "").split(",").map((a) => a.trim()).filter(Boolean);
   if (operators.length === 0) throw new Error("set OPERATOR_ADDRESSES to the operator account(s)");
   const adminDelay = BigInt(process.env.ADMIN_DELAY_SECONDS ?? 2 * 86_400);
-  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators, adminDelay });
+  const defaultIssuerCap = BigInt(process.env.DEFAULT_ISSUER_CAP ?? 0);
+  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators, adminDelay, defaultIssuerCap });
   const { chainId } = await hre.ethers.provider.getNetwork();
   const record: DeploymentRecord = {
     chainId: chainId.toString(),

@@ -464,6 +464,27 @@ describe("SettlementToken", () => {
     },
   });
 
+  const issuerCapOf = async (w: World) => [...(await w.token.issuerCap(orgId("issuer")))];
+
+  authz("SettlementToken", "setIssuerCap", "membership default admin only (not the operator)", {
+    act: (w, who) => w.token.connect(who).setIssuerCap(orgId("issuer"), 1n),
+    suspended: formerAdmin,
+    expected: () => everyone(err("SettlementUnauthorizedGovernor", SELF), { admin: OK }),
+    state: issuerCapOf,
+    after: async (w) => expect((await w.token.issuerCap(orgId("issuer")))[0]).toBe(1n),
+  });
+
+  authz("SettlementToken", "applyIssuerCap", "anyone, once the scheduled raise is due", {
+    setup: async (w) => {
+      await w.token.connect(w.admin).setIssuerCap(orgId("issuer"), 10n ** 16n);
+      await time.increase(2n * DAY);
+    },
+    act: (w, who) => w.token.connect(who).applyIssuerCap(orgId("issuer")),
+    suspended: "supplierA",
+    expected: () => everyone(OK),
+    after: async (w) => expect((await w.token.issuerCap(orgId("issuer")))[0]).toBe(10n ** 16n),
+  });
+
   authz("SettlementToken", "applyClearingHouse", "anyone, once the scheduled change is due", {
     setup: async (w) => {
       await w.token.connect(w.admin).setClearingHouse(w.spare[0].address);

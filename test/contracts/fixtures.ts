@@ -8,7 +8,7 @@ import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct } fr
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../backend/src/ledger/typed-data";
 import { MemberRole } from "../../backend/src/ledger/roles";
-import { deployLedger, DEFAULT_LEDGER_PARAMS } from "../../backend/src/ledger/deploy";
+import { deployLedger, DEFAULT_LEDGER_PARAMS, DEVELOPMENT_ISSUER_CAP } from "../../backend/src/ledger/deploy";
 
 export { time, loadFixture };
 export const DAY = 24n * 3600n;
@@ -65,6 +65,7 @@ export async function deployWorld(params: LedgerParamsStruct = DEFAULT_PARAMS): 
     admin: admin.address,
     operators: [operator.address],
     adminDelay: ADMIN_DELAY,
+    defaultIssuerCap: DEVELOPMENT_ISSUER_CAP,
     params,
   });
 

@@ -7,7 +7,8 @@
 import { describe, it, expect } from "vitest";
 import { world, nextOp, orgId, expectRevert, confirmed, financed, time, now, DAY, YUAN, DEFAULT_PARAMS, type World } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
-import { encodeBytes32String } from "ethers";
+import { encodeBytes32String, MaxUint256 } from "ethers";
+import { SettlementToken__factory } from "../../typechain-types";
 
 const GRACE = BigInt(DEFAULT_PARAMS.gracePeriod);
 const DEFAULT_PERIOD = BigInt(DEFAULT_PARAMS.defaultPeriod);
@@ -134,5 +135,38 @@ describe("SettlementToken: the clearing house changes only after a delay", () =>
     expect(await w.token.pendingClearingHouse()).toEqual(["0x0000000000000000000000000000000000000000", 0n]);
     await expectRevert(w.token.connect(w.outsider).applyClearingHouse(), "SettlementClearingHouseNotDue", [0n]);
     await expectRevert(w.token.connect(w.admin).setClearingHouse("0x0000000000000000000000000000000000000000"), "SettlementInvalidClearingHouse");
+  });
+});
+
+describe("SettlementToken: what an issuer may mint is governance's to allow", () => {
+  it("lets an issuer the operator onboarded mint nothing until governance raises its cap, which waits two days; lowering is at once", async () => {
+    const w = await world();
+    // a production deployment: no default cap
+    const token = await new SettlementToken__factory(w.admin).deploy(w.membership, "eCNY", "eCNY", 0n);
+    const issuerOrg = orgId("issuer");
+    const mint = (amount: bigint) => token.connect(w.issuer).mint(w.bankA.address, amount, nextOp());
+    await expectRevert(mint(1n), "SettlementIssuerCapExceeded", [issuerOrg, 1n, 0n]);
+    await expectRevert(token.connect(w.operator).setIssuerCap(issuerOrg, 1_000n), "SettlementUnauthorizedGovernor", [w.operator.address]);
+
+    await token.connect(w.admin).setIssuerCap(issuerOrg, 1_000n);
+    const due = (await now()) + 2n * DAY;
+    expect(await token.issuerCap(issuerOrg)).toEqual([0n, 0n, 1_000n, due]);
+    await expectRevert(mint(1n), "SettlementIssuerCapExceeded", [issuerOrg, 1n, 0n]);
+    await expectRevert(token.applyIssuerCap(issuerOrg), "SettlementIssuerCapNotDue", [issuerOrg, due]);
+    await time.increaseTo(due);
+    await token.connect(w.outsider).applyIssuerCap(issuerOrg);
+
+    await mint(1_000n);
+    await expectRevert(mint(1n), "SettlementIssuerCapExceeded", [issuerOrg, 1n, 0n]);
+    // a withdrawal (burn) makes room again
+    await token.connect(w.bankA).approve(w.issuer.address, MaxUint256);
+    await token.connect(w.issuer).burn(w.bankA.address, 400n, nextOp());
+    expect((await token.issuerCap(issuerOrg))[1]).toBe(600n);
+    await mint(400n);
+    // lowering below what is outstanding takes effect at once and stops further minting
+    await token.connect(w.admin).setIssuerCap(issuerOrg, 500n);
+    expect(await token.issuerCap(issuerOrg)).toEqual([500n, 1_000n, 0n, 0n]);
+    await expectRevert(mint(1n), "SettlementIssuerCapExceeded", [issuerOrg, 1n, 0n]);
+    await expectRevert(token.connect(w.admin).setIssuerCap(issuerOrg, 1n << 128n), "SettlementInvalidIssuerCap", [issuerOrg, 1n << 128n]);
   });
 });

@@ -20,6 +20,12 @@ export const DEFAULT_LEDGER_PARAMS = {
   defaultPeriod: 30n * DAY,
 } satisfies LedgerParamsStruct;
 
+/**
+ * The development platform's (tests, demo, benchmarks) cap for every issuer: 10 trillion yuan,
+ * far above what any scenario deposits, so that no governance step is needed there.
+ */
+export const DEVELOPMENT_ISSUER_CAP = 10n ** 15n;
+
 export interface LedgerDeployment {
   membership: Membership;
   token: SettlementToken;
@@ -32,6 +38,11 @@ export interface DeployOptions {
   /** Accounts granted the operator role. */
   operators: string[];
   adminDelay?: bigint;
+  /**
+   * What a settlement issuer organization may have outstanding until governance sets its own cap
+   * (SettlementToken.setIssuerCap). Production deployments give 0: every issuer needs a governance act.
+   */
+  defaultIssuerCap: bigint;
   params?: LedgerParamsStruct;
   tokenName?: string;
   tokenSymbol?: string;
@@ -48,7 +59,7 @@ export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<
     throw new Error(`deployLedger: the deployer (${deployerAddress}) must be the admin (${o.admin}) to wire the contracts`);
   }
   const membership = await new Membership__factory(deployer).deploy(o.adminDelay ?? 2n * DAY, o.admin);
-  const token = await new SettlementToken__factory(deployer).deploy(membership, o.tokenName ?? "Digital CNY (settlement)", o.tokenSymbol ?? "eCNY");
+  const token = await new SettlementToken__factory(deployer).deploy(membership, o.tokenName ?? "Digital CNY (settlement)", o.tokenSymbol ?? "eCNY", o.defaultIssuerCap);
   const ledger = await new ReceivableLedger__factory(deployer).deploy(membership, token, o.params ?? DEFAULT_LEDGER_PARAMS);
   // on a network that mines on a timer (Besu's block period) a contract is not there until its
   // block is: reading OPERATOR_ROLE before that answers 0x

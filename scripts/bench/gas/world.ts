@@ -8,7 +8,7 @@ import type { ReceivableLedger } from "../../../typechain-types/contracts/Receiv
 import type { BaselineReceivables } from "../../../typechain-types/contracts/test/BaselineReceivables";
 import { MemberRole } from "../../../backend/src/ledger/roles";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
-import { deployLedger, DEFAULT_LEDGER_PARAMS } from "../../../backend/src/ledger/deploy";
+import { deployLedger, DEFAULT_LEDGER_PARAMS, DEVELOPMENT_ISSUER_CAP } from "../../../backend/src/ledger/deploy";
 
 // The gas benchmark's own world (test/contracts/fixtures.ts imports vitest, which refuses to be
 // loaded through require(), what `hardhat run` compiles TypeScript to): the same deployment
@@ -111,6 +111,7 @@ export async function deployWorld(): Promise<World> {
     admin: admin.address,
     operators: [operator.address],
     adminDelay: 3n * DAY,
+    defaultIssuerCap: DEVELOPMENT_ISSUER_CAP,
     params: PARAMS,
   });
   const baseline = await new BaselineReceivables__factory(admin).deploy(await token.getAddress());
