@@ -33,6 +33,12 @@ abstract contract Clearing is Financing, IClearing {
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];
             Receivable storage r = _existing(id);
+            Status status = r.status;
+            if (status != Status.Confirmed && status != Status.Financed && status != Status.Overdue) {
+                // settled (or defaulted) since the batch was made, by anyone: the rest still settle
+                emit SettlementSkipped(id, status, opId);
+                continue;
+            }
             if (r.obligor != obligor) {
                 obligor = r.obligor;
                 payouts.setPayer(obligor); // pays what the previous obligor owes, so balances are current
@@ -159,10 +165,7 @@ abstract contract Clearing is Financing, IClearing {
         returns (uint256)
     {
         Collection memory c;
-        c.status = r.status;
-        if (c.status != Status.Confirmed && c.status != Status.Financed && c.status != Status.Overdue) {
-            revert ClearingNotSettleable(id, c.status);
-        }
+        c.status = r.status; // Confirmed, Financed or Overdue (settle skips the rest)
         if (block.timestamp < r.maturity) revert ClearingNotMatured(id, r.maturity);
 
         bool wasPartial = r.flags & FLAG_PARTIALLY_REPAID != 0;

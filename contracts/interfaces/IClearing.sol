@@ -17,9 +17,6 @@ interface IClearing {
     /// @notice The certificate has not matured yet.
     /// @custom:action Settle at or after `maturity`.
     error ClearingNotMatured(uint256 id, uint256 maturity);
-    /// @notice The certificate is not in a state that can be settled.
-    /// @custom:action Only Confirmed, Financed and Overdue certificates are settled.
-    error ClearingNotSettleable(uint256 id, Status status);
     /// @notice Only the financing bank (or, if unfinanced, the holder) may declare a default.
     /// @custom:action Send from the creditor's account.
     error ClearingNotCreditor(uint256 id, address caller);
@@ -45,6 +42,10 @@ interface IClearing {
         Status status,
         uint256 opId
     );
+    /// @notice A certificate of a settlement batch was not settled: it was no longer Confirmed,
+    /// Financed or Overdue (`status`: settled or defaulted since the batch was made). The rest of
+    /// the batch is settled.
+    event SettlementSkipped(uint256 indexed id, Status status, uint256 opId);
     event ReceivableDefaulted(uint256 indexed id, address indexed creditor, uint256 outstanding, uint256 opId);
     event RecourseClaimed(
         uint256 indexed id,
@@ -61,7 +62,9 @@ interface IClearing {
     event PayoutWithdrawn(address indexed account, uint256 amount);
 
     /// @notice Settle matured certificates: pull each obligor's repayment from its allowance and
-    /// clear it between the financing bank and the holder. Also collects on Overdue ones.
+    /// clear it between the financing bank and the holder. Also collects on Overdue ones. A
+    /// certificate no longer settleable (already settled or defaulted, e.g. by another caller
+    /// first) is skipped with SettlementSkipped instead of failing the batch.
     /// @custom:access Anyone (the maturity keeper); works while paused.
     function settle(uint256[] calldata ids, uint256 opId) external;
 

@@ -14,6 +14,14 @@ const authorize = async (w: World, amount: bigint, obligor = w.core1) => w.token
 const balances = async (w: World, ...who: { address: string }[]) => Promise.all(who.map((x) => w.token.balanceOf(x.address)));
 const toMaturity = async (w: World, id: bigint, extra = 0n) => time.increaseTo((await w.ledger.receivable(id)).maturity + extra);
 const settle = (w: World, ids: bigint[]) => w.ledger.connect(w.relayer).settle(ids, nextOp());
+/** The ids a settlement skipped, with the status each had. */
+async function skipped(w: World, ids: bigint[]) {
+  const receipt = await (await settle(w, ids)).wait();
+  return receipt!.logs
+    .map((l) => { try { return w.ledger.interface.parseLog(l); } catch { return null; } })
+    .filter((e) => e?.name === "SettlementSkipped")
+    .map((e) => [e!.args.id, Number(e!.args.status)]);
+}
 
 async function financedCert(w: World, due = DUE, recourse = false) {
   const id = await confirmed(w);
@@ -32,7 +40,8 @@ describe("Clearing", () => {
     expect(await balances(w, w.core1, w.supplierA)).toEqual([core - FACE, holder + FACE]);
     expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Settled));
     expect(await w.ledger.outstandingOf(id)).toBe(0n);
-    await expectRevert(settle(w, [id]), "ClearingNotSettleable", [id, S.Settled]);
+    expect(await skipped(w, [id])).toEqual([[id, S.Settled]]);
+    expect(await balances(w, w.core1, w.supplierA)).toEqual([core - FACE, holder + FACE]); // nothing pulled twice
   });
 
   it("pays the bank min(face, due) first and the holder the rest, releasing the credit line and the lien", async () => {
@@ -127,7 +136,8 @@ describe("Clearing", () => {
     expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Defaulted));
     expect((await w.ledger.creditLine(w.bankA.address, w.core1.address)).used).toBe(0n);
     expect(await w.ledger.outstandingOf(id)).toBe(FACE - 100_000n * YUAN);
-    await expectRevert(settle(w, [id]), "ClearingNotSettleable", [id, S.Defaulted]);
+    expect(await skipped(w, [id])).toEqual([[id, S.Defaulted]]);
+    expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Defaulted));
   });
 
   it("lets the holder of an unfinanced Overdue certificate declare default", async () => {
@@ -224,6 +234,18 @@ describe("Clearing", () => {
     expect(await w.ledger.activeTimeSince((await now()) + 100n)).toBe(0n);
   });
 
+  it("settles the rest of the keeper's batch when someone settled one of its certificates first (no griefing)", async () => {
+    const w = await world();
+    const ids = [await confirmed(w), await financedCert(w), await confirmed(w)];
+    await toMaturity(w, ids[2]);
+    // anyone may settle: an outsider front-runs the keeper with the batch's middle certificate
+    await w.ledger.connect(w.outsider).settle([ids[1]], nextOp());
+    const [core, bank, holder] = await balances(w, w.core1, w.bankA, w.supplierA);
+    expect(await skipped(w, ids)).toEqual([[ids[1], S.Settled]]);
+    expect(await balances(w, w.core1, w.bankA, w.supplierA)).toEqual([core - 2n * FACE, bank, holder + 2n * FACE]);
+    for (const id of ids) expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Settled));
+  });
+
   it("nets a batch into one transfer per payee", async () => {
     const w = await world();
     const ids = [];
@@ -239,12 +261,15 @@ describe("Clearing", () => {
     expect(cleared.map((e) => [e!.args.id, e!.args.toBank, e!.args.toHolder, e!.args.status])).toEqual(ids.map((id) => [id, DUE, FACE - DUE, BigInt(S.Settled)]));
   });
 
-  it("refuses to settle what is not settleable", async () => {
+  it("skips what is not settleable and refuses what does not exist or has not matured", async () => {
     const w = await world();
     const [pending] = await register(w, w.supplierA, w.core1.address);
     await toMaturity(w, pending);
-    await expectRevert(settle(w, [pending]), "ClearingNotSettleable", [pending, S.Pending]);
+    expect(await skipped(w, [pending])).toEqual([[pending, S.Pending]]);
+    expect((await w.ledger.receivable(pending)).status).toBe(BigInt(S.Pending));
     await expectRevert(settle(w, [424242n]), "ReceivableNotFound", [424242n]);
+    const young = await confirmed(w);
+    await expectRevert(settle(w, [young]), "ClearingNotMatured");
     await expectRevert(settle(w, []), "LedgerEmptyBatch");
   });
 });

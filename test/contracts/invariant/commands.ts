@@ -630,7 +630,7 @@ class Funding extends Step {
     return `${first}; ${second}`;
   }
 }
-const noFx = (): Effects => ({ created: [], cleared: [], recovered: [], defaulted: [] });
+const noFx = (): Effects => ({ created: [], cleared: [], skipped: [], recovered: [], defaulted: [] });
 
 // ─── Clearing ─────────────────────────────────────────────────────────
 

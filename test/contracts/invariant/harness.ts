@@ -342,6 +342,7 @@ function checkEvents(what: string, fx: Effects, receipt: ContractTransactionRece
       toBank: e.args.toBank, toHolder: e.args.toHolder, outstanding: e.args.outstanding, status: Number(e.args.status),
     }));
   expectSame(what, "ReceivableCleared events", cleared, fx.cleared);
+  expectSame(what, "SettlementSkipped events", logs.filter((e) => e.name === "SettlementSkipped").map((e) => e.args.id), fx.skipped);
   const recovered = logs
     .filter((e) => e.name === "RecourseClaimed")
     .map((e) => ({

@@ -146,10 +146,12 @@ export interface Defaulted {
 export interface Effects {
   created: bigint[];
   cleared: Cleared[];
+  /** Certificates a settlement skipped (SettlementSkipped). */
+  skipped: bigint[];
   recovered: Recovered[];
   defaulted: Defaulted[];
 }
-const noEffects = (): Effects => ({ created: [], cleared: [], recovered: [], defaulted: [] });
+const noEffects = (): Effects => ({ created: [], cleared: [], skipped: [], recovered: [], defaulted: [] });
 
 export interface ItemInput {
   counterparty: string;
@@ -567,7 +569,9 @@ export class Ledger {
     for (const id of ids) {
       const c = this.existing(id);
       if (c.status !== Status.Confirmed && c.status !== Status.Financed && c.status !== Status.Overdue) {
-        rev("ClearingNotSettleable", id, BigInt(c.status));
+        this.env.note(`settle: skips a ${statusName(c.status)} certificate`);
+        fx.skipped.push(id);
+        continue;
       }
       if (ts < c.maturity) rev("ClearingNotMatured", id, c.maturity);
       const owed = c.amount - c.repaid;
