@@ -117,6 +117,20 @@ abstract contract Clearing is Financing, IClearing {
     }
 
     /// @inheritdoc IClearing
+    function withdrawHeldPayoutsOf(address removed) external nonReentrant {
+        uint256 amount = _held[removed];
+        if (amount == 0) revert ClearingNothingHeld(removed);
+        _requireActive(msg.sender);
+        bytes32 orgId = _membership.formerOrganizationOf(removed);
+        if (orgId == bytes32(0) || orgId != _membership.organizationOf(msg.sender)) {
+            revert ClearingNotSameOrganization(removed, msg.sender);
+        }
+        delete _held[removed];
+        emit HeldPayoutsRedirected(removed, msg.sender, amount);
+        SafeERC20.safeTransfer(_token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IClearing
     function outstandingOf(uint256 id) external view returns (uint256) {
         Receivable storage r = _existing(id);
         Status status = r.status;

@@ -29,6 +29,11 @@ interface IClearing {
     /// @notice Nothing is held for the caller.
     /// @custom:action Nothing to withdraw.
     error ClearingNothingHeld(address account);
+    /// @notice Only an active account of the organization that `removed` was removed from may
+    /// collect what is held for it.
+    /// @custom:action Send from an active account of that organization (the operator removed the
+    /// account; ask it to add a new one if the organization has none).
+    error ClearingNotSameOrganization(address removed, address caller);
 
     /// @notice A payment was applied: `toBank` to the financing bank, `toHolder` to the holder;
     /// `outstanding` is what the obligor still owes; `status` is the certificate's state after it.
@@ -60,6 +65,9 @@ interface IClearing {
     event PeriodsChanged(uint256 indexed fromId, uint256 gracePeriod, uint256 defaultPeriod);
     event PayoutHeld(address indexed account, uint256 amount);
     event PayoutWithdrawn(address indexed account, uint256 amount);
+    /// @notice What was held for `removed` (an account removed from its organization) was paid to
+    /// `to`, another account of the same organization.
+    event HeldPayoutsRedirected(address indexed removed, address indexed to, uint256 amount);
 
     /// @notice Settle matured certificates: pull each obligor's repayment from its allowance and
     /// clear it between the financing bank and the holder. Also collects on Overdue ones. A
@@ -84,6 +92,11 @@ interface IClearing {
     /// @notice The grace and default periods certificate `id` was created with (split parts: those
     /// in force at the split).
     function periodsOf(uint256 id) external view returns (uint256 gracePeriod, uint256 defaultPeriod);
+
+    /// @notice Collect what is held for an account the operator removed from the caller's
+    /// organization (a retired key): otherwise it would be stuck until the account is added back.
+    /// @custom:access Active account of the organization `removed` was removed from.
+    function withdrawHeldPayoutsOf(address removed) external;
 
     /// @notice What the obligor still owes on a certificate (0 once settled).
     function outstandingOf(uint256 id) external view returns (uint256);

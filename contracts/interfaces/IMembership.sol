@@ -79,6 +79,10 @@ interface IMembership is IOperationGuard {
     /// @notice The organization `account` acts for (zero if none).
     function organizationOf(address account) external view returns (bytes32);
 
+    /// @notice The organization `account` was last removed from (0 while it is a member, or if it
+    /// never was one): that organization's other accounts may collect what is held for it.
+    function formerOrganizationOf(address account) external view returns (bytes32);
+
     /// @notice An organization's record; reverts for unknown ids.
     function organization(bytes32 orgId) external view returns (Organization memory);
 

@@ -34,6 +34,7 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
     mapping(bytes32 orgId => OrgRecord) private _organizations;
     mapping(address account => bytes32 orgId) private _orgOf;
     mapping(address account => AccountRecord) private _accounts;
+    mapping(address account => bytes32 orgId) private _formerOrgOf; // the organization it was removed from
 
     /// @param adminDelay seconds a default-admin handover must wait before it can be accepted
     /// @param admin the first default admin (governance multisig in production)
@@ -85,6 +86,7 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
         if (orgId == bytes32(0)) revert MembershipUnknownAccount(account);
         delete _orgOf[account];
         delete _accounts[account];
+        _formerOrgOf[account] = orgId;
         _organizations[orgId].accounts.remove(account);
         emit AccountRemoved(orgId, account, opId);
     }
@@ -114,6 +116,11 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
     /// @inheritdoc IMembership
     function organizationOf(address account) external view returns (bytes32) {
         return _orgOf[account];
+    }
+
+    /// @inheritdoc IMembership
+    function formerOrganizationOf(address account) external view returns (bytes32) {
+        return _formerOrgOf[account];
     }
 
     /// @inheritdoc IMembership
@@ -151,6 +158,7 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
         if (current != bytes32(0)) revert MembershipAccountTaken(account, current);
         OrgRecord storage org = _organizations[orgId];
         _orgOf[account] = orgId;
+        delete _formerOrgOf[account];
         _accounts[account] = AccountRecord({roles: org.roles, suspended: org.suspended});
         org.accounts.add(account);
         emit AccountAdded(orgId, account, opId);

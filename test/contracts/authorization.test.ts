@@ -1022,6 +1022,28 @@ describe("ReceivableLedger", () => {
     });
   });
 
+  describe("held payouts of a removed account", () => {
+    authz("ReceivableLedger", "withdrawHeldPayoutsOf", "only an active account of the organization the account was removed from", {
+      setup: async (w) => {
+        const id = await confirmed(w);
+        await time.increaseTo(await maturityOf(w, id));
+        await w.membership.connect(w.operator).suspend(orgId("supplierA"), REASON, nextOp());
+        await w.ledger.connect(w.outsider).settle([id], nextOp());
+        await w.membership.connect(w.operator).reinstate(orgId("supplierA"), nextOp());
+        await w.membership.connect(w.operator).removeAccount(w.supplierA.address, nextOp());
+      },
+      act: (w, who) => w.ledger.connect(who).withdrawHeldPayoutsOf(w.supplierA.address),
+      suspended: "supplierB",
+      // the organization's new account (none in this table) would succeed: see clearing.test.ts
+      expected: (_c, w) =>
+        everyone(err("ClearingNotSameOrganization", w.supplierA.address, SELF), {
+          ...Object.fromEntries(NON_MEMBERS.map((c) => [c, inactive])),
+          supplierA: inactive,
+        }),
+      state: (w) => w.ledger.heldPayouts(w.supplierA.address),
+    });
+  });
+
   describe("signed intents", () => {
     authz("ReceivableLedger", "invalidateNonces", "anyone, for its own nonces only", {
       setup: async (w) => {

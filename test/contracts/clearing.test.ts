@@ -123,6 +123,33 @@ describe("Clearing", () => {
     await expectRevert(w.ledger.connect(w.supplierB).withdrawHeldPayouts(), "ClearingNothingHeld", [w.supplierB.address]);
   });
 
+  it("pays what is held for a removed account to another account of its organization, and to nobody else", async () => {
+    const w = await world();
+    const id = await confirmed(w, w.supplierB, w.core2);
+    await toMaturity(w, id);
+    await w.membership.connect(w.operator).suspend(orgId("supplierB"), orgId("frozen"), nextOp());
+    await settle(w, [id]);
+    await w.membership.connect(w.operator).reinstate(orgId("supplierB"), nextOp());
+    expect(await w.ledger.heldPayouts(w.supplierB.address)).toBe(FACE);
+    const [newKey] = w.spare;
+    // while the old key is a member, its organization's other keys cannot take what is held for it
+    await w.membership.connect(w.operator).addAccount(orgId("supplierB"), newKey.address, nextOp());
+    await expectRevert(w.ledger.connect(newKey).withdrawHeldPayoutsOf(w.supplierB.address), "ClearingNotSameOrganization", [w.supplierB.address, newKey.address]);
+    // the key is retired: it can no longer withdraw, and its payout is not stuck
+    await w.membership.connect(w.operator).removeAccount(w.supplierB.address, nextOp());
+    expect(await w.membership.formerOrganizationOf(w.supplierB.address)).toBe(orgId("supplierB"));
+    await expectRevert(w.ledger.connect(w.supplierB).withdrawHeldPayouts(), "MemberInactive", [w.supplierB.address]);
+    await expectRevert(w.ledger.connect(w.supplierA).withdrawHeldPayoutsOf(w.supplierB.address), "ClearingNotSameOrganization", [w.supplierB.address, w.supplierA.address]);
+    const [before] = await balances(w, newKey);
+    await w.ledger.connect(newKey).withdrawHeldPayoutsOf(w.supplierB.address);
+    expect((await balances(w, newKey))[0]).toBe(before + FACE);
+    expect(await w.ledger.heldPayouts(w.supplierB.address)).toBe(0n);
+    await expectRevert(w.ledger.connect(newKey).withdrawHeldPayoutsOf(w.supplierB.address), "ClearingNothingHeld", [w.supplierB.address]);
+    // added back, it is a member again and no longer "former"
+    await w.membership.connect(w.operator).addAccount(orgId("supplierB"), w.supplierB.address, nextOp());
+    expect(await w.membership.formerOrganizationOf(w.supplierB.address)).toBe("0x" + "0".repeat(64));
+  });
+
   it("declares default only after the default period, only by the creditor, and releases the credit line", async () => {
     const w = await world();
     const id = await financedCert(w);
