@@ -21,6 +21,7 @@ import { LookupIndexes1732500000000 } from "./migrations/1732500000000-LookupInd
 import { IdempotencyClaims1732600000000 } from "./migrations/1732600000000-IdempotencyClaims";
 import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWinner";
 import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
+import { ChainSizedMoney1733100000000 } from "./migrations/1733100000000-ChainSizedMoney";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
@@ -38,6 +39,8 @@ import { OutboxSweeper } from "./ledger/outbox/sweeper";
 import { faultPoint } from "./ledger/outbox/faults";
 import { Indexer } from "./indexer/indexer";
 import { Projections } from "./indexer/projections";
+import { QuarantineReader } from "./indexer/quarantine";
+import { quarantineRoutes } from "./indexer/quarantine.routes";
 import { OnboardingService } from "./modules/onboarding/onboarding.service";
 import { authenticate, sameOriginWrites } from "./modules/onboarding/authentication";
 import { Sessions } from "./modules/onboarding/sessions";
@@ -100,6 +103,7 @@ export const PLATFORM_SCHEMA: DbSchema = {
     IdempotencyClaims1732600000000,
     RequestWinner1732700000000,
     PeopleSignIn1732800000000,
+    ChainSizedMoney1733100000000,
   ],
   subscribers: [IdempotencyClaimGuard],
 };
@@ -146,7 +150,7 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
     ds,
     redis,
     log,
-    metrics: new Metrics("api"),
+    metrics: services.quarantine.metrics(new Metrics("api")),
     audit,
     routes,
     authenticate: authenticate(ds, sessions, (req) => routes.isPublic(req.method, req.path)),
@@ -213,6 +217,7 @@ export function mountRoutes(
   clearingRoutes(routes, services.clearing);
   webhooksRoutes(routes, services.webhooks);
   reconciliationRoutes(routes, services.reconciliation);
+  quarantineRoutes(routes, services.quarantine);
 }
 
 /**
@@ -354,5 +359,5 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
   const clearing = new ClearingService(ds, outbox, receivables);
   const webhooks = new WebhooksService(ds, vault, async (deliveryId) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId))));
   const reconciliation = new ReconciliationService(ds, ledgerReader(provider, async () => (await keys.deployment(ds.manager)).ledger));
-  return { invoices, receivables, financing, settlement, clearing, webhooks, reconciliation };
+  return { invoices, receivables, financing, settlement, clearing, webhooks, reconciliation, quarantine: new QuarantineReader(ds) };
 }

@@ -32,7 +32,7 @@ export function financingProjections(p: Projections): Projections {
         await em.query(
           `UPDATE credit_lines c SET used = used + s.due, updated_at = now()
            FROM (SELECT v.bank, r.obligor_organization_id AS obligor, sum(v.due) AS due
-                 FROM unnest($1::bigint[], $2::uuid[], $3::bigint[]) AS v(chain_id, bank, due) JOIN receivables r ON r.chain_id = v.chain_id
+                 FROM unnest($1::bigint[], $2::uuid[], $3::numeric[]) AS v(chain_id, bank, due) JOIN receivables r ON r.chain_id = v.chain_id
                  GROUP BY 1, 2) s
            WHERE c.bank_organization_id = s.bank AND c.obligor_organization_id = s.obligor`,
           [ids, banks, events.map((e) => arg(e, "due"))],
@@ -58,7 +58,7 @@ export function financingProjections(p: Projections): Projections {
         await em.query(
           `UPDATE credit_lines c SET used = used - s.paid, updated_at = now()
            FROM (SELECT r.financing_bank_organization_id AS bank, r.obligor_organization_id AS obligor, sum(v.paid) AS paid
-                 FROM unnest($1::bigint[], $2::bigint[]) AS v(chain_id, paid) JOIN receivables r ON r.chain_id = v.chain_id
+                 FROM unnest($1::bigint[], $2::numeric[]) AS v(chain_id, paid) JOIN receivables r ON r.chain_id = v.chain_id
                  GROUP BY 1, 2) s
            WHERE c.bank_organization_id = s.bank AND c.obligor_organization_id = s.obligor`,
           [toBank.map((e) => arg(e, "id")), toBank.map((e) => arg(e, "toBank"))],

@@ -417,7 +417,7 @@ export class FinancingService {
          request_done AS (
            UPDATE financing_requests SET status = 'accepted', accepted_quote_id = $2, financing_id = $3, updated_at = now() WHERE id = $1 RETURNING id)
          INSERT INTO financings (id, request_id, quote_id, receivable_id, bank_organization_id, supplier_organization_id, advance, due, recourse, terms, signature, status)
-         SELECT $3::uuid, $1::uuid, $2::uuid, $4::uuid, $5::uuid, $6::uuid, $7::bigint, $8::bigint, $9::boolean, $10::jsonb, $11::text, 'registry_check' FROM request_done WHERE (SELECT count(*) FROM quotes_done) > 0
+         SELECT $3::uuid, $1::uuid, $2::uuid, $4::uuid, $5::uuid, $6::uuid, $7::numeric, $8::numeric, $9::boolean, $10::jsonb, $11::text, 'registry_check' FROM request_done WHERE (SELECT count(*) FROM quotes_done) > 0
          RETURNING *`,
         [request.id, quote.id, financingId, receivable.id, bank.id, supplier.id, quote.advance.toString(), quote.due.toString(), quote.recourse, JSON.stringify(terms), signature],
       );
