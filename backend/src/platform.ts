@@ -34,7 +34,7 @@ import { LedgerGateway, activeDeployment } from "./ledger/gateway";
 import type { LedgerDeploymentRow } from "./ledger/ledger.entity";
 import { Outbox } from "./ledger/outbox/outbox.service";
 import { OutboxSubmitter, RetryLater } from "./ledger/outbox/submitter";
-import { BlockClock } from "./ledger/block-clock";
+import { BlockClock, ledgerTime } from "./ledger/block-clock";
 import { OutboxSweeper } from "./ledger/outbox/sweeper";
 import { faultPoint } from "./ledger/outbox/faults";
 import { Indexer } from "./indexer/indexer";
@@ -246,9 +246,9 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   await requireNoEviction(connection);
   const queue = new JobQueue(connection, config.QUEUE_PREFIX, (e) => log.debug({ err: e.message }, "queue"));
   const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
-  const hooks = financingHooks(receivablesHooks(new OutboxHooks()));
   const outbox = new Outbox(queue, log);
   const services = businessServices(config, ds, outbox, vault, queue, gateway.provider, log);
+  const hooks = financingHooks(receivablesHooks(new OutboxHooks()), services.financing);
   const keeper = new MaturityKeeper(ds, gateway.provider, outbox, new PlatformKeys(vault), { batchSize: config.KEEPER_BATCH_SIZE, retryMs: config.KEEPER_RETRY_MS }, log);
   const clock = new BlockClock({ blockNumber: () => gateway.provider.getBlockNumber() }, { periodMs: config.LEDGER_BLOCK_PERIOD_MS, pollMs: 100 });
   const submitter = new OutboxSubmitter(
@@ -350,7 +350,7 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
   }, refuseWhileFinancingRequested);
   const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, receivables, async (financingId) => {
     await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
-  }, log);
+  }, log, () => ledgerTime(provider));
   const token = SettlementToken__factory.createInterface();
   const settlement = new SettlementService(ds, outbox, keys, async (address, owner, spender) => {
     const data = await provider.call({ to: address, data: token.encodeFunctionData("allowance", [owner, spender]) });
