@@ -473,6 +473,9 @@ export class FinancingService {
     const registration = filings[0];
     const racing = await foreign(await this.registry.search(keys));
     if (racing.length) return this.abandon(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
+    // the registry may have taken a while: a party suspended meanwhile, or a signature expired, ends it here
+    const late = await this.hopeless(f, receivable);
+    if (late) return this.abandon(f, late.code, late.reason);
     const signer = await custodialAccount(bank);
     const operation = await inTransaction(this.ds, async (em) => {
       const op = await this.outbox.add(em, { kind: "ledger.finance", signer, payload: { terms: f.terms, signature: f.signature }, organizationId: bank.id, aggregateId: f.id });
