@@ -37,6 +37,8 @@ describe("the indexer and an untrusted chain", () => {
   let gateway: LedgerGateway;
   let provider: JsonRpcProvider;
   const op = () => ({ key: stack.operatorKey });
+  /** What the first test made, settled by the last one. */
+  let made: { core: Awaited<ReturnType<typeof selfKeyed>>; issuer: Awaited<ReturnType<typeof selfKeyed>>; bank: Awaited<ReturnType<typeof selfKeyed>>; supplier: Awaited<ReturnType<typeof selfKeyed>>; financed: bigint; part: bigint };
 
   /** An organization that keeps its own ledger key, active on chain, with an API key for reading. */
   const selfKeyed = async (roles: string[]) => {
@@ -120,6 +122,7 @@ describe("the indexer and an untrusted chain", () => {
     const financed = await (await asBank.finance([terms], [signature], opId())).wait();
 
     await caughtUp(financed!.blockNumber);
+    made = { core, issuer, bank, supplier, financed: issued.id, part: part.id };
     const r = await certificate(supplier.key, registered.id);
     expect(r).toMatchObject({ amount: MAX_FACE.toString(), status: "pending" });
     expect(await certificate(supplier.key, issued.id)).toMatchObject({ amount: MAX_FACE.toString(), status: "financed", financing: { due: MAX_FACE.toString() } });
@@ -159,5 +162,25 @@ describe("the indexer and an untrusted chain", () => {
     // and /metrics counts it
     const metrics = new QuarantineReader(stack.ds).metrics({ registry: new Registry() });
     expect(await metrics.registry.metrics()).toMatch(/indexer_quarantined_events(\{[^}]*\})? 2/);
+  }, 240_000);
+
+  it("projects the settlement of the largest certificates at maturity: payments, clearing history and the line's release", async () => {
+    const { core, issuer, bank, supplier, financed, part } = made;
+    const { ledger: ledgerAddress, settlementToken } = stack.deployment;
+    await (await SettlementToken__factory.connect(settlementToken, issuer.signer).mint(core.address, 1n << 100n, opId())).wait();
+    await (await SettlementToken__factory.connect(settlementToken, core.signer).approve(ledgerAddress, (1n << 256n) - 1n)).wait();
+    await hre.network.provider.send("evm_increaseTime", [61 * 86_400]);
+    await hre.network.provider.send("evm_mine", []);
+    const settled = await (await ReceivableLedger__factory.connect(ledgerAddress, core.signer).settle([financed, part], opId())).wait();
+    await caughtUp(settled!.blockNumber);
+    const paid = await certificate(supplier.key, financed);
+    expect(paid).toMatchObject({ status: "settled" });
+    const history = (await api.get(`/v1/receivables/${paid.id}/clearing`, { key: bank.key })).body.items;
+    expect(history).toEqual([expect.objectContaining({ kind: "cleared", toBank: MAX_FACE.toString(), toHolder: "0", outstanding: "0" })]);
+    const partView = await certificate(supplier.key, part);
+    expect((await api.get(`/v1/receivables/${partView.id}/clearing`, { key: supplier.key })).body.items).toEqual([expect.objectContaining({ toHolder: (1n << 79n).toString() })]);
+    const [line] = (await api.get("/v1/credit-lines", { key: bank.key })).body.items;
+    expect(line).toMatchObject({ limit: MAX_LIMIT.toString(), used: "0" });
+    expect((await api.get("/v1/indexer/quarantine", op())).body.items.every((q: { name: string }) => q.name !== "ReceivableCleared")).toBe(true);
   }, 240_000);
 });
