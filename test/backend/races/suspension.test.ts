@@ -109,9 +109,9 @@ describe("suspension and financing", () => {
       const r = await api.get(`/v1/operations/${id}`, { key: k });
       if (r.body.status === "failed") throw new Error(`operation ${id}: ${JSON.stringify(r.body.error)}`);
       return r.body.status === "mined";
-    }, 30_000, `operation ${id}`);
-  const orgStatus = (id: string, want: string) => eventually(async () => (await api.get(`/v1/organizations/${id}`, op())).body.status === want, 30_000, `${id} → ${want}`);
-  const receivableStatus = (id: string, want: string) => eventually(async () => (await api.get(`/v1/receivables/${id}`, key(SUPPLIER))).body.status === want, 30_000, `${id} → ${want}`);
+    }, 60_000, `operation ${id}`);
+  const orgStatus = (id: string, want: string) => eventually(async () => (await api.get(`/v1/organizations/${id}`, op())).body.status === want, 60_000, `${id} → ${want}`);
+  const receivableStatus = (id: string, want: string) => eventually(async () => (await api.get(`/v1/receivables/${id}`, key(SUPPLIER))).body.status === want, 60_000, `${id} → ${want}`);
   const maturity = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
 
   /** A confirmed certificate of the supplier on one verified invoice. */
