@@ -282,4 +282,23 @@ describe("suspension and financing", () => {
     const f = await settled(accepted.body.id);
     expect(f.status, JSON.stringify(f.failure)).toBe("funded");
   }, 300_000);
+
+  it("a signature that expires while the funding job works fails the financing cleanly (SIGNATURE.EXPIRED) and reopens the request", async () => {
+    const [, bank, other] = banks;
+    const requestId = await request(await certificate(200));
+    const [q, q2] = [await quote(bank, requestId), await quote(other, requestId)];
+    const held = registry.hold();
+    const accepted = await accept(q);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    await held.reached;
+    // the custodial signature is good for a day of ledger time: two days pass on the ledger
+    await hre.network.provider.send("evm_increaseTime", [2 * 86_400]);
+    await hre.network.provider.send("evm_mine", []);
+    held.release();
+    const f = await settled(accepted.body.id);
+    expect(f.status).toBe("failed");
+    expect(f.failure.code).toBe("SIGNATURE.EXPIRED");
+    await expectReopened(accepted.body.id, requestId, bank, q2, /SIGNATURE.EXPIRED/);
+    expect((await api.post(`/v1/financing-requests/${requestId}/cancellation`, {}, key(SUPPLIER))).status).toBe(200);
+  }, 300_000);
 });
