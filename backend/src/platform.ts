@@ -21,6 +21,7 @@ import { LookupIndexes1732500000000 } from "./migrations/1732500000000-LookupInd
 import { IdempotencyClaims1732600000000 } from "./migrations/1732600000000-IdempotencyClaims";
 import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWinner";
 import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
+import { ChainSizedMoney1733100000000 } from "./migrations/1733100000000-ChainSizedMoney";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
@@ -33,11 +34,13 @@ import { LedgerGateway, activeDeployment } from "./ledger/gateway";
 import type { LedgerDeploymentRow } from "./ledger/ledger.entity";
 import { Outbox } from "./ledger/outbox/outbox.service";
 import { OutboxSubmitter, RetryLater } from "./ledger/outbox/submitter";
-import { BlockClock } from "./ledger/block-clock";
+import { BlockClock, ledgerTime } from "./ledger/block-clock";
 import { OutboxSweeper } from "./ledger/outbox/sweeper";
 import { faultPoint } from "./ledger/outbox/faults";
 import { Indexer } from "./indexer/indexer";
 import { Projections } from "./indexer/projections";
+import { QuarantineReader } from "./indexer/quarantine";
+import { quarantineRoutes } from "./indexer/quarantine.routes";
 import { OnboardingService } from "./modules/onboarding/onboarding.service";
 import { authenticate, sameOriginWrites } from "./modules/onboarding/authentication";
 import { Sessions } from "./modules/onboarding/sessions";
@@ -100,6 +103,7 @@ export const PLATFORM_SCHEMA: DbSchema = {
     IdempotencyClaims1732600000000,
     RequestWinner1732700000000,
     PeopleSignIn1732800000000,
+    ChainSizedMoney1733100000000,
   ],
   subscribers: [IdempotencyClaimGuard],
 };
@@ -146,7 +150,7 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
     ds,
     redis,
     log,
-    metrics: new Metrics("api"),
+    metrics: services.quarantine.metrics(new Metrics("api")),
     audit,
     routes,
     authenticate: authenticate(ds, sessions, (req) => routes.isPublic(req.method, req.path)),
@@ -213,6 +217,7 @@ export function mountRoutes(
   clearingRoutes(routes, services.clearing);
   webhooksRoutes(routes, services.webhooks);
   reconciliationRoutes(routes, services.reconciliation);
+  quarantineRoutes(routes, services.quarantine);
 }
 
 /**
@@ -241,9 +246,9 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   await requireNoEviction(connection);
   const queue = new JobQueue(connection, config.QUEUE_PREFIX, (e) => log.debug({ err: e.message }, "queue"));
   const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
-  const hooks = financingHooks(receivablesHooks(new OutboxHooks()));
   const outbox = new Outbox(queue, log);
   const services = businessServices(config, ds, outbox, vault, queue, gateway.provider, log);
+  const hooks = financingHooks(receivablesHooks(new OutboxHooks()), services.financing);
   const keeper = new MaturityKeeper(ds, gateway.provider, outbox, new PlatformKeys(vault), { batchSize: config.KEEPER_BATCH_SIZE, retryMs: config.KEEPER_RETRY_MS }, log);
   const clock = new BlockClock({ blockNumber: () => gateway.provider.getBlockNumber() }, { periodMs: config.LEDGER_BLOCK_PERIOD_MS, pollMs: 100 });
   const submitter = new OutboxSubmitter(
@@ -345,7 +350,7 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
   }, refuseWhileFinancingRequested);
   const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, receivables, async (financingId) => {
     await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
-  }, log);
+  }, log, () => ledgerTime(provider));
   const token = SettlementToken__factory.createInterface();
   const settlement = new SettlementService(ds, outbox, keys, async (address, owner, spender) => {
     const data = await provider.call({ to: address, data: token.encodeFunctionData("allowance", [owner, spender]) });
@@ -354,5 +359,5 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
   const clearing = new ClearingService(ds, outbox, receivables);
   const webhooks = new WebhooksService(ds, vault, async (deliveryId) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId))));
   const reconciliation = new ReconciliationService(ds, ledgerReader(provider, async () => (await keys.deployment(ds.manager)).ledger));
-  return { invoices, receivables, financing, settlement, clearing, webhooks, reconciliation };
+  return { invoices, receivables, financing, settlement, clearing, webhooks, reconciliation, quarantine: new QuarantineReader(ds) };
 }

@@ -553,6 +553,9 @@ describe("bad input on every endpoint of /openapi.json", () => {
       body: () => ({ date: w.biz.today, csv: `value_date,reference,type,amount,counterparty,bank_reference\n${w.biz.today},${w.biz.fin.A1},advance,1000,,BK-${randomBytes(4).toString("hex")}\n` }),
     }),
     "GET /v1/reconciliation/statements": () => ({ key: w.biz.m.bankA.key, query: { date: w.biz.today, bankId: undefined } }),
+
+    // ─── indexer ──────────────────────────────────────────────────────
+    "GET /v1/indexer/quarantine": () => ({ key: w.operatorKey }),
   };
 
   /** A valid invoice of supplier A to core A, with a number nobody has used. */

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from "vitest";
-import { BlockClock } from "../../backend/src/ledger/block-clock";
+import { BlockClock, ledgerTime } from "../../backend/src/ledger/block-clock";
 
 /** The clock fed by hand (observe) with a fake time; its own poller reads a source that never answers. */
 function clock(periodMs = 0) {
@@ -69,5 +69,19 @@ describe("BlockClock", () => {
     expect(c.msUntilNextBlock()).toBe(1500);
     at(4500); // more than two periods without a block
     expect(c.msUntilNextBlock()).toBeNull();
+  });
+});
+
+describe(ledgerTime.name, () => {
+  const wall = () => 1_000_000_000_000; // ms: 1,000,000,000 s
+  const block = (timestamp: number) => ({ getBlock: async () => ({ timestamp }) });
+
+  it("reads the ledger's clock when it is ahead of this machine's (a test network moved forward)", async () => {
+    expect(await ledgerTime(block(1_000_000_000 + 130 * 86_400), wall)).toBe(BigInt(1_000_000_000 + 130 * 86_400));
+  });
+
+  it("keeps this machine's clock when the last block is older (a node that mines on demand), or the ledger does not answer", async () => {
+    expect(await ledgerTime(block(999_999_000), wall)).toBe(1_000_000_000n);
+    expect(await ledgerTime({ getBlock: async () => Promise.reject(new Error("down")) }, wall)).toBe(1_000_000_000n);
   });
 });

@@ -1374,6 +1374,11 @@ describe("tenant isolation", () => {
         check: (c, r, t) => ([world.r.A3, world.r.A4].includes(t.id) && (r.body.items as unknown[]).length === 0 ? `the clearing history of ${t.what} is empty` : false),
       }),
 
+    // ─── indexer ──────────────────────────────────────────────────────
+
+    // chain events the indexer set aside: for the operator and auditors (every tenant else is refused)
+    "GET /v1/indexer/quarantine": () => lists("/v1/indexer/quarantine", (_c, r) => (r.body.total !== 0 ? `${r.body.total} events quarantined` : false), { roles: ["auditor"] }),
+
     // ─── webhooks ─────────────────────────────────────────────────────
 
     "GET /v1/webhooks/event-types": () => lists("/v1/webhooks/event-types", (_c, r) => ((r.body.items as unknown[]).length === 0 ? "the catalogue is empty" : false)),

@@ -8,6 +8,7 @@ import type { FaultPoint } from "../ledger/outbox/faults";
 import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../typechain-types";
 import { INDEXER_CHECKPOINT, type ChainEvent } from "./indexer.entity";
 import type { Projections } from "./projections";
+import { projectChunk } from "./quarantine";
 
 export interface IndexerOptions {
   finalityDepth: number;
@@ -28,7 +29,8 @@ export async function indexedThrough(ds: Pick<DataSource, "query">): Promise<big
 /**
  * Reads contract events from a persisted checkpoint in chunks, and for each chunk stores the new
  * events (unique on tx hash + log index) 5,000 to a statement, applies their projections (set-based:
- * see Projections.applyChunk), moves the checkpoint and announces the change (delivered at
+ * see Projections.applyChunk; an event that cannot be projected is quarantined, see quarantine.ts),
+ * moves the checkpoint and announces the change (delivered at
  * commit), all in one Postgres transaction: a crash anywhere replays the chunk harmlessly. Before
  * each chunk it checks that the checkpoint block is still on the chain; if not, it halts.
  */
@@ -98,7 +100,8 @@ export class Indexer {
     const afterCommit: (() => Promise<void>)[] = [];
     await this.ds.transaction(async (em) => {
       const fresh = await insertEvents(em, events); // those seen before had their projections run with them
-      await this.projections.applyChunk(em, fresh, (task) => afterCommit.push(task), () => this.fault("during-indexing"));
+      // an event that cannot be projected is quarantined (logged, counted, listed); the rest goes on
+      await projectChunk(em, this.projections, fresh, (task) => afterCommit.push(task), () => this.fault("during-indexing"), this.log);
       await em.query(
         `INSERT INTO indexer_checkpoints (name, block_number, block_hash, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (name) DO UPDATE SET block_number = $2, block_hash = $3, updated_at = now()`,

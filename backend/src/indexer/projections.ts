@@ -46,6 +46,16 @@ export class Projections {
     return this;
   }
 
+  /** Whether any projection listens to this event. */
+  handles(e: Pick<ChainEvent, "contract" | "name">): boolean {
+    return this.byName.has(qualified(e));
+  }
+
+  /** The keys an event's projections touch (see `Touches`). */
+  keysOf(e: ChainEvent): string[] {
+    return this.byName.get(qualified(e))?.touches.flatMap((t) => t(e)) ?? [];
+  }
+
   /** One event (re-projection in tests). */
   async apply(em: EntityManager, event: ChainEvent, later: (task: () => Promise<void>) => void = () => {}): Promise<void> {
     await this.applyChunk(em, [event], later);
@@ -75,9 +85,8 @@ export class Projections {
     let plain = new Set<string>();
     let added = new Set<string>();
     for (const e of events) {
-      const keys = this.byName.get(qualified(e))!.touches.flatMap((t) => t(e));
-      const meets = keys.some((k) => (k.startsWith("+") ? plain.has(k.slice(1)) : plain.has(k) || added.has(k)));
-      if (meets) {
+      const keys = this.keysOf(e);
+      if (meets(keys, plain, added)) {
         yield batch;
         batch = [];
         plain = new Set();
@@ -91,6 +100,11 @@ export class Projections {
 }
 
 const qualified = (e: Pick<ChainEvent, "contract" | "name">) => `${e.contract}.${e.name}`;
+
+/** Whether keys meet a set of plain keys and additions ("+k" meets "k", not "+k"; "k" meets both). */
+export function meets(keys: string[], plain: Set<string>, added: Set<string>): boolean {
+  return keys.some((k) => (k.startsWith("+") ? plain.has(k.slice(1)) : plain.has(k) || added.has(k)));
+}
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 

@@ -9,6 +9,23 @@
  * `pollMs`; the period is the configured one, or learned from the last few block intervals when
  * they agree (half of them or more within a quarter of their median).
  */
+/**
+ * The ledger's time, unix seconds: the latest block's timestamp, or this machine's clock when that
+ * is later (a node that mines on demand stamps its next block with the time it is mined). The
+ * contracts check signature deadlines against block.timestamp, so deadlines are set and checked
+ * on this clock: a ledger whose time was moved ahead (a test network) does not expire them all.
+ * An unreachable ledger (no answer within `timeoutMs`) leaves this machine's clock.
+ */
+export async function ledgerTime(provider: { getBlock(tag: "latest"): Promise<{ timestamp: number } | null> }, now: () => number = Date.now, timeoutMs = 2000): Promise<bigint> {
+  const wall = BigInt(Math.floor(now() / 1000));
+  let timer: NodeJS.Timeout | undefined;
+  const block = await Promise.race([
+    provider.getBlock("latest").catch(() => null),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+  return block && BigInt(block.timestamp) > wall ? BigInt(block.timestamp) : wall;
+}
+
 export interface BlockSource {
   blockNumber(): Promise<number>;
 }

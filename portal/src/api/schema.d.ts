@@ -8435,6 +8435,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/indexer/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chain events the indexer could not project and set aside, oldest first (the rest of the chain is projected)
+         * @description Callers: organizations with role operator or auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: components["schemas"]["QuarantinedChainEvent"][];
+                        };
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9286,6 +9400,23 @@ export interface components {
              *     2026-11-20,3f0c9a7e-8d1b-4c52-9a57-0f3e8c1d2b4a,advance,9850000,91500109MATD0HX58F,BK20261120000123
              */
             csv: string;
+        };
+        QuarantinedChainEvent: {
+            chainEventId: string;
+            contract: string;
+            name: string;
+            /** @description The event's arguments as decoded (integers as decimal strings). */
+            args: {
+                [key: string]: unknown;
+            };
+            blockNumber: string;
+            txHash: string;
+            logIndex: number;
+            /** @description Why its projection failed, or which quarantined event it follows. */
+            error: string;
+            /** @description The quarantined event this one waits for (it touches the same certificate, line or organization), or null. */
+            afterEventId: string | null;
+            at: string;
         };
     };
     responses: never;

@@ -1,6 +1,7 @@
 import { perEvent, type Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
 import type { OutboxHooks } from "../../ledger/outbox/hooks";
+import type { FinancingService } from "./financing.service";
 
 const arg = (e: ChainEvent, name: string) => String(e.args[name]);
 /** Every credit line's use moves by additions (they commute); setting a line is ordered with all of them. */
@@ -32,7 +33,7 @@ export function financingProjections(p: Projections): Projections {
         await em.query(
           `UPDATE credit_lines c SET used = used + s.due, updated_at = now()
            FROM (SELECT v.bank, r.obligor_organization_id AS obligor, sum(v.due) AS due
-                 FROM unnest($1::bigint[], $2::uuid[], $3::bigint[]) AS v(chain_id, bank, due) JOIN receivables r ON r.chain_id = v.chain_id
+                 FROM unnest($1::bigint[], $2::uuid[], $3::numeric[]) AS v(chain_id, bank, due) JOIN receivables r ON r.chain_id = v.chain_id
                  GROUP BY 1, 2) s
            WHERE c.bank_organization_id = s.bank AND c.obligor_organization_id = s.obligor`,
           [ids, banks, events.map((e) => arg(e, "due"))],
@@ -58,7 +59,7 @@ export function financingProjections(p: Projections): Projections {
         await em.query(
           `UPDATE credit_lines c SET used = used - s.paid, updated_at = now()
            FROM (SELECT r.financing_bank_organization_id AS bank, r.obligor_organization_id AS obligor, sum(v.paid) AS paid
-                 FROM unnest($1::bigint[], $2::bigint[]) AS v(chain_id, paid) JOIN receivables r ON r.chain_id = v.chain_id
+                 FROM unnest($1::bigint[], $2::numeric[]) AS v(chain_id, paid) JOIN receivables r ON r.chain_id = v.chain_id
                  GROUP BY 1, 2) s
            WHERE c.bank_organization_id = s.bank AND c.obligor_organization_id = s.obligor`,
           [toBank.map((e) => arg(e, "id")), toBank.map((e) => arg(e, "toBank"))],
@@ -81,14 +82,16 @@ export function financingProjections(p: Projections): Projections {
     );
 }
 
-/** A funding the ledger refused: the financing and its request fail, with the ledger's reason. */
-export function financingHooks(hooks: OutboxHooks): OutboxHooks {
+/**
+ * A funding the ledger refused: the financing fails with the ledger's reason, its registry filings
+ * are withdrawn and its request reopens (see `abandonFunding`).
+ */
+export function financingHooks(hooks: OutboxHooks, financing: Pick<FinancingService, "ledgerRefused">): OutboxHooks {
   return hooks
     .onFailure("ledger.finance", async (em, rows, failure) => {
-      const ids = rows.map((r) => r.aggregateId).filter(Boolean);
-      const reason = `${failure.meaning} ${failure.action}`.trim();
-      await em.query(`UPDATE financings SET status = 'failed', failure_code = $2, failure_reason = $3, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids, failure.code, reason]);
-      await em.query(`UPDATE financing_requests SET status = 'failed', updated_at = now() WHERE id IN (SELECT request_id FROM financings WHERE id = ANY($1::uuid[]))`, [ids]);
+      const ids = rows.map((r) => r.aggregateId).filter((id): id is string => Boolean(id));
+      const reason = `${failure.meaning} ${failure.action} The request is open again: accept another quote or cancel it.`.trim();
+      await financing.ledgerRefused(em, ids, failure.code, reason);
     })
     .onFailure("ledger.setCreditLine", async (em, rows) => {
       for (const r of rows) {

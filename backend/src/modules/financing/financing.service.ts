@@ -7,6 +7,7 @@ import type { Logger } from "../../shared/logger";
 import { inTransaction } from "../../shared/transaction";
 import { Rows } from "../../shared/rows";
 import { Coalescer } from "../../shared/coalesce";
+import { rowsOf } from "../../shared/db-types";
 import { announceChange } from "../../shared/changes";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { KeyVault } from "../../ledger/key-vault";
@@ -31,6 +32,8 @@ const keyRows = new Rows(LedgerKeyEntity);
 
 /** How long a holder's signed acceptance stays valid for the bank to fund it. */
 const FUNDING_WINDOW_S = 24 * 3600;
+/** A signature closer than this to its deadline (on the ledger's clock) would expire before its transaction is mined. */
+const MIN_DEADLINE_S = 120n;
 const MAX_UINT256 = (1n << 256n) - 1n;
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
@@ -60,6 +63,8 @@ export class FinancingService {
     private readonly receivables: ReceivablesService,
     private readonly enqueueFunding: (financingId: string) => Promise<void>,
     private readonly log: Logger,
+    /** The ledger's time, unix seconds: signature deadlines count on the chain's clock, not this machine's. */
+    private readonly ledgerNow: () => Promise<bigint> = async () => BigInt(Math.floor(Date.now() / 1000)),
   ) {}
 
   // ─── Credit lines ───────────────────────────────────────────────────
@@ -315,7 +320,7 @@ export class FinancingService {
       domain: ledgerDomain(chainId, ledger),
       types: FINANCE_TERMS_TYPES,
       primaryType: "FinanceTerms",
-      message: this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), BigInt(Math.floor(Date.now() / 1000) + FUNDING_WINDOW_S)),
+      message: this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), (await this.ledgerNow()) + BigInt(FUNDING_WINDOW_S)),
     };
   }
 
@@ -363,8 +368,15 @@ export class FinancingService {
    */
   async accept(auth: AuthContext, quoteId: string, own?: { nonce: string; deadline: string; signature: string }): Promise<Financing> {
     const supplier = auth.organization;
+    // read before the transaction: no lock is held while the ledger answers
+    const ledgerNow = await this.ledgerNow();
+    if (own && BigInt(own.deadline) <= ledgerNow + MIN_DEADLINE_S) {
+      throw new AppError("SIGNATURE.EXPIRED", 422, `The signature's deadline (${own.deadline}) is past or too near on the ledger's clock (${ledgerNow}); sign again with a later deadline.`);
+    }
     const financing = await inTransaction(this.ds, async (em) => {
       const { quote, request, receivable, bank } = await this.acceptable(em, auth, quoteId, true);
+      // the bank funds, the holder receives, the obligor owes: the ledger refuses a financing if any of them is not an active member
+      await this.requireActiveParties(em, [bank.id, supplier.id, receivable.obligorOrganizationId]);
       // the line may have been cut, or taken by another acceptance, since the bank quoted: lock it,
       // then read (a statement after the lock sees what the acceptances it waited for committed)
       // what accepted financings commit on it, with the deployment and the supplier's custodial key
@@ -406,7 +418,7 @@ export class FinancingService {
         signature = own.signature;
       } else {
         const address = await custodialAccount(supplier);
-        terms = this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), BigInt(Math.floor(Date.now() / 1000) + FUNDING_WINDOW_S));
+        terms = this.terms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), ledgerNow + BigInt(FUNDING_WINDOW_S));
         signature = signFinanceTerms(this.vault.signingKeyOf(keyRows.fromJoined(em, y, "k_"), address), domain, terms);
       }
       // one statement: the quote accepted and the others closed, the request accepted, the financing
@@ -417,7 +429,7 @@ export class FinancingService {
          request_done AS (
            UPDATE financing_requests SET status = 'accepted', accepted_quote_id = $2, financing_id = $3, updated_at = now() WHERE id = $1 RETURNING id)
          INSERT INTO financings (id, request_id, quote_id, receivable_id, bank_organization_id, supplier_organization_id, advance, due, recourse, terms, signature, status)
-         SELECT $3::uuid, $1::uuid, $2::uuid, $4::uuid, $5::uuid, $6::uuid, $7::bigint, $8::bigint, $9::boolean, $10::jsonb, $11::text, 'registry_check' FROM request_done WHERE (SELECT count(*) FROM quotes_done) > 0
+         SELECT $3::uuid, $1::uuid, $2::uuid, $4::uuid, $5::uuid, $6::uuid, $7::numeric, $8::numeric, $9::boolean, $10::jsonb, $11::text, 'registry_check' FROM request_done WHERE (SELECT count(*) FROM quotes_done) > 0
          RETURNING *`,
         [request.id, quote.id, financingId, receivable.id, bank.id, supplier.id, quote.advance.toString(), quote.due.toString(), quote.recourse, JSON.stringify(terms), signature],
       );
@@ -437,6 +449,8 @@ export class FinancingService {
     const f = await this.ds.getRepository(FinancingEntity).findOneBy({ id: financingId });
     if (!f || f.status !== "registry_check") return;
     const receivable = await this.ds.getRepository(ReceivableEntity).findOneByOrFail({ id: f.receivableId });
+    const hopeless = await this.hopeless(f, receivable);
+    if (hopeless) return this.abandon(f, hopeless.code, hopeless.reason);
     const keys = await this.rootKeys(receivable);
     const foreign = async (filings: { reference: string }[]) => {
       const out = [];
@@ -445,7 +459,7 @@ export class FinancingService {
     };
     const found = await this.registry.search(keys);
     const earlier = await foreign(found);
-    if (earlier.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `The registry already has a ${earlier[0] && (earlier[0] as { kind?: string }).kind} filing for this receivable's invoices (reference ${earlier[0].reference}): it cannot be financed again.`);
+    if (earlier.length) return this.abandon(f, "REGISTRY.ALREADY_PLEDGED", `The registry already has a ${earlier[0] && (earlier[0] as { kind?: string }).kind} filing for this receivable's invoices (reference ${earlier[0].reference}): it cannot be financed again.`);
     const [supplier, bank] = await Promise.all([
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.supplierOrganizationId }),
       this.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: f.bankOrganizationId }),
@@ -458,7 +472,10 @@ export class FinancingService {
     }
     const registration = filings[0];
     const racing = await foreign(await this.registry.search(keys));
-    if (racing.length) return this.failFunding(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
+    if (racing.length) return this.abandon(f, "REGISTRY.ALREADY_PLEDGED", `Another filing (reference ${racing[0].reference}) appeared at the registry during funding; the financing is stopped.`);
+    // the registry may have taken a while: a party suspended meanwhile, or a signature expired, ends it here
+    const late = await this.hopeless(f, receivable);
+    if (late) return this.abandon(f, late.code, late.reason);
     const signer = await custodialAccount(bank);
     const operation = await inTransaction(this.ds, async (em) => {
       const op = await this.outbox.add(em, { kind: "ledger.finance", signer, payload: { terms: f.terms, signature: f.signature }, organizationId: bank.id, aggregateId: f.id });
@@ -499,13 +516,50 @@ export class FinancingService {
     return root.invoice_keys;
   }
 
-  private async failFunding(f: Financing, code: string, reason: string) {
+  /** Why a financing being funded can never be: a party is not an active member, or the holder's signature has expired on the ledger's clock. */
+  private async hopeless(f: Financing, receivable: ReceivableRow): Promise<{ code: string; reason: string } | null> {
+    const parties = await this.ds.getRepository(OrganizationEntity).findBy({ id: In([f.bankOrganizationId, f.supplierOrganizationId, receivable.obligorOrganizationId]) });
+    const inactive = parties.find((o) => o.status !== "active");
+    if (inactive) {
+      const role = inactive.id === f.bankOrganizationId ? "the bank" : inactive.id === f.supplierOrganizationId ? "the holder" : "the obligor";
+      return { code: "ORGANIZATION.NOT_ACTIVE", reason: `${inactive.legalName} (${role}) is ${inactive.status}, not an active member: the ledger would refuse this financing. The request is open again: accept another quote or cancel it.` };
+    }
+    const deadline = BigInt(f.terms.deadline as string);
+    const now = await this.ledgerNow();
+    if (deadline <= now + MIN_DEADLINE_S) {
+      return { code: "SIGNATURE.EXPIRED", reason: `The holder's signature on the terms expires at ${deadline} (unix seconds) and the ledger's clock reads ${now}: it can no longer be funded. The request is open again: accept a quote again or cancel it.` };
+    }
+    return null;
+  }
+
+  /** A funding that can never succeed: see `abandonFunding`; the registry filings made for it are withdrawn first. */
+  private async abandon(f: Financing, code: string, reason: string) {
     this.log.warn({ financingId: f.id, code }, reason);
+    await this.registry.withdraw(f.id);
     await inTransaction(this.ds, async (em) => {
-      await em.getRepository(FinancingRequestEntity).update({ id: f.requestId }, { status: "failed" });
-      await em.getRepository(FinancingEntity).update({ id: f.id }, { status: "failed", failureCode: code, failureReason: reason });
+      await abandonFunding(em, [f.id], code, reason);
       await announceChange(em);
     });
+  }
+
+  /** The ledger refused a financing (outbox failure hook, in its transaction): it fails, its filings are withdrawn and its request reopens. */
+  async ledgerRefused(em: EntityManager, financingIds: string[], code: string, reason: string) {
+    for (const id of financingIds) await this.registry.withdraw(id, em);
+    await abandonFunding(em, financingIds, code, reason);
+  }
+
+  /** Refuses unless every organization is an active member, with no suspension on its way to the ledger. */
+  private async requireActiveParties(em: EntityManager, ids: string[]) {
+    const rows: { id: string; legal_name: string; status: string; suspending: boolean }[] = await em.query(
+      `SELECT o.id, o.legal_name, o.status,
+              EXISTS (SELECT 1 FROM outbox x WHERE x.aggregate_id = o.id::text AND x.kind = 'membership.suspend' AND x.status IN ('pending', 'submitted')) AS suspending
+       FROM organizations o WHERE o.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const bad = rows.find((o) => o.status !== "active" || o.suspending);
+    if (bad) {
+      throw conflict("ORGANIZATION.NOT_ACTIVE", `${bad.legal_name} is ${bad.suspending ? "being suspended" : bad.status}, not an active member: a financing with it cannot be funded. Accept another quote.`, { organizationId: bad.id });
+    }
   }
 
   async financings(auth: AuthContext) {
@@ -528,6 +582,35 @@ export class FinancingService {
   assertBank(auth: AuthContext) {
     if (!auth.has("bank")) throw forbidden("This needs a bank.");
   }
+}
+
+/**
+ * Financings that will never be funded: each fails with its reason (both parties read it on the
+ * financing), which releases what it committed on the bank's line (only live financings count),
+ * and its request reopens with the quotes its acceptance closed, so the holder can accept another
+ * or cancel. The quote accepted is closed: its bank may quote again.
+ */
+export async function abandonFunding(em: EntityManager, financingIds: string[], code: string, reason: string): Promise<void> {
+  const failed: { id: string; request_id: string; quote_id: string }[] = rowsOf(
+    await em.query(
+      `UPDATE financings SET status = 'failed', failure_code = $2, failure_reason = $3, updated_at = now()
+       WHERE id = ANY($1::uuid[]) AND status IN ('registry_check', 'submitting') RETURNING id, request_id, quote_id`,
+      [financingIds, code, reason],
+    ),
+  );
+  if (!failed.length) return;
+  await em.query(
+    `UPDATE financing_requests SET status = 'open', accepted_quote_id = NULL, financing_id = NULL, updated_at = now()
+     WHERE id = ANY($1::uuid[]) AND status = 'accepted'`,
+    [failed.map((f) => f.request_id)],
+  );
+  await em.query(`UPDATE quotes SET status = 'closed' WHERE id = ANY($1::uuid[]) AND status = 'accepted'`, [failed.map((f) => f.quote_id)]);
+  await em.query(
+    `UPDATE quotes q SET status = 'open' FROM organizations b
+     WHERE q.request_id = ANY($1::uuid[]) AND q.id <> ALL($2::uuid[]) AND q.status = 'closed' AND q.valid_until > now()
+       AND b.id = q.bank_organization_id AND b.status = 'active'`,
+    [failed.map((f) => f.request_id), failed.map((f) => f.quote_id)],
+  );
 }
 
 /** SQL for what accepted financings still being funded (registry check, submitting) owe `bank` under its line on `obligor`. */

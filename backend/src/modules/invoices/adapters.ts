@@ -83,6 +83,8 @@ export interface PledgeRegistry {
    * (an outside registry cannot: it dedupes repeats by `reference` instead).
    */
   register(filing: Omit<RegistryFiling, "id" | "createdAt">, em?: EntityManager): Promise<RegistryFiling>;
+  /** Withdraws every filing made with `reference` (a financing that will never be funded); none is no error. */
+  withdraw(reference: string, em?: EntityManager): Promise<void>;
 }
 
 export interface Adapters {

@@ -104,7 +104,7 @@ export function receivablesProjections(p: Projections): Projections {
         const banks = await Promise.all(events.map((e) => ctx.orgId(arg(e, "bank"))));
         await em.query(
           `UPDATE receivables r SET status = 'financed', financing_bank_organization_id = v.bank, due = v.due, recourse = v.recourse, chain_block = v.block, updated_at = now()
-           FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::boolean[], $5::bigint[]) AS v(chain_id, bank, due, recourse, block) WHERE r.chain_id = v.chain_id`,
+           FROM unnest($1::bigint[], $2::uuid[], $3::numeric[], $4::boolean[], $5::bigint[]) AS v(chain_id, bank, due, recourse, block) WHERE r.chain_id = v.chain_id`,
           [events.map((e) => arg(e, "id")), banks, events.map((e) => arg(e, "due")), events.map((e) => Boolean(e.args.recourse)), events.map(block)],
         );
       },
@@ -118,7 +118,7 @@ export function receivablesProjections(p: Projections): Projections {
         // the payment, and its clearing event (in chain order) for each certificate the platform knows
         await em.query(
           `WITH v AS (
-             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], $7::bigint[], $8::text[])
                WITH ORDINALITY AS v(event_id, chain_id, status, to_bank, to_holder, outstanding, block, tx_hash, n)
            ), paid AS (
              UPDATE receivables r SET status = v.status, repaid = repaid + v.to_bank + v.to_holder, paid_to_bank = paid_to_bank + v.to_bank,

@@ -42,6 +42,8 @@ import {
  *     200 { "filings": [Filing, ...] }
  *   POST {base}/filings          Filing without id and createdAt; header Idempotency-Key: {reference}
  *     201 Filing  (a repeat with the same reference answers the first filing)
+ *   POST {base}/filings/withdrawals   { "reference": "..." }  withdraws every filing with that reference
+ *     200 { "withdrawn": 1 } | 404 (none)
  *   Filing = { "id": "...", "invoiceKey": "0x…", "kind": "pledge" | "assignment",
  *              "debtorTaxId": null | "...", "creditorTaxId": "...", "assignee": "...",
  *              "amount": "11300000", "reference": "...", "createdAt": "2026-05-02T09:00:00Z" }
@@ -178,5 +180,10 @@ export class HttpRegistry implements PledgeRegistry {
     const answer = await this.http.call("POST", "/filings", FilingAnswer, filing, { "idempotency-key": filing.reference });
     if (!answer) throw new AdapterUnavailable("registry", "POST /filings answered 404");
     return answer;
+  }
+
+  /** 404: nothing filed with that reference, which is what a withdrawal wants. */
+  async withdraw(reference: string): Promise<void> {
+    await this.http.call("POST", "/filings/withdrawals", z.object({ withdrawn: z.number().int() }), { reference }, { "idempotency-key": `withdraw:${reference}` });
   }
 }

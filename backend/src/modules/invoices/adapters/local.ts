@@ -164,4 +164,8 @@ export class LocalRegistry implements PledgeRegistry {
     );
     return filing(row);
   }
+
+  async withdraw(reference: string, em?: EntityManager): Promise<void> {
+    await (em ?? this.ds.manager).query(`DELETE FROM registry_filings WHERE reference = $1`, [reference]);
+  }
 }
