@@ -635,10 +635,8 @@ async function onboardMember(stack: Stack, label: string, roles: string[], o: { 
   const kyc = await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op);
   if (kyc.status !== 202) throw new Error(`approve ${label}: ${kyc.status} ${JSON.stringify(kyc.body)}`);
   await eventually(async () => (await stack.api.get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${label} to become active`);
-  const user = await stack.api.post(`/v1/organizations/${orgId}/users`, { email: `admin@${orgId.slice(0, 8)}.example`, name: `Admin of ${label}`, role: "admin" }, op);
-  const key = await stack.api.post("/v1/api-keys", { label: "admin", userId: user.body.id }, op);
-  if (key.status !== 201) throw new Error(`key for ${label}: ${key.status} ${JSON.stringify(key.body)}`);
-  return { label, orgId, key: key.body.key, userId: user.body.id, uscc, legalName, roles };
+  const admin = await stack.firstAdmin(orgId);
+  return { label, orgId, key: admin.key, userId: admin.userId, uscc, legalName, roles };
 }
 
 /** An integrator's endpoint on 127.0.0.1 that accepts every delivery. */
