@@ -62,7 +62,7 @@ describe(ReconciliationService.name, () => {
     const orgId = created.body.id as string;
     expect((await api().post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);
     await eventually(async () => (await api().get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${name} to become active`);
-    const { key } = await stack.firstAdmin(orgId);
+    const { key } = await stack.firstAdmin(orgId, undefined, roles);
     return { orgId, key, name, uscc };
   }
 

@@ -4,13 +4,14 @@ import { randomBytes } from "node:crypto";
  * A new organization's first admin, as onboarding makes one now that the operator never holds a
  * member's credentials: the operator (an approver) invites the admin, the admin accepts the
  * invitation with a password (which signs them in) and issues their own API key in that session.
- * The scripts (seed loader) and the tests play the admin's part here.
+ * The scripts (seed loader) and the tests play the admin's part here. An auditor's admin issues no
+ * key (an auditor changes nothing, keys included): `issueKey: false` stops after signing in.
  */
 export async function firstAdminKey(
   baseUrl: string,
   operatorKey: string,
   organizationId: string,
-  person: { email: string; name: string; password?: string; label?: string },
+  person: { email: string; name: string; password?: string; label?: string; issueKey?: boolean },
 ): Promise<{ userId: string; key: string; keyId: string; password: string; session: string; csrf: string }> {
   const json = async (res: Response, what: string, status: number) => {
     const text = await res.text();
@@ -36,6 +37,7 @@ export async function firstAdminKey(
   const accepted = await json(acceptance, "accepting the first admin's invitation", 201);
   const session = cookies.get("cf_session")!;
   const csrf = accepted.csrfToken as string;
+  if (person.issueKey === false) return { userId: accepted.user.id, key: "", keyId: "", password, session, csrf };
   const issued = await json(
     await fetch(`${baseUrl}/v1/api-keys`, {
       method: "POST",

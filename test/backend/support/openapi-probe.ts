@@ -635,7 +635,7 @@ async function onboardMember(stack: Stack, label: string, roles: string[], o: { 
   const kyc = await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op);
   if (kyc.status !== 202) throw new Error(`approve ${label}: ${kyc.status} ${JSON.stringify(kyc.body)}`);
   await eventually(async () => (await stack.api.get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${label} to become active`);
-  const admin = await stack.firstAdmin(orgId);
+  const admin = await stack.firstAdmin(orgId, undefined, roles);
   return { label, orgId, key: admin.key, userId: admin.userId, uscc, legalName, roles };
 }
 

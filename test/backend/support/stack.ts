@@ -144,7 +144,7 @@ export class Stack {
       const r = await this.api.get(`/v1/organizations/${orgId}`, op);
       return r.body.status === "active" ? r.body : null;
     }, 20_000, `${name} to become active`);
-    const admin = await this.firstAdmin(orgId);
+    const admin = await this.firstAdmin(orgId, undefined, roles);
     return { org, orgId, userId: admin.userId, key: admin.key, operationId: approved.body.operation.id as string };
   }
 
@@ -175,8 +175,13 @@ export class Stack {
     return { key: issued.key, keyId: key.id as string };
   }
 
-  /** The organization's first admin (an approver), invited by the operator, with the API key they issued themselves. */
-  firstAdmin(orgId: string, email = `admin@${orgId.slice(0, 8)}.example`) {
-    return firstAdminKey(this.api.baseUrl, this.operatorKey, orgId, { email, name: "Admin", label: "test" });
+  /**
+   * The organization's first admin (an approver), invited by the operator, with the API key they
+   * issued themselves; an auditor's admin may issue none, so its key is a fixture (fixtureKey).
+   */
+  async firstAdmin(orgId: string, email = `admin@${orgId.slice(0, 8)}.example`, roles: string[] = []) {
+    const auditor = roles.includes("auditor");
+    const admin = await firstAdminKey(this.api.baseUrl, this.operatorKey, orgId, { email, name: "Admin", label: "test", issueKey: !auditor });
+    return auditor ? { ...admin, ...(await this.fixtureKey(orgId, admin.userId)) } : admin;
   }
 }
