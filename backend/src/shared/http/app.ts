@@ -102,6 +102,8 @@ export function createApp(d: AppDeps): Express {
       }
       res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
     });
+  } else {
+    app.get("/metrics", (_req, _res, next) => next(new AppError("RESOURCE.NOT_FOUND", 404, "Metrics are not served here: set METRICS_TOKEN to serve them.")));
   }
   app.get("/openapi.json", (_req, res) => {
     res.json(d.openapi());
