@@ -234,7 +234,8 @@ export class OnboardingService {
     const repo = this.ds.getRepository(ApiKeyEntity);
     const key = await repo.findOneBy({ id });
     if (!key) throw notFound("API key", id);
-    if (key.userId !== auth.user.id) await this.requireAdminOf(auth, key.organizationId, () => notFound("API key", id));
+    // another organization's key is absent to everyone, the operator too (it lists no one's keys but its own)
+    if (key.userId !== auth.user.id) await this.requireAdminOf(auth, key.organizationId, () => notFound("API key", id), false);
     if (!key.revokedAt) await repo.update({ id }, { revokedAt: new Date() });
   }
 
@@ -242,10 +243,10 @@ export class OnboardingService {
    * An admin of `organizationId`, calling from it. Nobody else, the operator included: the
    * operator never acts inside another organization (ARCHITECTURE.md, "Trust boundaries").
    */
-  async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId)) {
+  async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId), explainToOperator = true) {
     if (auth.organization.id !== organizationId) {
-      // the operator and auditors may know the organization exists: tell them why, not "absent"
-      if (auth.has("operator") && (await this.ds.getRepository(OrganizationEntity).existsBy({ id: organizationId }))) throw operatorOutsideItsOwn();
+      // the operator reads every organization and its users: tell it why, not "absent"
+      if (explainToOperator && auth.has("operator") && (await this.ds.getRepository(OrganizationEntity).existsBy({ id: organizationId }))) throw operatorOutsideItsOwn();
       throw hidden();
     }
     if (auth.user.role !== "admin") throw forbidden("Only an admin of the organization can do this.");
