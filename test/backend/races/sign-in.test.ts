@@ -72,4 +72,25 @@ describe("sign-in bursts", () => {
     );
     expect(tally(many)[429] ?? 0, JSON.stringify(tally(many))).toBeGreaterThanOrEqual(10);
   });
+
+  it("believes X-Forwarded-For from a proxy the operator configured (TRUST_PROXY), and the account's limit still holds", async () => {
+    const proxied = await startApi({ ...stack.config, TRUST_PROXY: ["loopback"] }, createLogger("silent", "test"));
+    try {
+      const behind = new Api(`http://127.0.0.1:${proxied.port}`);
+      // each forwarded client has its own count: many clients behind the proxy are not one address
+      const clients = await Promise.all(
+        Array.from({ length: SIGN_IN_LIMITS.perAddress + 10 }, (_, i) =>
+          behind.post("/v1/sessions", { email: `client-${i}-${randomBytes(2).toString("hex")}@race.example`, password: "wrong password" }, { headers: { "x-forwarded-for": `192.0.2.${i + 1}` } }),
+        ),
+      );
+      expect(tally(clients), "no client behind the proxy is throttled for the others").toEqual({ 401: SIGN_IN_LIMITS.perAddress + 10 });
+      const email = await account();
+      const burst = await Promise.all(
+        Array.from({ length: BURST }, (_, i) => behind.post("/v1/sessions", { email, password: "wrong password" }, { headers: { "x-forwarded-for": `192.0.2.${i + 100}` } })),
+      );
+      expect(tally(burst)[401]).toBeLessThanOrEqual(SIGN_IN_LIMITS.perAccount);
+    } finally {
+      await proxied.close();
+    }
+  });
 });
