@@ -326,6 +326,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
 
     expect((await invite(clerk)).status, "the operator's clerk").toBe(403);
     expect((await invite(op, { role: "member", duty: "viewer" })).status, "a member rather than the first admin").toBe(403);
+    expect((await invite(op, { duty: "clerk" })).status, "an admin who could not invite anyone").toBe(403);
     const lost = await invite(op);
     expect(lost.status).toBe(201);
     const first = await invite(op); // a new link replaces the lost one

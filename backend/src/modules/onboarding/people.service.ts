@@ -45,7 +45,7 @@ const firstAdminOnly = () =>
   new AppError(
     "OPERATOR.NOT_A_MEMBER",
     403,
-    "The operator only invites an organization's first admin, while it has none; its admins invite everyone else.",
+    "The operator only invites an organization's first admin (role admin, duty approver), while it has none; its admins invite everyone else.",
   );
 
 /** Whether an organization has an admin (who may sign in or use keys). */
@@ -94,7 +94,8 @@ export class PeopleService {
     return inTransaction(this.ds, async (em) => {
       const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
       if (!org) throw notFound("organization", organizationId);
-      if (input.role !== "admin") throw firstAdminOnly();
+      // an admin and approver: the one person who can then invite the rest (an admin who is a clerk could not)
+      if (input.role !== "admin" || input.duty !== "approver") throw firstAdminOnly();
       if (await hasAdmin(em, organizationId)) throw firstAdminOnly();
       await em.query(
         `UPDATE invitations SET expires_at = now() WHERE organization_id = $1 AND accepted_at IS NULL AND expires_at > now()
