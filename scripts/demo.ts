@@ -58,7 +58,7 @@ async function main() {
 /** The demo's logins, one line per organization: its three people (approver, clerk, viewer). */
 function loginTable(logins: DemoLogin[]): string {
   const width = Math.max(...logins.map((l) => l.organization.length));
-  const lines = logins.map((l) => `  ${l.organization.padEnd(width)}  ${[l.emails.approver, l.emails.clerk, l.emails.viewer].join("  ")}`);
+  const lines = logins.map((l) => `  ${l.organization.padEnd(width)}  ${[l.emails.approver, l.emails.clerk, l.emails.viewer].map((e) => e ?? "-").join("  ")}`);
   return [`Sign in with any of these (password for all: ${DEMO_PASSWORD}); columns: approver (also the admin), clerk, viewer.`, ...lines].join("\n");
 }
 

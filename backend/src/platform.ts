@@ -21,6 +21,7 @@ import { LookupIndexes1732500000000 } from "./migrations/1732500000000-LookupInd
 import { IdempotencyClaims1732600000000 } from "./migrations/1732600000000-IdempotencyClaims";
 import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWinner";
 import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
+import { SignInPerOrganization1733000000000 } from "./migrations/1733000000000-SignInPerOrganization";
 import { ChainSizedMoney1733100000000 } from "./migrations/1733100000000-ChainSizedMoney";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
@@ -103,6 +104,7 @@ export const PLATFORM_SCHEMA: DbSchema = {
     IdempotencyClaims1732600000000,
     RequestWinner1732700000000,
     PeopleSignIn1732800000000,
+    SignInPerOrganization1733000000000,
     ChainSizedMoney1733100000000,
   ],
   subscribers: [IdempotencyClaimGuard],
@@ -157,6 +159,8 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
     sameOriginWrites,
     openapi: () => document,
     queueDashboard: board.getRouter(),
+    trustProxy: config.TRUST_PROXY,
+    metricsToken: config.METRICS_ENABLED ? config.METRICS_TOKEN : undefined,
     queuePrefix: config.QUEUE_PREFIX,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     bodyLimit: config.REQUEST_BODY_LIMIT,

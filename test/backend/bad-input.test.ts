@@ -423,7 +423,8 @@ describe("bad input on every endpoint of /openapi.json", () => {
     "POST /v1/sessions": () => ({
       key: "",
       public: true,
-      body: () => ({ email: w.people.signIn.email, password: w.people.signIn.password }),
+      // organizationId: the person's own (supplier A's), not a sampled id that names no account of theirs
+      body: () => ({ email: w.people.signIn.email, password: w.people.signIn.password, organizationId: w.A.orgId }),
       hostileBody: () => ({ email: w.people.stranger }),
     }),
     "DELETE /v1/sessions/current": () => ({ key: "", browser: () => w.people.signOut }),

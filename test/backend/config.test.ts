@@ -27,6 +27,22 @@ describe("configuration", () => {
     }
   });
 
+  it("trusts no proxy and serves no metrics unless configured, and refuses to trust every proxy", () => {
+    const c = loadConfig(valid);
+    expect([c.TRUST_PROXY, c.METRICS_TOKEN]).toEqual([false, undefined]);
+    expect(loadConfig({ ...valid, TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8"]);
+    expect(loadConfig({ ...valid, TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(() => loadConfig({ ...valid, TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY="true" is invalid/);
+    // a token is a secret: never echoed
+    try {
+      loadConfig({ ...valid, METRICS_TOKEN: "short-secret" });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toMatch(/METRICS_TOKEN is invalid/);
+      expect((e as Error).message).not.toContain("short-secret");
+    }
+  });
+
   it("names missing required variables", () => {
     expect(() => loadConfig({})).toThrow(/KEY_ENCRYPTION_KEY is missing/);
   });

@@ -5,10 +5,12 @@ import { eventually } from "./support/http";
 import { AuditWriter } from "../../backend/src/modules/audit/audit.middleware";
 import type { Logger } from "../../backend/src/shared/logger";
 
+const METRICS_TOKEN = "metrics-token-for-the-plumbing-test";
+
 describe("HTTP plumbing", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await Stack.start({ env: { RATE_LIMIT_PER_MINUTE: "1000" } });
+    stack = await Stack.start({ env: { RATE_LIMIT_PER_MINUTE: "1000", METRICS_TOKEN } });
   });
   afterAll(async () => stack?.close());
   const op = () => ({ key: stack.operatorKey });
@@ -145,7 +147,11 @@ describe("HTTP plumbing", () => {
       expect(health.status).toBe(200);
       expect(Object.keys(health.body.checks).sort()).toEqual(["ledger", "postgres", "queue", "redis"]);
       expect(health.body.checks.queue).toHaveProperty("unfinishedOperations");
-      const metrics = await stack.api.get("/metrics");
+      // /metrics needs the configured token (unset: not served at all, see the authorization matrix)
+      expect((await stack.api.get("/metrics")).status).toBe(401);
+      expect((await stack.api.get("/metrics", { key: "not-the-token" })).status).toBe(401);
+      const metrics = await stack.api.get("/metrics", { key: METRICS_TOKEN });
+      expect(metrics.status).toBe(200);
       expect(metrics.body).toMatch(/http_requests_total/);
       const doc = await stack.api.get("/openapi.json");
       expect(doc.body.openapi).toBe("3.0.3");
@@ -195,12 +201,67 @@ describe("HTTP plumbing", () => {
       ]);
     });
 
-    it("opens the queue dashboard to operators only", async () => {
+    it("opens the queue dashboard to the operator's approvers and admins only; its writes need the session's CSRF token", async () => {
       const member = await stack.onboard(["supplier"]);
       expect((await stack.api.get("/admin/queues", op())).status).toBe(200);
       const denied = await stack.api.get("/admin/queues", { key: member.key });
       expect(denied.status).toBe(403);
       expect((await stack.api.get("/admin/queues")).status).toBe(401);
+      // the operator's own people, by duty and role
+      const personOf = async (role: "admin" | "member", duty: "viewer" | "clerk" | "approver") =>
+        stack.fixtureUser(stack.operatorOrgId, { role, duty, email: `${role}-${duty}-${randomUscc().slice(-6).toLowerCase()}@queues.example`, password: "queue dashboard password" });
+      for (const [role, duty, allowed] of [
+        ["member", "viewer", false],
+        ["member", "clerk", false],
+        ["member", "approver", true],
+        ["admin", "clerk", true],
+      ] as const) {
+        const p = await personOf(role, duty);
+        for (const path of ["/admin/queues", "/admin/queues/api/queues"]) {
+          const r = await stack.api.get(path, { key: p.key });
+          expect(r.status, `${role} ${duty} GET ${path}`).toBe(allowed ? 200 : 403);
+          if (!allowed) expect(JSON.stringify(r.body), `${role} ${duty} sees no job data`).not.toMatch(/"jobs"|"counts"/);
+        }
+        if (!allowed) expect((await stack.api.call("PUT", "/admin/queues/api/queues/pause", undefined, { key: p.key })).status, `${role} ${duty} pauses every queue`).toBe(403);
+      }
+      // a browser session: a write without the CSRF token is refused; the dashboard's own header name carries it
+      const approver = await personOf("member", "approver");
+      const signIn = await stack.api.post("/v1/sessions", { email: approver.email, password: "queue dashboard password" });
+      const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const csrf = signIn.body.csrfToken as string;
+      const page = await stack.api.get("/admin/queues", { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(page.headers.getSetCookie().join()).toContain(`XSRF-TOKEN=${csrf}`);
+      const forged = await stack.api.call("PUT", "/admin/queues/api/queues/pause", undefined, { headers: { cookie } });
+      expect([forged.status, forged.body.code]).toEqual([403, "CSRF.REFUSED"]);
+      const paused = await stack.api.call("PUT", "/admin/queues/api/queues/pause", undefined, { headers: { cookie, "x-xsrf-token": csrf } });
+      expect(paused.status).toBe(200);
+      await stack.api.call("PUT", "/admin/queues/api/queues/resume", undefined, { headers: { cookie, "x-xsrf-token": csrf } });
+    });
+
+    it("sends the security headers on every answer, and no-store on private data", async () => {
+      const member = await stack.onboard(["bank"]);
+      const answers = {
+        "/v1/me": await stack.api.get("/v1/me", { key: member.key }),
+        "/v1 error": await stack.api.get("/v1/organizations/not-a-uuid", { key: member.key }),
+        "/v1 unauthenticated": await stack.api.get("/v1/me"),
+        "unknown path": await stack.api.get("/nowhere"),
+        "/openapi.json": await stack.api.get("/openapi.json"),
+        "/docs/": await stack.api.get("/docs/"),
+        "/health": await stack.api.get("/health"),
+        "CSV download": await stack.api.get(`/v1/reconciliation/report?date=2026-01-05&format=csv`, { key: member.key }),
+        "/admin/queues": await stack.api.get("/admin/queues", op()),
+      };
+      expect(answers["CSV download"].contentType).toMatch(/text\/csv/);
+      for (const [what, r] of Object.entries(answers)) {
+        expect(r.headers.get("x-content-type-options"), what).toBe("nosniff");
+        expect(r.headers.get("x-frame-options"), what).toBe("DENY");
+        expect(r.headers.get("content-security-policy"), what).toMatch(/frame-ancestors 'none'/);
+        expect(r.headers.get("referrer-policy"), what).toBeTruthy();
+      }
+      for (const what of ["/v1/me", "/v1 error", "/v1 unauthenticated", "CSV download", "/admin/queues"] as const) {
+        expect(answers[what].headers.get("cache-control"), what).toBe("no-store");
+      }
     });
 
     it("echoes a sane X-Request-Id and uses it as the problem's instance", async () => {

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { Stack } from "./support/stack";
+import { Stack, randomUscc } from "./support/stack";
+import { firstAdminKey } from "../../backend/src/ops/first-admin";
 import { BrowserSession } from "./support/session";
 import { SIGN_IN_LIMITS } from "../../backend/src/modules/onboarding/sign-in-throttle";
 
@@ -12,10 +13,10 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   let supplier: Awaited<ReturnType<Stack["onboard"]>>;
   const url = () => `http://127.0.0.1:${stack.apiPort}`;
 
-  /** The operator invites a person; the person accepts in a fresh browser, which is then signed in. */
-  async function person(orgId: string, duty: "viewer" | "clerk" | "approver", role: "admin" | "member" = "member") {
+  /** The organization's admin (its key) invites a person; the person accepts in a fresh browser, which is then signed in. */
+  async function person(org: { orgId: string; key: string }, duty: "viewer" | "clerk" | "approver", role: "admin" | "member" = "member") {
     const email = `${duty}-${randomBytes(4).toString("hex")}@people.example`;
-    const invited = await stack.api.post(`/v1/organizations/${orgId}/invitations`, { email, name: `${duty} person`, duty, role }, { key: stack.operatorKey });
+    const invited = await stack.api.post(`/v1/organizations/${org.orgId}/invitations`, { email, name: `${duty} person`, duty, role }, { key: org.key });
     expect(invited.status, JSON.stringify(invited.body)).toBe(201);
     const browser = new BrowserSession(url());
     const accepted = await browser.post("/v1/invitations/acceptance", { token: invited.body.token, password: PASSWORD });
@@ -30,7 +31,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   afterAll(async () => stack?.close());
 
   it("signs a person in with an httpOnly, Secure, SameSite=Strict session cookie, while API keys keep working", async () => {
-    const { email } = await person(supplier.orgId, "clerk");
+    const { email } = await person(supplier, "clerk");
     const browser = new BrowserSession(url());
     const signedIn = await browser.signIn(email.toUpperCase(), PASSWORD);
     expect(signedIn.status).toBe(201);
@@ -54,7 +55,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("gives a new session at every sign-in, never the one the browser brought", async () => {
-    const { email } = await person(supplier.orgId, "viewer");
+    const { email } = await person(supplier, "viewer");
     const browser = new BrowserSession(url());
     browser.cookies.set("cf_session", "planted-by-an-attacker");
     await browser.signIn(email, PASSWORD);
@@ -68,7 +69,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("ends the session at sign-out, and every session of the person at a password change", async () => {
-    const { email, browser: a } = await person(supplier.orgId, "clerk");
+    const { email, browser: a } = await person(supplier, "clerk");
     const b = new BrowserSession(url());
     await b.signIn(email, PASSWORD);
     const oldA = new BrowserSession(url());
@@ -93,7 +94,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("refuses a change without the session's CSRF token, or from another site", async () => {
-    const { browser } = await person(supplier.orgId, "approver");
+    const { browser } = await person(supplier, "approver");
     const invoice = { invoiceNumber: "1", invoiceCode: "1" };
     for (const [o, why] of [
       [{ csrf: null }, "no token"],
@@ -123,7 +124,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("throttles failed sign-ins per account and per address, with one answer whether the email exists or not", async () => {
-    const { email } = await person(supplier.orgId, "clerk");
+    const { email } = await person(supplier, "clerk");
     const browser = new BrowserSession(url());
     const wrong = await browser.signIn(email, "wrong password!");
     const unknown = await browser.signIn(`nobody-${randomBytes(3).toString("hex")}@people.example`, "wrong password!");
@@ -137,7 +138,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(800);
 
     // per address: many accounts from one address
-    const other = await person(supplier.orgId, "clerk");
+    const other = await person(supplier, "clerk");
     for (let i = 2; i < SIGN_IN_LIMITS.perAddress; i++) await browser.signIn(`guess-${i}@people.example`, "wrong password!");
     expect((await browser.signIn(other.email, PASSWORD)).status).toBe(429);
     // the window's counts live in Redis; the rest of this file signs in from the same address
@@ -149,14 +150,18 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("lets a viewer and an auditor's people read, never change", async () => {
-    const viewer = await person(supplier.orgId, "viewer");
+    const viewer = await person(supplier, "viewer");
     expect((await viewer.browser.get("/v1/receivables")).status).toBe(200);
     const refused = await viewer.browser.post("/v1/financing-requests", { receivableId: "00000000-0000-4000-8000-000000000000" });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe("DUTY.READ_ONLY");
 
-    const auditor = await stack.onboard(["auditor"]);
-    const regulator = await person(auditor.orgId, "approver", "admin");
+    // an auditor's admin invites nobody (it changes nothing): the regulator is its first admin, invited by the operator
+    const auditorOrg = await stack.api.post("/v1/organizations", { legalName: "Regulator", unifiedSocialCreditCode: randomUscc(), roles: ["auditor"], contacts: [] }, { key: stack.operatorKey });
+    const first = await firstAdminKey(url(), stack.operatorKey, auditorOrg.body.id, { email: `regulator-${randomBytes(3).toString("hex")}@people.example`, name: "Regulator", password: PASSWORD, issueKey: false });
+    const regulator = { browser: new BrowserSession(url()) };
+    regulator.browser.cookies.set("cf_session", first.session);
+    regulator.browser.cookies.set("cf_csrf", first.csrf);
     expect((await regulator.browser.get("/v1/receivables")).status).toBe(200);
     // an auditor lists every certificate; a member only its own
     expect((await regulator.browser.get("/v1/receivables?role=all")).status).toBe(200);
@@ -171,8 +176,8 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("makes a clerk's action that moves money wait for another approver, and audits both people", async () => {
-    const clerk = await person(supplier.orgId, "clerk");
-    const approver = await person(supplier.orgId, "approver");
+    const clerk = await person(supplier, "clerk");
+    const approver = await person(supplier, "approver");
     const action = { path: "/v1/settlement/repayment-authorization", body: { amount: "1234500" } };
 
     const direct = await clerk.browser.post(action.path, action.body);
@@ -200,7 +205,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     // four-eyes holds for approvers too: nobody approves their own draft
     const own = await approver.browser.post("/v1/drafts", { method: "post", ...action });
     expect((await approver.browser.post(`/v1/drafts/${own.body.id}/approval`)).body.code).toBe("DRAFT.OWN");
-    const second = await person(supplier.orgId, "approver");
+    const second = await person(supplier, "approver");
     const r = await second.browser.post(`/v1/drafts/${own.body.id}/rejection`, { reason: "not this month" });
     expect(r.body).toMatchObject({ status: "rejected", reason: "not this month", decidedBy: { id: second.id } });
 
@@ -216,7 +221,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("shows every member the consortium's members by name and role, never their contacts", async () => {
-    const { browser } = await person(supplier.orgId, "viewer");
+    const { browser } = await person(supplier, "viewer");
     const banks = await stack.onboard(["bank"], "Directory Test Bank");
     const listed = await browser.get("/v1/members?role=bank&limit=200");
     expect(listed.status).toBe(200);
@@ -226,24 +231,32 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("keeps invitations to one use, from admins, for an email nobody signs in with", async () => {
-    const invited = await person(supplier.orgId, "viewer");
+    const invited = await person(supplier, "viewer");
     const again = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: invited.token, password: PASSWORD });
     expect(again.status).toBe(404);
     expect(again.body.code).toBe("INVITATION.INVALID");
 
-    const member = await person(supplier.orgId, "approver", "member");
+    const member = await person(supplier, "approver", "member");
     const byMember = await member.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: "x@people.example", name: "X", duty: "viewer" });
     expect(byMember.status).toBe(403);
-    const admin = await person(supplier.orgId, "approver", "admin");
+    const admin = await person(supplier, "approver", "admin");
     const dup = await admin.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: invited.email, name: "Again", duty: "viewer" });
     expect(dup.status).toBe(409);
-    // another organization's admin learns nothing of who signs in elsewhere; the person learns it on accepting
+    // another organization's admin learns nothing of who signs in elsewhere, not even by accepting its
+    // own invitation: an email that signs in to another tenant is accepted exactly like a new one
     const elsewhere = await stack.onboard(["bank"]);
-    const probe = await stack.api.post(`/v1/organizations/${elsewhere.orgId}/invitations`, { email: invited.email, name: "Probe", duty: "viewer" }, { key: elsewhere.key });
-    expect(probe.status).toBe(201);
-    const taken = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: probe.body.token, password: PASSWORD });
-    expect(taken.status).toBe(409);
-    expect(taken.body.code).toBe("USER.DUPLICATE");
+    const accepting = async (email: string) => {
+      const probe = await stack.api.post(`/v1/organizations/${elsewhere.orgId}/invitations`, { email, name: "Probe", duty: "viewer" }, { key: elsewhere.key });
+      expect(probe.status).toBe(201);
+      const r = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: probe.body.token, password: "the prober's own password" });
+      return { status: r.status, code: r.body.code, organization: r.body.organization?.id };
+    };
+    const unknownEmail = await accepting(`nobody-${randomBytes(3).toString("hex")}@people.example`);
+    expect(await accepting(invited.email)).toEqual(unknownEmail);
+    expect(unknownEmail).toEqual({ status: 201, code: undefined, organization: elsewhere.orgId });
+    // and the person keeps signing in to their own organization with their own password
+    const own = await new BrowserSession(url()).signIn(invited.email, PASSWORD);
+    expect([own.status, own.body.organization?.id]).toEqual([201, supplier.orgId]);
     const ok = await admin.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: `new-${randomBytes(3).toString("hex")}@people.example`, name: "New", duty: "clerk" });
     expect(ok.status).toBe(201);
     // an admin changes a duty; it applies to the person's next request
@@ -253,8 +266,13 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
   });
 
   it("gives a user who had only API keys a password through an invitation, keeping the user and its keys", async () => {
-    const org = await stack.onboard(["supplier"]);
-    const [user] = (await stack.api.get(`/v1/organizations/${org.orgId}/users`, { key: org.key })).body.items;
+    const admin = await stack.onboard(["supplier"]);
+    const created = await stack.api.post(`/v1/organizations/${admin.orgId}/users`, { email: "erp@people.example", name: "ERP", role: "admin" }, { key: admin.key });
+    expect(created.status).toBe(201);
+    const userKey = await stack.api.post("/v1/api-keys", { label: "erp", userId: created.body.id }, { key: admin.key });
+    expect(userKey.status).toBe(201);
+    const org = { orgId: admin.orgId, key: userKey.body.key as string };
+    const user = created.body;
     expect(user.signsIn).toBe(false);
     const invited = await stack.api.post(`/v1/organizations/${org.orgId}/invitations`, { email: user.email, name: user.name, duty: "approver", role: "admin" }, { key: org.key });
     expect(invited.status).toBe(201);
@@ -263,5 +281,118 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     expect(accepted.body.user).toMatchObject({ id: user.id, signsIn: true });
     expect((await stack.api.get("/v1/me", { key: org.key })).body.user.id).toBe(user.id);
     expect((await new BrowserSession(url()).signIn(user.email, PASSWORD)).status).toBe(201);
+  });
+
+  it("gives the operator's people no power inside a member, whatever their duty: no invitations, duties, users or keys there", async () => {
+    const op = { key: stack.operatorKey };
+    // the operator's own people, made by its admin (an approver): managing its own organization is allowed
+    const ownPerson = async (duty: "viewer" | "clerk" | "approver", role: "admin" | "member") => {
+      const u = await stack.api.post(`/v1/organizations/${stack.operatorOrgId}/users`, { email: `op-${role}-${duty}-${randomBytes(3).toString("hex")}@operator.example`, name: `${role} ${duty}`, role, duty }, op);
+      expect(u.status, JSON.stringify(u.body)).toBe(201);
+      const k = await stack.api.post("/v1/api-keys", { label: duty, userId: u.body.id }, op);
+      expect(k.status, JSON.stringify(k.body)).toBe(201);
+      return { key: k.body.key as string, name: `operator ${role} ${duty}` };
+    };
+    const operatorPeople = [
+      await ownPerson("clerk", "member"),
+      await ownPerson("approver", "member"),
+      await ownPerson("clerk", "admin"),
+      { key: stack.operatorKey, name: "operator admin approver" },
+    ];
+    const viewer = await person(supplier, "viewer");
+    const before = (await stack.api.get(`/v1/organizations/${supplier.orgId}/users`, op)).body.items.length;
+    for (const o of operatorPeople) {
+      const invite = await stack.api.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: `takeover-${randomBytes(3).toString("hex")}@evil.example`, name: "Takeover", role: "admin", duty: "approver" }, o);
+      expect(invite.status, `${o.name} invites an admin into a member`).toBe(403);
+      const duty = await stack.api.post(`/v1/organizations/${supplier.orgId}/users/${viewer.id}/duty`, { duty: "approver" }, o);
+      expect(duty.status, `${o.name} changes a member's duty`).toBe(403);
+      const user = await stack.api.post(`/v1/organizations/${supplier.orgId}/users`, { email: `shadow-${randomBytes(3).toString("hex")}@evil.example`, name: "Shadow", role: "admin" }, o);
+      expect(user.status, `${o.name} adds a user to a member`).toBe(403);
+      const key = await stack.api.post("/v1/api-keys", { label: "impersonation", userId: supplier.userId }, o);
+      expect(key.status, `${o.name} issues a key for a member's user`).toBe(404);
+    }
+    expect((await stack.api.get(`/v1/organizations/${supplier.orgId}/users`, op)).body.items).toHaveLength(before);
+    expect((await viewer.browser.get("/v1/me")).body.user.duty).toBe("viewer");
+  });
+
+  it("lets only the operator's approvers invite a new organization's first admin, once, while it has none", async () => {
+    const op = { key: stack.operatorKey };
+    const created = await stack.api.post("/v1/organizations", { legalName: "First Admin Co", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], contacts: [] }, op);
+    const orgId = created.body.id as string;
+    const clerkUser = await stack.api.post(`/v1/organizations/${stack.operatorOrgId}/users`, { email: `op-clerk-${randomBytes(3).toString("hex")}@operator.example`, name: "Op clerk", role: "member", duty: "clerk" }, op);
+    const clerk = { key: (await stack.api.post("/v1/api-keys", { label: "clerk", userId: clerkUser.body.id }, op)).body.key as string };
+    const invite = (who: { key: string }, body: Record<string, string> = {}) =>
+      stack.api.post(`/v1/organizations/${orgId}/invitations`, { email: `first-${randomBytes(3).toString("hex")}@first.example`, name: "First", role: "admin", duty: "approver", ...body }, who);
+
+    expect((await invite(clerk)).status, "the operator's clerk").toBe(403);
+    expect((await invite(op, { role: "member", duty: "viewer" })).status, "a member rather than the first admin").toBe(403);
+    expect((await invite(op, { duty: "clerk" })).status, "an admin who could not invite anyone").toBe(403);
+    const lost = await invite(op);
+    expect(lost.status).toBe(201);
+    const first = await invite(op); // a new link replaces the lost one
+    expect(first.status).toBe(201);
+    expect((await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: lost.body.token, password: PASSWORD })).status).toBe(404);
+    const accepted = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: first.body.token, password: PASSWORD });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.user).toMatchObject({ role: "admin", duty: "approver", organizationId: orgId });
+    // it has an admin now: the operator invites nobody more, not even another admin
+    expect((await invite(op)).status).toBe(403);
+
+    // a first admin's link kept back while the organization got its admin another way is void
+    const other = await stack.api.post("/v1/organizations", { legalName: "Kept Link Co", unifiedSocialCreditCode: randomUscc(), roles: ["bank"], contacts: [] }, op);
+    const kept = await stack.api.post(`/v1/organizations/${other.body.id}/invitations`, { email: "kept@first.example", name: "Kept", role: "admin", duty: "approver" }, op);
+    expect(kept.status).toBe(201);
+    await stack.fixtureUser(other.body.id, { role: "admin" });
+    const late = await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: kept.body.token, password: PASSWORD });
+    expect([late.status, late.body.code]).toEqual([404, "INVITATION.INVALID"]);
+  });
+
+  it("asks an organization's admin to be an approver to add people, change duties or issue keys for others", async () => {
+    const adminClerk = await person(supplier, "clerk", "admin");
+    const colleague = await person(supplier, "viewer");
+    for (const [what, r] of [
+      ["invite", await adminClerk.browser.post(`/v1/organizations/${supplier.orgId}/invitations`, { email: `x-${randomBytes(3).toString("hex")}@people.example`, name: "X", duty: "viewer" })],
+      ["change a duty", await adminClerk.browser.post(`/v1/organizations/${supplier.orgId}/users/${colleague.id}/duty`, { duty: "approver" })],
+      ["add a user", await adminClerk.browser.post(`/v1/organizations/${supplier.orgId}/users`, { email: `y-${randomBytes(3).toString("hex")}@people.example`, name: "Y", role: "member" })],
+      ["issue a colleague's key", await adminClerk.browser.post("/v1/api-keys", { label: "x", userId: colleague.id })],
+    ] as const) {
+      expect([r.status, r.body.code], what).toEqual([403, "DUTY.APPROVER_REQUIRED"]);
+    }
+    // its own key is its own business
+    expect((await adminClerk.browser.post("/v1/api-keys", { label: "mine" })).status).toBe(201);
+  });
+
+  it("keeps an auditor organization read-only with an API key too: no webhooks, invitations, users or keys", async () => {
+    const auditor = await stack.onboard(["auditor"]);
+    const as = { key: auditor.key };
+    for (const [what, r] of [
+      ["create a webhook", await stack.api.post("/v1/webhooks", { url: "https://erp.example.com/hook", events: ["financing.funded"] }, as)],
+      ["invite an admin", await stack.api.post(`/v1/organizations/${auditor.orgId}/invitations`, { email: "more@regulator.example", name: "More", duty: "approver", role: "admin" }, as)],
+      ["add a user", await stack.api.post(`/v1/organizations/${auditor.orgId}/users`, { email: "user@regulator.example", name: "User", role: "admin" }, as)],
+      ["issue a key", await stack.api.post("/v1/api-keys", { label: "more" }, as)],
+      ["draft", await stack.api.post("/v1/drafts", { method: "post", path: "/v1/settlement/withdrawals", body: { amount: "1" } }, as)],
+    ] as const) {
+      expect([r.status, r.body.code], what).toEqual([403, "DUTY.READ_ONLY"]);
+    }
+    expect((await stack.api.get("/v1/receivables?role=all", as)).status).toBe(200);
+  });
+
+  it("signs a person who works for two organizations in to the one their password opens, or asks which", async () => {
+    const bank = await stack.onboard(["bank"]);
+    const email = `both-${randomBytes(3).toString("hex")}@people.example`;
+    const inviteTo = async (org: { orgId: string; key: string }, password: string) => {
+      const inv = await stack.api.post(`/v1/organizations/${org.orgId}/invitations`, { email, name: "Both", duty: "clerk" }, { key: org.key });
+      expect((await new BrowserSession(url()).post("/v1/invitations/acceptance", { token: inv.body.token, password })).status).toBe(201);
+    };
+    await inviteTo(supplier, PASSWORD);
+    await inviteTo(bank, "the bank's own password");
+    expect((await new BrowserSession(url()).signIn(email, PASSWORD)).body.organization.id).toBe(supplier.orgId);
+    expect((await new BrowserSession(url()).signIn(email, "the bank's own password")).body.organization.id).toBe(bank.orgId);
+    const third = await stack.onboard(["core_enterprise"]);
+    await inviteTo(third, PASSWORD);
+    const ambiguous = await new BrowserSession(url()).signIn(email, PASSWORD);
+    expect([ambiguous.status, ambiguous.body.code]).toEqual([409, "SESSION.ORGANIZATION_REQUIRED"]);
+    const chosen = await new BrowserSession(url()).post("/v1/sessions", { email, password: PASSWORD, organizationId: third.orgId });
+    expect([chosen.status, chosen.body.organization?.id]).toEqual([201, third.orgId]);
   });
 });

@@ -62,9 +62,8 @@ describe(ReconciliationService.name, () => {
     const orgId = created.body.id as string;
     expect((await api().post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);
     await eventually(async () => (await api().get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${name} to become active`);
-    const user = await api().post(`/v1/organizations/${orgId}/users`, { email: `admin@${orgId.slice(0, 8)}.example`, name: "Admin", role: "admin" }, op);
-    const key = await api().post("/v1/api-keys", { label: "test", userId: user.body.id }, op);
-    return { orgId, key: key.body.key, name, uscc };
+    const { key } = await stack.firstAdmin(orgId, undefined, roles);
+    return { orgId, key, name, uscc };
   }
 
   const receivable = async (id: string) => (await api().get(`/v1/receivables/${id}`, as(supplier))).body;

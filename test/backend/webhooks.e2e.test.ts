@@ -102,9 +102,8 @@ describe(WebhooksService.name, () => {
     const orgId = created.body.id as string;
     expect((await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);
     await eventually(async () => (await stack.api.get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${name} to become active`);
-    const user = await stack.api.post(`/v1/organizations/${orgId}/users`, { email: `admin@${orgId.slice(0, 8)}.example`, name: "Admin", role: "admin" }, op);
-    const key = await stack.api.post("/v1/api-keys", { label: "test", userId: user.body.id }, op);
-    return { orgId, key: key.body.key as string };
+    const { key } = await stack.firstAdmin(orgId, undefined, roles);
+    return { orgId, key };
   }
 
   beforeAll(async () => {

@@ -66,6 +66,25 @@ const schema = z.object({
   /** Only for fault-injection tests: crash the worker at a named point. */
   FAULT_INJECT: z.enum(["after-sign", "after-broadcast", "during-indexing"]).optional(),
   METRICS_ENABLED: bool.default(true),
+  /**
+   * Bearer token that GET /metrics requires (Prometheus' `authorization` / `bearer_token`). Unset:
+   * /metrics is not served (404), so nothing about the platform is public by default.
+   */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters (openssl rand -hex 32)").optional(),
+  /**
+   * Reverse proxies whose X-Forwarded-For the API believes (express `trust proxy`): addresses or
+   * CIDR ranges, comma separated, `loopback` / `linklocal` / `uniquelocal`, or a hop count. Unset:
+   * none, so the client address (sign-in throttling, audit) is the TCP peer's and no header can
+   * change it. "true" (trust everyone) is refused: any client could then name its own address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === "" || /^\d{1,2}$/.test(v) || v.split(",").every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p.trim())), {
+      message: "addresses or CIDR ranges (comma separated), loopback, linklocal, uniquelocal, or a hop count",
+    })
+    .transform((v): false | number | string[] => (v === undefined || v === "" ? false : /^\d{1,2}$/.test(v) ? Number(v) : v.split(",").map((p) => p.trim()))),
   /** Verification adapters: HTTP services when set, else local ones backed by seeds/. */
   TAX_ADAPTER_URL: z.string().url().optional(),
   LOGISTICS_ADAPTER_URL: z.string().url().optional(),
@@ -91,7 +110,7 @@ const schema = z.object({
 export type Config = z.infer<typeof schema>;
 
 /** Variables whose values never appear in messages or logs. */
-const SECRET = /KEY|PASSWORD|SECRET|_URL$/;
+const SECRET = /KEY|PASSWORD|SECRET|TOKEN|_URL$/;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

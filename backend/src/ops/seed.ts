@@ -1,3 +1,4 @@
+import { firstAdminKey } from "./first-admin";
 import {
   DEFAULT_SEEDS_DIR,
 } from "../modules/invoices/adapters";
@@ -236,23 +237,24 @@ export async function loadSeeds(o: SeedLoadOptions): Promise<SeedLoadResult> {
       else if (r.body?.code !== "ORGANIZATION.NOT_PENDING") throw new Error(`approve KYC of ${s.legalName}: ${r.status} ${r.body?.detail ?? ""}`);
     },
   );
-  // an admin user and an API key each
+  // each organization's first admin (its contact) and the key they issue themselves: the operator
+  // only invites a first admin, and never holds a member's key, so a key lost from o.keys cannot be
+  // issued again by the loader once the organization has an admin
   const organizations = await inParallel(seeds.organizations, limit, async (s): Promise<SeededOrganization> => {
     const org = byUscc.get(s.uscc);
     const email = s.contact.email.toLowerCase();
-    const users = (await api.expect("GET", `/v1/organizations/${org.id}/users`, op, 200)).items as { id: string; email: string; role: string }[];
-    let user = users.find((u) => u.email === email);
-    if (!user) {
-      user = await api.expect("POST", `/v1/organizations/${org.id}/users`, op, 201, { email, name: s.contact.name, role: "admin" });
-      created.users++;
-    }
     let key = o.keys?.[s.uscc];
     if (key) {
       const r = await api.call("GET", "/v1/me", key);
       if (r.status !== 200 || r.body.organization.id !== org.id) key = undefined;
     }
     if (!key) {
-      key = (await api.expect("POST", "/v1/api-keys", op, 201, { label: "seed loader", userId: user!.id })).key as string;
+      const users = (await api.expect("GET", `/v1/organizations/${org.id}/users`, op, 200)).items as { id: string; email: string; role: string }[];
+      if (users.some((u) => u.role === "admin")) {
+        throw new Error(`${s.legalName} has an admin already and no key of it was given: pass its admin's key (keys.${s.uscc}); the operator cannot issue one`);
+      }
+      key = (await firstAdminKey(o.baseUrl.replace(/\/+$/, ""), op, org.id, { email, name: s.contact.name, label: "seed loader" })).key;
+      created.users++;
       created.apiKeys++;
     }
     return { name: s.legalName, englishName: s.englishName, uscc: s.uscc, id: org.id, roles: s.roles, tier: s.tier, scenario: s.scenario, key };

@@ -1027,7 +1027,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a user to an organization (its admins, or the operator) */
+        /** Add a user (API keys only until invited) to an organization (its admins who are approvers) */
         post: {
             parameters: {
                 query?: never;
@@ -1238,7 +1238,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Issue an API key (for yourself; admins and the operator also for other users). The key is shown once. */
+        /** Issue an API key for yourself, or (admins who are approvers) for a user of your organization. The key is shown once. */
         post: {
             parameters: {
                 query?: never;
@@ -1910,7 +1910,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Invite a person to an organization with a duty (its admins, or the operator). The link's token is shown once. */
+        /** Invite a person to an organization with a duty (its admins who are approvers; the operator only a new organization's first admin, while it has none). The link's token is shown once. */
         post: {
             parameters: {
                 query?: never;
@@ -2142,7 +2142,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change a user's duty (its organization's admins, or the operator) */
+        /** Change a user's duty (its organization's admins who are approvers) */
         post: {
             parameters: {
                 query?: never;
@@ -8693,7 +8693,7 @@ export interface components {
             label: string;
             /**
              * Format: uuid
-             * @description Issue for another user (organization admins and operators); default: yourself.
+             * @description Issue for another user of your organization (its admins who are approvers); default: yourself.
              */
             userId?: string;
         };
@@ -8707,6 +8707,11 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+            /**
+             * Format: uuid
+             * @description Only when the email and password open accounts in several organizations (409 SESSION.ORGANIZATION_REQUIRED): the one to sign in to.
+             */
+            organizationId?: string;
         };
         PasswordChange: {
             currentPassword: string;

@@ -241,9 +241,9 @@ describe("races", () => {
   });
 
   it("the same invoice submitted at once by two clerks of the supplier: one stored, the other 409 INVOICE.DUPLICATE", async () => {
-    const clerk = await w.api.post(`/v1/organizations/${s1.id}/users`, { email: `clerk-${randomBytes(3).toString("hex")}@s1.example`, name: "Clerk", role: "member" }, { key: w.stack.operatorKey });
+    const clerk = await w.api.post(`/v1/organizations/${s1.id}/users`, { email: `clerk-${randomBytes(3).toString("hex")}@s1.example`, name: "Clerk", role: "member" }, s1);
     expect(clerk.status, JSON.stringify(clerk.body)).toBe(201);
-    const key2 = await w.api.post("/v1/api-keys", { label: "clerk", userId: clerk.body.id }, { key: w.stack.operatorKey });
+    const key2 = await w.api.post("/v1/api-keys", { label: "clerk", userId: clerk.body.id }, s1);
     const second = { key: key2.body.key as string };
     await rounds(ROUNDS, PARALLEL, async (i) => {
       const invoice = invoiceOf(s1, w.core);

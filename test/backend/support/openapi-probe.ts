@@ -5,6 +5,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { LEDGER_QUEUE } from "../../../backend/src/shared/queue";
+import { WebhooksService } from "../../../backend/src/modules/webhooks";
+import { KeyVault } from "../../../backend/src/ledger/key-vault";
+import { OrganizationEntity, UserEntity } from "../../../backend/src/modules/onboarding/onboarding.entity";
+import type { AuthContext } from "../../../backend/src/shared/http/auth";
 import { randomUscc, type Stack } from "./stack";
 import { eventually } from "./http";
 
@@ -624,6 +628,13 @@ export interface Member {
   roles: string[];
 }
 
+/** A member's admin as the services see a caller: for fixtures no API caller may make (an auditor's). */
+async function fixtureAuth(stack: Stack, who: { orgId: string; userId: string }): Promise<AuthContext> {
+  const organization = await stack.ds.getRepository(OrganizationEntity).findOneByOrFail({ id: who.orgId });
+  const user = await stack.ds.getRepository(UserEntity).findOneByOrFail({ id: who.userId });
+  return { organization, user, apiKeyId: null, sessionId: null, duty: user.duty, readOnly: false, has: (r) => organization.roles.includes(r) };
+}
+
 /** Creates an organization (with a given tax id, if any), approves its KYC, waits until it is active on chain, and gives it an admin with a key. */
 async function onboardMember(stack: Stack, label: string, roles: string[], o: { uscc?: string; legalName?: string } = {}): Promise<Member> {
   const op = { key: stack.operatorKey };
@@ -635,10 +646,8 @@ async function onboardMember(stack: Stack, label: string, roles: string[], o: { 
   const kyc = await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op);
   if (kyc.status !== 202) throw new Error(`approve ${label}: ${kyc.status} ${JSON.stringify(kyc.body)}`);
   await eventually(async () => (await stack.api.get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${label} to become active`);
-  const user = await stack.api.post(`/v1/organizations/${orgId}/users`, { email: `admin@${orgId.slice(0, 8)}.example`, name: `Admin of ${label}`, role: "admin" }, op);
-  const key = await stack.api.post("/v1/api-keys", { label: "admin", userId: user.body.id }, op);
-  if (key.status !== 201) throw new Error(`key for ${label}: ${key.status} ${JSON.stringify(key.body)}`);
-  return { label, orgId, key: key.body.key, userId: user.body.id, uscc, legalName, roles };
+  const admin = await stack.firstAdmin(orgId, undefined, roles);
+  return { label, orgId, key: admin.key, userId: admin.userId, uscc, legalName, roles };
 }
 
 /** An integrator's endpoint on 127.0.0.1 that accepts every delivery. */
@@ -743,13 +752,19 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
   const as = (who: Member) => ({ key: who.key });
   lap("onboarding");
 
-  // every member follows every event
+  // every member follows every event; an auditor may not subscribe through the API (it changes
+  // nothing), so its subscription and test delivery are fixtures made with the service directly
   const hooks = {} as BusinessWorld["hooks"];
+  const auditorHooks = new WebhooksService(stack.ds, new KeyVault(stack.config.KEY_ENCRYPTION_KEY));
+  const subscribe = async (label: WorldMember, url: string, events: string[]) =>
+    label === "auditor"
+      ? { id: (await auditorHooks.subscribe(await fixtureAuth(stack, m[label]), url, events)).subscription.id }
+      : must(`subscribe ${label}`, api.post("/v1/webhooks", { url, events }, as(m[label])), 201);
   await Promise.all(
     WORLD_MEMBERS.map(async (label) => {
-      const sub = await must(`subscribe ${label}`, api.post("/v1/webhooks", { url: receiver.url(`/${label}`), events: ["*"] }, as(m[label])), 201);
+      const sub = await subscribe(label, receiver.url(`/${label}`), ["*"]);
       const more: string[] = [];
-      for (const events of o.moreSubscriptions?.[label] ?? []) more.push((await must(`subscribe ${label}`, api.post("/v1/webhooks", { url: receiver.url(`/${label}/more`), events }, as(m[label])), 201)).id);
+      for (const events of o.moreSubscriptions?.[label] ?? []) more.push((await subscribe(label, receiver.url(`/${label}/more`), events)).id);
       hooks[label] = { subscription: sub.id, delivery: "", more };
     }),
   );
@@ -893,7 +908,10 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
   // a test delivery for everyone, delivered
   await Promise.all(
     WORLD_MEMBERS.map(async (label) => {
-      hooks[label].delivery = (await must(`test delivery for ${label}`, api.post(`/v1/webhooks/${hooks[label].subscription}/test`, {}, as(m[label])), 202)).id;
+      hooks[label].delivery =
+        label === "auditor"
+          ? (await auditorHooks.sendTest(await fixtureAuth(stack, m[label]), hooks[label].subscription)).id
+          : (await must(`test delivery for ${label}`, api.post(`/v1/webhooks/${hooks[label].subscription}/test`, {}, as(m[label])), 202)).id;
     }),
   );
   await settleWorld(stack);

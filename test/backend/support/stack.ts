@@ -13,6 +13,9 @@ import { deploy } from "../../../backend/src/ops/deploy";
 import { startApi, startIndexer, startWorker, type Running, platformDataSource } from "../../../backend/src/platform";
 import { withUsccCheck } from "../../../backend/src/modules/onboarding/uscc";
 import type { DeploymentRecord } from "../../../backend/src/ledger/deploy";
+import { issueApiKey } from "../../../backend/src/modules/onboarding/api-key-secret";
+import { hashPassword } from "../../../backend/src/modules/onboarding/passwords";
+import { firstAdminKey } from "../../../backend/src/ops/first-admin";
 import { startLedgerServer } from "./ledger-server";
 import { Api, eventually } from "./http";
 
@@ -141,8 +144,44 @@ export class Stack {
       const r = await this.api.get(`/v1/organizations/${orgId}`, op);
       return r.body.status === "active" ? r.body : null;
     }, 20_000, `${name} to become active`);
-    const user = await this.api.post(`/v1/organizations/${orgId}/users`, { email: `admin@${orgId.slice(0, 8)}.example`, name: "Admin", role: "admin" }, op);
-    const key = await this.api.post("/v1/api-keys", { label: "test", userId: user.body.id }, op);
-    return { org, orgId, userId: user.body.id as string, key: key.body.key as string, operationId: approved.body.operation.id as string };
+    const admin = await this.firstAdmin(orgId, undefined, roles);
+    return { org, orgId, userId: admin.userId, key: admin.key, operationId: approved.body.operation.id as string };
+  }
+
+  /**
+   * A user with an API key written straight into the database, as `ops bootstrap` writes the
+   * operator's first admin: for test worlds that need people no caller of the API may make (a
+   * pending organization's, an auditor's, which reads only). With `password`, the person signs in.
+   */
+  async fixtureUser(orgId: string, o: { role: "admin" | "member"; duty?: "viewer" | "clerk" | "approver"; email?: string; name?: string; password?: string }) {
+    const email = o.email ?? `${o.role}-${randomBytes(4).toString("hex")}@${orgId.slice(0, 8)}.example`;
+    const hash = o.password ? await hashPassword(o.password) : null;
+    const [user] = await this.ds.query(
+      `INSERT INTO users (organization_id, email, name, role, duty, password_hash, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END) RETURNING id`,
+      [orgId, email, o.name ?? `${o.role} of ${orgId.slice(0, 8)}`, o.role, o.duty ?? "approver", hash],
+    );
+    return { userId: user.id as string, email, ...(await this.fixtureKey(orgId, user.id)) };
+  }
+
+  /** Another API key of a user, written straight into the database (see fixtureUser). */
+  async fixtureKey(orgId: string, userId: string) {
+    const issued = issueApiKey();
+    const [key] = await this.ds.query(`INSERT INTO api_keys (organization_id, user_id, prefix, secret_hash, label) VALUES ($1, $2, $3, $4, 'fixture') RETURNING id`, [
+      orgId,
+      userId,
+      issued.prefix,
+      issued.secretHash,
+    ]);
+    return { key: issued.key, keyId: key.id as string };
+  }
+
+  /**
+   * The organization's first admin (an approver), invited by the operator, with the API key they
+   * issued themselves; an auditor's admin may issue none, so its key is a fixture (fixtureKey).
+   */
+  async firstAdmin(orgId: string, email = `admin@${orgId.slice(0, 8)}.example`, roles: string[] = []) {
+    const auditor = roles.includes("auditor");
+    const admin = await firstAdminKey(this.api.baseUrl, this.operatorKey, orgId, { email, name: "Admin", label: "test", issueKey: !auditor });
+    return auditor ? { ...admin, ...(await this.fixtureKey(orgId, admin.userId)) } : admin;
   }
 }

@@ -48,8 +48,8 @@ const contextOf = (user: User, organization: Organization, via: { apiKeyId: stri
     apiKeyId: "apiKeyId" in via ? via.apiKeyId : null,
     sessionId: "sessionId" in via ? via.sessionId : null,
     duty: user.duty,
-    // an auditor's people read everything and change nothing, whatever their duty
-    readOnly: "sessionId" in via && organization.roles.every((r) => r === "auditor"),
+    // an auditor's people read everything and change nothing, whatever their duty and credential
+    readOnly: roles.has("auditor"),
     has: (r) => roles.has(r),
   };
 };
@@ -87,7 +87,8 @@ export function authenticate(ds: DataSource, sessions: Sessions, isPublic: (req:
           if (isPublic(req)) return next();
           throw unauthorized(cookie ? "Your session has ended: sign in again." : undefined);
         }
-        if (!SAFE.has(req.method) && !Sessions.csrfMatches(session, req.get(CSRF_HEADER))) {
+        // X-XSRF-TOKEN: the same token as sent by the queue dashboard's script (axios' name for it)
+        if (!SAFE.has(req.method) && !Sessions.csrfMatches(session, req.get(CSRF_HEADER) ?? req.get("x-xsrf-token"))) {
           throw csrfRefused("This change did not carry your session's CSRF token.");
         }
         if (session.user.disabledAt) throw unauthorized("Your user is disabled.");

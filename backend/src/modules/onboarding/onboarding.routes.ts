@@ -133,7 +133,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/users",
-    summary: "Add a user to an organization (its admins, or the operator)",
+    summary: "Add a user (API keys only until invited) to an organization (its admins who are approvers)",
     tag: TAG,
     params: Id,
     body: UserCreate,
@@ -156,7 +156,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/api-keys",
-    summary: "Issue an API key (for yourself; admins and the operator also for other users). The key is shown once.",
+    summary: "Issue an API key for yourself, or (admins who are approvers) for a user of your organization. The key is shown once.",
     tag: TAG,
     body: ApiKeyCreate,
     status: 201,

@@ -120,7 +120,7 @@ export const UserView = z
 export const ApiKeyCreate = z
   .object({
     label: z.string().trim().min(1).max(100),
-    userId: Uuid.optional().openapi({ description: "Issue for another user (organization admins and operators); default: yourself." }),
+    userId: Uuid.optional().openapi({ description: "Issue for another user of your organization (its admins who are approvers); default: yourself." }),
   })
   .strict()
   .openapi("ApiKeyCreate");

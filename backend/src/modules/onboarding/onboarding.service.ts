@@ -45,6 +45,16 @@ export interface CreateOrganization {
   ledgerAddress?: string;
 }
 
+/** The operator asked to act inside another organization: it never does (apart from inviting a first admin). */
+export const operatorOutsideItsOwn = () =>
+  new AppError(
+    "OPERATOR.NOT_A_MEMBER",
+    403,
+    "The operator does not act inside another organization: its admins manage their people and keys. The operator only invites a new organization's first admin while it has none.",
+  );
+export const peopleNeedApprover = () =>
+  new AppError("DUTY.APPROVER_REQUIRED", 403, "Adding people, changing duties and issuing keys for others needs an admin of the organization who is also an approver.");
+
 /** Reads everyone's data: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
@@ -186,7 +196,7 @@ export class OnboardingService {
   // ─── Users and API keys ───────────────────────────────────────────
 
   async createUser(auth: AuthContext, organizationId: string, input: Pick<User, "email" | "name" | "role" | "duty">): Promise<User> {
-    await this.requireAdminOf(auth, organizationId);
+    await this.requirePeopleManager(auth, organizationId);
     const repo = this.ds.getRepository(UserEntity);
     if (await repo.existsBy({ organizationId, email: input.email })) {
       throw conflict("USER.DUPLICATE", `${input.email} is already a user of this organization.`);
@@ -199,11 +209,13 @@ export class OnboardingService {
     return this.ds.getRepository(UserEntity).find({ where: { organizationId }, order: { createdAt: "ASC" } });
   }
 
+  /** A key for yourself (any duty that may write), or, as your organization's admin and approver, for a colleague. */
   async issueKey(auth: AuthContext, input: { label: string; userId?: string }): Promise<{ key: string; row: ApiKey }> {
     const userId = input.userId ?? auth.user.id;
     const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
-    if (!user || user.disabledAt) throw notFound("user", userId);
-    if (userId !== auth.user.id) await this.requireAdminOf(auth, user.organizationId, () => notFound("user", userId));
+    // another tenant's user is absent, whoever asks (the operator included: it never holds a member's key)
+    if (!user || user.disabledAt || user.organizationId !== auth.organization.id) throw notFound("user", userId);
+    if (userId !== auth.user.id) await this.requirePeopleManager(auth, user.organizationId, () => notFound("user", userId));
     const issued = issueApiKey();
     const repo = this.ds.getRepository(ApiKeyEntity);
     const row = await repo.save(
@@ -217,22 +229,37 @@ export class OnboardingService {
     return this.ds.getRepository(ApiKeyEntity).find({ where, order: { createdAt: "ASC" } });
   }
 
+  /** Your own key, or as your organization's admin any of its keys (revoking only ever takes access away). */
   async revokeKey(auth: AuthContext, id: string): Promise<void> {
     const repo = this.ds.getRepository(ApiKeyEntity);
     const key = await repo.findOneBy({ id });
     if (!key) throw notFound("API key", id);
-    if (key.userId !== auth.user.id) await this.requireAdminOf(auth, key.organizationId, () => notFound("API key", id));
+    // another organization's key is absent to everyone, the operator too (it lists no one's keys but its own)
+    if (key.userId !== auth.user.id) await this.requireAdminOf(auth, key.organizationId, () => notFound("API key", id), false);
     if (!key.revokedAt) await repo.update({ id }, { revokedAt: new Date() });
   }
 
-  /** The operator, or an admin user of `organizationId`. */
-  async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId)) {
-    if (auth.has("operator")) {
-      if (!(await this.ds.getRepository(OrganizationEntity).existsBy({ id: organizationId }))) throw hidden();
-      return;
+  /**
+   * An admin of `organizationId`, calling from it. Nobody else, the operator included: the
+   * operator never acts inside another organization (ARCHITECTURE.md, "Trust boundaries").
+   */
+  async requireAdminOf(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId), explainToOperator = true) {
+    if (auth.organization.id !== organizationId) {
+      // the operator reads every organization and its users: tell it why, not "absent"
+      if (explainToOperator && auth.has("operator") && (await this.ds.getRepository(OrganizationEntity).existsBy({ id: organizationId }))) throw operatorOutsideItsOwn();
+      throw hidden();
     }
-    if (auth.organization.id !== organizationId) throw hidden();
     if (auth.user.role !== "admin") throw forbidden("Only an admin of the organization can do this.");
+  }
+
+  /**
+   * Who changes who may act for an organization (adds people, sets duties, issues keys for others):
+   * an admin of that organization who is also an approver, since each such act hands out the power
+   * to act for it.
+   */
+  async requirePeopleManager(auth: AuthContext, organizationId: string, hidden = () => notFound("organization", organizationId)) {
+    await this.requireAdminOf(auth, organizationId, hidden);
+    if (auth.duty !== "approver") throw peopleNeedApprover();
   }
 
   // ─── Operations ───────────────────────────────────────────────────

@@ -39,7 +39,7 @@ export function peopleRoutes(routes: Routes, people: PeopleService, sessions: Se
     body: SignIn,
     status: 201,
     response: SessionView,
-    handler: async ({ body, req, res }) => started(res, await sessions.signIn(body.email, body.password, clientOf(req))),
+    handler: async ({ body, req, res }) => started(res, await sessions.signIn(body.email, body.password, clientOf(req), body.organizationId)),
   });
 
   routes.add({
@@ -74,7 +74,8 @@ export function peopleRoutes(routes: Routes, people: PeopleService, sessions: Se
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/invitations",
-    summary: "Invite a person to an organization with a duty (its admins, or the operator). The link's token is shown once.",
+    summary:
+      "Invite a person to an organization with a duty (its admins who are approvers; the operator only a new organization's first admin, while it has none). The link's token is shown once.",
     tag: TAG,
     params: Id,
     body: InvitationCreate,
@@ -100,7 +101,7 @@ export function peopleRoutes(routes: Routes, people: PeopleService, sessions: Se
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/users/:userId/duty",
-    summary: "Change a user's duty (its organization's admins, or the operator)",
+    summary: "Change a user's duty (its organization's admins who are approvers)",
     tag: TAG,
     params: z.object({ id: Uuid, userId: Uuid }).strict(),
     body: DutyChange,

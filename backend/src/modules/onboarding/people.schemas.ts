@@ -10,7 +10,18 @@ const NewPassword = z
   .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`)
   .openapi({ description: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` });
 
-export const SignIn = z.object({ email: Email, password: z.string().min(1).max(PASSWORD_MAX) }).strict().openapi("SignIn");
+export const SignIn = z
+  .object({
+    email: Email,
+    password: z.string().min(1).max(PASSWORD_MAX),
+    organizationId: z
+      .string()
+      .uuid()
+      .optional()
+      .openapi({ description: "Only when the email and password open accounts in several organizations (409 SESSION.ORGANIZATION_REQUIRED): the one to sign in to." }),
+  })
+  .strict()
+  .openapi("SignIn");
 
 export const SessionView = z
   .object({

@@ -39,6 +39,21 @@ export async function createInvitation(
   return { id: row.id, expiresAt: new Date(row.expires_at), token };
 }
 
+const invitationInvalid = () =>
+  new AppError("INVITATION.INVALID", 404, "This invitation link is not valid: it was used already or has expired. Ask your organization's admin for a new one.");
+const firstAdminOnly = () =>
+  new AppError(
+    "OPERATOR.NOT_A_MEMBER",
+    403,
+    "The operator only invites an organization's first admin (role admin, duty approver), while it has none; its admins invite everyone else.",
+  );
+
+/** Whether an organization has an admin (who may sign in or use keys). */
+async function hasAdmin(em: EntityManager, organizationId: string): Promise<boolean> {
+  const [row] = await em.query(`SELECT 1 FROM users WHERE organization_id = $1 AND role = 'admin' AND disabled_at IS NULL LIMIT 1`, [organizationId]);
+  return !!row;
+}
+
 const emailTaken = (email: string) => new AppError("USER.DUPLICATE", 409, `${email} is already a user of this organization who signs in; change their duty instead.`);
 
 /**
@@ -54,7 +69,8 @@ export class PeopleService {
   ) {}
 
   async invite(auth: AuthContext, organizationId: string, input: Pick<Invitation, "email" | "name" | "duty" | "role">): Promise<{ invitation: Invitation; token: string }> {
-    await this.onboarding.requireAdminOf(auth, organizationId);
+    if (auth.has("operator") && organizationId !== auth.organization.id) return this.inviteFirstAdmin(auth, organizationId, input);
+    await this.onboarding.requirePeopleManager(auth, organizationId);
     // only this organization's users are looked at: whether an email signs in elsewhere is no admin's
     // business (the person learns it when accepting, and signs in with it instead)
     const [existing]: { id: string; signs_in: boolean }[] = await this.ds.query(
@@ -67,6 +83,30 @@ export class PeopleService {
     return { invitation: { id, organizationId, ...input, expiresAt }, token };
   }
 
+  /**
+   * The operator's one power inside another organization: inviting its first admin (an approver of
+   * the operator does it) while the organization has no admin. A new invitation replaces an earlier
+   * one not yet accepted (a lost link), and accepting checks again that there is still no admin, so
+   * a link kept back can never add a second one.
+   */
+  private async inviteFirstAdmin(auth: AuthContext, organizationId: string, input: Pick<Invitation, "email" | "name" | "duty" | "role">) {
+    if (auth.duty !== "approver") throw new AppError("DUTY.APPROVER_REQUIRED", 403, "Inviting an organization's first admin needs an approver of the operator.");
+    return inTransaction(this.ds, async (em) => {
+      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
+      if (!org) throw notFound("organization", organizationId);
+      // an admin and approver: the one person who can then invite the rest (an admin who is a clerk could not)
+      if (input.role !== "admin" || input.duty !== "approver") throw firstAdminOnly();
+      if (await hasAdmin(em, organizationId)) throw firstAdminOnly();
+      await em.query(
+        `UPDATE invitations SET expires_at = now() WHERE organization_id = $1 AND accepted_at IS NULL AND expires_at > now()
+           AND invited_by IN (SELECT id FROM users WHERE organization_id <> $1)`,
+        [organizationId],
+      );
+      const { id, expiresAt, token } = await createInvitation(em, { organizationId, ...input, invitedBy: auth.user.id, userId: null });
+      return { invitation: { id, organizationId, ...input, expiresAt }, token };
+    });
+  }
+
   /** The invited person chooses a password: their user is created and signed in. */
   async accept(token: string, password: string, client: { address: string; userAgent: string }): Promise<IssuedSession> {
     const hash = await hashPassword(password);
@@ -76,7 +116,13 @@ export class PeopleService {
           `SELECT * FROM invitations WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now() FOR UPDATE`,
           [tokenHash(token)],
         );
-        if (!inv) throw new AppError("INVITATION.INVALID", 404, "This invitation link is not valid: it was used already or has expired. Ask your organization's admin for a new one.");
+        if (!inv) throw invitationInvalid();
+        // a first admin's invitation (from the operator) is void once the organization has an admin
+        const [outsider] = await em.query(`SELECT 1 FROM users WHERE id = $1 AND organization_id <> $2`, [inv.invited_by, inv.organization_id]);
+        if (outsider) {
+          await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [inv.organization_id]);
+          if (await hasAdmin(em, inv.organization_id)) throw invitationInvalid();
+        }
         const users = em.getRepository(UserEntity);
         const fields = { role: inv.role, duty: inv.duty, passwordHash: hash, passwordChangedAt: new Date() };
         if (inv.user_id) await users.update({ id: inv.user_id }, fields);
@@ -88,13 +134,15 @@ export class PeopleService {
         return this.sessions.open(em, { ...user, passwordHash: null }, organization, client);
       });
     } catch (e) {
-      if (sqlState(e) === "23505") throw new AppError("USER.DUPLICATE", 409, "This email already signs in to the platform: sign in with it instead.");
+      // only ever this organization's own user (the email signs in to it already): another tenant's
+      // users are never looked at, so accepting tells nobody whether the email is used elsewhere
+      if (sqlState(e) === "23505") throw new AppError("USER.DUPLICATE", 409, "This email already signs in to this organization: sign in with it instead.");
       throw e;
     }
   }
 
   async changeDuty(auth: AuthContext, organizationId: string, userId: string, duty: Duty): Promise<User> {
-    await this.onboarding.requireAdminOf(auth, organizationId, () => notFound("user", userId));
+    await this.onboarding.requirePeopleManager(auth, organizationId, () => notFound("user", userId));
     const users = this.ds.getRepository(UserEntity);
     const user = await users.findOneBy({ id: userId, organizationId });
     if (!user) throw notFound("user", userId);

@@ -53,22 +53,37 @@ export class Sessions {
     private readonly throttle: SignInThrottle,
   ) {}
 
-  async signIn(email: string, password: string, client: { address: string; userAgent: string }): Promise<IssuedSession> {
-    await this.throttle.check(email, client.address);
-    const [row] = await this.ds.query(
+  /**
+   * Email and password: the attempt is counted first (throttle), then the password verified. One
+   * email may belong to people of several organizations (a person who works for two; an email an
+   * admin invites never tells whether it signs in elsewhere): the password picks the account, and a
+   * person whose password opens several names the organization.
+   */
+  async signIn(email: string, password: string, client: { address: string; userAgent: string }, organizationId?: string): Promise<IssuedSession> {
+    await this.throttle.attempt(email, client.address);
+    const rows: Record<string, any>[] = await this.ds.query(
       `SELECT ${users.select(this.ds, "u", "u_")}, ${organizations.select(this.ds, "o", "o_")}
        FROM users u JOIN organizations o ON o.id = u.organization_id
-       WHERE lower(u.email) = lower($1) AND u.password_hash IS NOT NULL`,
+       WHERE lower(u.email) = lower($1) AND u.password_hash IS NOT NULL
+       ORDER BY u.created_at LIMIT 20`,
       [email],
     );
-    const ok = await passwordMatches(row?.u_password_hash ?? null, password);
-    const user = row ? withoutHash(users.from(this.ds, row, "u_")) : null;
-    if (!ok || !user || user.disabledAt) {
-      await this.throttle.failed(email, client.address);
-      throw credentialsInvalid();
+    const matching: Record<string, any>[] = [];
+    if (rows.length === 0) await passwordMatches(null, password);
+    for (const row of rows) if (await passwordMatches(row.u_password_hash, password)) matching.push(row);
+    const usable = matching.filter((r) => !r.u_disabled_at && (!organizationId || r.o_id === organizationId));
+    if (usable.length === 0) throw credentialsInvalid();
+    if (usable.length > 1) {
+      throw new AppError(
+        "SESSION.ORGANIZATION_REQUIRED",
+        409,
+        "This email and password open accounts in several organizations: sign in again naming one (organizationId).",
+        usable.map((r) => ({ field: "body.organizationId", message: `${r.o_id}: ${r.o_legal_name}` })),
+      );
     }
+    const [row] = usable;
     await this.throttle.succeeded(email, client.address);
-    return this.open(this.ds.manager, user, organizations.from(this.ds, row, "o_"), client);
+    return this.open(this.ds.manager, withoutHash(users.from(this.ds, row, "u_")), organizations.from(this.ds, row, "o_"), client);
   }
 
   /** Starts a session for `user` (sign-in, invitation accepted, password changed). */

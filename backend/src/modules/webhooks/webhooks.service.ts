@@ -315,7 +315,8 @@ export class WebhooksService {
   }
 
   private requireAdmin(auth: AuthContext) {
-    if (auth.user.role !== "admin" && !auth.has("operator")) throw forbidden("Only an admin of your organization can manage webhook subscriptions.");
+    // the operator included: its people are no admins because their organization is the operator
+    if (auth.user.role !== "admin") throw forbidden("Only an admin of your organization can manage webhook subscriptions.");
   }
 }
 

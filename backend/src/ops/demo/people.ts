@@ -11,7 +11,7 @@ const NAMES = { approver: "王建国", clerk: "李晓梅", viewer: "陈思远" }
 export interface DemoLogin {
   organization: string;
   roles: string[];
-  emails: Record<(typeof DUTIES)[number], string>;
+  emails: Partial<Record<(typeof DUTIES)[number], string>>;
 }
 
 /** "Yuchuan Automobile Group Co., Ltd." → "yuchuan-automobile-group". */
@@ -25,8 +25,10 @@ export const slugOf = (name: string) =>
 /**
  * People for the portal: for the operator, a regulator (an auditor organization the demo onboards)
  * and every seed organization, one person per duty (approver, who is also the organization's
- * admin; clerk; viewer), invited by the operator and accepted with the demo password, as a new
- * member would through the invitation link.
+ * admin; clerk; viewer), invited by the organization's own admin (its seeded key; the operator's
+ * for its own people) and accepted with the demo password, as a new member would through the
+ * invitation link. The regulator reads only, so it has one person: its first admin, whom the
+ * operator invites.
  */
 export async function createDemoPeople(o: {
   api: ApiClient;
@@ -42,29 +44,36 @@ export async function createDemoPeople(o: {
   const operator = { id: me.organization.id, englishName: "ChainFactor Operator", roles: ["operator"] };
   const [first] = await invitePeople(api, operatorKey, [operator], ["clerk", "viewer"]);
   const logins = [{ ...first, emails: { ...first.emails, approver: me.user.email } }, ...(await invitePeople(api, operatorKey, [regulator, ...o.organizations]))];
-  o.log(`      ${logins.length * 3} people in ${logins.length} organizations can sign in to the portal`);
+  o.log(`      ${logins.reduce((n, l) => n + Object.keys(l.emails).length, 0)} people in ${logins.length} organizations can sign in to the portal`);
   return logins;
 }
 
-/** Invites `<duty>@<organization slug>.demo` for each duty into each organization, accepted with the demo password. */
+/**
+ * Invites `<duty>@<organization slug>.demo` for each duty into each organization, accepted with the
+ * demo password. An organization's own key (`key`) invites its people; one without (the operator's
+ * own, or a new organization) is invited with `operatorKey`: the operator invites its own people,
+ * and a new organization's first admin only. An auditor organization gets its approver (admin) only.
+ */
 export async function invitePeople(
   api: ApiClient,
   operatorKey: string,
-  organizations: { id: string; englishName: string; roles: string[] }[],
+  organizations: { id: string; englishName: string; roles: string[]; key?: string }[],
   duties: readonly (typeof DUTIES)[number][] = DUTIES,
 ): Promise<DemoLogin[]> {
   return pool(organizations, 4, async (org) => {
     const slug = slugOf(org.englishName);
-    const emails = { approver: `approver@${slug}.demo`, clerk: `clerk@${slug}.demo`, viewer: `viewer@${slug}.demo` };
-    for (const duty of duties) {
-      const invited = await api.post(`/v1/organizations/${org.id}/invitations`, operatorKey, {
-        email: emails[duty],
+    const all = { approver: `approver@${slug}.demo`, clerk: `clerk@${slug}.demo`, viewer: `viewer@${slug}.demo` };
+    const mine = org.roles.includes("auditor") ? duties.filter((d) => d === "approver") : duties;
+    for (const duty of mine) {
+      const invited = await api.post(`/v1/organizations/${org.id}/invitations`, org.key ?? operatorKey, {
+        email: all[duty],
         name: NAMES[duty],
         duty,
         role: duty === "approver" ? "admin" : "member",
       });
       await accept(api.baseUrl, invited.token);
     }
+    const emails: Partial<Record<(typeof DUTIES)[number], string>> = Object.fromEntries(mine.map((d) => [d, all[d]]));
     return { organization: org.englishName, roles: org.roles, emails };
   });
 }

@@ -1,9 +1,10 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Express, type RequestHandler } from "express";
 import swaggerUi from "swagger-ui-express";
 import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger";
-import { AppError, forbidden } from "../errors";
+import { AppError, forbidden, unauthorized } from "../errors";
 import { authOf } from "./auth";
 import { servePortal } from "./portal";
 import { errorHandler, notFoundHandler } from "./problem";
@@ -28,12 +29,47 @@ export interface AppDeps {
   sameOriginWrites: RequestHandler;
   openapi: () => object;
   health: HealthCheck[];
-  /** The BullMQ dashboard, mounted at /admin/queues for operators. */
+  /** The BullMQ dashboard, mounted at /admin/queues for the operator's approvers and admins. */
   queueDashboard?: RequestHandler;
+  /** Proxies whose X-Forwarded-For is believed (express `trust proxy`); false: none. */
+  trustProxy: false | number | string[];
+  /** The bearer token GET /metrics needs; unset: /metrics is not served. */
+  metricsToken?: string;
   queuePrefix: string;
   rateLimitPerMinute: number;
   bodyLimit: string;
 }
+
+/**
+ * On every answer (API, documents, downloads, errors, the portal): no MIME sniffing, no framing, no
+ * referrer to other sites, and nothing stored by caches, since most answers are a tenant's private
+ * data (the portal's static files set their own caching after this).
+ */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+  });
+  next();
+};
+
+/**
+ * The queue dashboard shows job data and can pause, clean and add jobs for the whole platform: the
+ * operator's approvers and admins only. Its writes pass authentication's CSRF check like every
+ * other (the dashboard's script sends the token as X-XSRF-TOKEN, read from the XSRF-TOKEN cookie set
+ * here, a copy of the session's cf_csrf limited to the dashboard's path).
+ */
+const queueDashboardGate: RequestHandler = (req, res, next) => {
+  const auth = authOf(req);
+  if (!auth.has("operator")) return next(forbidden("The queue dashboard is for the operator."));
+  if (auth.user.role !== "admin" && auth.duty !== "approver") return next(forbidden("The queue dashboard is for the operator's approvers and admins."));
+  const csrf = auth.sessionId ? /(?:^|;\s*)cf_csrf=([^;]+)/.exec(req.get("cookie") ?? "")?.[1] : undefined;
+  if (csrf && req.method === "GET") res.cookie("XSRF-TOKEN", csrf, { path: "/admin/queues", sameSite: "strict", secure: req.secure });
+  next();
+};
 
 /**
  * The express application: cross-site writes refused first; public endpoints (health, metrics,
@@ -43,8 +79,9 @@ export interface AppDeps {
 export function createApp(d: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", d.trustProxy);
   app.set("query parser", "simple");
+  app.use(securityHeaders);
   app.use(requestId);
   app.use(d.metrics.middleware());
   app.use(d.sameOriginWrites);
@@ -56,9 +93,18 @@ export function createApp(d: AppDeps): Express {
   }
 
   app.get("/health", healthHandler(d.health));
-  app.get("/metrics", async (_req, res) => {
-    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
-  });
+  if (d.metricsToken) {
+    const expected = createHash("sha256").update(d.metricsToken).digest();
+    app.get("/metrics", async (req, res, next) => {
+      const presented = /^bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1]?.trim() ?? "";
+      if (!timingSafeEqual(createHash("sha256").update(presented).digest(), expected)) {
+        return next(unauthorized("The metrics need the METRICS_TOKEN as a bearer token."));
+      }
+      res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+    });
+  } else {
+    app.get("/metrics", (_req, _res, next) => next(new AppError("RESOURCE.NOT_FOUND", 404, "Metrics are not served here: set METRICS_TOKEN to serve them.")));
+  }
   app.get("/openapi.json", (_req, res) => {
     res.json(d.openapi());
   });
@@ -90,13 +136,7 @@ export function createApp(d: AppDeps): Express {
   app.use(d.audit.middleware());
   app.use(textGuard);
   app.use(idempotency(d.ds));
-  if (d.queueDashboard) {
-    app.use(
-      "/admin/queues",
-      (req, _res, next) => next(authOf(req).has("operator") ? undefined : forbidden("The queue dashboard is for operators.")),
-      d.queueDashboard,
-    );
-  }
+  if (d.queueDashboard) app.use("/admin/queues", queueDashboardGate, d.queueDashboard);
   app.use(d.routes.router);
   app.use(notFoundHandler);
   app.use(errorHandler(d.log));

@@ -68,6 +68,7 @@ export interface RouteMatch {
 }
 
 export const readOnly = () => new AppError("DUTY.READ_ONLY", 403, "You can read here but not change anything: ask your organization's admin for the clerk or approver duty.");
+export const auditorReadOnly = () => new AppError("DUTY.READ_ONLY", 403, "An auditor organization reads and changes nothing, whatever the credential.");
 export const approverRequired = () =>
   new AppError("DUTY.APPROVER_REQUIRED", 403, "This needs an approver of your organization: submit it as a draft (POST /v1/drafts) and an approver will decide.");
 
@@ -103,8 +104,13 @@ export class Routes {
    * validation, then its handler. Used for every request and for an approved draft.
    */
   async invoke(spec: AnySpec, auth: AuthContext, raw: { params: unknown; query: unknown; body: unknown }, req: Request, res: Response): Promise<unknown> {
-    // a read-only person hears that first, whatever the route: nothing here is theirs to change
-    if (spec.method !== "get" && !spec.anyDuty && (auth.readOnly || auth.duty === "viewer")) throw readOnly();
+    // a read-only caller hears that first, whatever the route: nothing here is theirs to change. An
+    // auditor organization reads and does nothing else, whatever the credential (session or key)
+    // and whatever the route (people and keys included); only its own session is its own (anyDuty)
+    if (spec.method !== "get" && !spec.anyDuty) {
+      if (auth.readOnly || auth.has("auditor")) throw auditorReadOnly();
+      if (auth.duty === "viewer") throw readOnly();
+    }
     if (spec.roles && !spec.roles.some((r) => auth.has(r))) {
       throw forbidden(`This needs an organization with role ${spec.roles.join(" or ")}.`);
     }

@@ -14,8 +14,10 @@ export function UsersPage() {
   const { t } = useTranslation("onboarding");
   const session = useSession();
   const orgId = session.organization.id;
-  // an auditor organization's admin reads its people but changes nothing (the API refuses its writes)
-  const manages = session.isAdmin && !session.has("auditor");
+  // adding people and changing duties hand out the power to act for the organization: an admin who
+  // is also an approver (an auditor organization's admin reads its people but changes nothing; its
+  // duty reads as viewer here)
+  const manages = session.isAdmin && session.duty === "approver" && !session.has("auditor");
   const users = useQuery({ queryKey: ["users", orgId], queryFn: () => get("/v1/organizations/{id}/users", { params: { path: { id: orgId } } }) });
   return (
     <Page title={t("users.title")}>

@@ -3,14 +3,15 @@
  * people, and the commit actions KYC approval, suspension (with a reason) and reinstatement, each
  * followed live until the ledger has it.
  */
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import { get, queryClient, type Schemas } from "../../api/client";
+import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
+import { useSession } from "../../app/session";
 import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
 import { formatDateTime } from "../../shared/dates";
-import { Card, DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
+import { Button, Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { LiveOperation } from "../financing/common";
 import { OrgStatus, RoleList } from "./parts";
 import { UsccResult } from "./Uscc";
@@ -93,7 +94,53 @@ export function OrganizationPage() {
           />
         )}
       </QueryState>
+      {users.data && !users.data.items.some((u) => u.role === "admin") ? <FirstAdmin orgId={id} /> : null}
     </Page>
+  );
+}
+
+/**
+ * The operator's one power inside a member: its first admin, invited by an operator approver while
+ * the organization has none (the API refuses anything else).
+ */
+function FirstAdmin({ orgId }: { orgId: string }) {
+  const { t } = useTranslation(["operator", "common"]);
+  const session = useSession();
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const invite = useMutation({
+    mutationFn: () =>
+      post("/v1/organizations/{id}/invitations", {
+        params: { path: { id: orgId }, header: { "idempotency-key": idempotencyKey() } },
+        body: { email: email.trim(), name: name.trim(), duty: "approver", role: "admin" },
+      }),
+  });
+  if (session.duty !== "approver" || orgId === session.organization.id) return null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    invite.mutate();
+  };
+  const link = invite.data ? `${window.location.origin}/portal/invitation/${invite.data.token}` : null;
+  return (
+    <Card title={t("firstAdmin.title")}>
+      <p>{t("firstAdmin.hint")}</p>
+      <form className="stack narrow" onSubmit={submit}>
+        <Field label={t("firstAdmin.email")}>{(p) => <input {...p} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
+        <Field label={t("firstAdmin.name")}>{(p) => <input {...p} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+        <ProblemMessage error={invite.error} />
+        <div className="actions">
+          <Button data-write="direct" type="submit" variant="primary" busy={invite.isPending} disabled={!email || !name || invite.isSuccess}>
+            {t("firstAdmin.submit")}
+          </Button>
+        </div>
+      </form>
+      {invite.data && link ? (
+        <div className="stack" role="status">
+          <p>{t("firstAdmin.issued", { name: invite.data.name, expires: formatDateTime(invite.data.expiresAt) })}</p>
+          <p className="mono">{link}</p>
+        </div>
+      ) : null}
+    </Card>
   );
 }
 
