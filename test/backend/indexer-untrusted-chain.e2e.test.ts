@@ -49,8 +49,7 @@ describe("the indexer and an untrusted chain", () => {
     const id = created.body.id as string;
     expect((await api.post(`/v1/organizations/${id}/kyc-approval`, {}, op())).status).toBe(202);
     await eventually(async () => (await api.get(`/v1/organizations/${id}`, op())).body.status === "active", 30_000, "activation");
-    const user = await api.post(`/v1/organizations/${id}/users`, { email: `admin@${id.slice(0, 8)}.example`, name: "Admin", role: "admin" }, op());
-    const key = (await api.post("/v1/api-keys", { label: "test", userId: user.body.id }, op())).body.key as string;
+    const { key } = await stack.firstAdmin(id);
     await hre.network.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
     const signer = new NonceManager(wallet.connect(provider));
     return { id, key, wallet, signer, address: wallet.address };

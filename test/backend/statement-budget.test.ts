@@ -20,7 +20,7 @@ const BUDGET = {
   "POST /v1/receivables/confirmations (10)": 8, // auth, BEGIN, certificates locked, change in flight, outbox row, certificates, COMMIT, audit
   "POST /v1/financing-requests": 6, // auth, BEGIN, certificate locked, checks and request, COMMIT, audit
   "POST /v1/financing-requests/:id/quotes": 7, // auth, BEGIN, request locked, certificate + line + earlier quote, quote, COMMIT, audit
-  "POST /v1/quotes/:id/acceptance": 10, // auth, BEGIN, request, its quotes, certificate + bank, line (locks); committed + deployment + key; writes; COMMIT, audit
+  "POST /v1/quotes/:id/acceptance": 11, // auth, BEGIN, request, its quotes, certificate + bank, the three parties' standing (none suspended or being suspended: issue 15), line (locks); committed + deployment + key; writes; COMMIT, audit
   "GET /v1/operations/:id": 2, // auth, operation with its transaction and the indexer's checkpoint
   "GET /v1/financings/:id": 2, // auth, financing
 } as const;
