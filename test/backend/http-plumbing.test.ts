@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
 import { eventually } from "./support/http";
 import { AuditWriter } from "../../backend/src/modules/audit/audit.middleware";
+import { asClaimOwner } from "../../backend/src/shared/http/idempotency";
 import type { Logger } from "../../backend/src/shared/logger";
 
 const METRICS_TOKEN = "metrics-token-for-the-plumbing-test";
@@ -72,6 +73,22 @@ describe("HTTP plumbing", () => {
       const lost = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "died-after-writing" });
       expect([lost.status, lost.body.code]).toEqual([409, "IDEMPOTENCY.ANSWER_LOST"]);
       expect(await count("organizations")).toBe(before + 1);
+    });
+
+    it("lets a request whose claim a retry took over write nothing, and marks the owner's write applied", async () => {
+      const scope = "takeover-probe";
+      const [{ owner }] = await stack.ds.query(
+        `INSERT INTO idempotency_keys (scope, key, request_hash, status, owner, applied, lease_until)
+         VALUES ($1, 'k', 'h', 'in_progress', gen_random_uuid(), false, now() + interval '1 minute') RETURNING owner::text`,
+        [scope],
+      );
+      await stack.ds.query(`CREATE TABLE IF NOT EXISTS takeover_probe (n int)`);
+      const write = (n: number) => stack.ds.transaction((em) => em.query(`INSERT INTO takeover_probe VALUES ($1)`, [n]));
+      // the first attempt, whose claim the retry now owns: its transaction must not commit
+      await expect(asClaimOwner({ scope, key: "k", owner: "00000000-0000-4000-8000-000000000000" }, () => write(1))).rejects.toMatchObject({ code: "IDEMPOTENCY.TAKEN_OVER" });
+      await asClaimOwner({ scope, key: "k", owner }, () => write(2));
+      expect((await stack.ds.query(`SELECT n FROM takeover_probe`)).map((r: { n: number }) => r.n)).toEqual([2]);
+      expect((await stack.ds.query(`SELECT applied FROM idempotency_keys WHERE scope = $1`, [scope]))[0].applied).toBe(true);
     });
 
     it("scopes keys per organization and rejects unusable keys", async () => {

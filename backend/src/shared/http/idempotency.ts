@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import { EventSubscriber, type DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from "typeorm";
 import { AppError, badRequest } from "../errors";
+import { rowsOf } from "../db-types";
 
 /**
  * How long a request holds its key. Far longer than any request takes: only a claim whose API
@@ -17,6 +18,9 @@ interface Claim {
 }
 const claims = new AsyncLocalStorage<Claim>();
 
+/** Runs `work` (the rest of a request) as the owner of `claim`: its transactions commit only while it holds the key. */
+export const asClaimOwner = <T>(claim: Claim, work: () => T): T => claims.run(claim, work);
+
 /**
  * Marks the request's claim `applied` inside every transaction the request commits, and aborts the
  * transaction when the claim is no longer this request's (a retry took it over after the lease):
@@ -27,7 +31,8 @@ export class IdempotencyClaimGuard implements EntitySubscriberInterface {
     const claim = claims.getStore();
     if (!claim) return;
     const held = await event.queryRunner.query(`UPDATE idempotency_keys SET applied = true WHERE scope = $1 AND key = $2 AND owner = $3 RETURNING key`, [claim.scope, claim.key, claim.owner]);
-    if (held.length === 0) throw new AppError("IDEMPOTENCY.TAKEN_OVER", 409, "A retry with this Idempotency-Key took over this request; nothing was written by this one.");
+    // an UPDATE answers [rows, count] through TypeORM: the rows tell whether the claim is still ours
+    if (rowsOf(held).length === 0) throw new AppError("IDEMPOTENCY.TAKEN_OVER", 409, "A retry with this Idempotency-Key took over this request; nothing was written by this one.");
   }
 }
 EventSubscriber()(IdempotencyClaimGuard); // registers it with TypeORM (the codebase uses no decorators)
@@ -148,5 +153,5 @@ function claimed(ds: DataSource, res: Parameters<RequestHandler>[1], claim: Clai
     settled = true;
     (res.statusCode >= 500 ? release() : store(null)).catch(() => undefined);
   });
-  claims.run(claim, next);
+  asClaimOwner(claim, next);
 }
