@@ -235,7 +235,7 @@ async function deploymentOf(ds: DataSource, gateway: LedgerGateway): Promise<Led
 /** The worker: the outbox's jobs, and the sweeper. */
 export async function startWorker(config: Config, log: Logger): Promise<Running> {
   const ds = await openDatabase(config, "chainfactor-worker");
-  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID, { log }); // waits for a ledger that is down
   const connection = createRedis(config.REDIS_URL, "worker");
   connection.on("error", (e) => log.warn({ err: e.message }, "redis"));
   await requireNoEviction(connection);
@@ -296,7 +296,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
 /** The indexer: chain events → Postgres projections. */
 export async function startIndexer(config: Config, log: Logger): Promise<Running & { done: Promise<void> }> {
   const ds = await openDatabase(config, "chainfactor-indexer");
-  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID, { log }); // waits for a ledger that is down
   let deployment: LedgerDeploymentRow | null = null;
   while (!(deployment = await activeDeployment(ds, gateway.chainId))) {
     log.info("waiting for a deployment (`npm run ops -- deploy`)");

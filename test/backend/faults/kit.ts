@@ -29,6 +29,7 @@ export interface Proc {
   child: ChildProcess;
   /** Everything the process printed so far (pino JSON lines). */
   output(): string;
+  /** Resolves once the process has exited and everything it printed has been read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once the process logged that it started. */
   ready(timeoutMs?: number): Promise<void>;
@@ -50,8 +51,10 @@ export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env:
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
+  // `close`, not `exit`: Node emits `exit` before the child's stdout and stderr are drained, so the
+  // line a process writes as it dies (why it exits) may arrive after `exit`; `close` comes after it
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
+    child.once("close", (code, signal) => resolve({ code, signal })),
   );
   const proc: Proc = {
     name,
