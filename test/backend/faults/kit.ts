@@ -43,7 +43,11 @@ type Spawner = (stack: Stack, name: "worker" | "indexer" | "api", env: Record<st
 
 /** `stack.spawn` (or another way to start the same process) with info-level logs kept in memory (shown when a test fails). */
 export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env: Record<string, string> = {}, start: Spawner = (s, n, e) => s.spawn(n, e)): Proc {
-  const child = start(stack, name, { LOG_LEVEL: "info", ...env });
+  return watchProc(name, start(stack, name, { LOG_LEVEL: "info", ...env }));
+}
+
+/** A child process (stdout and stderr piped) as a `Proc`; `ready` waits for `STARTED[name]`, or for "<name> started". */
+export function watchProc(name: string, child: ChildProcess): Proc {
   let out = "";
   const keep = (d: Buffer) => {
     out += d.toString();
@@ -66,7 +70,7 @@ export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env:
       await eventually(
         async () => {
           if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${tail(out)}`);
-          return out.includes(`"msg":"${STARTED[name]}`);
+          return out.includes(`"msg":"${STARTED[name] ?? `${name} started`}`);
         },
         timeoutMs,
         `the ${name} child to start`,
