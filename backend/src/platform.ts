@@ -21,6 +21,7 @@ import { LookupIndexes1732500000000 } from "./migrations/1732500000000-LookupInd
 import { IdempotencyClaims1732600000000 } from "./migrations/1732600000000-IdempotencyClaims";
 import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWinner";
 import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
+import { DraftExecutions1733200000000 } from "./migrations/1733200000000-DraftExecutions";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
@@ -46,6 +47,8 @@ import { PeopleService } from "./modules/onboarding/people.service";
 import { peopleRoutes } from "./modules/onboarding/people.routes";
 import { DraftsService } from "./modules/approvals/drafts.service";
 import { draftsRoutes } from "./modules/approvals/drafts.routes";
+import { DraftExecutionGuard } from "./modules/approvals/draft-execution";
+import { DraftsSweeper } from "./modules/approvals/drafts.sweeper";
 import { onboardingRoutes } from "./modules/onboarding/onboarding.routes";
 import { onboardingProjections } from "./modules/onboarding/onboarding.projections";
 import { InvoicesService, invoicesRoutes, createAdapters } from "./modules/invoices";
@@ -100,8 +103,9 @@ export const PLATFORM_SCHEMA: DbSchema = {
     IdempotencyClaims1732600000000,
     RequestWinner1732700000000,
     PeopleSignIn1732800000000,
+    DraftExecutions1733200000000,
   ],
-  subscribers: [IdempotencyClaimGuard],
+  subscribers: [IdempotencyClaimGuard, DraftExecutionGuard],
 };
 
 /** A data source for the platform's schema (migrations, entities) in one database schema. */
@@ -258,6 +262,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
     clock,
   );
   const sweeper = new OutboxSweeper(ds, queue, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.OUTBOX_STALE_MS }, log);
+  const draftsSweeper = new DraftsSweeper(ds, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.DRAFT_EXECUTING_STALE_MS }, log);
   const worker = createWorker(
     connection,
     config.QUEUE_PREFIX,
@@ -274,6 +279,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   worker.on("error", (err) => log.warn({ err: err.message }, "worker"));
   void worker.run();
   sweeper.start();
+  draftsSweeper.start();
   const scheduleKeeper = () => queue.queue.upsertJobScheduler("clearing.keeper", { every: config.KEEPER_INTERVAL_MS }, { name: "clearing.keeper", data: {} });
   await scheduleKeeper();
   // Redis may come back empty (restarted without persistence): put the keeper's schedule back on every reconnection
@@ -282,6 +288,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   return {
     close: async () => {
       sweeper.stop();
+      draftsSweeper.stop();
       clock.stop();
       await Promise.race([worker.close(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))]);
       await worker.close(true);
