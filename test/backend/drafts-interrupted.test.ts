@@ -101,6 +101,16 @@ describe(DraftsSweeper.name, () => {
     expect(swept.body.reason).toMatch(/whether the action was carried out is not known/);
   });
 
+  it("an approval whose action is refused when it runs: failed with the reason, nothing applied", async () => {
+    const d = await stack.api.post("/v1/drafts", { method: "post", path: `/v1/receivables/${randomUUID()}/transfers`, body: { organizationId: drafter.orgId } }, { key: drafter.key });
+    expect(d.status, JSON.stringify(d.body)).toBe(201);
+    const approved = await stack.api.post(`/v1/drafts/${d.body.id}/approval`, {}, { key: approver.key });
+    expect(approved.status).toBeGreaterThanOrEqual(400);
+    expect(approved.status).toBeLessThan(500);
+    expect(await row(d.body.id)).toMatchObject({ status: "failed", applied: false });
+    expect((await row(d.body.id)).reason).toContain(approved.body.code);
+  });
+
   it("leaves an approval that is still running alone, and moves each stuck draft once", async () => {
     const id = await draft();
     await stack.ds.query(`UPDATE drafts SET status = 'executing', decided_by = $2, decided_at = now(), execution = $3 WHERE id = $1`, [id, approver.id, randomUUID()]);
