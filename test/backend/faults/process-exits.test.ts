@@ -4,7 +4,8 @@
  *     `close`, after its output is drained);
  *   - the ledger client's wait for a receipt survives the node dropping away mid-wait (ethers'
  *     own left an unhandled rejection that killed the worker right after it had signed);
- *   - a worker and an indexer started while the ledger is down wait for it, then do their work.
+ *   - a worker and an indexer started while the ledger is down wait for it, then do their work;
+ *     an API server starts and serves meanwhile.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -110,7 +111,7 @@ describe("the ledger client when the node drops away", () => {
   });
 });
 
-describe("a worker and an indexer started while the ledger is down", () => {
+describe("a worker, an indexer and an API server started while the ledger is down", () => {
   let ledger: Awaited<ReturnType<typeof controllableLedger>>;
   let stack: Stack;
   const procs: Proc[] = [];
@@ -131,8 +132,11 @@ describe("a worker and an indexer started while the ledger is down", () => {
     await ledger.down();
     const worker = spawnProc(stack, "worker", {}, spawnCompiled);
     const indexer = spawnProc(stack, "indexer", {}, spawnCompiled);
-    procs.push(worker, indexer);
+    const api = spawnProc(stack, "api", {}, spawnCompiled);
+    procs.push(worker, indexer, api);
     const reg = await requestRegistration(stack);
+    // the API needs the ledger for no request of its own: it serves at once, reporting the ledger down in /health
+    await api.ready(60_000);
 
     // each tried more than once, said so, and is still there
     for (const p of [worker, indexer]) {
@@ -151,6 +155,6 @@ describe("a worker and an indexer started while the ledger is down", () => {
     expect(logLines(worker, "the ledger answers")).toHaveLength(1);
     await allCompleted(stack, [reg], 60_000, "the registration to complete once the ledger is up");
     await expectExactlyOnce(stack, [reg]);
-    for (const p of [worker, indexer]) expect(p.child.exitCode, tail(p.output())).toBeNull();
+    for (const p of [worker, indexer, api]) expect(p.child.exitCode, tail(p.output())).toBeNull();
   });
 });
