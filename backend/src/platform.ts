@@ -23,6 +23,7 @@ import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWi
 import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
 import { SignInPerOrganization1733000000000 } from "./migrations/1733000000000-SignInPerOrganization";
 import { ChainSizedMoney1733100000000 } from "./migrations/1733100000000-ChainSizedMoney";
+import { DraftExecutions1733200000000 } from "./migrations/1733200000000-DraftExecutions";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
@@ -50,6 +51,8 @@ import { PeopleService } from "./modules/onboarding/people.service";
 import { peopleRoutes } from "./modules/onboarding/people.routes";
 import { DraftsService } from "./modules/approvals/drafts.service";
 import { draftsRoutes } from "./modules/approvals/drafts.routes";
+import { DraftExecutionGuard } from "./modules/approvals/draft-execution";
+import { DraftsSweeper } from "./modules/approvals/drafts.sweeper";
 import { onboardingRoutes } from "./modules/onboarding/onboarding.routes";
 import { onboardingProjections } from "./modules/onboarding/onboarding.projections";
 import { InvoicesService, invoicesRoutes, createAdapters } from "./modules/invoices";
@@ -106,8 +109,9 @@ export const PLATFORM_SCHEMA: DbSchema = {
     PeopleSignIn1732800000000,
     SignInPerOrganization1733000000000,
     ChainSizedMoney1733100000000,
+    DraftExecutions1733200000000,
   ],
-  subscribers: [IdempotencyClaimGuard],
+  subscribers: [IdempotencyClaimGuard, DraftExecutionGuard],
 };
 
 /** A data source for the platform's schema (migrations, entities) in one database schema. */
@@ -244,7 +248,7 @@ async function deploymentOf(ds: DataSource, gateway: LedgerGateway): Promise<Led
 /** The worker: the outbox's jobs, and the sweeper. */
 export async function startWorker(config: Config, log: Logger): Promise<Running> {
   const ds = await openDatabase(config, "chainfactor-worker");
-  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID, { log }); // waits for a ledger that is down
   const connection = createRedis(config.REDIS_URL, "worker");
   connection.on("error", (e) => log.warn({ err: e.message }, "redis"));
   await requireNoEviction(connection);
@@ -267,6 +271,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
     clock,
   );
   const sweeper = new OutboxSweeper(ds, queue, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.OUTBOX_STALE_MS }, log);
+  const draftsSweeper = new DraftsSweeper(ds, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, staleMs: config.DRAFT_EXECUTING_STALE_MS }, log);
   const worker = createWorker(
     connection,
     config.QUEUE_PREFIX,
@@ -283,6 +288,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   worker.on("error", (err) => log.warn({ err: err.message }, "worker"));
   void worker.run();
   sweeper.start();
+  draftsSweeper.start();
   const scheduleKeeper = () => queue.queue.upsertJobScheduler("clearing.keeper", { every: config.KEEPER_INTERVAL_MS }, { name: "clearing.keeper", data: {} });
   await scheduleKeeper();
   // Redis may come back empty (restarted without persistence): put the keeper's schedule back on every reconnection
@@ -291,6 +297,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   return {
     close: async () => {
       sweeper.stop();
+      draftsSweeper.stop();
       clock.stop();
       await Promise.race([worker.close(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS))]);
       await worker.close(true);
@@ -305,7 +312,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
 /** The indexer: chain events → Postgres projections. */
 export async function startIndexer(config: Config, log: Logger): Promise<Running & { done: Promise<void> }> {
   const ds = await openDatabase(config, "chainfactor-indexer");
-  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+  const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID, { log }); // waits for a ledger that is down
   let deployment: LedgerDeploymentRow | null = null;
   while (!(deployment = await activeDeployment(ds, gateway.chainId))) {
     log.info("waiting for a deployment (`npm run ops -- deploy`)");

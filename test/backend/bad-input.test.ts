@@ -1308,6 +1308,62 @@ describe("bad input on every endpoint of /openapi.json", () => {
     (await run("identity", op.key, cases)).done();
   });
 
+  it("dates are real calendar dates: a day that does not exist is a 422 naming the field, in bodies and query strings (never rolled into the next month, never a 500)", async () => {
+    // 30 February, 31 April, 29 February of a common year: Date.parse rolls each into March or May
+    const NOT_DAYS = ["2027-02-30", "2027-04-31", "2027-02-29", "2027-06-31", "2027-13-01", "2027-00-10", "2027-01-00", "0000-01-01", "1999-12-31"];
+    const fields: [string, Loc, Segment[], string[]][] = [
+      ["POST /v1/receivables", "body", ["items", 0, "maturityDate"], NOT_DAYS],
+      ["POST /v1/receivables/issuances", "body", ["items", 0, "maturityDate"], NOT_DAYS],
+      ["GET /v1/payables/calendar", "query", ["from"], NOT_DAYS],
+      ["GET /v1/payables/calendar", "query", ["to"], NOT_DAYS],
+      ["GET /v1/reconciliation/report", "query", ["date"], NOT_DAYS],
+      ["GET /v1/reconciliation/statements", "query", ["date"], NOT_DAYS],
+      ["POST /v1/reconciliation/statements", "body", ["date"], NOT_DAYS],
+      // an invoice's issue date is in the past: the common years before today
+      ["POST /v1/invoices", "body", ["issueDate"], ["2025-02-29", "2025-04-31", "2023-02-30", "1999-12-31"]],
+    ];
+    const f = new Failures();
+    for (const [key, loc, path, days] of fields) {
+      const op = operation(key);
+      const ctx = CONTEXTS[key]();
+      const cases = days.map((day): Case => {
+        const p = baseParts(op, ctx);
+        const parts = loc === "body" ? { ...p, body: setAt(p.body, path, day) } : { ...p, query: { ...p.query, [path[0]]: day } };
+        return { category: "dates", kind: "not a calendar day", field: fieldName(loc, path), label: `${fieldName(loc, path)} = ${day}`, send: build(op, parts), expect: { status: 422, field: fieldName(loc, path) } };
+      });
+      await run("dates", key, cases, f);
+    }
+    f.done();
+    // the days that do exist at the edges are taken: a leap day, the last of a 30-day month
+    for (const day of ["2028-02-29", "2027-04-30"]) {
+      const r = await get(`/v1/payables/calendar?from=${day}&to=${day}`, w.biz.m.coreA.key);
+      expect(r.status, `from=to=${day}: ${r.text.slice(0, 300)}`).toBe(200);
+    }
+  });
+
+  it("no query parameter produces a 500: values that fit a parameter's documented pattern but name nothing are answered, never a server error", async () => {
+    const odd = new Map<string, string[]>([
+      // the shapes a pattern of hex and dashes lets through: dashes only, hex without dashes in the right places
+      ["GET /v1/receivables/confirmations/typed-data ids", ["-".repeat(36), "0".repeat(36), `${"f".repeat(36)},${"-".repeat(36)}`]],
+    ]);
+    const failures: string[] = [];
+    let n = 0;
+    for (const op of covered().filter((o) => o.method === "GET" && o.query)) {
+      const ctx = CONTEXTS[op.key]();
+      for (const [name, schema] of Object.entries(op.query!.properties ?? {})) {
+        const values = [...(schema.pattern ? patternExtremes(schema.pattern) : []), ...(odd.get(`${op.key} ${name}`) ?? [])];
+        for (const v of values) {
+          const p = baseParts(op, ctx);
+          const r = await rawRequest(stack.apiPort, build(op, { ...p, query: { ...p.query, [name]: v } }));
+          n++;
+          if (r.status >= 500) failures.push(`${op.key} ?${name}=${v} → ${r.status} ${r.text.slice(0, 200)}`);
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(3);
+    expect(failures).toEqual([]);
+  });
+
   it("a refused request is still audited (one audit row per state-changing request)", async () => {
     const posts = covered().filter((o) => o.method !== "GET");
     const cases: Case[] = [];

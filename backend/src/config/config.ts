@@ -55,6 +55,8 @@ const schema = z.object({
   OUTBOX_SWEEP_INTERVAL_MS: int(100, 600_000).default(5000),
   /** A row untouched this long is re-enqueued by the sweeper. */
   OUTBOX_STALE_MS: int(100, 3_600_000).default(15_000),
+  /** A draft `executing` this long lost its approval (the API process died): the drafts sweeper returns it to a visible state. */
+  DRAFT_EXECUTING_STALE_MS: int(100, 86_400_000).default(120_000),
   WORKER_CONCURRENCY: int(1, 100).default(16),
   /** How long a job's lock lasts; a crashed worker's job is picked up again after it. */
   WORKER_LOCK_MS: int(500, 600_000).default(30_000),

@@ -1,12 +1,17 @@
 import { ConfigError, loadConfig, type Config } from "../config/config";
-import { createLogger, type Logger } from "./logger";
+import { createLogger, errorFields, type Logger } from "./logger";
+
+type Started = { close(): Promise<void>; done?: Promise<void> };
 
 /**
  * Runs one process type: configuration validated first (a bad one exits with status 2 and every
  * problem listed), then `start`; SIGTERM or SIGINT stop taking work and close within the
- * configured timeout; an unhandled error is logged with its stack and exits with status 1.
+ * configured timeout. Every exit logs its cause first, on a logger that writes synchronously so the
+ * line is out before the process is: an error nothing handled (uncaught exception, unhandled
+ * rejection) at fatal with its stack and status 1, a failed start at fatal (1), a halt at fatal
+ * (3), a stop at info (0); an exit none of these announced is logged by the `exit` hook.
  */
-export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<{ close(): Promise<void>; done?: Promise<void> }>) {
+export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<Started>) {
   let config: Config;
   try {
     config = loadConfig();
@@ -17,45 +22,45 @@ export function runProcess(name: string, start: (config: Config, log: Logger) =>
     }
     throw e;
   }
-  const log = createLogger(config.LOG_LEVEL, name);
+  const log = createLogger(config.LOG_LEVEL, name, { sync: true });
+  let announced = false;
+  const exit = (code: number, level: "info" | "error" | "fatal", fields: Record<string, unknown>, msg: string): never => {
+    announced = true;
+    log[level]({ ...fields, exitCode: code }, msg);
+    process.exit(code);
+  };
+  // the last word: something exited without saying why (a library's process.exit, an empty event loop)
+  process.on("exit", (code) => {
+    if (!announced) log[code === 0 ? "error" : "fatal"]({ exitCode: code }, "exiting without a recorded cause");
+  });
   // an error nothing handled: log it whole (the only trace an operator gets), then exit and let the
   // supervisor restart the process; the outbox and the indexer's checkpoint make that safe
-  const fatal = (kind: string) => (e: unknown) => {
-    log.fatal({ err: e instanceof Error ? { message: e.message, stack: e.stack, code: (e as { code?: unknown }).code } : String(e) }, `${kind}; exiting`);
-    process.exit(1);
+  process.on("uncaughtException", (e) => exit(1, "fatal", { err: errorFields(e) }, "uncaught exception; exiting"));
+  process.on("unhandledRejection", (e) => exit(1, "fatal", { err: errorFields(e) }, "unhandled promise rejection; exiting"));
+
+  let running: Started | null = null;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // still starting (waiting for the ledger, say): nothing taken on yet, nothing to hand back
+    if (!running) exit(0, "info", { signal }, "stopped before it had started");
+    log.info({ signal }, "stopping");
+    const force = setTimeout(() => exit(1, "error", { signal }, "shutdown timed out; exiting"), config.SHUTDOWN_TIMEOUT_MS + 2000);
+    force.unref();
+    running!.close().then(
+      () => exit(0, "info", { signal }, "stopped"),
+      (e: unknown) => exit(1, "error", { err: errorFields(e) }, "error while stopping; exiting"),
+    );
   };
-  process.on("uncaughtException", fatal("uncaught exception"));
-  process.on("unhandledRejection", fatal("unhandled promise rejection"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
   start(config, log).then(
-    (running) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, "stopping");
-        const force = setTimeout(() => {
-          log.error("shutdown timed out; exiting");
-          process.exit(1);
-        }, config.SHUTDOWN_TIMEOUT_MS + 2000);
-        force.unref();
-        running.close().then(
-          () => process.exit(0),
-          (e: Error) => {
-            log.error({ err: e.message }, "error while stopping");
-            process.exit(1);
-          },
-        );
-      };
-      process.on("SIGTERM", () => stop("SIGTERM"));
-      process.on("SIGINT", () => stop("SIGINT"));
-      running.done?.catch((e: Error) => {
-        log.fatal({ err: e.message }, `${name} halted`);
-        process.exit(3);
-      });
+    (started) => {
+      running = started;
+      started.done?.catch((e: unknown) => exit(3, "fatal", { err: errorFields(e) }, `${name} halted`));
     },
-    (e: Error) => {
-      log.fatal({ err: e.message }, `${name} could not start`);
-      process.exit(1);
-    },
+    (e: unknown) => exit(1, "fatal", { err: errorFields(e) }, `${name} could not start`),
   );
 }

@@ -4667,9 +4667,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Falls due at 00:00 China Standard Time (UTC+8) on this date. */
+                    /** @description Only what falls due on or after this day (China Standard Time). */
                     from?: string;
-                    /** @description Falls due at 00:00 China Standard Time (UTC+8) on this date. */
+                    /** @description Only what falls due on or before this day (China Standard Time). */
                     to?: string;
                 };
                 header?: never;

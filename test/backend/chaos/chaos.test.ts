@@ -66,11 +66,16 @@ describe(`chaos (seed ${seed}${LONG ? `, ${minutes} min` : ""})`, () => {
         console.log(
           `chaos round ${round} (seed ${seed}): ${result.lifecycles} lifecycles (${result.financed} financed), faults ${JSON.stringify(result.faults)}, ` +
             `client saw ${result.stats.networkErrors} network errors, ${result.stats.stuckKeys} stuck idempotency keys, ${result.stats.recovered} lookups after lost answers, ` +
-            `5xx ${JSON.stringify(Object.fromEntries(result.stats.serverErrors))}; unexpected exits ${result.unexpectedExits.length} ${result.unexpectedExits.map((x) => x.slice(0, 300)).join(" | ")}; timings (s) ${JSON.stringify(result.timings)}`,
+            `5xx ${JSON.stringify(Object.fromEntries(result.stats.serverErrors))}; unexpected exits ${result.unexpectedExits.length} by cause ${JSON.stringify(result.exitCauses)}; timings (s) ${JSON.stringify(result.timings)}`,
         );
         if (!LONG || Date.now() > until) break;
       }
       expect(results.length).toBeGreaterThan(0);
+      const causes = new Map<string, number>();
+      for (const r of results) for (const [c, n] of Object.entries(r.exitCauses)) causes.set(c, (causes.get(c) ?? 0) + n);
+      console.log(`chaos (seed ${seed}): ${results.length} round(s); exits nobody asked for, by cause: ${JSON.stringify(Object.fromEntries(causes))}`);
+      // a process may die of something the platform did not foresee, but never without saying why
+      expect(results.flatMap((r) => r.silentExits), "exits with no cause logged").toEqual([]);
     },
     // generous: the machine may be shared; a stalled round fails on its own, earlier, with its context
     LONG ? minutes * 60_000 + 900_000 : 900_000,

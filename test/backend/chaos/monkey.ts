@@ -4,7 +4,9 @@
  * schedule, SIGKILLs one and starts a successor after a random pause, restarts the private Redis
  * empty, or takes the ledger's JSON-RPC endpoint away for a while. Every fault kind is drawn at
  * least once per round (the first draws are a shuffled list of all of them). A process that dies on
- * its own (not by the monkey's hand) is restarted too, and counted: the report shows it.
+ * its own (not by the monkey's hand) is restarted too, and counted by the cause it logged as it
+ * exited (read once its output is drained, at `close`: at `exit` the last line may still be in the
+ * pipe); the report shows them, and an exit with no cause logged fails the suite.
  */
 import type { Stack } from "../support/stack";
 import { spawnProc, tail, type Proc } from "../faults/kit";
@@ -26,6 +28,8 @@ export class Processes {
   readonly slots = new Map<SlotName, Proc>();
   /** Exits nobody asked for: name → exit descriptions. */
   readonly unexpectedExits: string[] = [];
+  /** The cause each of those exits logged (SILENT if none). */
+  readonly exitCauses: string[] = [];
   private readonly killed = new Set<Proc>();
   private watching = true;
 
@@ -41,6 +45,7 @@ export class Processes {
     void p.exited.then((exit) => {
       if (!this.watching || this.killed.has(p)) return;
       this.unexpectedExits.push(`${slot} exited on its own (${JSON.stringify(exit)}): ${tail(p.output(), 1500)}`);
+      this.exitCauses.push(`${slot.replace(/-\d$/, "")}: ${exitCause(p.output())}`);
       // supervised like in production: restarted after a moment
       if (this.slots.get(slot) === p) setTimeout(() => this.watching && this.slots.get(slot) === p && this.spawn(slot), 500);
     });
@@ -79,6 +84,28 @@ export class Processes {
   outputs(): string {
     return [...this.slots].map(([s, p]) => `--- ${s} ---\n${tail(p.output(), 3000)}`).join("\n");
   }
+}
+
+/** What an exit without a logged cause is counted as. */
+export const SILENT = "no cause logged";
+
+/**
+ * The cause a process logged as it exited: its line with `exitCode` (every exit of `runProcess`
+ * writes one), as "message: error" with numbers and hex elided so that alike exits count together.
+ */
+export function exitCause(output: string): string {
+  const lines = output.trim().split("\n").reverse();
+  for (const l of lines) {
+    if (!l.includes('"exitCode"')) continue;
+    try {
+      const line = JSON.parse(l) as { msg?: string; err?: { message?: string } | string; exitCode?: number };
+      const err = typeof line.err === "string" ? line.err : line.err?.message;
+      return `${line.msg}${err ? `: ${err}` : ""} (exit ${line.exitCode})`.replace(/0x[0-9a-f]+/gi, "0x…").replace(/\d{2,}/g, "N");
+    } catch {
+      // not a log line
+    }
+  }
+  return SILENT;
 }
 
 export class Monkey {

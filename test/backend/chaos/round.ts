@@ -12,7 +12,7 @@ import { FAULT_ENV, freePort, indexedToHead, jobFailures } from "../faults/kit";
 import { eventually } from "../support/http";
 import { ChaosApi, newStats, type ClientStats } from "./client";
 import { pool, throughClearing, throughFunding, type Lifecycle, type Org, type Parties } from "./lifecycles";
-import { Monkey, Processes, type Controls } from "./monkey";
+import { Monkey, Processes, SILENT, type Controls } from "./monkey";
 import { writeChaosSeeds } from "./seeds";
 import type { Rng } from "./prng";
 import {
@@ -40,6 +40,10 @@ export interface RoundResult {
   monkeyLog: string[];
   stats: ClientStats;
   unexpectedExits: string[];
+  /** Exits nobody asked for, counted by the cause each logged. */
+  exitCauses: Record<string, number>;
+  /** Those exits that logged no cause, with the output before them. */
+  silentExits: string[];
   timings: Record<string, number>;
 }
 
@@ -185,6 +189,8 @@ export async function runRound(
       monkeyLog: monkey.log,
       stats,
       unexpectedExits: procs.unexpectedExits,
+      exitCauses: procs.exitCauses.reduce<Record<string, number>>((m, c) => ((m[c] = (m[c] ?? 0) + 1), m), {}),
+      silentExits: procs.unexpectedExits.filter((_, i) => procs.exitCauses[i].endsWith(SILENT)),
       timings: Object.fromEntries(Object.entries(t).filter(([k]) => k !== "start").map(([k, v]) => [k, Math.round((v - t.start) / 100) / 10])),
     };
   } catch (e) {

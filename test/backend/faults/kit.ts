@@ -29,6 +29,7 @@ export interface Proc {
   child: ChildProcess;
   /** Everything the process printed so far (pino JSON lines). */
   output(): string;
+  /** Resolves once the process has exited and everything it printed has been read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once the process logged that it started. */
   ready(timeoutMs?: number): Promise<void>;
@@ -42,7 +43,11 @@ type Spawner = (stack: Stack, name: "worker" | "indexer" | "api", env: Record<st
 
 /** `stack.spawn` (or another way to start the same process) with info-level logs kept in memory (shown when a test fails). */
 export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env: Record<string, string> = {}, start: Spawner = (s, n, e) => s.spawn(n, e)): Proc {
-  const child = start(stack, name, { LOG_LEVEL: "info", ...env });
+  return watchProc(name, start(stack, name, { LOG_LEVEL: "info", ...env }));
+}
+
+/** A child process (stdout and stderr piped) as a `Proc`; `ready` waits for `STARTED[name]`, or for "<name> started". */
+export function watchProc(name: string, child: ChildProcess): Proc {
   let out = "";
   const keep = (d: Buffer) => {
     out += d.toString();
@@ -50,8 +55,10 @@ export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env:
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
+  // `close`, not `exit`: Node emits `exit` before the child's stdout and stderr are drained, so the
+  // line a process writes as it dies (why it exits) may arrive after `exit`; `close` comes after it
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
+    child.once("close", (code, signal) => resolve({ code, signal })),
   );
   const proc: Proc = {
     name,
@@ -63,7 +70,7 @@ export function spawnProc(stack: Stack, name: "worker" | "indexer" | "api", env:
       await eventually(
         async () => {
           if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${tail(out)}`);
-          return out.includes(`"msg":"${STARTED[name]}`);
+          return out.includes(`"msg":"${STARTED[name] ?? `${name} started`}`);
         },
         timeoutMs,
         `the ${name} child to start`,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import type { DataSource } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
@@ -6,6 +7,7 @@ import type { AuthContext } from "../../shared/http/auth";
 import type { RouteMatch, Routes } from "../../shared/http/route";
 import { fieldProblems } from "../../shared/http/validation";
 import type { ZodType } from "zod";
+import { asDraftExecution } from "./draft-execution";
 
 export type DraftStatus = "pending" | "executing" | "approved" | "failed" | "rejected";
 
@@ -110,47 +112,55 @@ export class DraftsService {
   }
 
   /**
-   * Runs the drafted action as the approver. The draft is claimed first (pending → executing), so
-   * two approvers clicking at once run it once; the outcome (approved with the action's answer, or
-   * failed with the reason) is recorded.
+   * Runs the drafted action as the approver. The draft is claimed first (pending → executing, with
+   * a token of this approval), so two approvers clicking at once run it once; every transaction the
+   * action commits marks the draft applied (DraftExecutionGuard), so that if this process dies
+   * before recording the outcome, the drafts sweeper knows whether the action had an effect. The
+   * outcome (approved with the action's answer, or failed with the reason) is recorded for this
+   * approval only: one the sweeper handed back is not overwritten.
    */
   async approve(auth: AuthContext, id: string, req: Request, res: Response): Promise<{ draft: Draft; result: unknown }> {
-    const draft = await this.claim(auth, id, null);
+    const { draft, execution } = await this.claim(auth, id, "executing", null);
     res.locals.auditDetail = { draftId: draft.id, draftedBy: draft.createdBy.id, action: `POST ${draft.path}`, body: draft.body };
     let result: unknown;
     try {
       const match = this.actionOf(auth, draft.path);
-      result = (await this.routes.invoke(match.spec, auth, { params: match.params, query: {}, body: draft.body }, req, res)) ?? null;
+      result = (await asDraftExecution({ draftId: id, execution }, () => this.routes.invoke(match.spec, auth, { params: match.params, query: {}, body: draft.body }, req, res))) ?? null;
     } catch (e) {
       const reason = e instanceof AppError ? `${e.code}: ${e.message}` : "The action failed on the server; it was logged.";
-      await this.ds.query(`UPDATE drafts SET status = 'failed', reason = $2 WHERE id = $1`, [id, reason.slice(0, 1000)]);
+      await this.ds.query(
+        `UPDATE drafts SET status = 'failed',
+           reason = CASE WHEN applied THEN $3 || ' Part of the action had been carried out before it failed: check its record before drafting it again.' ELSE $3 END
+         WHERE id = $1 AND execution = $2`,
+        [id, execution, reason.slice(0, 1000)],
+      );
       throw e;
     }
-    await this.ds.query(`UPDATE drafts SET status = 'approved', result = $2 WHERE id = $1`, [id, JSON.stringify(result)]);
+    await this.ds.query(`UPDATE drafts SET status = 'approved', result = $3, reason = NULL WHERE id = $1 AND execution = $2`, [id, execution, JSON.stringify(result)]);
     return { draft: await this.get(auth, id), result };
   }
 
+  /** pending → rejected in one step: a rejection runs nothing, so it is never left half-done. */
   async reject(auth: AuthContext, id: string, reason: string): Promise<Draft> {
-    await this.claim(auth, id, reason);
-    await this.ds.query(`UPDATE drafts SET status = 'rejected' WHERE id = $1`, [id]);
+    await this.claim(auth, id, "rejected", reason);
     return this.get(auth, id);
   }
 
-  /** pending → executing, by an approver who did not draft it. */
-  private async claim(auth: AuthContext, id: string, reason: string | null): Promise<Draft> {
+  /** pending → `to`, by an approver who did not draft it. */
+  private async claim(auth: AuthContext, id: string, to: "executing" | "rejected", reason: string | null): Promise<{ draft: Draft; execution: string }> {
     const draft = await this.get(auth, id);
     if (draft.createdBy.id === auth.user.id) {
       throw new AppError("DRAFT.OWN", 403, "You drafted this: another approver of your organization must decide it (four-eyes).");
     }
+    const execution = randomUUID();
     const claimed = rowsOf(
-      await this.ds.query(`UPDATE drafts SET status = 'executing', decided_by = $2, decided_at = now(), reason = $3 WHERE id = $1 AND status = 'pending' RETURNING id`, [
-        id,
-        auth.user.id,
-        reason,
-      ]),
+      await this.ds.query(
+        `UPDATE drafts SET status = $4, decided_by = $2, decided_at = now(), reason = $3, execution = $5, applied = false WHERE id = $1 AND status = 'pending' RETURNING id`,
+        [id, auth.user.id, reason, to, to === "executing" ? execution : null],
+      ),
     );
     if (!claimed.length) throw new AppError("DRAFT.DECIDED", 409, `This draft was decided already (${draft.status}).`);
-    return draft;
+    return { draft, execution };
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from "../../shared/http/openapi";
+import { CalendarDate, isCalendarDate } from "../../shared/http/dates";
 import { usccProblem } from "../onboarding/uscc";
 import { chinaToday } from "./identity";
 
@@ -26,15 +27,7 @@ const Fen = (what: string, example: string, allowZero = false) =>
     .refine((v) => allowZero || v > 0n, "must be greater than 0")
     .openapi({ type: "string", pattern: "^[0-9]{1,18}$", description: `${what}, in fen (1/100 yuan).`, example });
 
-const IssueDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD")
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, "must be a real calendar date")
-  .refine((v) => v >= "2000-01-01", "must be on or after 2000-01-01")
-  .refine((v) => v <= chinaToday(), "is in the future (China Standard Time); an invoice cannot be issued after today")
+const IssueDate = CalendarDate.refine((v) => !isCalendarDate(v) || v <= chinaToday(), "is in the future (China Standard Time); an invoice cannot be issued after today")
   .openapi({ description: "Issue date as printed on the invoice (China Standard Time).", example: "2026-05-12" });
 
 const Attachment = z

@@ -1,4 +1,5 @@
 import { z } from "../../shared/http/openapi";
+import { CalendarDate } from "../../shared/http/dates";
 
 export { Uuid } from "../onboarding/onboarding.schemas";
 import { Uuid } from "../onboarding/onboarding.schemas";
@@ -8,11 +9,7 @@ export const Money = z
   .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer number of fen, as a string (e.g. \"100000\" for 1,000 yuan)")
   .transform((v) => BigInt(v))
   .openapi({ type: "string", example: "100000000" });
-export const MaturityDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+08:00`)), "must be a real calendar date")
-  .openapi({ description: "Falls due at 00:00 China Standard Time (UTC+8) on this date.", example: "2027-06-30" });
+export const MaturityDate = CalendarDate.openapi({ description: "Falls due at 00:00 China Standard Time (UTC+8) on this date.", example: "2027-06-30" });
 
 export const Id = z.object({ id: Uuid }).strict();
 const Ids = z.array(Uuid).min(1).max(200).refine((a) => new Set(a).size === a.length, "must not repeat an id");
@@ -49,7 +46,9 @@ const Signature = z
 export const Confirm = z.object({ receivableIds: Ids, signature: Signature.optional() }).strict().openapi("ConfirmReceivables");
 export const Reject = z.object({ receivableIds: Ids, reason: z.string().trim().min(3).max(200) }).strict().openapi("RejectReceivables");
 export const Cancel = z.object({ receivableIds: Ids }).strict().openapi("CancelReceivables");
-export const TypedDataQuery = z.object({ ids: z.string().regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36}){0,199}$/, "must be comma-separated receivable UUIDs") }).strict();
+// each id a UUID in its 8-4-4-4-12 form: 36 hex digits and dashes in any order reached Postgres as a uuid, and failed there (500)
+const UUID_SHAPE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+export const TypedDataQuery = z.object({ ids: z.string().regex(new RegExp(`^${UUID_SHAPE}(,${UUID_SHAPE}){0,199}$`), "must be comma-separated receivable UUIDs") }).strict();
 
 export const Split = z
   .object({ parts: z.array(z.object({ organizationId: Uuid, amount: Money }).strict()).min(2).max(20) })
@@ -71,8 +70,8 @@ export const ListQuery = z
 
 export const CalendarQuery = z
   .object({
-    from: MaturityDate.optional(),
-    to: MaturityDate.optional(),
+    from: CalendarDate.optional().openapi({ description: "Only what falls due on or after this day (China Standard Time)." }),
+    to: CalendarDate.optional().openapi({ description: "Only what falls due on or before this day (China Standard Time)." }),
   })
   .strict();
 

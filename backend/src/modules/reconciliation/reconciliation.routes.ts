@@ -3,14 +3,12 @@ import type { Routes } from "../../shared/http/route";
 import { MISMATCH_CODES } from "./matching";
 import type { ReconciliationService } from "./reconciliation.service";
 import { reportCsv } from "./report-csv";
-import { isCalendarDate, MOVEMENT_TYPES, STATEMENT_COLUMNS } from "./statement-csv";
+import { CalendarDate } from "../../shared/http/dates";
+import { MOVEMENT_TYPES, STATEMENT_COLUMNS } from "./statement-csv";
 
 const TAG = "Reconciliation";
 const Uuid = z.string().uuid("must be a UUID");
-const Day = z
-  .string()
-  .refine(isCalendarDate, "must be a real calendar date, YYYY-MM-DD, on or after 2000-01-01")
-  .openapi({ description: "A China Standard Time (Asia/Shanghai) day.", example: "2026-11-20" });
+const Day = CalendarDate.openapi({ description: "A China Standard Time (Asia/Shanghai) day.", example: "2026-11-20" });
 
 const Money = z.string().openapi({ description: "Integer fen." });
 const Party = z.object({ id: z.string(), name: z.string(), uscc: z.string() });

@@ -1,5 +1,6 @@
 import type { FieldProblem } from "../../shared/errors";
 import { readCsv } from "./csv";
+import { isCalendarDate } from "../../shared/http/dates";
 
 /**
  * A bank's statement for one day, as CSV with a header row naming these columns (any order, no
@@ -39,12 +40,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A real calendar date, YYYY-MM-DD. */
-export function isCalendarDate(v: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || v < "2000-01-01") return false;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-}
 
 /**
  * Parses a statement strictly: every problem is reported with its line number as
