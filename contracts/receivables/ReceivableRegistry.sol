@@ -221,11 +221,15 @@ abstract contract ReceivableRegistry is
         LedgerParams memory p = _params;
         uint256 latestMaturity = block.timestamp + p.maxTenor;
         uint256 id = _lastId;
-        address checked; // counterparty already checked: batches usually repeat one counterparty
+        uint8 role = issued ? MemberRoles.SUPPLIER : MemberRoles.CORE_ENTERPRISE;
+        // counterparty already checked (batches usually repeat one counterparty): the first item's
+        // is checked before the loop, so no address (address(0) included) skips the check
+        address checked = items[0].counterparty;
+        _requireRole(checked, role);
         for (uint256 i = 0; i < items.length; ++i) {
             ReceivableInput calldata item = items[i];
             if (item.counterparty != checked) {
-                _requireRole(item.counterparty, issued ? MemberRoles.SUPPLIER : MemberRoles.CORE_ENTERPRISE);
+                _requireRole(item.counterparty, role);
                 checked = item.counterparty;
             }
             (address obligor, address creditor) = issued ? (msg.sender, checked) : (checked, msg.sender);
