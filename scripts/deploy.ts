@@ -6,6 +6,8 @@
  *
  * The first configured account deploys and becomes the default admin. Operators come from
  * OPERATOR_ADDRESSES (comma-separated); on development networks the second account is used.
+ * Invoice verifiers (VERIFIER_ROLE) come from VERIFIER_ADDRESSES (comma-separated); the
+ * platform's own verifier key is made and granted by `npm run ops -- deploy`.
  */
 import hre from "hardhat";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +19,9 @@ async function main() {
   const operators = (process.env.OPERATOR_ADDRESSES ?? devOperator?.address ?? "").split(",").map((a) => a.trim()).filter(Boolean);
   if (operators.length === 0) throw new Error("set OPERATOR_ADDRESSES to the operator account(s)");
   const adminDelay = BigInt(process.env.ADMIN_DELAY_SECONDS ?? 2 * 86_400);
-  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators, adminDelay });
+  // the invoice verifiers whose attestations register and issue need (VERIFIER_ROLE, a governance grant)
+  const verifiers = (process.env.VERIFIER_ADDRESSES ?? "").split(",").map((a) => a.trim()).filter(Boolean);
+  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators, verifiers, adminDelay });
   const { chainId } = await hre.ethers.provider.getNetwork();
   const record: DeploymentRecord = {
     chainId: chainId.toString(),

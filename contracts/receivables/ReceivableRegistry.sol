@@ -5,7 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IReceivableRegistry} from "../interfaces/IReceivableRegistry.sol";
 import {
-    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, FLAG_TRANSFERRED
+    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, Attestation, FLAG_TRANSFERRED
 } from "../interfaces/LedgerTypes.sol";
 import {OperationGuard} from "../common/OperationGuard.sol";
 import {SignedIntents} from "../common/SignedIntents.sol";
@@ -28,6 +28,15 @@ abstract contract ReceivableRegistry is
 {
     bytes32 internal constant CONFIRM_TYPEHASH =
         keccak256("ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant ATTESTED_RECEIVABLE_TYPEHASH = keccak256(
+        "AttestedReceivable(address obligor,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot,"
+        "bytes32[] invoiceKeys)"
+    );
+    bytes32 internal constant INVOICE_ATTESTATION_TYPEHASH = keccak256(
+        "InvoiceAttestation(bool issued,AttestedReceivable[] items,uint256 deadline)"
+        "AttestedReceivable(address obligor,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot,"
+        "bytes32[] invoiceKeys)"
+    );
 
     mapping(uint256 id => Receivable) internal _receivables;
     mapping(bytes32 invoiceKey => uint256 id) private _invoiceReceivable;
@@ -37,21 +46,25 @@ abstract contract ReceivableRegistry is
     // ─── Creation ───────────────────────────────────────────────────────
 
     /// @inheritdoc IReceivableRegistry
-    function register(ReceivableInput[] calldata items, uint256 opId)
+    function register(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
         external
         whenNotPaused
         returns (uint256 firstId)
     {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.SUPPLIER);
-        return _createAll(items, opId, false);
+        return _createAll(items, attestation, opId, false);
     }
 
     /// @inheritdoc IReceivableRegistry
-    function issue(ReceivableInput[] calldata items, uint256 opId) external whenNotPaused returns (uint256 firstId) {
+    function issue(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
+        external
+        whenNotPaused
+        returns (uint256 firstId)
+    {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
-        return _createAll(items, opId, true);
+        return _createAll(items, attestation, opId, true);
     }
 
     // ─── Confirmation ───────────────────────────────────────────────────
@@ -216,8 +229,14 @@ abstract contract ReceivableRegistry is
 
     // ─── Internals ──────────────────────────────────────────────────────
 
-    function _createAll(ReceivableInput[] calldata items, uint256 opId, bool issued) private returns (uint256) {
+    function _createAll(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId, bool issued)
+        private
+        returns (uint256)
+    {
         _requireNonEmpty(items.length);
+        if (block.timestamp > attestation.deadline) revert AttestationExpired(attestation.deadline, block.timestamp);
+        if (!_membership.isVerifier(attestation.verifier)) revert AttestationNotVerifier(attestation.verifier);
+        bytes32[] memory attested = new bytes32[](items.length);
         LedgerParams memory p = _params;
         uint256 latestMaturity = block.timestamp + p.maxTenor;
         uint256 id = _lastId;
@@ -233,6 +252,7 @@ abstract contract ReceivableRegistry is
                 checked = item.counterparty;
             }
             (address obligor, address creditor) = issued ? (msg.sender, checked) : (checked, msg.sender);
+            attested[i] = _attestedItemHash(obligor, creditor, item);
             ++id;
             _create(id, obligor, creditor, item, issued ? Status.Confirmed : Status.Pending, latestMaturity);
             if (issued) {
@@ -246,7 +266,33 @@ abstract contract ReceivableRegistry is
             }
         }
         _lastId = id;
+        bytes32 itemsHash = keccak256(abi.encodePacked(attested));
+        bytes32 structHash =
+            keccak256(abi.encode(INVOICE_ATTESTATION_TYPEHASH, issued, itemsHash, attestation.deadline));
+        bytes32 digest = _hashTypedDataV4(structHash);
+        if (!_isValidSignature(attestation.verifier, digest, attestation.signature)) {
+            revert AttestationInvalid(attestation.verifier);
+        }
         return id - items.length + 1;
+    }
+
+    /// @dev EIP-712 hashStruct of one attested certificate (type `AttestedReceivable`).
+    function _attestedItemHash(address obligor, address creditor, ReceivableInput calldata item)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encode(
+                ATTESTED_RECEIVABLE_TYPEHASH,
+                obligor,
+                creditor,
+                item.amount,
+                item.maturity,
+                item.invoicesRoot,
+                keccak256(abi.encodePacked(item.invoiceKeys))
+            )
+        );
     }
 
     function _create(

@@ -1,10 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import hre from "hardhat";
 import { Wallet, hexlify, randomBytes } from "ethers";
-import { Stack, randomUscc } from "./support/stack";
+import { Stack, randomUscc, DEPLOYER_KEY } from "./support/stack";
 import { eventually, type Api } from "./support/http";
 import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
-import { ReceivableLedger__factory, type ReceivableLedger } from "../../typechain-types";
+import { Membership__factory, ReceivableLedger__factory, type ReceivableLedger } from "../../typechain-types";
+import { ledgerDomain, signAttestation } from "../../backend/src/ledger/typed-data";
+import { attestedItem } from "../../backend/src/ledger/attestation";
 
 /**
  * How the indexer links a certificate created on chain to the platform's own row (issue 15,
@@ -33,13 +35,23 @@ describe("linking ledger certificates to the platform's rows", () => {
   let coreAddress: string;
   let invoices: Invoice[];
   let opId = 1n;
+  const rogueVerifier = Wallet.createRandom();
   const a = () => ({ key: orgs.get(SUPPLIER)!.key });
   const maturity = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
   const chainMaturity = async () => BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp + 40 * 86_400);
 
-  /** B registers, straight on the ledger, a certificate on `key` for `amount` owed by the core enterprise. */
+  /**
+   * B registers, straight on the ledger, a certificate on `key` for `amount` owed by the core
+   * enterprise. The ledger needs a verifier's attestation for that: B gets it from a second
+   * verifier (as if another verifier erred or its key leaked), since the platform's would not sign
+   * another seller's invoice; what is tested here is that the platform still never links it.
+   */
   const squat = async (key: string, amount: bigint) => {
-    await (await ledger.register([{ counterparty: coreAddress, amount, maturity: await chainMaturity(), invoicesRoot: hexlify(randomBytes(32)), invoiceKeys: [key] }], opId++)).wait();
+    const item = { counterparty: coreAddress, amount, maturity: await chainMaturity(), invoicesRoot: hexlify(randomBytes(32)), invoiceKeys: [key] };
+    const deadline = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp + 3600);
+    const domain = ledgerDomain(BigInt(stack.deployment.chainId), stack.deployment.ledger);
+    const signature = signAttestation(rogueVerifier.signingKey, domain, false, [attestedItem(squatter.address, false, item)], deadline);
+    await (await ledger.register([item], { verifier: rogueVerifier.address, deadline, signature }, opId++)).wait();
     return (await ledger.lastReceivableId()).toString();
   };
   const projected = (chainId: string) =>
@@ -81,6 +93,9 @@ describe("linking ledger certificates to the platform's rows", () => {
     await eventually(async () => (await api.get(`/v1/organizations/${squatterOrgId}`, op)).body.status === "active", 30_000, "the squatter to be active");
     [{ ledger_address: coreAddress }] = await stack.ds.query(`SELECT ledger_address FROM organizations WHERE id = $1`, [orgs.get(CORE)!.id]);
     ledger = ReceivableLedger__factory.connect(stack.deployment.ledger, squatter);
+    // governance (the deployer is the default admin in tests) appoints a second verifier
+    const membership = Membership__factory.connect(stack.deployment.membership, new Wallet(DEPLOYER_KEY, hre.ethers.provider));
+    await (await membership.grantRole(await membership.VERIFIER_ROLE(), rogueVerifier.address)).wait();
     invoices = (await api.get("/v1/invoices?status=verified&limit=100", a())).body.items.filter((i: Invoice) => !i.receivableId && i.total);
     expect(invoices.length).toBeGreaterThanOrEqual(2);
   }, 240_000);

@@ -40,6 +40,7 @@ import {
   DAY,
   YUAN,
   DEFAULT_PARAMS,
+  attested,
   type World,
 } from "./fixtures";
 import { MemberRole, ReceivableStatus as Status } from "../../backend/src/ledger/roles";
@@ -541,7 +542,7 @@ describe("SettlementToken", () => {
 describe("ReceivableLedger", () => {
   describe("creation", () => {
     authz("ReceivableLedger", "register", "active supplier only", {
-      act: async (w, who) => w.ledger.connect(who).register([await input({ counterparty: w.core1.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(who).register(...(await attested(w.ledger, who, false, [await input({ counterparty: w.core1.address })])), nextOp()),
       suspended: "supplierA",
       expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: (w) => w.ledger.lastReceivableId(),
@@ -552,14 +553,14 @@ describe("ReceivableLedger", () => {
     });
 
     authz("ReceivableLedger", "register", "only against an active core enterprise (obligor under test)", {
-      act: async (w, who) => w.ledger.connect(w.supplierA).register([await input({ counterparty: who.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [await input({ counterparty: who.address })])), nextOp()),
       suspended: "core1",
       expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: (w) => w.ledger.lastReceivableId(),
     });
 
     authz("ReceivableLedger", "issue", "active core enterprise only", {
-      act: async (w, who) => w.ledger.connect(who).issue([await input({ counterparty: w.supplierA.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(who).issue(...(await attested(w.ledger, who, true, [await input({ counterparty: w.supplierA.address })])), nextOp()),
       suspended: "core1",
       expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: (w) => w.ledger.lastReceivableId(),
@@ -570,7 +571,7 @@ describe("ReceivableLedger", () => {
     });
 
     authz("ReceivableLedger", "issue", "only to an active supplier (creditor under test)", {
-      act: async (w, who) => w.ledger.connect(w.core1).issue([await input({ counterparty: who.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(w.core1).issue(...(await attested(w.ledger, w.core1, true, [await input({ counterparty: who.address })])), nextOp()),
       suspended: "supplierA",
       expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: (w) => w.ledger.lastReceivableId(),

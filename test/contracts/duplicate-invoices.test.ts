@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { world, nextOp, orgId, expectRevert, register, confirmed, financed, input, time, freshInvoice, DAY } from "./fixtures";
+import { world, nextOp, orgId, expectRevert, register, confirmed, financed, input, time, freshInvoice, DAY, attested } from "./fixtures";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { MemberRole } from "../../backend/src/ledger/roles";
 import type { World } from "./fixtures";
@@ -86,12 +86,12 @@ describe("duplicate invoices", () => {
     const { key } = freshInvoice("91440300MA5FXXXX0Y");
     const id = await confirmed(w, w.supplierA, w.core1, { keys: [key] });
     await expectRevert(
-      input({ counterparty: w.core2.address, keys: [key] }).then((i) => w.ledger.connect(late).register([i], nextOp())),
+      input({ counterparty: w.core2.address, keys: [key] }).then(async (i) => w.ledger.connect(late).register(...(await attested(w.ledger, late, false, [i])), nextOp())),
       "ReceivableDuplicateInvoice",
       [key, id],
     );
     await expectRevert(
-      input({ counterparty: w.supplierA.address, keys: [key] }).then((i) => w.ledger.connect(w.core2).issue([i], nextOp())),
+      input({ counterparty: w.supplierA.address, keys: [key] }).then(async (i) => w.ledger.connect(w.core2).issue(...(await attested(w.ledger, w.core2, true, [i])), nextOp())),
       "ReceivableDuplicateInvoice",
       [key, id],
     );

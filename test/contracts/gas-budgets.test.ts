@@ -4,7 +4,8 @@ import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { OPERATIONS } from "../../backend/src/ledger/outbox/operations";
 import type { LedgerDeploymentRow } from "../../backend/src/ledger/ledger.entity";
-import { DAY, YUAN, DEFAULT_PARAMS, confirmed, freshInvoice, nextOp, now, orgId, register, signConfirm, signTerms, time, world, type World } from "./fixtures";
+import { DAY, YUAN, DEFAULT_PARAMS, VERIFIER, confirmed, freshInvoice, nextOp, now, orgId, register, signConfirm, signTerms, time, world, type World } from "./fixtures";
+import { ledgerDomain, signAttestation, type AttestedReceivable } from "../../backend/src/ledger/typed-data";
 
 /**
  * The outbox signs every transaction with its kind's gas budget instead of estimating it
@@ -20,7 +21,11 @@ describe("gas budgets of the outbox's operations", () => {
   async function fits(w: World, kind: string, from: HardhatEthersSigner, payloads: object[]) {
     const op = OPERATIONS.get(kind)!;
     const deployment = { membership: await w.membership.getAddress(), ledger: await w.ledger.getAddress(), settlementToken: await w.token.getAddress() } as LedgerDeploymentRow;
-    const call = op.encode(payloads as never[], nextOp(), deployment);
+    // register and issue carry the verifier's attestation, signed as the submitter signs it
+    const deadline = (await now()) + DAY;
+    const domain = ledgerDomain(w.chainId, deployment.ledger);
+    const ctx = { sender: from.address, attest: (issued: boolean, items: AttestedReceivable[]) => ({ verifier: VERIFIER.address, deadline: deadline.toString(), signature: signAttestation(VERIFIER.signingKey, domain, issued, items, deadline) }) };
+    const call = op.encode(payloads as never[], nextOp(), deployment, ctx);
     const gas = await hre.ethers.provider.estimateGas({ from: from.address, to: call.to, data: call.data });
     const budget = op.gas(payloads as never[]);
     const items = payloads.reduce((n: number, p) => n + op.itemCount(p as never), 0);

@@ -4,6 +4,7 @@ import { KeyVault } from "../../../backend/src/ledger/key-vault";
 import { PlatformKeys } from "../../../backend/src/ledger/platform-keys";
 import { FINANCE_TERMS_TYPES, ledgerDomain } from "../../../backend/src/ledger/typed-data";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
+import { attestedItem, platformAttestation } from "../../../backend/src/ledger/attestation";
 import { LedgerGateway } from "../../../backend/src/ledger/gateway";
 import type { BenchPlatform } from "./platform";
 import type { BenchWorld, Candidate } from "./setup";
@@ -101,7 +102,8 @@ export async function ledgerOnly(platform: BenchPlatform, world: BenchWorld, n: 
         const key = invoiceKey(x.c.supplier.uscc, `LEDGER-ONLY-${x.c.invoiceId}-${i}`);
         return { counterparty: addresses.get(x.c.obligor.id)!, amount: 100_000_000n, maturity, invoicesRoot: keccak256(key), invoiceKeys: [key] };
       });
-      const receipt = await send(signer, ledgerIface.encodeFunctionData("register", [inputs, opId++]), 120_000n * BigInt(items.length) + 200_000n);
+      const attestation = await platformAttestation(platform.ds.manager, vault, { chainId: BigInt(dep.chain_id), ledger }, false, inputs.map((i) => attestedItem(signer, false, i)), maturity);
+      const receipt = await send(signer, ledgerIface.encodeFunctionData("register", [inputs, attestation, opId++]), 120_000n * BigInt(items.length) + 200_000n);
       const ids = receipt.logs.map((l) => ledgerIface.parseLog(l)).filter((e) => e?.name === "ReceivableRegistered").map((e) => BigInt(e!.args.id));
       items.forEach((x, i) => (x.id = ids[i]));
     });

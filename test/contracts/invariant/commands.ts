@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { keccak256, type ContractTransactionResponse } from "ethers";
-import { DAY, CREDIT_LIMIT, nextOp, orgId } from "../fixtures";
+import { DAY, CREDIT_LIMIT, nextOp, orgId, attested } from "../fixtures";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../../backend/src/ledger/typed-data";
 import {
@@ -281,8 +281,8 @@ class Register extends Step {
     const sender = m.addr(actor);
     const opId = nextOp();
     const what = `register by ${actor}: ${describeItems(m, items)}`;
-    return tx(m, r, what, (l, t) => l.register(sender, items, opId, t), () =>
-      r.w.ledger.connect(r.signer(actor)).register(items.map(toStruct), opId));
+    return tx(m, r, what, (l, t) => l.register(sender, items, opId, t), async () =>
+      r.w.ledger.connect(r.signer(actor)).register(...(await attested(r.w.ledger, r.signer(actor), false, items.map(toStruct))), opId));
   }
 }
 
@@ -301,8 +301,8 @@ class Issue extends Step {
     const sender = m.addr(actor);
     const opId = nextOp();
     const what = `issue by ${actor}: ${describeItems(m, items)}`;
-    return tx(m, r, what, (l, t) => l.issue(sender, items, opId, t), () =>
-      r.w.ledger.connect(r.signer(actor)).issue(items.map(toStruct), opId));
+    return tx(m, r, what, (l, t) => l.issue(sender, items, opId, t), async () =>
+      r.w.ledger.connect(r.signer(actor)).issue(...(await attested(r.w.ledger, r.signer(actor), true, items.map(toStruct))), opId));
   }
 }
 
@@ -969,14 +969,14 @@ export async function seed(m: Model, r: Real): Promise<void> {
   const register = (supplierName: string, items: ItemInput[]) => {
     const opId = nextOp();
     const sender = m.addr(supplierName);
-    return must(`register by ${supplierName}`, (l, t) => l.register(sender, items, opId, t), () =>
-      ledger.connect(r.signer(supplierName)).register(items.map(toStruct), opId));
+    return must(`register by ${supplierName}`, (l, t) => l.register(sender, items, opId, t), async () =>
+      ledger.connect(r.signer(supplierName)).register(...(await attested(ledger, r.signer(supplierName), false, items.map(toStruct))), opId));
   };
   const issue = (coreName: string, items: ItemInput[]) => {
     const opId = nextOp();
     const sender = m.addr(coreName);
-    return must(`issue by ${coreName}`, (l, t) => l.issue(sender, items, opId, t), () =>
-      ledger.connect(r.signer(coreName)).issue(items.map(toStruct), opId));
+    return must(`issue by ${coreName}`, (l, t) => l.issue(sender, items, opId, t), async () =>
+      ledger.connect(r.signer(coreName)).issue(...(await attested(ledger, r.signer(coreName), true, items.map(toStruct))), opId));
   };
   const confirm = (coreName: string, xs: bigint[]) => {
     const opId = nextOp();

@@ -7,6 +7,7 @@ import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { CONFIRM_TYPES, ledgerDomain } from "../../ledger/typed-data";
 import type { PlatformKeys } from "../../ledger/platform-keys";
+import { ATTESTATION_TTL_SECONDS, attestedItem } from "../../ledger/attestation";
 import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
 import { checkCounterparty, counterparty, custodialAccount, organizationsById } from "../onboarding/members";
 import { invoicesRoot, type InvoicesService } from "../invoices";
@@ -62,7 +63,59 @@ export class ReceivablesService {
     private readonly keys: PlatformKeys,
     readonly policy: ReceivablePolicy,
     private readonly holderChangeGuard: HolderChangeGuard,
+    /** The ledger's time (unix seconds) for attestation deadlines; the wall clock if absent. */
+    private readonly ledgerTime: () => Promise<bigint> = async () => BigInt(Math.floor(Date.now() / 1000)),
   ) {}
+
+  // ─── Attestation (members that keep their own key) ────────────────
+
+  /**
+   * The platform verifier's attestation for a member that keeps its own ledger key and calls
+   * `register` (mode register: the caller, a supplier, is the creditor) or `issue` (mode issue:
+   * the caller, a core enterprise, is the obligor) itself. Signed only for invoices the platform
+   * verified, whose seller is the creditor (its USCC on the invoice), billed to the obligor, and
+   * not backing a receivable on the platform; amounts, keys and roots are the platform's own,
+   * so the ledger gets exactly what was verified. The invoices are not attached here: the ledger
+   * keeps each key to one live certificate.
+   */
+  async attestation(auth: AuthContext, mode: "register" | "issue", items: { counterpartyId: string; invoiceIds: string[]; maturityDate: string }[]) {
+    const me = auth.organization;
+    const role = mode === "register" ? "supplier" : "core_enterprise";
+    if (!auth.has(role)) throw forbidden(`Only a ${role.replace("_", " ")} may ${mode} receivables.`);
+    if (me.status !== "active" || !me.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${me.legalName} is ${me.status}, not active on the ledger.`);
+    if (me.keyCustody === "custodial") {
+      throw conflict("ORGANIZATION.CUSTODIAL_KEY", `${me.legalName}'s ledger key is held by the platform: use POST /v1/receivables${mode === "issue" ? "/issuances" : ""}, which attests and sends the transaction.`);
+    }
+    items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
+    const issued = mode === "issue";
+    const result = await inTransaction(this.ds, async (em) => {
+      const orgs = await organizationsById(em, items.map((i) => i.counterpartyId));
+      const batch = await this.invoices.lockForAttach(em, items.flatMap((i) => i.invoiceIds));
+      const inputs = items.map((item, i) => {
+        const other = checkCounterparty(orgs.get(item.counterpartyId), item.counterpartyId, issued ? "supplier" : "core_enterprise", `items.${i}.counterpartyId`);
+        const [obligor, creditor] = issued ? [me, other] : [other, me];
+        // checked as if attached to a receivable that does not exist: refuses invoices backing one
+        const invoices = batch.check({ supplierOrgId: creditor.id, ids: item.invoiceIds, buyerTaxId: obligor.uscc, receivableId: randomUUID(), billedToCaller: issued });
+        for (const inv of invoices) {
+          if (inv.sellerTaxId.trim().toUpperCase() !== creditor.uscc.toUpperCase()) {
+            throw new AppError("INVOICE.WRONG_SELLER", 422, `Invoice ${inv.id} is sold by ${inv.sellerTaxId}, not by the creditor ${creditor.uscc}.`, [], { invoiceId: inv.id });
+          }
+        }
+        return {
+          counterparty: other.ledgerAddress!,
+          amount: invoices.reduce((sum, inv) => sum + inv.total, 0n).toString(),
+          maturity: unix(maturityInstant(item.maturityDate)),
+          invoicesRoot: invoicesRoot(invoices),
+          invoiceKeys: invoices.map((inv) => inv.invoiceKey),
+        };
+      });
+      const deployment = await this.keys.deployment(em);
+      const deadline = (await this.ledgerTime()) + ATTESTATION_TTL_SECONDS;
+      const attestation = await this.keys.attest(em, deployment, issued, inputs.map((i) => attestedItem(me.ledgerAddress!, issued, i)), deadline);
+      return { ledger: deployment.ledger, function: mode, items: inputs, attestation };
+    });
+    return result;
+  }
 
   // ─── Creation ───────────────────────────────────────────────────────
 
