@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.24;
 
-import {Status, Receivable, ReceivableInput, SplitPart, Attestation} from "./LedgerTypes.sol";
+import {Status, Receivable, ReceivableInput, SplitPart, Attestation, ConfirmItem} from "./LedgerTypes.sol";
 
 /// @title Receivable certificates
 /// @notice ERC-721 certificates for receivables owed by core enterprises. Registration by the
@@ -79,6 +79,11 @@ interface IReceivableRegistry {
     /// @custom:action Send the items exactly as attested; any change (amount, maturity, keys,
     /// root, counterparty, caller) needs a new attestation.
     error AttestationInvalid(address verifier);
+    /// @notice The certificate's creditor, amount, maturity or invoice root is not what the
+    /// obligor confirmed.
+    /// @custom:action Read the certificate (`receivable(id)`) and confirm exactly its facts; if
+    /// they are not what you owe, reject it instead.
+    error ConfirmationMismatch(uint256 id);
 
     event ReceivableRegistered(
         uint256 indexed id,
@@ -132,15 +137,18 @@ interface IReceivableRegistry {
         external
         returns (uint256 firstId);
 
-    /// @notice Confirm Pending certificates owed by the caller.
-    /// @custom:access Active core enterprise that is the obligor of every id.
-    function confirm(uint256[] calldata ids, uint256 opId) external;
+    /// @notice Confirm Pending certificates owed by the caller: each item names the certificate
+    /// and its creditor, amount, maturity and invoice root, which must match the record.
+    /// @custom:access Active core enterprise that is the obligor of every item.
+    function confirm(ConfirmItem[] calldata items, uint256 opId) external;
 
     /// @notice Confirm Pending certificates on the obligor's EIP-712 signature of
-    /// `ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)`.
-    /// @custom:access Anyone may submit; `obligor` must have signed and be the obligor of every id.
+    /// `ConfirmReceivables(ConfirmedReceivable[] items,uint256 nonce,uint256 deadline)` with
+    /// `ConfirmedReceivable(uint256 id,address creditor,uint256 amount,uint256 maturity,
+    /// bytes32 invoicesRoot)`; the facts must match each record.
+    /// @custom:access Anyone may submit; `obligor` must have signed and be the obligor of every item.
     function confirmBySig(
-        uint256[] calldata ids,
+        ConfirmItem[] calldata items,
         address obligor,
         uint256 nonce,
         uint256 deadline,

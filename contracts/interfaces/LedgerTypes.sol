@@ -58,6 +58,18 @@ struct Attestation {
     bytes signature;
 }
 
+/// @notice What an obligor confirms about one Pending certificate (EIP-712 type
+/// `ConfirmedReceivable`): not just its id but the facts it owes on, which the ledger checks
+/// against the record, so a confirmation can never land on a certificate other than the one
+/// the obligor looked at.
+struct ConfirmItem {
+    uint256 id;
+    address creditor;
+    uint256 amount;
+    uint256 maturity;
+    bytes32 invoicesRoot;
+}
+
 /// @notice One part of a split: `amount` goes to `to`.
 struct SplitPart {
     address to;

@@ -5,7 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IReceivableRegistry} from "../interfaces/IReceivableRegistry.sol";
 import {
-    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, Attestation, FLAG_TRANSFERRED
+    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, Attestation, ConfirmItem, FLAG_TRANSFERRED
 } from "../interfaces/LedgerTypes.sol";
 import {OperationGuard} from "../common/OperationGuard.sol";
 import {SignedIntents} from "../common/SignedIntents.sol";
@@ -26,8 +26,13 @@ abstract contract ReceivableRegistry is
     MembershipGated,
     IReceivableRegistry
 {
-    bytes32 internal constant CONFIRM_TYPEHASH =
-        keccak256("ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant CONFIRM_TYPEHASH = keccak256(
+        "ConfirmReceivables(ConfirmedReceivable[] items,uint256 nonce,uint256 deadline)"
+        "ConfirmedReceivable(uint256 id,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot)"
+    );
+    bytes32 internal constant CONFIRMED_RECEIVABLE_TYPEHASH = keccak256(
+        "ConfirmedReceivable(uint256 id,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot)"
+    );
     bytes32 internal constant ATTESTED_RECEIVABLE_TYPEHASH = keccak256(
         "AttestedReceivable(address obligor,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot,"
         "bytes32[] invoiceKeys)"
@@ -70,15 +75,15 @@ abstract contract ReceivableRegistry is
     // ─── Confirmation ───────────────────────────────────────────────────
 
     /// @inheritdoc IReceivableRegistry
-    function confirm(uint256[] calldata ids, uint256 opId) external whenNotPaused {
+    function confirm(ConfirmItem[] calldata items, uint256 opId) external whenNotPaused {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
-        _confirmAll(ids, msg.sender, opId);
+        _confirmAll(items, msg.sender, opId);
     }
 
     /// @inheritdoc IReceivableRegistry
     function confirmBySig(
-        uint256[] calldata ids,
+        ConfirmItem[] calldata items,
         address obligor,
         uint256 nonce,
         uint256 deadline,
@@ -86,10 +91,15 @@ abstract contract ReceivableRegistry is
         uint256 opId
     ) external whenNotPaused {
         _useOperation(opId);
-        bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, keccak256(abi.encodePacked(ids)), nonce, deadline));
+        bytes32[] memory hashes = new bytes32[](items.length);
+        for (uint256 i = 0; i < items.length; ++i) {
+            hashes[i] = keccak256(abi.encode(CONFIRMED_RECEIVABLE_TYPEHASH, items[i]));
+        }
+        bytes32 itemsHash = keccak256(abi.encodePacked(hashes));
+        bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, itemsHash, nonce, deadline));
         _verifyIntent(obligor, structHash, nonce, deadline, signature);
         _requireRole(obligor, MemberRoles.CORE_ENTERPRISE);
-        _confirmAll(ids, obligor, opId);
+        _confirmAll(items, obligor, opId);
     }
 
     /// @inheritdoc IReceivableRegistry
@@ -328,12 +338,19 @@ abstract contract ReceivableRegistry is
         _issueTo(creditor, id);
     }
 
-    function _confirmAll(uint256[] calldata ids, address obligor, uint256 opId) private {
-        _requireNonEmpty(ids.length);
-        for (uint256 i = 0; i < ids.length; ++i) {
-            uint256 id = ids[i];
+    /// @dev Confirms each item's certificate after checking that it is Pending, owed by
+    /// `obligor`, and has exactly the creditor, amount, maturity and invoice root confirmed.
+    function _confirmAll(ConfirmItem[] calldata items, address obligor, uint256 opId) private {
+        _requireNonEmpty(items.length);
+        for (uint256 i = 0; i < items.length; ++i) {
+            ConfirmItem calldata item = items[i];
+            uint256 id = item.id;
             Receivable storage r = _pending(id);
             if (r.obligor != obligor) revert ReceivableNotObligor(id, obligor);
+            if (
+                r.creditor != item.creditor || r.amount != item.amount || r.maturity != item.maturity
+                    || r.invoicesRoot != item.invoicesRoot
+            ) revert ConfirmationMismatch(id);
             r.status = Status.Confirmed;
             emit ReceivableConfirmed(id, obligor, opId);
         }

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { Wallet, ZeroAddress, keccak256, AbiCoder } from "ethers";
 import {
   world, nextOp, expectRevert, input, confirmed, signConfirm, signTerms, register, attest, attested, now, freshInvoice,
-  YUAN, DAY, VERIFIER, type World,
+  YUAN, DAY, VERIFIER, type World, confirmItems,
 } from "./fixtures";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
@@ -44,7 +44,7 @@ describe("direct-ledger adversaries", () => {
       await expectRevert(w.ledger.connect(w.bankA).finance([terms], [signature], nextOp()), "FinancingNotBank", [id, ZeroAddress, w.bankA.address]);
       const [pending] = await register(w, w.supplierA, w.core1.address);
       const sig = await signConfirm(w, w.core1, [pending]);
-      await expectRevert(w.ledger.connect(w.relayer).confirmBySig([pending], ZeroAddress, sig.nonce, sig.deadline, sig.signature, nextOp()), "SignatureInvalid", [ZeroAddress]);
+      await expectRevert(w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [pending]), ZeroAddress, sig.nonce, sig.deadline, sig.signature, nextOp()), "SignatureInvalid", [ZeroAddress]);
       expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Confirmed));
     });
   });
@@ -135,6 +135,97 @@ describe("direct-ledger adversaries", () => {
       await expectRevert(w.ledger.connect(w.core1).issue([{ ...made, amount: BigInt(made.amount) * 2n }], real, nextOp()), "AttestationInvalid", [VERIFIER.address]);
       await expectRevert(w.ledger.connect(w.core2).issue([made], real, nextOp()), "AttestationInvalid", [VERIFIER.address]);
       await w.ledger.connect(w.core1).issue(...(await attested(w.ledger, w.core1, true, [made])), nextOp());
+    });
+  });
+
+  describe("a confirmation confirms facts, not ids (defect 9)", () => {
+    /** supplierA's certificate the obligor means to confirm, and supplierB's look-alike for 50 times the amount. */
+    const twoPending = async (w: World) => {
+      const [honest] = await register(w, w.supplierA, w.core1.address, [{ amount: 1_000_000n * YUAN }]);
+      const [squat] = await register(w, w.supplierB, w.core1.address, [{ amount: 50_000_000n * YUAN }]);
+      const [facts] = await confirmItems(w.ledger, [honest]);
+      return { honest, squat, facts };
+    };
+
+    it("refuses a direct confirmation whose facts are not the certificate's: the obligor's intent cannot be moved to another id", async () => {
+      const w = await world();
+      const { honest, squat, facts } = await twoPending(w);
+      // the platform (or a confused client) sends the honest certificate's facts under the squatter's id
+      await expectRevert(w.ledger.connect(w.core1).confirm([{ ...facts, id: squat }], nextOp()), "ConfirmationMismatch", [squat]);
+      for (const change of [{ creditor: w.supplierB.address }, { amount: BigInt(facts.amount) * 50n }, { maturity: BigInt(facts.maturity) + 1n }, { invoicesRoot: keccak256("0x03") }]) {
+        await expectRevert(w.ledger.connect(w.core1).confirm([{ ...facts, ...change }], nextOp()), "ConfirmationMismatch", [honest]);
+      }
+      // a batch is all or nothing
+      const [squatFacts] = await confirmItems(w.ledger, [squat]);
+      await expectRevert(w.ledger.connect(w.core1).confirm([facts, { ...squatFacts, amount: 1n }], nextOp()), "ConfirmationMismatch", [squat]);
+      expect((await w.ledger.receivable(honest)).status).toBe(BigInt(S.Pending));
+      await w.ledger.connect(w.core1).confirm([facts], nextOp());
+      expect((await w.ledger.receivable(honest)).status).toBe(BigInt(S.Confirmed));
+      expect((await w.ledger.receivable(squat)).status).toBe(BigInt(S.Pending));
+    });
+
+    it("refuses a signed confirmation moved to another certificate, altered, replayed, or signed by someone else", async () => {
+      const w = await world();
+      const { honest, squat, facts } = await twoPending(w);
+      const sig = await signConfirm(w, w.core1, [honest]);
+      const relay = (items: typeof sig.items, s = sig, obligor = w.core1.address) => w.ledger.connect(w.relayer).confirmBySig(items, obligor, s.nonce, s.deadline, s.signature, nextOp());
+      // the signature names the honest certificate's facts: under the squatter's id they do not match the record...
+      await expectRevert(relay([{ ...facts, id: squat }]), "SignatureInvalid", [w.core1.address]);
+      // ...and with the squatter's facts they are not what was signed
+      await expectRevert(relay(await confirmItems(w.ledger, [squat])), "SignatureInvalid", [w.core1.address]);
+      await expectRevert(relay([{ ...facts, amount: BigInt(facts.amount) + 1n }]), "SignatureInvalid", [w.core1.address]);
+      // another core enterprise's signature, or one for another ledger, is not the obligor's
+      const foreign = await signConfirm(w, w.core2, [honest]);
+      await expectRevert(relay(foreign.items, foreign), "SignatureInvalid", [w.core1.address]);
+      await expectRevert(relay(foreign.items, foreign, w.core2.address), "ReceivableNotObligor", [honest, w.core2.address]);
+      const elsewhere = await signConfirm(w, w.core1, [honest], { contract: w.token.target as string });
+      await expectRevert(relay(elsewhere.items, elsewhere), "SignatureInvalid", [w.core1.address]);
+      await relay(sig.items);
+      // replayed: the nonce is spent
+      await expectRevert(relay(sig.items), "SignatureNonceUsed", [w.core1.address, sig.nonce]);
+      expect((await w.ledger.receivable(squat)).status).toBe(BigInt(S.Pending));
+    });
+
+    it("a signature over facts a certificate does not have confirms nothing, even when the signer is its obligor", async () => {
+      const w = await world();
+      const { squat } = await twoPending(w);
+      const [squatFacts] = await confirmItems(w.ledger, [squat]);
+      // the obligor signed what it believed (a smaller amount); the record says otherwise
+      const believed = { ...squatFacts, amount: 1_000_000n * YUAN };
+      const sig = await signConfirm(w, w.core1, [squat], { items: [believed] });
+      await expectRevert(w.ledger.connect(w.relayer).confirmBySig([believed], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp()), "ConfirmationMismatch", [squat]);
+    });
+  });
+
+  describe("hostile ids, parties and amounts on the other lifecycle calls", () => {
+    it("refuses cancel by a non-holder, reject and confirm by a non-obligor, and ids that do not exist", async () => {
+      const w = await world();
+      const [id] = await register(w, w.supplierA, w.core1.address);
+      const huge = (1n << 256n) - 1n;
+      await expectRevert(w.ledger.connect(w.supplierB).cancel([id], nextOp()), "ReceivableNotHolder", [id, w.supplierB.address]);
+      await expectRevert(w.ledger.connect(w.core1).cancel([id], nextOp()), "ReceivableNotHolder", [id, w.core1.address]);
+      await expectRevert(w.ledger.connect(w.core2).reject([id], keccak256("0x04"), nextOp()), "ReceivableNotObligor", [id, w.core2.address]);
+      await expectRevert(w.ledger.connect(w.supplierA).reject([id], keccak256("0x04"), nextOp()), "MemberRoleMissing", [w.supplierA.address, 1]);
+      await expectRevert(w.ledger.connect(w.core2).confirm(await confirmItems(w.ledger, [id]), nextOp()), "ReceivableNotObligor", [id, w.core2.address]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [huge]), nextOp()), "ReceivableNotFound", [huge]);
+      await expectRevert(w.ledger.connect(w.supplierA).cancel([0n], nextOp()), "ReceivableNotFound", [0n]);
+      await expectRevert(w.ledger.connect(w.core1).reject([huge], keccak256("0x04"), nextOp()), "ReceivableNotFound", [huge]);
+      expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Pending));
+    });
+
+    it("refuses extreme amounts and dates even with an attestation", async () => {
+      const w = await world();
+      const t = await now();
+      const reg = async (amount: bigint, maturity: bigint) => {
+        const item = await input({ counterparty: w.core1.address, amount, maturity });
+        return w.ledger.connect(w.supplierA).register([item], await attest(w.ledger, w.supplierA, false, [item]), nextOp());
+      };
+      await expectRevert(reg(1n << 80n, t + 30n * DAY), "ReceivableAmountOutOfRange", [1n << 80n]);
+      await expectRevert(reg((1n << 256n) - 1n, t + 30n * DAY), "ReceivableAmountOutOfRange", [(1n << 256n) - 1n]);
+      await expectRevert(reg(0n, t + 30n * DAY), "ReceivableAmountOutOfRange", [0n]);
+      await expectRevert(reg(1n, 0n), "ReceivableMaturityInPast");
+      await expectRevert(reg(1n, (1n << 256n) - 1n), "ReceivableTenorTooLong");
+      await expectRevert(reg(1n, 1n << 40n), "ReceivableTenorTooLong");
     });
   });
 });

@@ -41,7 +41,7 @@ import {
   YUAN,
   DEFAULT_PARAMS,
   attested,
-  type World,
+  type World, confirmItems,
 } from "./fixtures";
 import { MemberRole, ReceivableStatus as Status } from "../../backend/src/ledger/roles";
 
@@ -584,7 +584,7 @@ describe("ReceivableLedger", () => {
 
     authz("ReceivableLedger", "confirm", "obligor only", {
       setup: pending,
-      act: (w, who, { id }) => w.ledger.connect(who).confirm([id], nextOp()),
+      act: async (w, who, { id }) => w.ledger.connect(who).confirm(await confirmItems(w.ledger, [id]), nextOp()),
       suspended: "core1",
       expected: obligorOnly,
       state: (w, { id }) => statusOf(w, id),
@@ -604,7 +604,7 @@ describe("ReceivableLedger", () => {
       const w = await world();
       const [own] = await register(w, w.supplierA, w.core1.address);
       const [foreign] = await register(w, w.supplierA, w.core2.address);
-      await expectRevert(w.ledger.connect(w.core1).confirm([own, foreign], nextOp()), "ReceivableNotObligor", [foreign, w.core1.address]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [own, foreign]), nextOp()), "ReceivableNotObligor", [foreign, w.core1.address]);
       await expectRevert(w.ledger.connect(w.core1).reject([own, foreign], REASON, nextOp()), "ReceivableNotObligor", [foreign, w.core1.address]);
       expect([await statusOf(w, own), await statusOf(w, foreign)]).toEqual([BigInt(Status.Pending), BigInt(Status.Pending)]);
     });
@@ -614,8 +614,8 @@ describe("ReceivableLedger", () => {
         const { id } = await pending(w);
         return { id, sig: await signConfirm(w, w.core1, [id]) };
       },
-      act: (w, who, { id, sig }) =>
-        w.ledger.connect(who).confirmBySig([id], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp()),
+      act: async (w, who, { id, sig }) =>
+        w.ledger.connect(who).confirmBySig(await confirmItems(w.ledger, [id]), w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp()),
       // the last row: the obligor is suspended after signing; its signature no longer confirms
       suspended: "core1",
       expected: () => everyone(OK, { suspended: inactive }),
@@ -633,9 +633,9 @@ describe("ReceivableLedger", () => {
         for (const p of PARTIES) sigs.set(w[p].address, await signConfirm(w, w[p], [id]));
         return { id, sigs };
       },
-      act: (w, who, { id, sigs }) => {
+      act: async (w, who, { id, sigs }) => {
         const s = sigs.get(who.address)!;
-        return w.ledger.connect(w.relayer).confirmBySig([id], who.address, s.nonce, s.deadline, s.signature, nextOp());
+        return w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [id]), who.address, s.nonce, s.deadline, s.signature, nextOp());
       },
       suspended: "core1",
       expected: obligorOnly,
@@ -650,9 +650,9 @@ describe("ReceivableLedger", () => {
         for (const p of PARTIES) sigs.set(w[p].address, await signConfirm(w, w[p], [id], { nonce }));
         return { id, sigs, nonce };
       },
-      act: (w, who, { id, sigs }) => {
+      act: async (w, who, { id, sigs }) => {
         const s = sigs.get(who.address)!;
-        return w.ledger.connect(w.relayer).confirmBySig([id], w.core1.address, s.nonce, s.deadline, s.signature, nextOp());
+        return w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [id]), w.core1.address, s.nonce, s.deadline, s.signature, nextOp());
       },
       suspended: "core1",
       expected: (_c, w) => everyone(err("SignatureInvalid", w.core1.address), { core1: OK, suspended: err("MemberInactive", w.core1.address) }),
@@ -998,8 +998,8 @@ describe("ReceivableLedger", () => {
       after: async (w, { id, sig }, who) => {
         expect(await w.ledger.nonceUsed(who.address, sig.nonce)).toBe(true);
         // a function, not a promise: the transaction must not be sent before the reads below
-        const submit = () =>
-          w.ledger.connect(w.relayer).confirmBySig([id], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp());
+        const submit = async () =>
+          w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [id]), w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp());
         if (same(who.address, w.core1.address)) {
           await expectRevert(submit(), "SignatureNonceUsed", [w.core1.address, sig.nonce]);
         } else {

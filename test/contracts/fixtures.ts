@@ -4,7 +4,7 @@ import { Interface, Wallet, keccak256, toUtf8Bytes, type Signer, type ErrorFragm
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Membership, ReceivableLedger, SettlementToken } from "../../typechain-types";
-import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct, AttestationStruct } from "../../typechain-types/contracts/ReceivableLedger";
+import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct, AttestationStruct, ConfirmItemStruct } from "../../typechain-types/contracts/ReceivableLedger";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES, signAttestation } from "../../backend/src/ledger/typed-data";
 import { MemberRole } from "../../backend/src/ledger/roles";
@@ -196,8 +196,25 @@ export async function issue(w: World, obligor: Signer, supplier: string, drafts:
 /** Registers and confirms one receivable of 1,000,000 yuan (or `amount`). */
 export async function confirmed(w: World, supplier = w.supplierA, obligor = w.core1, draft: Omit<Draft, "counterparty"> = {}) {
   const [id] = await register(w, supplier, obligor.address, [draft]);
-  await w.ledger.connect(obligor).confirm([id], nextOp());
+  await w.ledger.connect(obligor).confirm(await confirmItems(w.ledger, [id]), nextOp());
   return id;
+}
+
+/**
+ * What an obligor confirms about `ids`: each certificate's facts as the ledger records them (an id
+ * that does not exist gets zeros, for tests that expect the ledger to refuse it).
+ */
+export async function confirmItems(ledger: Pick<ReceivableLedger, "receivable">, ids: bigint[]): Promise<ConfirmItemStruct[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      try {
+        const r = await ledger.receivable(id);
+        return { id, creditor: r.creditor, amount: r.amount, maturity: r.maturity, invoicesRoot: r.invoicesRoot };
+      } catch {
+        return { id, creditor: "0x" + "00".repeat(20), amount: 0n, maturity: 0n, invoicesRoot: "0x" + "00".repeat(32) };
+      }
+    }),
+  );
 }
 
 let nonceSeq = 1n;
@@ -207,13 +224,14 @@ export async function signConfirm(
   w: World,
   obligor: HardhatEthersSigner,
   ids: bigint[],
-  opts: { nonce?: bigint; deadline?: bigint; chainId?: bigint; contract?: string } = {},
+  opts: { nonce?: bigint; deadline?: bigint; chainId?: bigint; contract?: string; items?: ConfirmItemStruct[] } = {},
 ) {
   const nonce = opts.nonce ?? nextNonce();
   const deadline = opts.deadline ?? (await now()) + DAY;
   const domain = ledgerDomain(opts.chainId ?? w.chainId, opts.contract ?? (await w.ledger.getAddress()));
-  const signature = await obligor.signTypedData(domain, CONFIRM_TYPES, { ids, nonce, deadline });
-  return { nonce, deadline, signature };
+  const items = opts.items ?? (await confirmItems(w.ledger, ids));
+  const signature = await obligor.signTypedData(domain, CONFIRM_TYPES, { items, nonce, deadline });
+  return { nonce, deadline, signature, items };
 }
 
 export async function signTerms(

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
   world, nextOp, orgId, expectRevert, register, issue, confirmed, financed, input, now, time, freshInvoice,
-  DAY, YUAN, DEFAULT_PARAMS, attested,
+  DAY, YUAN, DEFAULT_PARAMS, attested, confirmItems,
 } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
 
@@ -81,18 +81,18 @@ describe("ReceivableRegistry", () => {
     it("confirms a batch; a second confirmation is an invalid transition", async () => {
       const w = await world();
       const ids = await register(w, w.supplierA, w.core1.address, [{}, {}]);
-      await w.ledger.connect(w.core1).confirm(ids, nextOp());
+      await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids), nextOp());
       for (const id of ids) expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Confirmed));
-      await expectRevert(w.ledger.connect(w.core1).confirm([ids[0]], nextOp()), "ReceivableInvalidStatus", [ids[0], S.Confirmed, S.Pending]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [ids[0]]), nextOp()), "ReceivableInvalidStatus", [ids[0], S.Confirmed, S.Pending]);
     });
 
     it("confirms nothing if one id of the batch is not the caller's", async () => {
       const w = await world();
       const [mine] = await register(w, w.supplierA, w.core1.address);
       const [theirs] = await register(w, w.supplierA, w.core2.address);
-      await expectRevert(w.ledger.connect(w.core1).confirm([mine, theirs], nextOp()), "ReceivableNotObligor", [theirs, w.core1.address]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [mine, theirs]), nextOp()), "ReceivableNotObligor", [theirs, w.core1.address]);
       expect((await w.ledger.receivable(mine)).status).toBe(BigInt(S.Pending));
-      await expectRevert(w.ledger.connect(w.core1).confirm([999n], nextOp()), "ReceivableNotFound", [999n]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [999n]), nextOp()), "ReceivableNotFound", [999n]);
     });
 
     it("rejects and cancels Pending certificates only", async () => {
@@ -201,7 +201,7 @@ describe("ReceivableRegistry", () => {
       const w = await world();
       const ids = await register(w, w.supplierA, w.core1.address, [{}, {}, {}]);
       expect(await w.ledger.balanceOf(w.supplierA.address)).toBe(3n);
-      await w.ledger.connect(w.core1).confirm(ids, nextOp());
+      await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids), nextOp());
       await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, ids[1], nextOp());
       expect([await w.ledger.balanceOf(w.supplierA.address), await w.ledger.balanceOf(w.supplierB.address)]).toEqual([2n, 1n]);
       await w.ledger.connect(w.supplierB).transferCertificate(w.supplierA.address, ids[1], nextOp());
@@ -222,7 +222,7 @@ describe("ReceivableRegistry", () => {
       await expectRevert(w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [item2])), op), "OperationAlreadyExecuted", [w.supplierA.address, op]);
       expect(await w.ledger.lastReceivableId()).toBe(last);
       // ids are per submitter: another member may use the same number
-      await w.ledger.connect(w.core1).confirm([last], op);
+      await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [last]), op);
       expect(await w.ledger.operationExecuted(w.core1.address, op)).toBe(true);
     });
 
@@ -233,7 +233,7 @@ describe("ReceivableRegistry", () => {
       await w.ledger.connect(w.operator).pause();
       const item = await input({ counterparty: w.core1.address });
       await expectRevert(w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [item])), nextOp()), "EnforcedPause");
-      await expectRevert(w.ledger.connect(w.core1).confirm([pending], nextOp()), "EnforcedPause");
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [pending]), nextOp()), "EnforcedPause");
       await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp()), "EnforcedPause");
       await expectRevert(w.ledger.connect(w.supplierA).split(id, [{ to: w.supplierB.address, amount: 1n }, { to: w.supplierA.address, amount: 1n }], nextOp()), "EnforcedPause");
       await expectRevert(financed(w, id), "EnforcedPause");

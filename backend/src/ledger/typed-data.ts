@@ -5,14 +5,33 @@ export function ledgerDomain(chainId: bigint, verifyingContract: string): TypedD
   return { name: "ChainFactor Receivable Ledger", version: "1", chainId, verifyingContract };
 }
 
-/** The obligor's confirmation of a batch of Pending certificates. */
+/**
+ * The obligor's confirmation of a batch of Pending certificates: each by its id and the facts it
+ * owes on (creditor, amount, maturity, invoice root), which the ledger checks against the record.
+ */
 export const CONFIRM_TYPES: Record<string, TypedDataField[]> = {
   ConfirmReceivables: [
-    { name: "ids", type: "uint256[]" },
+    { name: "items", type: "ConfirmedReceivable[]" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
+  ConfirmedReceivable: [
+    { name: "id", type: "uint256" },
+    { name: "creditor", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "maturity", type: "uint256" },
+    { name: "invoicesRoot", type: "bytes32" },
+  ],
 };
+
+/** One certificate as a confirmation names it (the contract's `ConfirmItem`); numbers as decimal strings on the wire. */
+export interface ConfirmedReceivable {
+  id: string;
+  creditor: string;
+  amount: string;
+  maturity: string;
+  invoicesRoot: string;
+}
 
 /** The holder's acceptance of a bank's financing terms. */
 export const FINANCE_TERMS_TYPES: Record<string, TypedDataField[]> = {

@@ -20,6 +20,12 @@ export interface LifecycleRun {
 }
 
 const domain = (w: World) => ledgerDomain(w.chainId, w.ledgerAddress);
+/** What an obligor confirms about each of `ids`: its facts as the ledger records them. */
+const confirmItems = (w: World, ids: bigint[]) =>
+  Promise.all(ids.map(async (id) => {
+    const r = await w.ledger.receivable(id);
+    return { id, creditor: r.creditor, amount: r.amount, maturity: r.maturity, invoicesRoot: r.invoicesRoot };
+  }));
 /** The verifier's one attestation of a register (by `caller`, the creditor) or issue (by the obligor) call. */
 const attestation = async (w: World, caller: string, issued: boolean, items: { counterparty: string; amount: bigint; maturity: bigint; invoicesRoot: string; invoiceKeys: string[] }[]) => {
   const deadline = await later(DAY);
@@ -58,17 +64,18 @@ async function registerItems(w: World, obligor: string, count: number, maturity:
 
 async function confirmDirect(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
   const op = w.ops.take("ledger", obligor.address);
-  return exec(w.ledger.connect(obligor).confirm(ids, op.id), [op.fresh]);
+  return exec(w.ledger.connect(obligor).confirm(await confirmItems(w, ids), op.id), [op.fresh]);
 }
 
 /** The obligor signs one ConfirmReceivables intent; the keeper (a relayer with no role) submits it. */
 async function confirmBySig(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
   const nonce = w.nonces.take("ledger", obligor.address);
   const deadline = await later(DAY);
-  const signature = await obligor.signTypedData(domain(w), CONFIRM_TYPES, { ids, nonce: nonce.id, deadline });
+  const items = await confirmItems(w, ids);
+  const signature = await obligor.signTypedData(domain(w), CONFIRM_TYPES, { items, nonce: nonce.id, deadline });
   const op = w.ops.take("ledger", w.keeper.address);
   return exec(
-    w.ledger.connect(w.keeper).confirmBySig(ids, obligor.address, nonce.id, deadline, signature, op.id),
+    w.ledger.connect(w.keeper).confirmBySig(items, obligor.address, nonce.id, deadline, signature, op.id),
     [op.fresh, nonce.fresh],
   );
 }

@@ -1,6 +1,7 @@
 import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../../typechain-types";
 import type { LedgerDeploymentRow } from "../ledger.entity";
 import { attestedItem, type Attestor } from "../attestation";
+import type { ConfirmedReceivable } from "../typed-data";
 
 /** How one kind of business operation becomes a contract call. */
 export interface OperationKind<P> {
@@ -63,8 +64,11 @@ export interface ReceivableItemPayload {
 export interface IdsPayload {
   ids: string[];
 }
+export interface ConfirmPayload {
+  items: ConfirmedReceivable[];
+}
 export interface ConfirmBySigPayload {
-  ids: string[];
+  items: ConfirmedReceivable[];
   obligor: string;
   nonce: string;
   deadline: string;
@@ -172,9 +176,12 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
     attested(batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
       ledger.encodeFunctionData("issue", [items.map(receivableInput), attestationOf(ctx, true, items), opId]),
     )),
-    batched<IdsPayload, bigint>("ledger.confirm", 200, ids, (all) => perItem(FRESH + 60_000, 12_000)(all.length), (all, opId) => ledger.encodeFunctionData("confirm", [all, opId])),
-    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p) => perItem(FRESH + 100_000, 12_000)(p.ids.length), (p, opId) =>
-      ledger.encodeFunctionData("confirmBySig", [p.ids.map(BigInt), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
+    // a confirmation names each certificate's facts (creditor, amount, maturity, root), which the ledger reads and compares: two more slots per item
+    batched<ConfirmPayload, ConfirmedReceivable>("ledger.confirm", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 20_000)(all.length), (all, opId) =>
+      ledger.encodeFunctionData("confirm", [all.map(confirmItem), opId]),
+    ),
+    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p) => perItem(FRESH + 100_000, 22_000)(p.items.length), (p, opId) =>
+      ledger.encodeFunctionData("confirmBySig", [p.items.map(confirmItem), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
     ),
     single<RejectPayload>("ledger.reject", "ledger", (p) => perItem(FRESH + 60_000, 12_000)(p.ids.length), (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
     batched<IdsPayload, bigint>("ledger.cancel", 200, ids, (all) => perItem(FRESH + 60_000, 15_000)(all.length), (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
@@ -210,6 +217,10 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
 function receivablesGas(items: ReceivableItemPayload[]): bigint {
   const keys = items.reduce((n, i) => n + i.invoiceKeys.length, 0);
   return BigInt(FRESH + 60_000 + 140_000 * items.length + 40_000 * keys);
+}
+
+function confirmItem(i: ConfirmedReceivable) {
+  return { id: BigInt(i.id), creditor: i.creditor, amount: BigInt(i.amount), maturity: BigInt(i.maturity), invoicesRoot: i.invoicesRoot };
 }
 
 function receivableInput(i: ReceivableItemPayload) {

@@ -5,7 +5,7 @@ import { AppError, conflict, forbidden, notFound, validationFailed } from "../..
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
-import { CONFIRM_TYPES, ledgerDomain } from "../../ledger/typed-data";
+import { CONFIRM_TYPES, ledgerDomain, type ConfirmedReceivable } from "../../ledger/typed-data";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import { ATTESTATION_TTL_SECONDS, attestedItem } from "../../ledger/attestation";
 import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
@@ -44,6 +44,20 @@ export const changeInFlightSql = (ids: string, kinds: string) =>
 /** What a change refused for a change in flight ({@link changeInFlightSql}) is told. */
 export const changeInProgress = (operationId: string) =>
   conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${operationId} on one of these certificates is still being written to the ledger; retry when it is done.`, { operationId });
+
+/**
+ * What an obligor confirms about each of `rows`: its certificate id and the facts it owes on
+ * (creditor's ledger address, amount, maturity, invoice root), as the platform shows them; the
+ * ledger refuses the confirmation if its record differs (ConfirmationMismatch).
+ */
+async function confirmedFacts(em: EntityManager, rows: ReceivableRow[]): Promise<ConfirmedReceivable[]> {
+  const creditors = await organizationsById(em, rows.map((r) => r.creditorOrganizationId));
+  return rows.map((r) => {
+    const creditor = creditors.get(r.creditorOrganizationId)?.ledgerAddress;
+    if (!creditor || !r.invoicesRoot) throw conflict("RECEIVABLE.NOT_CONFIRMABLE", `Receivable ${r.id} has no creditor address or invoice root on record.`);
+    return { id: r.chainId!.toString(), creditor, amount: r.amount.toString(), maturity: unix(r.maturity), invoicesRoot: r.invoicesRoot };
+  });
+}
 
 /** Reads everyone's data: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
@@ -215,11 +229,12 @@ export class ReceivablesService {
   async confirm(auth: AuthContext, ids: string[], signature?: { nonce: string; deadline: string; signature: string }) {
     const core = auth.organization;
     return this.change(auth, ids, "pending", "obligor", async (em, rows) => {
-      const chainIds = rows.map((r) => r.chainId!.toString());
-      if (!signature) return { kind: "ledger.confirm", signer: await custodialAccount(core), payload: { ids: chainIds } };
+      // what the obligor confirms: each certificate's facts as the platform shows them, which the ledger checks
+      const items = await confirmedFacts(em, rows);
+      if (!signature) return { kind: "ledger.confirm", signer: await custodialAccount(core), payload: { items } };
       if (!core.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", "Your organization has no ledger address yet.");
       const { chainId, ledger } = await this.keys.deployment(em);
-      const message = { ids: chainIds, nonce: signature.nonce, deadline: signature.deadline };
+      const message = { items, nonce: signature.nonce, deadline: signature.deadline };
       let signer: string;
       try {
         signer = verifyTypedData(ledgerDomain(chainId, ledger), CONFIRM_TYPES, message, signature.signature);
@@ -246,7 +261,7 @@ export class ReceivablesService {
       domain: ledgerDomain(chainId, ledger),
       types: CONFIRM_TYPES,
       primaryType: "ConfirmReceivables",
-      message: { ids: rows.map((r) => r.chainId!.toString()), nonce: nonce.toString(), deadline: String(Math.floor(Date.now() / 1000) + 3600) },
+      message: { items: await confirmedFacts(this.ds.manager, rows), nonce: nonce.toString(), deadline: String(Math.floor(Date.now() / 1000) + 3600) },
     };
   }
 
