@@ -479,6 +479,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
     "POST /v1/receivables": () => ({ key: w.A.adminKey, body: () => ({ items: [{ obligorId: w.biz.m.coreA.orgId, invoiceIds: [w.biz.invoices.freeA[0]], maturityDate: w.biz.farMaturity }] }) }),
     "POST /v1/receivables/issuances": () => ({ key: w.biz.m.coreA.key, body: () => ({ items: [{ supplierId: w.A.orgId, invoiceIds: [w.biz.invoices.freeA[1]], maturityDate: w.biz.farMaturity }] }) }),
     "POST /v1/receivables/confirmations": () => ({ key: w.biz.m.coreA.key, body: () => ({ receivableIds: [w.P[0]] }), valid: () => ({ signature: undefined }) }),
+    "POST /v1/receivables/attestations": () => ({ key: w.A.adminKey, body: () => ({ mode: "register", items: [{ counterpartyId: w.biz.m.coreA.orgId, invoiceIds: [w.biz.invoices.freeA[0]], maturityDate: w.biz.farMaturity }] }) }),
     "GET /v1/receivables/confirmations/typed-data": () => ({ key: w.biz.m.coreA.key, query: { ids: w.P[1] } }),
     "POST /v1/receivables/rejections": () => ({
       key: w.biz.m.coreA.key,

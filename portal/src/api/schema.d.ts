@@ -3611,7 +3611,7 @@ export interface paths {
         put?: never;
         /**
          * The verifier's attestation of your own verified invoices, to register (supplier, as creditor) or issue (core enterprise, as obligor) with your own ledger key
-         * @description Callers: organizations with role supplier or core_enterprise. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         * @description Callers: organizations with role supplier or core_enterprise.
          */
         post: {
             parameters: {

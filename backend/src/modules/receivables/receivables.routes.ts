@@ -58,7 +58,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/attestations",
-    commit: true,
+    // changes nothing: the member itself sends the call the attestation allows, with its own key
     summary: "The verifier's attestation of your own verified invoices, to register (supplier, as creditor) or issue (core enterprise, as obligor) with your own ledger key",
     tag: TAG,
     roles: ["supplier", "core_enterprise"],

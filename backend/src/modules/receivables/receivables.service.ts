@@ -97,9 +97,8 @@ export class ReceivablesService {
     const role = mode === "register" ? "supplier" : "core_enterprise";
     if (!auth.has(role)) throw forbidden(`Only a ${role.replace("_", " ")} may ${mode} receivables.`);
     if (me.status !== "active" || !me.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${me.legalName} is ${me.status}, not active on the ledger.`);
-    if (me.keyCustody === "custodial") {
-      throw conflict("ORGANIZATION.CUSTODIAL_KEY", `${me.legalName}'s ledger key is held by the platform: use POST /v1/receivables${mode === "issue" ? "/issuances" : ""}, which attests and sends the transaction.`);
-    }
+    // a member whose key the platform holds may ask too: the attestation names its own address as
+    // the caller, so it is of no use to anyone else (and it registers through POST /v1/receivables)
     items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
     const issued = mode === "issue";
     const result = await inTransaction(this.ds, async (em) => {
