@@ -9,6 +9,8 @@
  * DEFAULT_ISSUER_CAP (minor units, default 0) is what a settlement issuer may have outstanding
  * before governance sets its own cap: with 0, onboarding an issuer mints nothing until governance
  * acts (SettlementToken.setIssuerCap, effective two days later).
+ * Invoice verifiers (VERIFIER_ROLE) come from VERIFIER_ADDRESSES (comma-separated); the
+ * platform's own verifier key is made and granted by `npm run ops -- deploy`.
  */
 import hre from "hardhat";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +23,9 @@ async function main() {
   if (operators.length === 0) throw new Error("set OPERATOR_ADDRESSES to the operator account(s)");
   const adminDelay = BigInt(process.env.ADMIN_DELAY_SECONDS ?? 2 * 86_400);
   const defaultIssuerCap = BigInt(process.env.DEFAULT_ISSUER_CAP ?? 0);
-  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators, adminDelay, defaultIssuerCap });
+  // the invoice verifiers whose attestations register and issue need (VERIFIER_ROLE, a governance grant)
+  const verifiers = (process.env.VERIFIER_ADDRESSES ?? "").split(",").map((a) => a.trim()).filter(Boolean);
+  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators, verifiers, adminDelay, defaultIssuerCap });
   const { chainId } = await hre.ethers.provider.getNetwork();
   const record: DeploymentRecord = {
     chainId: chainId.toString(),

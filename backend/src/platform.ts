@@ -21,6 +21,7 @@ import { LookupIndexes1732500000000 } from "./migrations/1732500000000-LookupInd
 import { IdempotencyClaims1732600000000 } from "./migrations/1732600000000-IdempotencyClaims";
 import { RequestWinner1732700000000 } from "./migrations/1732700000000-RequestWinner";
 import { PeopleSignIn1732800000000 } from "./migrations/1732800000000-PeopleSignIn";
+import { VerifierKey1732900000000 } from "./migrations/1732900000000-VerifierKey";
 import { SignInPerOrganization1733000000000 } from "./migrations/1733000000000-SignInPerOrganization";
 import { ChainSizedMoney1733100000000 } from "./migrations/1733100000000-ChainSizedMoney";
 import { DraftExecutions1733200000000 } from "./migrations/1733200000000-DraftExecutions";
@@ -107,6 +108,7 @@ export const PLATFORM_SCHEMA: DbSchema = {
     IdempotencyClaims1732600000000,
     RequestWinner1732700000000,
     PeopleSignIn1732800000000,
+    VerifierKey1732900000000,
     SignInPerOrganization1733000000000,
     ChainSizedMoney1733100000000,
     DraftExecutions1733200000000,
@@ -358,7 +360,7 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
     maxTenorDays: config.POLICY_MAX_TENOR_DAYS,
     maxTier: config.POLICY_MAX_TIER,
     minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT,
-  }, refuseWhileFinancingRequested);
+  }, refuseWhileFinancingRequested, async () => BigInt((await provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000)));
   const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, receivables, async (financingId) => {
     await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
   }, log, () => ledgerTime(provider));

@@ -42,7 +42,7 @@ abstract contract SignedIntents is ISignedIntents, EIP712 {
     /// @dev ECDSA first, ERC-1271 only if that fails and the signer has code: members are mostly
     /// EOAs, and asking for the signer's code first would cost a cold account access each time.
     function _isValidSignature(address signer, bytes32 digest, bytes calldata signature)
-        private
+        internal
         view
         returns (bool)
     {

@@ -8,6 +8,9 @@ import {IOperationGuard} from "./IOperationGuard.sol";
 /// the addresses that act for them; several addresses per organization allow key rotation.
 /// A suspended organization's addresses can neither act nor receive certificates or tokens.
 /// The operator role is granted by the default admin, whose handover takes two steps and a delay.
+/// So is the verifier role (VERIFIER_ROLE, `grantRole`/`revokeRole`, access: default admin only):
+/// a verifier's attestation is what lets a certificate onto the ledger, so the operator alone
+/// cannot appoint one.
 interface IMembership is IOperationGuard {
     /// @notice The organization id is already registered.
     /// @custom:action Use a new organization id, or update the existing organization.
@@ -95,6 +98,11 @@ interface IMembership is IOperationGuard {
 
     /// @notice Whether `account` holds the operator role.
     function isOperator(address account) external view returns (bool);
+
+    /// @notice Whether `account` holds VERIFIER_ROLE: its attestations let certificates be
+    /// registered and issued (the platform's invoice verification service; later a tax bureau's
+    /// or a data provider's key).
+    function isVerifier(address account) external view returns (bool);
 
     /// @notice Whether `account` is the default admin (governance).
     function isGovernor(address account) external view returns (bool);

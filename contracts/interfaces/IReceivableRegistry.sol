@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.24;
 
-import {Status, Receivable, ReceivableInput, SplitPart} from "./LedgerTypes.sol";
+import {Status, Receivable, ReceivableInput, SplitPart, Attestation, ConfirmItem} from "./LedgerTypes.sol";
 
 /// @title Receivable certificates
 /// @notice ERC-721 certificates for receivables owed by core enterprises. Registration by the
 /// creditor, issue by the obligor, confirmation (directly or by EIP-712 signature), rejection,
 /// cancellation, split and transfer. An invoice key backs at most one live certificate in the
 /// whole network; it is released only when a Pending certificate is rejected or cancelled.
+/// Every registration and issue carries a verifier's attestation (`Attestation`, EIP-712 type
+/// `InvoiceAttestation(bool issued,AttestedReceivable[] items,uint256 deadline)` with
+/// `AttestedReceivable(address obligor,address creditor,uint256 amount,uint256 maturity,
+/// bytes32 invoicesRoot,bytes32[] invoiceKeys)`), so a member calling the ledger directly can
+/// only create certificates the verifier checked: its own verified invoices, canonical keys,
+/// their real amounts. An attestation may be used again until its deadline, but only for the
+/// very same certificates (whose keys are then taken until released).
 interface IReceivableRegistry {
     /// @notice No certificate has this id.
     /// @custom:action Check the id; certificates are numbered from 1.
@@ -61,6 +68,22 @@ interface IReceivableRegistry {
     /// @notice The batch is empty.
     /// @custom:action Send at least one item.
     error LedgerEmptyBatch();
+    /// @notice The attestation's deadline has passed.
+    /// @custom:action Ask the verifier for a new attestation (the platform: POST /v1/receivables/attestations).
+    error AttestationExpired(uint256 deadline, uint256 timestamp);
+    /// @notice The attestation's signer does not hold VERIFIER_ROLE.
+    /// @custom:action Get the attestation from a verifier the consortium appointed.
+    error AttestationNotVerifier(address verifier);
+    /// @notice The signature is not the verifier's over exactly these items, this caller's role
+    /// (register or issue), this deadline, chain and contract.
+    /// @custom:action Send the items exactly as attested; any change (amount, maturity, keys,
+    /// root, counterparty, caller) needs a new attestation.
+    error AttestationInvalid(address verifier);
+    /// @notice The certificate's creditor, amount, maturity or invoice root is not what the
+    /// obligor confirmed.
+    /// @custom:action Read the certificate (`receivable(id)`) and confirm exactly its facts; if
+    /// they are not what you owe, reject it instead.
+    error ConfirmationMismatch(uint256 id);
 
     event ReceivableRegistered(
         uint256 indexed id,
@@ -97,24 +120,35 @@ interface IReceivableRegistry {
     event ReceivableTransferred(uint256 indexed id, address indexed from, address indexed to, uint256 opId);
 
     /// @notice Register receivables owed to the caller; they start Pending.
+    /// @param attestation a verifier's signature over all `items` (with the caller as creditor,
+    /// each item's counterparty as obligor, `issued` false)
     /// @return firstId the id of the first new certificate; the others follow consecutively.
-    /// @custom:access Active supplier (becomes creditor and holder).
-    function register(ReceivableInput[] calldata items, uint256 opId) external returns (uint256 firstId);
+    /// @custom:access Active supplier (becomes creditor and holder), with a verifier's attestation.
+    function register(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
+        external
+        returns (uint256 firstId);
 
     /// @notice Issue certificates owed by the caller directly to suppliers; they start Confirmed.
+    /// @param attestation a verifier's signature over all `items` (with the caller as obligor,
+    /// each item's counterparty as creditor, `issued` true)
     /// @return firstId the id of the first new certificate; the others follow consecutively.
-    /// @custom:access Active core enterprise (becomes obligor).
-    function issue(ReceivableInput[] calldata items, uint256 opId) external returns (uint256 firstId);
+    /// @custom:access Active core enterprise (becomes obligor), with a verifier's attestation.
+    function issue(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
+        external
+        returns (uint256 firstId);
 
-    /// @notice Confirm Pending certificates owed by the caller.
-    /// @custom:access Active core enterprise that is the obligor of every id.
-    function confirm(uint256[] calldata ids, uint256 opId) external;
+    /// @notice Confirm Pending certificates owed by the caller: each item names the certificate
+    /// and its creditor, amount, maturity and invoice root, which must match the record.
+    /// @custom:access Active core enterprise that is the obligor of every item.
+    function confirm(ConfirmItem[] calldata items, uint256 opId) external;
 
     /// @notice Confirm Pending certificates on the obligor's EIP-712 signature of
-    /// `ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)`.
-    /// @custom:access Anyone may submit; `obligor` must have signed and be the obligor of every id.
+    /// `ConfirmReceivables(ConfirmedReceivable[] items,uint256 nonce,uint256 deadline)` with
+    /// `ConfirmedReceivable(uint256 id,address creditor,uint256 amount,uint256 maturity,
+    /// bytes32 invoicesRoot)`; the facts must match each record.
+    /// @custom:access Anyone may submit; `obligor` must have signed and be the obligor of every item.
     function confirmBySig(
-        uint256[] calldata ids,
+        ConfirmItem[] calldata items,
         address obligor,
         uint256 nonce,
         uint256 deadline,

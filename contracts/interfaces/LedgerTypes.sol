@@ -43,7 +43,31 @@ struct ReceivableInput {
     uint256 amount; // minor units, 1 ..= type(uint80).max
     uint256 maturity; // unix seconds, in the future and within the maximum tenor
     bytes32 invoicesRoot; // commitment to the invoice documents (kept off chain)
-    bytes32[] invoiceKeys; // keccak256(seller tax id, invoice number), one per invoice
+    // keccak256(abi.encode(seller USCC, invoice number)), one per invoice: the canonical form is
+    // defined in backend/src/ledger/invoice-key.ts and docs/invoice-keys.md
+    bytes32[] invoiceKeys;
+}
+
+/// @notice A verifier's EIP-712 signature over a whole `register` or `issue` call (type
+/// `InvoiceAttestation`): that each certificate's invoices were verified, belong to its creditor
+/// (the seller) and are billed to its obligor, for exactly these amounts, maturities, invoice
+/// keys and roots. One signature per call, over the hashes of all its items.
+struct Attestation {
+    address verifier; // holds VERIFIER_ROLE in Membership
+    uint256 deadline; // unix seconds; the call must be mined by then
+    bytes signature;
+}
+
+/// @notice What an obligor confirms about one Pending certificate (EIP-712 type
+/// `ConfirmedReceivable`): not just its id but the facts it owes on, which the ledger checks
+/// against the record, so a confirmation can never land on a certificate other than the one
+/// the obligor looked at.
+struct ConfirmItem {
+    uint256 id;
+    address creditor;
+    uint256 amount;
+    uint256 maturity;
+    bytes32 invoicesRoot;
 }
 
 /// @notice One part of a split: `amount` goes to `to`.

@@ -19,6 +19,10 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
     using EnumerableSet for EnumerableSet.AddressSet;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    /// @notice Attests verified invoices for `register` and `issue`. Granted and revoked by the
+    /// default admin (governance) only, as OPERATOR_ROLE is.
+    /// @custom:access grantRole/revokeRole: default admin.
+    bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
 
     struct OrgRecord {
         uint8 roles;
@@ -143,6 +147,11 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
     /// @inheritdoc IMembership
     function isOperator(address account) external view returns (bool) {
         return hasRole(OPERATOR_ROLE, account);
+    }
+
+    /// @inheritdoc IMembership
+    function isVerifier(address account) external view returns (bool) {
+        return hasRole(VERIFIER_ROLE, account);
     }
 
     /// @inheritdoc IMembership

@@ -5,7 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IReceivableRegistry} from "../interfaces/IReceivableRegistry.sol";
 import {
-    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, FLAG_TRANSFERRED
+    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, Attestation, ConfirmItem, FLAG_TRANSFERRED
 } from "../interfaces/LedgerTypes.sol";
 import {OperationGuard} from "../common/OperationGuard.sol";
 import {SignedIntents} from "../common/SignedIntents.sol";
@@ -26,8 +26,22 @@ abstract contract ReceivableRegistry is
     MembershipGated,
     IReceivableRegistry
 {
-    bytes32 internal constant CONFIRM_TYPEHASH =
-        keccak256("ConfirmReceivables(uint256[] ids,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant CONFIRM_TYPEHASH = keccak256(
+        "ConfirmReceivables(ConfirmedReceivable[] items,uint256 nonce,uint256 deadline)"
+        "ConfirmedReceivable(uint256 id,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot)"
+    );
+    bytes32 internal constant CONFIRMED_RECEIVABLE_TYPEHASH = keccak256(
+        "ConfirmedReceivable(uint256 id,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot)"
+    );
+    bytes32 internal constant ATTESTED_RECEIVABLE_TYPEHASH = keccak256(
+        "AttestedReceivable(address obligor,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot,"
+        "bytes32[] invoiceKeys)"
+    );
+    bytes32 internal constant INVOICE_ATTESTATION_TYPEHASH = keccak256(
+        "InvoiceAttestation(bool issued,AttestedReceivable[] items,uint256 deadline)"
+        "AttestedReceivable(address obligor,address creditor,uint256 amount,uint256 maturity,bytes32 invoicesRoot,"
+        "bytes32[] invoiceKeys)"
+    );
 
     mapping(uint256 id => Receivable) internal _receivables;
     mapping(bytes32 invoiceKey => uint256 id) private _invoiceReceivable;
@@ -37,35 +51,39 @@ abstract contract ReceivableRegistry is
     // ─── Creation ───────────────────────────────────────────────────────
 
     /// @inheritdoc IReceivableRegistry
-    function register(ReceivableInput[] calldata items, uint256 opId)
+    function register(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
         external
         whenNotPaused
         returns (uint256 firstId)
     {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.SUPPLIER);
-        return _createAll(items, opId, false);
+        return _createAll(items, attestation, opId, false);
     }
 
     /// @inheritdoc IReceivableRegistry
-    function issue(ReceivableInput[] calldata items, uint256 opId) external whenNotPaused returns (uint256 firstId) {
+    function issue(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
+        external
+        whenNotPaused
+        returns (uint256 firstId)
+    {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
-        return _createAll(items, opId, true);
+        return _createAll(items, attestation, opId, true);
     }
 
     // ─── Confirmation ───────────────────────────────────────────────────
 
     /// @inheritdoc IReceivableRegistry
-    function confirm(uint256[] calldata ids, uint256 opId) external whenNotPaused {
+    function confirm(ConfirmItem[] calldata items, uint256 opId) external whenNotPaused {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
-        _confirmAll(ids, msg.sender, opId);
+        _confirmAll(items, msg.sender, opId);
     }
 
     /// @inheritdoc IReceivableRegistry
     function confirmBySig(
-        uint256[] calldata ids,
+        ConfirmItem[] calldata items,
         address obligor,
         uint256 nonce,
         uint256 deadline,
@@ -73,10 +91,15 @@ abstract contract ReceivableRegistry is
         uint256 opId
     ) external whenNotPaused {
         _useOperation(opId);
-        bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, keccak256(abi.encodePacked(ids)), nonce, deadline));
+        bytes32[] memory hashes = new bytes32[](items.length);
+        for (uint256 i = 0; i < items.length; ++i) {
+            hashes[i] = keccak256(abi.encode(CONFIRMED_RECEIVABLE_TYPEHASH, items[i]));
+        }
+        bytes32 itemsHash = keccak256(abi.encodePacked(hashes));
+        bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, itemsHash, nonce, deadline));
         _verifyIntent(obligor, structHash, nonce, deadline, signature);
         _requireRole(obligor, MemberRoles.CORE_ENTERPRISE);
-        _confirmAll(ids, obligor, opId);
+        _confirmAll(items, obligor, opId);
     }
 
     /// @inheritdoc IReceivableRegistry
@@ -216,19 +239,30 @@ abstract contract ReceivableRegistry is
 
     // ─── Internals ──────────────────────────────────────────────────────
 
-    function _createAll(ReceivableInput[] calldata items, uint256 opId, bool issued) private returns (uint256) {
+    function _createAll(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId, bool issued)
+        private
+        returns (uint256)
+    {
         _requireNonEmpty(items.length);
+        if (block.timestamp > attestation.deadline) revert AttestationExpired(attestation.deadline, block.timestamp);
+        if (!_membership.isVerifier(attestation.verifier)) revert AttestationNotVerifier(attestation.verifier);
+        bytes32[] memory attested = new bytes32[](items.length);
         LedgerParams memory p = _params;
         uint256 latestMaturity = block.timestamp + p.maxTenor;
         uint256 id = _lastId;
-        address checked; // counterparty already checked: batches usually repeat one counterparty
+        uint8 role = issued ? MemberRoles.SUPPLIER : MemberRoles.CORE_ENTERPRISE;
+        // counterparty already checked (batches usually repeat one counterparty): the first item's
+        // is checked before the loop, so no address (address(0) included) skips the check
+        address checked = items[0].counterparty;
+        _requireRole(checked, role);
         for (uint256 i = 0; i < items.length; ++i) {
             ReceivableInput calldata item = items[i];
             if (item.counterparty != checked) {
-                _requireRole(item.counterparty, issued ? MemberRoles.SUPPLIER : MemberRoles.CORE_ENTERPRISE);
+                _requireRole(item.counterparty, role);
                 checked = item.counterparty;
             }
             (address obligor, address creditor) = issued ? (msg.sender, checked) : (checked, msg.sender);
+            attested[i] = _attestedItemHash(obligor, creditor, item);
             ++id;
             _create(id, obligor, creditor, item, issued ? Status.Confirmed : Status.Pending, latestMaturity);
             if (issued) {
@@ -242,7 +276,33 @@ abstract contract ReceivableRegistry is
             }
         }
         _lastId = id;
+        bytes32 itemsHash = keccak256(abi.encodePacked(attested));
+        bytes32 structHash =
+            keccak256(abi.encode(INVOICE_ATTESTATION_TYPEHASH, issued, itemsHash, attestation.deadline));
+        bytes32 digest = _hashTypedDataV4(structHash);
+        if (!_isValidSignature(attestation.verifier, digest, attestation.signature)) {
+            revert AttestationInvalid(attestation.verifier);
+        }
         return id - items.length + 1;
+    }
+
+    /// @dev EIP-712 hashStruct of one attested certificate (type `AttestedReceivable`).
+    function _attestedItemHash(address obligor, address creditor, ReceivableInput calldata item)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encode(
+                ATTESTED_RECEIVABLE_TYPEHASH,
+                obligor,
+                creditor,
+                item.amount,
+                item.maturity,
+                item.invoicesRoot,
+                keccak256(abi.encodePacked(item.invoiceKeys))
+            )
+        );
     }
 
     function _create(
@@ -278,12 +338,19 @@ abstract contract ReceivableRegistry is
         _issueTo(creditor, id);
     }
 
-    function _confirmAll(uint256[] calldata ids, address obligor, uint256 opId) private {
-        _requireNonEmpty(ids.length);
-        for (uint256 i = 0; i < ids.length; ++i) {
-            uint256 id = ids[i];
+    /// @dev Confirms each item's certificate after checking that it is Pending, owed by
+    /// `obligor`, and has exactly the creditor, amount, maturity and invoice root confirmed.
+    function _confirmAll(ConfirmItem[] calldata items, address obligor, uint256 opId) private {
+        _requireNonEmpty(items.length);
+        for (uint256 i = 0; i < items.length; ++i) {
+            ConfirmItem calldata item = items[i];
+            uint256 id = item.id;
             Receivable storage r = _pending(id);
             if (r.obligor != obligor) revert ReceivableNotObligor(id, obligor);
+            if (
+                r.creditor != item.creditor || r.amount != item.amount || r.maturity != item.maturity
+                    || r.invoicesRoot != item.invoicesRoot
+            ) revert ConfirmationMismatch(id);
             r.status = Status.Confirmed;
             emit ReceivableConfirmed(id, obligor, opId);
         }

@@ -480,6 +480,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
     "POST /v1/receivables": () => ({ key: w.A.adminKey, body: () => ({ items: [{ obligorId: w.biz.m.coreA.orgId, invoiceIds: [w.biz.invoices.freeA[0]], maturityDate: w.biz.farMaturity }] }) }),
     "POST /v1/receivables/issuances": () => ({ key: w.biz.m.coreA.key, body: () => ({ items: [{ supplierId: w.A.orgId, invoiceIds: [w.biz.invoices.freeA[1]], maturityDate: w.biz.farMaturity }] }) }),
     "POST /v1/receivables/confirmations": () => ({ key: w.biz.m.coreA.key, body: () => ({ receivableIds: [w.P[0]] }), valid: () => ({ signature: undefined }) }),
+    "POST /v1/receivables/attestations": () => ({ key: w.A.adminKey, body: () => ({ mode: "register", items: [{ counterpartyId: w.biz.m.coreA.orgId, invoiceIds: [w.biz.invoices.freeA[2]], maturityDate: w.biz.farMaturity }] }) }),
     "GET /v1/receivables/confirmations/typed-data": () => ({ key: w.biz.m.coreA.key, query: { ids: w.P[1] } }),
     "POST /v1/receivables/rejections": () => ({
       key: w.biz.m.coreA.key,
@@ -579,7 +580,7 @@ describe("bad input on every endpoint of /openapi.json", () => {
 
     // the business world: supplier A (the usual caller) with certificates in every state, bank B as another tenant
     const [biz, act1, act2, s1, s2] = await Promise.all([
-      buildWorld(stack, { extraMembers: { bankC: ["bank"] }, pendingA: 5, confirmedA: 8, freeInvoicesA: 2, moreSubscriptions: { supplierA: [["recourse.claimed"]] } }),
+      buildWorld(stack, { extraMembers: { bankC: ["bank"] }, pendingA: 5, confirmedA: 8, freeInvoicesA: 3, moreSubscriptions: { supplierA: [["recourse.claimed"]] } }),
       stack.onboard(["core_enterprise"]),
       stack.onboard(["core_enterprise"]),
       stack.onboard(["core_enterprise"]),

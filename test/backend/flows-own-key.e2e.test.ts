@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import hre from "hardhat";
 import { Wallet } from "ethers";
+import { ReceivableLedger__factory } from "../../typechain-types";
+import { revertDataOf, decodeRevert } from "../../backend/src/ledger/revert-decoder";
 import { Stack } from "./support/stack";
 import { eventually, type Api } from "./support/http";
 import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
@@ -168,5 +170,40 @@ describe("business flows with an obligor that keeps its own key", () => {
     expect((await api.get(`/v1/receivables/${cert.id}`, { key: bank.key })).body.repayment.recovered).toBe(expected.toString());
     const history = (await api.get(`/v1/receivables/${cert.id}/clearing`, { key: bank.key })).body.items.map((h: { kind: string }) => h.kind);
     expect(history).toEqual(expect.arrayContaining(["defaulted", "recourse"]));
+  });
+
+  // last: the certificate it issues on chain does not attach its invoice on the platform
+  it("issues with its own key on the platform verifier's attestation of its supplier's verified invoices, and nothing else", async () => {
+    const invoices = (await api.get("/v1/invoices?status=verified&limit=100", key(SUPPLIER))).body.items.filter((i: { receivableId: string | null }) => !i.receivableId);
+    const invoice = invoices[0];
+    const ask = (body: unknown, k = key(CORE)) => api.post("/v1/receivables/attestations", body, k);
+    // the ledger's clock is 76 days ahead after the financing test: a maturity beyond it
+    const item = { counterpartyId: idOf(SUPPLIER), invoiceIds: [invoice.id], maturityDate: maturity(150) };
+
+    // who may ask, and for what
+    expect((await ask({ mode: "register", items: [{ ...item, counterpartyId: idOf(CORE) }] })).status).toBe(403); // not a supplier
+    const notTheSeller = await ask({ mode: "register", items: [{ ...item, counterpartyId: idOf(CORE) }] }, key(OTHER));
+    expect(notTheSeller.status).toBe(404); // another supplier's invoice is as absent as a random id
+    const otherSellers = await ask({ mode: "issue", items: [{ ...item, counterpartyId: idOf(OTHER) }] });
+    expect(otherSellers.status).toBe(404); // the invoice is not the named creditor's
+    expect((await ask({ mode: "issue", items: [{ ...item, invoiceIds: [] }] })).status).toBe(422);
+
+    const r = await ask({ mode: "issue", items: [item] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.items[0]).toMatchObject({ amount: invoice.total, invoiceKeys: [invoice.invoiceKey] });
+    await hre.network.provider.send("hardhat_setBalance", [coreWallet.address, "0x56BC75E2D63100000"]);
+    const ledger = ReceivableLedger__factory.connect(r.body.ledger, coreWallet.connect(hre.ethers.provider));
+    const items = r.body.items.map((i: { counterparty: string; amount: string; maturity: string; invoicesRoot: string; invoiceKeys: string[] }) => ({ ...i, amount: BigInt(i.amount), maturity: BigInt(i.maturity) }));
+    const attestation = { ...r.body.attestation, deadline: BigInt(r.body.attestation.deadline) };
+    // what it signs for is what the ledger takes: a larger amount is refused
+    const inflated = await ledger.issue.staticCall([{ ...items[0], amount: items[0].amount * 50n }], attestation, 1n).then(() => null, (e) => decodeRevert(revertDataOf(e)));
+    expect(inflated?.name).toBe("AttestationInvalid");
+    await (await ledger.issue(items, attestation, 1n)).wait();
+    const certificateId = (await ledger.lastReceivableId()).toString();
+    const cert = await eventually(async () => {
+      const list = (await api.get("/v1/receivables?status=confirmed&limit=100", key(SUPPLIER))).body.items;
+      return list.find((c: { certificateId: string }) => c.certificateId === certificateId) ?? null;
+    }, 30_000, "the issued certificate to be projected");
+    expect(cert).toMatchObject({ origin: "issued", creditorId: idOf(SUPPLIER), obligorId: idOf(CORE), amount: invoice.total });
   });
 });

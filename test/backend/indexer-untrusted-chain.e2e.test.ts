@@ -10,7 +10,8 @@ import { Indexer, indexedThrough } from "../../backend/src/indexer/indexer";
 import { Projections, perEvent } from "../../backend/src/indexer/projections";
 import { QuarantineReader } from "../../backend/src/indexer/quarantine";
 import { LedgerGateway, activeDeployment } from "../../backend/src/ledger/gateway";
-import { ledgerDomain, FINANCE_TERMS_TYPES } from "../../backend/src/ledger/typed-data";
+import { ledgerDomain, FINANCE_TERMS_TYPES, signAttestation } from "../../backend/src/ledger/typed-data";
+import { attestedItem } from "../../backend/src/ledger/attestation";
 import { createLogger } from "../../backend/src/shared/logger";
 import { onboardingProjections } from "../../backend/src/modules/onboarding/onboarding.projections";
 import { receivablesProjections } from "../../backend/src/modules/receivables/receivables.projections";
@@ -71,6 +72,22 @@ describe("the indexer and an untrusted chain", () => {
     eventually(async () => (await api.get("/v1/receivables?limit=200", { key: k })).body.items.find((r: { certificateId: string }) => r.certificateId === chainId.toString()), 20_000, `certificate ${chainId}`);
   const maturity = () => BigInt(Math.floor(Date.now() / 1000) + 60 * 86_400);
   const item = (counterparty: string, amount: bigint) => ({ counterparty, amount, maturity: maturity(), invoicesRoot: hexlify(randomBytes(32)), invoiceKeys: [hexlify(randomBytes(32))] });
+  /**
+   * A verifier's attestation of `items` sent by `sender` (the ledger refuses register and issue
+   * without one). The platform's verifier signs only verified invoices, whose amounts the API
+   * bounds; a member's own verifier (governance appointed one for this test) can attest anything
+   * the contract accepts, which is what is under test here.
+   */
+  const testVerifier = Wallet.createRandom();
+  const attest = async (sender: string, issued: boolean, items: ReturnType<typeof item>[]) => {
+    const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 86_400);
+    const domain = ledgerDomain((await provider.getNetwork()).chainId, stack.deployment.ledger);
+    return { verifier: testVerifier.address, deadline, signature: signAttestation(testVerifier.signingKey, domain, issued, items.map((i) => attestedItem(sender, issued, i)), deadline) };
+  };
+  const register = async (who: { address: string; signer: NonceManager }, items: ReturnType<typeof item>[]) =>
+    ReceivableLedger__factory.connect(stack.deployment.ledger, who.signer).register(items, await attest(who.address, false, items), opId());
+  const issue = async (who: { address: string; signer: NonceManager }, items: ReturnType<typeof item>[]) =>
+    ReceivableLedger__factory.connect(stack.deployment.ledger, who.signer).issue(items, await attest(who.address, true, items), opId());
 
   beforeAll(async () => {
     // the platform's processes, except the indexer: the test runs the real projections plus one that fails on POISON
@@ -87,6 +104,8 @@ describe("the indexer and an untrusted chain", () => {
     );
     indexer = new Indexer(stack.ds, gateway, (await activeDeployment(stack.ds, gateway.chainId))!, projections, { finalityDepth: 0, chunkBlocks: 1000, pollMs: 50 }, createLogger("silent", "test"));
     void indexer.run();
+    const membership = Membership__factory.connect(stack.deployment.membership, new Wallet(DEPLOYER_KEY, provider));
+    await (await membership.grantRole(await membership.VERIFIER_ROLE(), testVerifier.address)).wait();
   }, 120_000);
   afterAll(async () => {
     indexer?.stop();
@@ -100,13 +119,12 @@ describe("the indexer and an untrusted chain", () => {
     const [supplier, core, bank, issuer] = [await selfKeyed(["supplier"]), await selfKeyed(["core_enterprise"]), await selfKeyed(["bank"]), await selfKeyed(["settlement_issuer"])];
     const { ledger: ledgerAddress, settlementToken } = stack.deployment;
     const asSupplier = ReceivableLedger__factory.connect(ledgerAddress, supplier.signer);
-    const asCore = ReceivableLedger__factory.connect(ledgerAddress, core.signer);
     const asBank = ReceivableLedger__factory.connect(ledgerAddress, bank.signer);
 
     // a registration and an issuance of the largest face amount
-    const registered = await receivableRegistered(asSupplier.register([item(core.address, MAX_FACE)], opId()));
-    const issued = await receivableRegistered(asCore.issue([item(supplier.address, MAX_FACE)], opId()));
-    const toSplit = await receivableRegistered(asCore.issue([item(supplier.address, MAX_FACE)], opId()));
+    const registered = await receivableRegistered(register(supplier, [item(core.address, MAX_FACE)]));
+    const issued = await receivableRegistered(issue(core, [item(supplier.address, MAX_FACE)]));
+    const toSplit = await receivableRegistered(issue(core, [item(supplier.address, MAX_FACE)]));
     // a split of one of them into two huge parts
     const part = await receivableRegistered(asSupplier.split(toSplit.id, [{ to: supplier.address, amount: 1n << 79n }, { to: supplier.address, amount: MAX_FACE - (1n << 79n) }], opId()));
     // the largest credit line, the largest cap governance can give an issuer, a huge mint, transfer and allowance
@@ -147,9 +165,9 @@ describe("the indexer and an untrusted chain", () => {
   it("quarantines an event it cannot project and those that follow it on the same certificate, and projects everything else", async () => {
     const [supplier, core] = [await selfKeyed(["supplier"]), await selfKeyed(["core_enterprise"])];
     const asSupplier = ReceivableLedger__factory.connect(stack.deployment.ledger, supplier.signer);
-    const poisoned = await receivableRegistered(asSupplier.register([item(core.address, POISON)], opId()));
+    const poisoned = await receivableRegistered(register(supplier, [item(core.address, POISON)]));
     await (await asSupplier.cancel([poisoned.id], opId())).wait(); // touches the same certificate: it must wait with it
-    const fine = await receivableRegistered(asSupplier.register([item(core.address, 12_345n)], opId()));
+    const fine = await receivableRegistered(register(supplier, [item(core.address, 12_345n)]));
 
     await caughtUp(fine.block);
     expect(await certificate(supplier.key, fine.id)).toMatchObject({ amount: "12345", status: "pending" });

@@ -1132,6 +1132,23 @@ describe("tenant isolation", () => {
         skip: (c, t) => (c.party.label === "coreA" && t.id === world.r.A2) || (c.party.label === "coreB" && t.id === world.r.B3),
       }),
 
+    "POST /v1/receivables/attestations": async () => {
+      // the verifier attests only a caller's own verified invoices: another tenant's invoice is as absent as a random id
+      // (these tenants' keys are custodial: they are sent to the normal endpoints before any invoice is read)
+      const f = new Findings();
+      await unchanged("attest", f, async () => {
+        await each(callers, async (c) => {
+          const theirs = c.party.label.endsWith("A") ? world.invoices.freeB[0] : world.invoices.freeA[0];
+          const body = (invoiceId: string) => ({ mode: "register", items: [{ counterpartyId: tenants.coreA.orgId, invoiceIds: [invoiceId], maturityDate: world.farMaturity }] });
+          const random = randomUUID();
+          const control = await call("POST", "/v1/receivables/attestations", c.person.key, body(random));
+          const r = await call("POST", "/v1/receivables/attestations", c.person.key, body(theirs));
+          f.hidden(`${c.name} asks an attestation of another tenant's invoice`, r, control, theirs, random, c.party, [403, 404, 409]);
+        });
+      });
+      f.done();
+    },
+
     "GET /v1/receivables/confirmations/typed-data": () =>
       reads(
         (id) => `/v1/receivables/confirmations/typed-data?ids=${id}`,

@@ -40,7 +40,8 @@ import {
   DAY,
   YUAN,
   DEFAULT_PARAMS,
-  type World,
+  attested,
+  type World, confirmItems,
 } from "./fixtures";
 import { MemberRole, ReceivableStatus as Status } from "../../backend/src/ledger/roles";
 
@@ -578,7 +579,7 @@ describe("SettlementToken", () => {
 describe("ReceivableLedger", () => {
   describe("creation", () => {
     authz("ReceivableLedger", "register", "active supplier only", {
-      act: async (w, who) => w.ledger.connect(who).register([await input({ counterparty: w.core1.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(who).register(...(await attested(w.ledger, who, false, [await input({ counterparty: w.core1.address })])), nextOp()),
       suspended: "supplierA",
       expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: (w) => w.ledger.lastReceivableId(),
@@ -589,14 +590,14 @@ describe("ReceivableLedger", () => {
     });
 
     authz("ReceivableLedger", "register", "only against an active core enterprise (obligor under test)", {
-      act: async (w, who) => w.ledger.connect(w.supplierA).register([await input({ counterparty: who.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [await input({ counterparty: who.address })])), nextOp()),
       suspended: "core1",
       expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: (w) => w.ledger.lastReceivableId(),
     });
 
     authz("ReceivableLedger", "issue", "active core enterprise only", {
-      act: async (w, who) => w.ledger.connect(who).issue([await input({ counterparty: w.supplierA.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(who).issue(...(await attested(w.ledger, who, true, [await input({ counterparty: w.supplierA.address })])), nextOp()),
       suspended: "core1",
       expected: () => roleGate(CORE, { core1: OK, core2: OK }),
       state: (w) => w.ledger.lastReceivableId(),
@@ -607,7 +608,7 @@ describe("ReceivableLedger", () => {
     });
 
     authz("ReceivableLedger", "issue", "only to an active supplier (creditor under test)", {
-      act: async (w, who) => w.ledger.connect(w.core1).issue([await input({ counterparty: who.address })], nextOp()),
+      act: async (w, who) => w.ledger.connect(w.core1).issue(...(await attested(w.ledger, w.core1, true, [await input({ counterparty: who.address })])), nextOp()),
       suspended: "supplierA",
       expected: () => roleGate(SUPPLIER, { supplierA: OK, supplierB: OK }),
       state: (w) => w.ledger.lastReceivableId(),
@@ -620,7 +621,7 @@ describe("ReceivableLedger", () => {
 
     authz("ReceivableLedger", "confirm", "obligor only", {
       setup: pending,
-      act: (w, who, { id }) => w.ledger.connect(who).confirm([id], nextOp()),
+      act: async (w, who, { id }) => w.ledger.connect(who).confirm(await confirmItems(w.ledger, [id]), nextOp()),
       suspended: "core1",
       expected: obligorOnly,
       state: (w, { id }) => statusOf(w, id),
@@ -640,7 +641,7 @@ describe("ReceivableLedger", () => {
       const w = await world();
       const [own] = await register(w, w.supplierA, w.core1.address);
       const [foreign] = await register(w, w.supplierA, w.core2.address);
-      await expectRevert(w.ledger.connect(w.core1).confirm([own, foreign], nextOp()), "ReceivableNotObligor", [foreign, w.core1.address]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [own, foreign]), nextOp()), "ReceivableNotObligor", [foreign, w.core1.address]);
       await expectRevert(w.ledger.connect(w.core1).reject([own, foreign], REASON, nextOp()), "ReceivableNotObligor", [foreign, w.core1.address]);
       expect([await statusOf(w, own), await statusOf(w, foreign)]).toEqual([BigInt(Status.Pending), BigInt(Status.Pending)]);
     });
@@ -650,8 +651,8 @@ describe("ReceivableLedger", () => {
         const { id } = await pending(w);
         return { id, sig: await signConfirm(w, w.core1, [id]) };
       },
-      act: (w, who, { id, sig }) =>
-        w.ledger.connect(who).confirmBySig([id], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp()),
+      act: async (w, who, { id, sig }) =>
+        w.ledger.connect(who).confirmBySig(await confirmItems(w.ledger, [id]), w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp()),
       // the last row: the obligor is suspended after signing; its signature no longer confirms
       suspended: "core1",
       expected: () => everyone(OK, { suspended: inactive }),
@@ -669,9 +670,9 @@ describe("ReceivableLedger", () => {
         for (const p of PARTIES) sigs.set(w[p].address, await signConfirm(w, w[p], [id]));
         return { id, sigs };
       },
-      act: (w, who, { id, sigs }) => {
+      act: async (w, who, { id, sigs }) => {
         const s = sigs.get(who.address)!;
-        return w.ledger.connect(w.relayer).confirmBySig([id], who.address, s.nonce, s.deadline, s.signature, nextOp());
+        return w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [id]), who.address, s.nonce, s.deadline, s.signature, nextOp());
       },
       suspended: "core1",
       expected: obligorOnly,
@@ -686,9 +687,9 @@ describe("ReceivableLedger", () => {
         for (const p of PARTIES) sigs.set(w[p].address, await signConfirm(w, w[p], [id], { nonce }));
         return { id, sigs, nonce };
       },
-      act: (w, who, { id, sigs }) => {
+      act: async (w, who, { id, sigs }) => {
         const s = sigs.get(who.address)!;
-        return w.ledger.connect(w.relayer).confirmBySig([id], w.core1.address, s.nonce, s.deadline, s.signature, nextOp());
+        return w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [id]), w.core1.address, s.nonce, s.deadline, s.signature, nextOp());
       },
       suspended: "core1",
       expected: (_c, w) => everyone(err("SignatureInvalid", w.core1.address), { core1: OK, suspended: err("MemberInactive", w.core1.address) }),
@@ -1056,8 +1057,8 @@ describe("ReceivableLedger", () => {
       after: async (w, { id, sig }, who) => {
         expect(await w.ledger.nonceUsed(who.address, sig.nonce)).toBe(true);
         // a function, not a promise: the transaction must not be sent before the reads below
-        const submit = () =>
-          w.ledger.connect(w.relayer).confirmBySig([id], w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp());
+        const submit = async () =>
+          w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, [id]), w.core1.address, sig.nonce, sig.deadline, sig.signature, nextOp());
         if (same(who.address, w.core1.address)) {
           await expectRevert(submit(), "SignatureNonceUsed", [w.core1.address, sig.nonce]);
         } else {

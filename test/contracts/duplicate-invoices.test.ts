@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { world, nextOp, orgId, expectRevert, register, confirmed, financed, input, time, freshInvoice, DAY } from "./fixtures";
+import { world, nextOp, orgId, expectRevert, register, confirmed, financed, input, time, freshInvoice, DAY, attested, confirmItems } from "./fixtures";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { MemberRole } from "../../backend/src/ledger/roles";
 import type { World } from "./fixtures";
@@ -39,7 +39,7 @@ describe("duplicate invoices", () => {
     const w = await world();
     const { key } = freshInvoice();
     const id = await registerKey(w, w.supplierA, key);
-    await w.ledger.connect(w.core1).confirm([id], nextOp());
+    await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [id]), nextOp());
     await financed(w, id, w.supplierA, w.bankA);
     // a second bank cannot finance the certificate again...
     await expectRevert(financed(w, id, w.supplierA, w.bankB), "ReceivableInvalidStatus", [id, 3, 2]);
@@ -64,7 +64,7 @@ describe("duplicate invoices", () => {
     const w = await world();
     const { key } = freshInvoice();
     const id = await registerKey(w, w.supplierA, key);
-    await w.ledger.connect(w.core1).confirm([id], nextOp());
+    await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [id]), nextOp());
     await time.increase(91n * DAY);
     await w.ledger.connect(w.relayer).settle([id], nextOp());
     expect((await w.ledger.receivable(id)).status).toBe(5n);
@@ -72,7 +72,7 @@ describe("duplicate invoices", () => {
 
     const { key: k2 } = freshInvoice();
     const parent = await registerKey(w, w.supplierA, k2);
-    await w.ledger.connect(w.core1).confirm([parent], nextOp());
+    await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [parent]), nextOp());
     const amount = (await w.ledger.receivable(parent)).amount;
     await w.ledger.connect(w.supplierA).split(parent, [{ to: w.supplierB.address, amount: amount / 2n }, { to: w.supplierA.address, amount: amount - amount / 2n }], nextOp());
     await expectRevert(register(w, w.supplierA, w.core1.address, [{ keys: [k2] }]), "ReceivableDuplicateInvoice", [k2, parent]);
@@ -86,12 +86,12 @@ describe("duplicate invoices", () => {
     const { key } = freshInvoice("91440300MA5FXXXX0Y");
     const id = await confirmed(w, w.supplierA, w.core1, { keys: [key] });
     await expectRevert(
-      input({ counterparty: w.core2.address, keys: [key] }).then((i) => w.ledger.connect(late).register([i], nextOp())),
+      input({ counterparty: w.core2.address, keys: [key] }).then(async (i) => w.ledger.connect(late).register(...(await attested(w.ledger, late, false, [i])), nextOp())),
       "ReceivableDuplicateInvoice",
       [key, id],
     );
     await expectRevert(
-      input({ counterparty: w.supplierA.address, keys: [key] }).then((i) => w.ledger.connect(w.core2).issue([i], nextOp())),
+      input({ counterparty: w.supplierA.address, keys: [key] }).then(async (i) => w.ledger.connect(w.core2).issue(...(await attested(w.ledger, w.core2, true, [i])), nextOp())),
       "ReceivableDuplicateInvoice",
       [key, id],
     );

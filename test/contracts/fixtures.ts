@@ -1,12 +1,12 @@
 import hre from "hardhat";
 import { expect } from "vitest";
-import { Interface, keccak256, toUtf8Bytes, type Signer, type ErrorFragment } from "ethers";
+import { Interface, Wallet, keccak256, toUtf8Bytes, type Signer, type ErrorFragment, type AddressLike, type HDNodeWallet } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Membership, ReceivableLedger, SettlementToken } from "../../typechain-types";
-import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct } from "../../typechain-types/contracts/ReceivableLedger";
+import type { ReceivableInputStruct, LedgerParamsStruct, FinanceTermsStruct, AttestationStruct, ConfirmItemStruct } from "../../typechain-types/contracts/ReceivableLedger";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
-import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../backend/src/ledger/typed-data";
+import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES, signAttestation } from "../../backend/src/ledger/typed-data";
 import { MemberRole } from "../../backend/src/ledger/roles";
 import { deployLedger, DEFAULT_LEDGER_PARAMS, DEVELOPMENT_ISSUER_CAP } from "../../backend/src/ledger/deploy";
 
@@ -30,6 +30,51 @@ export function freshInvoice(sellerTaxId = "91500000MA5U000001"): { key: string;
 }
 
 export const orgId = (name: string) => keccak256(toUtf8Bytes(name));
+
+/** The verifier of every test world (VERIFIER_ROLE, granted at deployment): attests what the tests register and issue. */
+export const VERIFIER = new Wallet(keccak256(toUtf8Bytes("chainfactor test verifier")));
+
+type AttestableContract = { getAddress(): Promise<string>; runner?: unknown };
+type Attestable = ReceivableInputStruct | Promise<ReceivableInputStruct>;
+
+/**
+ * The verifier's attestation of a `register` (issued false, `caller` the creditor) or `issue`
+ * (issued true, `caller` the obligor) of `items` on `ledger`, by `verifier` (default
+ * {@link VERIFIER}), valid until `deadline` (default: a day after the latest block).
+ */
+export async function attest(
+  ledger: AttestableContract,
+  caller: AddressLike,
+  issued: boolean,
+  items: ReceivableInputStruct[],
+  o: { verifier?: Wallet | HDNodeWallet; deadline?: bigint; chainId?: bigint; contract?: string; signerAs?: string } = {},
+): Promise<AttestationStruct> {
+  const me = typeof caller === "string" ? caller : await (caller as Signer).getAddress();
+  const deadline = o.deadline ?? (await now()) + DAY;
+  const chainId = o.chainId ?? (await hre.ethers.provider.getNetwork()).chainId;
+  const domain = ledgerDomain(chainId, o.contract ?? (await ledger.getAddress()));
+  const attested = items.map((i) => ({
+    obligor: issued ? me : String(i.counterparty),
+    creditor: issued ? String(i.counterparty) : me,
+    amount: BigInt(i.amount),
+    maturity: BigInt(i.maturity),
+    invoicesRoot: String(i.invoicesRoot),
+    invoiceKeys: [...(i.invoiceKeys as string[])],
+  }));
+  const verifier = o.verifier ?? VERIFIER;
+  return { verifier: o.signerAs ?? verifier.address, deadline, signature: signAttestation(verifier.signingKey, domain, issued, attested, deadline) };
+}
+
+/** `items` with the verifier's attestation, as the first two arguments of `register`/`issue`: `ledger.connect(s).register(...(await attested(ledger, s, false, ...(await attested(ledger, s, false, items)))), opId)`. */
+export async function attested(
+  ledger: AttestableContract,
+  caller: AddressLike,
+  issued: boolean,
+  items: Attestable[],
+): Promise<[ReceivableInputStruct[], AttestationStruct]> {
+  const resolved = await Promise.all(items);
+  return [resolved, await attest(ledger, caller, issued, resolved)];
+}
 
 /** Every party of the consortium used across the contract tests. */
 export interface World {
@@ -64,6 +109,7 @@ export async function deployWorld(params: LedgerParamsStruct = DEFAULT_PARAMS): 
   const { membership, token, ledger } = await deployLedger(admin, {
     admin: admin.address,
     operators: [operator.address],
+    verifiers: [VERIFIER.address],
     adminDelay: ADMIN_DELAY,
     defaultIssuerCap: DEVELOPMENT_ISSUER_CAP,
     params,
@@ -135,24 +181,41 @@ export async function input(d: Draft): Promise<ReceivableInputStruct> {
 /** Registers receivables of `supplier` owed by `obligor`; returns their ids. */
 export async function register(w: World, supplier: Signer, obligor: string, drafts: Omit<Draft, "counterparty">[] = [{}]) {
   const items = await Promise.all(drafts.map((d) => input({ ...d, counterparty: obligor })));
-  const first = await w.ledger.connect(supplier).register.staticCall(items, 1n << 200n);
-  await w.ledger.connect(supplier).register(items, nextOp());
+  const first = await w.ledger.connect(supplier).register.staticCall(...(await attested(w.ledger, supplier, false, items)), 1n << 200n);
+  await w.ledger.connect(supplier).register(...(await attested(w.ledger, supplier, false, items)), nextOp());
   return drafts.map((_, i) => first + BigInt(i));
 }
 
 /** Issues confirmed certificates from `obligor` to `supplier`; returns their ids. */
 export async function issue(w: World, obligor: Signer, supplier: string, drafts: Omit<Draft, "counterparty">[] = [{}]) {
   const items = await Promise.all(drafts.map((d) => input({ ...d, counterparty: supplier })));
-  const first = await w.ledger.connect(obligor).issue.staticCall(items, 1n << 200n);
-  await w.ledger.connect(obligor).issue(items, nextOp());
+  const first = await w.ledger.connect(obligor).issue.staticCall(...(await attested(w.ledger, obligor, true, items)), 1n << 200n);
+  await w.ledger.connect(obligor).issue(...(await attested(w.ledger, obligor, true, items)), nextOp());
   return drafts.map((_, i) => first + BigInt(i));
 }
 
 /** Registers and confirms one receivable of 1,000,000 yuan (or `amount`). */
 export async function confirmed(w: World, supplier = w.supplierA, obligor = w.core1, draft: Omit<Draft, "counterparty"> = {}) {
   const [id] = await register(w, supplier, obligor.address, [draft]);
-  await w.ledger.connect(obligor).confirm([id], nextOp());
+  await w.ledger.connect(obligor).confirm(await confirmItems(w.ledger, [id]), nextOp());
   return id;
+}
+
+/**
+ * What an obligor confirms about `ids`: each certificate's facts as the ledger records them (an id
+ * that does not exist gets zeros, for tests that expect the ledger to refuse it).
+ */
+export async function confirmItems(ledger: Pick<ReceivableLedger, "receivable">, ids: bigint[]): Promise<ConfirmItemStruct[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      try {
+        const r = await ledger.receivable(id);
+        return { id, creditor: r.creditor, amount: r.amount, maturity: r.maturity, invoicesRoot: r.invoicesRoot };
+      } catch {
+        return { id, creditor: "0x" + "00".repeat(20), amount: 0n, maturity: 0n, invoicesRoot: "0x" + "00".repeat(32) };
+      }
+    }),
+  );
 }
 
 let nonceSeq = 1n;
@@ -162,13 +225,14 @@ export async function signConfirm(
   w: World,
   obligor: HardhatEthersSigner,
   ids: bigint[],
-  opts: { nonce?: bigint; deadline?: bigint; chainId?: bigint; contract?: string } = {},
+  opts: { nonce?: bigint; deadline?: bigint; chainId?: bigint; contract?: string; items?: ConfirmItemStruct[] } = {},
 ) {
   const nonce = opts.nonce ?? nextNonce();
   const deadline = opts.deadline ?? (await now()) + DAY;
   const domain = ledgerDomain(opts.chainId ?? w.chainId, opts.contract ?? (await w.ledger.getAddress()));
-  const signature = await obligor.signTypedData(domain, CONFIRM_TYPES, { ids, nonce, deadline });
-  return { nonce, deadline, signature };
+  const items = opts.items ?? (await confirmItems(w.ledger, ids));
+  const signature = await obligor.signTypedData(domain, CONFIRM_TYPES, { items, nonce, deadline });
+  return { nonce, deadline, signature, items };
 }
 
 export async function signTerms(

@@ -4,7 +4,8 @@ import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { OPERATIONS } from "../../backend/src/ledger/outbox/operations";
 import type { LedgerDeploymentRow } from "../../backend/src/ledger/ledger.entity";
-import { DAY, YUAN, DEFAULT_PARAMS, confirmed, freshInvoice, nextOp, now, orgId, register, signConfirm, signTerms, time, world, type World } from "./fixtures";
+import { DAY, YUAN, DEFAULT_PARAMS, VERIFIER, confirmed, freshInvoice, nextOp, now, orgId, register, signConfirm, signTerms, time, world, type World, confirmItems } from "./fixtures";
+import { ledgerDomain, signAttestation, type AttestedReceivable } from "../../backend/src/ledger/typed-data";
 
 /**
  * The outbox signs every transaction with its kind's gas budget instead of estimating it
@@ -20,7 +21,11 @@ describe("gas budgets of the outbox's operations", () => {
   async function fits(w: World, kind: string, from: HardhatEthersSigner, payloads: object[]) {
     const op = OPERATIONS.get(kind)!;
     const deployment = { membership: await w.membership.getAddress(), ledger: await w.ledger.getAddress(), settlementToken: await w.token.getAddress() } as LedgerDeploymentRow;
-    const call = op.encode(payloads as never[], nextOp(), deployment);
+    // register and issue carry the verifier's attestation, signed as the submitter signs it
+    const deadline = (await now()) + DAY;
+    const domain = ledgerDomain(w.chainId, deployment.ledger);
+    const ctx = { sender: from.address, attest: (issued: boolean, items: AttestedReceivable[]) => ({ verifier: VERIFIER.address, deadline: deadline.toString(), signature: signAttestation(VERIFIER.signingKey, domain, issued, items, deadline) }) };
+    const call = op.encode(payloads as never[], nextOp(), deployment, ctx);
     const gas = await hre.ethers.provider.estimateGas({ from: from.address, to: call.to, data: call.data });
     const budget = op.gas(payloads as never[]);
     const items = payloads.reduce((n: number, p) => n + op.itemCount(p as never), 0);
@@ -61,11 +66,13 @@ describe("gas budgets of the outbox's operations", () => {
     const w = await world();
     const ids = await pending(w, 200);
     const strings = ids.map(String);
-    await fits(w, "ledger.confirm", w.core1, [{ ids: strings }]);
+    // as the platform stores them: each certificate's facts, numbers as strings
+    const items = (await confirmItems(w.ledger, ids)).map((i) => ({ id: String(i.id), creditor: String(i.creditor), amount: String(i.amount), maturity: String(i.maturity), invoicesRoot: String(i.invoicesRoot) }));
+    await fits(w, "ledger.confirm", w.core1, [{ items }]);
     await fits(w, "ledger.reject", w.core1, [{ ids: strings, reason: orgId("wrong goods") }]);
     await fits(w, "ledger.cancel", w.supplierA, [{ ids: strings }]);
     const sig = await signConfirm(w, w.core1, ids, { nonce: randomNonce() });
-    await fits(w, "ledger.confirmBySig", w.relayer, [{ ids: strings, obligor: w.core1.address, nonce: sig.nonce.toString(), deadline: sig.deadline.toString(), signature: sig.signature }]);
+    await fits(w, "ledger.confirmBySig", w.relayer, [{ items, obligor: w.core1.address, nonce: sig.nonce.toString(), deadline: sig.deadline.toString(), signature: sig.signature }]);
   });
 
   it("splits into 20 parts, transfers, sets a credit line", async () => {
@@ -86,7 +93,7 @@ describe("gas budgets of the outbox's operations", () => {
   it("finances 50, settles 100 (paid in full, in part and not at all), declares 100 defaults and claims 100 recourses", async () => {
     const w = await world();
     const ids = await pending(w, 100);
-    for (let i = 0; i < 100; i += 50) await w.ledger.connect(w.core1).confirm(ids.slice(i, i + 50), nextOp());
+    for (let i = 0; i < 100; i += 50) await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids.slice(i, i + 50)), nextOp());
     const finance = (batch: bigint[], recourse: boolean) => Promise.all(batch.map((id) => financePayload(w, w.supplierA, w.bankA, id, recourse)));
     const first = await finance(ids.slice(0, 50), true);
     const call = await fits(w, "ledger.finance", w.bankA, first);

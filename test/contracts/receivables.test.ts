@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
   world, nextOp, orgId, expectRevert, register, issue, confirmed, financed, input, now, time, freshInvoice,
-  DAY, YUAN, DEFAULT_PARAMS,
+  DAY, YUAN, DEFAULT_PARAMS, attested, confirmItems,
 } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
 
@@ -26,7 +26,7 @@ describe("ReceivableRegistry", () => {
       const w = await world();
       const items = await Promise.all([0, 1, 2].map(() => input({ counterparty: w.core1.address })));
       const before = await w.ledger.lastReceivableId();
-      const receipt = await (await w.ledger.connect(w.supplierA).register(items, nextOp())).wait();
+      const receipt = await (await w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, items)), nextOp())).wait();
       const ids = receipt!.logs.map((l) => w.ledger.interface.parseLog(l)).filter((e) => e?.name === "ReceivableRegistered").map((e) => e!.args.id);
       expect(ids).toEqual([before + 1n, before + 2n, before + 3n]);
       expect(await w.ledger.lastReceivableId()).toBe(before + 3n);
@@ -35,7 +35,7 @@ describe("ReceivableRegistry", () => {
     it("rejects amounts, maturities and invoice sets that break the rules", async () => {
       const w = await world();
       const t = await now();
-      const reg = (d: Parameters<typeof input>[0]) => input(d).then((i) => w.ledger.connect(w.supplierA).register([i], nextOp()));
+      const reg = (d: Parameters<typeof input>[0]) => input(d).then(async (i) => w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [i])), nextOp()));
       const c = w.core1.address;
       await expectRevert(reg({ counterparty: c, amount: 0n }), "ReceivableAmountOutOfRange", [0n]);
       await expectRevert(reg({ counterparty: c, amount: 1n << 80n }), "ReceivableAmountOutOfRange", [1n << 80n]);
@@ -44,7 +44,7 @@ describe("ReceivableRegistry", () => {
       await expectRevert(reg({ counterparty: c, keys: [] }), "ReceivableNoInvoices");
       await expectRevert(reg({ counterparty: c, root: "0x" + "00".repeat(32) }), "ReceivableNoInvoices");
       await expectRevert(reg({ counterparty: w.supplierB.address }), "MemberRoleMissing", [w.supplierB.address, 1]);
-      await expectRevert(w.ledger.connect(w.supplierA).register([], nextOp()), "LedgerEmptyBatch");
+      await expectRevert(w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [])), nextOp()), "LedgerEmptyBatch");
     });
 
     it("allows a tenor of exactly the maximum and not a second more", async () => {
@@ -53,11 +53,11 @@ describe("ReceivableRegistry", () => {
       // the next block is mined one second later
       const t = (await now()) + 1n;
       await time.setNextBlockTimestamp(t);
-      await w.ledger.connect(w.supplierA).register([{ ...item, maturity: t + BigInt(DEFAULT_PARAMS.maxTenor) }], nextOp());
+      await w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [{ ...item, maturity: t + BigInt(DEFAULT_PARAMS.maxTenor) }])), nextOp());
       const item2 = await input({ counterparty: w.core1.address });
       await time.setNextBlockTimestamp(t + 10n);
       await expectRevert(
-        w.ledger.connect(w.supplierA).register([{ ...item2, maturity: t + 10n + BigInt(DEFAULT_PARAMS.maxTenor) + 1n }], nextOp()),
+        w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [{ ...item2, maturity: t + 10n + BigInt(DEFAULT_PARAMS.maxTenor) + 1n }])), nextOp()),
         "ReceivableTenorTooLong",
         [t + 10n + BigInt(DEFAULT_PARAMS.maxTenor) + 1n, t + 10n + BigInt(DEFAULT_PARAMS.maxTenor)],
       );
@@ -71,7 +71,7 @@ describe("ReceivableRegistry", () => {
       const r = await w.ledger.receivable(id);
       expect([r.status, r.obligor, r.creditor]).toEqual([BigInt(S.Confirmed), w.core1.address, w.supplierB.address]);
       expect(await w.ledger.ownerOf(id)).toBe(w.supplierB.address);
-      await expectRevert(input({ counterparty: w.bankA.address }).then((i) => w.ledger.connect(w.core1).issue([i], nextOp())), "MemberRoleMissing", [
+      await expectRevert(input({ counterparty: w.bankA.address }).then(async (i) => w.ledger.connect(w.core1).issue(...(await attested(w.ledger, w.core1, true, [i])), nextOp())), "MemberRoleMissing", [
         w.bankA.address, 2,
       ]);
     });
@@ -81,18 +81,18 @@ describe("ReceivableRegistry", () => {
     it("confirms a batch; a second confirmation is an invalid transition", async () => {
       const w = await world();
       const ids = await register(w, w.supplierA, w.core1.address, [{}, {}]);
-      await w.ledger.connect(w.core1).confirm(ids, nextOp());
+      await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids), nextOp());
       for (const id of ids) expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Confirmed));
-      await expectRevert(w.ledger.connect(w.core1).confirm([ids[0]], nextOp()), "ReceivableInvalidStatus", [ids[0], S.Confirmed, S.Pending]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [ids[0]]), nextOp()), "ReceivableInvalidStatus", [ids[0], S.Confirmed, S.Pending]);
     });
 
     it("confirms nothing if one id of the batch is not the caller's", async () => {
       const w = await world();
       const [mine] = await register(w, w.supplierA, w.core1.address);
       const [theirs] = await register(w, w.supplierA, w.core2.address);
-      await expectRevert(w.ledger.connect(w.core1).confirm([mine, theirs], nextOp()), "ReceivableNotObligor", [theirs, w.core1.address]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [mine, theirs]), nextOp()), "ReceivableNotObligor", [theirs, w.core1.address]);
       expect((await w.ledger.receivable(mine)).status).toBe(BigInt(S.Pending));
-      await expectRevert(w.ledger.connect(w.core1).confirm([999n], nextOp()), "ReceivableNotFound", [999n]);
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [999n]), nextOp()), "ReceivableNotFound", [999n]);
     });
 
     it("rejects and cancels Pending certificates only", async () => {
@@ -201,7 +201,7 @@ describe("ReceivableRegistry", () => {
       const w = await world();
       const ids = await register(w, w.supplierA, w.core1.address, [{}, {}, {}]);
       expect(await w.ledger.balanceOf(w.supplierA.address)).toBe(3n);
-      await w.ledger.connect(w.core1).confirm(ids, nextOp());
+      await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids), nextOp());
       await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, ids[1], nextOp());
       expect([await w.ledger.balanceOf(w.supplierA.address), await w.ledger.balanceOf(w.supplierB.address)]).toEqual([2n, 1n]);
       await w.ledger.connect(w.supplierB).transferCertificate(w.supplierA.address, ids[1], nextOp());
@@ -216,13 +216,13 @@ describe("ReceivableRegistry", () => {
       const w = await world();
       const op = nextOp();
       const item = await input({ counterparty: w.core1.address });
-      await w.ledger.connect(w.supplierA).register([item], op);
+      await w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [item])), op);
       const last = await w.ledger.lastReceivableId();
       const item2 = await input({ counterparty: w.core1.address });
-      await expectRevert(w.ledger.connect(w.supplierA).register([item2], op), "OperationAlreadyExecuted", [w.supplierA.address, op]);
+      await expectRevert(w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [item2])), op), "OperationAlreadyExecuted", [w.supplierA.address, op]);
       expect(await w.ledger.lastReceivableId()).toBe(last);
       // ids are per submitter: another member may use the same number
-      await w.ledger.connect(w.core1).confirm([last], op);
+      await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [last]), op);
       expect(await w.ledger.operationExecuted(w.core1.address, op)).toBe(true);
     });
 
@@ -232,8 +232,8 @@ describe("ReceivableRegistry", () => {
       const [pending] = await register(w, w.supplierA, w.core1.address);
       await w.ledger.connect(w.operator).pause();
       const item = await input({ counterparty: w.core1.address });
-      await expectRevert(w.ledger.connect(w.supplierA).register([item], nextOp()), "EnforcedPause");
-      await expectRevert(w.ledger.connect(w.core1).confirm([pending], nextOp()), "EnforcedPause");
+      await expectRevert(w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [item])), nextOp()), "EnforcedPause");
+      await expectRevert(w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, [pending]), nextOp()), "EnforcedPause");
       await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp()), "EnforcedPause");
       await expectRevert(w.ledger.connect(w.supplierA).split(id, [{ to: w.supplierB.address, amount: 1n }, { to: w.supplierA.address, amount: 1n }], nextOp()), "EnforcedPause");
       await expectRevert(financed(w, id), "EnforcedPause");
@@ -247,7 +247,7 @@ describe("ReceivableRegistry", () => {
       await expectRevert(w.ledger.connect(w.operator).setParams({ ...DEFAULT_PARAMS, maxTier: 0 }), "LedgerInvalidParams");
       await w.ledger.connect(w.operator).setParams({ ...DEFAULT_PARAMS, maxTenor: 180n * DAY });
       expect((await w.ledger.params()).maxTenor).toBe(180n * DAY);
-      await expectRevert(input({ counterparty: w.core1.address, maturity: (await now()) + 200n * DAY }).then((i) => w.ledger.connect(w.supplierA).register([i], nextOp())), "ReceivableTenorTooLong");
+      await expectRevert(input({ counterparty: w.core1.address, maturity: (await now()) + 200n * DAY }).then(async (i) => w.ledger.connect(w.supplierA).register(...(await attested(w.ledger, w.supplierA, false, [i])), nextOp())), "ReceivableTenorTooLong");
     });
   });
 });

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   HookedToken__factory, Membership__factory, ReceivableLedger__factory, ReentrantMember__factory,
 } from "../../typechain-types";
-import { DEFAULT_PARAMS, ADMIN_DELAY, DAY, YUAN, nextOp, orgId, input, signTerms, time, revertOf, type World } from "./fixtures";
+import { DEFAULT_PARAMS, ADMIN_DELAY, DAY, YUAN, nextOp, orgId, input, signTerms, time, revertOf, attested, VERIFIER, type World, confirmItems } from "./fixtures";
 import { MemberRole, ReceivableStatus as S } from "../../backend/src/ledger/roles";
 
 const FACE = 1_000_000n * YUAN;
@@ -18,6 +18,7 @@ async function hostileWorld() {
   const ledger = await new ReceivableLedger__factory(admin).deploy(membership, token, DEFAULT_PARAMS);
   const attacker = await new ReentrantMember__factory(owner).deploy(owner.address);
   await membership.grantRole(await membership.OPERATOR_ROLE(), operator.address);
+  await membership.grantRole(await membership.VERIFIER_ROLE(), VERIFIER.address);
   const m = membership.connect(operator);
   await m.registerOrganization(orgId("core"), MemberRole.CoreEnterprise, [core.address], nextOp());
   await m.registerOrganization(orgId("bank"), MemberRole.Bank, [bank.address], nextOp());
@@ -29,8 +30,8 @@ async function hostileWorld() {
   await ledger.connect(bank).setCreditLine(core.address, 10n ** 14n, nextOp());
   // the attacker registers two receivables, and the core enterprise confirms them
   const items = [await input({ counterparty: core.address }), await input({ counterparty: core.address })];
-  await attacker.connect(owner).exec(ledger, ledger.interface.encodeFunctionData("register", [items, nextOp()]));
-  await ledger.connect(core).confirm([1n, 2n], nextOp());
+  await attacker.connect(owner).exec(ledger, ledger.interface.encodeFunctionData("register", [...(await attested(ledger, await attacker.getAddress(), false, items)), nextOp()]));
+  await ledger.connect(core).confirm(await confirmItems(ledger, [1n, 2n]), nextOp());
   const { chainId } = await hre.ethers.provider.getNetwork();
   // signTerms only needs the ledger and chain id of a World
   const w = { ledger, chainId } as unknown as World;

@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { Signature } from "ethers";
 import {
   world, nextOp, orgId, expectRevert, register, confirmed, signConfirm, signTerms, now, time, nextNonce, DAY, YUAN,
-  type World,
+  type World, confirmItems,
 } from "./fixtures";
 import { ContractWallet__factory } from "../../typechain-types";
 import { MemberRole, ReceivableStatus as S } from "../../backend/src/ledger/roles";
@@ -20,8 +20,8 @@ async function pending(w: World, n = 1) {
   return register(w, w.supplierA, w.core1.address, Array.from({ length: n }, () => ({})));
 }
 
-const relayConfirm = (w: World, ids: bigint[], sig: { nonce: bigint; deadline: bigint; signature: string }, obligor = w.core1.address) =>
-  w.ledger.connect(w.relayer).confirmBySig(ids, obligor, sig.nonce, sig.deadline, sig.signature, nextOp());
+const relayConfirm = async (w: World, ids: bigint[], sig: { nonce: bigint; deadline: bigint; signature: string }, obligor = w.core1.address) =>
+  w.ledger.connect(w.relayer).confirmBySig(await confirmItems(w.ledger, ids), obligor, sig.nonce, sig.deadline, sig.signature, nextOp());
 
 describe("EIP-712 signed intents", () => {
   describe("ConfirmReceivables", () => {

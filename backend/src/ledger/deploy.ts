@@ -37,6 +37,8 @@ export interface DeployOptions {
   admin: string;
   /** Accounts granted the operator role. */
   operators: string[];
+  /** Accounts granted the verifier role (their attestations let certificates be registered and issued). */
+  verifiers?: string[];
   adminDelay?: bigint;
   /**
    * What a settlement issuer organization may have outstanding until governance sets its own cap
@@ -50,7 +52,7 @@ export interface DeployOptions {
 
 /**
  * Deploys membership, settlement token and ledger and wires them: the ledger becomes the token's
- * clearing house and the operators get their role. `deployer` must be the admin for the wiring
+ * clearing house, the operators and verifiers get their roles. `deployer` must be the admin for the wiring
  * (granting roles and setting the clearing house are governance acts).
  */
 export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<LedgerDeployment> {
@@ -66,6 +68,8 @@ export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<
   await Promise.all([membership.waitForDeployment(), token.waitForDeployment(), ledger.waitForDeployment()]);
   const operatorRole = await membership.OPERATOR_ROLE();
   for (const operator of o.operators) await (await membership.grantRole(operatorRole, operator)).wait();
+  const verifierRole = await membership.VERIFIER_ROLE();
+  for (const verifier of o.verifiers ?? []) await (await membership.grantRole(verifierRole, verifier)).wait();
   await (await token.setClearingHouse(ledger)).wait();
   return { membership, token, ledger };
 }

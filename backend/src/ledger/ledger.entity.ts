@@ -5,7 +5,7 @@ import { col } from "../shared/db-types";
 export interface LedgerKey {
   id: string;
   organizationId: string | null;
-  purpose: "operator" | "member" | "relayer";
+  purpose: "operator" | "member" | "relayer" | "verifier";
   address: string;
   ciphertext: Buffer;
   iv: Buffer;

@@ -2,10 +2,13 @@ import type { EntityManager } from "typeorm";
 import { AppError } from "../shared/errors";
 import type { KeyVault } from "./key-vault";
 import { LedgerDeploymentEntity, LedgerKeyEntity } from "./ledger.entity";
+import { platformAttestation, type Attestation } from "./attestation";
+import type { AttestedReceivable } from "./typed-data";
 
 /**
  * The platform's own ledger identities: the relayer key that submits intents members signed and
- * runs the maturity keeper (it holds no role on chain), and the current deployment.
+ * runs the maturity keeper (it holds no role on chain), the invoice verifier's key (VERIFIER_ROLE,
+ * granted by governance at deployment), and the current deployment.
  */
 export class PlatformKeys {
   constructor(private readonly vault: KeyVault) {}
@@ -15,6 +18,14 @@ export class PlatformKeys {
     const live = await em.getRepository(LedgerKeyEntity).findOne({ where: { purpose: "relayer" }, order: { createdAt: "ASC" } });
     if (live && !live.retiredAt) return live.address;
     return this.vault.create(em, "relayer", null);
+  }
+
+  /**
+   * The platform verifier's attestation of a register/issue call (see attestation.ts): for
+   * callers that checked the invoices behind every item.
+   */
+  async attest(em: EntityManager, deployment: { chainId: bigint; ledger: string }, issued: boolean, items: AttestedReceivable[], deadline: bigint): Promise<Attestation> {
+    return platformAttestation(em, this.vault, deployment, issued, items, deadline);
   }
 
   /** The newest recorded deployment (chain id and ledger address), or a 503 before `ops deploy`. */

@@ -7,19 +7,22 @@ import type { LedgerGateway } from "../ledger/gateway";
 import { LedgerDeploymentEntity } from "../ledger/ledger.entity";
 import { deployLedger, DEVELOPMENT_ISSUER_CAP, type DeploymentRecord } from "../ledger/deploy";
 import { operatorKeyAddress } from "./bootstrap";
+import { verifierKeyAddress } from "../ledger/attestation";
 import { REPO_ROOT } from "../shared/paths";
 
 /**
  * Deploys the contracts with the deployer key (which becomes their default admin; the development
  * platform, on Hardhat: every settlement issuer may mint up to DEVELOPMENT_ISSUER_CAP), grants the
- * platform's operator key OPERATOR_ROLE, and records the addresses in Postgres (where every
+ * platform's operator key OPERATOR_ROLE and its verifier key VERIFIER_ROLE, and records the addresses in Postgres (where every
  * process reads them) and in deployments/<chain id>.json.
  */
 export async function deploy(ds: DataSource, vault: KeyVault, gateway: LedgerGateway, deployerKey: string, adminDelay: bigint) {
   const deployer = new Wallet(deployerKey, gateway.provider);
   const [{ id: operatorOrg } = { id: null }] = await ds.query(`SELECT id FROM organizations WHERE 'operator' = ANY(roles) LIMIT 1`);
   const operator = await operatorKeyAddress(ds.manager, vault, operatorOrg);
-  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators: [operator], adminDelay, defaultIssuerCap: DEVELOPMENT_ISSUER_CAP });
+  // the platform's invoice verifier: governance (the deployer, as default admin) grants it VERIFIER_ROLE
+  const verifier = await verifierKeyAddress(ds.manager, vault);
+  const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators: [operator], verifiers: [verifier], adminDelay, defaultIssuerCap: DEVELOPMENT_ISSUER_CAP });
   const deployedBlock = BigInt((await membership.deploymentTransaction()!.wait())!.blockNumber);
   const row = await ds.getRepository(LedgerDeploymentEntity).save({
     chainId: gateway.chainId,

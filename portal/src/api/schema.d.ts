@@ -3600,6 +3600,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/receivables/attestations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The verifier's attestation of your own verified invoices, to register (supplier, as creditor) or issue (core enterprise, as obligor) with your own ledger key
+         * @description Callers: organizations with role supplier or core_enterprise.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AttestationRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReceivableAttestation"];
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/receivables/confirmations": {
         parameters: {
             query?: never;
@@ -8952,6 +9070,41 @@ export interface components {
             items: {
                 /** Format: uuid */
                 supplierId: string;
+                invoiceIds: string[];
+                /**
+                 * @description Falls due at 00:00 China Standard Time (UTC+8) on this date.
+                 * @example 2027-06-30
+                 */
+                maturityDate: string;
+            }[];
+        };
+        ReceivableAttestation: {
+            /** @description The ledger contract to call */
+            ledger: string;
+            /** @enum {string} */
+            function: "register" | "issue";
+            items: {
+                counterparty: string;
+                amount: string;
+                maturity: string;
+                invoicesRoot: string;
+                invoiceKeys: string[];
+            }[];
+            attestation: {
+                verifier: string;
+                deadline: string;
+                signature: string;
+            };
+        };
+        AttestationRequest: {
+            /**
+             * @description register: you (a supplier) are the creditor; issue: you (a core enterprise) are the obligor
+             * @enum {string}
+             */
+            mode: "register" | "issue";
+            items: {
+                /** Format: uuid */
+                counterpartyId: string;
                 invoiceIds: string[];
                 /**
                  * @description Falls due at 00:00 China Standard Time (UTC+8) on this date.

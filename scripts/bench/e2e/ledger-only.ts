@@ -4,6 +4,7 @@ import { KeyVault } from "../../../backend/src/ledger/key-vault";
 import { PlatformKeys } from "../../../backend/src/ledger/platform-keys";
 import { FINANCE_TERMS_TYPES, ledgerDomain } from "../../../backend/src/ledger/typed-data";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
+import { attestedItem, platformAttestation } from "../../../backend/src/ledger/attestation";
 import { LedgerGateway } from "../../../backend/src/ledger/gateway";
 import type { BenchPlatform } from "./platform";
 import type { BenchWorld, Candidate } from "./setup";
@@ -91,7 +92,7 @@ export async function ledgerOnly(platform: BenchPlatform, world: BenchWorld, n: 
   const parallel = <T>(jobs: T[], fn: (j: T) => Promise<void>) => pool(jobs, 256, fn);
 
   // register: one supplier's items per transaction; ids from the events
-  type Cert = { c: Candidate; id?: bigint };
+  type Cert = { c: Candidate; id?: bigint; facts?: { creditor: string; amount: bigint; maturity: bigint; invoicesRoot: string } };
   const certs: Cert[] = candidates.map((c) => ({ c }));
   await timed("register", async () => {
     const jobs = bySigner(certs, (x) => addresses.get(x.c.supplier.id)!, BATCH.register);
@@ -101,16 +102,20 @@ export async function ledgerOnly(platform: BenchPlatform, world: BenchWorld, n: 
         const key = invoiceKey(x.c.supplier.uscc, `LEDGER-ONLY-${x.c.invoiceId}-${i}`);
         return { counterparty: addresses.get(x.c.obligor.id)!, amount: 100_000_000n, maturity, invoicesRoot: keccak256(key), invoiceKeys: [key] };
       });
-      const receipt = await send(signer, ledgerIface.encodeFunctionData("register", [inputs, opId++]), 120_000n * BigInt(items.length) + 200_000n);
+      const attestation = await platformAttestation(platform.ds.manager, vault, { chainId: BigInt(dep.chain_id), ledger }, false, inputs.map((i) => attestedItem(signer, false, i)), maturity);
+      const receipt = await send(signer, ledgerIface.encodeFunctionData("register", [inputs, attestation, opId++]), 120_000n * BigInt(items.length) + 200_000n);
       const ids = receipt.logs.map((l) => ledgerIface.parseLog(l)).filter((e) => e?.name === "ReceivableRegistered").map((e) => BigInt(e!.args.id));
-      items.forEach((x, i) => (x.id = ids[i]));
+      items.forEach((x, i) => {
+        x.id = ids[i];
+        x.facts = { creditor: signer, amount: inputs[i].amount, maturity: inputs[i].maturity, invoicesRoot: inputs[i].invoicesRoot };
+      });
     });
   });
   await timed("confirm", async () => {
     const jobs = bySigner(certs, (x) => addresses.get(x.c.obligor.id)!, BATCH.confirm);
     transactions.confirm = jobs.length;
     await parallel(jobs, async ({ signer, items }) => {
-      await send(signer, ledgerIface.encodeFunctionData("confirm", [items.map((x) => x.id!), opId++]), 30_000n * BigInt(items.length) + 200_000n);
+      await send(signer, ledgerIface.encodeFunctionData("confirm", [items.map((x) => ({ id: x.id!, ...x.facts! })), opId++]), 40_000n * BigInt(items.length) + 200_000n);
     });
   });
   await timed("finance", async () => {

@@ -1,8 +1,9 @@
 import { MaxUint256 } from "ethers";
-import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../../backend/src/ledger/typed-data";
+import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES, signAttestation } from "../../../backend/src/ledger/typed-data";
+import { attestedItem } from "../../../backend/src/ledger/attestation";
 import {
   ADVANCE, CREDIT_LIMIT, DAY, DUE, FACE, PARAMS, YUAN,
-  exec, freshInvoice, increaseTo, now, type Sample, type World,
+  exec, freshInvoice, increaseTo, now, BENCH_VERIFIER, type Sample, type World,
 } from "./world";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
@@ -19,6 +20,18 @@ export interface LifecycleRun {
 }
 
 const domain = (w: World) => ledgerDomain(w.chainId, w.ledgerAddress);
+/** What an obligor confirms about each of `ids`: its facts as the ledger records them. */
+const confirmItems = (w: World, ids: bigint[]) =>
+  Promise.all(ids.map(async (id) => {
+    const r = await w.ledger.receivable(id);
+    return { id, creditor: r.creditor, amount: r.amount, maturity: r.maturity, invoicesRoot: r.invoicesRoot };
+  }));
+/** The verifier's one attestation of a register (by `caller`, the creditor) or issue (by the obligor) call. */
+const attestation = async (w: World, caller: string, issued: boolean, items: { counterparty: string; amount: bigint; maturity: bigint; invoicesRoot: string; invoiceKeys: string[] }[]) => {
+  const deadline = await later(DAY);
+  const attested = items.map((i) => attestedItem(caller, issued, i));
+  return { verifier: BENCH_VERIFIER.address, deadline, signature: signAttestation(BENCH_VERIFIER.signingKey, domain(w), issued, attested, deadline) };
+};
 /** Maturities and deadlines on a 256-second grid, so their calldata bytes (hence gas) do not vary run to run. */
 const later = async (seconds: bigint) => ((((await now()) + seconds) >> 8n) + 1n) << 8n;
 const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
@@ -45,23 +58,24 @@ async function registerItems(w: World, obligor: string, count: number, maturity:
   });
   const first = (await w.ledger.lastReceivableId()) + 1n;
   const op = w.ops.take("ledger", supplier.address);
-  const sample = await exec(w.ledger.connect(supplier).register(items, op.id), [op.fresh]);
+  const sample = await exec(w.ledger.connect(supplier).register(items, await attestation(w, supplier.address, false, items), op.id), [op.fresh]);
   return { ids: items.map((_, i) => first + BigInt(i)), sample };
 }
 
 async function confirmDirect(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
   const op = w.ops.take("ledger", obligor.address);
-  return exec(w.ledger.connect(obligor).confirm(ids, op.id), [op.fresh]);
+  return exec(w.ledger.connect(obligor).confirm(await confirmItems(w, ids), op.id), [op.fresh]);
 }
 
 /** The obligor signs one ConfirmReceivables intent; the keeper (a relayer with no role) submits it. */
 async function confirmBySig(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
   const nonce = w.nonces.take("ledger", obligor.address);
   const deadline = await later(DAY);
-  const signature = await obligor.signTypedData(domain(w), CONFIRM_TYPES, { ids, nonce: nonce.id, deadline });
+  const items = await confirmItems(w, ids);
+  const signature = await obligor.signTypedData(domain(w), CONFIRM_TYPES, { items, nonce: nonce.id, deadline });
   const op = w.ops.take("ledger", w.keeper.address);
   return exec(
-    w.ledger.connect(w.keeper).confirmBySig(ids, obligor.address, nonce.id, deadline, signature, op.id),
+    w.ledger.connect(w.keeper).confirmBySig(items, obligor.address, nonce.id, deadline, signature, op.id),
     [op.fresh, nonce.fresh],
   );
 }
@@ -93,7 +107,7 @@ async function issueTo(w: World, supplier: string, maturity: bigint) {
   const id = (await w.ledger.lastReceivableId()) + 1n;
   const op = w.ops.take("ledger", w.core1.address);
   const item = { counterparty: supplier, amount: FACE, maturity, invoicesRoot: inv.root, invoiceKeys: [inv.key] };
-  const sample = await exec(w.ledger.connect(w.core1).issue([item], op.id), [op.fresh]);
+  const sample = await exec(w.ledger.connect(w.core1).issue([item], await attestation(w, w.core1.address, true, [item]), op.id), [op.fresh]);
   return { id, sample };
 }
 

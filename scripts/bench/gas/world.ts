@@ -1,5 +1,5 @@
 import hre from "hardhat";
-import { keccak256, toUtf8Bytes, MaxUint256, type ContractTransactionResponse } from "ethers";
+import { Wallet, keccak256, toUtf8Bytes, MaxUint256, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { BaselineReceivables__factory } from "../../../typechain-types/factories/contracts/test/BaselineReceivables__factory";
 import type { Membership } from "../../../typechain-types/contracts/membership/Membership";
@@ -102,6 +102,9 @@ export async function increaseTo(timestamp: bigint): Promise<void> {
 const orgId = (name: string) => keccak256(toUtf8Bytes(name));
 
 /** Deploys membership, settlement token, ledger and baseline; onboards, funds and approves. */
+/** The benchmark's verifier: attests every register and issue (VERIFIER_ROLE, granted at deployment). */
+export const BENCH_VERIFIER = new Wallet(keccak256(toUtf8Bytes("chainfactor bench verifier")));
+
 export async function deployWorld(): Promise<World> {
   const [admin, operator, keeper, core1, core2, supplierA, supplierB, supplierC, bankA, issuer] =
     await hre.ethers.getSigners();
@@ -110,6 +113,7 @@ export async function deployWorld(): Promise<World> {
   const { membership, token, ledger } = await deployLedger(admin, {
     admin: admin.address,
     operators: [operator.address],
+    verifiers: [BENCH_VERIFIER.address],
     adminDelay: 3n * DAY,
     defaultIssuerCap: DEVELOPMENT_ISSUER_CAP,
     params: PARAMS,

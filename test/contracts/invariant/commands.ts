@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { keccak256, type ContractTransactionResponse } from "ethers";
-import { DAY, CREDIT_LIMIT, nextOp, orgId } from "../fixtures";
+import { DAY, CREDIT_LIMIT, nextOp, orgId, attested, confirmItems } from "../fixtures";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../../backend/src/ledger/typed-data";
 import {
@@ -156,7 +156,7 @@ function resolveKey(m: Model, k: KeySpec): string {
 }
 
 async function signConfirmIntent(m: Model, r: Real, signer: string, idsToSign: bigint[], nonce: bigint, deadline: bigint) {
-  return r.signer(signer).signTypedData(ledgerDomain(r.w.chainId, r.ledgerAddress), CONFIRM_TYPES, { ids: idsToSign, nonce, deadline });
+  return r.signer(signer).signTypedData(ledgerDomain(r.w.chainId, r.ledgerAddress), CONFIRM_TYPES, { items: await confirmItems(r.w.ledger, idsToSign), nonce, deadline });
 }
 
 /** Predict, send, compare, commit: one ledger transaction. */
@@ -281,8 +281,8 @@ class Register extends Step {
     const sender = m.addr(actor);
     const opId = nextOp();
     const what = `register by ${actor}: ${describeItems(m, items)}`;
-    return tx(m, r, what, (l, t) => l.register(sender, items, opId, t), () =>
-      r.w.ledger.connect(r.signer(actor)).register(items.map(toStruct), opId));
+    return tx(m, r, what, (l, t) => l.register(sender, items, opId, t), async () =>
+      r.w.ledger.connect(r.signer(actor)).register(...(await attested(r.w.ledger, r.signer(actor), false, items.map(toStruct))), opId));
   }
 }
 
@@ -301,8 +301,8 @@ class Issue extends Step {
     const sender = m.addr(actor);
     const opId = nextOp();
     const what = `issue by ${actor}: ${describeItems(m, items)}`;
-    return tx(m, r, what, (l, t) => l.issue(sender, items, opId, t), () =>
-      r.w.ledger.connect(r.signer(actor)).issue(items.map(toStruct), opId));
+    return tx(m, r, what, (l, t) => l.issue(sender, items, opId, t), async () =>
+      r.w.ledger.connect(r.signer(actor)).issue(...(await attested(r.w.ledger, r.signer(actor), true, items.map(toStruct))), opId));
   }
 }
 
@@ -325,8 +325,8 @@ class Confirm extends Step {
     const sender = m.addr(actor);
     const xs = pickIds(m, pick.ids, pick.mode, pick.dup, sender);
     const opId = nextOp();
-    return tx(m, r, `confirm ${ids(xs)} by ${actor}`, (l) => l.confirm(sender, xs, opId), () =>
-      r.w.ledger.connect(r.signer(actor)).confirm(xs, opId));
+    return tx(m, r, `confirm ${ids(xs)} by ${actor}`, (l) => l.confirm(sender, xs, opId), async () =>
+      r.w.ledger.connect(r.signer(actor)).confirm(await confirmItems(r.w.ledger, xs), opId));
   }
 }
 
@@ -357,8 +357,8 @@ class ConfirmBySig extends Step {
     const relayer = m.addr("relayer");
     const opId = nextOp();
     const what = `confirmBySig ${ids(xs)} for ${obligor} signed by ${signerName} nonce ${nonce} deadline ${this.spec.deadline}`;
-    return tx(m, r, what, (l, tt) => l.confirmBySig(relayer, xs, claimed, m.addr(signerName), nonce, deadline, opId, tt), () =>
-      r.w.ledger.connect(r.signer("relayer")).confirmBySig(xs, claimed, nonce, deadline, signature, opId));
+    return tx(m, r, what, (l, tt) => l.confirmBySig(relayer, xs, claimed, m.addr(signerName), nonce, deadline, opId, tt), async () =>
+      r.w.ledger.connect(r.signer("relayer")).confirmBySig(await confirmItems(r.w.ledger, xs), claimed, nonce, deadline, signature, opId));
   }
 }
 
@@ -969,20 +969,20 @@ export async function seed(m: Model, r: Real): Promise<void> {
   const register = (supplierName: string, items: ItemInput[]) => {
     const opId = nextOp();
     const sender = m.addr(supplierName);
-    return must(`register by ${supplierName}`, (l, t) => l.register(sender, items, opId, t), () =>
-      ledger.connect(r.signer(supplierName)).register(items.map(toStruct), opId));
+    return must(`register by ${supplierName}`, (l, t) => l.register(sender, items, opId, t), async () =>
+      ledger.connect(r.signer(supplierName)).register(...(await attested(ledger, r.signer(supplierName), false, items.map(toStruct))), opId));
   };
   const issue = (coreName: string, items: ItemInput[]) => {
     const opId = nextOp();
     const sender = m.addr(coreName);
-    return must(`issue by ${coreName}`, (l, t) => l.issue(sender, items, opId, t), () =>
-      ledger.connect(r.signer(coreName)).issue(items.map(toStruct), opId));
+    return must(`issue by ${coreName}`, (l, t) => l.issue(sender, items, opId, t), async () =>
+      ledger.connect(r.signer(coreName)).issue(...(await attested(ledger, r.signer(coreName), true, items.map(toStruct))), opId));
   };
   const confirm = (coreName: string, xs: bigint[]) => {
     const opId = nextOp();
     const sender = m.addr(coreName);
-    return must(`${coreName} confirms ${ids(xs)}`, (l) => l.confirm(sender, xs, opId), () =>
-      ledger.connect(r.signer(coreName)).confirm(xs, opId));
+    return must(`${coreName} confirms ${ids(xs)}`, (l) => l.confirm(sender, xs, opId), async () =>
+      ledger.connect(r.signer(coreName)).confirm(await confirmItems(ledger, xs), opId));
   };
   const confirmBySig = async (coreName: string, xs: bigint[]) => {
     const nonce = m.ledger.freshNonce();
@@ -991,8 +991,8 @@ export async function seed(m: Model, r: Real): Promise<void> {
     const opId = nextOp();
     const relayer = m.addr("relayer");
     const obligor = m.addr(coreName);
-    return must(`relayer confirms ${ids(xs)} for ${coreName}`, (l, t) => l.confirmBySig(relayer, xs, obligor, obligor, nonce, deadline, opId, t), () =>
-      ledger.connect(r.signer("relayer")).confirmBySig(xs, obligor, nonce, deadline, signature, opId));
+    return must(`relayer confirms ${ids(xs)} for ${coreName}`, (l, t) => l.confirmBySig(relayer, xs, obligor, obligor, nonce, deadline, opId, t), async () =>
+      ledger.connect(r.signer("relayer")).confirmBySig(await confirmItems(ledger, xs), obligor, nonce, deadline, signature, opId));
   };
   const split = (holder: string, id: bigint, parts: [string, bigint][]) => {
     const opId = nextOp();

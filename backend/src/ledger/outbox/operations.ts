@@ -1,5 +1,7 @@
 import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../../typechain-types";
 import type { LedgerDeploymentRow } from "../ledger.entity";
+import { attestedItem, type Attestor } from "../attestation";
+import type { ConfirmedReceivable } from "../typed-data";
 
 /** How one kind of business operation becomes a contract call. */
 export interface OperationKind<P> {
@@ -22,7 +24,16 @@ export interface OperationKind<P> {
    * budget is too small.
    */
   gas(payloads: P[]): bigint;
-  encode(payloads: P[], opId: bigint, deployment: LedgerDeploymentRow): { to: string; data: string };
+  encode(payloads: P[], opId: bigint, deployment: LedgerDeploymentRow, ctx?: EncodeContext): { to: string; data: string };
+  /** The call needs the verifier's attestation of its items (`ctx.attest`): register and issue. */
+  attested?: boolean;
+}
+
+/** What some calls need besides their payloads: who sends them, and the verifier's attestation. */
+export interface EncodeContext {
+  /** The transaction's signer (the caller on chain). */
+  sender: string;
+  attest?: Attestor;
 }
 
 const membership = Membership__factory.createInterface();
@@ -53,8 +64,11 @@ export interface ReceivableItemPayload {
 export interface IdsPayload {
   ids: string[];
 }
+export interface ConfirmPayload {
+  items: ConfirmedReceivable[];
+}
 export interface ConfirmBySigPayload {
-  ids: string[];
+  items: ConfirmedReceivable[];
   obligor: string;
   nonce: string;
   deadline: string;
@@ -103,14 +117,26 @@ const single = <P>(kind: string, target: Target, gas: (p: P) => bigint, fn: (p: 
 });
 
 /** Many rows' items concatenated into one call of a batch entry point; `gas` the budget of all items. */
-const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], gas: (items: I[]) => bigint, fn: (items: I[], opId: bigint) => string): OperationKind<P> => ({
+const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], gas: (items: I[]) => bigint, fn: (items: I[], opId: bigint, ctx?: EncodeContext) => string): OperationKind<P> => ({
   kind,
   maxBatch: max,
   maxItems: max,
   itemCount: (p) => items(p).length,
   gas: (payloads) => gas(payloads.flatMap(items)),
-  encode: (payloads, opId, d) => ({ to: d.ledger, data: fn(payloads.flatMap(items), opId) }),
+  encode: (payloads, opId, d, ctx) => ({ to: d.ledger, data: fn(payloads.flatMap(items), opId, ctx) }),
 });
+
+const attested = <P>(op: OperationKind<P>): OperationKind<P> => ({ ...op, attested: true });
+
+/**
+ * The verifier's one signature over all the items of a register/issue call (not one per item: a
+ * batch of fifty costs one signature on the worker and one ecrecover on chain). Signed when the
+ * batch is formed, since only then is it known which rows share the call.
+ */
+function attestationOf(ctx: EncodeContext | undefined, issued: boolean, items: ReceivableItemPayload[]) {
+  if (!ctx?.attest) throw new Error(`ledger.${issued ? "issue" : "register"} needs the verifier's attestation (EncodeContext.attest)`);
+  return ctx.attest(issued, items.map((i) => attestedItem(ctx.sender, issued, i)));
+}
 
 /**
  * Room for the storage a transaction may be the first to write, beyond what the benchmark's warm
@@ -144,15 +170,18 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
     single<ApprovePayload>("token.approveLedger", "token", flat(FRESH + 100_000), (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
     single<{ spender: string; amount: string }>("token.approve", "token", flat(FRESH + 100_000), (p) => token.encodeFunctionData("approve", [p.spender, BigInt(p.amount)])),
 
-    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, receivablesGas, (items, opId) =>
-      ledger.encodeFunctionData("register", [items.map(receivableInput), opId]),
+    attested(batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
+      ledger.encodeFunctionData("register", [items.map(receivableInput), attestationOf(ctx, false, items), opId]),
+    )),
+    attested(batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
+      ledger.encodeFunctionData("issue", [items.map(receivableInput), attestationOf(ctx, true, items), opId]),
+    )),
+    // a confirmation names each certificate's facts (creditor, amount, maturity, root), which the ledger reads and compares: two more slots per item
+    batched<ConfirmPayload, ConfirmedReceivable>("ledger.confirm", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 20_000)(all.length), (all, opId) =>
+      ledger.encodeFunctionData("confirm", [all.map(confirmItem), opId]),
     ),
-    batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, receivablesGas, (items, opId) =>
-      ledger.encodeFunctionData("issue", [items.map(receivableInput), opId]),
-    ),
-    batched<IdsPayload, bigint>("ledger.confirm", 200, ids, (all) => perItem(FRESH + 60_000, 12_000)(all.length), (all, opId) => ledger.encodeFunctionData("confirm", [all, opId])),
-    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p) => perItem(FRESH + 100_000, 12_000)(p.ids.length), (p, opId) =>
-      ledger.encodeFunctionData("confirmBySig", [p.ids.map(BigInt), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
+    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p) => perItem(FRESH + 100_000, 22_000)(p.items.length), (p, opId) =>
+      ledger.encodeFunctionData("confirmBySig", [p.items.map(confirmItem), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
     ),
     single<RejectPayload>("ledger.reject", "ledger", (p) => perItem(FRESH + 60_000, 12_000)(p.ids.length), (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
     batched<IdsPayload, bigint>("ledger.cancel", 200, ids, (all) => perItem(FRESH + 60_000, 15_000)(all.length), (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
@@ -188,6 +217,10 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
 function receivablesGas(items: ReceivableItemPayload[]): bigint {
   const keys = items.reduce((n, i) => n + i.invoiceKeys.length, 0);
   return BigInt(FRESH + 60_000 + 140_000 * items.length + 40_000 * keys);
+}
+
+function confirmItem(i: ConfirmedReceivable) {
+  return { id: BigInt(i.id), creditor: i.creditor, amount: BigInt(i.amount), maturity: BigInt(i.maturity), invoicesRoot: i.invoicesRoot };
 }
 
 function receivableInput(i: ReceivableItemPayload) {

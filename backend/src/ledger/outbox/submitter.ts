@@ -8,7 +8,8 @@ import type { LedgerDeploymentRow } from "../ledger.entity";
 import { decodeRevert, revertDataOf, type LedgerFailure } from "../revert-decoder";
 import { announceChange } from "../../shared/changes";
 import { allocateNonce } from "./nonces";
-import { operationKind } from "./operations";
+import { operationKind, type EncodeContext } from "./operations";
+import { ATTESTATION_TTL_SECONDS, platformAttestor } from "../attestation";
 import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry, type LedgerTransaction } from "./outbox.entity";
 import type { FaultPoint } from "./faults";
 import type { OutboxHooks } from "./hooks";
@@ -192,7 +193,8 @@ export class OutboxSubmitter {
       let rows = claimed;
       const [{ nextval }] = await em.query(`SELECT nextval('ledger_operation_ids') AS nextval`);
       const opId = BigInt(nextval);
-      const encode = (batch: OutboxEntry[]) => kind.encode(batch.map((r) => r.payload as never), opId, deployment);
+      const ctx = await this.encodeContext(em, row.signer, kind.attested === true, deployment);
+      const encode = (batch: OutboxEntry[]) => kind.encode(batch.map((r) => r.payload as never), opId, deployment, ctx);
       for (;;) {
         const failure = await this.check(row.signer, encode(rows));
         if (!failure) break;
@@ -234,6 +236,21 @@ export class OutboxSubmitter {
       this.fault("after-sign");
     }
     return signed;
+  }
+
+  /**
+   * Who sends the call, and for register/issue the platform verifier's attestation: the service
+   * checked the invoices when it accepted each request (verified, the creditor's own, billed to
+   * the obligor); the verifier signs the batch as formed here, valid for a day of ledger time.
+   */
+  private async encodeContext(em: EntityManager, sender: string, attested: boolean, deployment: LedgerDeploymentRow): Promise<EncodeContext> {
+    if (!attested) return { sender };
+    const latest = await this.gateway.provider.getBlock("latest").catch((e: Error) => {
+      throw new RetryLater(`reading the ledger's time failed: ${e.message}`);
+    });
+    if (!latest) throw new RetryLater("the ledger has no latest block yet");
+    const deadline = BigInt(latest.timestamp) + ATTESTATION_TTL_SECONDS;
+    return { sender, attest: await platformAttestor(em, this.vault, deployment, deadline) };
   }
 
   /** One execution of the call as the signer (eth_call): null if it succeeds, else the decoded reason it reverts. */

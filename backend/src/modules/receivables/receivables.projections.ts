@@ -15,27 +15,57 @@ async function releaseInvoices(em: EntityManager, chainId: string) {
 }
 
 /**
- * Certificates created on chain: each matched to the platform's row by its (unique) invoice keys
- * (the first event of the batch to claim a row takes it), or recorded as new. (`&&` with all the
- * batch's keys lets the planner use the invoice-keys index however many rows await their
- * certificate: without it, it joins every such row with every event.)
+ * Certificates created on chain. An event is the platform's own certificate only if the platform
+ * sent it: the row's operation was signed into this very transaction (the event's `opId` is the
+ * operation id the platform allocated, and its transaction hash the one the platform stored), and
+ * the row still awaits its certificate (`registering`), with the same parties, amount, maturity,
+ * invoice root and keys. Anything else (a member with its own key calling the contract, even with
+ * keys the platform's rows hold) is recorded as a certificate of its own, never onto a platform
+ * row: a failed row stays failed, and one transaction's certificate never lands on two rows.
+ * (`&&` with all the batch's keys lets the planner use the invoice-keys index however many rows
+ * await their certificate: without it, it joins every such row with every event.)
  */
 async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContext, status: "pending" | "confirmed", origin: "registered" | "issued") {
+  const parties = await Promise.all(events.map((e) => Promise.all([ctx.orgId(arg(e, "obligor")), ctx.orgId(arg(e, "creditor"))])));
+  const keysOf = (e: ChainEvent) => (e.args.invoiceKeys as string[]).map((k) => k.toLowerCase());
   const matched: { chain_id: string }[] = rowsOf(
     await em.query(
       `UPDATE receivables r SET chain_id = m.chain_id, status = $4, chain_block = m.block, updated_at = now()
        FROM (SELECT DISTINCT ON (p.id) p.id, v.chain_id, v.block
-             FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS v(chain_id, key, block, n)
+             FROM unnest($1::bigint[], $2::text[], $3::bigint[], $5::numeric[], $6::text[], $7::uuid[], $8::uuid[], $9::numeric[], $10::numeric[], $11::text[], $12::text[])
+                  WITH ORDINALITY AS v(chain_id, key, block, op_id, tx_hash, obligor, creditor, amount, maturity, root, keys, n)
              JOIN receivables p ON p.chain_id IS NULL AND p.invoice_keys && $2::text[] AND p.invoice_keys @> ARRAY[v.key]
+             JOIN outbox o ON o.id = p.operation_id
+             JOIN ledger_transactions t ON t.id = o.ledger_tx_id
+             WHERE p.status = 'registering' AND p.origin = $13
+               AND t.id::numeric = v.op_id AND lower(t.tx_hash) = v.tx_hash
+               AND p.obligor_organization_id = v.obligor AND p.creditor_organization_id = v.creditor
+               AND p.amount::numeric = v.amount AND floor(extract(epoch FROM p.maturity))::numeric = v.maturity
+               AND lower(p.invoices_root) = v.root AND p.invoice_keys = ARRAY(SELECT jsonb_array_elements_text(v.keys::jsonb))
              ORDER BY p.id, v.n) m
        WHERE r.id = m.id RETURNING r.chain_id::text`,
-      [events.map((e) => arg(e, "id")), events.map((e) => (e.args.invoiceKeys as string[])[0]), events.map(block), status],
+      [
+        events.map((e) => arg(e, "id")),
+        events.map((e) => keysOf(e)[0]),
+        events.map(block),
+        status,
+        events.map((e) => arg(e, "opId")),
+        events.map((e) => e.txHash.toLowerCase()),
+        parties.map(([o]) => o),
+        parties.map(([, c]) => c),
+        events.map((e) => arg(e, "amount")),
+        events.map((e) => arg(e, "maturity")),
+        events.map((e) => arg(e, "invoicesRoot").toLowerCase()),
+        events.map((e) => JSON.stringify(keysOf(e))),
+        origin,
+      ],
     ),
   );
   const done = new Set(matched.map((r) => r.chain_id));
-  for (const e of events.filter((e) => !done.has(arg(e, "id")))) {
+  for (const [i, e] of events.entries()) {
+    if (done.has(arg(e, "id"))) continue;
     // registered outside the platform (a member with its own key): record it if we know both parties
-    const [obligor, creditor] = await Promise.all([ctx.orgId(arg(e, "obligor")), ctx.orgId(arg(e, "creditor"))]);
+    const [obligor, creditor] = parties[i];
     if (!obligor || !creditor) continue;
     await em.query(
       `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)

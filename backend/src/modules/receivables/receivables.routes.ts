@@ -14,6 +14,8 @@ import {
   LineageNode,
   ListQuery,
   RegisterReceivables,
+  AttestationRequest,
+  AttestationView,
   ReceivableView,
   Reject,
   Split,
@@ -51,6 +53,19 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     status: 202,
     response: AcceptedView,
     handler: async ({ auth, body }) => accepted(await service.issue(auth, body.items)),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/receivables/attestations",
+    // changes nothing: the member itself sends the call the attestation allows, with its own key
+    summary: "The verifier's attestation of your own verified invoices, to register (supplier, as creditor) or issue (core enterprise, as obligor) with your own ledger key",
+    tag: TAG,
+    roles: ["supplier", "core_enterprise"],
+    body: AttestationRequest,
+    status: 200,
+    response: AttestationView,
+    handler: async ({ auth, body }) => service.attestation(auth, body.mode, body.items),
   });
 
   routes.add({

@@ -24,6 +24,28 @@ export const RegisterReceivables = z
   .strict()
   .openapi("RegisterReceivables");
 
+export const AttestationRequest = z
+  .object({
+    mode: z.enum(["register", "issue"]).openapi({ description: "register: you (a supplier) are the creditor; issue: you (a core enterprise) are the obligor" }),
+    items: z
+      .array(z.object({ counterpartyId: Uuid, invoiceIds: z.array(Uuid).min(1).max(50), maturityDate: MaturityDate }).strict())
+      .min(1)
+      .max(50),
+  })
+  .strict()
+  .openapi("AttestationRequest");
+
+export const AttestationView = z
+  .object({
+    ledger: z.string().openapi({ description: "The ledger contract to call" }),
+    function: z.enum(["register", "issue"]),
+    items: z.array(
+      z.object({ counterparty: z.string(), amount: z.string(), maturity: z.string(), invoicesRoot: z.string(), invoiceKeys: z.array(z.string()) }),
+    ),
+    attestation: z.object({ verifier: z.string(), deadline: z.string(), signature: z.string() }),
+  })
+  .openapi("ReceivableAttestation");
+
 export const IssueReceivables = z
   .object({
     items: z

@@ -5,8 +5,9 @@ import { AppError, conflict, forbidden, notFound, validationFailed } from "../..
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
-import { CONFIRM_TYPES, ledgerDomain } from "../../ledger/typed-data";
+import { CONFIRM_TYPES, ledgerDomain, type ConfirmedReceivable } from "../../ledger/typed-data";
 import type { PlatformKeys } from "../../ledger/platform-keys";
+import { ATTESTATION_TTL_SECONDS, attestedItem } from "../../ledger/attestation";
 import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
 import { checkCounterparty, counterparty, custodialAccount, organizationsById } from "../onboarding/members";
 import { invoicesRoot, type InvoicesService } from "../invoices";
@@ -44,6 +45,20 @@ export const changeInFlightSql = (ids: string, kinds: string) =>
 export const changeInProgress = (operationId: string) =>
   conflict("RECEIVABLE.CHANGE_IN_PROGRESS", `Operation ${operationId} on one of these certificates is still being written to the ledger; retry when it is done.`, { operationId });
 
+/**
+ * What an obligor confirms about each of `rows`: its certificate id and the facts it owes on
+ * (creditor's ledger address, amount, maturity, invoice root), as the platform shows them; the
+ * ledger refuses the confirmation if its record differs (ConfirmationMismatch).
+ */
+async function confirmedFacts(em: EntityManager, rows: ReceivableRow[]): Promise<ConfirmedReceivable[]> {
+  const creditors = await organizationsById(em, rows.map((r) => r.creditorOrganizationId));
+  return rows.map((r) => {
+    const creditor = creditors.get(r.creditorOrganizationId)?.ledgerAddress;
+    if (!creditor || !r.invoicesRoot) throw conflict("RECEIVABLE.NOT_CONFIRMABLE", `Receivable ${r.id} has no creditor address or invoice root on record.`);
+    return { id: r.chainId!.toString(), creditor, amount: r.amount.toString(), maturity: unix(r.maturity), invoicesRoot: r.invoicesRoot };
+  });
+}
+
 /** Reads everyone's data: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 const reasonBytes32 = (reason: string) => (toUtf8Bytes(reason).length <= 31 ? encodeBytes32String(reason) : keccak256(toUtf8Bytes(reason)));
@@ -62,7 +77,58 @@ export class ReceivablesService {
     private readonly keys: PlatformKeys,
     readonly policy: ReceivablePolicy,
     private readonly holderChangeGuard: HolderChangeGuard,
+    /** The ledger's time (unix seconds) for attestation deadlines; the wall clock if absent. */
+    private readonly ledgerTime: () => Promise<bigint> = async () => BigInt(Math.floor(Date.now() / 1000)),
   ) {}
+
+  // ─── Attestation (members that keep their own key) ────────────────
+
+  /**
+   * The platform verifier's attestation for a member that keeps its own ledger key and calls
+   * `register` (mode register: the caller, a supplier, is the creditor) or `issue` (mode issue:
+   * the caller, a core enterprise, is the obligor) itself. Signed only for invoices the platform
+   * verified, whose seller is the creditor (its USCC on the invoice), billed to the obligor, and
+   * not backing a receivable on the platform; amounts, keys and roots are the platform's own,
+   * so the ledger gets exactly what was verified. The invoices are not attached here: the ledger
+   * keeps each key to one live certificate.
+   */
+  async attestation(auth: AuthContext, mode: "register" | "issue", items: { counterpartyId: string; invoiceIds: string[]; maturityDate: string }[]) {
+    const me = auth.organization;
+    const role = mode === "register" ? "supplier" : "core_enterprise";
+    if (!auth.has(role)) throw forbidden(`Only a ${role.replace("_", " ")} may ${mode} receivables.`);
+    if (me.status !== "active" || !me.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${me.legalName} is ${me.status}, not active on the ledger.`);
+    // a member whose key the platform holds may ask too: the attestation names its own address as
+    // the caller, so it is of no use to anyone else (and it registers through POST /v1/receivables)
+    items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
+    const issued = mode === "issue";
+    const result = await inTransaction(this.ds, async (em) => {
+      const orgs = await organizationsById(em, items.map((i) => i.counterpartyId));
+      const batch = await this.invoices.lockForAttach(em, items.flatMap((i) => i.invoiceIds));
+      const inputs = items.map((item, i) => {
+        const other = checkCounterparty(orgs.get(item.counterpartyId), item.counterpartyId, issued ? "supplier" : "core_enterprise", `items.${i}.counterpartyId`);
+        const [obligor, creditor] = issued ? [me, other] : [other, me];
+        // checked as if attached to a receivable that does not exist: refuses invoices backing one
+        const invoices = batch.check({ supplierOrgId: creditor.id, ids: item.invoiceIds, buyerTaxId: obligor.uscc, receivableId: randomUUID(), billedToCaller: issued });
+        for (const inv of invoices) {
+          if (inv.sellerTaxId.trim().toUpperCase() !== creditor.uscc.toUpperCase()) {
+            throw new AppError("INVOICE.WRONG_SELLER", 422, `Invoice ${inv.id} is sold by ${inv.sellerTaxId}, not by the creditor ${creditor.uscc}.`, [], { invoiceId: inv.id });
+          }
+        }
+        return {
+          counterparty: other.ledgerAddress!,
+          amount: invoices.reduce((sum, inv) => sum + inv.total, 0n).toString(),
+          maturity: unix(maturityInstant(item.maturityDate)),
+          invoicesRoot: invoicesRoot(invoices),
+          invoiceKeys: invoices.map((inv) => inv.invoiceKey),
+        };
+      });
+      const deployment = await this.keys.deployment(em);
+      const deadline = (await this.ledgerTime()) + ATTESTATION_TTL_SECONDS;
+      const attestation = await this.keys.attest(em, deployment, issued, inputs.map((i) => attestedItem(me.ledgerAddress!, issued, i)), deadline);
+      return { ledger: deployment.ledger, function: mode, items: inputs, attestation };
+    });
+    return result;
+  }
 
   // ─── Creation ───────────────────────────────────────────────────────
 
@@ -162,11 +228,12 @@ export class ReceivablesService {
   async confirm(auth: AuthContext, ids: string[], signature?: { nonce: string; deadline: string; signature: string }) {
     const core = auth.organization;
     return this.change(auth, ids, "pending", "obligor", async (em, rows) => {
-      const chainIds = rows.map((r) => r.chainId!.toString());
-      if (!signature) return { kind: "ledger.confirm", signer: await custodialAccount(core), payload: { ids: chainIds } };
+      // what the obligor confirms: each certificate's facts as the platform shows them, which the ledger checks
+      const items = await confirmedFacts(em, rows);
+      if (!signature) return { kind: "ledger.confirm", signer: await custodialAccount(core), payload: { items } };
       if (!core.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", "Your organization has no ledger address yet.");
       const { chainId, ledger } = await this.keys.deployment(em);
-      const message = { ids: chainIds, nonce: signature.nonce, deadline: signature.deadline };
+      const message = { items, nonce: signature.nonce, deadline: signature.deadline };
       let signer: string;
       try {
         signer = verifyTypedData(ledgerDomain(chainId, ledger), CONFIRM_TYPES, message, signature.signature);
@@ -193,7 +260,7 @@ export class ReceivablesService {
       domain: ledgerDomain(chainId, ledger),
       types: CONFIRM_TYPES,
       primaryType: "ConfirmReceivables",
-      message: { ids: rows.map((r) => r.chainId!.toString()), nonce: nonce.toString(), deadline: String(Math.floor(Date.now() / 1000) + 3600) },
+      message: { items: await confirmedFacts(this.ds.manager, rows), nonce: nonce.toString(), deadline: String(Math.floor(Date.now() / 1000) + 3600) },
     };
   }
 
