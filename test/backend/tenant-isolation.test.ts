@@ -1165,6 +1165,7 @@ describe("tenant isolation", () => {
 
     "POST /v1/receivables/cancellations": () =>
       writesOn("cancel", "POST", () => "/v1/receivables/cancellations", (id) => ({ receivableIds: [id] }), certificates(), {
+        roles: ["supplier"],
         skip: (c, t) => (c.party.label === "supplierA" && t.id === world.r.A2) || (c.party.label === "supplierB" && t.id === world.r.B3),
       }),
 
@@ -1179,11 +1180,12 @@ describe("tenant isolation", () => {
           return { parts: [{ organizationId: to, amount: half.toString() }, { organizationId: to, amount: (BigInt(world.amounts[id] ?? "2000000") - half).toString() }] };
         },
         certificates(),
-        { skip: (c, t) => c.party.label === "supplierB" && t.id === world.r.B2 },
+        { roles: ["supplier"], skip: (c, t) => c.party.label === "supplierB" && t.id === world.r.B2 },
       ),
 
     "POST /v1/receivables/{id}/transfers": () =>
       writesOn("transfer", "POST", (id) => `/v1/receivables/${id}/transfers`, (_id, c) => ({ organizationId: (c.party.label === "supplierA" ? tenants.supplierB : tenants.supplierA).orgId }), certificates(), {
+        roles: ["supplier"],
         skip: (c, t) => c.party.label === "supplierB" && t.id === world.r.B2,
       }),
 
@@ -1390,6 +1392,7 @@ describe("tenant isolation", () => {
 
     "POST /v1/receivables/defaults": () =>
       writesOn("declare default", "POST", () => "/v1/receivables/defaults", (id) => ({ receivableIds: [id] }), certificates(), {
+        roles: ["bank", "supplier"],
         skip: (c, t) => c.party.label === "supplierA" && t.id === world.r.A4,
       }),
 

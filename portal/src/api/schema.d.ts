@@ -4087,7 +4087,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw Pending receivables you hold; their invoices are released */
+        /**
+         * Withdraw Pending receivables you hold; their invoices are released
+         * @description Callers: organizations with role supplier.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4204,7 +4207,7 @@ export interface paths {
         put?: never;
         /**
          * Split a confirmed certificate you hold into parts for your own suppliers (tier + 1)
-         * @description Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         * @description Callers: organizations with role supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: {
             parameters: {
@@ -4327,7 +4330,7 @@ export interface paths {
         put?: never;
         /**
          * Transfer a confirmed certificate you hold to another supplier
-         * @description Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         * @description Callers: organizations with role supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: {
             parameters: {
@@ -6507,7 +6510,7 @@ export interface paths {
         put?: never;
         /**
          * Withdraw settlement tokens to your bank account: the issuer burns them and pays out
-         * @description Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         * @description Callers: organizations with role core_enterprise or supplier or bank or settlement_issuer. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: {
             parameters: {
@@ -7091,7 +7094,7 @@ export interface paths {
         put?: never;
         /**
          * Declare overdue certificates defaulted once the default period is over (the financing bank, or the holder if unfinanced)
-         * @description Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         * @description Callers: organizations with role bank or supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: {
             parameters: {

@@ -28,6 +28,7 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
     commit: true,
     summary: "Declare overdue certificates defaulted once the default period is over (the financing bank, or the holder if unfinanced)",
     tag: TAG,
+    roles: ["bank", "supplier"],
     body: Ids,
     status: 202,
     response: OperationView,

@@ -50,6 +50,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     commit: true,
     summary: "Withdraw settlement tokens to your bank account: the issuer burns them and pays out",
     tag: TAG,
+    roles: ["core_enterprise", "supplier", "bank", "settlement_issuer"],
     body: AmountOnly,
     status: 202,
     response: OperationView,
