@@ -36,9 +36,9 @@ describe("business flows with an obligor that keeps its own key", () => {
   const status = (id: string, k: string, want: string) =>
     eventually(async () => ((await api.get(`/v1/receivables/${id}`, { key: k })).body.status === want ? true : null), 30_000, `${id} → ${want}`);
   const maturity = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
-  const register = async (n: number) => {
+  const register = async (n: number, days = 40) => {
     const invoices = (await api.get("/v1/invoices?status=verified&limit=100", key(SUPPLIER))).body.items.filter((i: { receivableId: string | null }) => !i.receivableId);
-    const r = await api.post("/v1/receivables", { items: invoices.slice(0, n).map((i: { id: string }) => ({ obligorId: idOf(CORE), invoiceIds: [i.id], maturityDate: maturity(40) })) }, key(SUPPLIER));
+    const r = await api.post("/v1/receivables", { items: invoices.slice(0, n).map((i: { id: string }) => ({ obligorId: idOf(CORE), invoiceIds: [i.id], maturityDate: maturity(days) })) }, key(SUPPLIER));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const ids: string[] = r.body.items.map((x: { receivable: { id: string } }) => x.receivable.id);
     for (const id of ids) await status(id, key(SUPPLIER).key, "pending");
@@ -170,6 +170,22 @@ describe("business flows with an obligor that keeps its own key", () => {
     expect((await api.get(`/v1/receivables/${cert.id}`, { key: bank.key })).body.repayment.recovered).toBe(expected.toString());
     const history = (await api.get(`/v1/receivables/${cert.id}/clearing`, { key: bank.key })).body.items.map((h: { kind: string }) => h.kind);
     expect(history).toEqual(expect.arrayContaining(["defaulted", "recourse"]));
+  });
+
+  it("sets and checks a confirmation's deadline on the ledger's clock, which runs ahead of this machine's", async () => {
+    // the ledger's clock is 76 days ahead after the financing test: a deadline an hour from the wall clock has long passed there
+    const [id] = await register(1, 150);
+    const typed = (await api.get(`/v1/receivables/confirmations/typed-data?ids=${id}`, key(CORE))).body;
+    const chainNow = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    expect(BigInt(typed.message.deadline)).toBeGreaterThan(chainNow);
+    const domain = { ...typed.domain, chainId: BigInt(typed.domain.chainId) };
+    const stale = { ...typed.message, deadline: String(Math.floor(Date.now() / 1000) + 3600) }; // fine by the wall clock, past on the ledger
+    const refused = await api.post("/v1/receivables/confirmations", { receivableIds: [id], signature: { nonce: stale.nonce, deadline: stale.deadline, signature: await coreWallet.signTypedData(domain, typed.types, stale) } }, key(CORE));
+    expect([refused.status, refused.body.code]).toEqual([422, "SIGNATURE.EXPIRED"]);
+    const signature = await coreWallet.signTypedData(domain, typed.types, typed.message);
+    const ok = await api.post("/v1/receivables/confirmations", { receivableIds: [id], signature: { nonce: typed.message.nonce, deadline: typed.message.deadline, signature } }, key(CORE));
+    expect(ok.status).toBe(202);
+    await status(id, key(CORE).key, "confirmed");
   });
 
   // last: the certificate it issues on chain does not attach its invoice on the platform

@@ -227,6 +227,8 @@ export class ReceivablesService {
   /** The obligor confirms Pending certificates: with its custodial key, or its own EIP-712 signature. */
   async confirm(auth: AuthContext, ids: string[], signature?: { nonce: string; deadline: string; signature: string }) {
     const core = auth.organization;
+    // a signature's deadline counts on the ledger's clock (read before the transaction: no lock waits on the ledger)
+    const ledgerNow = signature ? await this.ledgerTime() : 0n;
     return this.change(auth, ids, "pending", "obligor", async (em, rows) => {
       // what the obligor confirms: each certificate's facts as the platform shows them, which the ledger checks
       const items = await confirmedFacts(em, rows);
@@ -243,8 +245,8 @@ export class ReceivablesService {
       if (signer.toLowerCase() !== core.ledgerAddress.toLowerCase()) {
         throw new AppError("SIGNATURE.WRONG_SIGNER", 422, `The signature is by ${signer}, not by your organization's ledger address ${core.ledgerAddress}; sign the typed data from GET /v1/receivables/confirmations/typed-data with that key.`);
       }
-      if (BigInt(signature.deadline) * 1000n < BigInt(Date.now())) {
-        throw new AppError("SIGNATURE.EXPIRED", 422, "The signature's deadline has passed; sign again with a later deadline.");
+      if (BigInt(signature.deadline) <= ledgerNow) {
+        throw new AppError("SIGNATURE.EXPIRED", 422, `The signature's deadline (${signature.deadline}) has passed on the ledger's clock (${ledgerNow}); sign again with a later deadline.`);
       }
       return { kind: "ledger.confirmBySig", signer: await this.keys.relayer(em), payload: { ...message, obligor: core.ledgerAddress, signature: signature.signature } };
     });
@@ -260,7 +262,7 @@ export class ReceivablesService {
       domain: ledgerDomain(chainId, ledger),
       types: CONFIRM_TYPES,
       primaryType: "ConfirmReceivables",
-      message: { items: await confirmedFacts(this.ds.manager, rows), nonce: nonce.toString(), deadline: String(Math.floor(Date.now() / 1000) + 3600) },
+      message: { items: await confirmedFacts(this.ds.manager, rows), nonce: nonce.toString(), deadline: String((await this.ledgerTime()) + 3600n) },
     };
   }
 
