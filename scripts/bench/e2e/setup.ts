@@ -19,7 +19,7 @@ export interface BenchWorld {
   setupSeconds: { seeds: number; money: number };
 }
 
-const LOTS = 10n ** 16n; // fen: far more than any run moves (5,000 certificates of at most 2.3 M yuan)
+const LOTS = 10n ** 13n; // fen: far more than any run moves (5,000 certificates of at most 2.3 M yuan), within the development issuer cap (DEVELOPMENT_ISSUER_CAP)
 
 /** The rural commercial bank lends only in Ganzhou, as in the demo. */
 const lends = (bank: SeededOrganization, core: SeededOrganization) => !((bank.englishName ?? "").includes("Rural") && core.scenario !== "gz-furniture");
