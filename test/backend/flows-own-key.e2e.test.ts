@@ -85,6 +85,28 @@ describe("business flows with an obligor that keeps its own key", () => {
     for (const id of ids) await status(id, key(CORE).key, "confirmed");
   });
 
+  it("treats its confirmation as done when someone else submitted the obligor's signature first", async () => {
+    const [id] = await register(1);
+    const typed = (await api.get(`/v1/receivables/confirmations/typed-data?ids=${id}`, key(CORE))).body;
+    const domain = { ...typed.domain, chainId: BigInt(typed.domain.chainId) };
+    const signature = await coreWallet.signTypedData(domain, typed.types, typed.message);
+    // anyone may relay a signed confirmation: another relayer gets the same signature onto the ledger first
+    const relayer = Wallet.createRandom().connect(hre.ethers.provider);
+    await hre.network.provider.send("hardhat_setBalance", [relayer.address, "0x56BC75E2D63100000"]);
+    const ledger = ReceivableLedger__factory.connect(typed.domain.verifyingContract, relayer);
+    const { items, nonce, deadline } = typed.message;
+    await (await ledger.confirmBySig(items, coreWallet.address, nonce, deadline, signature, 1n)).wait();
+    const sent = await api.post("/v1/receivables/confirmations", { receivableIds: [id], signature: { nonce, deadline, signature } }, key(CORE));
+    expect(sent.status).toBe(202);
+    const operation = sent.body.items[0].operation.id as string;
+    const settled = await eventually(async () => {
+      const s = (await api.get(`/v1/operations/${operation}`, key(CORE))).body.status;
+      return s === "mined" || s === "failed" ? s : null;
+    }, 30_000, "the platform's confirmation to end");
+    expect(settled).toBe("mined");
+    await status(id, key(CORE).key, "confirmed");
+  });
+
   it("lets a supplier cancel a pending receivable and transfer a confirmed one", async () => {
     const [pending] = await register(1);
     expect((await api.post("/v1/receivables/cancellations", { receivableIds: [pending] }, key(SUPPLIER))).status).toBe(202);

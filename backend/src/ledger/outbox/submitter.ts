@@ -13,6 +13,7 @@ import { ATTESTATION_TTL_SECONDS, platformAttestor } from "../attestation";
 import { OutboxEntity, LedgerTransactionEntity, type OutboxEntry, type LedgerTransaction } from "./outbox.entity";
 import type { FaultPoint } from "./faults";
 import type { OutboxHooks } from "./hooks";
+import { ReceivableLedger__factory } from "../../../../typechain-types";
 
 export interface SubmitterOptions {
   batchSize: number;
@@ -395,6 +396,15 @@ export class OutboxSubmitter {
   }
 
   private async fail(em: EntityManager, rows: OutboxEntry[], failure: LedgerFailure): Promise<void> {
+    // an intent someone else submitted first (a relayer race): done, not failed
+    const ledger = async () => ReceivableLedger__factory.connect((await this.deployment()).ledger, this.gateway.provider);
+    const done = (await this.hooks?.doneElsewhere(rows, failure, ledger)) ?? new Set<bigint>();
+    if (done.size) {
+      this.log.info({ outboxIds: [...done].map(String), code: failure.code }, "operation carried out by another submission of the same intent");
+      await em.getRepository(OutboxEntity).update({ id: In([...done].map(String)) }, { status: "mined", errorCode: null, errorMessage: null });
+      rows = rows.filter((r) => !done.has(r.id));
+      if (!rows.length) return announceChange(em);
+    }
     this.log.warn({ outboxIds: rows.map((r) => r.id.toString()), code: failure.code, args: failure.args }, "operation rejected by the ledger");
     await em.getRepository(OutboxEntity).update(
       { id: In(rows.map((r) => r.id.toString())) },
