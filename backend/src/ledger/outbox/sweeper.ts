@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
+import { every } from "../../shared/periodic";
 import { deliveryJobId, fundingJobId, invoiceJobId, outboxJobId, type JobName, type JobPayloads, type JobQueue } from "../../shared/queue";
 
 /** Work that lives in Postgres and is carried out by a job: how to find what nobody is doing. */
@@ -53,7 +54,7 @@ const SOURCES: Source<JobName>[] = [
  * broken).
  */
 export class OutboxSweeper {
-  private timer: NodeJS.Timeout | null = null;
+  private stopLoop: (() => void) | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -63,19 +64,12 @@ export class OutboxSweeper {
   ) {}
 
   start() {
-    const tick = () => {
-      this.sweep()
-        .catch((e: Error) => this.log.warn({ err: e.message }, "sweep failed; will retry"))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.o.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.o.intervalMs);
+    this.stopLoop = every(this.o.intervalMs, () => this.sweep(), (e: Error) => this.log.warn({ err: e.message }, "sweep failed; will retry"));
   }
 
   stop() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopLoop?.();
+    this.stopLoop = null;
   }
 
   /** One pass; returns how many jobs were (re)created. */

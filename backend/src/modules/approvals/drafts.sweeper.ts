@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
 import { rowsOf } from "../../shared/db-types";
+import { every } from "../../shared/periodic";
 
 /**
  * Returns drafts whose approval died mid-way (the API process stopped between claiming the draft
@@ -14,7 +15,7 @@ import { rowsOf } from "../../shared/db-types";
  * Idempotent (each move is one conditional UPDATE), so every worker runs it on a timer.
  */
 export class DraftsSweeper {
-  private timer: NodeJS.Timeout | null = null;
+  private stopLoop: (() => void) | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -23,19 +24,12 @@ export class DraftsSweeper {
   ) {}
 
   start() {
-    const tick = () => {
-      this.sweep()
-        .catch((e: Error) => this.log.warn({ err: e.message }, "draft sweep failed; will retry"))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.o.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.o.intervalMs);
+    this.stopLoop = every(this.o.intervalMs, () => this.sweep(), (e: Error) => this.log.warn({ err: e.message }, "draft sweep failed; will retry"));
   }
 
   stop() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopLoop?.();
+    this.stopLoop = null;
   }
 
   /** One pass; returns the drafts moved, by the state they were moved to. */
