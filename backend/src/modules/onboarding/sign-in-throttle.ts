@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError } from "../../shared/errors";
 
-/** Sign-in attempts allowed in a window, per account (email) and per client address; a success gives its attempt back. */
+/** Sign-in attempts allowed in a window, per account (email) and per client address; a success gives its own attempt back. */
 export const SIGN_IN_LIMITS = { perAccount: 5, perAddress: 30, windowSeconds: 15 * 60 };
 
 /**
@@ -19,9 +19,14 @@ if redis.call('INCR', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) 
 if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
 return 0`;
 
-/** A success: the account's count ends, the address gets this attempt back. */
-const SUCCEEDED = `redis.call('DEL', KEYS[1])
-if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+/**
+ * A success gives its own attempt back to the account and the address, and nothing more: the
+ * failures of the window still count, so a person signing in during someone's burst of guesses
+ * does not hand the guesser a fresh allowance (wiping the account's count did).
+ */
+const SUCCEEDED = `for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
 return 0`;
 
 /**
@@ -59,7 +64,7 @@ export class SignInThrottle {
     }
   }
 
-  /** A successful sign-in clears the account's count and gives the address its attempt back. */
+  /** A successful sign-in gives its attempt back to the account and the address. */
   async succeeded(email: string, address: string): Promise<void> {
     await this.redis.eval(SUCCEEDED, 2, ...this.keys(email, address));
   }
