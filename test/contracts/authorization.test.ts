@@ -263,6 +263,15 @@ async function balances(w: World, accounts: string[]) {
 
 const statusOf = async (w: World, id: bigint) => (await w.ledger.receivable(id)).status;
 
+/** supplierA's payout for a matured certificate, held by the ledger while it was suspended (it is active again). */
+async function payoutHeldForSupplierA(w: World) {
+  const id = await confirmed(w);
+  await time.increaseTo(await maturityOf(w, id));
+  await w.membership.connect(w.operator).suspend(orgId("supplierA"), REASON, nextOp());
+  await w.ledger.connect(w.outsider).settle([id], nextOp());
+  await w.membership.connect(w.operator).reinstate(orgId("supplierA"), nextOp());
+}
+
 // ═══ Membership ═════════════════════════════════════════════════════════
 
 describe("Membership", () => {
@@ -1004,11 +1013,7 @@ describe("ReceivableLedger", () => {
 
     authz("ReceivableLedger", "withdrawHeldPayouts", "only the (again active) account the payout is held for", {
       setup: async (w) => {
-        const id = await confirmed(w);
-        await time.increaseTo(await maturityOf(w, id));
-        await w.membership.connect(w.operator).suspend(orgId("supplierA"), REASON, nextOp());
-        await w.ledger.connect(w.outsider).settle([id], nextOp());
-        await w.membership.connect(w.operator).reinstate(orgId("supplierA"), nextOp());
+        await payoutHeldForSupplierA(w);
         expect(await w.ledger.heldPayouts(w.supplierA.address)).toBe(FACE);
         return { ledger: await w.ledger.getAddress() };
       },
@@ -1026,11 +1031,7 @@ describe("ReceivableLedger", () => {
   describe("held payouts of a removed account", () => {
     authz("ReceivableLedger", "withdrawHeldPayoutsOf", "only an active account of the organization the account was removed from", {
       setup: async (w) => {
-        const id = await confirmed(w);
-        await time.increaseTo(await maturityOf(w, id));
-        await w.membership.connect(w.operator).suspend(orgId("supplierA"), REASON, nextOp());
-        await w.ledger.connect(w.outsider).settle([id], nextOp());
-        await w.membership.connect(w.operator).reinstate(orgId("supplierA"), nextOp());
+        await payoutHeldForSupplierA(w);
         await w.membership.connect(w.operator).removeAccount(w.supplierA.address, nextOp());
       },
       act: (w, who) => w.ledger.connect(who).withdrawHeldPayoutsOf(w.supplierA.address),
