@@ -25,6 +25,7 @@ import { VerifierKey1732900000000 } from "./migrations/1732900000000-VerifierKey
 import { SignInPerOrganization1733000000000 } from "./migrations/1733000000000-SignInPerOrganization";
 import { ChainSizedMoney1733100000000 } from "./migrations/1733100000000-ChainSizedMoney";
 import { DraftExecutions1733200000000 } from "./migrations/1733200000000-DraftExecutions";
+import { FinancingRetries1733300000000 } from "./migrations/1733300000000-FinancingRetries";
 import type { Logger } from "./shared/logger";
 import { createRedis, createWorker, deliveryJobId, fundingJobId, invoiceJobId, JobQueue, requireNoEviction } from "./shared/queue";
 import { createApp } from "./shared/http/app";
@@ -112,6 +113,7 @@ export const PLATFORM_SCHEMA: DbSchema = {
     SignInPerOrganization1733000000000,
     ChainSizedMoney1733100000000,
     DraftExecutions1733200000000,
+    FinancingRetries1733300000000,
   ],
   subscribers: [IdempotencyClaimGuard, DraftExecutionGuard],
 };
@@ -324,7 +326,7 @@ export async function startIndexer(config: Config, log: Logger): Promise<Running
   redis.on("error", (e) => log.warn({ err: e.message }, "redis"));
   const queue = new JobQueue(redis, config.QUEUE_PREFIX);
   const projections = webhookProjections(
-    settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections())))),
+    settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections())), { registry: createAdapters(ds).registry, log })),
     async (deliveryId) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId))),
   );
   const indexer = new Indexer(

@@ -22,7 +22,8 @@ abstract contract SignedIntents is ISignedIntents, EIP712 {
         return _nonces[signer][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
-    /// @dev Checks deadline, nonce and signature of the intent `structHash`, then spends the nonce.
+    /// @dev Checks deadline, nonce and signature of the intent `structHash`, then spends the nonce;
+    /// reverts with the reason it cannot.
     function _verifyIntent(
         address signer,
         bytes32 structHash,
@@ -30,12 +31,27 @@ abstract contract SignedIntents is ISignedIntents, EIP712 {
         uint256 deadline,
         bytes calldata signature
     ) internal {
-        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        bytes4 problem = _useIntent(signer, structHash, nonce, deadline, signature);
+        if (problem == SignatureExpired.selector) revert SignatureExpired(deadline, block.timestamp);
+        if (problem == SignatureNonceUsed.selector) revert SignatureNonceUsed(signer, nonce);
+        if (problem != 0) revert SignatureInvalid(signer);
+    }
+
+    /// @dev `_verifyIntent` without the revert: spends the nonce and returns 0 when the intent is
+    /// good, else spends nothing and returns the selector of the error it fails with.
+    function _useIntent(
+        address signer,
+        bytes32 structHash,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) internal returns (bytes4 problem) {
+        if (block.timestamp > deadline) return SignatureExpired.selector;
         mapping(uint256 => uint256) storage words = _nonces[signer];
         uint256 bit = 1 << (nonce & 0xff);
         uint256 word = words[nonce >> 8];
-        if (word & bit != 0) revert SignatureNonceUsed(signer, nonce);
-        if (!_isValidSignature(signer, _hashTypedDataV4(structHash), signature)) revert SignatureInvalid(signer);
+        if (word & bit != 0) return SignatureNonceUsed.selector;
+        if (!_isValidSignature(signer, _hashTypedDataV4(structHash), signature)) return SignatureInvalid.selector;
         words[nonce >> 8] = word | bit;
     }
 

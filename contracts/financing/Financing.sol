@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IFinancing} from "../interfaces/IFinancing.sol";
 import {Status, Receivable, FinanceTerms, Lien, CreditLine, FLAG_RECOURSE} from "../interfaces/LedgerTypes.sol";
+import {IMembership} from "../interfaces/IMembership.sol";
 import {ReceivableRegistry} from "../receivables/ReceivableRegistry.sol";
 import {MemberRoles} from "../libraries/MemberRoles.sol";
 import {PayoutBatch} from "../libraries/PayoutBatch.sol";
@@ -55,7 +56,12 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
         _requireRole(msg.sender, MemberRoles.BANK);
         PayoutBatch.Batch memory advances = PayoutBatch.create(_token);
         for (uint256 i = 0; i < terms.length; ++i) {
-            (address seller, uint256 advance) = _fund(terms[i], signatures[i], opId);
+            (address seller, uint256 advance, bytes4 problem) = _fund(terms[i], signatures[i], opId);
+            if (problem != 0) {
+                // the holder (or time) made it ineligible since signing: the rest of the batch is funded
+                emit FinancingSkipped(terms[i].receivableId, msg.sender, problem, opId);
+                continue;
+            }
             advances.add(msg.sender, seller, advance);
         }
         advances.flush();
@@ -72,22 +78,29 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
     }
 
     /// @dev Checks one terms and its signature, records the lien and charges the credit line.
-    /// Returns who receives the advance; the caller pays it.
+    /// Returns who receives the advance (the caller pays it), or why the item is skipped: what its
+    /// holder or time changed since the holder signed (status, maturity, holder, nonce, deadline,
+    /// the holder's membership). The bank's own mistakes (terms, credit line) revert the batch.
     function _fund(FinanceTerms calldata t, bytes calldata signature, uint256 opId)
         private
-        returns (address seller, uint256 advance)
+        returns (address seller, uint256 advance, bytes4 problem)
     {
         uint256 id = t.receivableId;
         if (t.bank != msg.sender) revert FinancingNotBank(id, t.bank, msg.sender);
-        Receivable storage r = _transferable(id);
+        Receivable storage r = _existing(id);
         advance = t.advance;
         uint256 due = t.due;
         if (due > r.amount) revert FinancingDueExceedsFace(id, due, r.amount);
         if (advance == 0 || advance > due) revert FinancingInvalidAdvance(id, advance, due);
+        if (r.status != Status.Confirmed) {
+            return (seller, 0, ReceivableInvalidStatus.selector);
+        }
+        if (block.timestamp >= r.maturity) return (seller, 0, ReceivableMatured.selector);
 
         seller = _ownerOf(id);
-        _verifyIntent(seller, _termsHash(t), t.nonce, t.deadline, signature);
-        _requireActive(seller);
+        if (!_isActive(seller)) return (seller, 0, IMembership.MemberInactive.selector);
+        problem = _useIntent(seller, _termsHash(t), t.nonce, t.deadline, signature);
+        if (problem != 0) return (seller, 0, problem);
 
         address obligor = r.obligor;
         CreditLine storage line = _creditLines[msg.sender][obligor];

@@ -37,6 +37,13 @@ interface IFinancing {
         uint256 nonce,
         uint256 opId
     );
+    /// @notice One terms of a financing batch was not funded: since its holder signed, the
+    /// certificate stopped being fundable or the signature stopped being good. `reason` is the
+    /// selector of the error funding it alone would raise: ReceivableInvalidStatus (no longer
+    /// Confirmed: cancelled, split, financed), ReceivableMatured, MemberInactive (the holder),
+    /// SignatureExpired, SignatureNonceUsed (used or revoked by the holder), SignatureInvalid (not
+    /// the holder's signature, e.g. after a transfer). The rest of the batch is funded.
+    event FinancingSkipped(uint256 indexed id, address indexed bank, bytes4 reason, uint256 opId);
 
     /// @notice Set the caller's credit line for `obligor`.
     /// @custom:access Active bank.
@@ -44,7 +51,9 @@ interface IFinancing {
 
     /// @notice Fund certificates on holder-signed terms (EIP-712 type `FinanceTerms(uint256
     /// receivableId,address bank,uint256 advance,uint256 due,bool recourse,uint256 nonce,uint256 deadline)`).
-    /// The caller must have approved this contract for the advances in the settlement token.
+    /// The caller must have approved this contract for the advances in the settlement token. Terms
+    /// whose certificate or signature is no longer good (see FinancingSkipped) are skipped; the
+    /// bank's own mistakes (terms naming another bank, amounts, credit line) revert the batch.
     /// @custom:access Active bank named in every terms; each holder signed its terms.
     function finance(FinanceTerms[] calldata terms, bytes[] calldata signatures, uint256 opId) external;
 

@@ -220,6 +220,13 @@ abstract contract ReceivableRegistry is
         return _existing(id);
     }
 
+    /// @dev No metadata address, as ERC721 answers with no base URI: a certificate's facts are
+    /// `receivable(id)`. Saves ERC721's number-to-text code the ledger would otherwise carry.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        return "";
+    }
+
     /// @inheritdoc IReceivableRegistry
     function invoicesRootOf(uint256 id) external view returns (bytes32) {
         Receivable storage r = _existing(id);

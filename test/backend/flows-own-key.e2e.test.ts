@@ -34,14 +34,35 @@ describe("business flows with an obligor that keeps its own key", () => {
       return r.body.status === "mined";
     }, 30_000, `operation ${id}`);
   const status = (id: string, k: string, want: string) =>
-    eventually(async () => ((await api.get(`/v1/receivables/${id}`, { key: k })).body.status === want ? true : null), 30_000, `${id} → ${want}`);
-  const maturity = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    eventually(async () => {
+      const r = (await api.get(`/v1/receivables/${id}`, { key: k })).body;
+      if (r.status === want) return true;
+      if (r.status === "failed") throw new Error(`${id} failed: ${JSON.stringify(r)}`);
+      return null;
+    }, 30_000, `${id} → ${want}`);
+  /** A maturity `days` ahead on the ledger's clock (the tests move it ahead of this machine's), as a Beijing date. */
+  const maturity = async (days: number) => {
+    const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp * 1000;
+    return new Date(now + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+  };
   const register = async (n: number, days = 40) => {
+    const due = await maturity(days);
     const invoices = (await api.get("/v1/invoices?status=verified&limit=100", key(SUPPLIER))).body.items.filter((i: { receivableId: string | null }) => !i.receivableId);
-    const r = await api.post("/v1/receivables", { items: invoices.slice(0, n).map((i: { id: string }) => ({ obligorId: idOf(CORE), invoiceIds: [i.id], maturityDate: maturity(days) })) }, key(SUPPLIER));
+    const r = await api.post("/v1/receivables", { items: invoices.slice(0, n).map((i: { id: string }) => ({ obligorId: idOf(CORE), invoiceIds: [i.id], maturityDate: due })) }, key(SUPPLIER));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const ids: string[] = r.body.items.map((x: { receivable: { id: string } }) => x.receivable.id);
     for (const id of ids) await status(id, key(SUPPLIER).key, "pending");
+    return ids;
+  };
+
+  /** `n` new certificates of SUPPLIER, confirmed by the obligor's own signature. */
+  const confirmedBy = async (n: number) => {
+    const ids = await register(n);
+    const typed = (await api.get(`/v1/receivables/confirmations/typed-data?ids=${ids.join(",")}`, key(CORE))).body;
+    const signature = await coreWallet.signTypedData({ ...typed.domain, chainId: BigInt(typed.domain.chainId) }, typed.types, typed.message);
+    const ok = await api.post("/v1/receivables/confirmations", { receivableIds: ids, signature: { nonce: typed.message.nonce, deadline: typed.message.deadline, signature } }, key(CORE));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    for (const id of ids) await status(id, key(CORE).key, "confirmed");
     return ids;
   };
 
@@ -57,7 +78,7 @@ describe("business flows with an obligor that keeps its own key", () => {
     const seeded = await loadSeeds({
       baseUrl: api.baseUrl,
       operatorKey: stack.operatorKey,
-      subset: { scenarios: ["gz-furniture"], suppliers: [SUPPLIER, OTHER], invoices: (i) => !i.expected, invoicesPerSupplier: 5 },
+      subset: { scenarios: ["gz-furniture"], suppliers: [SUPPLIER, OTHER], invoices: (i) => !i.expected, invoicesPerSupplier: 8 },
       waitForVerificationMs: 60_000,
       activeTimeoutMs: 60_000,
     });
@@ -211,12 +232,69 @@ describe("business flows with an obligor that keeps its own key", () => {
   });
 
   // last: the certificate it issues on chain does not attach its invoice on the platform
+  it("fails a funding whose own-key holder revoked its signature first, reopens the request, and funds a new signature (defect 12)", async () => {
+    // a supplier keeping its own ledger key, given a confirmed certificate by another supplier
+    const wallet = Wallet.createRandom().connect(hre.ethers.provider);
+    const holder = await stack.onboard(["supplier"], "赣州自持密钥家具配件有限公司", { ledgerAddress: wallet.address });
+    const own = { key: holder.key };
+    const cert = { id: (await confirmedBy(1))[0] };
+    expect((await api.post(`/v1/receivables/${cert.id}/transfers`, { organizationId: holder.orgId }, key(SUPPLIER))).status).toBe(202);
+    await eventually(async () => ((await api.get(`/v1/receivables/${cert.id}`, own)).body.holderId === holder.orgId ? true : null), 20_000, "the transfer");
+
+    const bank = banks()[1] ?? banks()[0];
+    await mined((await api.post("/v1/settlement/deposits", { organizationId: bank.id, amount: (100_000_000n * YUAN).toString() }, { key: issuer().key })).body.id, issuer().key);
+    await mined((await api.post("/v1/credit-lines", { obligorId: idOf(CORE), limit: (50_000_000n * YUAN).toString() }, { key: bank.key })).body.operation.id, bank.key);
+    const req = await api.post("/v1/financing-requests", { receivableId: cert.id }, own);
+    expect(req.status, JSON.stringify(req.body)).toBe(201);
+    const quote = await api.post(
+      `/v1/financing-requests/${req.body.id}/quotes`,
+      { advanceRateBp: 9000, annualRateBp: 500, dayCount: 360, fee: "0", recourse: false, validUntil: new Date(Date.now() + 3600_000).toISOString() },
+      { key: bank.key },
+    );
+    expect(quote.status, JSON.stringify(quote.body)).toBe(201);
+    const sign = async (quoteId: string) => {
+      const typed = (await api.get(`/v1/quotes/${quoteId}/terms`, own)).body;
+      const signature = await wallet.signTypedData({ ...typed.domain, chainId: BigInt(typed.domain.chainId) }, typed.types, typed.message);
+      return { nonce: typed.message.nonce as string, deadline: typed.message.deadline as string, signature, ledger: typed.domain.verifyingContract as string };
+    };
+
+    // the holder signs, then revokes the signature on the ledger itself before the bank's batch is mined
+    const revoked = await sign(quote.body.id);
+    const nonce = BigInt(revoked.nonce);
+    const ledger = ReceivableLedger__factory.connect(revoked.ledger, wallet);
+    await (await ledger.invalidateNonces(nonce >> 8n, 1n << (nonce & 0xffn), { gasPrice: 0 })).wait();
+    const accepted = await api.post(`/v1/quotes/${quote.body.id}/acceptance`, { signature: { nonce: revoked.nonce, deadline: revoked.deadline, signature: revoked.signature } }, own);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    const failed = await eventually(async () => {
+      const f = (await api.get(`/v1/financings/${accepted.body.id}`, own)).body;
+      return f.status === "failed" ? f : f.status === "funded" ? Promise.reject(new Error("funded on a revoked signature")) : null;
+    }, 30_000, "the skipped funding to fail");
+    // the bank's transaction was mined (nothing for anyone else in its batch was lost); this item was skipped
+    expect((await api.get(`/v1/operations/${failed.operationId}`, { key: bank.key })).body.status).toBe("mined");
+    expect(failed.failure.code).toBe("SIGNATURE.NONCE_USED");
+    expect((await api.get(`/v1/financings/${accepted.body.id}`, { key: bank.key })).body.failure.code).toBe("SIGNATURE.NONCE_USED"); // both parties read why
+    expect((await api.get(`/v1/financing-requests/${req.body.id}`, own)).body.request.status).toBe("open");
+    expect((await api.get(`/v1/receivables/${cert.id}`, own)).body.status).toBe("confirmed");
+
+    // the request is open again: a new signature on a new quote is funded
+    const again = await api.post(
+      `/v1/financing-requests/${req.body.id}/quotes`,
+      { advanceRateBp: 9000, annualRateBp: 500, dayCount: 360, fee: "0", recourse: false, validUntil: new Date(Date.now() + 3600_000).toISOString() },
+      { key: bank.key },
+    );
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const fresh = await sign(again.body.id);
+    const second = await api.post(`/v1/quotes/${again.body.id}/acceptance`, { signature: { nonce: fresh.nonce, deadline: fresh.deadline, signature: fresh.signature } }, own);
+    expect(second.status, JSON.stringify(second.body)).toBe(202);
+    await eventually(async () => ((await api.get(`/v1/financings/${second.body.id}`, own)).body.status === "funded" ? true : null), 30_000, "the second funding");
+  });
+
   it("issues with its own key on the platform verifier's attestation of its supplier's verified invoices, and nothing else", async () => {
     const invoices = (await api.get("/v1/invoices?status=verified&limit=100", key(SUPPLIER))).body.items.filter((i: { receivableId: string | null }) => !i.receivableId);
     const invoice = invoices[0];
     const ask = (body: unknown, k = key(CORE)) => api.post("/v1/receivables/attestations", body, k);
     // the ledger's clock is 76 days ahead after the financing test: a maturity beyond it
-    const item = { counterpartyId: idOf(SUPPLIER), invoiceIds: [invoice.id], maturityDate: maturity(150) };
+    const item = { counterpartyId: idOf(SUPPLIER), invoiceIds: [invoice.id], maturityDate: await maturity(150) };
 
     // who may ask, and for what
     expect((await ask({ mode: "register", items: [{ ...item, counterpartyId: idOf(CORE) }] })).status).toBe(403); // not a supplier

@@ -18,6 +18,7 @@ import { receivablesProjections } from "../../backend/src/modules/receivables/re
 import { financingProjections } from "../../backend/src/modules/financing/financing.projections";
 import { settlementProjections } from "../../backend/src/modules/settlement/settlement.projections";
 import { webhookProjections } from "../../backend/src/modules/webhooks";
+import { createAdapters } from "../../backend/src/modules/invoices";
 
 /**
  * The chain is untrusted input: members that keep their own keys call the contracts directly with
@@ -95,14 +96,18 @@ describe("the indexer and an untrusted chain", () => {
     api = stack.api;
     provider = new JsonRpcProvider(stack.config.LEDGER_RPC_URL, undefined, { staticNetwork: true, cacheTimeout: -1 });
     gateway = await LedgerGateway.connect(stack.config.LEDGER_RPC_URL);
-    const projections = webhookProjections(settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections())))), async () => undefined).on(
+    const log = createLogger("silent", "test");
+    const projections = webhookProjections(
+      settlementProjections(financingProjections(receivablesProjections(onboardingProjections(new Projections())), { registry: createAdapters(stack.ds).registry, log })),
+      async () => undefined,
+    ).on(
       "ReceivableLedger.ReceivableRegistered",
       perEvent(async (_em, e) => {
         if (String(e.args.amount) === POISON.toString()) throw new Error("cannot project this registration");
       }),
       (e) => [`r:${String(e.args.id)}`],
     );
-    indexer = new Indexer(stack.ds, gateway, (await activeDeployment(stack.ds, gateway.chainId))!, projections, { finalityDepth: 0, chunkBlocks: 1000, pollMs: 50 }, createLogger("silent", "test"));
+    indexer = new Indexer(stack.ds, gateway, (await activeDeployment(stack.ds, gateway.chainId))!, projections, { finalityDepth: 0, chunkBlocks: 1000, pollMs: 50 }, log);
     void indexer.run();
     const membership = Membership__factory.connect(stack.deployment.membership, new Wallet(DEPLOYER_KEY, provider));
     await (await membership.grantRole(await membership.VERIFIER_ROLE(), testVerifier.address)).wait();

@@ -1,5 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { world, nextOp, orgId, expectRevert, register, confirmed, financed, signTerms, time, DAY, YUAN, CREDIT_LIMIT } from "./fixtures";
+import {
+  world, nextOp, orgId, expectRevert, expectSkipped, register, confirmed, financed, financeTx, signTerms, time, DAY, YUAN, CREDIT_LIMIT,
+} from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
 
 const FACE = 1_000_000n * YUAN;
@@ -62,15 +64,19 @@ describe("Financing", () => {
       const id = await confirmed(w);
       await financed(w, id, w.supplierA, w.bankA);
       for (const bank of [w.bankA, w.bankB]) {
-        await expectRevert(financed(w, id, w.supplierA, bank), "ReceivableInvalidStatus", [id, S.Financed, S.Confirmed]);
+        await expectSkipped(w, financeTx(w, id, w.supplierA, bank), [[id, "ReceivableInvalidStatus"]]);
       }
-      // in one batch the second copy fails and nothing of the batch applies
+      expect((await w.ledger.lienOf(id)).bank).toBe(w.bankA.address);
+      // in one batch the first copy is funded and the second skipped: one lien, one advance
       const other = await confirmed(w);
       const s1 = await signTerms(w, w.supplierA, { receivableId: other, bank: w.bankB.address });
       const s2 = await signTerms(w, w.supplierA, { receivableId: other, bank: w.bankB.address });
-      await expectRevert(w.ledger.connect(w.bankB).finance([s1.terms, s2.terms], [s1.signature, s2.signature], nextOp()), "ReceivableInvalidStatus", [other, S.Financed, S.Confirmed]);
-      expect((await w.ledger.receivable(other)).status).toBe(BigInt(S.Confirmed));
-      expect((await w.ledger.creditLine(w.bankB.address, w.core1.address)).used).toBe(0n);
+      const balance = await w.token.balanceOf(w.supplierA.address);
+      await expectSkipped(w, w.ledger.connect(w.bankB).finance([s1.terms, s2.terms], [s1.signature, s2.signature], nextOp()), [[other, "ReceivableInvalidStatus"]]);
+      expect((await w.ledger.receivable(other)).status).toBe(BigInt(S.Financed));
+      expect((await w.ledger.creditLine(w.bankB.address, w.core1.address)).used).toBe(s1.terms.due);
+      expect(await w.token.balanceOf(w.supplierA.address)).toBe(balance + s1.terms.advance);
+      expect(await w.ledger.nonceUsed(w.supplierA.address, s2.terms.nonce)).toBe(false);
     });
 
     it("freezes an encumbered certificate: no split, transfer or cancel", async () => {
@@ -96,15 +102,16 @@ describe("Financing", () => {
     it("finances only Confirmed certificates before maturity, held by an active member", async () => {
       const w = await world();
       const [pending] = await register(w, w.supplierA, w.core1.address);
-      await expectRevert(financed(w, pending), "ReceivableInvalidStatus", [pending, S.Pending, S.Confirmed]);
+      await expectSkipped(w, financeTx(w, pending), [[pending, "ReceivableInvalidStatus"]]);
       const id = await confirmed(w);
       const sig = await signTerms(w, w.supplierA, { receivableId: id, bank: w.bankA.address, deadline: (await time.latest()) + 400 * 86400 });
       await w.membership.connect(w.operator).suspend(orgId("supplierA"), orgId("aml"), nextOp());
-      await expectRevert(w.ledger.connect(w.bankA).finance([sig.terms], [sig.signature], nextOp()), "MemberInactive", [w.supplierA.address]);
+      await expectSkipped(w, w.ledger.connect(w.bankA).finance([sig.terms], [sig.signature], nextOp()), [[id, "MemberInactive"]]);
+      expect(await w.ledger.nonceUsed(w.supplierA.address, sig.terms.nonce)).toBe(false); // a skipped item spends nothing
       await w.membership.connect(w.operator).reinstate(orgId("supplierA"), nextOp());
       await time.increase(90n * DAY);
-      const r = await w.ledger.receivable(id);
-      await expectRevert(w.ledger.connect(w.bankA).finance([sig.terms], [sig.signature], nextOp()), "ReceivableMatured", [id, r.maturity]);
+      await expectSkipped(w, w.ledger.connect(w.bankA).finance([sig.terms], [sig.signature], nextOp()), [[id, "ReceivableMatured"]]);
+      expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Confirmed));
     });
 
     it("is atomic: a bank without funds or allowance changes nothing", async () => {
@@ -133,6 +140,52 @@ describe("Financing", () => {
       expect(await w.token.balanceOf(w.supplierA.address)).toBe(before[0] + 2n * signed[0].terms.advance);
       expect(await w.token.balanceOf(w.supplierB.address)).toBe(before[1] + 3n * signed[0].terms.advance);
       await expectRevert(w.ledger.connect(w.bankA).finance([signed[0].terms], [], nextOp()), "LedgerLengthMismatch", [1n, 0n]);
+    });
+
+    it("funds the rest of a batch when holders cancel, transfer, split or revoke after signing (defect 12)", async () => {
+      const w = await world();
+      // six certificates, terms signed by their holders for bankA; then each holder but the last changes its mind
+      const ids: bigint[] = [];
+      for (let i = 0; i < 6; i++) ids.push(await confirmed(w));
+      const [pending] = await register(w, w.supplierA, w.core1.address);
+      const signed = await Promise.all([...ids, pending].map((id) => signTerms(w, w.supplierA, { receivableId: id, bank: w.bankA.address })));
+      await w.ledger.connect(w.supplierA).cancel([pending], nextOp());
+      await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, ids[0], nextOp());
+      await w.ledger.connect(w.supplierA).split(ids[1], [{ to: w.supplierA.address, amount: FACE / 2n }, { to: w.supplierB.address, amount: FACE / 2n }], nextOp());
+      const nonce = signed[2].terms.nonce;
+      await w.ledger.connect(w.supplierA).invalidateNonces(nonce >> 8n, 1n << (nonce & 0xffn));
+      await financed(w, ids[3], w.supplierA, w.bankB); // the holder took bankB's offer meanwhile
+      const expired = await signTerms(w, w.supplierA, { receivableId: ids[4], bank: w.bankA.address, deadline: (await time.latest()) + 5 });
+      await time.increase(10);
+      signed[4] = expired;
+
+      const balance = await w.token.balanceOf(w.supplierA.address);
+      await expectSkipped(w, w.ledger.connect(w.bankA).finance(signed.map((s) => s.terms), signed.map((s) => s.signature), nextOp()), [
+        [ids[0], "SignatureInvalid"], // transferred: the signature is no longer the holder's
+        [ids[1], "ReceivableInvalidStatus"], // split
+        [ids[2], "SignatureNonceUsed"], // revoked
+        [ids[3], "ReceivableInvalidStatus"], // financed by another bank
+        [ids[4], "SignatureExpired"],
+        [pending, "ReceivableInvalidStatus"], // cancelled
+      ]);
+      // the one still good is funded, and only it
+      expect((await w.ledger.receivable(ids[5])).status).toBe(BigInt(S.Financed));
+      expect(await w.token.balanceOf(w.supplierA.address)).toBe(balance + signed[5].terms.advance);
+      expect((await w.ledger.creditLine(w.bankA.address, w.core1.address)).used).toBe(signed[5].terms.due);
+    });
+
+    it("still refuses the whole batch for the bank's own mistakes: another bank's terms, amounts, its credit line", async () => {
+      const w = await world();
+      const [a, b] = [await confirmed(w), await confirmed(w)];
+      const good = await signTerms(w, w.supplierA, { receivableId: a, bank: w.bankA.address });
+      const foreign = await signTerms(w, w.supplierA, { receivableId: b, bank: w.bankB.address });
+      await expectRevert(w.ledger.connect(w.bankA).finance([good.terms, foreign.terms], [good.signature, foreign.signature], nextOp()), "FinancingNotBank", [b, w.bankB.address, w.bankA.address]);
+      const tooMuch = await signTerms(w, w.supplierA, { receivableId: b, bank: w.bankA.address, due: FACE + 1n });
+      await expectRevert(w.ledger.connect(w.bankA).finance([good.terms, tooMuch.terms], [good.signature, tooMuch.signature], nextOp()), "FinancingDueExceedsFace");
+      await w.ledger.connect(w.bankA).setCreditLine(w.core1.address, good.terms.due, nextOp());
+      const over = await signTerms(w, w.supplierA, { receivableId: b, bank: w.bankA.address });
+      await expectRevert(w.ledger.connect(w.bankA).finance([good.terms, over.terms], [good.signature, over.signature], nextOp()), "FinancingCreditLimitExceeded");
+      expect((await w.ledger.receivable(a)).status).toBe(BigInt(S.Confirmed));
     });
   });
 });

@@ -1,6 +1,6 @@
 import hre from "hardhat";
 import { expect } from "vitest";
-import { Interface, Wallet, keccak256, toUtf8Bytes, type Signer, type ErrorFragment, type AddressLike, type HDNodeWallet } from "ethers";
+import { Interface, Wallet, keccak256, toUtf8Bytes, type ContractTransactionResponse, type Signer, type ErrorFragment, type AddressLike, type HDNodeWallet } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Membership, ReceivableLedger, SettlementToken } from "../../typechain-types";
@@ -264,8 +264,37 @@ export async function financed(
   t: Partial<FinanceTermsStruct> = {},
 ) {
   const { terms, signature } = await signTerms(w, holder, { ...t, receivableId: id, bank: bank.address });
-  await w.ledger.connect(bank).finance([terms], [signature], nextOp());
+  const skipped = await skipsOf(w, w.ledger.connect(bank).finance([terms], [signature], nextOp()));
+  if (skipped.length) throw new Error(`the ledger skipped financing #${id}: ${skipped[0][1]}`);
   return terms;
+}
+
+/** The `finance` transaction of `bank` for terms `holder` signed (see `financed`). */
+export async function financeTx(
+  w: World,
+  id: bigint,
+  holder: HardhatEthersSigner = w.supplierA,
+  bank: HardhatEthersSigner = w.bankA,
+  t: Partial<FinanceTermsStruct> = {},
+): Promise<ContractTransactionResponse> {
+  const { terms, signature } = await signTerms(w, holder, { ...t, receivableId: id, bank: bank.address });
+  return w.ledger.connect(bank).finance([terms], [signature], nextOp());
+}
+
+/** The terms a `finance` transaction skipped: [certificate id, the error's name] per FinancingSkipped, in order. */
+export async function skipsOf(w: World, tx: Promise<ContractTransactionResponse>): Promise<[bigint, string][]> {
+  const receipt = await (await tx).wait();
+  const ledger = (await w.ledger.getAddress()).toLowerCase();
+  return receipt!.logs
+    .filter((l) => l.address.toLowerCase() === ledger)
+    .map((l) => w.ledger.interface.parseLog(l))
+    .filter((e) => e?.name === "FinancingSkipped")
+    .map((e) => [e!.args.id as bigint, allErrors.getError(e!.args.reason as string)?.name ?? String(e!.args.reason)]);
+}
+
+/** Asserts that a `finance` transaction was mined and skipped exactly these terms, with these reasons. */
+export async function expectSkipped(w: World, tx: Promise<ContractTransactionResponse>, expected: [bigint, string][]) {
+  expect(await skipsOf(w, tx)).toEqual(expected);
 }
 
 // ─── Errors ────────────────────────────────────────────────────────────

@@ -50,6 +50,13 @@ export function decodeRevert(data: string | undefined | null): LedgerFailure {
   return unknown(`Unknown revert ${selector}.`);
 }
 
+/** What the ledger error with this selector (0x + 8 hex digits) means, without its arguments (e.g. an event's reason). */
+export function describeSelector(selector: string): Omit<LedgerFailure, "args"> {
+  const entry = entries.get(selector.toLowerCase());
+  if (!entry) return unknown(`Unknown reason ${selector}.`);
+  return { code: entry.code, name: entry.name, meaning: entry.meaning, action: entry.action };
+}
+
 function unknown(meaning: string): LedgerFailure {
   return { code: "LEDGER.UNKNOWN_REVERT", name: "Unknown", args: {}, meaning, action: "Report it to the operator with the operation id." };
 }

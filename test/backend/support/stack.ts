@@ -132,10 +132,13 @@ export class Stack {
 
   // ─── Business helpers ─────────────────────────────────────────────
 
-  /** Creates an organization, approves its KYC, waits until it is active on chain, and gives it an admin with a key. */
-  async onboard(roles: string[], name = `Org ${randomBytes(3).toString("hex")}`) {
+  /**
+   * Creates an organization, approves its KYC, waits until it is active on chain, and gives it an
+   * admin with a key. With `ledgerAddress`, the organization keeps its own ledger key.
+   */
+  async onboard(roles: string[], name = `Org ${randomBytes(3).toString("hex")}`, o: { ledgerAddress?: string } = {}) {
     const op = { key: this.operatorKey };
-    const created = await this.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: randomUscc(), roles, contacts: [] }, op);
+    const created = await this.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: randomUscc(), roles, contacts: [], ...o }, op);
     if (created.status !== 201) throw new Error(`create organization: ${created.status} ${JSON.stringify(created.body)}`);
     const orgId = created.body.id as string;
     const approved = await this.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op);

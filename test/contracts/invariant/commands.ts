@@ -4,7 +4,7 @@ import { DAY, CREDIT_LIMIT, nextOp, orgId, attested, confirmItems } from "../fix
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../../backend/src/ledger/typed-data";
 import {
-  Status, MAX_UINT256, ZERO32, statusName, type Cert, type Effects, type ItemInput, type Ledger, type TermsInput,
+  Status, MAX_UINT256, ZERO32, statusName, noEffects, type Cert, type Effects, type ItemInput, type Ledger, type TermsInput,
 } from "./model";
 import {
   stats, Model, Real, BANKS, CORES, SUPPLIERS, ORGS, send, mineAt, predict, settleOutcome, checkInvariants,
@@ -630,7 +630,7 @@ class Funding extends Step {
     return `${first}; ${second}`;
   }
 }
-const noFx = (): Effects => ({ created: [], cleared: [], skipped: [], recovered: [], defaulted: [] });
+const noFx = noEffects;
 
 // ─── Clearing ─────────────────────────────────────────────────────────
 

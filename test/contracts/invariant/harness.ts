@@ -343,6 +343,10 @@ function checkEvents(what: string, fx: Effects, receipt: ContractTransactionRece
     }));
   expectSame(what, "ReceivableCleared events", cleared, fx.cleared);
   expectSame(what, "SettlementSkipped events", logs.filter((e) => e.name === "SettlementSkipped").map((e) => e.args.id), fx.skipped);
+  const financingSkipped = logs
+    .filter((e) => e.name === "FinancingSkipped")
+    .map((e) => ({ id: e.args.id, reason: real.w.ledger.interface.getError(e.args.reason as string)?.name ?? String(e.args.reason) }));
+  expectSame(what, "FinancingSkipped events", financingSkipped, fx.financingSkipped);
   const recovered = logs
     .filter((e) => e.name === "RecourseClaimed")
     .map((e) => ({

@@ -148,10 +148,12 @@ export interface Effects {
   cleared: Cleared[];
   /** Certificates a settlement skipped (SettlementSkipped). */
   skipped: bigint[];
+  /** Terms a financing batch skipped (FinancingSkipped): the certificate and the error's name. */
+  financingSkipped: { id: bigint; reason: string }[];
   recovered: Recovered[];
   defaulted: Defaulted[];
 }
-const noEffects = (): Effects => ({ created: [], cleared: [], skipped: [], recovered: [], defaulted: [] });
+export const noEffects = (): Effects => ({ created: [], cleared: [], skipped: [], financingSkipped: [], recovered: [], defaulted: [] });
 
 export interface ItemInput {
   counterparty: string;
@@ -270,10 +272,16 @@ export class Ledger {
     if (n === 0) rev("LedgerEmptyBatch");
   }
   private useIntent(claimed: string, signer: string, nonce: bigint, deadline: bigint, ts: bigint) {
-    if (ts > deadline) rev("SignatureExpired", deadline, ts);
-    if (this.nonceUsed(claimed, nonce)) rev("SignatureNonceUsed", claimed, nonce);
-    if (signer !== claimed) rev("SignatureInvalid", claimed);
+    const problem = this.intentProblem(claimed, signer, nonce, deadline, ts);
+    if (problem) rev(problem.name, ...problem.args);
+  }
+  /** Spends the nonce of a good intent; else spends nothing and says why it is not good. */
+  private intentProblem(claimed: string, signer: string, nonce: bigint, deadline: bigint, ts: bigint): { name: string; args: unknown[] } | null {
+    if (ts > deadline) return { name: "SignatureExpired", args: [deadline, ts] };
+    if (this.nonceUsed(claimed, nonce)) return { name: "SignatureNonceUsed", args: [claimed, nonce] };
+    if (signer !== claimed) return { name: "SignatureInvalid", args: [claimed] };
     (this.s.usedNonces[claimed] ??= []).push(nonce);
+    return null;
   }
   private recordOp(sender: string, opId: bigint) {
     this.s.ledgerOps.push({ sender, opId });
@@ -536,14 +544,24 @@ export class Ledger {
     this.nonEmpty(terms.length);
     this.requireRole(sender, Role.Bank);
     const advances = new Map<string, bigint>(); // per seller, in order of first appearance
+    const fx = noEffects();
     for (const t of terms) {
       if (t.bank !== sender) rev("FinancingNotBank", t.id, t.bank, sender);
-      const c = this.transferable(t.id, ts);
+      const c = this.existing(t.id);
       if (t.due > c.amount) rev("FinancingDueExceedsFace", t.id, t.due, c.amount);
       if (t.advance === 0n || t.advance > t.due) rev("FinancingInvalidAdvance", t.id, t.advance, t.due);
+      // what the holder or time changed since signing skips the item; the rest is funded
       const seller = c.holder;
-      this.useIntent(seller, t.signer, t.nonce, t.deadline, ts);
-      this.requireActive(seller);
+      const skip =
+        c.status !== Status.Confirmed ? "ReceivableInvalidStatus"
+        : ts >= c.maturity ? "ReceivableMatured"
+        : !this.isActive(seller) ? "MemberInactive"
+        : this.intentProblem(seller, t.signer, t.nonce, t.deadline, ts)?.name;
+      if (skip) {
+        this.env.note(`finance: skips #${t.id} (${skip})`);
+        fx.financingSkipped.push({ id: t.id, reason: skip });
+        continue;
+      }
       const line = this.line(sender, c.obligor);
       if (line.used + t.due > line.limit) {
         rev("FinancingCreditLimitExceeded", sender, c.obligor, t.due, line.limit - line.used);
@@ -557,7 +575,7 @@ export class Ledger {
     }
     for (const [seller, amount] of advances) this.pull(sender, seller, amount);
     this.recordOp(sender, opId);
-    return noEffects();
+    return fx;
   }
 
   // ─── Clearing ──────────────────────────────────────────────────────

@@ -1,14 +1,17 @@
 import { perEvent, type Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
 import type { OutboxHooks } from "../../ledger/outbox/hooks";
-import type { FinancingService } from "./financing.service";
+import { describeSelector } from "../../ledger/revert-decoder";
+import type { Logger } from "../../shared/logger";
+import type { PledgeRegistry } from "../invoices";
+import { abandonFunding, type FinancingService } from "./financing.service";
 
 const arg = (e: ChainEvent, name: string) => String(e.args[name]);
 /** Every credit line's use moves by additions (they commute); setting a line is ordered with all of them. */
 const addsToLines = (e: ChainEvent) => ["+credit-lines", `r:${arg(e, "id")}`];
 
-/** Ledger events → credit lines and financings. */
-export function financingProjections(p: Projections): Projections {
+/** Ledger events → credit lines and financings. `registry` withdraws the filings of fundings the ledger skipped. */
+export function financingProjections(p: Projections, deps: { registry: Pick<PledgeRegistry, "withdraw">; log: Logger }): Projections {
   return p
     .on(
       "ReceivableLedger.CreditLineSet",
@@ -50,6 +53,33 @@ export function financingProjections(p: Projections): Projections {
         );
       },
       addsToLines,
+    )
+    .on(
+      "ReceivableLedger.FinancingSkipped",
+      perEvent(async (em, e, ctx, later) => {
+        // the holder (or time) made the certificate or the signature ineligible after signing: the
+        // rest of the bank's batch was funded; this financing fails as a refused one does
+        const bank = await ctx.orgId(arg(e, "bank"));
+        if (!bank) return;
+        const rows: { id: string }[] = await em.query(
+          `SELECT f.id FROM financings f JOIN receivables r ON r.id = f.receivable_id
+           WHERE r.chain_id = $1 AND f.bank_organization_id = $2 AND f.status = 'submitting'`,
+          [arg(e, "id"), bank],
+        );
+        if (!rows.length) return; // funded by an earlier submission of the same terms, or not the platform's
+        const why = describeSelector(arg(e, "reason"));
+        const reason = `The ledger did not fund it with the rest of the bank's batch: ${why.meaning} The request is open again: accept another quote or cancel it.`;
+        const ids = rows.map((r) => r.id);
+        await abandonFunding(em, ids, why.code, reason);
+        later(async () => {
+          for (const id of ids) {
+            await deps.registry.withdraw(id).catch((err: Error) =>
+              deps.log.error({ financingId: id, err: err.message }, "could not withdraw the registry filing of a financing the ledger skipped; withdraw it by hand"),
+            );
+          }
+        });
+      }),
+      (e) => [`r:${arg(e, "id")}`],
     )
     .on(
       "ReceivableLedger.ReceivableCleared",

@@ -228,7 +228,7 @@ export class FinancingService {
       const [x] = await em.query(
         `SELECT ${receivableRows.select(em, "r", "r_")}, c.limit_amount, c.used, c.requested_limit,
                 ${committedSql("$2", "r.obligor_organization_id")}::text AS committed,
-                (SELECT status FROM quotes WHERE request_id = $3 AND bank_organization_id = $2) AS my_quote
+                (SELECT status FROM quotes WHERE request_id = $3 AND bank_organization_id = $2 ORDER BY status IN ('open', 'accepted') DESC LIMIT 1) AS my_quote
          FROM receivables r LEFT JOIN credit_lines c ON c.bank_organization_id = $2 AND c.obligor_organization_id = r.obligor_organization_id
          WHERE r.id = $1`,
         [req.receivableId, bank.id, requestId],
@@ -256,8 +256,14 @@ export class FinancingService {
         throw new AppError("CREDIT_LINE.INSUFFICIENT", 422, `Your credit line for this core enterprise has ${available} fen available; this quote needs ${priced.due}. Raise the line or quote less.`);
       }
       if (x.my_quote === "open" || x.my_quote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
-      // a withdrawn or closed quote of the bank gives way to the new one
-      if (x.my_quote !== null) await em.query(`DELETE FROM quotes WHERE request_id = $1 AND bank_organization_id = $2 AND status IN ('withdrawn', 'closed')`, [requestId, bank.id]);
+      // a withdrawn or closed quote of the bank gives way to the new one; one a financing was made from stays as its history
+      if (x.my_quote !== null) {
+        await em.query(
+          `DELETE FROM quotes q WHERE request_id = $1 AND bank_organization_id = $2 AND status IN ('withdrawn', 'closed')
+             AND NOT EXISTS (SELECT 1 FROM financings f WHERE f.quote_id = q.id)`,
+          [requestId, bank.id],
+        );
+      }
       const [created] = await em.query(
         `INSERT INTO quotes (request_id, bank_organization_id, advance, annual_rate_bp, day_count, fee, days, interest, due, recourse, valid_until, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open') RETURNING *`,
