@@ -392,6 +392,18 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     await inviteTo(third, PASSWORD);
     const ambiguous = await new BrowserSession(url()).signIn(email, PASSWORD);
     expect([ambiguous.status, ambiguous.body.code]).toEqual([409, "SESSION.ORGANIZATION_REQUIRED"]);
+    // the two the password opens (not the bank), by id and legal name for the person to choose from;
+    // `errors` still says the same as text, as before `organizations` existed
+    const names = [supplier.org.legalName as string, third.org.legalName as string];
+    expect(names[0]).not.toBe(names[1]);
+    expect(ambiguous.body.organizations).toEqual([
+      { id: supplier.orgId, legalName: names[0] },
+      { id: third.orgId, legalName: names[1] },
+    ]);
+    expect(ambiguous.body.errors).toEqual([
+      { field: "body.organizationId", message: `${supplier.orgId}: ${names[0]}` },
+      { field: "body.organizationId", message: `${third.orgId}: ${names[1]}` },
+    ]);
     const chosen = await new BrowserSession(url()).post("/v1/sessions", { email, password: PASSWORD, organizationId: third.orgId });
     expect([chosen.status, chosen.body.organization?.id]).toEqual([201, third.orgId]);
   });

@@ -12,6 +12,8 @@ import type { components, paths } from "./schema";
 export type Schemas = components["schemas"];
 export type Problem = Schemas["Problem"];
 
+const STANDARD_MEMBERS = new Set(["type", "title", "status", "detail", "code", "instance", "errors"]);
+
 /** An answer of the API that is not a success: its problem+json, typed. */
 export class ApiProblem extends Error {
   readonly status: number;
@@ -20,8 +22,10 @@ export class ApiProblem extends Error {
   readonly fields: { field: string; message: string }[];
   /** Seconds to wait before trying again (Retry-After), when the API said so. */
   readonly retryAfter: number | null;
+  /** The problem's own members beyond the standard ones (e.g. a sign-in's `organizations`): unchecked JSON. */
+  readonly extensions: Record<string, unknown>;
 
-  constructor(status: number, problem: Partial<Problem> | undefined, retryAfter: number | null = null) {
+  constructor(status: number, problem: (Partial<Problem> & Record<string, unknown>) | undefined, retryAfter: number | null = null) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.name = "ApiProblem";
     this.status = status;
@@ -29,6 +33,7 @@ export class ApiProblem extends Error {
     this.detail = problem?.detail ?? problem?.title ?? `HTTP ${status}`;
     this.fields = problem?.errors ?? [];
     this.retryAfter = retryAfter;
+    this.extensions = Object.fromEntries(Object.entries(problem ?? {}).filter(([k]) => !STANDARD_MEMBERS.has(k)));
   }
 }
 
@@ -85,7 +90,7 @@ export async function unwrap<D>(call: Promise<Answer<D>>): Promise<Exclude<D, un
   if (!response.ok) {
     const retry = response.headers.get("Retry-After");
     const seconds = retry !== null && /^\d+$/.test(retry) ? Number.parseInt(retry, 10) : null;
-    const body = typeof answer.error === "object" && answer.error !== null ? (answer.error as Partial<Problem>) : undefined;
+    const body = typeof answer.error === "object" && answer.error !== null ? (answer.error as Partial<Problem> & Record<string, unknown>) : undefined;
     throw new ApiProblem(response.status, body, seconds);
   }
   return answer.data as Exclude<D, undefined>;

@@ -8830,7 +8830,7 @@ export interface components {
             password: string;
             /**
              * Format: uuid
-             * @description Only when the email and password open accounts in several organizations (409 SESSION.ORGANIZATION_REQUIRED): the one to sign in to.
+             * @description Only when the email and password open accounts in several organizations (409 SESSION.ORGANIZATION_REQUIRED): the one to sign in to. That problem lists them in `organizations`: [{ id, legalName }] (and, as text, in `errors`: one `body.organizationId` entry "<id>: <legal name>" each).
              */
             organizationId?: string;
         };

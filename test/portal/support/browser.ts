@@ -31,9 +31,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** A fresh browser profile (cookies, storage) in `lang`, on a desktop-sized window. */
-export async function newContext(browser: Browser, baseURL: string, lang: "zh" | "en" = "zh"): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: lang === "zh" ? "zh-CN" : "en-US", timezoneId: "Asia/Shanghai" });
+/** The screens the portal is looked at on: a desktop window, and a phone (an iPhone 14's 390x844 CSS pixels, touch). */
+export const DEVICES = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+} as const;
+export type Device = keyof typeof DEVICES;
+
+/** A fresh browser profile (cookies, storage) in `lang`, on a desktop-sized window unless `device` says otherwise. */
+export async function newContext(browser: Browser, baseURL: string, lang: "zh" | "en" = "zh", device: Device = "desktop"): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, ...DEVICES[device], locale: lang === "zh" ? "zh-CN" : "en-US", timezoneId: "Asia/Shanghai" });
   if (lang === "en") await context.addInitScript(() => localStorage.setItem("cf.lang", "en"));
   return context;
 }

@@ -18,7 +18,10 @@ export const SignIn = z
       .string()
       .uuid()
       .optional()
-      .openapi({ description: "Only when the email and password open accounts in several organizations (409 SESSION.ORGANIZATION_REQUIRED): the one to sign in to." }),
+      .openapi({
+        description:
+          "Only when the email and password open accounts in several organizations (409 SESSION.ORGANIZATION_REQUIRED): the one to sign in to. That problem lists them in `organizations`: [{ id, legalName }] (and, as text, in `errors`: one `body.organizationId` entry \"<id>: <legal name>\" each).",
+      }),
   })
   .strict()
   .openapi("SignIn");

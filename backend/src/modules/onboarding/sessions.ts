@@ -74,11 +74,15 @@ export class Sessions {
     const usable = matching.filter((r) => !r.u_disabled_at && (!organizationId || r.o_id === organizationId));
     if (usable.length === 0) throw credentialsInvalid();
     if (usable.length > 1) {
+      // `organizations` is what a client reads to offer the choice; `errors` keeps the same names
+      // as text, for clients written before it
+      const choices = usable.map((r) => ({ id: r.o_id as string, legalName: r.o_legal_name as string }));
       throw new AppError(
         "SESSION.ORGANIZATION_REQUIRED",
         409,
         "This email and password open accounts in several organizations: sign in again naming one (organizationId).",
-        usable.map((r) => ({ field: "body.organizationId", message: `${r.o_id}: ${r.o_legal_name}` })),
+        choices.map((o) => ({ field: "body.organizationId", message: `${o.id}: ${o.legalName}` })),
+        { organizations: choices },
       );
     }
     const [row] = usable;
