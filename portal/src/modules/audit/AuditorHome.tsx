@@ -5,7 +5,7 @@ import { get, type Schemas } from "../../api/client";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, ProblemMessage, QueryState, Stat } from "../../shared/ui";
 import { Hash, useOrgNames } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestsPage";
+import { ReceivableStatus } from "../financing/RequestListPage";
 import { useAuditCertificates } from "./AuditPages";
 
 type Receivable = Schemas["Receivable"];

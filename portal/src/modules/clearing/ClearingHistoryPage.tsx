@@ -7,7 +7,7 @@ import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, Page, QueryState, StatusBadge } from "../../shared/ui";
 import { Hash, useOrgNames } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestsPage";
+import { ReceivableStatus } from "../financing/RequestListPage";
 
 type Event = Schemas["ClearingEvent"];
 const KIND_TONE = { cleared: "success", defaulted: "danger", recourse: "warning" } as const;

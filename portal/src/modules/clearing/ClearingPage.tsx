@@ -15,7 +15,7 @@ import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, Page, QueryState } from "../../shared/ui";
 import { LiveOperation, useOrgNames } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestsPage";
+import { ReceivableStatus } from "../financing/RequestListPage";
 
 type Receivable = Schemas["Receivable"];
 const WATCHED = ["overdue", "defaulted", "settled"];

@@ -6,7 +6,7 @@ import { get } from "../../api/client";
 import { Money } from "../../shared/Money";
 import { formatFen, sumFen } from "../../shared/money";
 import { Card, EmptyState, ProblemMessage, Stat } from "../../shared/ui";
-import { bucketOf, FinancingStatus, financingsKey, usePortfolioReceivables } from "./FinancingsPage";
+import { bucketOf, FinancingStatus, financingsKey, usePortfolioReceivables } from "./FinancingListPage";
 import { creditLinesKey } from "./CreditLinesPage";
 
 export function SupplierFinancingHome() {

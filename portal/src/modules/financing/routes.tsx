@@ -10,10 +10,10 @@ import "./financing.css";
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(() => load().then((m) => ({ default: m[name] })));
 
-const RequestsPage = lazyPage(() => import("./RequestsPage"), "RequestsPage");
-const RequestPage = lazyPage(() => import("./RequestPage"), "RequestPage");
-const FinancingsPage = lazyPage(() => import("./FinancingsPage"), "FinancingsPage");
-const FinancingPage = lazyPage(() => import("./FinancingPage"), "FinancingPage");
+const RequestListPage = lazyPage(() => import("./RequestListPage"), "RequestListPage");
+const RequestDetailPage = lazyPage(() => import("./RequestDetailPage"), "RequestDetailPage");
+const FinancingListPage = lazyPage(() => import("./FinancingListPage"), "FinancingListPage");
+const FinancingDetailPage = lazyPage(() => import("./FinancingDetailPage"), "FinancingDetailPage");
 const CreditLinesPage = lazyPage(() => import("./CreditLinesPage"), "CreditLinesPage");
 const SupplierFinancingHome = lazyPage(() => import("./homes"), "SupplierFinancingHome");
 const BankHome = lazyPage(() => import("./homes"), "BankHome");
@@ -21,10 +21,10 @@ const BankHome = lazyPage(() => import("./homes"), "BankHome");
 export const financingModule: DomainModule = {
   id: "financing",
   routes: [
-    { path: "financing", element: <RequestsPage /> },
-    { path: "financing/requests/:id", element: <RequestPage /> },
-    { path: "financing/financings", element: <FinancingsPage /> },
-    { path: "financing/financings/:id", element: <FinancingPage /> },
+    { path: "financing", element: <RequestListPage /> },
+    { path: "financing/requests/:id", element: <RequestDetailPage /> },
+    { path: "financing/financings", element: <FinancingListPage /> },
+    { path: "financing/financings/:id", element: <FinancingDetailPage /> },
     { path: "financing/credit-lines", element: <CreditLinesPage /> },
   ],
   nav: [

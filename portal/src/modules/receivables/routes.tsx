@@ -8,9 +8,9 @@ import type { DomainModule } from "../../app/module";
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(() => load().then((m) => ({ default: m[name] })));
 
-const CertificatesPage = lazyPage(() => import("./CertificatesPage"), "CertificatesPage");
+const CertificateListPage = lazyPage(() => import("./CertificateListPage"), "CertificateListPage");
 const RegisterPage = lazyPage(() => import("./RegisterPage"), "RegisterPage");
-const CertificatePage = lazyPage(() => import("./CertificatePage"), "CertificatePage");
+const CertificateDetailPage = lazyPage(() => import("./CertificateDetailPage"), "CertificateDetailPage");
 const ConfirmationsPage = lazyPage(() => import("./core/ConfirmationsPage"), "ConfirmationsPage");
 const PayablesPage = lazyPage(() => import("./core/PayablesPage"), "PayablesPage");
 const SupplierHome = lazyPage(() => import("./SupplierHome"), "SupplierHome");
@@ -19,10 +19,10 @@ const CoreHome = lazyPage(() => import("./core/CoreHome"), "CoreHome");
 export const receivablesModule: DomainModule = {
   id: "receivables",
   routes: [
-    { path: "receivables", element: <CertificatesPage /> },
+    { path: "receivables", element: <CertificateListPage /> },
     { path: "receivables/new", element: <RegisterPage /> },
     { path: "receivables/confirmations", element: <ConfirmationsPage /> },
-    { path: "receivables/:id", element: <CertificatePage /> },
+    { path: "receivables/:id", element: <CertificateDetailPage /> },
     { path: "payables", element: <PayablesPage /> },
   ],
   nav: [

@@ -14,7 +14,7 @@ import { chinaToday, formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, QueryState, Stat, StatusBadge } from "../../shared/ui";
 import { Hash } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestsPage";
+import { ReceivableStatus } from "../financing/RequestListPage";
 
 type Report = Schemas["ReconciliationReport"];
 type Mismatch = Schemas["ReconciliationMismatch"];

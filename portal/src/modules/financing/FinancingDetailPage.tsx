@@ -13,7 +13,7 @@ import { formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, Loading, Notice, Page, ProblemMessage } from "../../shared/ui";
 import { Hash, LiveOperation, useOrgNames } from "./common";
-import { FinancingStatus } from "./FinancingsPage";
+import { FinancingStatus } from "./FinancingListPage";
 
 const STEPS = ["accepted", "registry_check", "submitting", "funded"] as const;
 type Step = (typeof STEPS)[number];
@@ -26,7 +26,7 @@ function reached(f: Financing): number {
   return f.registryRegistrationId ? 2 : 1;
 }
 
-export function FinancingPage() {
+export function FinancingDetailPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();

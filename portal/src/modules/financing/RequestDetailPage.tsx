@@ -14,7 +14,7 @@ import { Money } from "../../shared/Money";
 import { Button, Card, EmptyState, Notice, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
 import { formatBp, useOrgNames } from "./common";
 import { QuoteForm } from "./QuoteForm";
-import { ReceivableStatus, RequestStatus, requestsKey } from "./RequestsPage";
+import { ReceivableStatus, RequestStatus, requestsKey } from "./RequestListPage";
 
 type Quote = Schemas["Quote"];
 
@@ -25,7 +25,7 @@ export function QuoteStatus({ status }: { status: string }) {
   return <StatusBadge status={status} tone={QUOTE_TONE[status]} label={t(`quoteStatus.${status}`, { defaultValue: status })} />;
 }
 
-export function RequestPage() {
+export function RequestDetailPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();

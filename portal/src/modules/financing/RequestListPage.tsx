@@ -31,7 +31,7 @@ export function ReceivableStatus({ status }: { status: string }) {
   return <StatusBadge status={status} tone={RECEIVABLE_TONE[status]} label={t(`rstatus.${status}`, { defaultValue: status })} />;
 }
 
-export function RequestsPage() {
+export function RequestListPage() {
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();
   const isSupplier = session.has("supplier");

@@ -13,7 +13,7 @@ import { Money } from "../../shared/Money";
 import { formatFen, sumFen } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, QueryState, Stat, StatusBadge } from "../../shared/ui";
 import { useOrgNames } from "./common";
-import { ReceivableStatus } from "./RequestsPage";
+import { ReceivableStatus } from "./RequestListPage";
 
 type Financing = Schemas["Financing"];
 type Receivable = Schemas["Receivable"];
@@ -54,7 +54,7 @@ export function usePortfolioReceivables(enabled: boolean) {
   });
 }
 
-export function FinancingsPage() {
+export function FinancingListPage() {
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();
   const isBank = session.has("bank");

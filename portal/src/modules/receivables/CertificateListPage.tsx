@@ -9,7 +9,7 @@ import { Money } from "../../shared/Money";
 import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
 import { RECEIVABLE_STATUSES, ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "./shared";
 
-export function CertificatesPage() {
+export function CertificateListPage() {
   const { t } = useTranslation("receivables");
   const { canPrepare } = useDuty();
   const orgName = useOrgName();

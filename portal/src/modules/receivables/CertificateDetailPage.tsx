@@ -15,7 +15,7 @@ import { OperationStatus, ReceivableStatus, certificateLabel, useOrgName, useOrg
 
 type Lineage = Schemas["Lineage"];
 
-export function CertificatePage() {
+export function CertificateDetailPage() {
   const { t } = useTranslation("receivables");
   const { id = "" } = useParams();
   const orgName = useOrgName();
