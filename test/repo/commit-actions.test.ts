@@ -12,7 +12,7 @@ describe("the portal's commit actions", () => {
       .filter(([path, ops]) => ops.post?.description?.includes("Needs an approver") && !path.startsWith("/v1/drafts/"))
       .map(([path]) => path)
       .sort();
-    const source = readFileSync(join(ROOT, "portal/src/modules/approvals/commit.tsx"), "utf8");
+    const source = readFileSync(join(ROOT, "portal/src/shared/commit.tsx"), "utf8");
     const list = /export const COMMIT_ACTIONS = \[([^\]]*)\]/.exec(source)![1];
     const portal = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
     expect(api.length).toBeGreaterThan(10);

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { EmptyState, Page } from "../shared/ui";
 import { MODULES } from "./modules";
-import { useSession } from "./session";
+import { useSession } from "../shared/session";
 
 /** The home page: the section each of the organization's roles contributes, in role order. */
 export function Home() {

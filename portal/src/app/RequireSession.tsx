@@ -3,7 +3,7 @@ import { Navigate, useLocation } from "react-router-dom";
 import type { ReactNode } from "react";
 import { get, isProblem } from "../api/client";
 import { ProblemMessage, Loading } from "../shared/ui";
-import { ME_KEY, SessionProvider, toSession } from "./session";
+import { ME_KEY, SessionProvider, toSession } from "../shared/session";
 
 /** The signed-in part of the portal: the person is known, or they go to the sign-in page. */
 export function RequireSession({ children }: { children: ReactNode }) {

@@ -3,30 +3,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useNavigate } from "react-router-dom";
 import { del, queryClient } from "../api/client";
-import { LANGUAGES, switchLanguage, type Language } from "../i18n";
+import { LanguageSwitch } from "../shared/LanguageSwitch";
 import { Button, Loading } from "../shared/ui";
 import { navFor } from "./nav";
-import { useSession } from "./session";
-
-export function LanguageSwitch() {
-  const { t, i18n } = useTranslation("common");
-  return (
-    <div className="lang-switch" role="group" aria-label={t("language.label")}>
-      {LANGUAGES.map((lng: Language) => (
-        <button
-          key={lng}
-          type="button"
-          className="lang-btn"
-          lang={lng === "zh" ? "zh-CN" : "en"}
-          aria-pressed={i18n.language === lng}
-          onClick={() => switchLanguage(lng)}
-        >
-          {lng === "zh" ? "中文" : "English"}
-        </button>
-      ))}
-    </div>
-  );
-}
+import { useSession } from "../shared/session";
 
 export function Shell() {
   const { t } = useTranslation("common");

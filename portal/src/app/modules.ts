@@ -2,7 +2,7 @@
  * Every domain of the portal, in navigation order. A domain adds pages inside its own folder
  * (modules/<domain>/routes.tsx); this list changes only when a domain is added.
  */
-import type { DomainModule } from "./module";
+import type { DomainModule } from "../shared/module";
 import { onboardingModule } from "../modules/onboarding/routes";
 import { approvalsModule } from "../modules/approvals/routes";
 import { invoicesModule } from "../modules/invoices/routes";

@@ -1,5 +1,5 @@
-import type { NavEntry } from "./module";
-import type { Session } from "./session";
+import type { NavEntry } from "../shared/module";
+import type { Session } from "../shared/session";
 import { MODULES } from "./modules";
 
 /** The navigation this person sees: by the organization's roles, the person's duty and admin right. */

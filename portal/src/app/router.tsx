@@ -2,7 +2,7 @@ import { createBrowserRouter } from "react-router-dom";
 import { queryClient, setUnauthenticatedHandler } from "../api/client";
 import { Home } from "./Home";
 import { MODULES } from "./modules";
-import { NotFound } from "./NotFound";
+import { NotFound } from "../shared/NotFound";
 import { RequireSession } from "./RequireSession";
 import { Shell } from "./Shell";
 

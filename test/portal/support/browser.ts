@@ -76,7 +76,7 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
 /**
  * What on the page would change something, for a read-only person (viewer, auditor): every control
  * marked `data-write` (CommitButton marks itself; controls guarded by `useDuty().canPrepare` carry
- * the attribute; see portal/src/modules/approvals/commit.tsx), and every <form> in the page's main
+ * the attribute; see portal/src/shared/commit.tsx), and every <form> in the page's main
  * part other than a read-only one (a filter or search: `role="search"` or `data-read-only-ok`).
  */
 export const writeControls = (page: Page) =>

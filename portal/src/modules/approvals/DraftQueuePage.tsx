@@ -2,11 +2,11 @@ import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
+import { useSession } from "../../shared/session";
 import { formatDateTime } from "../../shared/dates";
 import { Button, Card, EmptyState, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { DraftSummary } from "./DraftSummary";
-import { useDuty } from "./commit";
+import { useDuty } from "../../shared/commit";
 
 type Draft = Schemas["Draft"];
 

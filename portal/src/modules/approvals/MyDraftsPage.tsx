@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
+import { useSession } from "../../shared/session";
 import { formatDateTime } from "../../shared/dates";
 import { DataTable, EmptyState, Page, QueryState, StatusBadge } from "../../shared/ui";
 import { DraftSummary } from "./DraftSummary";

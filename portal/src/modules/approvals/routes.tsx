@@ -1,6 +1,6 @@
 /** Four-eyes: the approvers' queue of drafts and the clerks' own drafts. */
 import { lazy } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const DraftQueuePage = lazy(() => import("./DraftQueuePage").then((m) => ({ default: m.DraftQueuePage })));
 const MyDraftsPage = lazy(() => import("./MyDraftsPage").then((m) => ({ default: m.MyDraftsPage })));

@@ -12,12 +12,11 @@ import { get, type Schemas } from "../../api/client";
 import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, Field, Page, QueryState, StatusBadge } from "../../shared/ui";
-import { Hash, LiveOperation, useOrgNames } from "../financing/common";
-import { FinancingStatus } from "../financing/FinancingListPage";
-import { ReceivableStatus } from "../financing/RequestListPage";
-import { ClearingEvents } from "../clearing/ClearingHistoryPage";
-import { OrgStatus, RoleList } from "../operator/parts";
-import { UsccResult } from "../operator/Uscc";
+import { ClearingEvents } from "../../shared/ClearingEvents";
+import { Hash, LiveOperation } from "../../shared/operation";
+import { OrgStatus, RoleList, useOrgNames } from "../../shared/organizations";
+import { FinancingStatus, ReceivableStatus } from "../../shared/statuses";
+import { UsccResult } from "../../shared/UsccResult";
 
 type Receivable = Schemas["Receivable"];
 type Invoice = Schemas["Invoice"];

@@ -4,8 +4,9 @@ import { Link } from "react-router-dom";
 import { get, type Schemas } from "../../api/client";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, ProblemMessage, QueryState, Stat } from "../../shared/ui";
-import { Hash, useOrgNames } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestListPage";
+import { Hash } from "../../shared/operation";
+import { useOrgNames } from "../../shared/organizations";
+import { ReceivableStatus } from "../../shared/statuses";
 import { useAuditCertificates } from "./AuditPages";
 
 type Receivable = Schemas["Receivable"];

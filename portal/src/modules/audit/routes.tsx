@@ -1,6 +1,6 @@
 /** The auditor's read-only pages: organizations, certificates with their on-chain history, financings, invoices. */
 import { lazy, type ComponentType } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 import "./audit.css";
 
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>

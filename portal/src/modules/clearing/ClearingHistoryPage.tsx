@@ -2,42 +2,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import { get, type Schemas } from "../../api/client";
-import { formatDate, formatDateTime } from "../../shared/dates";
+import { get } from "../../api/client";
+import { ClearingEvents } from "../../shared/ClearingEvents";
+import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
-import { Card, DataTable, EmptyState, Page, QueryState, StatusBadge } from "../../shared/ui";
-import { Hash, useOrgNames } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestListPage";
-
-type Event = Schemas["ClearingEvent"];
-const KIND_TONE = { cleared: "success", defaulted: "danger", recourse: "warning" } as const;
-
-export function ClearingEvents({ id }: { id: string }) {
-  const { t } = useTranslation(["clearing", "financing"]);
-  const events = useQuery({ queryKey: ["clearing", "events", id], queryFn: () => get("/v1/receivables/{id}/clearing", { params: { path: { id } } }) });
-  return (
-    <QueryState query={events}>
-      {() => (
-        <DataTable<Event>
-          caption={t("history.caption")}
-          rows={events.data!.items}
-          rowKey={(e) => `${e.txHash}:${e.kind}:${e.at}`}
-          empty={<EmptyState title={t("history.empty")} />}
-          columns={[
-            { key: "at", header: t("history.at"), rowHeader: true, cell: (e) => formatDateTime(e.at) },
-            { key: "kind", header: t("history.kind"), cell: (e) => <StatusBadge status={e.kind} tone={KIND_TONE[e.kind]} label={t(`event.${e.kind}`)} /> },
-            { key: "toBank", header: t("history.toBank"), numeric: true, cell: (e) => <Money fen={e.toBank} /> },
-            { key: "toHolder", header: t("history.toHolder"), numeric: true, cell: (e) => <Money fen={e.toHolder} /> },
-            { key: "outstanding", header: t("list.outstanding"), numeric: true, cell: (e) => <Money fen={e.outstanding} /> },
-            { key: "status", header: t("history.statusAfter"), cell: (e) => <ReceivableStatus status={e.status} /> },
-            { key: "block", header: t("history.block"), numeric: true, cell: (e) => e.blockNumber },
-            { key: "tx", header: t("history.tx"), cell: (e) => <Hash value={e.txHash} /> },
-          ]}
-        />
-      )}
-    </QueryState>
-  );
-}
+import { Card, Page, QueryState } from "../../shared/ui";
+import { useOrgNames } from "../../shared/organizations";
+import { ReceivableStatus } from "../../shared/statuses";
 
 export function ClearingHistoryPage() {
   const { id = "" } = useParams();

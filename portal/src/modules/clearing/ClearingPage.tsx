@@ -9,13 +9,14 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, DataTable, EmptyState, Page, QueryState } from "../../shared/ui";
-import { LiveOperation, useOrgNames } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestListPage";
+import { LiveOperation } from "../../shared/operation";
+import { useOrgNames } from "../../shared/organizations";
+import { ReceivableStatus } from "../../shared/statuses";
 
 type Receivable = Schemas["Receivable"];
 const WATCHED = ["overdue", "defaulted", "settled"];

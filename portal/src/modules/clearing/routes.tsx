@@ -1,6 +1,6 @@
 /** Clearing: certificates past maturity (overdue, defaulted, settled), defaults and recourse claims, each certificate's clearing history. */
 import { lazy, type ComponentType } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(() => load().then((m) => ({ default: m[name] })));

@@ -8,12 +8,13 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { get, queryClient } from "../../api/client";
-import { useSession } from "../../app/session";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { Money } from "../../shared/Money";
 import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
-import { LiveOperation, useMembers } from "./common";
+import { LiveOperation } from "../../shared/operation";
+import { useMembers } from "../../shared/organizations";
 
 type Line = { bankId: string; bankName: string; obligorId: string; obligorName: string; limit: string; used: string; committed: string; available: string; requestedLimit: string | null };
 

@@ -8,12 +8,13 @@ import { Link, useParams } from "react-router-dom";
 import { get } from "../../api/client";
 import type { Financing } from "../../api/live";
 import { useLive } from "../../api/live";
-import { useSession } from "../../app/session";
+import { useSession } from "../../shared/session";
 import { formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Card, Loading, Notice, Page, ProblemMessage } from "../../shared/ui";
-import { Hash, LiveOperation, useOrgNames } from "./common";
-import { FinancingStatus } from "./FinancingListPage";
+import { Hash, LiveOperation } from "../../shared/operation";
+import { useOrgNames } from "../../shared/organizations";
+import { FinancingStatus } from "../../shared/statuses";
 
 const STEPS = ["accepted", "registry_check", "submitting", "funded"] as const;
 type Step = (typeof STEPS)[number];

@@ -7,23 +7,16 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
+import { useSession } from "../../shared/session";
 import { chinaToday, formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { formatFen, sumFen } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, QueryState, Stat, StatusBadge } from "../../shared/ui";
-import { useOrgNames } from "./common";
-import { ReceivableStatus } from "./RequestListPage";
+import { useOrgNames } from "../../shared/organizations";
+import { FinancingStatus, ReceivableStatus } from "../../shared/statuses";
 
 type Financing = Schemas["Financing"];
 type Receivable = Schemas["Receivable"];
-
-const FIN_TONE = { registry_check: "info", submitting: "info", funded: "success", failed: "danger" } as const;
-
-export function FinancingStatus({ status }: { status: Financing["status"] }) {
-  const { t } = useTranslation("financing");
-  return <StatusBadge status={status} tone={FIN_TONE[status]} label={t(`finStatus.${status}`)} />;
-}
 
 export const financingsKey = ["financings"] as const;
 

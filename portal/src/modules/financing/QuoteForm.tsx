@@ -6,11 +6,11 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { queryClient } from "../../api/client";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { chinaToday } from "../../shared/dates";
 import { formatFen, parseYuan } from "../../shared/money";
 import { Card, Field, Notice } from "../../shared/ui";
-import { parsePercentToBp, type BpParse } from "./common";
+import { parsePercentToBp, type BpParse } from "./percent";
 
 type Errors = Partial<Record<"advanceRate" | "annualRate" | "fee" | "validUntil", string>>;
 

@@ -7,14 +7,16 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { get, post, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
-import { CommitButton, CommitOutcome, useCommit, useDuty } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { CommitButton, CommitOutcome, useCommit, useDuty } from "../../shared/commit";
 import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Button, Card, EmptyState, Notice, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
-import { formatBp, useOrgNames } from "./common";
+import { formatBp } from "./percent";
+import { useOrgNames } from "../../shared/organizations";
 import { QuoteForm } from "./QuoteForm";
-import { ReceivableStatus, RequestStatus, requestsKey } from "./RequestListPage";
+import { ReceivableStatus } from "../../shared/statuses";
+import { RequestStatus, requestsKey } from "./RequestListPage";
 
 type Quote = Schemas["Quote"];
 

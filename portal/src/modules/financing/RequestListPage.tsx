@@ -7,13 +7,13 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { get, post, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
-import { useDuty } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { useDuty } from "../../shared/commit";
 import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { formatFen } from "../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
-import { RECEIVABLE_TONE, useOrgNames } from "./common";
+import { useOrgNames } from "../../shared/organizations";
 
 type Item = { request: Schemas["FinancingRequest"]; receivable: Schemas["Receivable"] };
 
@@ -24,11 +24,6 @@ export const requestsKey = ["financing-requests"] as const;
 export function RequestStatus({ status }: { status: Schemas["FinancingRequest"]["status"] }) {
   const { t } = useTranslation("financing");
   return <StatusBadge status={status} tone={REQUEST_TONE[status]} label={t(`requestStatus.${status}`)} />;
-}
-
-export function ReceivableStatus({ status }: { status: string }) {
-  const { t } = useTranslation("financing");
-  return <StatusBadge status={status} tone={RECEIVABLE_TONE[status]} label={t(`rstatus.${status}`, { defaultValue: status })} />;
 }
 
 export function RequestListPage() {

@@ -6,7 +6,8 @@ import { get } from "../../api/client";
 import { Money } from "../../shared/Money";
 import { formatFen, sumFen } from "../../shared/money";
 import { Card, EmptyState, ProblemMessage, Stat } from "../../shared/ui";
-import { bucketOf, FinancingStatus, financingsKey, usePortfolioReceivables } from "./FinancingListPage";
+import { bucketOf, financingsKey, usePortfolioReceivables } from "./FinancingListPage";
+import { FinancingStatus } from "../../shared/statuses";
 import { creditLinesKey } from "./CreditLinesPage";
 
 export function SupplierFinancingHome() {

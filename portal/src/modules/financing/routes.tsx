@@ -4,7 +4,7 @@
  * portfolio and credit lines.
  */
 import { lazy, type ComponentType } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 import "./financing.css";
 
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>

@@ -3,14 +3,15 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { idempotencyKey, post, queryClient } from "../../api/client";
-import { useSession } from "../../app/session";
-import { useDuty } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { useDuty } from "../../shared/commit";
 import { fieldProblems } from "../../i18n/problem";
 import { chinaToday } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { parseYuan } from "../../shared/money";
 import { Button, Card, DataTable, Field, Notice, Page, ProblemMessage, ProgressBar } from "../../shared/ui";
-import { CSV_COLUMNS, MAX_BATCH, chunks, fromCsv, fromJson, type ParsedFile, type Submission } from "./batch";
+import { CSV_COLUMNS, MAX_BATCH, fromCsv, fromJson, type ParsedFile, type Submission } from "./batch";
+import { chunks } from "../../shared/chunks";
 
 export function UploadPage() {
   const { t } = useTranslation("invoices");

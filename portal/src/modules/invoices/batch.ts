@@ -78,9 +78,3 @@ export function fromJson(text: string): ParsedFile {
   // the API checks every field and names the faulty ones; here only the shape is taken
   return { invoices: items as Submission[], problems: [] };
 }
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

@@ -1,6 +1,6 @@
 /** Invoices: the supplier's list with verification results, and uploads (one by form, many by file). */
 import { lazy } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const InvoicesPage = lazy(() => import("./InvoicesPage").then((m) => ({ default: m.InvoicesPage })));
 const UploadPage = lazy(() => import("./UploadPage").then((m) => ({ default: m.UploadPage })));

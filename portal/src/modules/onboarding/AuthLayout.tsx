@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { LanguageSwitch } from "../../app/Shell";
+import { LanguageSwitch } from "../../shared/LanguageSwitch";
 
 /** The frame of the pages open without a session: brand, the form, the language switch. */
 export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {

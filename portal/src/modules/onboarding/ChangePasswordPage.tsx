@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { isProblem, post, queryClient } from "../../api/client";
-import { ME_KEY } from "../../app/session";
+import { ME_KEY } from "../../shared/session";
 import { Button, Card, Field, Notice, Page, ProblemMessage } from "../../shared/ui";
 import { PASSWORD_MIN, passwordProblem } from "./passwords";
 

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
 import { isProblem, post, queryClient } from "../../api/client";
-import { ME_KEY } from "../../app/session";
+import { ME_KEY } from "../../shared/session";
 import { Button, Field, ProblemMessage } from "../../shared/ui";
 import { AuthLayout } from "./AuthLayout";
 

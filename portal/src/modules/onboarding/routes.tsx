@@ -1,6 +1,6 @@
 /** Sign-in, invitations, password, and the organization's people. */
 import { lazy } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const SignInPage = lazy(() => import("./SignInPage").then((m) => ({ default: m.SignInPage })));
 const InvitationPage = lazy(() => import("./InvitationPage").then((m) => ({ default: m.InvitationPage })));

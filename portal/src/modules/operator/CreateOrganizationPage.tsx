@@ -5,10 +5,10 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { post, queryClient, type Schemas } from "../../api/client";
 import { fieldProblems } from "../../i18n/problem";
-import { useDuty } from "../approvals/commit";
+import { useDuty } from "../../shared/commit";
 import { Button, Card, Field, Page, ProblemMessage } from "../../shared/ui";
-import { checkUscc } from "./uscc";
-import { usccText } from "./Uscc";
+import { checkUscc } from "../../shared/uscc";
+import { usccText } from "../../shared/UsccResult";
 
 type Role = Schemas["OrganizationCreate"]["roles"][number];
 const ROLES: Role[] = ["core_enterprise", "supplier", "bank", "settlement_issuer", "auditor"];

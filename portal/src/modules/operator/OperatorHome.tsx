@@ -1,13 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { queryClient, type Schemas } from "../../api/client";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { formatDateTime } from "../../shared/dates";
 import { Card, DataTable, EmptyState, ProblemMessage, QueryState, Stat } from "../../shared/ui";
-import { LiveOperation } from "../financing/common";
+import { LiveOperation } from "../../shared/operation";
 import { useOrganizations } from "./OrganizationsPage";
-import { OrgStatus, RoleList } from "./parts";
-import { UsccResult } from "./Uscc";
+import { OrgStatus, RoleList } from "../../shared/organizations";
+import { UsccResult } from "../../shared/UsccResult";
 
 type Org = Schemas["Organization"];
 /** How many members the home lists as recently active or suspended (the rest: the queue page). */

@@ -8,13 +8,13 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { formatDateTime } from "../../shared/dates";
 import { Button, Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
-import { LiveOperation } from "../financing/common";
-import { OrgStatus, RoleList } from "./parts";
-import { UsccResult } from "./Uscc";
+import { LiveOperation } from "../../shared/operation";
+import { OrgStatus, RoleList } from "../../shared/organizations";
+import { UsccResult } from "../../shared/UsccResult";
 
 type User = Schemas["User"];
 

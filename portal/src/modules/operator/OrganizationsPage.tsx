@@ -6,11 +6,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get, type Schemas } from "../../api/client";
-import { useDuty } from "../approvals/commit";
+import { useDuty } from "../../shared/commit";
 import { formatDateTime } from "../../shared/dates";
 import { DataTable, EmptyState, Page, QueryState } from "../../shared/ui";
-import { OrgStatus, RoleList } from "./parts";
-import { UsccResult } from "./Uscc";
+import { OrgStatus, RoleList } from "../../shared/organizations";
+import { UsccResult } from "../../shared/UsccResult";
 
 type Org = Schemas["Organization"];
 export const orgsKey = ["organizations", "all"] as const;

@@ -1,6 +1,6 @@
 /** The consortium operator: onboarding queue and members, an organization's KYC, suspension and reinstatement, new organizations, system health. */
 import { lazy, type ComponentType } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 import "./operator.css";
 
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>

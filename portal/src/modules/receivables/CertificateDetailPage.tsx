@@ -4,13 +4,13 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { get, isProblem, queryClient, type Schemas } from "../../api/client";
 import { useLiveOperation } from "../../api/live";
-import { useSession } from "../../app/session";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { formatFen, parseYuan, sumFen } from "../../shared/money";
 import { Button, Card, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
-import { NotFound } from "../../app/NotFound";
+import { NotFound } from "../../shared/NotFound";
 import { OperationStatus, ReceivableStatus, certificateLabel, useOrgName, useOrganizations, type Receivable } from "./shared";
 
 type Lineage = Schemas["Lineage"];

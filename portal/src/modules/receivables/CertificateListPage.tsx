@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get } from "../../api/client";
-import { useDuty } from "../approvals/commit";
+import { useDuty } from "../../shared/commit";
 import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";

@@ -4,12 +4,12 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
 import { useLiveMany } from "../../api/live";
-import { useDuty } from "../approvals/commit";
+import { useDuty } from "../../shared/commit";
 import { chinaToday, formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { sumFen } from "../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, ProgressBar, QueryState } from "../../shared/ui";
-import { chunks } from "../invoices/batch";
+import { chunks } from "../../shared/chunks";
 import { ReceivableStatus, useOrgName } from "./shared";
 
 type Invoice = Schemas["Invoice"];

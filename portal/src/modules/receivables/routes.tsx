@@ -3,7 +3,7 @@
  * core enterprise's confirmation queue, payables calendar and repayment authorization.
  */
 import { lazy, type ComponentType } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(() => load().then((m) => ({ default: m[name] })));

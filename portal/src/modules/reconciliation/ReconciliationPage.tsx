@@ -8,13 +8,13 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { get, post, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
-import { useDuty } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { useDuty } from "../../shared/commit";
 import { chinaToday, formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, QueryState, Stat, StatusBadge } from "../../shared/ui";
-import { Hash } from "../financing/common";
-import { ReceivableStatus } from "../financing/RequestListPage";
+import { Hash } from "../../shared/operation";
+import { ReceivableStatus } from "../../shared/statuses";
 
 type Report = Schemas["ReconciliationReport"];
 type Mismatch = Schemas["ReconciliationMismatch"];

@@ -1,6 +1,6 @@
 /** Reconciliation: statements uploaded by banks and each day's report with its mismatches. */
 import { lazy } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const ReconciliationPage = lazy(() => import("./ReconciliationPage").then((m) => ({ default: m.ReconciliationPage })));
 

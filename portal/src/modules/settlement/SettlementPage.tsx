@@ -7,13 +7,14 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { get, queryClient, type Schemas } from "../../api/client";
-import { useSession } from "../../app/session";
-import { CommitButton, CommitOutcome, useCommit } from "../approvals/commit";
+import { useSession } from "../../shared/session";
+import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { parseYuan } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, Stat, StatusBadge } from "../../shared/ui";
-import { Hash, LiveOperation, useMembers } from "../financing/common";
+import { Hash, LiveOperation } from "../../shared/operation";
+import { useMembers } from "../../shared/organizations";
 
 type Movement = Schemas["SettlementMovement"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 /** Settlement: the account (balance, repayment authorization), movements, withdrawals; deposits for the issuer. */
 import { lazy, type ComponentType } from "react";
-import type { DomainModule } from "../../app/module";
+import type { DomainModule } from "../../shared/module";
 
 const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(() => load().then((m) => ({ default: m[name] })));

@@ -4,12 +4,12 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, idempotencyKey, post, queryClient, type Schemas } from "../../../api/client";
 import { useLiveMany } from "../../../api/live";
-import { useDuty } from "../../approvals/commit";
+import { useDuty } from "../../../shared/commit";
 import { formatDate } from "../../../shared/dates";
 import { Money } from "../../../shared/Money";
 import { sumFen } from "../../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, ProgressBar, QueryState } from "../../../shared/ui";
-import { chunks } from "../../invoices/batch";
+import { chunks } from "../../../shared/chunks";
 import { ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "../shared";
 
 /** The confirmation endpoints take at most 200 ids (backend receivables.schemas.ts). */

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { get, queryClient } from "../../../api/client";
 import { useLiveOperation } from "../../../api/live";
-import { CommitButton, CommitOutcome, useCommit } from "../../approvals/commit";
+import { CommitButton, CommitOutcome, useCommit } from "../../../shared/commit";
 import { chinaToday, formatDate, weekStart } from "../../../shared/dates";
 import { Money } from "../../../shared/Money";
 import { compareFen, fenToYuanInput, formatFen, parseYuan, sumFen, yuanForChart } from "../../../shared/money";

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { Page } from "../shared/ui";
+import { Page } from "./ui";
 
 export function NotFound() {
   const { t } = useTranslation("common");

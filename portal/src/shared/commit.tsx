@@ -18,11 +18,11 @@ import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
-import type { paths } from "../../api/schema";
-import type { Duty } from "../../app/module";
-import { useSession } from "../../app/session";
-import { Button, Notice, ProblemMessage } from "../../shared/ui";
+import { idempotencyKey, post, queryClient, type Schemas } from "../api/client";
+import type { paths } from "../api/schema";
+import type { Duty } from "./module";
+import { useSession } from "./session";
+import { Button, Notice, ProblemMessage } from "./ui";
 
 export const COMMIT_ACTIONS = [
   "/v1/receivables/confirmations",

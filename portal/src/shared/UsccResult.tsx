@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { StatusBadge } from "../../shared/ui";
+import { StatusBadge } from "./ui";
 import { checkUscc, type UsccCheck } from "./uscc";
 
 /** "valid" or "invalid: reason" for a unified social credit code. */
