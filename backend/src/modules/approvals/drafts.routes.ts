@@ -40,7 +40,8 @@ const DraftCreate = z
       .string()
       .max(300)
       .regex(/^\/v1\/[A-Za-z0-9/_-]+$/, "must be an API path like /v1/quotes/<id>/acceptance"),
-    body: z.record(z.string(), z.unknown()).default({}).openapi({ description: "The action's body, as it would be sent directly." }),
+    // any JSON object: zod-to-openapi writes an unknown value as `{ nullable: true }`, which OpenAPI 3.0 rejects without a `type`
+    body: z.record(z.string(), z.unknown()).default({}).openapi({ description: "The action's body, as it would be sent directly.", additionalProperties: true }),
   })
   .strict()
   .openapi("DraftCreate");
