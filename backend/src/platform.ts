@@ -154,7 +154,7 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
   board.setBasePath("/admin/queues");
   createBullBoard({ queues: [new BullMQAdapter(queue.queue)], serverAdapter: board });
 
-  const document = openApiDocument(registry);
+  const document = openApiDocument(registry, routes.tags);
   const audit = new AuditWriter(ds, log);
   const app = createApp({
     ds,
@@ -238,8 +238,9 @@ export function mountRoutes(
  */
 export function describeApi() {
   const registry = createRegistry();
-  mountRoutes(new Routes(registry), new Proxy({}, { get: () => ({}) }) as never, {} as never, { secureCookies: true }, async () => undefined);
-  return openApiDocument(registry);
+  const routes = new Routes(registry);
+  mountRoutes(routes, new Proxy({}, { get: () => ({}) }) as never, {} as never, { secureCookies: true }, async () => undefined);
+  return openApiDocument(registry, routes.tags);
 }
 
 /** Waits for `ops deploy` to have recorded a deployment on this chain. */

@@ -1,4 +1,4 @@
-import { z } from "../shared/http/openapi";
+import { z, type ApiTag } from "../shared/http/openapi";
 import type { Routes } from "../shared/http/route";
 import type { QuarantineReader } from "./quarantine";
 
@@ -17,13 +17,21 @@ const QuarantinedEvent = z
   })
   .openapi("QuarantinedChainEvent");
 
+const TAG: ApiTag = {
+  name: "Operations",
+  description: "For the operator and auditors: how the platform itself is doing, such as chain events the indexer could not project.",
+};
+
 /** The indexer's quarantine: chain events it could not project, for the operator and auditors. */
 export function quarantineRoutes(routes: Routes, reader: QuarantineReader): void {
   routes.add({
     method: "get",
     path: "/v1/indexer/quarantine",
+    operationId: "indexer.listQuarantine",
     summary: "Chain events the indexer could not project and set aside, oldest first (the rest of the chain is projected)",
-    tag: "Operations",
+    description:
+      "An event whose projection failed is set aside with its error, and later events touching the same certificate, credit line or organization wait behind it (`afterEventId`), so nothing is projected out of order. `total` counts them all. Their effect is on the ledger but not in the platform's reads; `/metrics` counts them too.",
+    tag: TAG,
     roles: ["operator", "auditor"],
     status: 200,
     response: z.object({ total: z.number().int(), items: z.array(QuarantinedEvent) }),

@@ -1,9 +1,12 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { Id } from "../onboarding/onboarding.schemas";
 import type { Draft, DraftsService } from "./drafts.service";
 
-const TAG = "Approvals";
+const TAG: ApiTag = {
+  name: "Approvals",
+  description: "Four-eyes: an action that moves money or creates an obligation is drafted by a clerk, and approved (which runs it) or rejected by another approver of the same organization.",
+};
 const STATUSES = ["pending", "executing", "approved", "failed", "rejected"] as const;
 
 const Person = z.object({ id: z.string().uuid(), name: z.string(), email: z.string() });
@@ -37,7 +40,8 @@ const DraftCreate = z
       .string()
       .max(300)
       .regex(/^\/v1\/[A-Za-z0-9/_-]+$/, "must be an API path like /v1/quotes/<id>/acceptance"),
-    body: z.record(z.string(), z.unknown()).default({}).openapi({ description: "The action's body, as it would be sent directly." }),
+    // any JSON object: zod-to-openapi writes an unknown value as `{ nullable: true }`, which OpenAPI 3.0 rejects without a `type`
+    body: z.record(z.string(), z.unknown()).default({}).openapi({ description: "The action's body, as it would be sent directly.", additionalProperties: true }),
   })
   .strict()
   .openapi("DraftCreate");
@@ -46,7 +50,10 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
   routes.add({
     method: "post",
     path: "/v1/drafts",
+    operationId: "approvals.createDraft",
     summary: "Prepare an action that needs an approver (clerks): it waits for an approver of your organization",
+    description:
+      "Names an action that needs an approver (`path`, e.g. /v1/quotes/{id}/acceptance) and the body it would be sent with. Both are checked now, as the action would check them, so an approver never sees a draft that cannot run (422 naming each field; 422 DRAFT.NOT_AN_APPROVAL for an action that needs no approver: do it directly). The draft is `pending` until an approver of your organization other than you decides it.",
     tag: TAG,
     body: DraftCreate,
     status: 201,
@@ -57,7 +64,10 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
   routes.add({
     method: "get",
     path: "/v1/drafts",
+    operationId: "approvals.listDrafts",
     summary: "Your organization's drafts, newest first",
+    description:
+      "Optionally of one `status` (pending, executing, approved, failed, rejected); at most `limit` (default 100).",
     tag: TAG,
     query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),
     status: 200,
@@ -68,7 +78,10 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
   routes.add({
     method: "get",
     path: "/v1/drafts/:id",
+    operationId: "approvals.getDraft",
     summary: "One draft",
+    description:
+      "With who drafted and who decided it, the reason of a rejection or failure, and the action's answer (`result`) once approved. Another organization's draft is answered as absent (404).",
     tag: TAG,
     params: Id,
     status: 200,
@@ -79,7 +92,10 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
   routes.add({
     method: "post",
     path: "/v1/drafts/:id/approval",
+    operationId: "approvals.approveDraft",
     summary: "Approve a draft (approvers other than its drafter): the action runs now, as you; its answer is `result`",
+    description:
+      "Runs the drafted action as you, through the same checks as a direct request, and answers the draft with the action's answer in `result`. If the action is refused the draft becomes `failed` with the reason and this answers the action's problem. 403 DRAFT.OWN if you drafted it (four-eyes); 409 DRAFT.DECIDED if it was decided already (two approvers at once: one runs it).",
     tag: TAG,
     commit: true,
     params: Id,
@@ -94,7 +110,10 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
   routes.add({
     method: "post",
     path: "/v1/drafts/:id/rejection",
+    operationId: "approvals.rejectDraft",
     summary: "Reject a draft (approvers other than its drafter), saying why",
+    description:
+      "Nothing runs; the draft becomes `rejected` with your reason, for its drafter to read. 403 DRAFT.OWN if you drafted it; 409 DRAFT.DECIDED if it was decided already.",
     tag: TAG,
     commit: true,
     params: Id,

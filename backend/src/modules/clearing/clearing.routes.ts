@@ -1,11 +1,14 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { OperationView } from "../onboarding/onboarding.schemas";
 import { operationView } from "../onboarding/onboarding.views";
 import { Uuid } from "../receivables/receivables.schemas";
 import type { ClearingService } from "./clearing.service";
 
-const TAG = "Clearing";
+const TAG: ApiTag = {
+  name: "Clearing",
+  description: "At and after maturity: repayments cleared between the financing bank and the holder, overdue certificates declared defaulted, and recourse claims on the seller.",
+};
 const Ids = z.object({ receivableIds: z.array(Uuid).min(1).max(100).refine((a) => new Set(a).size === a.length, "must not repeat an id") }).strict();
 
 const ClearingEvent = z
@@ -25,8 +28,11 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
   routes.add({
     method: "post",
     path: "/v1/receivables/defaults",
+    operationId: "clearing.declareDefault",
     commit: true,
     summary: "Declare overdue certificates defaulted once the default period is over (the financing bank, or the holder if unfinanced)",
+    description:
+      "Up to 100 `overdue` certificates (409 RECEIVABLE.INVALID_STATUS otherwise) whose default period is over, in one ledger operation; each becomes `defaulted` once it is mined. The ledger refuses a certificate whose period is still running (CLEARING.DEFAULT_PERIOD_RUNNING).",
     tag: TAG,
     roles: ["bank", "supplier"],
     body: Ids,
@@ -38,8 +44,11 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
   routes.add({
     method: "post",
     path: "/v1/receivables/recourse-claims",
+    operationId: "clearing.claimRecourse",
     commit: true,
     summary: "Claim from the seller what defaulted certificates financed with recourse still owe your bank",
+    description:
+      "Up to 100 `defaulted` certificates your bank financed with recourse (409 CLEARING.NO_RECOURSE otherwise): the ledger pulls what is still owed from the supplier's settlement account, within its repayment authorization and balance. Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
     roles: ["bank"],
     body: Ids,
@@ -51,7 +60,10 @@ export function clearingRoutes(routes: Routes, service: ClearingService): void {
   routes.add({
     method: "get",
     path: "/v1/receivables/:id/clearing",
+    operationId: "clearing.listEvents",
     summary: "A certificate's clearing history: payments to bank and holder, overdue, default, recourse",
+    description:
+      "Oldest first: each repayment cleared (what went to the financing bank and to the holder), a default, and each recourse recovery, each with what the obligor still owed and the certificate's status after it. Visible to whoever may read the certificate.",
     tag: TAG,
     params: z.object({ id: Uuid }).strict(),
     status: 200,

@@ -1,4 +1,4 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import type { ChangeFeed } from "../../shared/changes";
 import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
@@ -9,7 +9,10 @@ import { Money, ReceivableView, Uuid } from "../receivables/receivables.schemas"
 import type { FinancingService } from "./financing.service";
 import type { Financing, FinancingRequest, Quote } from "./financing.entity";
 
-const TAG = "Financing";
+const TAG: ApiTag = {
+  name: "Financing",
+  description: "Banks' credit lines on core enterprises, suppliers' financing requests, banks' quotes, and the financings accepted quotes become (funded against the certificate, delivery versus payment).",
+};
 const Id = z.object({ id: Uuid }).strict();
 
 const CreditLineInput = z.object({ obligorId: Uuid, limit: z.string().regex(/^[0-9]{1,18}$/, "must be a non-negative integer number of fen, as a string").transform(BigInt) }).strict().openapi("CreditLineInput");
@@ -141,8 +144,11 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/credit-lines",
+    operationId: "financing.setCreditLine",
     commit: true,
     summary: "Set your bank's credit line for a core enterprise (on chain; 202)",
+    description:
+      "Sets (raises or lowers) the limit of what your bank may be owed by this core enterprise across its financings. Written to the ledger: follow the operation; until it is mined the new limit shows as `requestedLimit`, and a lower limit already constrains new acceptances. The ledger refuses a limit below what is already used.",
     tag: TAG,
     roles: ["bank"],
     body: CreditLineInput,
@@ -157,7 +163,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/credit-lines",
+    operationId: "financing.listCreditLines",
     summary: "Credit lines: a bank's own, or those on a core enterprise",
+    description:
+      "Each line with its limit on the ledger, what funded financings use, what accepted financings still being funded commit, and what remains available. A bank sees its own lines; a core enterprise those on it; the operator and auditors all.",
     tag: TAG,
     status: 200,
     response: z.object({
@@ -193,7 +202,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/financing-requests",
+    operationId: "financing.openRequest",
     summary: "Ask for financing of a confirmed certificate you hold; banks with a credit line for its obligor may quote",
+    description:
+      "For a `confirmed` certificate you hold (409 RECEIVABLE.INVALID_STATUS otherwise) that matures more than a day from now (409 RECEIVABLE.MATURES_TOO_SOON), with no live request (409 FINANCING.REQUEST_EXISTS). While the request is open the certificate cannot be split or transferred. Banks with a credit line for its obligor see it and quote (POST /v1/financing-requests/{id}/quotes).",
     tag: TAG,
     roles: ["supplier"],
     body: z.object({ receivableId: Uuid }).strict(),
@@ -205,7 +217,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/financing-requests",
+    operationId: "financing.listRequests",
     summary: "Financing requests: a supplier's own; for a bank, those on core enterprises it has a credit line for",
+    description:
+      "Each with its certificate, newest first, optionally of some `status`es (comma-separated: open, accepted, funded, failed, cancelled); at most 500. A bank sees the accepted quote and financing of a request only when they are its own.",
     tag: TAG,
     query: z.object({ status: z.string().regex(/^[a-z]+(,[a-z]+)*$/, "comma-separated statuses").optional() }).strict(),
     status: 200,
@@ -216,7 +231,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/financing-requests/:id",
+    operationId: "financing.getRequest",
     summary: "One financing request",
+    description:
+      "The request and its certificate. Visible to its supplier, to banks with a credit line for its obligor, the operator and auditors; absent (404) to others.",
     tag: TAG,
     params: Id,
     status: 200,
@@ -230,7 +248,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/financing-requests/:id/cancellation",
+    operationId: "financing.cancelRequest",
     summary: "Withdraw your open financing request: its quotes close, and the certificate can be split or transferred again",
+    description:
+      "Only an `open` request (409 FINANCING.REQUEST_CLOSED otherwise). It becomes `cancelled`, its open quotes close, and you may ask again later.",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -242,8 +263,11 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/financing-requests/:id/quotes",
+    operationId: "financing.createQuote",
     commit: true,
     summary: "Quote on a request (banks): advance or advance rate, annual rate, day-count basis, fee, validity",
+    description:
+      "One open quote per bank and request (409 QUOTE.EXISTS). Give the advance in fen or as `advanceRateBp` of the face amount; interest = advance × annualRateBp × days / (10,000 × dayCount) in integer fen, and due = advance + interest + fee, which may not exceed the face amount (422 QUOTE.INVALID_TERMS). Your credit line must have room for the amount due (422 CREDIT_LINE.INSUFFICIENT). `validUntil` must be in the future and before maturity.",
     tag: TAG,
     roles: ["bank"],
     params: Id,
@@ -256,7 +280,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/financing-requests/:id/quotes",
+    operationId: "financing.listQuotes",
     summary: "Quotes side by side with what the supplier would receive and the effective annual cost (cheapest first); a bank sees only its own",
+    description:
+      "The supplier sees every quote with what it would receive now (`netNow`), at maturity (`residualAtMaturity`), the cost and the effective annual cost, cheapest first; a bank sees only its own quote.",
     tag: TAG,
     params: Id,
     status: 200,
@@ -271,8 +298,11 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/quotes/:id/withdrawal",
+    operationId: "financing.withdrawQuote",
     commit: true,
     summary: "Withdraw your open quote (banks)",
+    description:
+      "Only an `open` quote (409 QUOTE.NOT_OPEN otherwise): it is withdrawn and can no longer be accepted; you may quote on the request again.",
     tag: TAG,
     roles: ["bank"],
     params: Id,
@@ -284,7 +314,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/quotes/:id/terms",
+    operationId: "financing.getQuoteTerms",
     summary: "The EIP-712 FinanceTerms to sign when accepting with your own key",
+    description:
+      "For a supplier that keeps its own key: the EIP-712 domain, types and FinanceTerms message of this quote, to sign and send as `signature` to POST /v1/quotes/{id}/acceptance.",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -299,8 +332,11 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "post",
     path: "/v1/quotes/:id/acceptance",
+    operationId: "financing.acceptQuote",
     commit: true,
     summary: "Accept a quote: the other quotes close, the terms are signed, funding starts (registry search, registration, search, DvP)",
+    description:
+      "For an open, unexpired quote on your open request (409 QUOTE.NOT_OPEN, QUOTE.EXPIRED, FINANCING.REQUEST_CLOSED). Answers the new financing (`registry_check`): the pledge registry is searched, the financing is registered there and searched again, then the ledger funds it against the certificate (delivery versus payment) and it becomes `funded`, or `failed` with a code and reason. Follow it with GET /v1/financings/{id} (`Prefer: wait=N`). With your own key, send `signature` over GET /v1/quotes/{id}/terms.",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -313,7 +349,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/financings",
+    operationId: "financing.listFinancings",
     summary: "Financings: a bank's book, or a supplier's",
+    description:
+      "Newest first, at most 1,000: a bank sees those it funds, a supplier those it took; the operator and auditors all.",
     tag: TAG,
     status: 200,
     response: z.object({ items: z.array(FinancingView) }),
@@ -323,7 +362,10 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
   routes.add({
     method: "get",
     path: "/v1/financings/:id",
+    operationId: "financing.getFinancing",
     summary: "One financing; with `Prefer: wait=N`, answered when its status changes (funded, failed)",
+    description:
+      "Status registry_check, submitting, funded or failed (with a code and reason). With `Prefer: wait=N` the answer comes when its status changes, or after N seconds unchanged. Visible to its bank and supplier, the operator and auditors; absent (404) to others.",
     tag: TAG,
     params: Id,
     headers: PreferWait,

@@ -1,10 +1,13 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import type { InvoicesService } from "./invoices.service";
 import { Id, InvoiceBatch, InvoiceSubmission, InvoiceView, ListQuery, MAX_BATCH } from "./invoices.schemas";
 import { invoiceView } from "./invoices.views";
 
-const TAG = "Invoices";
+const TAG: ApiTag = {
+  name: "Invoices",
+  description: "A supplier's invoices and their verification against the tax bureau, logistics and the pledge registry. Only a verified invoice can back a receivable, and only one.",
+};
 
 /**
  * Invoice intake routes. A supplier submits its invoices (one, or up to 500 at once); each is
@@ -20,7 +23,10 @@ export function invoicesRoutes(routes: Routes, service: InvoicesService, enqueue
   routes.add({
     method: "post",
     path: "/v1/invoices",
+    operationId: "invoices.submit",
     summary: "Submit an invoice you issued (202: stored as received; verification against the tax bureau, logistics and the pledge registry is queued)",
+    description:
+      "The invoice is stored as `received` and its verification queued; follow it with GET /v1/invoices/{id} until it is `verified` or `rejected` (with a code and reason). Only a verified invoice can back a receivable. 403 ORGANIZATION.KYC_PENDING before your organization's KYC is approved; 409 INVOICE.DUPLICATE if its number was submitted already.",
     tag: TAG,
     roles: ["supplier"],
     body: InvoiceSubmission,
@@ -35,7 +41,10 @@ export function invoicesRoutes(routes: Routes, service: InvoicesService, enqueue
   routes.add({
     method: "post",
     path: "/v1/invoices/batch",
+    operationId: "invoices.submitBatch",
     summary: `Submit up to ${MAX_BATCH} invoices at once: all are stored, or none (422 naming each field at fault, 409 listing those already submitted)`,
+    description:
+      "As POST /v1/invoices for each invoice, in one request: the answer lists them in the order sent, each `received` with its verification queued. If any was submitted already, 409 INVOICE.DUPLICATE lists every such one in `duplicates` and nothing is stored.",
     tag: TAG,
     roles: ["supplier"],
     body: InvoiceBatch,
@@ -50,7 +59,10 @@ export function invoicesRoutes(routes: Routes, service: InvoicesService, enqueue
   routes.add({
     method: "get",
     path: "/v1/invoices",
+    operationId: "invoices.list",
     summary: "Your invoices, oldest first (operators and auditors: everyone's), by status and whether they back a receivable",
+    description:
+      "Filter by `status` and by `attached` (whether an invoice backs a receivable). Page with `limit` and `after`: `next` is the `after` of the next page, null on the last.",
     tag: TAG,
     query: ListQuery,
     status: 200,
@@ -64,7 +76,10 @@ export function invoicesRoutes(routes: Routes, service: InvoicesService, enqueue
   routes.add({
     method: "get",
     path: "/v1/invoices/:id",
+    operationId: "invoices.get",
     summary: "One of your invoices, with its verification status, evidence and rejection reason",
+    description:
+      "`status` moves from received through verifying to verified or rejected; a rejection carries its code and reason, and `evidence` holds what each source (tax bureau, logistics, pledge registry, the platform) answered, with its hash. Another organization's invoice is answered as absent (404).",
     tag: TAG,
     params: Id,
     status: 200,

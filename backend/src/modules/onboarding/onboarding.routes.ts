@@ -1,4 +1,4 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import type { ChangeFeed } from "../../shared/changes";
 import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
@@ -23,13 +23,19 @@ import {
 } from "./onboarding.schemas";
 import { apiKeyView, operationView, organizationView, userView } from "./onboarding.views";
 
-const TAG = "Onboarding";
+const TAG: ApiTag = {
+  name: "Onboarding",
+  description: "Member organizations, their users and API keys, and the ledger operations requests start. The operator creates an organization, approves its KYC (which registers it on the ledger) and may suspend or reinstate it.",
+};
 
 export function onboardingRoutes(routes: Routes, service: OnboardingService, changes: ChangeFeed): void {
   routes.add({
     method: "get",
     path: "/v1/me",
+    operationId: "onboarding.getMe",
     summary: "The caller: user and organization",
+    description:
+      "Who the credential belongs to: the user (with their role and duty) and their organization (with its status and roles). Works with a session or an API key; a good first call to check a key.",
     tag: TAG,
     status: 200,
     response: z.object({ user: UserView, organization: OrganizationView }),
@@ -39,7 +45,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations",
+    operationId: "onboarding.createOrganization",
     summary: "Create a member organization (status pending until KYC is approved)",
+    description:
+      "Records a member organization with its unified social credit code, roles and contacts. Nothing is written to the ledger yet: the organization is `pending` until its KYC is approved. Give `ledgerAddress` if it keeps its own key; otherwise the platform will hold a custodial key for it. 409 ORGANIZATION.DUPLICATE if the code is already registered, ORGANIZATION.ADDRESS_TAKEN if the address is.",
     tag: TAG,
     roles: ["operator"],
     body: OrganizationCreate,
@@ -51,7 +60,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "get",
     path: "/v1/organizations",
+    operationId: "onboarding.listOrganizations",
     summary: "Organizations the caller may see (operators and auditors: all; others: their own)",
+    description:
+      "Ordered by id; page with `limit` and `after` (the last id of the previous page). A member sees only its own organization.",
     tag: TAG,
     query: Page,
     status: 200,
@@ -62,7 +74,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "get",
     path: "/v1/members",
+    operationId: "onboarding.listMembers",
     summary: "The consortium's members (active or suspended): names, codes and roles, to pick a counterparty",
+    description:
+      "The directory every member may read: active and suspended organizations only (pending ones are not members yet), optionally of one `role`. Ordered by id; page with `limit` and `after`.",
     tag: TAG,
     query: Page.extend({ role: z.enum(ORG_ROLES).optional() }).strict(),
     status: 200,
@@ -75,7 +90,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "get",
     path: "/v1/organizations/:id",
+    operationId: "onboarding.getOrganization",
     summary: "One organization, with its on-chain state",
+    description:
+      "Includes `chain`: whether the organization is registered or suspended on the ledger, as the indexer has seen it. Another member's organization is answered as absent (404); the operator and auditors read any.",
     tag: TAG,
     params: Id,
     status: 200,
@@ -91,8 +109,11 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/kyc-approval",
+    operationId: "onboarding.approveKyc",
     commit: true,
     summary: "Approve KYC: the organization gets its ledger key and is registered on chain (202: follow the operation)",
+    description:
+      "For a `pending` organization (else 409 ORGANIZATION.NOT_PENDING). A custodial ledger key is created unless the organization brought its own address, and its registration is queued for the ledger. The organization is `kyc_approved` at once and `active` when the operation is mined: follow it with GET /v1/operations/{id}.",
     tag: TAG,
     roles: ["operator"],
     params: Id,
@@ -105,8 +126,11 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/suspension",
+    operationId: "onboarding.suspendOrganization",
     commit: true,
     summary: "Suspend an organization on chain: none of its accounts may act or receive",
+    description:
+      "For an `active` organization (409 ORGANIZATION.INVALID_STATUS otherwise), with a reason. Once the operation is mined the organization is `suspended`: its people can read but not change anything, and the ledger refuses its accounts. 409 ORGANIZATION.CHANGE_IN_PROGRESS while an earlier change to it is still being written.",
     tag: TAG,
     roles: ["operator"],
     params: Id,
@@ -119,8 +143,11 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/reinstatement",
+    operationId: "onboarding.reinstateOrganization",
     commit: true,
     summary: "Lift a suspension on chain",
+    description:
+      "For a `suspended` organization (409 ORGANIZATION.INVALID_STATUS otherwise): it is `active` again when the operation is mined (follow it with GET /v1/operations/{id}).",
     tag: TAG,
     roles: ["operator"],
     params: Id,
@@ -133,7 +160,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/organizations/:id/users",
+    operationId: "onboarding.createUser",
     summary: "Add a user (API keys only until invited) to an organization (its admins who are approvers)",
+    description:
+      "Adds a user with a role (admin or member) and a duty (viewer, clerk or approver; default approver). The user has no password: they call with API keys until invited to the portal (POST /v1/organizations/{id}/invitations). 409 USER.DUPLICATE if the email is already a user of the organization.",
     tag: TAG,
     params: Id,
     body: UserCreate,
@@ -145,7 +175,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "get",
     path: "/v1/organizations/:id/users",
+    operationId: "onboarding.listUsers",
     summary: "Users of an organization",
+    description:
+      "Oldest first, with each user's role, duty and whether they sign in to the portal. Your own organization's, or any for the operator and auditors; another organization is answered as absent (404).",
     tag: TAG,
     params: Id,
     status: 200,
@@ -156,7 +189,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "post",
     path: "/v1/api-keys",
+    operationId: "onboarding.issueApiKey",
     summary: "Issue an API key for yourself, or (admins who are approvers) for a user of your organization. The key is shown once.",
+    description:
+      "Answers the key itself (`cf_...`) once: only a hash is stored, so a lost key cannot be shown again, only revoked and replaced. Send it as `Authorization: Bearer cf_...`. A key acts as its user, with their role and duty.",
     tag: TAG,
     body: ApiKeyCreate,
     status: 201,
@@ -170,7 +206,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "get",
     path: "/v1/api-keys",
+    operationId: "onboarding.listApiKeys",
     summary: "API keys of your organization (admins) or your own (members), never the secrets",
+    description:
+      "Oldest first, with each key's prefix, label, user, last use and revocation; never the key itself.",
     tag: TAG,
     status: 200,
     response: z.object({ items: z.array(ApiKeyView) }),
@@ -180,7 +219,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "delete",
     path: "/v1/api-keys/:id",
+    operationId: "onboarding.revokeApiKey",
     summary: "Revoke an API key (your own, or as admin any of your organization's)",
+    description:
+      "The key stops working at once; revoking a revoked key changes nothing. Another organization's key is answered as absent (404).",
     tag: TAG,
     params: Id,
     status: 204,
@@ -193,7 +235,10 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
   routes.add({
     method: "get",
     path: "/v1/operations/:id",
+    operationId: "onboarding.getOperation",
     summary: "The state of an operation written to the ledger through the outbox; with `Prefer: wait=N`, answered when its status changes",
+    description:
+      "Every write that reaches the ledger answers 202 with an operation: `pending` (queued), `submitted` (sent), `mined` (in a block, and visible in every read of this API) or `failed` (with an error code and message). Poll this, or send `Prefer: wait=N` to be answered when its status changes (or after N seconds unchanged). Visible to the organization that asked for it and the one it onboards; the operator and auditors see all.",
     tag: TAG,
     params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, "must be an operation id (up to 18 digits)") }).strict(),
     headers: PreferWait,

@@ -1,4 +1,4 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import { InvoiceView, invoiceView } from "../invoices";
 import type { Routes } from "../../shared/http/route";
 import { OperationView } from "../onboarding/onboarding.schemas";
@@ -23,7 +23,10 @@ import {
   TypedDataQuery,
 } from "./receivables.schemas";
 
-const TAG = "Receivables";
+const TAG: ApiTag = {
+  name: "Receivables",
+  description: "Receivable certificates on the ledger: registered by a supplier and confirmed by its core enterprise (or issued by the core enterprise), then split down the supply chain or transferred; what a core enterprise owes, by due date.",
+};
 
 
 const AcceptedView = z.object({ items: z.array(z.object({ receivable: ReceivableView, operation: OperationView })) }).openapi("ReceivablesAccepted");
@@ -33,7 +36,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables",
+    operationId: "receivables.register",
     summary: "Register receivables against verified invoices (Pending until the core enterprise confirms)",
+    description:
+      "One certificate per item (up to 100), each backed by your verified invoices billed to its obligor, all or none. Each invoice is attached to its certificate: it can back no other (409 INVOICE.ALREADY_ATTACHED, INVOICE.NOT_VERIFIED). Each certificate is written to the ledger through its own operation and is `pending` once mined, until the obligor confirms or rejects it.",
     tag: TAG,
     roles: ["supplier"],
     body: RegisterReceivables,
@@ -45,8 +51,11 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/issuances",
+    operationId: "receivables.issue",
     commit: true,
     summary: "Issue confirmed certificates to suppliers directly (core enterprises)",
+    description:
+      "A core enterprise's own payables, already confirmed: one certificate per item (up to 100), to the supplier named, backed by that supplier's verified invoices billed to you, all or none. Each certificate is written through its own operation (follow it with GET /v1/operations/{id}).",
     tag: TAG,
     roles: ["core_enterprise"],
     body: IssueReceivables,
@@ -58,8 +67,11 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/attestations",
+    operationId: "receivables.requestAttestation",
     // changes nothing: the member itself sends the call the attestation allows, with its own key
     summary: "The verifier's attestation of your own verified invoices, to register (supplier, as creditor) or issue (core enterprise, as obligor) with your own ledger key",
+    description:
+      "For a member that keeps its own ledger key and calls the ledger's `register` or `issue` itself: the platform verifier's signature over exactly the items as the platform verified them (amounts, invoice keys and root), with a deadline. Changes nothing here; the invoices are not attached until the ledger records the certificate.",
     tag: TAG,
     roles: ["supplier", "core_enterprise"],
     body: AttestationRequest,
@@ -71,8 +83,11 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/confirmations",
+    operationId: "receivables.confirm",
     commit: true,
     summary: "Confirm Pending receivables owed by your organization (one transaction for the batch)",
+    description:
+      "Up to 200 `pending` certificates you owe, in one ledger transaction: each becomes `confirmed` once the operation is mined, and can then be financed, split or transferred. With a custodial key the platform signs; an organization that keeps its own key sends `signature` over GET /v1/receivables/confirmations/typed-data. 409 RECEIVABLE.INVALID_STATUS for a certificate that is not pending.",
     tag: TAG,
     roles: ["core_enterprise"],
     body: Confirm,
@@ -84,7 +99,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "get",
     path: "/v1/receivables/confirmations/typed-data",
+    operationId: "receivables.getConfirmationTypedData",
     summary: "The EIP-712 typed data to sign to confirm receivables with your own key",
+    description:
+      "For an obligor that keeps its own key: the EIP-712 domain, types and message (ConfirmReceivables) for the `ids` given, to sign and send as `signature` to POST /v1/receivables/confirmations.",
     tag: TAG,
     roles: ["core_enterprise"],
     query: TypedDataQuery,
@@ -99,8 +117,11 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/rejections",
+    operationId: "receivables.reject",
     commit: true,
     summary: "Reject Pending receivables owed by your organization; their invoices are released",
+    description:
+      "Up to 200 `pending` certificates you owe, with a reason: each becomes `rejected` once the operation is mined, and its invoices can back another receivable.",
     tag: TAG,
     roles: ["core_enterprise"],
     body: Reject,
@@ -112,7 +133,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/cancellations",
+    operationId: "receivables.cancel",
     summary: "Withdraw Pending receivables you hold; their invoices are released",
+    description:
+      "Up to 200 of your `pending` certificates not yet confirmed: each becomes `cancelled` once the operation is mined, and its invoices can back another receivable.",
     tag: TAG,
     roles: ["supplier"],
     body: Cancel,
@@ -124,8 +148,11 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/:id/splits",
+    operationId: "receivables.split",
     commit: true,
     summary: "Split a confirmed certificate you hold into parts for your own suppliers (tier + 1)",
+    description:
+      "Two to 20 parts whose amounts add up exactly to the certificate's, each at least the smallest part allowed and held by an active supplier, one tier below (within the tiers allowed). The certificate must be `confirmed`, unmatured, and not under an open financing request; it becomes `split` and its parts are new certificates once the operation is mined.",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -141,8 +168,11 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "post",
     path: "/v1/receivables/:id/transfers",
+    operationId: "receivables.transfer",
     commit: true,
     summary: "Transfer a confirmed certificate you hold to another supplier",
+    description:
+      "The whole certificate changes holder once the operation is mined; its obligor, amount and maturity stay. It must be `confirmed`, unmatured and not under an open financing request, and the recipient an active supplier other than you.",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -158,7 +188,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "get",
     path: "/v1/receivables",
+    operationId: "receivables.list",
     summary: "Your certificates: those you hold (default), owe, or were first issued to",
+    description:
+      "`role` chooses whose: holder (default), obligor or creditor; `all` for the operator and auditors. Filter by `status` (comma-separated). Ordered by id; page with `limit` and `after` (the last id of the previous page).",
     tag: TAG,
     query: ListQuery,
     status: 200,
@@ -169,7 +202,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "get",
     path: "/v1/receivables/:id",
+    operationId: "receivables.get",
     summary: "One certificate",
+    description:
+      "Its status, parties, amount and maturity, its financing and repayment so far, and the operation writing a change to it, if any. Visible to its holder, creditor and obligor, its financing bank, the operator and auditors; to anyone else it is absent (404).",
     tag: TAG,
     params: Id,
     status: 200,
@@ -180,7 +216,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "get",
     path: "/v1/receivables/:id/lineage",
+    operationId: "receivables.getLineage",
     summary: "The certificate's family tree, from the core enterprise's original down to every tier",
+    description:
+      "The tree of splits the certificate belongs to, from its original down. The obligor, the operator and auditors see every holder; others see the holders along their own branches and `null` elsewhere.",
     tag: TAG,
     params: Id,
     status: 200,
@@ -191,7 +230,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "get",
     path: "/v1/receivables/:id/invoices",
+    operationId: "receivables.listInvoices",
     summary: "The invoices behind a certificate, with their verification (for the holder, the core enterprise asked to confirm, and the certificate's bank)",
+    description:
+      "The invoices behind the certificate's original (a part of a split is backed by those of the certificate it was split from), each with its verification evidence: what an obligor or a bank checks before confirming or financing. Visible to whoever may read the certificate.",
     tag: TAG,
     params: Id,
     status: 200,
@@ -202,7 +244,10 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
   routes.add({
     method: "get",
     path: "/v1/payables/calendar",
+    operationId: "receivables.getPayablesCalendar",
     summary: "What your organization owes, by due date and payee (core enterprises)",
+    description:
+      "What is still owed on the confirmed, financed and overdue certificates your organization owes, per due date (China Standard Time, optionally between `from` and `to`): the total, the number of certificates and each holder's share, largest first.",
     tag: TAG,
     roles: ["core_enterprise"],
     query: CalendarQuery,

@@ -1,4 +1,4 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { MISMATCH_CODES } from "./matching";
 import type { ReconciliationService } from "./reconciliation.service";
@@ -6,7 +6,10 @@ import { reportCsv } from "./report-csv";
 import { CalendarDate } from "../../shared/http/dates";
 import { MOVEMENT_TYPES, STATEMENT_COLUMNS } from "./statement-csv";
 
-const TAG = "Reconciliation";
+const TAG: ApiTag = {
+  name: "Reconciliation",
+  description: "A bank's books against the platform and the ledger, day by day: statements uploaded and matched line by line, and the reconciliation report with every mismatch (docs/reconciliation.md).",
+};
 const Uuid = z.string().uuid("must be a UUID");
 const Day = CalendarDate.openapi({ description: "A China Standard Time (Asia/Shanghai) day.", example: "2026-11-20" });
 
@@ -158,8 +161,11 @@ export function reconciliationRoutes(routes: Routes, service: ReconciliationServ
   routes.add({
     method: "get",
     path: "/v1/reconciliation/report",
+    operationId: "reconciliation.getReport",
     summary:
       "A bank's reconciliation report for one day: every financing with activity that day or outstanding at its end, with its on-chain state, the platform's record and the matching statement line; every mismatch with its reason (JSON, or CSV with format=csv)",
+    description:
+      "For a day (China Standard Time) that has begun. Each financing carries the platform's record, the certificate as the ledger shows it, that day's movements and the statement lines matched to it; mismatches carry a code and the expected and actual values. Operators and auditors name the bank with `bankId`. `format=csv` answers the same report as a CSV file. See docs/reconciliation.md.",
     tag: TAG,
     roles: ["bank", "operator", "auditor"],
     query: z
@@ -186,7 +192,10 @@ export function reconciliationRoutes(routes: Routes, service: ReconciliationServ
   routes.add({
     method: "post",
     path: "/v1/reconciliation/statements",
+    operationId: "reconciliation.uploadStatement",
     summary: "Upload your bank's statement for a day (CSV in a JSON body); it is checked line by line and matched against the platform",
+    description:
+      "Every line is checked first: one bad line and nothing is stored (422 STATEMENT.INVALID listing the problems). The latest upload for a day is the one that day's report uses; uploading the same file again reuses it (`duplicate`). Answers the totals and how many lines matched.",
     tag: TAG,
     roles: ["bank"],
     body: StatementInput,
@@ -198,7 +207,10 @@ export function reconciliationRoutes(routes: Routes, service: ReconciliationServ
   routes.add({
     method: "get",
     path: "/v1/reconciliation/statements",
+    operationId: "reconciliation.listStatements",
     summary: "Uploaded statements, newest first; `current` marks the one each day's report uses (the latest upload)",
+    description:
+      "Optionally of one `date`; operators and auditors may name a bank with `bankId`.",
     tag: TAG,
     roles: ["bank", "operator", "auditor"],
     query: z.object({ date: Day.optional(), bankId: Uuid.optional() }).strict(),

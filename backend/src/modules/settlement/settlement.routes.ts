@@ -1,11 +1,14 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { OperationView } from "../onboarding/onboarding.schemas";
 import { operationView } from "../onboarding/onboarding.views";
 import { Money, Uuid } from "../receivables/receivables.schemas";
 import type { SettlementService } from "./settlement.service";
 
-const TAG = "Settlement";
+const TAG: ApiTag = {
+  name: "Settlement",
+  description: "Settlement tokens, which stand for money on the ledger: deposits and withdrawals through the settlement issuer, balances and movements, and the repayment authorization the ledger pulls from.",
+};
 const AmountOnly = z.object({ amount: Money }).strict();
 
 const Account = z
@@ -34,8 +37,11 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/deposits",
+    operationId: "settlement.deposit",
     commit: true,
     summary: "Record a deposit: mint settlement tokens to a member (settlement issuer)",
+    description:
+      "After the money has reached the issuer's account: mints the amount in settlement tokens to an active member's ledger account (409 ORGANIZATION.NOT_ACTIVE otherwise). Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
     roles: ["settlement_issuer"],
     body: z.object({ organizationId: Uuid, amount: Money }).strict().openapi("Deposit"),
@@ -47,8 +53,11 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/withdrawals",
+    operationId: "settlement.withdraw",
     commit: true,
     summary: "Withdraw settlement tokens to your bank account: the issuer burns them and pays out",
+    description:
+      "Up to your balance (422 otherwise): the tokens are burned on the ledger and the settlement issuer pays the amount to your bank account. Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
     roles: ["core_enterprise", "supplier", "bank", "settlement_issuer"],
     body: AmountOnly,
@@ -60,8 +69,11 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "post",
     path: "/v1/settlement/repayment-authorization",
+    operationId: "settlement.authorizeRepayment",
     commit: true,
     summary: "Authorize the ledger to pull from your account: core enterprises for repayment at maturity, suppliers for recourse claims on financings they took with recourse",
+    description:
+      "Sets (replaces, not adds to) the amount the ledger may pull from your settlement account. Repayment at maturity and recourse claims are pulled within it and your balance. See GET /v1/settlement/repayment-coverage for what it must cover; follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
     roles: ["core_enterprise", "supplier"],
     body: AmountOnly,
@@ -73,7 +85,10 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "get",
     path: "/v1/settlement/account",
+    operationId: "settlement.getAccount",
     summary: "Your settlement account: balance and repayment authorization",
+    description:
+      "Your organization's, or with `organizationId` another's (the operator, auditors and the settlement issuer). Zero for an organization with no ledger account yet.",
     tag: TAG,
     query: z.object({ organizationId: Uuid.optional() }).strict(),
     status: 200,
@@ -84,7 +99,10 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "get",
     path: "/v1/settlement/movements",
+    operationId: "settlement.listMovements",
     summary: "Your settlement-token movements, newest first",
+    description:
+      "Deposits (minted), withdrawals (burned) and transfers to or from the account, as seen on the ledger; at most `limit` (default 100). `organizationId` as for GET /v1/settlement/account.",
     tag: TAG,
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), organizationId: Uuid.optional() }).strict(),
     status: 200,
@@ -95,7 +113,10 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
   routes.add({
     method: "get",
     path: "/v1/settlement/repayment-coverage",
+    operationId: "settlement.getRepaymentCoverage",
     summary: "What your repayment authorization and balance must cover, by due date (core enterprises)",
+    description:
+      "Your balance and repayment authorization against what your confirmed, financed and overdue certificates still owe (`outstanding`, and by due date in China Standard Time in `dues`): what can be pulled now (`coverable`: the lesser of balance and authorization) and the `shortfall`.",
     tag: TAG,
     roles: ["core_enterprise"],
     status: 200,

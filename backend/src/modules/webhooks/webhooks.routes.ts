@@ -1,10 +1,13 @@
-import { z } from "../../shared/http/openapi";
+import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { webhookUrlProblem } from "./url-policy";
 import { ALL_EVENTS, WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE } from "./webhooks.events";
 import type { DeliveryRow, SubscriptionRow, WebhooksService } from "./webhooks.service";
 
-const TAG = "Webhooks";
+const TAG: ApiTag = {
+  name: "Webhooks",
+  description: "Signed HTTP callbacks to your endpoints when something happens that concerns your organization (docs/webhooks.md): subscriptions, the event catalogue and deliveries.",
+};
 const Uuid = z.string().uuid("must be a UUID");
 const Id = z.object({ id: Uuid }).strict();
 
@@ -87,7 +90,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "get",
     path: "/v1/webhooks/event-types",
+    operationId: "webhooks.listEventTypes",
     summary: "The webhook event catalogue: every type, what it means and who receives it",
+    description:
+      "The `type`s a subscription may name (or `*` for all), each with what it means and which organizations receive it.",
     tag: TAG,
     status: 200,
     response: z.object({ items: z.array(z.object({ type: z.string(), description: z.string(), recipients: z.string() })) }),
@@ -97,7 +103,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "post",
     path: "/v1/webhooks",
+    operationId: "webhooks.subscribe",
     summary: "Subscribe an endpoint to events (organization admins). The signing secret is in this response only: store it.",
+    description:
+      "Each event of the types named that concerns your organization is POSTed to the URL as JSON, signed with HMAC-SHA256 under the secret answered here (and never again), and retried with backoff until your endpoint answers 2xx (up to 18 attempts, then `failed`). Deliveries are at least once: deduplicate on the event id. Only an organization's admins may manage subscriptions; at most 20 active per organization (409 WEBHOOK.TOO_MANY).",
     tag: TAG,
     body: SubscriptionInput,
     status: 201,
@@ -113,7 +122,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "get",
     path: "/v1/webhooks",
+    operationId: "webhooks.listSubscriptions",
     summary: "Your organization's webhook subscriptions (without secrets)",
+    description:
+      "Active subscriptions, oldest first; `includeInactive=true` adds deleted ones, kept for the record with their deliveries.",
     tag: TAG,
     query: z.object({ includeInactive: z.enum(["true", "false"]).default("false") }).strict(),
     status: 200,
@@ -124,7 +136,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "get",
     path: "/v1/webhooks/deliveries",
+    operationId: "webhooks.listDeliveries",
     summary: "Your organization's deliveries, newest first, with status, attempts, last status code and error",
+    description:
+      "Filter by `status`, `eventType` and `subscriptionId`; each delivery carries its payload as sent. Page with `limit` and `after`: `next` is the `after` of the next page, null on the last.",
     tag: TAG,
     query: DeliveryQuery,
     status: 200,
@@ -138,7 +153,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "post",
     path: "/v1/webhooks/deliveries/:id/redelivery",
+    operationId: "webhooks.redeliver",
     summary: "Send a delivered or failed delivery again, from its first attempt",
+    description:
+      "The delivery goes back to `pending` with no attempts and is sent again with the same payload and event id (deduplicate by it). 409 WEBHOOK.DELIVERY_PENDING while it is still being attempted; 409 WEBHOOK.INACTIVE if its subscription was deleted.",
     tag: TAG,
     params: Id,
     status: 202,
@@ -149,7 +167,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "delete",
     path: "/v1/webhooks/:id",
+    operationId: "webhooks.unsubscribe",
     summary: "Delete (deactivate) a subscription: nothing more is sent to it (organization admins)",
+    description:
+      "The subscription becomes inactive and its pending deliveries fail; it stays listed with `includeInactive=true`. Admins only.",
     tag: TAG,
     params: Id,
     status: 204,
@@ -162,7 +183,10 @@ export function webhooksRoutes(routes: Routes, service: WebhooksService): void {
   routes.add({
     method: "post",
     path: "/v1/webhooks/:id/test",
+    operationId: "webhooks.sendTest",
     summary: `Queue a signed \`${TEST_EVENT_TYPE}\` delivery to a subscription, to check your endpoint`,
+    description:
+      "A delivery of a test event, signed and retried like any other: follow it in GET /v1/webhooks/deliveries. 409 WEBHOOK.INACTIVE for a deleted subscription.",
     tag: TAG,
     params: Id,
     status: 202,

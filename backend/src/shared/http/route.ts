@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router, type Request, type Response } from "express";
-import { z } from "./openapi";
+import { z, type ApiTag } from "./openapi";
 import { AppError, forbidden } from "../errors";
 import { authOf, type AuthContext } from "./auth";
 import { parseOrThrow } from "./validation";
@@ -29,12 +29,28 @@ export interface RouteContext<B, P, Q> {
   res: Response;
 }
 
+/**
+ * An operation's name in /openapi.json, `<module>.<verb>` (`receivables.register`,
+ * `financing.acceptQuote`): the module is the folder that declares the route (`indexer` outside
+ * modules), the verb camelCase. Integrators' generated clients name their methods after it: once
+ * published, never rename one.
+ */
+export type OperationId = `${string}.${string}`;
+const OPERATION_ID = /^[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/;
+
 export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> {
   method: "get" | "post" | "delete";
   /** Express path, e.g. /v1/organizations/:id */
   path: string;
+  operationId: OperationId;
+  /** One line: what it does (also a draft's `action`, in words). */
   summary: string;
-  tag: string;
+  /**
+   * What an integrator needs beyond the summary: what the answer holds, what happens next, what
+   * is refused. Who may call it is added from `roles`, `commit` and public routes.
+   */
+  description: string;
+  tag: ApiTag;
   /** Organization roles allowed to call (any of them); omitted: any authenticated caller. */
   roles?: OrgRole[];
   /**
@@ -81,8 +97,15 @@ export class Routes {
   readonly router = Router();
   private readonly mounted: { spec: AnySpec; pattern: RegExp; keys: string[] }[] = [];
   private readonly publicRoutes = new Set<string>();
+  private readonly operationIds = new Set<string>();
+  private readonly tagsByName = new Map<string, ApiTag>();
 
   constructor(private readonly registry: OpenAPIRegistry) {}
+
+  /** The tags the routes use, in the order first used: the document's top-level `tags`. */
+  get tags(): ApiTag[] {
+    return [...this.tagsByName.values()];
+  }
 
   /** Whether a request goes to a public route (one that needs no caller). */
   isPublic(method: string, path: string): boolean {
@@ -156,22 +179,33 @@ export class Routes {
   }
 
   private describe(spec: AnySpec): void {
+    if (!OPERATION_ID.test(spec.operationId)) throw new Error(`${spec.method} ${spec.path}: operationId ${spec.operationId} is not <module>.<camelCaseVerb>`);
+    if (this.operationIds.has(spec.operationId)) throw new Error(`${spec.method} ${spec.path}: operationId ${spec.operationId} is already used`);
+    this.operationIds.add(spec.operationId);
+    const known = this.tagsByName.get(spec.tag.name);
+    if (known && known.description !== spec.tag.description) throw new Error(`tag ${spec.tag.name} is defined twice, differently`);
+    this.tagsByName.set(spec.tag.name, spec.tag);
     const errors = Object.fromEntries(
       [400, 401, 403, 404, 409, 413, 422, 429].map((s) => [s, { description: "Problem", content: { "application/problem+json": { schema: ProblemSchema } } }]),
     );
     this.registry.registerPath({
       method: spec.method,
       path: spec.path.replace(/:(\w+)/g, "{$1}"),
+      operationId: spec.operationId,
       summary: spec.summary,
-      tags: [spec.tag],
-      description:
+      tags: [spec.tag.name],
+      description: [
+        spec.description,
         [
           spec.roles ? `Callers: organizations with role ${spec.roles.join(" or ")}.` : "",
           spec.commit ? "Needs an approver (a clerk submits it as a draft: POST /v1/drafts)." : "",
           this.publicRoutes.has(`${spec.method} ${spec.path}`) ? "No credentials needed." : "",
         ]
           .filter(Boolean)
-          .join(" ") || undefined,
+          .join(" "),
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
