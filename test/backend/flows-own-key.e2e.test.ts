@@ -321,5 +321,10 @@ describe("business flows with an obligor that keeps its own key", () => {
       return list.find((c: { certificateId: string }) => c.certificateId === certificateId) ?? null;
     }, 30_000, "the issued certificate to be projected");
     expect(cert).toMatchObject({ origin: "issued", creditorId: idOf(SUPPLIER), obligorId: idOf(CORE), amount: invoice.total });
+    // the invoice backs it on the platform too: shown with the certificate, and no longer offered for another
+    const backing = (await api.get(`/v1/receivables/${cert.id}/invoices`, key(SUPPLIER))).body;
+    expect(JSON.stringify(backing)).toContain(invoice.id);
+    const free = (await api.get("/v1/invoices?status=verified&limit=100", key(SUPPLIER))).body.items.filter((i: { receivableId: string | null }) => !i.receivableId);
+    expect(free.map((i: { id: string }) => i.id)).not.toContain(invoice.id);
   });
 });

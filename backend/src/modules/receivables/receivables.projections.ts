@@ -67,10 +67,18 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
     // registered outside the platform (a member with its own key): record it if we know both parties
     const [obligor, creditor] = parties[i];
     if (!obligor || !creditor) continue;
+    // its invoices are the creditor's verified ones the verifier attested (the ledger took no
+    // certificate without that): they back it now, on the platform as on the ledger; all or none
     await em.query(
-      `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
-       VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING`,
-      [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), e.args.invoiceKeys as string[], block(e)],
+      `WITH r AS (
+         INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
+         VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING RETURNING id),
+       backing AS (
+         SELECT i.id FROM invoices i
+         WHERE i.invoice_key = ANY($11::text[]) AND i.organization_id = $4 AND i.status = 'verified' AND i.receivable_id IS NULL)
+       UPDATE invoices SET receivable_id = (SELECT id FROM r), updated_at = now()
+       WHERE id IN (SELECT id FROM backing) AND EXISTS (SELECT 1 FROM r) AND (SELECT count(*) FROM backing) = cardinality($11::text[])`,
+      [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), e.args.invoiceKeys as string[], block(e), keysOf(e)],
     );
   }
 }
