@@ -103,11 +103,49 @@ export interface ApprovePayload {
   amount: string;
 }
 
+export interface TokenApprovePayload {
+  spender: string;
+  amount: string;
+}
+export interface ReceivableItemsPayload {
+  items: ReceivableItemPayload[];
+}
+
+/** The payload each kind of operation stores: what `Outbox.add` takes for that kind. */
+export interface OperationPayloads {
+  "membership.registerOrganization": RegisterOrganizationPayload;
+  "membership.suspend": SuspendOrganizationPayload;
+  "membership.reinstate": OrganizationPayload;
+  "token.mint": MintPayload;
+  "token.burn": MintPayload;
+  "token.approveLedger": ApprovePayload;
+  "token.approve": TokenApprovePayload;
+  "ledger.register": ReceivableItemsPayload;
+  "ledger.issue": ReceivableItemsPayload;
+  "ledger.confirm": ConfirmPayload;
+  "ledger.confirmBySig": ConfirmBySigPayload;
+  "ledger.reject": RejectPayload;
+  "ledger.cancel": IdsPayload;
+  "ledger.split": SplitPayload;
+  "ledger.transfer": TransferPayload;
+  "ledger.setCreditLine": CreditLinePayload;
+  "ledger.finance": FinancePayload;
+  "ledger.settle": IdsPayload;
+  "ledger.declareDefault": IdsPayload;
+  "ledger.claimRecourse": IdsPayload;
+}
+export type OperationKindName = keyof OperationPayloads;
+
 type Target = "membership" | "ledger" | "token";
 const addressOf = (d: LedgerDeploymentRow, t: Target) => (t === "membership" ? d.membership : t === "ledger" ? d.ledger : d.settlementToken);
 
 /** One item per call; `gas` its budget. */
-const single = <P>(kind: string, target: Target, gas: (p: P) => bigint, fn: (p: P, opId: bigint, d: LedgerDeploymentRow) => string): OperationKind<P> => ({
+const single = <K extends OperationKindName, P extends OperationPayloads[K] = OperationPayloads[K]>(
+  kind: K,
+  target: Target,
+  gas: (p: P) => bigint,
+  fn: (p: P, opId: bigint, d: LedgerDeploymentRow) => string,
+): OperationKind<P> => ({
   kind,
   maxBatch: 1,
   maxItems: 1,
@@ -117,7 +155,13 @@ const single = <P>(kind: string, target: Target, gas: (p: P) => bigint, fn: (p: 
 });
 
 /** Many rows' items concatenated into one call of a batch entry point; `gas` the budget of all items. */
-const batched = <P, I>(kind: string, max: number, items: (p: P) => I[], gas: (items: I[]) => bigint, fn: (items: I[], opId: bigint, ctx?: EncodeContext) => string): OperationKind<P> => ({
+const batched = <K extends OperationKindName, I, P extends OperationPayloads[K] = OperationPayloads[K]>(
+  kind: K,
+  max: number,
+  items: (p: P) => I[],
+  gas: (items: I[]) => bigint,
+  fn: (items: I[], opId: bigint, ctx?: EncodeContext) => string,
+): OperationKind<P> => ({
   kind,
   maxBatch: max,
   maxItems: max,
@@ -156,43 +200,43 @@ const ids = (p: IdsPayload) => p.ids.map(BigInt);
 /** Every operation the outbox knows, by kind. */
 export const OPERATIONS = new Map<string, OperationKind<never>>(
   [
-    single<RegisterOrganizationPayload>("membership.registerOrganization", "membership", (p) => perItem(FRESH + 250_000, 100_000)(p.accounts.length), (p, opId) =>
+    single("membership.registerOrganization", "membership", (p) => perItem(FRESH + 250_000, 100_000)(p.accounts.length), (p, opId) =>
       membership.encodeFunctionData("registerOrganization", [p.orgId, p.roles, p.accounts, opId]),
     ),
-    single<SuspendOrganizationPayload>("membership.suspend", "membership", flat(FRESH + 120_000), (p, opId) =>
+    single("membership.suspend", "membership", flat(FRESH + 120_000), (p, opId) =>
       membership.encodeFunctionData("suspend", [p.orgId, p.reason, opId]),
     ),
-    single<OrganizationPayload>("membership.reinstate", "membership", flat(FRESH + 120_000), (p, opId) => membership.encodeFunctionData("reinstate", [p.orgId, opId])),
+    single("membership.reinstate", "membership", flat(FRESH + 120_000), (p, opId) => membership.encodeFunctionData("reinstate", [p.orgId, opId])),
 
-    single<MintPayload>("token.mint", "token", flat(FRESH + 120_000), (p, opId) => token.encodeFunctionData("mint", [p.account, BigInt(p.amount), opId])),
-    single<MintPayload>("token.burn", "token", flat(FRESH + 120_000), (p, opId) => token.encodeFunctionData("burn", [p.account, BigInt(p.amount), opId])),
+    single("token.mint", "token", flat(FRESH + 120_000), (p, opId) => token.encodeFunctionData("mint", [p.account, BigInt(p.amount), opId])),
+    single("token.burn", "token", flat(FRESH + 120_000), (p, opId) => token.encodeFunctionData("burn", [p.account, BigInt(p.amount), opId])),
     // ERC-20 approve carries no operation id: setting an allowance twice is harmless
-    single<ApprovePayload>("token.approveLedger", "token", flat(FRESH + 100_000), (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
-    single<{ spender: string; amount: string }>("token.approve", "token", flat(FRESH + 100_000), (p) => token.encodeFunctionData("approve", [p.spender, BigInt(p.amount)])),
+    single("token.approveLedger", "token", flat(FRESH + 100_000), (p, _opId, d) => token.encodeFunctionData("approve", [d.ledger, BigInt(p.amount)])),
+    single("token.approve", "token", flat(FRESH + 100_000), (p) => token.encodeFunctionData("approve", [p.spender, BigInt(p.amount)])),
 
-    attested(batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.register", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
+    attested(batched("ledger.register", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
       ledger.encodeFunctionData("register", [items.map(receivableInput), attestationOf(ctx, false, items), opId]),
     )),
-    attested(batched<{ items: ReceivableItemPayload[] }, ReceivableItemPayload>("ledger.issue", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
+    attested(batched("ledger.issue", 50, (p) => p.items, receivablesGas, (items, opId, ctx) =>
       ledger.encodeFunctionData("issue", [items.map(receivableInput), attestationOf(ctx, true, items), opId]),
     )),
     // a confirmation names each certificate's facts (creditor, amount, maturity, root), which the ledger reads and compares: two more slots per item
-    batched<ConfirmPayload, ConfirmedReceivable>("ledger.confirm", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 20_000)(all.length), (all, opId) =>
+    batched("ledger.confirm", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 20_000)(all.length), (all, opId) =>
       ledger.encodeFunctionData("confirm", [all.map(confirmItem), opId]),
     ),
-    single<ConfirmBySigPayload>("ledger.confirmBySig", "ledger", (p) => perItem(FRESH + 100_000, 22_000)(p.items.length), (p, opId) =>
+    single("ledger.confirmBySig", "ledger", (p) => perItem(FRESH + 100_000, 22_000)(p.items.length), (p, opId) =>
       ledger.encodeFunctionData("confirmBySig", [p.items.map(confirmItem), p.obligor, BigInt(p.nonce), BigInt(p.deadline), p.signature, opId]),
     ),
-    single<RejectPayload>("ledger.reject", "ledger", (p) => perItem(FRESH + 60_000, 12_000)(p.ids.length), (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
-    batched<IdsPayload, bigint>("ledger.cancel", 200, ids, (all) => perItem(FRESH + 60_000, 15_000)(all.length), (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
-    single<SplitPayload>("ledger.split", "ledger", (p) => perItem(FRESH + 80_000, 100_000)(p.parts.length), (p, opId) =>
+    single("ledger.reject", "ledger", (p) => perItem(FRESH + 60_000, 12_000)(p.ids.length), (p, opId) => ledger.encodeFunctionData("reject", [p.ids.map(BigInt), p.reason, opId])),
+    batched("ledger.cancel", 200, ids, (all) => perItem(FRESH + 60_000, 15_000)(all.length), (all, opId) => ledger.encodeFunctionData("cancel", [all, opId])),
+    single("ledger.split", "ledger", (p) => perItem(FRESH + 80_000, 100_000)(p.parts.length), (p, opId) =>
       ledger.encodeFunctionData("split", [BigInt(p.id), p.parts.map((x) => ({ to: x.to, amount: BigInt(x.amount) })), opId]),
     ),
-    single<TransferPayload>("ledger.transfer", "ledger", flat(FRESH + 150_000), (p, opId) => ledger.encodeFunctionData("transferCertificate", [p.to, BigInt(p.id), opId])),
-    single<CreditLinePayload>("ledger.setCreditLine", "ledger", flat(FRESH + 100_000), (p, opId) =>
+    single("ledger.transfer", "ledger", flat(FRESH + 150_000), (p, opId) => ledger.encodeFunctionData("transferCertificate", [p.to, BigInt(p.id), opId])),
+    single("ledger.setCreditLine", "ledger", flat(FRESH + 100_000), (p, opId) =>
       ledger.encodeFunctionData("setCreditLine", [p.obligor, BigInt(p.limit), opId]),
     ),
-    batched<FinancePayload, FinancePayload>("ledger.finance", 50, (p) => [p], (all) => perItem(FRESH + 80_000, 110_000)(all.length), (all, opId) =>
+    batched("ledger.finance", 50, (p) => [p], (all) => perItem(FRESH + 80_000, 110_000)(all.length), (all, opId) =>
       ledger.encodeFunctionData("finance", [
         all.map((f) => ({
           receivableId: BigInt(f.terms.receivableId),
@@ -207,9 +251,9 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
         opId,
       ]),
     ),
-    batched<IdsPayload, bigint>("ledger.settle", 100, ids, (all) => perItem(FRESH + 100_000, 60_000)(all.length), (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
-    batched<IdsPayload, bigint>("ledger.declareDefault", 100, ids, (all) => perItem(FRESH + 60_000, 30_000)(all.length), (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
-    batched<IdsPayload, bigint>("ledger.claimRecourse", 100, ids, (all) => perItem(FRESH + 80_000, 70_000)(all.length), (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
+    batched("ledger.settle", 100, ids, (all) => perItem(FRESH + 100_000, 60_000)(all.length), (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
+    batched("ledger.declareDefault", 100, ids, (all) => perItem(FRESH + 60_000, 30_000)(all.length), (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
+    batched("ledger.claimRecourse", 100, ids, (all) => perItem(FRESH + 80_000, 70_000)(all.length), (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
   ].map((op) => [op.kind, op as OperationKind<never>]),
 );
 

@@ -2,17 +2,19 @@ import type { EntityManager } from "typeorm";
 import type { Logger } from "../../shared/logger";
 import { outboxJobId, type JobQueue } from "../../shared/queue";
 import { OutboxEntity, type OutboxEntry } from "./outbox.entity";
-import { operationKind } from "./operations";
+import { operationKind, type OperationKindName, type OperationPayloads } from "./operations";
 
-export interface NewOperation {
-  kind: string;
+/** A call to queue: its kind names the contract call, and the payload is that kind's (a kind's wrong payload does not compile). */
+export type OperationBody<K extends OperationKindName = OperationKindName> = { [Q in K]: { kind: Q; payload: OperationPayloads[Q] } }[K];
+
+/** An operation to queue: the call, who signs it, and what it belongs to. */
+export type NewOperation<K extends OperationKindName = OperationKindName> = OperationBody<K> & {
   signer: string;
-  payload: object;
   organizationId?: string | null;
   aggregateId?: string | null;
   /** Submit only after this operation is mined. */
   dependsOn?: bigint | null;
-}
+};
 
 /**
  * The write side of the outbox. `add` runs inside the caller's Postgres transaction, so the
@@ -26,13 +28,13 @@ export class Outbox {
     private readonly log: Logger,
   ) {}
 
-  async add(em: EntityManager, op: NewOperation): Promise<OutboxEntry> {
+  async add<K extends OperationKindName>(em: EntityManager, op: NewOperation<K>): Promise<OutboxEntry> {
     operationKind(op.kind); // fails fast on an unknown kind
     const entry = em.getRepository(OutboxEntity).create({
       kind: op.kind,
       batchKey: `${op.kind}:${op.signer.toLowerCase()}`,
       signer: op.signer,
-      payload: op.payload as Record<string, unknown>,
+      payload: op.payload as unknown as Record<string, unknown>,
       organizationId: op.organizationId ?? null,
       aggregateId: op.aggregateId ?? null,
       status: "pending",

@@ -32,7 +32,7 @@ export class ClearingService {
     });
   }
 
-  private async queue(auth: AuthContext, ids: string[], kind: string, check: (r: Awaited<ReturnType<ReceivablesService["visible"]>>[number]) => void) {
+  private async queue(auth: AuthContext, ids: string[], kind: "ledger.declareDefault" | "ledger.claimRecourse", check: (r: Awaited<ReturnType<ReceivablesService["visible"]>>[number]) => void) {
     const signer = await custodialAccount(auth.organization);
     const operation = await inTransaction(this.ds, async (em) => {
       const rows = await this.receivables.visible(em, auth, ids, true);

@@ -1,3 +1,4 @@
+import type { FinancePayload } from "../../ledger/outbox/operations";
 import { EntitySchema } from "typeorm";
 import { col } from "../../shared/db-types";
 
@@ -107,7 +108,7 @@ export interface Financing {
   due: bigint;
   recourse: boolean;
   /** The FinanceTerms the holder signed (decimal strings). */
-  terms: Record<string, string | boolean>;
+  terms: FinancePayload["terms"];
   signature: string;
   status: "registry_check" | "submitting" | "funded" | "failed";
   registryRegistrationId: string | null;

@@ -87,7 +87,7 @@ export class FinancingService {
       const operation = await this.outbox.add(em, {
         kind: "ledger.setCreditLine",
         signer,
-        payload: { obligor: obligor.ledgerAddress, limit: limit.toString() },
+        payload: { obligor: obligor.ledgerAddress!, limit: limit.toString() },
         organizationId: bank.id,
         aggregateId: obligor.id,
       });

@@ -5,7 +5,7 @@ import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { KeyVault } from "../../ledger/key-vault";
 import { LedgerKeyEntity } from "../../ledger/ledger.entity";
-import type { Outbox } from "../../ledger/outbox/outbox.service";
+import type { OperationBody, Outbox } from "../../ledger/outbox/outbox.service";
 import { OutboxEntity, type LedgerTransaction, type OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { Rows } from "../../shared/rows";
 import { Coalescer } from "../../shared/coalesce";
@@ -132,7 +132,7 @@ export class OnboardingService {
       const operation = await this.outbox.add(em, {
         kind: "membership.registerOrganization",
         signer,
-        payload: { orgId: org.chainOrgId, roles: chainRoles(org.roles), accounts: [org.ledgerAddress] },
+        payload: { orgId: org.chainOrgId, roles: chainRoles(org.roles), accounts: [org.ledgerAddress!] },
         organizationId: auth.organization.id,
         aggregateId: org.id,
       });
@@ -143,16 +143,16 @@ export class OnboardingService {
   }
 
   async suspend(auth: AuthContext, id: string, reason: string) {
-    return this.changeSuspension(auth, id, "active", "membership.suspend", (org) => {
+    return this.changeSuspension(auth, id, "active", (org) => {
       org.suspensionReason = reason;
-      return { orgId: org.chainOrgId, reason: reasonBytes32(reason) };
+      return { kind: "membership.suspend", payload: { orgId: org.chainOrgId, reason: reasonBytes32(reason) } };
     });
   }
 
   async reinstate(auth: AuthContext, id: string) {
-    return this.changeSuspension(auth, id, "suspended", "membership.reinstate", (org) => {
+    return this.changeSuspension(auth, id, "suspended", (org) => {
       org.suspensionReason = null;
-      return { orgId: org.chainOrgId };
+      return { kind: "membership.reinstate", payload: { orgId: org.chainOrgId } };
     });
   }
 
@@ -160,8 +160,7 @@ export class OnboardingService {
     auth: AuthContext,
     id: string,
     required: Organization["status"],
-    kind: string,
-    payload: (org: Organization) => object,
+    change: (org: Organization) => OperationBody<"membership.suspend" | "membership.reinstate">,
   ) {
     const signer = await this.operatorAddress();
     const result = await inTransaction(this.ds, async (em) => {
@@ -169,9 +168,9 @@ export class OnboardingService {
       if (org.status !== required) throw conflict("ORGANIZATION.INVALID_STATUS", `This needs an organization that is ${required}; this one is ${org.status}.`);
       const pending = await em.getRepository(OutboxEntity).existsBy({ aggregateId: org.id, status: "pending" });
       if (pending) throw conflict("ORGANIZATION.CHANGE_IN_PROGRESS", "A change to this organization is still being written to the ledger; retry when it is done.");
-      const body = payload(org);
+      const call = change(org);
       await em.getRepository(OrganizationEntity).save(org);
-      const operation = await this.outbox.add(em, { kind, signer, payload: body, organizationId: auth.organization.id, aggregateId: org.id });
+      const operation = await this.outbox.add(em, { ...call, signer, organizationId: auth.organization.id, aggregateId: org.id });
       return { organization: org, operation };
     });
     await this.outbox.dispatch([result.operation]);

@@ -3,7 +3,7 @@ import { encodeBytes32String, keccak256, toUtf8Bytes, verifyTypedData } from "et
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
-import type { Outbox } from "../../ledger/outbox/outbox.service";
+import type { OperationBody, Outbox } from "../../ledger/outbox/outbox.service";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { CONFIRM_TYPES, ledgerDomain, type ConfirmedReceivable } from "../../ledger/typed-data";
 import type { PlatformKeys } from "../../ledger/platform-keys";
@@ -166,7 +166,7 @@ export class ReceivablesService {
       creditor: Organization;
       invoiceOwner: Organization;
       buyerTaxId: string;
-      kind: string;
+      kind: "ledger.register" | "ledger.issue";
       signer: string;
       counterpartyAddress: string;
       /** The caller is the invoices' buyer, not their owner: it sees only invoices billed to it. */
@@ -326,7 +326,7 @@ export class ReceivablesService {
     ids: string[],
     status: ReceivableStatus,
     party: "holder" | "obligor",
-    build: (em: EntityManager, rows: ReceivableRow[]) => Promise<{ kind: string; signer: string; payload: object }>,
+    build: (em: EntityManager, rows: ReceivableRow[]) => Promise<OperationBody & { signer: string }>,
   ): Promise<Accepted[]> {
     const accepted = await inTransaction(this.ds, async (em) => {
       const rows = await this.visible(em, auth, ids, true);
