@@ -16,6 +16,8 @@ import { RaceWorld, expectRefused, race, rounds, won, type Party } from "./world
  */
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 25);
 const PARALLEL = 10;
+/** The credit-line races go one round at a time, each waiting for a line to be mined: time by the round. */
+const SEQUENTIAL_TIMEOUT = Math.max(120_000, ROUNDS * 6_000);
 const SEED = Number(process.env.RACE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 describe("races", () => {
@@ -153,7 +155,7 @@ describe("races", () => {
         await A.post(`/v1/financing-requests/${request}/cancellation`, {}, s2);
       }
     }
-  });
+  }, SEQUENTIAL_TIMEOUT);
 
   it.concurrent("two suppliers accepting quotes of one bank whose line fits only one: one 202, the other 422 CREDIT_LINE.INSUFFICIENT", async () => {
     for (let i = 0; i < ROUNDS; i++) {
@@ -175,7 +177,7 @@ describe("races", () => {
       financed(winner, requests[0], won(a1) ? s2 : s3);
       await A.post(`/v1/financing-requests/${requests[1]}/cancellation`, {}, won(a1) ? s3 : s2);
     }
-  });
+  }, SEQUENTIAL_TIMEOUT);
 
   it("split ∥ financing request of the same certificate: exactly one wins, the other answers 409", async () => {
     await rounds(Math.ceil(ROUNDS / 2), PARALLEL, async (i) => {
