@@ -602,35 +602,34 @@ class Funding extends Step {
     if (s.kind === "restore") {
       // fund fully again: unlimited allowance, and a deposit
       const opId = nextOp();
-      const first = await tx(m, r, `${s.party} approves the ledger for max`, (l) => (l.approve(who, MAX_UINT256), noFx()), () =>
+      const first = await tx(m, r, `${s.party} approves the ledger for max`, (l) => (l.approve(who, MAX_UINT256), noEffects()), () =>
         token.connect(r.signer(s.party)).approve(r.ledgerAddress, MAX_UINT256));
-      const second = await tx(m, r, `issuer mints 5000000 to ${s.party}`, (l) => (l.mint(who, 5_000_000n), noFx()), () =>
+      const second = await tx(m, r, `issuer mints 5000000 to ${s.party}`, (l) => (l.mint(who, 5_000_000n), noEffects()), () =>
         token.connect(r.signer("issuer")).mint(who, 5_000_000n, opId));
       return `${first}; ${second}`;
     }
     if (s.kind === "approve") {
       const what = `${s.party} approves the ledger for ${amount === MAX_UINT256 ? "max" : fmt(amount)}`;
-      return tx(m, r, what, (l) => (l.approve(who, amount), noFx()), () => token.connect(r.signer(s.party)).approve(r.ledgerAddress, amount));
+      return tx(m, r, what, (l) => (l.approve(who, amount), noEffects()), () => token.connect(r.signer(s.party)).approve(r.ledgerAddress, amount));
     }
     if (s.kind === "mint") {
       const value = amount === MAX_UINT256 ? 100_000_000n : amount;
       const opId = nextOp();
-      return tx(m, r, `issuer mints ${fmt(value)} to ${s.party}`, (l) => (l.mint(who, value), noFx()), () =>
+      return tx(m, r, `issuer mints ${fmt(value)} to ${s.party}`, (l) => (l.mint(who, value), noEffects()), () =>
         token.connect(r.signer("issuer")).mint(who, value, opId));
     }
     const target = amount === MAX_UINT256 ? s.value * 10n : amount;
     const balance = m.s.bal[who] ?? 0n;
     if (balance <= target) return `burn ${s.party} down to ${fmt(target)}: nothing to burn`;
     const burn = balance - target;
-    const first = await tx(m, r, `${s.party} approves the issuer for ${fmt(burn)}`, () => noFx(), () =>
+    const first = await tx(m, r, `${s.party} approves the issuer for ${fmt(burn)}`, () => noEffects(), () =>
       token.connect(r.signer(s.party)).approve(m.addr("issuer"), burn));
     const opId = nextOp();
-    const second = await tx(m, r, `issuer burns ${fmt(burn)} of ${s.party} (down to ${fmt(target)})`, (l) => (l.burn(who, burn), noFx()), () =>
+    const second = await tx(m, r, `issuer burns ${fmt(burn)} of ${s.party} (down to ${fmt(target)})`, (l) => (l.burn(who, burn), noEffects()), () =>
       token.connect(r.signer("issuer")).burn(who, burn, opId));
     return `${first}; ${second}`;
   }
 }
-const noFx = noEffects;
 
 // ─── Clearing ─────────────────────────────────────────────────────────
 
@@ -787,9 +786,9 @@ class Suspension extends Step {
     const membership = r.w.membership.connect(r.signer("operator"));
     const opId = nextOp();
     if (doSuspend) {
-      return tx(m, r, `operator suspends ${org}`, (l) => (l.suspend(org, id), noFx()), () => membership.suspend(id, ZERO32, opId));
+      return tx(m, r, `operator suspends ${org}`, (l) => (l.suspend(org, id), noEffects()), () => membership.suspend(id, ZERO32, opId));
     }
-    return tx(m, r, `operator reinstates ${org}`, (l) => (l.reinstate(org, id), noFx()), () => membership.reinstate(id, opId));
+    return tx(m, r, `operator reinstates ${org}`, (l) => (l.reinstate(org, id), noEffects()), () => membership.reinstate(id, opId));
   }
 }
 
@@ -802,8 +801,8 @@ class Pause extends Step {
     const by = this.spec.outsider ? "outsider" : "operator";
     const ledger = r.w.ledger.connect(r.signer(by));
     const sender = m.addr(by);
-    if (doPause) return tx(m, r, `${by} pauses`, (l, t) => (l.pause(sender, t), noFx()), () => ledger.pause());
-    return tx(m, r, `${by} unpauses`, (l, t) => (l.unpause(sender, t), noFx()), () => ledger.unpause());
+    if (doPause) return tx(m, r, `${by} pauses`, (l, t) => (l.pause(sender, t), noEffects()), () => ledger.pause());
+    return tx(m, r, `${by} unpauses`, (l, t) => (l.unpause(sender, t), noEffects()), () => ledger.unpause());
   }
 }
 
@@ -1015,7 +1014,7 @@ export async function seed(m: Model, r: Real): Promise<void> {
   };
   const approve = (party: string, amount: bigint) => {
     const who = m.addr(party);
-    return must(`${party} approves the ledger for ${amount}`, (l) => (l.approve(who, amount), noFx()), () =>
+    return must(`${party} approves the ledger for ${amount}`, (l) => (l.approve(who, amount), noEffects()), () =>
       r.w.token.connect(r.signer(party)).approve(r.ledgerAddress, amount));
   };
 
