@@ -1,6 +1,6 @@
 import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
-import { Id } from "../onboarding/onboarding.schemas";
+import { Id } from "../../shared/http/schemas";
 import type { Draft, DraftsService } from "./drafts.service";
 
 const TAG: ApiTag = {

@@ -1,8 +1,7 @@
 import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
-import { OperationView } from "../onboarding/onboarding.schemas";
-import { operationView } from "../onboarding/onboarding.views";
-import { Uuid } from "../receivables/receivables.schemas";
+import { OperationView, operationView } from "../../ledger/outbox/operation.view";
+import { Uuid } from "../../shared/http/schemas";
 import type { ClearingService } from "./clearing.service";
 
 const TAG: ApiTag = {

@@ -3,9 +3,8 @@ import { conflict, forbidden } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
-import { custodialAccount } from "../onboarding/members";
-import type { ReceivablesService } from "../receivables/receivables.service";
-import { ReceivableEntity } from "../receivables/receivable.entity";
+import { custodialAccount } from "../onboarding";
+import { recordOperation, type ReceivablesService } from "../receivables";
 
 /** Defaults and recourse: what creditors do when the keeper could not collect. */
 export class ClearingService {
@@ -38,7 +37,7 @@ export class ClearingService {
       const rows = await this.receivables.visible(em, auth, ids, true);
       rows.forEach(check);
       const op = await this.outbox.add(em, { kind, signer, payload: { ids: rows.map((r) => r.chainId!.toString()) }, organizationId: auth.organization.id, aggregateId: rows[0].id });
-      await em.getRepository(ReceivableEntity).update(rows.map((r) => r.id), { operationId: op.id });
+      await recordOperation(em, rows.map((r) => r.id), op.id);
       return op;
     });
     await this.outbox.dispatch([operation]);

@@ -4,6 +4,7 @@ import type { Logger } from "../../shared/logger";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
+import { recordOperation } from "../receivables";
 
 export interface KeeperOptions {
   /** Certificates per settle transaction. */
@@ -52,7 +53,7 @@ export class MaturityKeeper {
       for (let i = 0; i < due.length; i += this.o.batchSize) {
         const chunk = due.slice(i, i + this.o.batchSize);
         const op = await this.outbox.add(em, { kind: "ledger.settle", signer: relayer, payload: { ids: chunk.map((r) => r.chain_id) }, aggregateId: chunk[0].id });
-        await em.query(`UPDATE receivables SET operation_id = $2, settle_attempted_at = now() WHERE id = ANY($1::uuid[])`, [chunk.map((r) => r.id), op.id.toString()]);
+        await recordOperation(em, chunk.map((r) => r.id), op.id, { settleAttempt: true });
         created.push(op);
       }
       return created;

@@ -2,10 +2,9 @@ import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import type { ChangeFeed } from "../../shared/changes";
 import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
-import { OperationView } from "../onboarding/onboarding.schemas";
-import { operationView } from "../onboarding/onboarding.views";
-import { receivableView } from "../receivables/receivables.views";
-import { Money, ReceivableView, Uuid } from "../receivables/receivables.schemas";
+import { OperationView, operationView } from "../../ledger/outbox/operation.view";
+import { receivableView, ReceivableView } from "../receivables";
+import { Money, Uuid } from "../../shared/http/schemas";
 import type { FinancingService } from "./financing.service";
 import type { Financing, FinancingRequest, Quote } from "./financing.entity";
 

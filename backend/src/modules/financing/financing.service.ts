@@ -11,15 +11,12 @@ import { rowsOf } from "../../shared/db-types";
 import { announceChange } from "../../shared/changes";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { KeyVault } from "../../ledger/key-vault";
-import type { PlatformKeys } from "../../ledger/platform-keys";
+import { type PlatformKeys, notDeployed } from "../../ledger/platform-keys";
 import { FINANCE_TERMS_TYPES, ledgerDomain, signFinanceTerms } from "../../ledger/typed-data";
 import { LedgerKeyEntity } from "../../ledger/ledger.entity";
-import { notDeployed } from "../../ledger/platform-keys";
-import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
-import { counterparty, custodialAccount } from "../onboarding/members";
+import { OrganizationEntity, type Organization, counterparty, custodialAccount } from "../onboarding";
 import type { PledgeRegistry } from "../invoices";
-import { ReceivableEntity, type ReceivableRow } from "../receivables/receivable.entity";
-import { changeInFlightSql, changeInProgress, type ReceivablesService } from "../receivables/receivables.service";
+import { ReceivableEntity, type ReceivableRow, changeInFlightSql, changeInProgress, recordOperation, type ReceivablesService } from "../receivables";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity, type Financing, type FinancingRequest, type Quote } from "./financing.entity";
 import { advanceFromRate, daysUntil, price, PricingError } from "./pricing";
 
@@ -486,7 +483,7 @@ export class FinancingService {
     const operation = await inTransaction(this.ds, async (em) => {
       const op = await this.outbox.add(em, { kind: "ledger.finance", signer, payload: { terms: f.terms, signature: f.signature }, organizationId: bank.id, aggregateId: f.id });
       await em.getRepository(FinancingEntity).update({ id: f.id, status: "registry_check" }, { status: "submitting", registryRegistrationId: registration.id, operationId: op.id });
-      await em.getRepository(ReceivableEntity).update({ id: receivable.id }, { operationId: op.id });
+      await recordOperation(em, [receivable.id], op.id);
       await announceChange(em);
       return op;
     });

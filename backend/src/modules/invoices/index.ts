@@ -4,6 +4,7 @@
  */
 export { InvoiceEntity, type Invoice, type Evidence } from "./invoice.entity";
 export { InvoicesService } from "./invoices.service";
+export { detachInvoices, attachVerifiedInvoices } from "./invoice-links";
 export { invoicesRoutes } from "./invoices.routes";
 export { invoiceView } from "./invoices.views";
 export { InvoiceView } from "./invoices.schemas";

@@ -1,6 +1,6 @@
 import { z } from "../../shared/http/openapi";
 import { CalendarDate, isCalendarDate } from "../../shared/http/dates";
-import { usccProblem } from "../onboarding/uscc";
+import { usccProblem } from "../onboarding";
 import { chinaToday } from "./identity";
 
 export const MAX_BATCH = 500;

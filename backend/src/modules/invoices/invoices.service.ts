@@ -9,6 +9,7 @@ import { canonicalHash, describeInvoice, invoiceIdentity } from "./identity";
 import type { InvoiceInput } from "./invoices.schemas";
 import { Verifier } from "./verifier";
 import { Rows } from "../../shared/rows";
+import { detachInvoices } from "./invoice-links";
 
 const invoiceRows = new Rows(InvoiceEntity);
 
@@ -241,7 +242,7 @@ export class InvoicesService {
 
   /** Frees the invoices of a receivable that was rejected, cancelled or failed to register. */
   async detach(em: EntityManager, receivableId: string): Promise<void> {
-    await em.query(`UPDATE invoices SET receivable_id = NULL, updated_at = now() WHERE receivable_id = $1`, [receivableId]);
+    await detachInvoices(em, [receivableId]);
   }
 
   // ─── Verification ─────────────────────────────────────────────────

@@ -4,24 +4,10 @@ import type { ChangeFeed } from "../../shared/changes";
 import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
 import type { OnboardingService } from "./onboarding.service";
 import { ORG_ROLES, type OrgRole } from "./onboarding.entity";
-import {
-  Accepted,
-  ApiKeyCreate,
-  ApiKeyIssued,
-  ApiKeyView,
-  Id,
-  KycApproval,
-  MemberView,
-  OperationView,
-  OrganizationCreate,
-  OrganizationView,
-  Page,
-  Reinstatement,
-  Suspension,
-  UserCreate,
-  UserView,
-} from "./onboarding.schemas";
-import { apiKeyView, operationView, organizationView, userView } from "./onboarding.views";
+import { Accepted, ApiKeyCreate, ApiKeyIssued, ApiKeyView, KycApproval, MemberView, OrganizationCreate, OrganizationView, Page, Reinstatement, Suspension, UserCreate, UserView } from "./onboarding.schemas";
+import { Id } from "../../shared/http/schemas";
+import { OperationView, operationView } from "../../ledger/outbox/operation.view";
+import { apiKeyView, organizationView, userView } from "./onboarding.views";
 
 const TAG: ApiTag = {
   name: "Onboarding",

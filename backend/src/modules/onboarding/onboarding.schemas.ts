@@ -1,6 +1,9 @@
 import { getAddress } from "ethers";
 import { z } from "../../shared/http/openapi";
+import { Uuid } from "../../shared/http/schemas";
+import { OperationView } from "../../ledger/outbox/operation.view";
 import { usccProblem } from "./uscc";
+
 import { DUTIES } from "./onboarding.entity";
 
 export const MEMBER_ROLES = ["core_enterprise", "supplier", "bank", "auditor", "settlement_issuer"] as const;
@@ -10,12 +13,6 @@ const Address = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
   .transform((v) => getAddress(v.toLowerCase()));
-/** A UUID, normalized to lower case. */
-export const Uuid = z
-  .string()
-  .uuid("must be a UUID")
-  .transform((v) => v.toLowerCase());
-export const Id = z.object({ id: Uuid }).strict();
 
 const Uscc = z
   .string()
@@ -73,20 +70,6 @@ export const OrganizationView = z
     updatedAt: z.string(),
   })
   .openapi("Organization");
-
-export const OperationView = z
-  .object({
-    id: z.string(),
-    kind: z.string(),
-    status: z.enum(["pending", "submitted", "mined", "failed"]).openapi({
-      description: "pending: queued; submitted: sent to the ledger; mined: included in a block and visible in every read of this API; failed: refused (see error)",
-    }),
-    txHash: z.string().nullable(),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("Operation");
 
 export const Accepted = z.object({ organization: OrganizationView, operation: OperationView }).openapi("OrganizationOperation");
 

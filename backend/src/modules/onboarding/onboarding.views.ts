@@ -1,5 +1,4 @@
 import type { ApiKey, Organization, User } from "./onboarding.entity";
-import type { OutboxEntry, LedgerTransaction } from "../../ledger/outbox/outbox.entity";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -41,12 +40,3 @@ export const apiKeyView = (k: ApiKey) => ({
   revokedAt: iso(k.revokedAt),
 });
 
-export const operationView = (o: OutboxEntry, tx: Pick<LedgerTransaction, "txHash"> | null) => ({
-  id: o.id.toString(),
-  kind: o.kind,
-  status: o.status,
-  txHash: tx?.txHash ?? null,
-  error: o.errorCode ? { code: o.errorCode, message: o.errorMessage ?? "" } : null,
-  createdAt: o.createdAt.toISOString(),
-  updatedAt: o.updatedAt.toISOString(),
-});

@@ -3,7 +3,7 @@ import { z, type ApiTag } from "../../shared/http/openapi";
 import { AppError } from "../../shared/errors";
 import type { Routes } from "../../shared/http/route";
 import type { AuthContext } from "../../shared/http/auth";
-import { Id, Uuid } from "./onboarding.schemas";
+import { Id, Uuid } from "../../shared/http/schemas";
 import { organizationView, userView } from "./onboarding.views";
 import { setSessionCookies } from "./authentication";
 import type { PeopleService } from "./people.service";

@@ -1,6 +1,7 @@
 import type { OutboxHooks } from "../../ledger/outbox/hooks";
 import type { ConfirmBySigPayload } from "../../ledger/outbox/operations";
 import { ReceivableStatus } from "../../ledger/roles";
+import { detachInvoices } from "../invoices";
 
 /** Statuses a confirmed certificate may have moved on to (not Pending, Rejected or Cancelled). */
 const CONFIRMED_OR_LATER = new Set<bigint>(
@@ -16,7 +17,7 @@ export function receivablesHooks(hooks: OutboxHooks): OutboxHooks {
       `UPDATE receivables SET status = 'failed', failure_code = $2, failure_reason = $3, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'registering'`,
       [ids, failure.code, `${failure.meaning} ${failure.action}`.trim()],
     );
-    await em.query(`UPDATE invoices SET receivable_id = NULL, updated_at = now() WHERE receivable_id = ANY($1::uuid[])`, [ids]);
+    await detachInvoices(em, ids);
   };
   return hooks
     .onFailure("ledger.register", failed)

@@ -3,16 +3,12 @@ import { perEvent, type ChunkContext, type Projections } from "../../indexer/pro
 import type { ChainEvent } from "../../indexer/indexer.entity";
 import { CHAIN_STATUS } from "./receivable.entity";
 import { rowsOf } from "../../shared/db-types";
+import { attachVerifiedInvoices, detachInvoices } from "../invoices";
 
 const arg = (e: ChainEvent, name: string) => String(e.args[name]);
 const block = (e: ChainEvent) => e.blockNumber.toString();
 /** The certificate an event is about: events about one certificate are projected in chain order. */
 const certificate = (e: ChainEvent) => [`r:${arg(e, "id")}`];
-
-/** Releases the invoices of a certificate that will never be confirmed. */
-async function releaseInvoices(em: EntityManager, chainId: string) {
-  await em.query(`UPDATE invoices SET receivable_id = NULL, updated_at = now() WHERE receivable_id = (SELECT id FROM receivables WHERE chain_id = $1)`, [chainId]);
-}
 
 /**
  * Certificates created on chain. An event is the platform's own certificate only if the platform
@@ -69,25 +65,22 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
     if (!obligor || !creditor) continue;
     // its invoices are the creditor's verified ones the verifier attested (the ledger took no
     // certificate without that): they back it now, on the platform as on the ledger; all or none
-    await em.query(
-      `WITH r AS (
-         INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
-         VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING RETURNING id),
-       backing AS (
-         SELECT i.id FROM invoices i
-         WHERE i.invoice_key = ANY($11::text[]) AND i.organization_id = $4 AND i.status = 'verified' AND i.receivable_id IS NULL)
-       UPDATE invoices SET receivable_id = (SELECT id FROM r), updated_at = now()
-       WHERE id IN (SELECT id FROM backing) AND EXISTS (SELECT 1 FROM r) AND (SELECT count(*) FROM backing) = cardinality($11::text[])`,
-      [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), e.args.invoiceKeys as string[], block(e), keysOf(e)],
+    const [inserted] = rowsOf<{ id: string }>(
+      await em.query(
+        `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
+         VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING RETURNING id`,
+        [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), e.args.invoiceKeys as string[], block(e)],
+      ),
     );
+    if (inserted) await attachVerifiedInvoices(em, inserted.id, creditor, keysOf(e));
   }
 }
 /** A creation claims its certificate and its invoice keys. */
 /** A rejected or cancelled certificate: closed, its invoices free to back another. */
 const closed = (status: "rejected" | "cancelled") =>
   perEvent(async (em, e) => {
-    await em.query(`UPDATE receivables SET status = $3, chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "id"), block(e), status]);
-    await releaseInvoices(em, arg(e, "id"));
+    const rows = rowsOf<{ id: string }>(await em.query(`UPDATE receivables SET status = $3, chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [arg(e, "id"), block(e), status]));
+    await detachInvoices(em, rows.map((r) => r.id));
   });
 
 const creation = (e: ChainEvent) => [...certificate(e), ...(e.args.invoiceKeys as string[]).map((k) => `invoice:${k}`)];

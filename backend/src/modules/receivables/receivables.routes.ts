@@ -1,27 +1,11 @@
 import { z, type ApiTag } from "../../shared/http/openapi";
 import { InvoiceView, invoiceView } from "../invoices";
 import type { Routes } from "../../shared/http/route";
-import { OperationView } from "../onboarding/onboarding.schemas";
-import { operationView } from "../onboarding/onboarding.views";
+import { OperationView, operationView } from "../../ledger/outbox/operation.view";
 import type { ReceivablesService, Accepted } from "./receivables.service";
 import { receivableView } from "./receivables.views";
-import {
-  Cancel,
-  CalendarQuery,
-  Confirm,
-  Id,
-  IssueReceivables,
-  LineageNode,
-  ListQuery,
-  RegisterReceivables,
-  AttestationRequest,
-  AttestationView,
-  ReceivableView,
-  Reject,
-  Split,
-  Transfer,
-  TypedDataQuery,
-} from "./receivables.schemas";
+import { Cancel, CalendarQuery, Confirm, IssueReceivables, LineageNode, ListQuery, RegisterReceivables, AttestationRequest, AttestationView, ReceivableView, Reject, Split, Transfer, TypedDataQuery } from "./receivables.schemas";
+import { Id } from "../../shared/http/schemas";
 
 const TAG: ApiTag = {
   name: "Receivables",

@@ -1,17 +1,10 @@
 import { z } from "../../shared/http/openapi";
 import { CalendarDate } from "../../shared/http/dates";
 
-export { Uuid } from "../onboarding/onboarding.schemas";
-import { Uuid } from "../onboarding/onboarding.schemas";
-/** Money: an integer number of fen, as a decimal string. */
-export const Money = z
-  .string()
-  .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer number of fen, as a string (e.g. \"100000\" for 1,000 yuan)")
-  .transform((v) => BigInt(v))
-  .openapi({ type: "string", example: "100000000" });
+import { Money, Uuid } from "../../shared/http/schemas";
+
 export const MaturityDate = CalendarDate.openapi({ description: "Falls due at 00:00 China Standard Time (UTC+8) on this date.", example: "2027-06-30" });
 
-export const Id = z.object({ id: Uuid }).strict();
 const Ids = z.array(Uuid).min(1).max(200).refine((a) => new Set(a).size === a.length, "must not repeat an id");
 
 export const RegisterReceivables = z

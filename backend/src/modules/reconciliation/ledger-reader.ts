@@ -1,6 +1,6 @@
 import type { ContractRunner } from "ethers";
 import { ReceivableLedger__factory } from "../../../../typechain-types";
-import { CHAIN_STATUS, type ReceivableStatus } from "../receivables/receivable.entity";
+import { CHAIN_STATUS, type ReceivableStatus } from "../receivables";
 
 /** A certificate as the ledger has it right now. */
 export interface LiveCertificate {

@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { AppError, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import { rowsOf } from "../../shared/db-types";
-import { OrganizationEntity, type Organization } from "../onboarding/onboarding.entity";
+import { OrganizationEntity, type Organization } from "../onboarding";
 import { cstDay, cstToday, DAY_MS, dayStart, TIME_ZONE } from "./days";
 import type { LedgerReader, LiveCertificate } from "./ledger-reader";
 import { matchStatement, MISMATCH_CODES, type LineMatch, type Mismatch, type MismatchCode, type Movement } from "./matching";

@@ -1,8 +1,7 @@
 import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
-import { OperationView } from "../onboarding/onboarding.schemas";
-import { operationView } from "../onboarding/onboarding.views";
-import { Money, Uuid } from "../receivables/receivables.schemas";
+import { OperationView, operationView } from "../../ledger/outbox/operation.view";
+import { Money, Uuid } from "../../shared/http/schemas";
 import type { SettlementService } from "./settlement.service";
 
 const TAG: ApiTag = {

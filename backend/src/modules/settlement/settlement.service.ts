@@ -4,8 +4,7 @@ import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
-import { OrganizationEntity } from "../onboarding/onboarding.entity";
-import { custodialAccount } from "../onboarding/members";
+import { OrganizationEntity, custodialAccount } from "../onboarding";
 
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 

@@ -2,7 +2,7 @@ import { decodeBytes32String } from "ethers";
 import type { EntityManager } from "typeorm";
 import type { ChunkContext, Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
-import { CHAIN_STATUS } from "../receivables/receivable.entity";
+import { CHAIN_STATUS } from "../receivables";
 import type { WebhookEventType } from "./webhooks.events";
 
 type Data = Record<string, string | boolean | number | null>;

@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import { unauthorized } from "../errors";
-import type { Duty, Organization, OrgRole, User } from "../../modules/onboarding/onboarding.entity";
+import type { Duty, Organization, OrgRole, User } from "../principal";
 
 /**
  * Who is calling: a user of an organization, through one of its API keys or a person's browser

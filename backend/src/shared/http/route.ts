@@ -4,7 +4,7 @@ import { z, type ApiTag } from "./openapi";
 import { AppError, forbidden } from "../errors";
 import { authOf, type AuthContext } from "./auth";
 import { parseOrThrow } from "./validation";
-import type { OrgRole } from "../../modules/onboarding/onboarding.entity";
+import type { OrgRole } from "../principal";
 
 /** The problem+json schema every error response uses. */
 export const ProblemSchema = z
