@@ -1,4 +1,4 @@
 import { runProcess } from "./shared/process";
-import { startApi } from "./platform";
+import { startApi } from "./processes/api";
 
 runProcess("api", startApi);

@@ -1,5 +1,5 @@
 import { runProcess } from "./shared/process";
-import { startApi, startIndexer, startWorker } from "./platform";
+import { startApi, startIndexer, startWorker } from "./processes";
 
 /** Development: API, worker and indexer in one process. */
 runProcess("dev", async (config, log) => {

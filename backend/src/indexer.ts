@@ -1,4 +1,4 @@
 import { runProcess } from "./shared/process";
-import { startIndexer } from "./platform";
+import { startIndexer } from "./processes/indexer";
 
 runProcess("indexer", startIndexer);

@@ -1,4 +1,4 @@
 import { runProcess } from "./shared/process";
-import { startWorker } from "./platform";
+import { startWorker } from "./processes/worker";
 
 runProcess("worker", startWorker);

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack } from "./support/stack";
 import { eventually } from "./support/http";
-import { startApi, startIndexer, type Running } from "../../backend/src/platform";
+import { type Running } from "../../backend/src/platform";
+import { startApi, startIndexer } from "../../backend/src/processes";
 import { Api } from "./support/http";
 import { Redis } from "ioredis";
 import { JobQueue, outboxJobId } from "../../backend/src/shared/queue";

@@ -1,4 +1,6 @@
 import type { Signer } from "ethers";
+import type { DataSource } from "typeorm";
+import { LedgerDeploymentEntity, type LedgerDeploymentRow } from "./ledger.entity";
 import {
   Membership__factory,
   ReceivableLedger__factory,
@@ -84,4 +86,9 @@ export interface DeploymentRecord {
   operators: string[];
   deployedAt: string;
   blockNumber: number;
+}
+
+/** Records a deployment's addresses, where every process reads them (the newest on a chain is live). */
+export async function recordDeployment(ds: DataSource, d: Omit<LedgerDeploymentRow, "id" | "createdAt">): Promise<LedgerDeploymentRow> {
+  return ds.getRepository(LedgerDeploymentEntity).save(d);
 }

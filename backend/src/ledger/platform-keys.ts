@@ -38,3 +38,14 @@ export class PlatformKeys {
 
 /** What a request that needs the contracts is told before `ops deploy` has recorded them. */
 export const notDeployed = () => new AppError("LEDGER.NOT_DEPLOYED", 503, "The ledger contracts are not deployed yet: run `npm run ops -- deploy`.");
+
+/** The live operator ledger key, created (and attached to the operator organization) if missing. */
+export async function operatorKeyAddress(em: EntityManager, vault: KeyVault, organizationId: string | null): Promise<string> {
+  const repo = em.getRepository(LedgerKeyEntity);
+  const live = await repo.findOne({ where: { purpose: "operator" }, order: { createdAt: "DESC" } });
+  if (live && !live.retiredAt) {
+    if (organizationId && !live.organizationId) await repo.update({ id: live.id }, { organizationId });
+    return live.address;
+  }
+  return vault.create(em, "operator", organizationId);
+}

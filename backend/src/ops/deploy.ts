@@ -4,9 +4,8 @@ import { Wallet } from "ethers";
 import type { DataSource } from "typeorm";
 import type { KeyVault } from "../ledger/key-vault";
 import type { LedgerGateway } from "../ledger/gateway";
-import { LedgerDeploymentEntity } from "../ledger/ledger.entity";
-import { deployLedger, DEVELOPMENT_ISSUER_CAP, type DeploymentRecord } from "../ledger/deploy";
-import { operatorKeyAddress } from "./bootstrap";
+import { deployLedger, recordDeployment, DEVELOPMENT_ISSUER_CAP, type DeploymentRecord } from "../ledger/deploy";
+import { operatorKeyAddress } from "../ledger/platform-keys";
 import { verifierKeyAddress } from "../ledger/attestation";
 import { REPO_ROOT } from "../shared/paths";
 
@@ -24,7 +23,7 @@ export async function deploy(ds: DataSource, vault: KeyVault, gateway: LedgerGat
   const verifier = await verifierKeyAddress(ds.manager, vault);
   const { membership, token, ledger } = await deployLedger(deployer, { admin: deployer.address, operators: [operator], verifiers: [verifier], adminDelay, defaultIssuerCap: DEVELOPMENT_ISSUER_CAP });
   const deployedBlock = BigInt((await membership.deploymentTransaction()!.wait())!.blockNumber);
-  const row = await ds.getRepository(LedgerDeploymentEntity).save({
+  const row = await recordDeployment(ds, {
     chainId: gateway.chainId,
     membership: await membership.getAddress(),
     settlementToken: await token.getAddress(),

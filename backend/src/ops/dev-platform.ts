@@ -8,7 +8,8 @@ import { createLogger, type Logger } from "../shared/logger";
 import { KeyVault } from "../ledger/key-vault";
 import { LedgerGateway } from "../ledger/gateway";
 import type { DeploymentRecord } from "../ledger/deploy";
-import { startApi, startIndexer, startWorker, type Running, platformDataSource } from "../platform";
+import { type Running, platformDataSource } from "../platform";
+import { startApi, startIndexer, startWorker } from "../processes";
 import { bootstrap } from "./bootstrap";
 import { deploy } from "./deploy";
 

@@ -1,27 +1,20 @@
 import { Queue, Worker, type Job, type Processor } from "bullmq";
 import { Redis } from "ioredis";
 
-/** Every job the platform runs: name → payload. Job ids are derived from business keys. */
+/**
+ * Every job the platform runs: name → payload. Job ids are derived from business keys. The outbox's
+ * job is here; a module adds its own jobs to this interface from its index.ts
+ * (`declare module "../../shared/queue" { interface JobPayloads { ... } }`).
+ */
 export interface JobPayloads {
   /** Sign, broadcast and follow the ledger transaction of one outbox row (job id = outbox id). */
   "outbox.submit": { outboxId: string };
-  /** Check an invoice against the tax, logistics and registry adapters (job id = invoice id). */
-  "invoice.verify": { invoiceId: string };
-  /** Registry checks, then the DvP of an accepted quote (job id = financing id). */
-  "financing.fund": { financingId: string };
-  /** POST one webhook delivery, HMAC-signed (job id = delivery id; retried with backoff). */
-  "webhook.deliver": { deliveryId: string };
-  /** Settle what is due (repeatable). */
-  "clearing.keeper": Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export type JobHandlers = { [K in JobName]: (payload: JobPayloads[K], job: Job) => Promise<unknown> };
 
 export const LEDGER_QUEUE = "ledger";
 export const outboxJobId = (outboxId: bigint | string) => `outbox-${outboxId}`;
-export const invoiceJobId = (invoiceId: string) => `invoice-${invoiceId}`;
-export const fundingJobId = (financingId: string) => `funding-${financingId}`;
-export const deliveryJobId = (deliveryId: string) => `webhook-${deliveryId}`;
 
 export function createRedis(url: string, role: "queue" | "worker"): Redis {
   // BullMQ workers need blocking commands never to time out (maxRetriesPerRequest: null)
@@ -62,7 +55,7 @@ export class JobQueue {
   }
 }
 
-/** The consumer side: one handler per job name, all present (checked here, at start). */
+/** The consumer side: one handler per job name (the modules' handlers, merged by the worker process). */
 export function createWorker(
   connection: Redis,
   prefix: string,

@@ -7,7 +7,8 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import hre from "hardhat";
 import { Stack } from "../support/stack";
 import { eventually } from "../support/http";
-import { startIndexer, startWorker, type Running } from "../../../backend/src/platform";
+import { type Running } from "../../../backend/src/platform";
+import { startIndexer, startWorker } from "../../../backend/src/processes";
 import {
   FAULT_ENV,
   allCompleted,

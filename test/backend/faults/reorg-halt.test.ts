@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack } from "../support/stack";
 import { eventually } from "../support/http";
-import { startIndexer } from "../../../backend/src/platform";
+import { startIndexer } from "../../../backend/src/processes";
 import { ReorgBeyondFinality } from "../../../backend/src/indexer/indexer";
 import { FAULT_ENV, checkpoint, exitOf, indexedToHead, orgStatuses, outboxStatuses, requestRegistration, spawnProc, tail, testLog } from "./kit";
 

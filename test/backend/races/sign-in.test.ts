@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack } from "../support/stack";
 import { Api, type Reply } from "../support/http";
-import { startApi, type Running } from "../../../backend/src/platform";
+import { type Running } from "../../../backend/src/platform";
+import { startApi } from "../../../backend/src/processes";
 import { createLogger } from "../../../backend/src/shared/logger";
 import { SIGN_IN_LIMITS } from "../../../backend/src/modules/onboarding/sign-in-throttle";
 

@@ -1,55 +1,36 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
 import { every } from "../../shared/periodic";
-import { deliveryJobId, fundingJobId, invoiceJobId, outboxJobId, type JobName, type JobPayloads, type JobQueue } from "../../shared/queue";
+import { outboxJobId, type JobName, type JobPayloads, type JobQueue } from "../../shared/queue";
 
-/** Work that lives in Postgres and is carried out by a job: how to find what nobody is doing. */
-interface Source<K extends JobName> {
+/**
+ * Work that lives in Postgres and is carried out by a job: how to find what nobody is doing. The
+ * outbox's is here; the modules describe theirs (`stale` in their index.ts), over their own tables.
+ */
+export interface StaleWork<K extends JobName = JobName> {
   job: K;
-  /** Ids of rows untouched for `staleMs` that still need their job. */
+  /** Ids of rows untouched for `staleMs` ($1, in ms) that still need their job, at most $2. */
   stale: string;
   jobId: (id: string) => string;
   payload: (id: string) => JobPayloads[K];
+  /** Marks row $1 as just looked at. */
   touch: string;
 }
 
-const SOURCES: Source<JobName>[] = [
-  {
-    job: "outbox.submit",
-    stale: `SELECT id::text AS id FROM outbox WHERE status IN ('pending', 'submitted') AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY id LIMIT $2`,
-    jobId: outboxJobId,
-    payload: (id) => ({ outboxId: id }),
-    touch: `UPDATE outbox SET updated_at = now() WHERE id = $1`,
-  },
-  {
-    job: "financing.fund",
-    stale: `SELECT id::text AS id FROM financings WHERE status = 'registry_check' AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY accepted_at LIMIT $2`,
-    jobId: fundingJobId,
-    payload: (id) => ({ financingId: id }),
-    touch: `UPDATE financings SET updated_at = now() WHERE id = $1`,
-  },
-  {
-    job: "invoice.verify",
-    stale: `SELECT id::text AS id FROM invoices WHERE status IN ('received', 'verifying') AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
-    jobId: invoiceJobId,
-    payload: (id) => ({ invoiceId: id }),
-    touch: `UPDATE invoices SET updated_at = now() WHERE id = $1`,
-  },
-  {
-    // deliveries the indexer could not enqueue; a delivery that used up its attempts is `failed`
-    job: "webhook.deliver",
-    stale: `SELECT id::text AS id FROM webhook_deliveries WHERE status = 'pending' AND created_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
-    jobId: deliveryJobId,
-    payload: (id) => ({ deliveryId: id }),
-    touch: `SELECT $1::uuid`,
-  },
-] as Source<JobName>[];
+/** Outbox rows that are neither mined nor failed. */
+export const OUTBOX_WORK: StaleWork<"outbox.submit"> = {
+  job: "outbox.submit",
+  stale: `SELECT id::text AS id FROM outbox WHERE status IN ('pending', 'submitted') AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY id LIMIT $2`,
+  jobId: outboxJobId,
+  payload: (id) => ({ outboxId: id }),
+  touch: `UPDATE outbox SET updated_at = now() WHERE id = $1`,
+};
 
 /**
- * Re-enqueues work that nobody is doing: outbox rows, fundings, invoice verifications and webhook
- * deliveries written
- * while Redis was down, or whose worker died, or whose job ran out of attempts. A row is stale when
- * untouched for `staleMs`; its job is (re)created unless one is already waiting or running.
+ * Re-enqueues work that nobody is doing (`sources`: outbox rows, and the modules' fundings, invoice
+ * verifications, webhook deliveries...) written while Redis was down, or whose worker died, or
+ * whose job ran out of attempts. A row is stale when untouched for `staleMs`; its job is
+ * (re)created unless one is already waiting or running.
  * Idempotent, so every worker runs it on a timer (not through the queue, which may be what is
  * broken).
  */
@@ -59,6 +40,7 @@ export class OutboxSweeper {
   constructor(
     private readonly ds: DataSource,
     private readonly queue: JobQueue,
+    private readonly sources: StaleWork[],
     private readonly o: { intervalMs: number; staleMs: number; limit?: number },
     private readonly log: Logger,
   ) {}
@@ -75,7 +57,7 @@ export class OutboxSweeper {
   /** One pass; returns how many jobs were (re)created. */
   async sweep(): Promise<number> {
     let enqueued = 0;
-    for (const source of SOURCES) {
+    for (const source of this.sources) {
       const rows: { id: string }[] = await this.ds.query(source.stale, [String(this.o.staleMs), this.o.limit ?? 500]);
       for (const { id } of rows) {
         const jobId = source.jobId(id);

@@ -1,7 +1,56 @@
 /**
- * The invoices module's public surface, used by the composition roots and by other modules.
- * (Implementation: invoices.service.ts, invoices.routes.ts, verifier.ts, adapters.ts and adapters/.)
+ * Invoices: suppliers upload their invoices; each is verified against the tax bureau, logistics and
+ * the pledge registry (the `invoice.verify` job) before it can back a certificate.
+ * (Implementation: invoices.service.ts, invoices.routes.ts, verifier.ts, invoice-links.ts,
+ * adapters.ts and adapters/.)
  */
+import { defineModule } from "../module";
+import type { StaleWork } from "../../ledger/outbox/sweeper";
+import { InvoiceEntity } from "./invoice.entity";
+import { InvoicesService } from "./invoices.service";
+import { invoicesRoutes } from "./invoices.routes";
+import { createAdapters } from "./adapters";
+
+declare module "../../shared/queue" {
+  interface JobPayloads {
+    /** Check an invoice against the tax, logistics and registry adapters (job id = invoice id). */
+    "invoice.verify": { invoiceId: string };
+  }
+}
+
+export const invoiceJobId = (invoiceId: string) => `invoice-${invoiceId}`;
+
+/** Invoices received or being verified whose verification nobody is doing. */
+const unverified: StaleWork<"invoice.verify"> = {
+  job: "invoice.verify",
+  stale: `SELECT id::text AS id FROM invoices WHERE status IN ('received', 'verifying') AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
+  jobId: invoiceJobId,
+  payload: (id) => ({ invoiceId: id }),
+  touch: `UPDATE invoices SET updated_at = now() WHERE id = $1`,
+};
+
+export const invoicesModule = defineModule({
+  name: "invoices",
+  needs: [],
+  tables: ["invoices", "registry_filings"],
+  entities: [InvoiceEntity],
+  services: ({ ds, queue, log }) => {
+    const adapters = createAdapters(ds);
+    return {
+      invoices: new InvoicesService(ds, adapters),
+      adapters,
+      /** Queues an uploaded invoice's verification (the sweeper retries what could not be queued). */
+      verifyLater: async (invoiceId: string) => {
+        await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
+      },
+    };
+  },
+  routes: (routes, api) => invoicesRoutes(routes, api.invoices, api.verifyLater),
+  jobs: (api) => ({ "invoice.verify": async ({ invoiceId }) => api.invoices.verify(invoiceId) }),
+  stale: [unverified as StaleWork],
+});
+export type InvoicesApi = ReturnType<typeof invoicesModule.services>;
+
 export { InvoiceEntity, type Invoice, type Evidence } from "./invoice.entity";
 export { InvoicesService } from "./invoices.service";
 export { detachInvoices, attachVerifiedInvoices } from "./invoice-links";

@@ -25,7 +25,7 @@ export interface Accepted {
 
 /**
  * Refuses (throws) when something outside this module holds a claim on the certificates that a
- * change of holder would break: an open financing request (the financing module says which).
+ * change of holder would break (e.g. an open financing request: the financing module registers it).
  */
 export type HolderChangeGuard = (em: EntityManager, receivableIds: string[]) => Promise<void>;
 
@@ -75,10 +75,20 @@ export class ReceivablesService {
     private readonly invoices: InvoicesService,
     private readonly keys: PlatformKeys,
     readonly policy: ReceivablePolicy,
-    private readonly holderChangeGuard: HolderChangeGuard,
     /** The ledger's time (unix seconds) for attestation deadlines; the wall clock if absent. */
     private readonly ledgerTime: () => Promise<bigint> = async () => BigInt(Math.floor(Date.now() / 1000)),
   ) {}
+
+  private readonly holderChangeGuards: HolderChangeGuard[] = [];
+
+  /** Another module's claim on certificates that a split or transfer must not break (see HolderChangeGuard). */
+  guardHolderChanges(guard: HolderChangeGuard): void {
+    this.holderChangeGuards.push(guard);
+  }
+
+  private async checkHolderChange(em: EntityManager, ids: string[]): Promise<void> {
+    for (const guard of this.holderChangeGuards) await guard(em, ids);
+  }
 
   // ─── Attestation (members that keep their own key) ────────────────
 
@@ -286,7 +296,7 @@ export class ReceivablesService {
   async split(auth: AuthContext, id: string, parts: { organizationId: string; amount: bigint }[]) {
     const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
       if (r.maturity <= new Date()) throw conflict("RECEIVABLE.MATURED", "The certificate has matured: it can only be settled now.");
-      await this.holderChangeGuard(em, [r.id]);
+      await this.checkHolderChange(em, [r.id]);
       checkTier(this.policy, r.tier + 1);
       const total = parts.reduce((s, p) => s + p.amount, 0n);
       if (total !== r.amount) {
@@ -308,7 +318,7 @@ export class ReceivablesService {
   async transfer(auth: AuthContext, id: string, organizationId: string) {
     const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
       if (r.maturity <= new Date()) throw conflict("RECEIVABLE.MATURED", "The certificate has matured: it can only be settled now.");
-      await this.holderChangeGuard(em, [r.id]);
+      await this.checkHolderChange(em, [r.id]);
       const to = await counterparty(em, organizationId, "supplier", "organizationId");
       if (to.id === auth.organization.id) throw validationFailed([{ field: "body.organizationId", message: "is your own organization" }]);
       return { kind: "ledger.transfer", signer: await custodialAccount(auth.organization), payload: { id: r.chainId!.toString(), to: to.ledgerAddress! } };

@@ -4,6 +4,21 @@
  * statement-csv.ts, report-csv.ts, ledger-reader.ts, reconciliation.routes.ts; the bank's guide
  * in docs/reconciliation.md.)
  */
+import { defineModule } from "../module";
+import { ReconciliationService } from "./reconciliation.service";
+import { reconciliationRoutes } from "./reconciliation.routes";
+import { ledgerReader } from "./ledger-reader";
+
+export const reconciliationModule = defineModule({
+  name: "reconciliation",
+  needs: [],
+  tables: ["bank_statements"],
+  services: ({ ds, keys, provider }) => ({
+    reconciliation: new ReconciliationService(ds, ledgerReader(provider, async () => (await keys.deployment(ds.manager)).ledger)),
+  }),
+  routes: (routes, api) => reconciliationRoutes(routes, api.reconciliation),
+});
+
 export { ReconciliationService, type Report, type ReportEntry, type StatementSummary } from "./reconciliation.service";
 export { reconciliationRoutes } from "./reconciliation.routes";
 export { ledgerReader, type LedgerReader, type LiveCertificate } from "./ledger-reader";

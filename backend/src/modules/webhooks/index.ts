@@ -2,8 +2,47 @@
  * Webhooks: organizations subscribe to events; deliveries are HMAC-signed, retried with backoff
  * through BullMQ, and listed with their status. (Implementation: webhooks.service.ts,
  * webhooks.routes.ts, webhooks.projections.ts, signature.ts, url-policy.ts; catalogue in
- * webhooks.events.ts; integrators' guide in docs/webhooks.md.)
+ * webhooks.events.ts; integrators' guide in docs/webhooks.md.) Its projections come last: they
+ * announce what the other modules' projections recorded.
  */
+import { defineModule } from "../module";
+import type { StaleWork } from "../../ledger/outbox/sweeper";
+import { WebhooksService } from "./webhooks.service";
+import { webhooksRoutes } from "./webhooks.routes";
+import { webhookProjections } from "./webhooks.projections";
+
+declare module "../../shared/queue" {
+  interface JobPayloads {
+    /** POST one webhook delivery, HMAC-signed (job id = delivery id; retried with backoff). */
+    "webhook.deliver": { deliveryId: string };
+  }
+}
+
+export const deliveryJobId = (deliveryId: string) => `webhook-${deliveryId}`;
+
+/** Deliveries the indexer could not enqueue; a delivery that used up its attempts is `failed`. */
+const undelivered: StaleWork<"webhook.deliver"> = {
+  job: "webhook.deliver",
+  stale: `SELECT id::text AS id FROM webhook_deliveries WHERE status = 'pending' AND created_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
+  jobId: deliveryJobId,
+  payload: (id) => ({ deliveryId: id }),
+  touch: `SELECT $1::uuid`,
+};
+
+export const webhooksModule = defineModule({
+  name: "webhooks",
+  needs: [],
+  tables: ["webhook_subscriptions", "webhook_deliveries"],
+  services: ({ ds, vault, queue }) => {
+    const deliverLater = async (deliveryId: string) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId)));
+    return { webhooks: new WebhooksService(ds, vault, deliverLater), deliverLater };
+  },
+  routes: (routes, api) => webhooksRoutes(routes, api.webhooks),
+  projections: (p, api) => webhookProjections(p, api.deliverLater),
+  jobs: (api) => ({ "webhook.deliver": async ({ deliveryId }) => api.webhooks.deliver(deliveryId) }),
+  stale: [undelivered as StaleWork],
+});
+
 export { WebhooksService, DEFAULT_DELIVERY_OPTIONS, MAX_SUBSCRIPTIONS, type DeliveryOptions, type DeliveryRow, type SubscriptionRow } from "./webhooks.service";
 export { webhooksRoutes } from "./webhooks.routes";
 export { webhookProjections, eventIdOf, type WebhookPayload } from "./webhooks.projections";

@@ -12,16 +12,21 @@ import { idempotency } from "./idempotency";
 import { textGuard } from "./text-guard";
 import { rateLimit } from "./rate-limit";
 import { healthHandler, requestId, type HealthCheck, type Metrics } from "./observability";
-import type { AuditWriter } from "../../modules/audit/audit.middleware";
 import type { Routes } from "./route";
+
+/** Where the audit trail goes (the audit module's writer). */
+export interface AuditTrail {
+  /** Records each state-changing request when it finishes. */
+  middleware(): RequestHandler;
+}
 
 export interface AppDeps {
   ds: DataSource;
   redis: Redis;
   log: Logger;
   metrics: Metrics;
-  /** Writes the audit trail of state-changing requests (flush it before closing the database). */
-  audit: AuditWriter;
+  /** Writes the audit trail of state-changing requests. */
+  audit: AuditTrail;
   routes: Routes;
   /** Sets the caller (API key or session) or refuses the request; public routes may pass without one. */
   authenticate: RequestHandler;

@@ -100,7 +100,7 @@ export class Routes {
   private readonly operationIds = new Set<string>();
   private readonly tagsByName = new Map<string, ApiTag>();
 
-  constructor(private readonly registry: OpenAPIRegistry) {}
+  constructor(readonly registry: OpenAPIRegistry) {}
 
   /** The tags the routes use, in the order first used: the document's top-level `tags`. */
   get tags(): ApiTag[] {
