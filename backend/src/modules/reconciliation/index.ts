@@ -1,6 +1,7 @@
 /**
  * Reconciliation: per-bank reports of on-chain state against the platform's records and the
- * bank's own statement. (Implementation: reconciliation.service.ts, matching.ts,
+ * bank's own statement. (Implementation: reconciliation.service.ts over reconciliation.repository.ts,
+ * report.ts and report-checks.ts (the report, pure), bank-statements.ts, matching.ts,
  * statement-csv.ts, report-csv.ts, ledger-reader.ts, reconciliation.routes.ts; the bank's guide
  * in docs/reconciliation.md.)
  */
@@ -19,7 +20,9 @@ export const reconciliationModule = defineModule({
   routes: (routes, api) => reconciliationRoutes(routes, api.reconciliation),
 });
 
-export { ReconciliationService, type Report, type ReportEntry, type StatementSummary } from "./reconciliation.service";
+export { ReconciliationService } from "./reconciliation.service";
+export { type Report, type ReportEntry } from "./report";
+export { type StatementSummary } from "./bank-statements";
 export { reconciliationRoutes } from "./reconciliation.routes";
 export { ledgerReader, type LedgerReader, type LiveCertificate } from "./ledger-reader";
 export { MISMATCH_CODES, matchStatement, type Mismatch, type MismatchCode, type Movement } from "./matching";

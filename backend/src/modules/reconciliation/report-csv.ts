@@ -1,6 +1,6 @@
 import { csvLine } from "./csv";
 import type { Mismatch } from "./matching";
-import type { Report, StatementLineView } from "./reconciliation.service";
+import type { Report, StatementLineView } from "./report";
 
 /**
  * The report as CSV (UTF-8, header row, CRLF line ends). One row per record:
