@@ -1,16 +1,14 @@
 import { firstAdminKey } from "./first-admin";
 import {
   DEFAULT_SEEDS_DIR,
-} from "../modules/invoices/adapters";
-import {
   SEED_FILE_NAMES,
   SeedInvoicesFile,
   SeedOrganizationsFile,
+  invoiceIdentity,
   readSeedFile,
   type SeedInvoice,
   type SeedOrganization,
-} from "../modules/invoices/adapters/seed-files";
-import { invoiceIdentity } from "../modules/invoices/identity";
+} from "../modules/invoices";
 
 /**
  * Loads the demo data of seeds/ into a running platform through its public HTTP API, as the

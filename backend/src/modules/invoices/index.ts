@@ -59,6 +59,7 @@ export { invoiceView } from "./invoices.views";
 export { InvoiceView } from "./invoices.schemas";
 export {
   createAdapters,
+  DEFAULT_SEEDS_DIR,
   AdapterUnavailable,
   type Adapters,
   type PledgeRegistry,
@@ -71,4 +72,5 @@ export {
 } from "./adapters";
 export { invoicesRoot, invoiceLeaf, invoiceProof, verifyInvoiceProof } from "./merkle";
 export { REJECTION_CODES, type RejectionCode } from "./verifier";
-export { describeInvoice } from "./identity";
+export { describeInvoice, invoiceIdentity } from "./identity";
+export { SEED_FILE_NAMES, SeedInvoicesFile, SeedOrganizationsFile, readSeedFile, type SeedInvoice, type SeedOrganization } from "./adapters/seed-files";

@@ -1,4 +1,4 @@
-import { withUsccCheck } from "../../modules/onboarding/uscc";
+import { withUsccCheck } from "../../modules/onboarding";
 import type { SeededOrganization } from "../seed";
 import { ApiClient, pool } from "./client";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSeeds, type SeededOrganization, type SeedLoadResult } from "../seed";
-import { DEFAULT_SEEDS_DIR } from "../../modules/invoices/adapters";
+import { DEFAULT_SEEDS_DIR } from "../../modules/invoices";
 import { ApiClient, chunks, pool } from "./client";
 
 const YUAN = 100n;
