@@ -51,6 +51,8 @@ export const MODULES = [
 ] as const;
 
 type Module = (typeof MODULES)[number];
+/** The list as the assembly below walks it (each module with its own services). */
+const LIST: readonly AnyModule[] = MODULES;
 /** Every module's services, by module name. */
 export type Services = { [M in Module as M["name"]]: ReturnType<M["services"]> };
 
@@ -61,9 +63,9 @@ export interface Running {
 
 /** Every table as TypeORM maps it, and the migrations that make them: the platform's own (ledger, indexer, idempotency) and the modules'. */
 export const PLATFORM_SCHEMA: DbSchema = {
-  entities: [LedgerKeyEntity, LedgerDeploymentEntity, OutboxEntity, LedgerTransactionEntity, ChainEventEntity, ...MODULES.flatMap((m: AnyModule) => m.entities ?? [])],
-  migrations: [...PLATFORM_MIGRATIONS, ...MODULES.flatMap((m: AnyModule) => m.migrations ?? [])],
-  subscribers: [IdempotencyClaimGuard, ...MODULES.flatMap((m: AnyModule) => m.subscribers ?? [])],
+  entities: [LedgerKeyEntity, LedgerDeploymentEntity, OutboxEntity, LedgerTransactionEntity, ChainEventEntity, ...LIST.flatMap((m) => m.entities ?? [])],
+  migrations: [...PLATFORM_MIGRATIONS, ...LIST.flatMap((m) => m.migrations ?? [])],
+  subscribers: [IdempotencyClaimGuard, ...LIST.flatMap((m) => m.subscribers ?? [])],
 };
 
 /** A data source for the platform's schema (migrations, entities) in one database schema. */
@@ -83,7 +85,7 @@ export function moduleContext(d: { config: Config; ds: DataSource; log: Logger; 
 }
 
 /** Every module's services, built in list order, each from the services of the modules it needs. */
-export function buildServices(ctx: ModuleContext, modules: readonly AnyModule[] = MODULES): Services {
+export function buildServices(ctx: ModuleContext, modules: readonly AnyModule[] = LIST): Services {
   const built: Record<string, object> = {};
   for (const m of modules) {
     const missing = m.needs.filter((n) => !(n in built));
@@ -95,7 +97,7 @@ export function buildServices(ctx: ModuleContext, modules: readonly AnyModule[] 
 
 /** The modules' description parts, each called with its own module's services. */
 const each = <T>(services: Services, part: (m: AnyModule, api: object) => T | undefined): T[] =>
-  (MODULES as readonly AnyModule[]).flatMap((m) => {
+  LIST.flatMap((m) => {
     const r = part(m, (services as Record<string, object>)[m.name]);
     return r === undefined ? [] : [r];
   });
@@ -108,11 +110,11 @@ export function mountRoutes(ctx: ModuleContext, services: Services, http: HttpCo
 
 /** The modules' projections of ledger events, chained in list order. */
 export const projectionsOf = (ctx: ModuleContext, services: Services): Projections =>
-  (MODULES as readonly AnyModule[]).reduce((p, m) => m.projections?.(p, (services as Record<string, object>)[m.name], ctx) ?? p, new Projections());
+  LIST.reduce((p, m) => m.projections?.(p, (services as Record<string, object>)[m.name], ctx) ?? p, new Projections());
 
 /** What the modules do when the ledger refuses their operations, in list order. */
 export const hooksOf = (services: Services): OutboxHooks =>
-  (MODULES as readonly AnyModule[]).reduce((h, m) => m.hooks?.(h, (services as Record<string, object>)[m.name]) ?? h, new OutboxHooks());
+  LIST.reduce((h, m) => m.hooks?.(h, (services as Record<string, object>)[m.name]) ?? h, new OutboxHooks());
 
 /** The modules' job handlers; `outbox` handles the outbox's own job. A job two modules claim is refused. */
 export function jobsOf(ctx: ModuleContext, services: Services, outbox: Pick<JobHandlers, "outbox.submit">): JobHandlers {
@@ -127,11 +129,11 @@ export function jobsOf(ctx: ModuleContext, services: Services, outbox: Pick<JobH
 }
 
 /** Work the worker's sweeper looks for: the outbox's, and each module's. */
-export const staleWork = (): StaleWork[] => [OUTBOX_WORK, ...(MODULES as readonly AnyModule[]).flatMap((m) => m.stale ?? [])];
+export const staleWork = (): StaleWork[] => [OUTBOX_WORK, ...LIST.flatMap((m) => m.stale ?? [])];
 
 /** The modules' loops in the worker, and their repeating jobs. */
 export const loopsOf = (ctx: ModuleContext, services: Services): Loop[] => each(services, (m, api) => m.loops?.(api, ctx)).flat();
-export const schedulesOf = (config: Config) => (MODULES as readonly AnyModule[]).flatMap((m) => m.schedules?.(config) ?? []);
+export const schedulesOf = (config: Config) => LIST.flatMap((m) => m.schedules?.(config) ?? []);
 
 /**
  * The API description (what GET /openapi.json serves) without a database: the routes are
