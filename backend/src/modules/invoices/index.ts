@@ -57,9 +57,8 @@ export { detachInvoices, attachVerifiedInvoices } from "./invoice-links";
 export { invoicesRoutes } from "./invoices.routes";
 export { invoiceView } from "./invoices.views";
 export { InvoiceView } from "./invoices.schemas";
+export { createAdapters, DEFAULT_SEEDS_DIR } from "./adapters";
 export {
-  createAdapters,
-  DEFAULT_SEEDS_DIR,
   AdapterUnavailable,
   type Adapters,
   type PledgeRegistry,
@@ -69,7 +68,7 @@ export {
   type Taxpayer,
   type Logistics,
   type Waybill,
-} from "./adapters";
+} from "./ports";
 export { invoicesRoot, invoiceLeaf, invoiceProof, verifyInvoiceProof } from "./merkle";
 export { REJECTION_CODES, type RejectionCode } from "./verifier";
 export { describeInvoice, invoiceIdentity } from "./identity";

@@ -4,7 +4,7 @@ import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import { invoiceKey } from "../../ledger/invoice-key";
 import { InvoiceEntity, type Invoice } from "./invoice.entity";
-import type { Adapters } from "./adapters";
+import type { Adapters } from "./ports";
 import { canonicalHash, describeInvoice, invoiceIdentity } from "./identity";
 import type { InvoiceInput } from "./invoices.schemas";
 import { Verifier } from "./verifier";

@@ -1,5 +1,5 @@
 import type { Evidence, Invoice } from "./invoice.entity";
-import type { Adapters, TaxInvoiceRecord, Waybill } from "./adapters";
+import type { Adapters, TaxInvoiceRecord, Waybill } from "./ports";
 import { canonicalHash, canonicalJson, daysBetween, describeInvoice, splitIdentity, yuan } from "./identity";
 
 /** Why an invoice was rejected: a stable code and a sentence the supplier can act on. */

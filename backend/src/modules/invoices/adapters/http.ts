@@ -9,7 +9,7 @@ import {
   type TaxInvoiceRecord,
   type Taxpayer,
   type Waybill,
-} from "../adapters";
+} from "../ports";
 
 /**
  * HTTP implementations of the adapters, for a gateway in front of the real sources.

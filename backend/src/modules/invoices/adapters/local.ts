@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { Logistics, PledgeRegistry, RegistryFiling, TaxBureau, TaxInvoiceRecord, Taxpayer, Waybill } from "../adapters";
+import type { Logistics, PledgeRegistry, RegistryFiling, TaxBureau, TaxInvoiceRecord, Taxpayer, Waybill } from "../ports";
 import { invoiceIdentity } from "../identity";
 import {
   SEED_FILE_NAMES,
