@@ -35,5 +35,5 @@ export function verifySignature(secret: string, body: string, header: string | n
   if (!t || !/^[0-9]{1,12}$/.test(t) || signatures.length === 0) return false;
   if (Math.abs(Math.floor(now / 1000) - Number(t)) > toleranceS) return false;
   const expected = Buffer.from(hmacHex(secret, t, body), "hex");
-  return signatures.some((s) => timingSafeEqual(Buffer.from(s, "hex"), expected));
+  return signatures.some((s) => /^[0-9a-f]{64}$/.test(s) && timingSafeEqual(Buffer.from(s, "hex"), expected));
 }
