@@ -49,6 +49,10 @@ describe(webhookUrlProblem.name, () => {
       "https://0x7f000001/", // the URL parser makes these 127.0.0.1
       "https://2130706433/",
       "https://127.1/",
+      "https://[::ffff:10.0.0.1]/", // the URL parser writes this [::ffff:a00:1]
+      "https://[::ffff:127.0.0.1]/",
+      "https://[::ffff:a9fe:a9fe]/", // 169.254.169.254
+      "https://[::10.0.0.1]/", // IPv4-compatible, written [::a00:1]
     ]) {
       expect(webhookUrlProblem(url, PRODUCTION), url).toMatch(/public address/);
     }
@@ -65,7 +69,8 @@ describe(isInternalAddress.name, () => {
 
   it("knows the internal IPv6 ranges, and IPv4 ones mapped into IPv6", () => {
     for (const ip of ["::", "::1", "fc00::1", "fdff::1", "fe80::1", "febf::1", "ff02::1", "::ffff:127.0.0.1", "::FFFF:10.0.0.1"]) expect(isInternalAddress(ip), ip).toBe(true);
-    for (const ip of ["2606:4700:4700::1111", "fec0::1", "::ffff:8.8.8.8"]) expect(isInternalAddress(ip), ip).toBe(false);
+    for (const ip of ["::ffff:a00:1", "::ffff:7f00:1", "::a00:1", "::ffff:c0a8:101"]) expect(isInternalAddress(ip), ip).toBe(true);
+    for (const ip of ["2606:4700:4700::1111", "fec0::1", "::ffff:8.8.8.8", "::ffff:808:808"]) expect(isInternalAddress(ip), ip).toBe(false);
   });
 });
 
@@ -78,6 +83,7 @@ describe(deliveryTargetProblem.name, () => {
     expect(await deliveryTargetProblem("http://127.0.0.1:4000/hooks", false)).toBeNull();
     // an address literal is checked as it is, without a lookup
     expect(await deliveryTargetProblem("https://93.184.216.34/hooks", true)).toBeNull();
+    expect(await deliveryTargetProblem("https://[::ffff:10.0.0.1]/hooks", true)).toMatch(/public address/);
   });
 });
 

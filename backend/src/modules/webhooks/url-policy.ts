@@ -47,7 +47,7 @@ export async function deliveryTargetProblem(raw: string, production = isProducti
   return internal ? `the host resolves to ${internal.address}, an internal address` : null;
 }
 
-/** Loopback, private, carrier-grade NAT, link-local, multicast, unspecified or IPv4-mapped such. */
+/** Loopback, private, carrier-grade NAT, link-local, multicast, unspecified, or such an IPv4 address mapped into (or compatible with) IPv6. */
 export function isInternalAddress(ip: string): boolean {
   if (isIP(ip) === 4) {
     const [a, b] = ip.split(".").map(Number);
@@ -61,7 +61,13 @@ export function isInternalAddress(ip: string): boolean {
     );
   }
   const v6 = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
+  const mapped = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
   if (mapped) return isInternalAddress(mapped[1]);
+  // the same written in hex, as the URL parser writes it: [::ffff:10.0.0.1] becomes [::ffff:a00:1]
+  const hex = /^::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (hex) {
+    const [hi, lo] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+    return isInternalAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
   return v6 === "::" || v6 === "::1" || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || v6.startsWith("ff");
 }
