@@ -63,6 +63,13 @@ describe(checkMaturity.name, () => {
     expect(() => checkMaturity(POLICY, maturityInstant("2027-03-10"), "f", now)).not.toThrow();
     expect(() => checkMaturity(POLICY, maturityInstant("2027-03-11"), "f", now)).toThrow(AppError);
   });
+
+  it("names the latest date allowed as a date in China, also in the hours when China's date is ahead of UTC's", () => {
+    const now = new Date("2026-03-09T17:00:00Z"); // 01:00 CST on 10 March 2026
+    expect(() => checkMaturity(POLICY, maturityInstant("2027-03-10"), "f", now)).not.toThrow();
+    const e = thrown(() => checkMaturity(POLICY, maturityInstant("2027-03-11"), "f", now));
+    expect(e.fields[0].message).toContain("on or before 2027-03-10");
+  });
 });
 
 describe(checkTier.name, () => {
