@@ -64,7 +64,7 @@ import { ReceivablesService } from "./modules/receivables/receivables.service";
 import { receivablesRoutes } from "./modules/receivables/receivables.routes";
 import { receivablesProjections } from "./modules/receivables/receivables.projections";
 import { receivablesHooks } from "./modules/receivables/receivables.hooks";
-import { FinancingService, refuseWhileFinancingRequested } from "./modules/financing/financing.service";
+import { createFinancingServices, refuseWhileFinancingRequested } from "./modules/financing/financing.services";
 import { financingRoutes } from "./modules/financing/financing.routes";
 import { financingHooks, financingProjections } from "./modules/financing/financing.projections";
 import { SettlementService } from "./modules/settlement/settlement.service";
@@ -261,7 +261,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   const vault = new KeyVault(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEY_PREVIOUS);
   const outbox = new Outbox(queue, log);
   const services = businessServices(config, ds, outbox, vault, queue, gateway.provider, log);
-  const hooks = financingHooks(receivablesHooks(new OutboxHooks()), services.financing);
+  const hooks = financingHooks(receivablesHooks(new OutboxHooks()), services.financing.funding);
   const keeper = new MaturityKeeper(ds, gateway.provider, outbox, new PlatformKeys(vault), { batchSize: config.KEEPER_BATCH_SIZE, retryMs: config.KEEPER_RETRY_MS }, log);
   const clock = new BlockClock({ blockNumber: () => gateway.provider.getBlockNumber() }, { periodMs: config.LEDGER_BLOCK_PERIOD_MS, pollMs: 100 });
   const submitter = new OutboxSubmitter(
@@ -283,7 +283,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
     {
       "outbox.submit": async ({ outboxId }) => submitter.process(BigInt(outboxId)),
       "invoice.verify": async ({ invoiceId }) => services.invoices.verify(invoiceId),
-      "financing.fund": async ({ financingId }) => services.financing.fund(financingId),
+      "financing.fund": async ({ financingId }) => services.financing.funding.fund(financingId),
       "clearing.keeper": async () => keeper.run(),
       "webhook.deliver": async ({ deliveryId }) => services.webhooks.deliver(deliveryId),
     },
@@ -364,9 +364,9 @@ function businessServices(config: Config, ds: DataSource, outbox: Outbox, vault:
     maxTier: config.POLICY_MAX_TIER,
     minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT,
   }, refuseWhileFinancingRequested, async () => BigInt((await provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000)));
-  const financing = new FinancingService(ds, outbox, vault, keys, adapters.registry, receivables, async (financingId) => {
+  const financing = createFinancingServices({ ds, outbox, vault, keys, registry: adapters.registry, log, ledgerNow: () => ledgerTime(provider), enqueueFunding: async (financingId) => {
     await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
-  }, log, () => ledgerTime(provider));
+  } });
   const token = SettlementToken__factory.createInterface();
   const settlement = new SettlementService(ds, outbox, keys, async (address, owner, spender) => {
     const data = await provider.call({ to: address, data: token.encodeFunctionData("allowance", [owner, spender]) });
