@@ -4,7 +4,8 @@ import type { OutboxHooks } from "../../ledger/outbox/hooks";
 import { describeSelector } from "../../ledger/revert-decoder";
 import type { Logger } from "../../shared/logger";
 import type { PledgeRegistry } from "../invoices";
-import { abandonFunding, type FinancingService } from "./financing.service";
+import { abandonFunding } from "./financing.repository";
+import type { FundingService } from "./funding.service";
 
 const arg = (e: ChainEvent, name: string) => String(e.args[name]);
 /** Every credit line's use moves by additions (they commute); setting a line is ordered with all of them. */
@@ -116,7 +117,7 @@ export function financingProjections(p: Projections, deps: { registry: Pick<Pled
  * A funding the ledger refused: the financing fails with the ledger's reason, its registry filings
  * are withdrawn and its request reopens (see `abandonFunding`).
  */
-export function financingHooks(hooks: OutboxHooks, financing: Pick<FinancingService, "ledgerRefused">): OutboxHooks {
+export function financingHooks(hooks: OutboxHooks, financing: Pick<FundingService, "ledgerRefused">): OutboxHooks {
   return hooks
     .onFailure("ledger.finance", async (em, rows, failure) => {
       const ids = rows.map((r) => r.aggregateId).filter((id): id is string => Boolean(id));

@@ -5,7 +5,7 @@ import { PreferWait, readWaiting } from "../../shared/http/prefer-wait";
 import { OperationView, operationView } from "../../ledger/outbox/operation.view";
 import { receivableView, ReceivableView } from "../receivables";
 import { Money, Uuid } from "../../shared/http/schemas";
-import type { FinancingService } from "./financing.service";
+import type { FinancingServices } from "./financing.services";
 import type { Financing, FinancingRequest, Quote } from "./financing.entity";
 
 const TAG: ApiTag = {
@@ -139,7 +139,7 @@ const FinancingView = z
   })
   .openapi("Financing");
 
-export function financingRoutes(routes: Routes, service: FinancingService, changes: ChangeFeed): void {
+export function financingRoutes(routes: Routes, { creditLines, requests, acceptance, funding }: FinancingServices, changes: ChangeFeed): void {
   routes.add({
     method: "post",
     path: "/v1/credit-lines",
@@ -154,7 +154,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     status: 202,
     response: z.object({ obligorId: z.string(), requestedLimit: z.string(), operation: OperationView }),
     handler: async ({ auth, body }) => {
-      const r = await service.setCreditLine(auth, body.obligorId, body.limit);
+      const r = await creditLines.setCreditLine(auth, body.obligorId, body.limit);
       return { obligorId: r.obligor.id, requestedLimit: body.limit.toString(), operation: operationView(r.operation, null) };
     },
   });
@@ -184,7 +184,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
       ),
     }),
     handler: async ({ auth }) => ({
-      items: (await service.creditLines(auth)).map((c) => ({
+      items: (await creditLines.creditLines(auth)).map((c) => ({
         bankId: c.bankId,
         bankName: c.bankName,
         obligorId: c.obligorId,
@@ -210,7 +210,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     body: z.object({ receivableId: Uuid }).strict(),
     status: 201,
     response: RequestView,
-    handler: async ({ auth, body }) => requestView(await service.openRequest(auth, body.receivableId)),
+    handler: async ({ auth, body }) => requestView(await requests.openRequest(auth, body.receivableId)),
   });
 
   routes.add({
@@ -224,7 +224,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     query: z.object({ status: z.string().regex(/^[a-z]+(,[a-z]+)*$/, "comma-separated statuses").optional() }).strict(),
     status: 200,
     response: z.object({ items: z.array(z.object({ request: RequestView, receivable: ReceivableView })) }),
-    handler: async ({ auth, query }) => ({ items: (await service.listRequests(auth, query.status)).map((x) => ({ request: requestView(x.request), receivable: receivableView(x.receivable) })) }),
+    handler: async ({ auth, query }) => ({ items: (await requests.listRequests(auth, query.status)).map((x) => ({ request: requestView(x.request), receivable: receivableView(x.receivable) })) }),
   });
 
   routes.add({
@@ -239,7 +239,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     status: 200,
     response: z.object({ request: RequestView, receivable: ReceivableView }),
     handler: async ({ auth, params }) => {
-      const x = await service.getRequest(auth, params.id);
+      const x = await requests.getRequest(auth, params.id);
       return { request: requestView(x.request), receivable: receivableView(x.receivable) };
     },
   });
@@ -256,7 +256,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     params: Id,
     status: 200,
     response: RequestView,
-    handler: async ({ auth, params }) => requestView(await service.cancelRequest(auth, params.id)),
+    handler: async ({ auth, params }) => requestView(await requests.cancelRequest(auth, params.id)),
   });
 
   routes.add({
@@ -273,7 +273,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     body: QuoteInput,
     status: 201,
     response: QuoteView,
-    handler: async ({ auth, params, body }) => quoteView(await service.quote(auth, params.id, body)),
+    handler: async ({ auth, params, body }) => quoteView(await requests.quote(auth, params.id, body)),
   });
 
   routes.add({
@@ -288,7 +288,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     status: 200,
     response: z.object({ items: z.array(QuoteView) }),
     handler: async ({ auth, params }) => ({
-      items: (await service.quotes(auth, params.id)).map(({ quote, bankName, priced }) =>
+      items: (await requests.quotes(auth, params.id)).map(({ quote, bankName, priced }) =>
         quoteView(quote, { bankName, netNow: priced.advance.toString(), residualAtMaturity: priced.residual.toString(), cost: priced.cost.toString(), effectiveAnnualCostBp: priced.effectiveAnnualCostBp }),
       ),
     }),
@@ -307,7 +307,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     params: Id,
     status: 200,
     response: QuoteView,
-    handler: async ({ auth, params }) => quoteView(await service.withdrawQuote(auth, params.id)),
+    handler: async ({ auth, params }) => quoteView(await requests.withdrawQuote(auth, params.id)),
   });
 
   routes.add({
@@ -323,7 +323,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     status: 200,
     response: z.object({ domain: z.record(z.string(), z.unknown()), types: z.record(z.string(), z.unknown()), primaryType: z.string(), message: z.record(z.string(), z.unknown()) }),
     handler: async ({ auth, params }) => {
-      const t = await service.termsTypedData(auth, params.id);
+      const t = await acceptance.termsTypedData(auth, params.id);
       return { ...t, domain: { ...t.domain, chainId: t.domain.chainId?.toString() } };
     },
   });
@@ -342,7 +342,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     body: Acceptance,
     status: 202,
     response: FinancingView,
-    handler: async ({ auth, params, body }) => financingView(await service.accept(auth, params.id, body.signature)),
+    handler: async ({ auth, params, body }) => financingView(await acceptance.accept(auth, params.id, body.signature)),
   });
 
   routes.add({
@@ -355,7 +355,7 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     tag: TAG,
     status: 200,
     response: z.object({ items: z.array(FinancingView) }),
-    handler: async ({ auth }) => ({ items: (await service.financings(auth)).map(financingView) }),
+    handler: async ({ auth }) => ({ items: (await funding.financings(auth)).map(financingView) }),
   });
 
   routes.add({
@@ -370,6 +370,6 @@ export function financingRoutes(routes: Routes, service: FinancingService, chang
     headers: PreferWait,
     status: 200,
     response: FinancingView,
-    handler: async (ctx) => readWaiting(ctx, changes, async () => financingView(await service.financing(ctx.auth, ctx.params.id)), ["funded", "failed"]),
+    handler: async (ctx) => readWaiting(ctx, changes, async () => financingView(await funding.financing(ctx.auth, ctx.params.id)), ["funded", "failed"]),
   });
 }

@@ -1,7 +1,9 @@
 /**
  * Financing: banks' credit lines to core enterprises, suppliers' requests for financing, banks'
  * quotes, acceptance, and the funding job (registry filings, then delivery versus payment on the
- * ledger). (Implementation: financing.service.ts, pricing.ts, financing.routes.ts,
+ * ledger). (Implementation: financing.services.ts builds credit-lines.service.ts,
+ * requests.service.ts, acceptance.service.ts and funding.service.ts over financing.repository.ts;
+ * the rules, pure, in financing.rules.ts and pricing.ts; financing.routes.ts,
  * financing.projections.ts.)
  */
 import { defineModule } from "../module";
@@ -10,7 +12,7 @@ import { ledgerTime } from "../../ledger/block-clock";
 import type { InvoicesApi } from "../invoices";
 import type { ReceivablesApi } from "../receivables";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity } from "./financing.entity";
-import { FinancingService, refuseWhileFinancingRequested } from "./financing.service";
+import { createFinancingServices, refuseWhileFinancingRequested } from "./financing.services";
 import { financingRoutes } from "./financing.routes";
 import { financingHooks, financingProjections } from "./financing.projections";
 
@@ -41,14 +43,14 @@ export const financingModule = defineModule({
     // a certificate with an open financing request keeps its holder until the request ends
     needs.receivables.receivables.guardHolderChanges(refuseWhileFinancingRequested);
     const registry = needs.invoices.adapters.registry;
-    const financing = new FinancingService(ds, outbox, vault, keys, registry, needs.receivables.receivables, async (financingId) => {
+    const enqueueFunding = async (financingId: string) => {
       await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
-    }, log, () => ledgerTime(provider));
-    return { financing, registry };
+    };
+    return { ...createFinancingServices({ ds, outbox, vault, keys, registry, enqueueFunding, log, ledgerNow: () => ledgerTime(provider) }), registry };
   },
-  routes: (routes, api, http) => financingRoutes(routes, api.financing, http.changes),
+  routes: (routes, api, http) => financingRoutes(routes, api, http.changes),
   projections: (p, api, { log }) => financingProjections(p, { registry: api.registry, log }),
-  hooks: (hooks, api) => financingHooks(hooks, api.financing),
-  jobs: (api) => ({ "financing.fund": async ({ financingId }) => api.financing.fund(financingId) }),
+  hooks: (hooks, api) => financingHooks(hooks, api.funding),
+  jobs: (api) => ({ "financing.fund": async ({ financingId }) => api.funding.fund(financingId) }),
   stale: [unfunded as StaleWork],
 });
