@@ -11,6 +11,8 @@ import type { ChainEvent } from "../../backend/src/indexer/indexer.entity";
  */
 const NAMES = ["Registered", "Confirmed", "Financed", "LineSet"] as const;
 type Name = (typeof NAMES)[number];
+/** The ledger events the kinds stand for: `Projections.on` takes only real ones. */
+const EVENT = { Registered: "ReceivableRegistered", Confirmed: "ReceivableConfirmed", Financed: "ReceivableFinanced", LineSet: "CreditLineSet" } as const;
 
 const event = (n: number, name: Name, keys: string[]): ChainEvent => ({
   id: BigInt(n),
@@ -19,7 +21,7 @@ const event = (n: number, name: Name, keys: string[]): ChainEvent => ({
   txHash: "0x",
   logIndex: n,
   contract: "ReceivableLedger",
-  name,
+  name: EVENT[name],
   args: { keys },
   createdAt: new Date(),
 });
@@ -32,7 +34,7 @@ function recording() {
   for (const name of NAMES) {
     for (const which of ["first", "second"]) {
       p.on(
-        `ReceivableLedger.${name}`,
+        `ReceivableLedger.${EVENT[name]}`,
         async (_em, events) => {
           for (const e of events) seen.push({ projection: `${name}/${which}`, id: Number(e.id) });
         },
@@ -96,7 +98,7 @@ describe("projection batches", () => {
         for (const name of NAMES) {
           for (const which of ["first", "second"]) {
             const ids = seen.filter((s) => s.projection === `${name}/${which}`).map((s) => s.id);
-            expect(ids.sort((a, b) => a - b)).toEqual(events.filter((e) => e.name === name).map((e) => Number(e.id)));
+            expect(ids.sort((a, b) => a - b)).toEqual(events.filter((e) => e.name === EVENT[name]).map((e) => Number(e.id)));
           }
         }
         // an event's first projection runs after the last projection of every earlier event it meets

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { ChainEvent } from "./indexer.entity";
+import type { LedgerEvent, QualifiedName } from "./ledger-events";
 
 /** What a chunk's projections share: lookups made once per chunk rather than once per event. */
 export interface ChunkContext {
@@ -15,7 +16,12 @@ export interface ChunkContext {
  * so a projection may apply them in one set-based statement. `later` queues work for after the
  * transaction commits (e.g. enqueueing webhook deliveries).
  */
-export type Projection = (em: EntityManager, events: ChainEvent[], ctx: ChunkContext, later: (task: () => Promise<void>) => void) => Promise<void>;
+export type Projection<N extends QualifiedName = QualifiedName> = (
+  em: EntityManager,
+  events: LedgerEvent<N>[],
+  ctx: ChunkContext,
+  later: (task: () => Promise<void>) => void,
+) => Promise<void>;
 
 /**
  * What an event's projection reads or writes, as keys: events whose keys meet are applied in chain
@@ -23,25 +29,33 @@ export type Projection = (em: EntityManager, events: ChainEvent[], ctx: ChunkCon
  * leading "+" is an addition (e.g. to a credit line's use): additions to one key commute with each
  * other, not with a plain key of the same name ("+cl" meets "cl" but not "+cl").
  */
-export type Touches = (e: ChainEvent) => string[];
-
-type QualifiedName = `${"Membership" | "SettlementToken" | "ReceivableLedger"}.${string}`;
+export type Touches<N extends QualifiedName = QualifiedName> = (e: LedgerEvent<N>) => string[];
 
 /** A projection written for one event at a time, applied to a batch one event after another. */
 export const perEvent =
-  (one: (em: EntityManager, e: ChainEvent, ctx: ChunkContext, later: (task: () => Promise<void>) => void) => Promise<void>): Projection =>
+  <N extends QualifiedName>(one: (em: EntityManager, e: LedgerEvent<N>, ctx: ChunkContext, later: (task: () => Promise<void>) => void) => Promise<void>): Projection<N> =>
   async (em, events, ctx, later) => {
     for (const e of events) await one(em, e, ctx, later);
   };
 
+/** A registration as filed: it is only ever given events stored under its own name. */
+interface Filed {
+  projections: ((em: EntityManager, events: ChainEvent[], ctx: ChunkContext, later: (task: () => Promise<void>) => void) => Promise<void>)[];
+  touches: ((e: ChainEvent) => string[])[];
+}
+
 /** "Contract.Event" → projections, contributed by the modules (applied in registration order). */
 export class Projections {
-  private readonly byName = new Map<string, { projections: Projection[]; touches: Touches[] }>();
+  private readonly byName = new Map<string, Filed>();
 
-  on(qualifiedName: QualifiedName, projection: Projection, touches: Touches): this {
+  /**
+   * `projection` and `touches` get the events of this name only, which the indexer decoded with this
+   * very event's ABI (Indexer.decode): their `args` are the event's as stored (see `LedgerEvent`).
+   */
+  on<N extends QualifiedName>(qualifiedName: N, projection: Projection<NoInfer<N>>, touches: Touches<NoInfer<N>>): this {
     const entry = this.byName.get(qualifiedName) ?? { projections: [], touches: [] };
-    entry.projections.push(projection);
-    entry.touches.push(touches);
+    entry.projections.push(projection as Filed["projections"][number]);
+    entry.touches.push(touches as Filed["touches"][number]);
     this.byName.set(qualifiedName, entry);
     return this;
   }

@@ -1,8 +1,7 @@
 import { perEvent, type Projections } from "../../indexer/projections";
-import type { ChainEvent } from "../../indexer/indexer.entity";
 
 /** Events about one organization are projected in chain order. */
-const organization = (e: ChainEvent) => [`org:${String(e.args.orgId)}`];
+const organization = (e: { args: { orgId: string } }) => [`org:${e.args.orgId}`];
 
 /** Membership events → the organizations' on-chain state and status. */
 export function onboardingProjections(p: Projections): Projections {

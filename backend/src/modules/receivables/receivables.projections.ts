@@ -1,14 +1,16 @@
 import type { EntityManager } from "typeorm";
-import { perEvent, type ChunkContext, type Projections } from "../../indexer/projections";
+import { perEvent, type ChunkContext, type Projections, type Touches } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
+import type { LedgerEvent } from "../../indexer/ledger-events";
 import { CHAIN_STATUS } from "./receivable.entity";
 import { rowsOf } from "../../shared/db-types";
 import { attachVerifiedInvoices, detachInvoices } from "../invoices";
 
-const arg = (e: ChainEvent, name: string) => String(e.args[name]);
 const block = (e: ChainEvent) => e.blockNumber.toString();
 /** The certificate an event is about: events about one certificate are projected in chain order. */
-const certificate = (e: ChainEvent) => [`r:${arg(e, "id")}`];
+const certificate = (e: { args: { id: string } }) => [`r:${e.args.id}`];
+
+type Creation = "ReceivableLedger.ReceivableRegistered" | "ReceivableLedger.ReceivableIssued";
 
 /**
  * Certificates created on chain. An event is the platform's own certificate only if the platform
@@ -21,9 +23,9 @@ const certificate = (e: ChainEvent) => [`r:${arg(e, "id")}`];
  * (`&&` with all the batch's keys lets the planner use the invoice-keys index however many rows
  * await their certificate: without it, it joins every such row with every event.)
  */
-async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContext, status: "pending" | "confirmed", origin: "registered" | "issued") {
-  const parties = await Promise.all(events.map((e) => Promise.all([ctx.orgId(arg(e, "obligor")), ctx.orgId(arg(e, "creditor"))])));
-  const keysOf = (e: ChainEvent) => (e.args.invoiceKeys as string[]).map((k) => k.toLowerCase());
+async function created(em: EntityManager, events: LedgerEvent<Creation>[], ctx: ChunkContext, status: "pending" | "confirmed", origin: "registered" | "issued") {
+  const parties = await Promise.all(events.map((e) => Promise.all([ctx.orgId(e.args.obligor), ctx.orgId(e.args.creditor)])));
+  const keysOf = (e: LedgerEvent<Creation>) => e.args.invoiceKeys.map((k) => k.toLowerCase());
   const matched: { chain_id: string }[] = rowsOf(
     await em.query(
       `UPDATE receivables r SET chain_id = m.chain_id, status = $4, chain_block = m.block, updated_at = now()
@@ -41,17 +43,17 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
              ORDER BY p.id, v.n) m
        WHERE r.id = m.id RETURNING r.chain_id::text`,
       [
-        events.map((e) => arg(e, "id")),
+        events.map((e) => e.args.id),
         events.map((e) => keysOf(e)[0]),
         events.map(block),
         status,
-        events.map((e) => arg(e, "opId")),
+        events.map((e) => e.args.opId),
         events.map((e) => e.txHash.toLowerCase()),
         parties.map(([o]) => o),
         parties.map(([, c]) => c),
-        events.map((e) => arg(e, "amount")),
-        events.map((e) => arg(e, "maturity")),
-        events.map((e) => arg(e, "invoicesRoot").toLowerCase()),
+        events.map((e) => e.args.amount),
+        events.map((e) => e.args.maturity),
+        events.map((e) => e.args.invoicesRoot.toLowerCase()),
         events.map((e) => JSON.stringify(keysOf(e))),
         origin,
       ],
@@ -59,7 +61,7 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
   );
   const done = new Set(matched.map((r) => r.chain_id));
   for (const [i, e] of events.entries()) {
-    if (done.has(arg(e, "id"))) continue;
+    if (done.has(e.args.id)) continue;
     // registered outside the platform (a member with its own key): record it if we know both parties
     const [obligor, creditor] = parties[i];
     if (!obligor || !creditor) continue;
@@ -69,21 +71,21 @@ async function created(em: EntityManager, events: ChainEvent[], ctx: ChunkContex
       await em.query(
         `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status, invoices_root, invoice_keys, chain_block)
          VALUES ($1, $2, $3, $4, $4, $5, to_timestamp($6), $7, $8, $9, $10) ON CONFLICT (chain_id) DO NOTHING RETURNING id`,
-        [arg(e, "id"), origin, obligor, creditor, arg(e, "amount"), arg(e, "maturity"), status, arg(e, "invoicesRoot"), e.args.invoiceKeys as string[], block(e)],
+        [e.args.id, origin, obligor, creditor, e.args.amount, e.args.maturity, status, e.args.invoicesRoot, e.args.invoiceKeys, block(e)],
       ),
     );
     if (inserted) await attachVerifiedInvoices(em, inserted.id, creditor, keysOf(e));
   }
 }
-/** A creation claims its certificate and its invoice keys. */
 /** A rejected or cancelled certificate: closed, its invoices free to back another. */
 const closed = (status: "rejected" | "cancelled") =>
-  perEvent(async (em, e) => {
-    const rows = rowsOf<{ id: string }>(await em.query(`UPDATE receivables SET status = $3, chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [arg(e, "id"), block(e), status]));
+  perEvent<"ReceivableLedger.ReceivableRejected" | "ReceivableLedger.ReceivableCancelled">(async (em, e) => {
+    const rows = rowsOf<{ id: string }>(await em.query(`UPDATE receivables SET status = $3, chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [e.args.id, block(e), status]));
     await detachInvoices(em, rows.map((r) => r.id));
   });
 
-const creation = (e: ChainEvent) => [...certificate(e), ...(e.args.invoiceKeys as string[]).map((k) => `invoice:${k}`)];
+/** A creation claims its certificate and its invoice keys. */
+const creation: Touches<Creation> = (e) => [...certificate(e), ...e.args.invoiceKeys.map((k) => `invoice:${k}`)];
 
 /** Ledger events → receivable certificates as the API shows them. */
 export function receivablesProjections(p: Projections): Projections {
@@ -96,7 +98,7 @@ export function receivablesProjections(p: Projections): Projections {
         await em.query(
           `UPDATE receivables r SET status = 'confirmed', chain_block = v.block, updated_at = now()
            FROM unnest($1::bigint[], $2::bigint[]) AS v(chain_id, block) WHERE r.chain_id = v.chain_id AND r.status = 'pending'`,
-          [events.map((e) => arg(e, "id")), events.map(block)],
+          [events.map((e) => e.args.id), events.map(block)],
         );
       },
       certificate,
@@ -106,37 +108,37 @@ export function receivablesProjections(p: Projections): Projections {
     .on(
       "ReceivableLedger.ReceivableSplit",
       perEvent(async (em, e, ctx) => {
-        const holder = await ctx.orgId(arg(e, "holder"));
-        await em.query(`UPDATE receivables SET status = 'split', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [arg(e, "parentId"), block(e)]);
+        const holder = await ctx.orgId(e.args.holder);
+        await em.query(`UPDATE receivables SET status = 'split', chain_block = $2, updated_at = now() WHERE chain_id = $1`, [e.args.parentId, block(e)]);
         if (!holder) return;
         await em.query(
           `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, currency, maturity, status, tier, parent_id, chain_block)
            SELECT $1, 'split', p.obligor_organization_id, $2, $2, $3, p.currency, p.maturity, 'confirmed', $4, p.id, $5 FROM receivables p WHERE p.chain_id = $6
            ON CONFLICT (chain_id) DO NOTHING`,
-          [arg(e, "childId"), holder, arg(e, "amount"), Number(e.args.tier), block(e), arg(e, "parentId")],
+          [e.args.childId, holder, e.args.amount, Number(e.args.tier), block(e), e.args.parentId],
         );
       }),
-      (e) => [`r:${arg(e, "parentId")}`, `r:${arg(e, "childId")}`],
+      (e) => [`r:${e.args.parentId}`, `r:${e.args.childId}`],
     )
     .on(
       "ReceivableLedger.Transfer",
       perEvent(async (em, e, ctx) => {
-        if (BigInt(arg(e, "from")) === 0n) return; // creation: the Registered/Issued/Split event records it
-        const holder = await ctx.orgId(arg(e, "to"));
+        if (BigInt(e.args.from) === 0n) return; // creation: the Registered/Issued/Split event records it
+        const holder = await ctx.orgId(e.args.to);
         if (holder) {
-          await em.query(`UPDATE receivables SET holder_organization_id = $2, chain_block = $3, updated_at = now() WHERE chain_id = $1`, [arg(e, "tokenId"), holder, block(e)]);
+          await em.query(`UPDATE receivables SET holder_organization_id = $2, chain_block = $3, updated_at = now() WHERE chain_id = $1`, [e.args.tokenId, holder, block(e)]);
         }
       }),
-      (e) => (BigInt(arg(e, "from")) === 0n ? [] : [`r:${arg(e, "tokenId")}`]),
+      (e) => (BigInt(e.args.from) === 0n ? [] : [`r:${e.args.tokenId}`]),
     )
     .on(
       "ReceivableLedger.ReceivableFinanced",
       async (em, events, ctx) => {
-        const banks = await Promise.all(events.map((e) => ctx.orgId(arg(e, "bank"))));
+        const banks = await Promise.all(events.map((e) => ctx.orgId(e.args.bank)));
         await em.query(
           `UPDATE receivables r SET status = 'financed', financing_bank_organization_id = v.bank, due = v.due, recourse = v.recourse, chain_block = v.block, updated_at = now()
            FROM unnest($1::bigint[], $2::uuid[], $3::numeric[], $4::boolean[], $5::bigint[]) AS v(chain_id, bank, due, recourse, block) WHERE r.chain_id = v.chain_id`,
-          [events.map((e) => arg(e, "id")), banks, events.map((e) => arg(e, "due")), events.map((e) => Boolean(e.args.recourse)), events.map(block)],
+          [events.map((e) => e.args.id), banks, events.map((e) => e.args.due), events.map((e) => e.args.recourse), events.map(block)],
         );
       },
       certificate,
@@ -144,8 +146,8 @@ export function receivablesProjections(p: Projections): Projections {
     .on(
       "ReceivableLedger.ReceivableCleared",
       async (em, events) => {
-        const toBank = events.map((e) => BigInt(arg(e, "toBank")));
-        const toHolder = events.map((e) => BigInt(arg(e, "toHolder")));
+        const toBank = events.map((e) => BigInt(e.args.toBank));
+        const toHolder = events.map((e) => BigInt(e.args.toHolder));
         // the payment, and its clearing event (in chain order) for each certificate the platform knows
         await em.query(
           `WITH v AS (
@@ -161,11 +163,11 @@ export function receivablesProjections(p: Projections): Projections {
            ORDER BY v.n ON CONFLICT (chain_event_id) DO NOTHING`,
           [
             events.map((e) => e.id.toString()),
-            events.map((e) => arg(e, "id")),
+            events.map((e) => e.args.id),
             events.map((e) => CHAIN_STATUS[Number(e.args.status)] ?? null),
             toBank.map(String),
             toHolder.map(String),
-            events.map((e) => arg(e, "outstanding")),
+            events.map((e) => e.args.outstanding),
             events.map(block),
             events.map((e) => e.txHash),
           ],
@@ -176,12 +178,12 @@ export function receivablesProjections(p: Projections): Projections {
     .on(
       "ReceivableLedger.ReceivableDefaulted",
       perEvent(async (em, e) => {
-        const [row] = rowsOf(await em.query(`UPDATE receivables SET status = 'defaulted', chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [arg(e, "id"), block(e)]));
+        const [row] = rowsOf(await em.query(`UPDATE receivables SET status = 'defaulted', chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [e.args.id, block(e)]));
         if (row) {
           await em.query(
             `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, outstanding, status, block_number, tx_hash)
              VALUES ($1, $2, 'defaulted', $3, 'defaulted', $4, $5) ON CONFLICT (chain_event_id) DO NOTHING`,
-            [e.id.toString(), row.id, arg(e, "outstanding"), block(e), e.txHash],
+            [e.id.toString(), row.id, e.args.outstanding, block(e), e.txHash],
           );
         }
       }),
@@ -190,12 +192,12 @@ export function receivablesProjections(p: Projections): Projections {
     .on(
       "ReceivableLedger.RecourseClaimed",
       perEvent(async (em, e) => {
-        const [row] = rowsOf(await em.query(`UPDATE receivables SET recovered = recovered + $2, chain_block = $3, updated_at = now() WHERE chain_id = $1 RETURNING id, status`, [arg(e, "id"), arg(e, "amount"), block(e)]));
+        const [row] = rowsOf(await em.query(`UPDATE receivables SET recovered = recovered + $2, chain_block = $3, updated_at = now() WHERE chain_id = $1 RETURNING id, status`, [e.args.id, e.args.amount, block(e)]));
         if (row) {
           await em.query(
             `INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, outstanding, status, block_number, tx_hash)
              VALUES ($1, $2, 'recourse', $3, $4, $5, $6, $7) ON CONFLICT (chain_event_id) DO NOTHING`,
-            [e.id.toString(), row.id, arg(e, "amount"), arg(e, "remaining"), row.status, block(e), e.txHash],
+            [e.id.toString(), row.id, e.args.amount, e.args.remaining, row.status, block(e), e.txHash],
           );
         }
       }),

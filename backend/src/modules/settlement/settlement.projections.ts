@@ -8,7 +8,7 @@ export function settlementProjections(p: Projections): Projections {
     .on(
       "SettlementToken.Transfer",
       async (em, events) => {
-        const moves = events.map((e) => ({ e, from: String(e.args.from), to: String(e.args.to), value: BigInt(String(e.args.value)) }));
+        const moves = events.map((e) => ({ e, from: e.args.from, to: e.args.to, value: BigInt(e.args.value) }));
         await em.query(
           `INSERT INTO token_movements (chain_event_id, kind, from_address, to_address, amount, block_number, tx_hash)
            SELECT event_id, kind, from_address, to_address, amount, block_number, tx_hash
@@ -46,9 +46,9 @@ export function settlementProjections(p: Projections): Projections {
         await em.query(
           `INSERT INTO token_allowances (owner, spender, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
            ON CONFLICT (owner, spender) DO UPDATE SET amount = EXCLUDED.amount`,
-          [events.map((e) => String(e.args.owner)), events.map((e) => String(e.args.spender)), events.map((e) => String(e.args.value))],
+          [events.map((e) => e.args.owner), events.map((e) => e.args.spender), events.map((e) => e.args.value)],
         );
       },
-      (e) => [`allowance:${String(e.args.owner)}:${String(e.args.spender)}`],
+      (e) => [`allowance:${e.args.owner}:${e.args.spender}`],
     );
 }

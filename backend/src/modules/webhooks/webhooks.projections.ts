@@ -2,6 +2,7 @@ import { decodeBytes32String } from "ethers";
 import type { EntityManager } from "typeorm";
 import type { ChunkContext, Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
+import type { LedgerEvent, QualifiedName } from "../../indexer/ledger-events";
 import { CHAIN_STATUS } from "../receivables";
 import type { WebhookEventType } from "./webhooks.events";
 
@@ -27,7 +28,6 @@ export interface WebhookPayload {
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-const arg = (e: ChainEvent, name: string) => String(e.args[name]);
 
 /** What the platform knows of a certificate (the business projections ran before these). */
 interface Cert {
@@ -74,12 +74,17 @@ const reasonText = (hex: string) => {
 };
 
 /** Certificate created (registered or issued). */
-async function created(em: EntityManager, ctx: ChunkContext, e: ChainEvent, type: WebhookEventType): Promise<Notice> {
-  const c = await cert(em, arg(e, "id"));
-  const [obligor, creditor] = c ? [c.obligor, c.creditor] : await orgs(ctx, arg(e, "obligor"), arg(e, "creditor"));
+async function created(
+  em: EntityManager,
+  ctx: ChunkContext,
+  e: LedgerEvent<"ReceivableLedger.ReceivableRegistered" | "ReceivableLedger.ReceivableIssued">,
+  type: WebhookEventType,
+): Promise<Notice> {
+  const c = await cert(em, e.args.id);
+  const [obligor, creditor] = c ? [c.obligor, c.creditor] : await orgs(ctx, e.args.obligor, e.args.creditor);
   return {
     type,
-    audiences: [{ orgIds: [creditor, obligor], data: { ...certData(c, arg(e, "id")), obligorId: obligor, amount: arg(e, "amount"), creditorId: creditor } }],
+    audiences: [{ orgIds: [creditor, obligor], data: { ...certData(c, e.args.id), obligorId: obligor, amount: e.args.amount, creditorId: creditor } }],
   };
 }
 
@@ -90,86 +95,89 @@ function clearedType(status: string): WebhookEventType {
   return "receivable.partially_repaid";
 }
 
-/** Ledger events → the notices the webhooks send, one builder per contract event. */
-const BUILDERS: Record<string, (em: EntityManager, ctx: ChunkContext, e: ChainEvent) => Promise<Notice | null>> = {
-  "ReceivableLedger.ReceivableRegistered": (em, ctx, e) => created(em, ctx, e, "receivable.registered"),
-  "ReceivableLedger.ReceivableIssued": (em, ctx, e) => created(em, ctx, e, "receivable.issued"),
+/** What a webhook notice is made of for one event of kind `N`. */
+type Builder<N extends QualifiedName> = (em: EntityManager, ctx: ChunkContext, e: LedgerEvent<N>) => Promise<Notice | null>;
 
-  "ReceivableLedger.ReceivableConfirmed": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [obligor] = c ? [c.obligor] : await orgs(ctx, arg(e, "obligor"));
-    return { type: "receivable.confirmed", audiences: [{ orgIds: [c?.holder, c?.creditor, obligor], data: { ...certData(c, arg(e, "id")), obligorId: obligor, holderId: c?.holder ?? null } }] };
-  },
+/** Ledger events → the notices the webhooks send: `on` takes one builder per contract event. */
+function builders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => void): void {
+  on("ReceivableLedger.ReceivableRegistered", (em, ctx, e) => created(em, ctx, e, "receivable.registered"));
+  on("ReceivableLedger.ReceivableIssued", (em, ctx, e) => created(em, ctx, e, "receivable.issued"));
 
-  "ReceivableLedger.ReceivableRejected": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [obligor] = c ? [c.obligor] : await orgs(ctx, arg(e, "obligor"));
+  on("ReceivableLedger.ReceivableConfirmed", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [obligor] = c ? [c.obligor] : await orgs(ctx, e.args.obligor);
+    return { type: "receivable.confirmed", audiences: [{ orgIds: [c?.holder, c?.creditor, obligor], data: { ...certData(c, e.args.id), obligorId: obligor, holderId: c?.holder ?? null } }] };
+  });
+
+  on("ReceivableLedger.ReceivableRejected", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [obligor] = c ? [c.obligor] : await orgs(ctx, e.args.obligor);
     return {
       type: "receivable.rejected",
-      audiences: [{ orgIds: [c?.holder, obligor], data: { ...certData(c, arg(e, "id")), obligorId: obligor, holderId: c?.holder ?? null, reason: reasonText(arg(e, "reason")), reasonHash: arg(e, "reason") } }],
+      audiences: [{ orgIds: [c?.holder, obligor], data: { ...certData(c, e.args.id), obligorId: obligor, holderId: c?.holder ?? null, reason: reasonText(e.args.reason), reasonHash: e.args.reason } }],
     };
-  },
+  });
 
-  "ReceivableLedger.ReceivableCancelled": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [holder] = await orgs(ctx, arg(e, "holder"));
-    return { type: "receivable.cancelled", audiences: [{ orgIds: [holder ?? c?.holder, c?.obligor], data: { ...certData(c, arg(e, "id")), holderId: holder ?? c?.holder ?? null } }] };
-  },
+  on("ReceivableLedger.ReceivableCancelled", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [holder] = await orgs(ctx, e.args.holder);
+    return { type: "receivable.cancelled", audiences: [{ orgIds: [holder ?? c?.holder, c?.obligor], data: { ...certData(c, e.args.id), holderId: holder ?? c?.holder ?? null } }] };
+  });
 
-  "ReceivableLedger.ReceivableSplit": async (em, ctx, e) => {
-    const [parent, child] = await Promise.all([cert(em, arg(e, "parentId")), cert(em, arg(e, "childId"))]);
-    const [holder] = await orgs(ctx, arg(e, "holder"));
+  on("ReceivableLedger.ReceivableSplit", async (em, ctx, e) => {
+    const [parent, child] = await Promise.all([cert(em, e.args.parentId), cert(em, e.args.childId)]);
+    const [holder] = await orgs(ctx, e.args.holder);
     return {
       type: "receivable.split",
       audiences: [
         {
           orgIds: [parent?.holder, holder, parent?.obligor],
           data: {
-            ...certData(child, arg(e, "childId")),
+            ...certData(child, e.args.childId),
             obligorId: parent?.obligor ?? null,
-            amount: arg(e, "amount"),
+            amount: e.args.amount,
             tier: Number(e.args.tier),
             holderId: holder,
             parentReceivableId: parent?.id ?? null,
-            parentCertificateId: arg(e, "parentId"),
+            parentCertificateId: e.args.parentId,
             parentHolderId: parent?.holder ?? null,
           },
         },
       ],
     };
-  },
+  });
 
-  "ReceivableLedger.ReceivableTransferred": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [from, to] = await orgs(ctx, arg(e, "from"), arg(e, "to"));
-    return { type: "receivable.transferred", audiences: [{ orgIds: [from, to, c?.obligor], data: { ...certData(c, arg(e, "id")), fromId: from, toId: to } }] };
-  },
+  on("ReceivableLedger.ReceivableTransferred", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [from, to] = await orgs(ctx, e.args.from, e.args.to);
+    return { type: "receivable.transferred", audiences: [{ orgIds: [from, to, c?.obligor], data: { ...certData(c, e.args.id), fromId: from, toId: to } }] };
+  });
 
-  "ReceivableLedger.ReceivableFinanced": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [bank, seller] = await orgs(ctx, arg(e, "bank"), arg(e, "seller"));
+  on("ReceivableLedger.ReceivableFinanced", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [bank, seller] = await orgs(ctx, e.args.bank, e.args.seller);
     const [f] = c ? await em.query(`SELECT id, request_id, quote_id FROM financings WHERE receivable_id = $1 AND bank_organization_id = $2 ORDER BY accepted_at DESC LIMIT 1`, [c.id, bank]) : [];
-    const base = certData(c, arg(e, "id"));
+    const base = certData(c, e.args.id);
     return {
       type: "financing.funded",
       audiences: [
         {
           orgIds: [bank, seller],
-          data: { ...base, financingId: f?.id ?? null, requestId: f?.request_id ?? null, quoteId: f?.quote_id ?? null, bankId: bank, supplierId: seller, advance: arg(e, "advance"), due: arg(e, "due"), recourse: Boolean(e.args.recourse) },
+          data: { ...base, financingId: f?.id ?? null, requestId: f?.request_id ?? null, quoteId: f?.quote_id ?? null, bankId: bank, supplierId: seller, advance: e.args.advance, due: e.args.due, recourse: e.args.recourse },
         },
         // notice of assignment: the obligor learns who holds the lien, not the price
         { orgIds: [c?.obligor], data: { ...base, bankId: bank, supplierId: seller } },
       ],
     };
-  },
+  });
 
-  "ReceivableLedger.ReceivableCleared": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [bank, holder] = await orgs(ctx, arg(e, "bank"), arg(e, "holder"));
-    const status = CHAIN_STATUS[Number(e.args.status)] ?? String(e.args.status);
-    const toBank = BigInt(arg(e, "toBank"));
-    const toHolder = BigInt(arg(e, "toHolder"));
-    const base = { ...certData(c, arg(e, "id")), status, paid: (toBank + toHolder).toString(), outstanding: arg(e, "outstanding") };
+  on("ReceivableLedger.ReceivableCleared", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [bank, holder] = await orgs(ctx, e.args.bank, e.args.holder);
+    const status = CHAIN_STATUS[Number(e.args.status)] ?? e.args.status;
+    const toBank = BigInt(e.args.toBank);
+    const toHolder = BigInt(e.args.toHolder);
+    const base = { ...certData(c, e.args.id), status, paid: (toBank + toHolder).toString(), outstanding: e.args.outstanding };
     return {
       type: clearedType(status),
       audiences: [
@@ -177,41 +185,41 @@ const BUILDERS: Record<string, (em: EntityManager, ctx: ChunkContext, e: ChainEv
         { orgIds: [c?.obligor], data: base },
       ],
     };
-  },
+  });
 
-  "ReceivableLedger.ReceivableDefaulted": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [declaredBy] = await orgs(ctx, arg(e, "creditor"));
+  on("ReceivableLedger.ReceivableDefaulted", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [declaredBy] = await orgs(ctx, e.args.creditor);
     return {
       type: "receivable.defaulted",
-      audiences: [{ orgIds: [c?.holder, c?.bank, c?.obligor, declaredBy], data: { ...certData(c, arg(e, "id")), outstanding: arg(e, "outstanding"), declaredById: declaredBy, bankId: c?.bank ?? null, holderId: c?.holder ?? null } }],
+      audiences: [{ orgIds: [c?.holder, c?.bank, c?.obligor, declaredBy], data: { ...certData(c, e.args.id), outstanding: e.args.outstanding, declaredById: declaredBy, bankId: c?.bank ?? null, holderId: c?.holder ?? null } }],
     };
-  },
+  });
 
-  "ReceivableLedger.RecourseClaimed": async (em, ctx, e) => {
-    const c = await cert(em, arg(e, "id"));
-    const [bank, seller] = await orgs(ctx, arg(e, "bank"), arg(e, "seller"));
+  on("ReceivableLedger.RecourseClaimed", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [bank, seller] = await orgs(ctx, e.args.bank, e.args.seller);
     return {
       type: "recourse.claimed",
-      audiences: [{ orgIds: [bank, seller], data: { ...certData(c, arg(e, "id")), bankId: bank, sellerId: seller, amount: arg(e, "amount"), remaining: arg(e, "remaining") } }],
+      audiences: [{ orgIds: [bank, seller], data: { ...certData(c, e.args.id), bankId: bank, sellerId: seller, amount: e.args.amount, remaining: e.args.remaining } }],
     };
-  },
+  });
 
-  "ReceivableLedger.CreditLineSet": async (em, ctx, e) => {
-    const [bank, obligor] = await orgs(ctx, arg(e, "bank"), arg(e, "obligor"));
-    return { type: "credit_line.updated", audiences: [{ orgIds: [bank], data: { bankId: bank, obligorId: obligor, limit: arg(e, "limit"), used: arg(e, "used") } }] };
-  },
+  on("ReceivableLedger.CreditLineSet", async (em, ctx, e) => {
+    const [bank, obligor] = await orgs(ctx, e.args.bank, e.args.obligor);
+    return { type: "credit_line.updated", audiences: [{ orgIds: [bank], data: { bankId: bank, obligorId: obligor, limit: e.args.limit, used: e.args.used } }] };
+  });
 
-  "SettlementToken.Deposited": async (em, ctx, e) => {
-    const [account, issuer] = await orgs(ctx, arg(e, "account"), arg(e, "issuer"));
-    return { type: "settlement.deposit", audiences: [{ orgIds: [account, issuer], data: { organizationId: account, amount: arg(e, "amount"), currency: "CNY", issuerId: issuer } }] };
-  },
+  on("SettlementToken.Deposited", async (em, ctx, e) => {
+    const [account, issuer] = await orgs(ctx, e.args.account, e.args.issuer);
+    return { type: "settlement.deposit", audiences: [{ orgIds: [account, issuer], data: { organizationId: account, amount: e.args.amount, currency: "CNY", issuerId: issuer } }] };
+  });
 
-  "SettlementToken.Withdrawn": async (em, ctx, e) => {
-    const [account, issuer] = await orgs(ctx, arg(e, "account"), arg(e, "issuer"));
-    return { type: "settlement.withdrawal", audiences: [{ orgIds: [account, issuer], data: { organizationId: account, amount: arg(e, "amount"), currency: "CNY", issuerId: issuer } }] };
-  },
-};
+  on("SettlementToken.Withdrawn", async (em, ctx, e) => {
+    const [account, issuer] = await orgs(ctx, e.args.account, e.args.issuer);
+    return { type: "settlement.withdrawal", audiences: [{ orgIds: [account, issuer], data: { organizationId: account, amount: e.args.amount, currency: "CNY", issuerId: issuer } }] };
+  });
+}
 
 /** `txHash:logIndex`: one id per ledger event, so replays never create a second delivery. */
 export const eventIdOf = (e: Pick<ChainEvent, "txHash" | "logIndex">) => `${e.txHash.toLowerCase()}:${e.logIndex}`;
@@ -268,7 +276,7 @@ async function insertDeliveries(em: EntityManager, deliveries: Delivery[]): Prom
 }
 
 /** The certificates a notice reads: ordered with the events that change them. */
-const reads = (e: ChainEvent) => (e.name === "ReceivableSplit" ? [`r:${arg(e, "parentId")}`, `r:${arg(e, "childId")}`] : e.args.id === undefined ? [] : [`r:${arg(e, "id")}`]);
+const reads = (e: LedgerEvent) => (e.name === "ReceivableSplit" ? [`r:${e.args.parentId}`, `r:${e.args.childId}`] : "id" in e.args ? [`r:${e.args.id}`] : []);
 
 /**
  * Chain events → webhook deliveries for the subscribed organizations that are party to them,
@@ -276,9 +284,9 @@ const reads = (e: ChainEvent) => (e.name === "ReceivableSplit" ? [`r:${arg(e, "p
  * are current); `enqueue(deliveryId)` runs after it commits (the sweeper catches up if it fails).
  */
 export function webhookProjections(p: Projections, enqueue: (deliveryId: string) => Promise<void>): Projections {
-  for (const [name, build] of Object.entries(BUILDERS)) {
+  builders((name, build) => {
     p.on(
-      name as Parameters<Projections["on"]>[0],
+      name,
       async (em, events, ctx, later) => {
         // a platform without subscriptions (fresh, or benchmarking) skips the lookups below
         const subs = await subscriptions(em, ctx);
@@ -292,6 +300,6 @@ export function webhookProjections(p: Projections, enqueue: (deliveryId: string)
       },
       reads,
     );
-  }
+  });
   return p;
 }
