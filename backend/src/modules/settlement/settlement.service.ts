@@ -4,7 +4,8 @@ import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
-import { OrganizationEntity, custodialAccount } from "../onboarding";
+import { custodialAccount } from "../onboarding";
+import { settlementRepository } from "./settlement.repository";
 
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
@@ -26,7 +27,7 @@ export class SettlementService {
   async deposit(auth: AuthContext, organizationId: string, amount: bigint) {
     const signer = await custodialAccount(auth.organization);
     const operation = await inTransaction(this.ds, async (em) => {
-      const member = await em.getRepository(OrganizationEntity).findOneBy({ id: organizationId });
+      const member = await settlementRepository.organization(em, organizationId);
       if (!member) throw notFound("organization", organizationId);
       if (member.status !== "active" || !member.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${member.legalName} is ${member.status}: it cannot hold settlement tokens.`);
       return this.outbox.add(em, { kind: "token.mint", signer, payload: { account: member.ledgerAddress, amount: amount.toString() }, organizationId: auth.organization.id, aggregateId: member.id });
@@ -39,12 +40,12 @@ export class SettlementService {
   async withdraw(auth: AuthContext, amount: bigint) {
     const member = auth.organization;
     const account = await custodialAccount(member);
-    const [balance] = await this.ds.query(`SELECT balance FROM token_balances WHERE address = $1`, [account]);
-    if (!balance || BigInt(balance.balance) < amount) {
-      throw validationFailed([{ field: "body.amount", message: `is more than your balance (${balance?.balance ?? 0} fen)` }]);
+    const balance = await settlementRepository.balance(this.ds, account);
+    if (balance === null || BigInt(balance) < amount) {
+      throw validationFailed([{ field: "body.amount", message: `is more than your balance (${balance ?? 0} fen)` }]);
     }
     const ops = await inTransaction(this.ds, async (em) => {
-      const issuer = await em.getRepository(OrganizationEntity).createQueryBuilder("o").where("'settlement_issuer' = ANY(o.roles) AND o.status = 'active'").getOne();
+      const issuer = await settlementRepository.activeIssuer(em);
       if (!issuer?.ledgerAddress) throw conflict("SETTLEMENT.NO_ISSUER", "No active settlement issuer can pay out the withdrawal.");
       const approve = await this.outbox.add(em, { kind: "token.approve", signer: account, payload: { spender: issuer.ledgerAddress, amount: amount.toString() }, organizationId: member.id });
       const burn = await this.outbox.add(em, {
@@ -75,38 +76,27 @@ export class SettlementService {
     const org = await this.visibleOrg(auth, organizationId);
     if (!org.ledgerAddress) return { organizationId: org.id, address: null, balance: "0", repaymentAuthorization: "0" };
     const { ledger, settlementToken } = await this.keys.deployment(this.ds.manager);
-    const [[b], [a]] = await Promise.all([
-      this.ds.query(`SELECT balance::text FROM token_balances WHERE address = $1`, [org.ledgerAddress]),
-      this.ds.query(`SELECT amount::text FROM token_allowances WHERE owner = $1 AND spender = $2`, [org.ledgerAddress, ledger]),
-    ]);
+    const [balance, allowance] = await Promise.all([settlementRepository.balance(this.ds, org.ledgerAddress), settlementRepository.allowance(this.ds, org.ledgerAddress, ledger)]);
     const live = await this.allowanceOnChain(settlementToken, org.ledgerAddress, ledger).catch(() => null);
     return {
       organizationId: org.id,
       address: org.ledgerAddress,
-      balance: b?.balance ?? "0",
-      repaymentAuthorization: live === null ? (a?.amount ?? "0") : live.toString(),
+      balance: balance ?? "0",
+      repaymentAuthorization: live === null ? (allowance ?? "0") : live.toString(),
     };
   }
 
   async movements(auth: AuthContext, limit: number, organizationId?: string) {
     const org = await this.visibleOrg(auth, organizationId);
     if (!org.ledgerAddress) return [];
-    const rows: { id: string; kind: "deposit" | "withdrawal" | "transfer"; from_address: string | null; to_address: string | null; amount: string; block_number: string; tx_hash: string; at: Date }[] = await this.ds.query(
-      `SELECT id::text, kind, from_address, to_address, amount::text, block_number::text, tx_hash, at FROM token_movements
-       WHERE from_address = $1 OR to_address = $1 ORDER BY id DESC LIMIT $2`,
-      [org.ledgerAddress, limit],
-    );
+    const rows = await settlementRepository.movements(this.ds, org.ledgerAddress, limit);
     return rows.map((m) => ({ id: m.id, kind: m.kind, fromAddress: m.from_address, toAddress: m.to_address, amount: m.amount, blockNumber: m.block_number, txHash: m.tx_hash, at: m.at.toISOString() }));
   }
 
   /** What a core enterprise's authorization and balance must cover, and by when. */
   async coverage(auth: AuthContext) {
     const account = await this.account(auth);
-    const dues: { day: string; amount: string }[] = await this.ds.query(
-      `SELECT to_char(maturity AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, sum(amount - repaid)::text AS amount FROM receivables
-       WHERE obligor_organization_id = $1 AND status IN ('confirmed', 'financed', 'overdue') GROUP BY 1 ORDER BY 1`,
-      [auth.organization.id],
-    );
+    const dues = await settlementRepository.dues(this.ds, auth.organization.id);
     const total = dues.reduce((s, d) => s + BigInt(d.amount), 0n);
     const covered = [BigInt(account.balance), BigInt(account.repaymentAuthorization)].reduce((a, b) => (a < b ? a : b));
     return { ...account, outstanding: total.toString(), coverable: covered.toString(), shortfall: (total > covered ? total - covered : 0n).toString(), dues };
@@ -115,7 +105,7 @@ export class SettlementService {
   private async visibleOrg(auth: AuthContext, organizationId?: string) {
     const id = organizationId ?? auth.organization.id;
     if (id !== auth.organization.id && !readsAll(auth) && !auth.has("settlement_issuer")) throw notFound("organization", id);
-    const org = await this.ds.getRepository(OrganizationEntity).findOneBy({ id });
+    const org = await settlementRepository.organization(this.ds, id);
     if (!org) throw notFound("organization", id);
     return org;
   }
