@@ -5,14 +5,19 @@ import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import { custodialAccount } from "../onboarding";
 import { recordOperation, type ReceivablesService } from "../receivables";
+import { ClearingRepository } from "./clearing.repository";
 
 /** Defaults and recourse: what creditors do when the keeper could not collect. */
 export class ClearingService {
+  private readonly repo: ClearingRepository;
+
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly receivables: ReceivablesService,
-  ) {}
+  ) {
+    this.repo = new ClearingRepository(ds);
+  }
 
   /** The financing bank (or, if unfinanced, the holder) declares Overdue certificates Defaulted. */
   async declareDefault(auth: AuthContext, ids: string[]) {
@@ -47,10 +52,7 @@ export class ClearingService {
   /** Clearing history of a certificate the caller may see. */
   async events(auth: AuthContext, receivableId: string) {
     await this.receivables.get(auth, receivableId);
-    const rows: { kind: "cleared" | "defaulted" | "recourse"; to_bank: string; to_holder: string; outstanding: string; status: string; block_number: string; tx_hash: string; at: Date }[] = await this.ds.query(
-      `SELECT kind, to_bank::text, to_holder::text, outstanding::text, status, block_number::text, tx_hash, at FROM clearing_events WHERE receivable_id = $1 ORDER BY id`,
-      [receivableId],
-    );
+    const rows = await this.repo.events(receivableId);
     return rows.map((e) => ({ kind: e.kind, toBank: e.to_bank, toHolder: e.to_holder, outstanding: e.outstanding, status: e.status, blockNumber: e.block_number, txHash: e.tx_hash, at: e.at.toISOString() }));
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Clearing: the maturity keeper collects what is due (a repeating job), and creditors declare
  * defaults and claim recourse. A certificate's payment history is the receivables module's
- * (clearing_events). (Implementation: keeper.ts, clearing.service.ts, clearing.routes.ts.)
+ * (clearing_events). (Implementation: keeper.ts, clearing.service.ts over clearing.repository.ts,
+ * clearing.routes.ts.)
  */
 import { defineModule } from "../module";
 import type { ReceivablesApi } from "../receivables";

@@ -5,6 +5,7 @@ import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import { recordOperation } from "../receivables";
+import { ClearingRepository } from "./clearing.repository";
 
 export interface KeeperOptions {
   /** Certificates per settle transaction. */
@@ -22,6 +23,8 @@ export interface KeeperOptions {
  * retried every `retryMs`, which is how a later repayment of an Overdue certificate is collected.
  */
 export class MaturityKeeper {
+  private readonly repo: ClearingRepository;
+
   constructor(
     private readonly ds: DataSource,
     private readonly provider: JsonRpcProvider,
@@ -29,24 +32,16 @@ export class MaturityKeeper {
     private readonly keys: PlatformKeys,
     private readonly o: KeeperOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.repo = new ClearingRepository(ds);
+  }
 
   async run(): Promise<number> {
     const latest = await this.provider.getBlock("latest");
     if (!latest) return 0;
     const chainNow = latest.timestamp;
     const ops = await this.ds.transaction(async (em) => {
-      const due: { id: string; chain_id: string }[] = await em.query(
-        `SELECT r.id, r.chain_id FROM receivables r
-         WHERE r.chain_id IS NOT NULL AND r.status IN ('confirmed', 'financed', 'overdue') AND r.maturity <= to_timestamp($1)
-           AND (r.settle_attempted_at IS NULL OR r.settle_attempted_at < now() - ($2 || ' milliseconds')::interval)
-           AND NOT EXISTS (SELECT 1 FROM outbox o LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id WHERE o.id = r.operation_id
-                             AND (o.status IN ('pending', 'submitted')
-                                  OR (o.status = 'mined' AND t.block_number > (SELECT coalesce(max(block_number), -1) FROM indexer_checkpoints))))
-         ORDER BY r.obligor_organization_id, r.financing_bank_organization_id NULLS FIRST, r.holder_organization_id, r.chain_id
-         LIMIT 2000 FOR UPDATE OF r SKIP LOCKED`,
-        [chainNow, String(this.o.retryMs)],
-      );
+      const due = await this.repo.due(em, chainNow, this.o.retryMs);
       if (!due.length) return [];
       const relayer = await this.keys.relayer(em);
       const created: OutboxEntry[] = [];

@@ -3,6 +3,8 @@ import { InvoiceView, invoiceView } from "../invoices";
 import type { Routes } from "../../shared/http/route";
 import { OperationView, operationView } from "../../ledger/outbox/operation.view";
 import type { ReceivablesService, Accepted } from "./receivables.service";
+import type { ReceivableCreation } from "./receivables.creation";
+import type { ReceivableChanges } from "./receivables.changes";
 import { receivableView } from "./receivables.views";
 import { Cancel, CalendarQuery, Confirm, IssueReceivables, LineageNode, ListQuery, RegisterReceivables, AttestationRequest, AttestationView, ReceivableView, Reject, Split, Transfer, TypedDataQuery } from "./receivables.schemas";
 import { Id } from "../../shared/http/schemas";
@@ -16,7 +18,7 @@ const TAG: ApiTag = {
 const AcceptedView = z.object({ items: z.array(z.object({ receivable: ReceivableView, operation: OperationView })) }).openapi("ReceivablesAccepted");
 const accepted = (items: Accepted[]) => ({ items: items.map((a) => ({ receivable: receivableView(a.receivable), operation: operationView(a.operation, null) })) });
 
-export function receivablesRoutes(routes: Routes, service: ReceivablesService): void {
+export function receivablesRoutes(routes: Routes, { receivables, creation, changes }: { receivables: ReceivablesService; creation: ReceivableCreation; changes: ReceivableChanges }): void {
   routes.add({
     method: "post",
     path: "/v1/receivables",
@@ -29,7 +31,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     body: RegisterReceivables,
     status: 202,
     response: AcceptedView,
-    handler: async ({ auth, body }) => accepted(await service.register(auth, body.items)),
+    handler: async ({ auth, body }) => accepted(await creation.register(auth, body.items)),
   });
 
   routes.add({
@@ -45,7 +47,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     body: IssueReceivables,
     status: 202,
     response: AcceptedView,
-    handler: async ({ auth, body }) => accepted(await service.issue(auth, body.items)),
+    handler: async ({ auth, body }) => accepted(await creation.issue(auth, body.items)),
   });
 
   routes.add({
@@ -61,7 +63,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     body: AttestationRequest,
     status: 200,
     response: AttestationView,
-    handler: async ({ auth, body }) => service.attestation(auth, body.mode, body.items),
+    handler: async ({ auth, body }) => creation.attestation(auth, body.mode, body.items),
   });
 
   routes.add({
@@ -77,7 +79,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     body: Confirm,
     status: 202,
     response: AcceptedView,
-    handler: async ({ auth, body }) => accepted(await service.confirm(auth, body.receivableIds, body.signature)),
+    handler: async ({ auth, body }) => accepted(await changes.confirm(auth, body.receivableIds, body.signature)),
   });
 
   routes.add({
@@ -93,7 +95,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     status: 200,
     response: z.object({ domain: z.record(z.string(), z.unknown()), types: z.record(z.string(), z.unknown()), primaryType: z.string(), message: z.record(z.string(), z.unknown()) }),
     handler: async ({ auth, query }) => {
-      const data = await service.confirmationTypedData(auth, query.ids.split(","));
+      const data = await changes.confirmationTypedData(auth, query.ids.split(","));
       return { ...data, domain: { ...data.domain, chainId: data.domain.chainId?.toString() } };
     },
   });
@@ -111,7 +113,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     body: Reject,
     status: 202,
     response: AcceptedView,
-    handler: async ({ auth, body }) => accepted(await service.reject(auth, body.receivableIds, body.reason)),
+    handler: async ({ auth, body }) => accepted(await changes.reject(auth, body.receivableIds, body.reason)),
   });
 
   routes.add({
@@ -126,7 +128,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     body: Cancel,
     status: 202,
     response: AcceptedView,
-    handler: async ({ auth, body }) => accepted(await service.cancel(auth, body.receivableIds)),
+    handler: async ({ auth, body }) => accepted(await changes.cancel(auth, body.receivableIds)),
   });
 
   routes.add({
@@ -144,7 +146,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     status: 202,
     response: z.object({ receivable: ReceivableView, operation: OperationView }),
     handler: async ({ auth, params, body }) => {
-      const a = await service.split(auth, params.id, body.parts);
+      const a = await changes.split(auth, params.id, body.parts);
       return { receivable: receivableView(a.receivable), operation: operationView(a.operation, null) };
     },
   });
@@ -164,7 +166,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     status: 202,
     response: z.object({ receivable: ReceivableView, operation: OperationView }),
     handler: async ({ auth, params, body }) => {
-      const a = await service.transfer(auth, params.id, body.organizationId);
+      const a = await changes.transfer(auth, params.id, body.organizationId);
       return { receivable: receivableView(a.receivable), operation: operationView(a.operation, null) };
     },
   });
@@ -180,7 +182,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     query: ListQuery,
     status: 200,
     response: z.object({ items: z.array(ReceivableView) }),
-    handler: async ({ auth, query }) => ({ items: (await service.list(auth, query)).map(receivableView) }),
+    handler: async ({ auth, query }) => ({ items: (await receivables.list(auth, query)).map(receivableView) }),
   });
 
   routes.add({
@@ -194,7 +196,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     params: Id,
     status: 200,
     response: ReceivableView,
-    handler: async ({ auth, params }) => receivableView(await service.get(auth, params.id)),
+    handler: async ({ auth, params }) => receivableView(await receivables.get(auth, params.id)),
   });
 
   routes.add({
@@ -208,7 +210,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     params: Id,
     status: 200,
     response: LineageNode,
-    handler: async ({ auth, params }) => service.lineage(auth, params.id),
+    handler: async ({ auth, params }) => receivables.lineage(auth, params.id),
   });
 
   routes.add({
@@ -222,7 +224,7 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
     params: Id,
     status: 200,
     response: z.object({ items: z.array(InvoiceView) }),
-    handler: async ({ auth, params }) => ({ items: (await service.evidence(auth, params.id)).map(invoiceView) }),
+    handler: async ({ auth, params }) => ({ items: (await receivables.evidence(auth, params.id)).map(invoiceView) }),
   });
 
   routes.add({
@@ -246,6 +248,6 @@ export function receivablesRoutes(routes: Routes, service: ReceivablesService): 
         }),
       ),
     }),
-    handler: async ({ auth, query }) => ({ days: await service.calendar(auth, query.from, query.to) }),
+    handler: async ({ auth, query }) => ({ days: await receivables.calendar(auth, query.from, query.to) }),
   });
 }
