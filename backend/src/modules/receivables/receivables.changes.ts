@@ -10,7 +10,7 @@ import type { PlatformKeys } from "../../ledger/platform-keys";
 import { counterparty, custodialAccount, organizationsById } from "../onboarding";
 import type { ReceivableRow, ReceivableStatus } from "./receivable.entity";
 import { checkTier, type ReceivablePolicy } from "./policy";
-import type { ReceivablesRepository } from "./receivables.repository";
+import { recordOperation, type ReceivablesRepository } from "./receivables.repository";
 import { checkConfirmationSignature, checkSplitPart, checkSplitTotal, confirmedFacts, reasonBytes32, requireNotMatured, requireParty } from "./receivables.rules";
 import { changeInProgress, type Accepted, type ReceivablesService } from "./receivables.service";
 
@@ -129,7 +129,7 @@ export class ReceivableChanges {
       if (inFlight) throw changeInProgress(inFlight.id);
       const op = await build(em, rows);
       const operation = await this.outbox.add(em, { ...op, organizationId: auth.organization.id, aggregateId: rows[0].id });
-      await this.repo.setOperation(em, rows.map((r) => r.id), operation.id);
+      await recordOperation(em, rows.map((r) => r.id), operation.id);
       return rows.map((receivable) => ({ receivable, operation }));
     });
     await this.outbox.dispatch([accepted[0].operation]);

@@ -83,11 +83,6 @@ export class ReceivablesRepository {
     return inserted.map((r) => receivableRows.from(em, r));
   }
 
-  /** Records the change queued for the certificates (see {@link changeInFlight}). */
-  async setOperation(em: EntityManager, ids: string[], operationId: bigint): Promise<void> {
-    await em.query(`UPDATE receivables SET operation_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [operationId.toString(), ids]);
-  }
-
   // ─── receivables: reads ───────────────────────────────────────────
 
   /** The certificates among `ids` that exist, by id (locked if asked, in id order). */
