@@ -56,6 +56,7 @@ interface ParameterObject {
 }
 
 interface RawOperation {
+  tags?: string[];
   parameters?: ParameterObject[];
   requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
   responses?: Record<string, unknown>;
@@ -74,6 +75,8 @@ export interface Operation {
   /** `GET /v1/organizations/{id}`: the key probes are registered under. */
   key: string;
   method: "GET" | "POST" | "DELETE" | "PUT" | "PATCH";
+  /** The tag that names the module it belongs to ("Invoices"). */
+  tag: string;
   /** OpenAPI path template, `{id}` style. */
   path: string;
   summary: string;
@@ -147,6 +150,7 @@ export function listOperations(doc: OpenApiDocument): Operation[] {
       ops.push({
         key: `${method} ${path}`,
         method,
+        tag: raw.tags?.[0] ?? "",
         path,
         summary: raw.summary ?? "",
         description: raw.description ?? "",
@@ -159,6 +163,34 @@ export function listOperations(doc: OpenApiDocument): Operation[] {
     }
   }
   return ops;
+}
+
+/** A module's table of probes: the tag its endpoints carry in /openapi.json, and the endpoints it probes. */
+export interface ModuleTable {
+  tag: string;
+  endpoints: string[];
+}
+
+/**
+ * What the modules' tables (by module name) miss of `ops`, and what they hold that they should
+ * not: an endpoint that is no longer in the document, in a table other than the one its tag names,
+ * or in two. Each line names the module whose table is at fault.
+ */
+export function tableGaps(ops: Operation[], tables: Record<string, ModuleTable>): { missing: string[]; stale: string[]; misfiled: string[] } {
+  const moduleOf = new Map(Object.entries(tables).map(([name, t]) => [t.tag, name]));
+  const home = (op: Operation) => moduleOf.get(op.tag) ?? `a new table for the tag "${op.tag}"`;
+  const filed = Object.entries(tables).flatMap(([name, t]) => t.endpoints.map((key) => ({ name, key })));
+  const byKey = new Map(ops.map((o) => [o.key, o]));
+  return {
+    missing: ops.filter((o) => !filed.some((f) => f.key === o.key)).map((o) => `${home(o)}: ${o.key}`),
+    stale: filed.filter((f) => !byKey.has(f.key)).map((f) => `${f.name}: ${f.key}`),
+    misfiled: filed.flatMap((f, i) => {
+      const op = byKey.get(f.key);
+      if (op && home(op) !== f.name) return [`${f.name}: ${f.key} (an endpoint of ${home(op)})`];
+      const first = filed.findIndex((g) => g.key === f.key);
+      return first < i ? [`${f.name}: ${f.key} (also in ${filed[first].name})`] : [];
+    }),
+  };
 }
 
 /** `/v1/organizations/{id}` with `{ id: "x y" }` → `/v1/organizations/x%20y` (values encoded unless `raw`). */
