@@ -1,7 +1,8 @@
 import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { Id } from "../../shared/http/schemas";
-import type { Draft, DraftsService } from "./drafts.service";
+import type { DraftsService } from "./drafts.service";
+import type { Draft } from "./drafts.repository";
 
 const TAG: ApiTag = {
   name: "Approvals",

@@ -2,56 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import type { DataSource } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
-import { rowsOf } from "../../shared/db-types";
 import type { AuthContext } from "../../shared/http/auth";
 import type { RouteMatch, Routes } from "../../shared/http/route";
 import { fieldProblems } from "../../shared/http/validation";
 import type { ZodType } from "zod";
 import { asDraftExecution } from "./draft-execution";
+import { draftsRepository, type Draft, type DraftStatus } from "./drafts.repository";
 
-export type DraftStatus = "pending" | "executing" | "approved" | "failed" | "rejected";
-
-export interface Person {
-  id: string;
-  name: string;
-  email: string;
-}
-
-export interface Draft {
-  id: string;
-  organizationId: string;
-  method: "post";
-  path: string;
-  /** The route's summary: what the draft does, in words. */
-  action: string;
-  body: unknown;
-  status: DraftStatus;
-  createdBy: Person;
-  createdAt: Date;
-  decidedBy: Person | null;
-  decidedAt: Date | null;
-  reason: string | null;
-  result: unknown;
-}
-
-const SELECT = `SELECT d.*, c.name AS c_name, c.email AS c_email, a.name AS a_name, a.email AS a_email
-  FROM drafts d JOIN users c ON c.id = d.created_by LEFT JOIN users a ON a.id = d.decided_by`;
-
-const draftOf = (r: Record<string, any>): Draft => ({
-  id: r.id,
-  organizationId: r.organization_id,
-  method: r.method,
-  path: r.path,
-  action: r.action,
-  body: r.body,
-  status: r.status,
-  createdBy: { id: r.created_by, name: r.c_name, email: r.c_email },
-  createdAt: new Date(r.created_at),
-  decidedBy: r.decided_by ? { id: r.decided_by, name: r.a_name, email: r.a_email } : null,
-  decidedAt: r.decided_at ? new Date(r.decided_at) : null,
-  reason: r.reason,
-  result: r.result,
-});
 
 const notDraftable = (path: string) =>
   new AppError("DRAFT.NOT_AN_APPROVAL", 422, `POST ${path} is not an action that needs an approver: do it directly (see /openapi.json).`, [
@@ -89,26 +46,18 @@ export class DraftsService {
       ...(match.spec.body ? problemsOf(match.spec.body, input.body ?? {}, "body.body") : []),
     ];
     if (problems.length) throw new AppError("REQUEST.INVALID", 422, "The draft is not valid for this action; see `errors`.", problems);
-    const [row] = await this.ds.query(
-      `INSERT INTO drafts (organization_id, method, path, action, body, status, created_by) VALUES ($1, 'post', $2, $3, $4, 'pending', $5) RETURNING id`,
-      [auth.organization.id, input.path, match.spec.summary, JSON.stringify(input.body ?? {}), auth.user.id],
-    );
-    return this.get(auth, row.id);
+    const id = await draftsRepository.insert(this.ds, { organizationId: auth.organization.id, path: input.path, action: match.spec.summary, body: input.body ?? {}, createdBy: auth.user.id });
+    return this.get(auth, id);
   }
 
   async list(auth: AuthContext, status: DraftStatus | undefined, limit: number): Promise<Draft[]> {
-    const rows = await this.ds.query(`${SELECT} WHERE d.organization_id = $1 AND ($2::text IS NULL OR d.status = $2) ORDER BY d.created_at DESC LIMIT $3`, [
-      auth.organization.id,
-      status ?? null,
-      limit,
-    ]);
-    return rows.map(draftOf);
+    return draftsRepository.list(this.ds, auth.organization.id, status, limit);
   }
 
   async get(auth: AuthContext, id: string): Promise<Draft> {
-    const [row] = await this.ds.query(`${SELECT} WHERE d.id = $1 AND d.organization_id = $2`, [id, auth.organization.id]);
-    if (!row) throw notFound("draft", id);
-    return draftOf(row);
+    const draft = await draftsRepository.get(this.ds, id, auth.organization.id);
+    if (!draft) throw notFound("draft", id);
+    return draft;
   }
 
   /**
@@ -128,15 +77,10 @@ export class DraftsService {
       result = (await asDraftExecution({ draftId: id, execution }, () => this.routes.invoke(match.spec, auth, { params: match.params, query: {}, body: draft.body }, req, res))) ?? null;
     } catch (e) {
       const reason = e instanceof AppError ? `${e.code}: ${e.message}` : "The action failed on the server; it was logged.";
-      await this.ds.query(
-        `UPDATE drafts SET status = 'failed',
-           reason = CASE WHEN applied THEN $3 || ' Part of the action had been carried out before it failed: check its record before drafting it again.' ELSE $3 END
-         WHERE id = $1 AND execution = $2`,
-        [id, execution, reason.slice(0, 1000)],
-      );
+      await draftsRepository.failed(this.ds, id, execution, reason.slice(0, 1000));
       throw e;
     }
-    await this.ds.query(`UPDATE drafts SET status = 'approved', result = $3, reason = NULL WHERE id = $1 AND execution = $2`, [id, execution, JSON.stringify(result)]);
+    await draftsRepository.approved(this.ds, id, execution, result);
     return { draft: await this.get(auth, id), result };
   }
 
@@ -153,13 +97,8 @@ export class DraftsService {
       throw new AppError("DRAFT.OWN", 403, "You drafted this: another approver of your organization must decide it (four-eyes).");
     }
     const execution = randomUUID();
-    const claimed = rowsOf(
-      await this.ds.query(
-        `UPDATE drafts SET status = $4, decided_by = $2, decided_at = now(), reason = $3, execution = $5, applied = false WHERE id = $1 AND status = 'pending' RETURNING id`,
-        [id, auth.user.id, reason, to, to === "executing" ? execution : null],
-      ),
-    );
-    if (!claimed.length) throw new AppError("DRAFT.DECIDED", 409, `This draft was decided already (${draft.status}).`);
+    const claimed = await draftsRepository.claim(this.ds, id, { by: auth.user.id, reason, to, execution: to === "executing" ? execution : null });
+    if (!claimed) throw new AppError("DRAFT.DECIDED", 409, `This draft was decided already (${draft.status}).`);
     return { draft, execution };
   }
 }
