@@ -9,7 +9,6 @@ import type { ZodType } from "zod";
 import { asDraftExecution } from "./draft-execution";
 import { draftsRepository, type Draft, type DraftStatus } from "./drafts.repository";
 
-
 const notDraftable = (path: string) =>
   new AppError("DRAFT.NOT_AN_APPROVAL", 422, `POST ${path} is not an action that needs an approver: do it directly (see /openapi.json).`, [
     { field: "body.path", message: "must name an action that needs an approver" },
