@@ -1,8 +1,8 @@
 /**
  * Invoices: suppliers upload their invoices; each is verified against the tax bureau, logistics and
  * the pledge registry (the `invoice.verify` job) before it can back a certificate.
- * (Implementation: invoices.service.ts, its statements in invoices.repository.ts, invoices.routes.ts,
- * verifier.ts, adapters.ts and adapters/.)
+ * (Implementation: invoices.service.ts, its statements in invoices.repository.ts and the rules it
+ * decides on in invoices.rules.ts, invoices.routes.ts, verifier.ts, adapters.ts and adapters/.)
  */
 import { defineModule } from "../module";
 import type { StaleWork } from "../../ledger/outbox/sweeper";

@@ -1,17 +1,17 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { AppError, conflict, notFound, validationFailed, type FieldProblem } from "../../shared/errors";
+import { conflict, notFound } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import { invoiceKey } from "../../ledger/invoice-key";
 import type { Invoice } from "./invoice.entity";
 import type { Adapters } from "./ports";
-import { canonicalHash, describeInvoice, invoiceIdentity } from "./identity";
+import { describeInvoice, invoiceIdentity } from "./identity";
 import type { InvoiceInput } from "./invoices.schemas";
 import { Verifier } from "./verifier";
 import * as repo from "./invoices.repository";
 import type { ListInvoices, NewInvoice } from "./invoices.repository";
+import { UUID, checkBacking, checkIntake, settlementOf, type BackingRequest } from "./invoices.rules";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL = new Set(["verified", "rejected"]);
 /** Reads everyone's invoices: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
@@ -44,21 +44,7 @@ export class InvoicesService {
    */
   async submit(auth: AuthContext, inputs: InvoiceInput[], field: (index: number, name: string) => string): Promise<Invoice[]> {
     const org = auth.organization;
-    if (org.status === "pending") {
-      throw new AppError("ORGANIZATION.KYC_PENDING", 403, "Your organization's KYC is not approved yet; invoices can be submitted once the operator has approved it.");
-    }
-    const problems: FieldProblem[] = [];
-    const firstIndex = new Map<string, number>();
-    inputs.forEach((input, i) => {
-      if (input.sellerTaxId !== org.uscc) {
-        problems.push({ field: field(i, "sellerTaxId"), message: `must be your organization's unified social credit code ${org.uscc}: you can only submit invoices you issued` });
-      }
-      const identity = invoiceIdentity(input.invoiceCode, input.invoiceNumber);
-      const first = firstIndex.get(identity);
-      if (first === undefined) firstIndex.set(identity, i);
-      else problems.push({ field: field(i, "invoiceNumber"), message: `repeats the invoice at index ${first} of this request` });
-    });
-    if (problems.length) throw validationFailed(problems);
+    checkIntake(org, inputs, field);
 
     const buyers = await repo.organizationIdsByUscc(this.ds, [...new Set(inputs.map((i) => i.buyerTaxId))]);
     const rows = inputs.map((input): NewInvoice => {
@@ -157,33 +143,9 @@ export class InvoicesService {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const marked: { id: string; receivableId: string }[] = [];
     return {
-      check: ({ supplierOrgId, ids, buyerTaxId, receivableId, billedToCaller }: { supplierOrgId: string; ids: string[]; buyerTaxId: string; receivableId: string; billedToCaller?: boolean }): Invoice[] => {
-        if (ids.length === 0) throw validationFailed([{ field: "invoiceIds", message: "needs at least one invoice" }]);
-        if (new Set(ids).size !== ids.length) throw validationFailed([{ field: "invoiceIds", message: "must not repeat an invoice" }]);
-        const bad = ids.find((id) => !UUID.test(id));
-        if (bad) throw notFound("invoice", bad);
-        const invoices = ids.map((id) => {
-          const inv = byId.get(id);
-          if (!inv || inv.organizationId !== supplierOrgId) throw notFound("invoice", id);
-          if (billedToCaller && inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) throw notFound("invoice", id);
-          const name = describeInvoice(inv.invoiceNumber);
-          if (inv.receivableId && inv.receivableId !== receivableId) {
-            throw conflict("INVOICE.ALREADY_ATTACHED", `${name} (${id}) already backs receivable ${inv.receivableId}; an invoice can back only one receivable.`, {
-              invoiceId: id,
-            });
-          }
-          if (inv.status !== "verified") {
-            const why =
-              inv.status === "rejected" ? `it was rejected: ${inv.rejectionReason}` : `its verification is not finished (${inv.status}); retry when it is verified`;
-            throw conflict("INVOICE.NOT_VERIFIED", `${name} (${id}) cannot back a receivable: ${why}.`, { invoiceId: id });
-          }
-          if (inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) {
-            throw new AppError("INVOICE.WRONG_OBLIGOR", 422, `${name} (${id}) is billed to ${inv.buyerTaxId}, not to the receivable's obligor ${buyerTaxId}.`, [], {
-              invoiceId: id,
-            });
-          }
-          return inv;
-        });
+      check: (request: BackingRequest): Invoice[] => {
+        const { receivableId } = request;
+        const invoices = checkBacking(byId, request);
         for (const inv of invoices) {
           if (inv.receivableId !== receivableId) marked.push({ id: inv.id, receivableId });
           inv.receivableId = receivableId;
@@ -225,10 +187,7 @@ export class InvoicesService {
       const current = await repo.lockInvoice(em, invoiceId);
       if (!current || TERMINAL.has(current.status)) return;
       const buyer = await repo.organizationByUscc(em, inv.buyerTaxId);
-      const settled = outcome.rejection
-        ? { status: "rejected" as const, rejectionCode: outcome.rejection.code, rejectionReason: outcome.rejection.reason, evidenceHash: null, verifiedAt: null }
-        : { status: "verified" as const, rejectionCode: null, rejectionReason: null, evidenceHash: evidenceHash(outcome.evidence), verifiedAt: new Date() };
-      await repo.settleInvoice(em, invoiceId, { ...settled, evidence: outcome.evidence, buyerOrganizationId: buyer?.id ?? current.buyerOrganizationId });
+      await repo.settleInvoice(em, invoiceId, { ...settlementOf(outcome, new Date()), buyerOrganizationId: buyer?.id ?? current.buyerOrganizationId });
     });
   }
 
@@ -253,6 +212,3 @@ export class InvoicesService {
     return { claimedByAnotherSupplier: rows.some((r) => r.status === "verified") };
   }
 }
-
-/** keccak256 of the canonical evidence list (answers included): the second half of the invoice's leaf. */
-export const evidenceHash = (evidence: Invoice["evidence"]): string => canonicalHash(evidence);
