@@ -1,8 +1,8 @@
 /**
  * Invoices: suppliers upload their invoices; each is verified against the tax bureau, logistics and
  * the pledge registry (the `invoice.verify` job) before it can back a certificate.
- * (Implementation: invoices.service.ts, invoices.routes.ts, verifier.ts, invoice-links.ts,
- * adapters.ts and adapters/.)
+ * (Implementation: invoices.service.ts, its statements in invoices.repository.ts and the rules it
+ * decides on in invoices.rules.ts, invoices.routes.ts, verifier.ts, adapters.ts and adapters/.)
  */
 import { defineModule } from "../module";
 import type { StaleWork } from "../../ledger/outbox/sweeper";
@@ -53,7 +53,7 @@ export type InvoicesApi = ReturnType<typeof invoicesModule.services>;
 
 export { InvoiceEntity, type Invoice, type Evidence } from "./invoice.entity";
 export { InvoicesService } from "./invoices.service";
-export { detachInvoices, attachVerifiedInvoices } from "./invoice-links";
+export { detachInvoices, attachVerifiedInvoices } from "./invoices.repository";
 export { invoicesRoutes } from "./invoices.routes";
 export { invoiceView } from "./invoices.views";
 export { InvoiceView } from "./invoices.schemas";

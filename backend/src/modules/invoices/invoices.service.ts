@@ -1,29 +1,20 @@
-import { In, type DataSource, type EntityManager } from "typeorm";
-import { AppError, conflict, notFound, validationFailed, type FieldProblem } from "../../shared/errors";
+import type { DataSource, EntityManager } from "typeorm";
+import { conflict, notFound } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
 import { invoiceKey } from "../../ledger/invoice-key";
-import { InvoiceEntity, type Invoice } from "./invoice.entity";
+import type { Invoice } from "./invoice.entity";
 import type { Adapters } from "./ports";
-import { canonicalHash, describeInvoice, invoiceIdentity } from "./identity";
+import { describeInvoice, invoiceIdentity } from "./identity";
 import type { InvoiceInput } from "./invoices.schemas";
 import { Verifier } from "./verifier";
-import { Rows } from "../../shared/rows";
-import { detachInvoices } from "./invoice-links";
+import * as repo from "./invoices.repository";
+import type { ListInvoices, NewInvoice } from "./invoices.repository";
+import { UUID, checkBacking, checkIntake, settlementOf, type BackingRequest } from "./invoices.rules";
 
-const invoiceRows = new Rows(InvoiceEntity);
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL = new Set(["verified", "rejected"]);
 /** Reads everyone's invoices: the operator and auditors. */
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
-
-export interface ListInvoices {
-  status?: Invoice["status"];
-  attached?: "true" | "false";
-  limit: number;
-  after?: string;
-}
 
 /**
  * Invoice intake and verification.
@@ -53,28 +44,10 @@ export class InvoicesService {
    */
   async submit(auth: AuthContext, inputs: InvoiceInput[], field: (index: number, name: string) => string): Promise<Invoice[]> {
     const org = auth.organization;
-    if (org.status === "pending") {
-      throw new AppError("ORGANIZATION.KYC_PENDING", 403, "Your organization's KYC is not approved yet; invoices can be submitted once the operator has approved it.");
-    }
-    const problems: FieldProblem[] = [];
-    const firstIndex = new Map<string, number>();
-    inputs.forEach((input, i) => {
-      if (input.sellerTaxId !== org.uscc) {
-        problems.push({ field: field(i, "sellerTaxId"), message: `must be your organization's unified social credit code ${org.uscc}: you can only submit invoices you issued` });
-      }
-      const identity = invoiceIdentity(input.invoiceCode, input.invoiceNumber);
-      const first = firstIndex.get(identity);
-      if (first === undefined) firstIndex.set(identity, i);
-      else problems.push({ field: field(i, "invoiceNumber"), message: `repeats the invoice at index ${first} of this request` });
-    });
-    if (problems.length) throw validationFailed(problems);
+    checkIntake(org, inputs, field);
 
-    const buyers = new Map<string, string>(
-      (await this.ds.query(`SELECT uscc, id FROM organizations WHERE uscc = ANY($1::char(18)[])`, [[...new Set(inputs.map((i) => i.buyerTaxId))]])).map(
-        (r: { uscc: string; id: string }) => [r.uscc, r.id],
-      ),
-    );
-    const rows = inputs.map((input) => {
+    const buyers = await repo.organizationIdsByUscc(this.ds, [...new Set(inputs.map((i) => i.buyerTaxId))]);
+    const rows = inputs.map((input): NewInvoice => {
       const identity = invoiceIdentity(input.invoiceCode, input.invoiceNumber);
       return {
         organizationId: org.id,
@@ -91,27 +64,15 @@ export class InvoicesService {
         waybillNumbers: input.waybillNumbers,
         attachments: input.attachments,
         invoiceKey: invoiceKey(input.sellerTaxId, identity),
-        status: "received" as const,
+        status: "received",
         evidence: [],
       };
     });
 
     return inTransaction(this.ds, async (em) => {
-      const inserted = await em
-        .createQueryBuilder()
-        .insert()
-        .into(InvoiceEntity)
-        .values(rows)
-        .orIgnore()
-        .returning("id")
-        .execute();
-      const created: string[] = (inserted.raw as { id: string }[]).map((r) => r.id);
+      const created = await repo.insertNewInvoices(em, rows);
       if (created.length < rows.length) {
-        const existing: { id: string; invoice_number: string; status: string }[] = await em.query(
-          `SELECT id, invoice_number, status FROM invoices
-           WHERE organization_id = $1 AND seller_tax_id = $2 AND invoice_number = ANY($3) AND id <> ALL($4::uuid[])`,
-          [org.id, org.uscc, rows.map((r) => r.invoiceNumber), created],
-        );
+        const existing = await repo.submittedInvoices(em, org.id, org.uscc, rows.map((r) => r.invoiceNumber), created);
         const byNumber = new Map(existing.map((e) => [e.invoice_number, e]));
         const duplicates = rows.flatMap((r, index) => {
           const e = byNumber.get(r.invoiceNumber);
@@ -126,33 +87,23 @@ export class InvoicesService {
           { existingInvoiceId: first?.existingInvoiceId, duplicates },
         );
       }
-      const byNumber = new Map((await em.getRepository(InvoiceEntity).findBy({ id: In(created) })).map((i) => [i.invoiceNumber, i]));
+      const byNumber = new Map((await repo.invoicesByIds(em, created)).map((i) => [i.invoiceNumber, i]));
       return rows.map((r) => byNumber.get(r.invoiceNumber)!);
     });
   }
 
   async list(auth: AuthContext, q: ListInvoices): Promise<Invoice[]> {
-    const qb = this.ds.getRepository(InvoiceEntity).createQueryBuilder("i").orderBy("i.createdAt", "ASC").addOrderBy("i.id", "ASC").limit(q.limit);
-    const own = !readsAll(auth);
-    qb.where(own ? "i.organization_id = :own" : "TRUE", { own: auth.organization.id });
-    if (q.status) qb.andWhere("i.status = :status", { status: q.status });
-    if (q.attached) qb.andWhere(q.attached === "true" ? "i.receivable_id IS NOT NULL" : "i.receivable_id IS NULL");
-    if (q.after) {
-      qb.andWhere(`(i.created_at, i.id) > (SELECT a.created_at, a.id FROM invoices a WHERE a.id = :after${own ? " AND a.organization_id = :own" : ""})`, {
-        after: q.after,
-      });
-    }
-    return qb.getMany();
+    return repo.listInvoices(this.ds, q, readsAll(auth) ? null : auth.organization.id);
+  }
+
+  /** The invoices backing a receivable (the caller has been checked to see the receivable). */
+  async backing(receivableId: string): Promise<Invoice[]> {
+    return repo.backingInvoices(this.ds, receivableId);
   }
 
   /** One invoice the caller may see; another tenant's is reported as absent. */
-  /** The invoices backing a receivable (the caller has been checked to see the receivable). */
-  async backing(receivableId: string): Promise<Invoice[]> {
-    return this.ds.getRepository(InvoiceEntity).find({ where: { receivableId }, order: { issueDate: "ASC", id: "ASC" } });
-  }
-
   async get(auth: AuthContext, id: string): Promise<Invoice> {
-    const inv = await this.ds.getRepository(InvoiceEntity).findOneBy({ id });
+    const inv = await repo.invoiceById(this.ds, id);
     if (!inv || (!readsAll(auth) && inv.organizationId !== auth.organization.id)) throw notFound("invoice", id);
     return inv;
   }
@@ -188,41 +139,13 @@ export class InvoicesService {
    */
   async lockForAttach(em: EntityManager, ids: string[]) {
     const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
-    const rows = wanted.length
-      ? await em
-          .query(`SELECT * FROM invoices WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [wanted])
-          .then((raw: Record<string, unknown>[]) => raw.map((r) => invoiceRows.from(em, r)))
-      : [];
+    const rows = wanted.length ? await repo.lockInvoices(em, wanted) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const marked: { id: string; receivableId: string }[] = [];
     return {
-      check: ({ supplierOrgId, ids, buyerTaxId, receivableId, billedToCaller }: { supplierOrgId: string; ids: string[]; buyerTaxId: string; receivableId: string; billedToCaller?: boolean }): Invoice[] => {
-        if (ids.length === 0) throw validationFailed([{ field: "invoiceIds", message: "needs at least one invoice" }]);
-        if (new Set(ids).size !== ids.length) throw validationFailed([{ field: "invoiceIds", message: "must not repeat an invoice" }]);
-        const bad = ids.find((id) => !UUID.test(id));
-        if (bad) throw notFound("invoice", bad);
-        const invoices = ids.map((id) => {
-          const inv = byId.get(id);
-          if (!inv || inv.organizationId !== supplierOrgId) throw notFound("invoice", id);
-          if (billedToCaller && inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) throw notFound("invoice", id);
-          const name = describeInvoice(inv.invoiceNumber);
-          if (inv.receivableId && inv.receivableId !== receivableId) {
-            throw conflict("INVOICE.ALREADY_ATTACHED", `${name} (${id}) already backs receivable ${inv.receivableId}; an invoice can back only one receivable.`, {
-              invoiceId: id,
-            });
-          }
-          if (inv.status !== "verified") {
-            const why =
-              inv.status === "rejected" ? `it was rejected: ${inv.rejectionReason}` : `its verification is not finished (${inv.status}); retry when it is verified`;
-            throw conflict("INVOICE.NOT_VERIFIED", `${name} (${id}) cannot back a receivable: ${why}.`, { invoiceId: id });
-          }
-          if (inv.buyerTaxId !== buyerTaxId.trim().toUpperCase()) {
-            throw new AppError("INVOICE.WRONG_OBLIGOR", 422, `${name} (${id}) is billed to ${inv.buyerTaxId}, not to the receivable's obligor ${buyerTaxId}.`, [], {
-              invoiceId: id,
-            });
-          }
-          return inv;
-        });
+      check: (request: BackingRequest): Invoice[] => {
+        const { receivableId } = request;
+        const invoices = checkBacking(byId, request);
         for (const inv of invoices) {
           if (inv.receivableId !== receivableId) marked.push({ id: inv.id, receivableId });
           inv.receivableId = receivableId;
@@ -231,10 +154,7 @@ export class InvoicesService {
       },
       mark: async (tx: EntityManager): Promise<void> => {
         if (!marked.length) return;
-        await tx.query(
-          `UPDATE invoices i SET receivable_id = m.receivable_id, updated_at = now() FROM unnest($1::uuid[], $2::uuid[]) AS m(id, receivable_id) WHERE i.id = m.id`,
-          [marked.map((m) => m.id), marked.map((m) => m.receivableId)],
-        );
+        await repo.attachInvoices(tx, marked);
         marked.length = 0;
       },
     };
@@ -242,7 +162,7 @@ export class InvoicesService {
 
   /** Frees the invoices of a receivable that was rejected, cancelled or failed to register. */
   async detach(em: EntityManager, receivableId: string): Promise<void> {
-    await detachInvoices(em, [receivableId]);
+    await repo.detachInvoices(em, [receivableId]);
   }
 
   // ─── Verification ─────────────────────────────────────────────────
@@ -259,19 +179,15 @@ export class InvoicesService {
   /** `depth`: how many other suppliers' earlier submissions deep this verification is (see below). */
   private async settle(invoiceId: string, depth: number): Promise<void> {
     if (!UUID.test(invoiceId)) return;
-    const repo = this.ds.getRepository(InvoiceEntity);
-    const inv = await repo.findOneBy({ id: invoiceId });
+    const inv = await repo.invoiceById(this.ds, invoiceId);
     if (!inv || TERMINAL.has(inv.status)) return;
-    if (inv.status === "received") await repo.update({ id: invoiceId, status: "received" }, { status: "verifying" });
+    if (inv.status === "received") await repo.markVerifying(this.ds, invoiceId);
     const outcome = await this.verifier.check(inv, () => this.claimedByAnotherSupplier(inv, depth));
     await inTransaction(this.ds, async (em) => {
-      const current = await em.getRepository(InvoiceEntity).findOne({ where: { id: invoiceId }, lock: { mode: "pessimistic_write" } });
+      const current = await repo.lockInvoice(em, invoiceId);
       if (!current || TERMINAL.has(current.status)) return;
-      const [buyer] = await em.query(`SELECT id FROM organizations WHERE uscc = $1`, [inv.buyerTaxId]);
-      const settled = outcome.rejection
-        ? { status: "rejected" as const, rejectionCode: outcome.rejection.code, rejectionReason: outcome.rejection.reason, evidenceHash: null, verifiedAt: null }
-        : { status: "verified" as const, rejectionCode: null, rejectionReason: null, evidenceHash: evidenceHash(outcome.evidence), verifiedAt: new Date() };
-      await em.getRepository(InvoiceEntity).update({ id: invoiceId }, { ...settled, evidence: outcome.evidence as never, buyerOrganizationId: buyer?.id ?? current.buyerOrganizationId });
+      const buyer = await repo.organizationByUscc(em, inv.buyerTaxId);
+      await repo.settleInvoice(em, invoiceId, { ...settlementOf(outcome, new Date()), buyerOrganizationId: buyer?.id ?? current.buyerOrganizationId });
     });
   }
 
@@ -282,14 +198,7 @@ export class InvoicesService {
    * answer does not depend on the order the jobs run in: the earlier submission wins if genuine.
    */
   private async claimedByAnotherSupplier(inv: Invoice, depth: number): Promise<{ claimedByAnotherSupplier: boolean }> {
-    const others = () =>
-      this.ds.query(
-        `SELECT id, status FROM invoices
-         WHERE (invoice_number = $1 OR invoice_key = $2) AND organization_id <> $3 AND status <> 'rejected'
-           AND (created_at, id) < (SELECT created_at, id FROM invoices WHERE id = $4)
-         ORDER BY created_at, id`,
-        [inv.invoiceNumber, inv.invoiceKey, inv.organizationId, inv.id],
-      ) as Promise<{ id: string; status: Invoice["status"] }[]>;
+    const others = () => repo.earlierSubmissionsByOthers(this.ds, inv);
     let rows = await others();
     const pending = rows.filter((r) => r.status !== "verified");
     if (!rows.some((r) => r.status === "verified") && pending.length > 0) {
@@ -303,6 +212,3 @@ export class InvoicesService {
     return { claimedByAnotherSupplier: rows.some((r) => r.status === "verified") };
   }
 }
-
-/** keccak256 of the canonical evidence list (answers included): the second half of the invoice's leaf. */
-export const evidenceHash = (evidence: Invoice["evidence"]): string => canonicalHash(evidence);

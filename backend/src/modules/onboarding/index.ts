@@ -1,7 +1,9 @@
 /**
  * Onboarding: organizations (KYC, chain membership, suspension), their people (invitations,
  * duties, sign-in sessions) and API keys. (Implementation: onboarding.service.ts, people.service.ts,
- * sessions.ts, authentication.ts, members.ts, *.routes.ts, onboarding.projections.ts.)
+ * sessions.ts, their statements in onboarding.repository.ts and people.repository.ts and the rules
+ * they decide on in onboarding.rules.ts, authentication.ts, members.ts, *.routes.ts,
+ * onboarding.projections.ts.)
  */
 import { defineModule } from "../module";
 import { ApiKeyEntity, OrganizationEntity, UserEntity } from "./onboarding.entity";

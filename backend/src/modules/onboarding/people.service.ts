@@ -2,14 +2,16 @@ import type { DataSource, EntityManager } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
 import { inTransaction, sqlState } from "../../shared/transaction";
 import type { AuthContext } from "../../shared/http/auth";
-import { OrganizationEntity, UserEntity, type Duty, type User } from "./onboarding.entity";
+import type { Duty, User } from "./onboarding.entity";
 import type { OnboardingService } from "./onboarding.service";
 import { hashPassword } from "./passwords";
 import { newToken, tokenHash, type IssuedSession, type Sessions } from "./sessions";
+import { insertUser, organizationByIdOrFail, updateUser, userByIdOrFail, userOf } from "./onboarding.repository";
+import * as repo from "./people.repository";
+import { isFirstAdmin } from "./onboarding.rules";
 
 /** An invitation link is good for this long. */
 export const INVITATION_TTL_MS = 7 * 86_400_000;
-
 
 export interface Invitation {
   id: string;
@@ -31,11 +33,7 @@ export async function createInvitation(
   input: Pick<Invitation, "organizationId" | "email" | "name" | "duty" | "role"> & { invitedBy: string; userId: string | null },
 ): Promise<{ id: string; expiresAt: Date; token: string }> {
   const token = newToken();
-  const [row] = await em.query(
-    `INSERT INTO invitations (organization_id, email, name, role, duty, token_hash, invited_by, expires_at, user_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond', $9) RETURNING id, expires_at`,
-    [input.organizationId, input.email, input.name, input.role, input.duty, tokenHash(token), input.invitedBy, INVITATION_TTL_MS, input.userId],
-  );
+  const row = await repo.insertInvitation(em, { ...input, tokenHash: tokenHash(token), ttlMs: INVITATION_TTL_MS });
   return { id: row.id, expiresAt: new Date(row.expires_at), token };
 }
 
@@ -47,12 +45,6 @@ const firstAdminOnly = () =>
     403,
     "The operator only invites an organization's first admin (role admin, duty approver), while it has none; its admins invite everyone else.",
   );
-
-/** Whether an organization has an admin (who may sign in or use keys). */
-async function hasAdmin(em: EntityManager, organizationId: string): Promise<boolean> {
-  const [row] = await em.query(`SELECT 1 FROM users WHERE organization_id = $1 AND role = 'admin' AND disabled_at IS NULL LIMIT 1`, [organizationId]);
-  return !!row;
-}
 
 const emailTaken = (email: string) => new AppError("USER.DUPLICATE", 409, `${email} is already a user of this organization who signs in; change their duty instead.`);
 
@@ -73,10 +65,7 @@ export class PeopleService {
     await this.onboarding.requirePeopleManager(auth, organizationId);
     // only this organization's users are looked at: whether an email signs in elsewhere is no admin's
     // business (the person learns it when accepting, and signs in with it instead)
-    const [existing]: { id: string; signs_in: boolean }[] = await this.ds.query(
-      `SELECT id, password_hash IS NOT NULL AS signs_in FROM users WHERE lower(email) = lower($1) AND organization_id = $2`,
-      [input.email, organizationId],
-    );
+    const existing = await repo.userByEmail(this.ds, organizationId, input.email);
     if (existing?.signs_in) throw emailTaken(input.email);
     // a user of this organization without a password (API keys only) gets one by accepting
     const { id, expiresAt, token } = await createInvitation(this.ds.manager, { organizationId, ...input, invitedBy: auth.user.id, userId: existing?.id ?? null });
@@ -92,16 +81,10 @@ export class PeopleService {
   private async inviteFirstAdmin(auth: AuthContext, organizationId: string, input: Pick<Invitation, "email" | "name" | "duty" | "role">) {
     if (auth.duty !== "approver") throw new AppError("DUTY.APPROVER_REQUIRED", 403, "Inviting an organization's first admin needs an approver of the operator.");
     return inTransaction(this.ds, async (em) => {
-      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
-      if (!org) throw notFound("organization", organizationId);
-      // an admin and approver: the one person who can then invite the rest (an admin who is a clerk could not)
-      if (input.role !== "admin" || input.duty !== "approver") throw firstAdminOnly();
-      if (await hasAdmin(em, organizationId)) throw firstAdminOnly();
-      await em.query(
-        `UPDATE invitations SET expires_at = now() WHERE organization_id = $1 AND accepted_at IS NULL AND expires_at > now()
-           AND invited_by IN (SELECT id FROM users WHERE organization_id <> $1)`,
-        [organizationId],
-      );
+      if (!(await repo.lockOrganizationRow(em, organizationId))) throw notFound("organization", organizationId);
+      if (!isFirstAdmin(input)) throw firstAdminOnly();
+      if (await repo.hasAdmin(em, organizationId)) throw firstAdminOnly();
+      await repo.expireOutsidersInvitations(em, organizationId);
       const { id, expiresAt, token } = await createInvitation(em, { organizationId, ...input, invitedBy: auth.user.id, userId: null });
       return { invitation: { id, organizationId, ...input, expiresAt }, token };
     });
@@ -112,25 +95,18 @@ export class PeopleService {
     const hash = await hashPassword(password);
     try {
       return await inTransaction(this.ds, async (em) => {
-        const [inv] = await em.query(
-          `SELECT * FROM invitations WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now() FOR UPDATE`,
-          [tokenHash(token)],
-        );
+        const inv = await repo.lockOpenInvitation(em, tokenHash(token));
         if (!inv) throw invitationInvalid();
         // a first admin's invitation (from the operator) is void once the organization has an admin
-        const [outsider] = await em.query(`SELECT 1 FROM users WHERE id = $1 AND organization_id <> $2`, [inv.invited_by, inv.organization_id]);
-        if (outsider) {
-          await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [inv.organization_id]);
-          if (await hasAdmin(em, inv.organization_id)) throw invitationInvalid();
+        if (await repo.isOutsider(em, inv.invited_by, inv.organization_id)) {
+          await repo.lockOrganizationRow(em, inv.organization_id);
+          if (await repo.hasAdmin(em, inv.organization_id)) throw invitationInvalid();
         }
-        const users = em.getRepository(UserEntity);
         const fields = { role: inv.role, duty: inv.duty, passwordHash: hash, passwordChangedAt: new Date() };
-        if (inv.user_id) await users.update({ id: inv.user_id }, fields);
-        const user = inv.user_id
-          ? await users.findOneByOrFail({ id: inv.user_id })
-          : await users.save(users.create({ organizationId: inv.organization_id, email: inv.email, name: inv.name, ...fields }));
-        await em.query(`UPDATE invitations SET accepted_at = now(), user_id = $2 WHERE id = $1`, [inv.id, user.id]);
-        const organization = await em.getRepository(OrganizationEntity).findOneByOrFail({ id: inv.organization_id });
+        if (inv.user_id) await updateUser(em, inv.user_id, fields);
+        const user = inv.user_id ? await userByIdOrFail(em, inv.user_id) : await insertUser(em, { organizationId: inv.organization_id, email: inv.email, name: inv.name, ...fields });
+        await repo.markInvitationAccepted(em, inv.id, user.id);
+        const organization = await organizationByIdOrFail(em, inv.organization_id);
         return this.sessions.open(em, { ...user, passwordHash: null }, organization, client);
       });
     } catch (e) {
@@ -143,10 +119,9 @@ export class PeopleService {
 
   async changeDuty(auth: AuthContext, organizationId: string, userId: string, duty: Duty): Promise<User> {
     await this.onboarding.requirePeopleManager(auth, organizationId, () => notFound("user", userId));
-    const users = this.ds.getRepository(UserEntity);
-    const user = await users.findOneBy({ id: userId, organizationId });
+    const user = await userOf(this.ds, organizationId, userId);
     if (!user) throw notFound("user", userId);
-    await users.update({ id: userId }, { duty });
+    await updateUser(this.ds, userId, { duty });
     return { ...user, duty };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Webhooks: organizations subscribe to events; deliveries are HMAC-signed, retried with backoff
- * through BullMQ, and listed with their status. (Implementation: webhooks.service.ts,
- * webhooks.routes.ts, webhooks.projections.ts, signature.ts, url-policy.ts; catalogue in
- * webhooks.events.ts; integrators' guide in docs/webhooks.md.) Its projections come last: they
+ * through BullMQ, and listed with their status. (Implementation: webhooks.service.ts, its
+ * statements in webhooks.repository.ts, an attempt's rules in delivery.ts, webhooks.routes.ts,
+ * webhooks.projections.ts, signature.ts, url-policy.ts; catalogue in webhooks.events.ts;
+ * integrators' guide in docs/webhooks.md.) Its projections come last: they
  * announce what the other modules' projections recorded.
  */
 import { defineModule } from "../module";
@@ -43,7 +44,9 @@ export const webhooksModule = defineModule({
   stale: [undelivered as StaleWork],
 });
 
-export { WebhooksService, DEFAULT_DELIVERY_OPTIONS, MAX_SUBSCRIPTIONS, type DeliveryOptions, type DeliveryRow, type SubscriptionRow } from "./webhooks.service";
+export { WebhooksService, MAX_SUBSCRIPTIONS } from "./webhooks.service";
+export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from "./delivery";
+export type { DeliveryRow, SubscriptionRow } from "./webhooks.repository";
 export { webhooksRoutes } from "./webhooks.routes";
 export { webhookProjections, eventIdOf, type WebhookPayload } from "./webhooks.projections";
 export { WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE, type WebhookEventType } from "./webhooks.events";

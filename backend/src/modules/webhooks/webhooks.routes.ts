@@ -2,7 +2,8 @@ import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { webhookUrlProblem } from "./url-policy";
 import { ALL_EVENTS, WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE } from "./webhooks.events";
-import type { DeliveryRow, SubscriptionRow, WebhooksService } from "./webhooks.service";
+import type { WebhooksService } from "./webhooks.service";
+import type { DeliveryRow, SubscriptionRow } from "./webhooks.repository";
 
 const TAG: ApiTag = {
   name: "Webhooks",
