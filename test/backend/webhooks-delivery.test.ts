@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { DEFAULT_DELIVERY_OPTIONS, answerProblem, deliveryBody, retriesAfter, unreachableProblem } from "../../backend/src/modules/webhooks/delivery";
+import { DEFAULT_DELIVERY_OPTIONS, answerProblem, deliveryBody, retriesAfter, unreachableProblem } from "../../backend/src/modules/webhooks/webhooks.rules";
 import type { WebhookPayload } from "../../backend/src/modules/webhooks";
 
 /** One webhook delivery attempt's rules (what is sent, what counts as delivered, when the queue tries again), without the stack. */

@@ -8,7 +8,10 @@ import { eventually } from "./support/http";
 import { KeyVault } from "../../backend/src/ledger/key-vault";
 import { Projections } from "../../backend/src/indexer/projections";
 import type { ChainEvent } from "../../backend/src/indexer/indexer.entity";
-import { WebhooksService, webhookProjections, verifySignature, signatureHeader } from "../../backend/src/modules/webhooks";
+import { WebhooksService, webhookProjections, verifySignature, signatureHeader, deliveryJobId, DEFAULT_DELIVERY_OPTIONS } from "../../backend/src/modules/webhooks";
+import { LEDGER_QUEUE } from "../../backend/src/shared/queue";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 
 /** One request the receiver got, and whether its signature checked out with the subscription's secret. */
 interface Received {
@@ -202,6 +205,12 @@ describe(WebhooksService.name, () => {
       return d?.status === "delivered" ? d : null;
     }, 10_000, "the delivery to be recorded as delivered");
     expect(delivered).toMatchObject({ attempts: 2, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
+    // on the documented schedule (0.5 s doubling, about 18 hours in all), not the queue's default that stops growing at 10 s
+    const queue = new Queue(LEDGER_QUEUE, { connection: new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: 1 }), prefix: stack.config.QUEUE_PREFIX });
+    const job = await queue.getJob(deliveryJobId(delivered.id));
+    await queue.close();
+    expect(job?.opts.backoff).toEqual({ type: "exponential", delay: DEFAULT_DELIVERY_OPTIONS.backoffBaseMs });
+    expect(DEFAULT_DELIVERY_OPTIONS.backoffBaseMs * (2 ** (DEFAULT_DELIVERY_OPTIONS.maxAttempts - 1) - 1)).toBeGreaterThan(17 * 3_600_000);
     // the other subscription got the event once
     await eventually(async () => receiver.at("/alice").length === before + 1, 10_000, "the other subscription's delivery");
     await sleep(1500);

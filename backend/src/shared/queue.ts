@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job, type Processor } from "bullmq";
+import { Queue, Worker, type Job, type JobsOptions, type Processor } from "bullmq";
 import { Redis } from "ioredis";
 
 /**
@@ -46,8 +46,9 @@ export class JobQueue {
     this.queue.on("error", onError);
   }
 
-  add<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string) {
-    return this.queue.add(name, payload, { jobId });
+  /** `options`: a job's own retry schedule, where the default (capped at 10 s) does not fit. */
+  add<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string, options?: Pick<JobsOptions, "backoff" | "attempts">) {
+    return this.queue.add(name, payload, { jobId, ...options });
   }
 
   close() {

@@ -13,6 +13,8 @@ export interface StaleWork<K extends JobName = JobName> {
   stale: string;
   jobId: (id: string) => string;
   payload: (id: string) => JobPayloads[K];
+  /** The job's own retry schedule, if it has one (see JobQueue.add). */
+  options?: Parameters<JobQueue["add"]>[3];
   /** Marks row $1 as just looked at. */
   touch: string;
 }
@@ -67,7 +69,7 @@ export class OutboxSweeper {
         if (job && state === "failed") await job.retry("failed");
         else {
           if (job) await job.remove();
-          await this.queue.add(source.job, source.payload(id) as never, jobId);
+          await this.queue.add(source.job, source.payload(id) as never, jobId, source.options);
         }
         await this.ds.query(source.touch, [id]);
         enqueued++;

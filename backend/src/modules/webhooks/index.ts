@@ -9,6 +9,7 @@
 import { defineModule } from "../module";
 import type { StaleWork } from "../../ledger/outbox/sweeper";
 import { WebhooksService } from "./webhooks.service";
+import { DEFAULT_DELIVERY_OPTIONS } from "./webhooks.rules";
 import { webhooksRoutes } from "./webhooks.routes";
 import { webhookProjections } from "./webhooks.projections";
 
@@ -21,12 +22,19 @@ declare module "../../shared/queue" {
 
 export const deliveryJobId = (deliveryId: string) => `webhook-${deliveryId}`;
 
+/**
+ * A delivery's retries double from 0.5 s (the schedule docs/webhooks.md promises and nextAttemptAt
+ * shows: 18 attempts over about 18 hours), not the queue's default, which stops growing at 10 s.
+ */
+export const DELIVERY_JOB_OPTIONS = { backoff: { type: "exponential", delay: DEFAULT_DELIVERY_OPTIONS.backoffBaseMs } };
+
 /** Deliveries the indexer could not enqueue; a delivery that used up its attempts is `failed`. */
 const undelivered: StaleWork<"webhook.deliver"> = {
   job: "webhook.deliver",
   stale: `SELECT id::text AS id FROM webhook_deliveries WHERE status = 'pending' AND created_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
   jobId: deliveryJobId,
   payload: (id) => ({ deliveryId: id }),
+  options: DELIVERY_JOB_OPTIONS,
   touch: `SELECT $1::uuid`,
 };
 
@@ -35,7 +43,7 @@ export const webhooksModule = defineModule({
   needs: [],
   tables: ["webhook_subscriptions", "webhook_deliveries"],
   services: ({ ds, vault, queue }) => {
-    const deliverLater = async (deliveryId: string) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId)));
+    const deliverLater = async (deliveryId: string) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId), DELIVERY_JOB_OPTIONS));
     return { webhooks: new WebhooksService(ds, vault, deliverLater), deliverLater };
   },
   routes: (routes, api) => webhooksRoutes(routes, api.webhooks),
@@ -45,7 +53,7 @@ export const webhooksModule = defineModule({
 });
 
 export { WebhooksService, MAX_SUBSCRIPTIONS } from "./webhooks.service";
-export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from "./delivery";
+export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from "./webhooks.rules";
 export type { DeliveryRow, SubscriptionRow } from "./webhooks.repository";
 export { webhooksRoutes } from "./webhooks.routes";
 export { webhookProjections, eventIdOf, type WebhookPayload } from "./webhooks.projections";

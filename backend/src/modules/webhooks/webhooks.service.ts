@@ -8,7 +8,7 @@ import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 import { deliveryTargetProblem, webhookUrlProblem } from "./url-policy";
 import { TEST_EVENT_TYPE } from "./webhooks.events";
 import type { WebhookPayload } from "./webhooks.projections";
-import { DEFAULT_DELIVERY_OPTIONS, answerProblem, deliveryBody, retriesAfter, unreachableProblem, type DeliveryOptions } from "./delivery";
+import { DEFAULT_DELIVERY_OPTIONS, answerProblem, deliveryBody, retriesAfter, unreachableProblem, type DeliveryOptions } from "./webhooks.rules";
 import * as repo from "./webhooks.repository";
 import type { DeliveryFilter, DeliveryRow, SealedSecretRow, SubscriptionRow } from "./webhooks.repository";
 
