@@ -237,9 +237,16 @@ describe(WebhooksService.name, () => {
 
     // redelivery from scratch, by its owner
     await eventually(async () => (await deliveries(alice, `?subscriptionId=${sub.id}`))[0]?.status === "delivered", 10_000, "delivered");
+    const queue = new Queue(LEDGER_QUEUE, { connection: new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: 1 }), prefix: stack.config.QUEUE_PREFIX });
+    const first = await queue.getJob(deliveryJobId(queued.body.id));
     const again = await stack.api.post(`/v1/webhooks/deliveries/${queued.body.id}/redelivery`, {}, as(alice));
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ status: "pending", attempts: 0 });
+    // queued at once as a new job, not left to the sweeper behind the finished one holding its id
+    const second = await queue.getJob(deliveryJobId(queued.body.id));
+    await queue.close();
+    expect(first?.timestamp).toBeDefined();
+    expect(second?.timestamp).toBeGreaterThan(first!.timestamp);
     await eventually(async () => receiver.at("/tested").length === 2, 30_000, "the redelivery");
   });
 

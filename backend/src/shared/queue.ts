@@ -51,6 +51,13 @@ export class JobQueue {
     return this.queue.add(name, payload, { jobId, ...options });
   }
 
+  /** `add` for work wanted again: a finished job (completed or failed) still holding `jobId` is replaced, not kept. */
+  async addAgain<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string, options?: Pick<JobsOptions, "backoff" | "attempts">) {
+    const finished = await this.queue.getJob(jobId);
+    if (finished && ((await finished.isCompleted()) || (await finished.isFailed()))) await finished.remove();
+    return this.add(name, payload, jobId, options);
+  }
+
   close() {
     return this.queue.close();
   }
