@@ -95,10 +95,13 @@ export function buildServices(ctx: ModuleContext, modules: readonly AnyModule[] 
   return built as Services;
 }
 
+/** A module's own services. */
+const apiOf = (services: Services, m: AnyModule) => (services as Record<string, object>)[m.name];
+
 /** The modules' description parts, each called with its own module's services. */
 const each = <T>(services: Services, part: (m: AnyModule, api: object) => T | undefined): T[] =>
   LIST.flatMap((m) => {
-    const r = part(m, (services as Record<string, object>)[m.name]);
+    const r = part(m, apiOf(services, m));
     return r === undefined ? [] : [r];
   });
 
@@ -110,11 +113,11 @@ export function mountRoutes(ctx: ModuleContext, services: Services, http: HttpCo
 
 /** The modules' projections of ledger events, chained in list order. */
 export const projectionsOf = (ctx: ModuleContext, services: Services): Projections =>
-  LIST.reduce((p, m) => m.projections?.(p, (services as Record<string, object>)[m.name], ctx) ?? p, new Projections());
+  LIST.reduce((p, m) => m.projections?.(p, apiOf(services, m), ctx) ?? p, new Projections());
 
 /** What the modules do when the ledger refuses their operations, in list order. */
 export const hooksOf = (services: Services): OutboxHooks =>
-  LIST.reduce((h, m) => m.hooks?.(h, (services as Record<string, object>)[m.name]) ?? h, new OutboxHooks());
+  LIST.reduce((h, m) => m.hooks?.(h, apiOf(services, m)) ?? h, new OutboxHooks());
 
 /** The modules' job handlers; `outbox` handles the outbox's own job. A job two modules claim is refused. */
 export function jobsOf(ctx: ModuleContext, services: Services, outbox: Pick<JobHandlers, "outbox.submit">): JobHandlers {

@@ -43,9 +43,11 @@ export const webhooksModule = defineModule({
   needs: [],
   tables: ["webhook_subscriptions", "webhook_deliveries"],
   services: ({ ds, vault, queue }) => {
+    // a new delivery (the indexer's, once per delivery): its job id is new
+    const deliverLater = async (deliveryId: string) => void (await queue.add("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId), DELIVERY_JOB_OPTIONS));
     // a redelivery's job id is the delivery's: the finished job of its earlier attempts gives way
-    const deliverLater = async (deliveryId: string) => void (await queue.addAgain("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId), DELIVERY_JOB_OPTIONS));
-    return { webhooks: new WebhooksService(ds, vault, deliverLater), deliverLater };
+    const deliverAgain = async (deliveryId: string) => void (await queue.addAgain("webhook.deliver", { deliveryId }, deliveryJobId(deliveryId), DELIVERY_JOB_OPTIONS));
+    return { webhooks: new WebhooksService(ds, vault, deliverAgain), deliverLater };
   },
   routes: (routes, api) => webhooksRoutes(routes, api.webhooks),
   projections: (p, api) => webhookProjections(p, api.deliverLater),
