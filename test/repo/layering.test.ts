@@ -1,15 +1,12 @@
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { sourceFiles } from "./support/files";
 
 const ROOT = join(__dirname, "../..");
 const SHARED = join(ROOT, "backend/src/shared");
 
-const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
-  });
+const files = (dir: string) => sourceFiles(dir);
 
 /** `import ... from "<spec>"` statements that load code when they run (not `import type`). */
 const runtimeImports = (source: string) =>

@@ -2,16 +2,13 @@ import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { MODULES } from "../../backend/src/platform";
+import { sourceFiles } from "./support/files";
 
 const ROOT = join(__dirname, "../..");
 const SRC = join(ROOT, "backend/src");
 const MODULES_DIR = join(SRC, "modules");
 
-const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
-  });
+const files = (dir: string) => sourceFiles(dir);
 const source = files(SRC).filter((f) => !f.startsWith(join(SRC, "migrations")));
 
 /** Every `import`/`export ... from` of a relative path (type imports too: a type is part of a module's surface). */

@@ -1,10 +1,11 @@
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { Spectral, Document, getDiagnosticSeverity, type ISpectralDiagnostic, type RulesetDefinition } from "@stoplight/spectral-core";
 import { Json } from "@stoplight/spectral-parsers";
 import { oas } from "@stoplight/spectral-rulesets";
 import { describeApi } from "../../backend/src/platform";
+import { sourceFiles } from "./support/files";
 
 /**
  * /openapi.json is what integrators generate clients from: it passes Spectral's `oas` recommended
@@ -26,11 +27,7 @@ async function lint(document: unknown): Promise<ISpectralDiagnostic[]> {
 const faults = (found: ISpectralDiagnostic[]) =>
   found.filter((d) => d.severity <= getDiagnosticSeverity("warn")).map((d) => `${d.code} at ${d.path.join(".")}: ${d.message}`);
 
-const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
-  });
+const files = (dir: string) => sourceFiles(dir);
 
 describe("/openapi.json for integrators", () => {
   it("passes Spectral's oas recommended ruleset with no errors or warnings", async () => {

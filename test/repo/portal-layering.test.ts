@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { sourceFiles } from "./support/files";
 
 /**
  * The portal's arrows point one way: app/ (router, shell, the list of modules) → modules/<domain>/
@@ -10,11 +11,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 const ROOT = join(__dirname, "../..");
 const SRC = join(ROOT, "portal/src");
 
-const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(p) ? [p] : [];
-  });
+const files = (dir: string) => sourceFiles(dir, /\.tsx?$/);
 
 /** Every module specifier a file names: `import … from`, `import type … from`, `export … from`, `import "…"` and `import("…")`. */
 const specifiers = (source: string) =>
