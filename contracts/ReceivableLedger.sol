@@ -28,6 +28,8 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     uint32 private constant MAX_GRACE = 30 days;
     uint32 private constant MIN_DEFAULT_PERIOD = 7 days;
     uint32 private constant MAX_DEFAULT_PERIOD = 180 days;
+    uint32 private constant MIN_ACCEPTANCE_PERIOD = 1 hours;
+    uint32 private constant MAX_ACCEPTANCE_PERIOD = 30 days;
     /// @notice The longest pause the operator alone may impose; longer ones need governance.
     uint256 public constant MAX_OPERATOR_PAUSE = 7 days;
 
@@ -73,6 +75,14 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
         emit PauseEndSet(until);
     }
 
+    /// @inheritdoc IReceivableLedger
+    function resumeObligor(address obligor, bytes32 reason) external {
+        if (!_membership.isGovernor(msg.sender)) revert LedgerUnauthorizedGovernor(msg.sender);
+        if (reason == bytes32(0)) revert LedgerReasonRequired();
+        delete _delinquencies[obligor];
+        emit ObligorResumed(obligor, 0, reason);
+    }
+
     /// @notice Paused by the operator and not yet expired.
     function paused() public view override returns (bool) {
         return super.paused() && block.timestamp < _pauseEnds;
@@ -104,6 +114,9 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
         }
         if (p.gracePeriod < MIN_GRACE || p.gracePeriod > MAX_GRACE || p.defaultPeriod < MIN_DEFAULT_PERIOD
             || p.defaultPeriod > MAX_DEFAULT_PERIOD) revert LedgerInvalidParams();
+        if (p.acceptancePeriod < MIN_ACCEPTANCE_PERIOD || p.acceptancePeriod > MAX_ACCEPTANCE_PERIOD) {
+            revert LedgerInvalidParams();
+        }
         _params = p;
         emit ParamsUpdated(p);
         _setPeriods(p.gracePeriod, p.defaultPeriod);

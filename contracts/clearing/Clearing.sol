@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.24;
 
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IClearing} from "../interfaces/IClearing.sol";
 import {
     Status, Receivable, Lien, Repayment, Periods, FLAG_RECOURSE, FLAG_PARTIALLY_REPAID
@@ -10,10 +9,12 @@ import {Financing} from "../financing/Financing.sol";
 import {MemberRoles} from "../libraries/MemberRoles.sol";
 import {PayoutBatch} from "../libraries/PayoutBatch.sol";
 import {ClearingMath} from "../libraries/ClearingMath.sol";
+import {Recovery} from "./Recovery.sol";
 import {PauseClock} from "../libraries/PauseClock.sol";
 
 /// @title Clearing
-/// @notice Settlement at maturity, overdue collection, default and recourse.
+/// @notice Settlement at maturity, overdue collection, default and recourse (default and recourse
+/// run in the linked library Recovery).
 abstract contract Clearing is Financing, IClearing {
     using PayoutBatch for PayoutBatch.Batch;
     using PauseClock for PauseClock.Clock;
@@ -54,26 +55,7 @@ abstract contract Clearing is Financing, IClearing {
         _useOperation(opId);
         _requireNonEmpty(ids.length);
         _requireActive(msg.sender);
-        for (uint256 i = 0; i < ids.length; ++i) {
-            uint256 id = ids[i];
-            Receivable storage r = _existing(id);
-            if (r.status != Status.Overdue) revert ReceivableInvalidStatus(id, r.status, Status.Overdue);
-            Periods memory periods = _periodsOf(id);
-            uint256 needed = uint256(periods.gracePeriod) + periods.defaultPeriod;
-            Lien memory lien = _liens[id];
-            address creditor = lien.bank != address(0) ? lien.bank : _ownerOf(id);
-            if (msg.sender != creditor) revert ClearingNotCreditor(id, msg.sender);
-            uint256 elapsed = _pauseClock.activeSince(r.maturity);
-            if (elapsed < needed) revert ClearingDefaultPeriodRunning(id, needed - elapsed);
-            r.status = Status.Defaulted;
-            uint256 repaid = _repayments[id].repaid;
-            if (lien.bank != address(0)) {
-                // the line no longer carries what the bank has not received: it is a loss now
-                _creditLines[lien.bank][r.obligor].used -=
-                    uint128(ClearingMath.bankShortfall(repaid, 0, lien.due, r.amount));
-            }
-            emit ReceivableDefaulted(id, msg.sender, r.amount - repaid, opId);
-        }
+        Recovery.declareDefault(_receivables, _liens, _creditLines, _repayments, _pauseClock, _periods, ids, opId);
     }
 
     /// @inheritdoc IClearing
@@ -81,53 +63,17 @@ abstract contract Clearing is Financing, IClearing {
         _useOperation(opId);
         _requireNonEmpty(ids.length);
         _requireRole(msg.sender, MemberRoles.BANK);
-        PayoutBatch.Batch memory payouts = PayoutBatch.create(_token);
-        address seller;
-        uint256 available;
-        for (uint256 i = 0; i < ids.length; ++i) {
-            uint256 id = ids[i];
-            Receivable storage r = _existing(id);
-            if (r.status != Status.Defaulted || r.flags & FLAG_RECOURSE == 0) revert ClearingNoRecourse(id);
-            Lien memory lien = _liens[id];
-            if (lien.bank != msg.sender) revert ClearingNotCreditor(id, msg.sender);
-            Repayment storage rep = _repayments[id];
-            uint256 owed = ClearingMath.bankShortfall(rep.repaid, rep.recovered, lien.due, r.amount);
-            if (_ownerOf(id) != seller) {
-                seller = _ownerOf(id);
-                payouts.setPayer(seller); // sends what earlier sellers owe, so the balance read is current
-                available = _available(seller);
-            }
-            uint256 amount = owed < available ? owed : available;
-            available -= amount; // claims queued against this seller in this batch
-            rep.recovered += uint128(amount);
-            payouts.add(seller, msg.sender, amount);
-            emit RecourseClaimed(id, msg.sender, seller, amount, owed - amount, opId);
-        }
-        payouts.flush();
+        Recovery.claimRecourse(_receivables, _liens, _repayments, _token, _membership, ids, opId);
     }
 
     /// @inheritdoc IClearing
     function withdrawHeldPayouts() external nonReentrant {
-        uint256 amount = _held[msg.sender];
-        if (amount == 0) revert ClearingNothingHeld(msg.sender);
-        _requireActive(msg.sender);
-        delete _held[msg.sender];
-        emit PayoutWithdrawn(msg.sender, amount);
-        SafeERC20.safeTransfer(_token, msg.sender, amount);
+        Recovery.withdrawHeld(_held, _token, _membership, msg.sender);
     }
 
     /// @inheritdoc IClearing
     function withdrawHeldPayoutsOf(address removed) external nonReentrant {
-        uint256 amount = _held[removed];
-        if (amount == 0) revert ClearingNothingHeld(removed);
-        _requireActive(msg.sender);
-        bytes32 orgId = _membership.formerOrganizationOf(removed);
-        if (orgId == bytes32(0) || orgId != _membership.organizationOf(msg.sender)) {
-            revert ClearingNotSameOrganization(removed, msg.sender);
-        }
-        delete _held[removed];
-        emit HeldPayoutsRedirected(removed, msg.sender, amount);
-        SafeERC20.safeTransfer(_token, msg.sender, amount);
+        Recovery.withdrawHeld(_held, _token, _membership, removed);
     }
 
     /// @inheritdoc IClearing
@@ -152,7 +98,7 @@ abstract contract Clearing is Financing, IClearing {
     /// @inheritdoc IClearing
     function periodsOf(uint256 id) external view returns (uint256 gracePeriod, uint256 defaultPeriod) {
         _existing(id);
-        Periods memory periods = _periodsOf(id);
+        Periods memory periods = Recovery.periodsOf(_periods, id);
         return (periods.gracePeriod, periods.defaultPeriod);
     }
 
@@ -199,44 +145,43 @@ abstract contract Clearing is Financing, IClearing {
         if (c.paid == c.owed) {
             c.next = Status.Settled;
             if (lien.bank != address(0)) delete _liens[id];
-        } else if (c.status != Status.Overdue && _pauseClock.activeSince(r.maturity) >= _periodsOf(id).gracePeriod) {
+        } else if (c.status != Status.Overdue && _pauseClock.activeSince(r.maturity) >= Recovery.periodsOf(_periods, id).gracePeriod) {
             c.next = Status.Overdue;
         }
         if (c.paid != 0 && (wasPartial || c.paid != c.owed)) {
             _repayments[id].repaid = uint128(repaidBefore + c.paid);
             if (!wasPartial) r.flags |= FLAG_PARTIALLY_REPAID;
         }
-        if (c.next != c.status) r.status = c.next;
+        if (c.next != c.status) {
+            r.status = c.next;
+            if (c.next == Status.Overdue) _countDelinquency(r.obligor, id);
+            else if (c.status == Status.Overdue) _cureDelinquency(r.obligor, id);
+        }
         if (c.paid != 0 || c.next != c.status) {
             emit ReceivableCleared(id, lien.bank, c.holder, c.toBank, c.toHolder, c.owed - c.paid, c.next, opId);
         }
         return c.paid;
     }
 
-    /// @dev Certificates created from now on get these periods; existing ones keep theirs.
-    function _setPeriods(uint32 gracePeriod, uint32 defaultPeriod) internal {
-        uint256 n = _periods.length;
-        if (n != 0) {
-            Periods memory last = _periods[n - 1];
-            if (last.gracePeriod == gracePeriod && last.defaultPeriod == defaultPeriod) return;
-        }
-        uint256 fromId = _nextId();
-        if (n != 0 && _periods[n - 1].fromId == fromId) _periods.pop(); // no certificate has it yet
-        _periods.push(Periods(uint48(fromId), gracePeriod, defaultPeriod));
-        emit PeriodsChanged(fromId, gracePeriod, defaultPeriod);
+    /// @dev An obligor with a certificate overdue beyond grace may not issue or confirm.
+    function _countDelinquency(address obligor, uint256 id) private {
+        uint256 count = _delinquencies[obligor] + 1;
+        _delinquencies[obligor] = count;
+        emit ObligorPaused(obligor, id, count);
     }
 
-    /// @dev The periods fixed for certificate `id` when it was created: the last version from an
-    /// id at or below it (binary search; usually one or two versions).
-    function _periodsOf(uint256 id) private view returns (Periods memory) {
-        uint256 low = 0;
-        uint256 high = _periods.length;
-        while (low < high) {
-            uint256 mid = (low + high) / 2;
-            if (_periods[mid].fromId <= id) low = mid + 1;
-            else high = mid;
-        }
-        return _periods[low - 1];
+    /// @dev An Overdue certificate was settled: one delinquency fewer (none if governance already
+    /// resumed the obligor).
+    function _cureDelinquency(address obligor, uint256 id) private {
+        uint256 count = _delinquencies[obligor];
+        if (count == 0) return;
+        _delinquencies[obligor] = count - 1;
+        if (count == 1) emit ObligorResumed(obligor, id, bytes32(0));
+    }
+
+    /// @dev Certificates created from now on get these periods; existing ones keep theirs.
+    function _setPeriods(uint32 gracePeriod, uint32 defaultPeriod) internal {
+        Recovery.setPeriods(_periods, _nextId(), gracePeriod, defaultPeriod);
     }
 
     /// @dev Queues a payout, or holds it here if the payee may not receive tokens now.

@@ -65,6 +65,12 @@ interface IClearing {
     event PeriodsChanged(uint256 indexed fromId, uint256 gracePeriod, uint256 defaultPeriod);
     event PayoutHeld(address indexed account, uint256 amount);
     event PayoutWithdrawn(address indexed account, uint256 amount);
+    /// @notice A certificate of `obligor` became overdue beyond its grace period: the obligor may
+    /// not issue or confirm until every such certificate is settled (or governance resumes it).
+    event ObligorPaused(address indexed obligor, uint256 indexed id, uint256 delinquencies);
+    /// @notice `obligor` may issue and confirm again: its last delinquent certificate `id` was
+    /// settled, or governance resumed it (`id` 0) for `reason`.
+    event ObligorResumed(address indexed obligor, uint256 indexed id, bytes32 reason);
     /// @notice What was held for `removed` (an account removed from its organization) was paid to
     /// `to`, another account of the same organization.
     event HeldPayoutsRedirected(address indexed removed, address indexed to, uint256 amount);

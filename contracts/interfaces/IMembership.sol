@@ -24,6 +24,11 @@ interface IMembership is IOperationGuard {
     /// @notice The address already acts for an organization.
     /// @custom:action Remove it from its organization first; an address belongs to one organization.
     error MembershipAccountTaken(address account, bytes32 orgId);
+    /// @notice Operator keys and member accounts are kept apart: the operator runs the platform
+    /// and may never hold or move money, so an operator key cannot act for an organization and a
+    /// member account cannot become an operator.
+    /// @custom:action Use a separate key for the organization (or for the operator).
+    error MembershipOperatorAccount(address account);
     /// @notice The address is zero or does not act for any organization.
     /// @custom:action Check the address.
     error MembershipUnknownAccount(address account);

@@ -14,11 +14,14 @@ import {LedgerParams} from "./LedgerTypes.sol";
 interface IReceivableLedger is IOperationGuard, ISignedIntents, IReceivableRegistry, IFinancing, IClearing {
     /// @notice A parameter is out of its allowed range.
     /// @custom:action maxTenor 1 day ..= 366 days, maxTier >= 1, minPartAmount >= 1, gracePeriod
-    /// 1 ..= 30 days, defaultPeriod 7 ..= 180 days.
+    /// 1 ..= 30 days, defaultPeriod 7 ..= 180 days, acceptancePeriod 1 hour ..= 30 days.
     error LedgerInvalidParams();
     /// @notice Only the default admin (governance) may extend a pause.
     /// @custom:action Send from the default admin account (through its timelock or multisig).
     error LedgerUnauthorizedGovernor(address caller);
+    /// @notice A governance act that overrides a rule needs a recorded reason.
+    /// @custom:action Give the reason (e.g. the restructuring agreement or court order), as bytes32.
+    error LedgerReasonRequired();
     /// @notice A pause can only be extended to a later time.
     /// @custom:action Give a time in the future.
     error LedgerInvalidPauseEnd(uint256 until);
@@ -45,6 +48,11 @@ interface IReceivableLedger is IOperationGuard, ISignedIntents, IReceivableRegis
     /// and signers are the check).
     /// @custom:access Default admin of the membership contract (governance), while paused.
     function extendPause(uint256 until) external;
+
+    /// @notice Let a delinquent obligor issue and confirm again before it has paid (a restructuring
+    /// agreed with its creditors, a court order): `reason` is recorded on the ledger.
+    /// @custom:access Default admin of the membership contract (governance).
+    function resumeObligor(address obligor, bytes32 reason) external;
 
     /// @notice When the current pause ends; 0 when not paused.
     function pauseEnds() external view returns (uint256);

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.24;
 
-import {Status, Receivable, ReceivableInput, SplitPart, Attestation, ConfirmItem} from "./LedgerTypes.sol";
+import {
+    Status, Receivable, ReceivableInput, SplitPart, Attestation, ConfirmItem, Offer, OfferReturn
+} from "./LedgerTypes.sol";
 
 /// @title Receivable certificates
 /// @notice ERC-721 certificates for receivables owed by core enterprises. Registration by the
 /// creditor, issue by the obligor, confirmation (directly or by EIP-712 signature), rejection,
-/// cancellation, split and transfer. An invoice key backs at most one live certificate in the
+/// cancellation, split and transfer. No supplier holds a certificate it did not accept (签收): an
+/// issued certificate, a transfer and a split part for another supplier wait, Offered, until the
+/// receiver accepts; refused, withdrawn or expired, an issued one is Void and a transfer or split
+/// part stays with its sender. An invoice key backs at most one live certificate in the
 /// whole network; it is released only when a Pending certificate is rejected or cancelled.
 /// Every registration and issue carries a verifier's attestation (`Attestation`, EIP-712 type
 /// `InvoiceAttestation(bool issued,AttestedReceivable[] items,uint256 deadline)` with
@@ -79,6 +84,27 @@ interface IReceivableRegistry {
     /// @custom:action Send the items exactly as attested; any change (amount, maturity, keys,
     /// root, counterparty, caller) needs a new attestation.
     error AttestationInvalid(address verifier);
+    /// @notice Only the receiver an offered certificate waits for may accept it.
+    /// @custom:action Accept from (or sign with) the receiver's account; read `offerOf(id)`.
+    error OfferNotReceiver(uint256 id, address caller);
+    /// @notice The acceptance period has passed: the offer can only be returned now.
+    /// @custom:action Ask the sender to offer it again.
+    error OfferExpired(uint256 id, uint256 expires);
+    /// @notice Only the receiver (refusing) or the sender (withdrawing) may return an offer before
+    /// it expires.
+    /// @custom:action Wait until `expires`, or ask the receiver or sender.
+    error OfferNotReturnable(uint256 id, uint256 expires);
+    /// @notice Certificates change hands only by offer and acceptance (签收), never by ERC-721
+    /// transfer or approval.
+    /// @custom:action The holder calls `transferCertificate`; the receiver calls `accept`.
+    error CertificateMovesByOffer(uint256 id);
+    /// @notice A certificate cannot be offered to its own holder.
+    /// @custom:action Name another supplier.
+    error CertificateSelfTransfer(uint256 id);
+    /// @notice The obligor has a certificate overdue beyond its grace period, or defaulted: it may
+    /// not issue or confirm certificates until it pays or governance resumes it.
+    /// @custom:action Settle the overdue certificates (`delinquenciesOf` counts them).
+    error ObligorDelinquent(address obligor, uint256 delinquencies);
     /// @notice The certificate's creditor, amount, maturity or invoice root is not what the
     /// obligor confirmed.
     /// @custom:action Read the certificate (`receivable(id)`) and confirm exactly its facts; if
@@ -118,6 +144,16 @@ interface IReceivableRegistry {
         uint256 opId
     );
     event ReceivableTransferred(uint256 indexed id, address indexed from, address indexed to, uint256 opId);
+    /// @notice Certificate `id` waits until `expires` for `to` to accept it; `from` is the obligor
+    /// (issue) or the holder (transfer, split part).
+    event CertificateOffered(
+        uint256 indexed id, address indexed from, address indexed to, uint256 expires, uint256 opId
+    );
+    /// @notice `to` accepted certificate `id` (签收) and now holds it.
+    event OfferAccepted(uint256 indexed id, address indexed to, uint256 opId);
+    /// @notice The offer of certificate `id` to `to` went back: an issued certificate is Void, a
+    /// transfer or split part is Confirmed with its sender again.
+    event OfferReturned(uint256 indexed id, address indexed to, OfferReturn cause, bytes32 reason, uint256 opId);
 
     /// @notice Register receivables owed to the caller; they start Pending.
     /// @param attestation a verifier's signature over all `items` (with the caller as creditor,
@@ -128,18 +164,21 @@ interface IReceivableRegistry {
         external
         returns (uint256 firstId);
 
-    /// @notice Issue certificates owed by the caller directly to suppliers; they start Confirmed.
+    /// @notice Issue certificates owed by the caller directly to suppliers; each waits, Offered,
+    /// for its supplier to accept it.
     /// @param attestation a verifier's signature over all `items` (with the caller as obligor,
     /// each item's counterparty as creditor, `issued` true)
     /// @return firstId the id of the first new certificate; the others follow consecutively.
-    /// @custom:access Active core enterprise (becomes obligor), with a verifier's attestation.
+    /// @custom:access Active core enterprise (becomes obligor) with no delinquent certificate, with
+    /// a verifier's attestation.
     function issue(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId)
         external
         returns (uint256 firstId);
 
     /// @notice Confirm Pending certificates owed by the caller: each item names the certificate
     /// and its creditor, amount, maturity and invoice root, which must match the record.
-    /// @custom:access Active core enterprise that is the obligor of every item.
+    /// @custom:access Active core enterprise with no delinquent certificate that is the obligor of
+    /// every item.
     function confirm(ConfirmItem[] calldata items, uint256 opId) external;
 
     /// @notice Confirm Pending certificates on the obligor's EIP-712 signature of
@@ -164,14 +203,34 @@ interface IReceivableRegistry {
     /// @custom:access Active holder of every id.
     function cancel(uint256[] calldata ids, uint256 opId) external;
 
-    /// @notice Split a Confirmed certificate into parts for other suppliers (or the holder).
+    /// @notice Split a Confirmed certificate into parts for other suppliers (or the holder). A part
+    /// for another supplier is the holder's, Offered, until that supplier accepts it.
     /// @return firstChildId the id of the first part; the others follow consecutively.
     /// @custom:access Active holder.
     function split(uint256 id, SplitPart[] calldata parts, uint256 opId) external returns (uint256 firstChildId);
 
-    /// @notice Transfer a Confirmed certificate to another active supplier.
+    /// @notice Offer a Confirmed certificate to another active supplier; it changes hands when
+    /// `to` accepts it.
     /// @custom:access Active holder.
     function transferCertificate(address to, uint256 id, uint256 opId) external;
+
+    /// @notice Accept offered certificates (签收): the caller becomes their holder, Confirmed.
+    /// @custom:access Active supplier each offer waits for, before its expiry and maturity.
+    function accept(uint256[] calldata ids, uint256 opId) external;
+
+    /// @notice Return offered certificates unaccepted: the receiver refuses (拒签, with `reason`),
+    /// the sender withdraws, or anyone returns an offer past its expiry (or the certificate's
+    /// maturity). An issued certificate becomes Void and its invoice keys are released; a transfer
+    /// or split part stays with its sender, Confirmed.
+    /// @custom:access The receiver or sender of every offer; anyone once it has expired.
+    function returnOffers(uint256[] calldata ids, bytes32 reason, uint256 opId) external;
+
+    /// @notice The offer certificate `id` waits on (zero when it is not Offered).
+    function offerOf(uint256 id) external view returns (Offer memory);
+
+    /// @notice How many of `obligor`'s certificates are overdue beyond grace or defaulted; while
+    /// non-zero it may not issue or confirm.
+    function delinquenciesOf(address obligor) external view returns (uint256);
 
     /// @notice A certificate's record; reverts for unknown ids.
     function receivable(uint256 id) external view returns (Receivable memory);

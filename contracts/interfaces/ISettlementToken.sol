@@ -25,7 +25,7 @@ interface ISettlementToken is IERC20Metadata, IOperationGuard {
     /// @notice No clearing-house change is scheduled, or its delay has not passed.
     /// @custom:action Wait until `effectiveAt` (0: none scheduled; governance schedules one).
     error SettlementClearingHouseNotDue(uint256 effectiveAt);
-    /// @notice The clearing house cannot be the zero address.
+    /// @notice The clearing house cannot be the zero address or an operator key.
     /// @custom:action Give the contract that is to hold and move tokens (the receivable ledger).
     error SettlementInvalidClearingHouse();
 

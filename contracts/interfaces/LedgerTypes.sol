@@ -2,9 +2,12 @@
 pragma solidity ^0.8.24;
 
 /// @notice Certificate states. Edges (anything else is rejected):
-/// none → Pending (register) | Confirmed (issue, split part);
+/// none → Pending (register) | Offered (issue, split part for another supplier) | Confirmed (split
+/// part the splitter keeps);
 /// Pending → Confirmed | Rejected | Cancelled;
-/// Confirmed → Financed | Split | Settled | Overdue;
+/// Offered → Confirmed (accepted; or a transfer or split part returned to its sender) | Void (an
+/// issued certificate refused, withdrawn or expired);
+/// Confirmed → Offered (transfer) | Financed | Split | Settled | Overdue;
 /// Financed → Settled | Overdue;
 /// Overdue → Settled | Defaulted.
 enum Status {
@@ -17,7 +20,24 @@ enum Status {
     Overdue,
     Defaulted,
     Rejected,
-    Cancelled
+    Cancelled,
+    Offered, // waiting for its receiver's acceptance (签收), see `Offer`
+    Void // an issued certificate its supplier never accepted: owes nothing
+}
+
+/// @notice Why an offer went back without acceptance.
+enum OfferReturn {
+    Refused, // by the receiver (拒签), with a reason
+    Withdrawn, // by the sender
+    Expired // by anyone, after the acceptance period
+}
+
+/// @notice A certificate waiting for `to` to accept it (签收). The sender is the obligor for an
+/// issued certificate (then `to` is already its creditor) and otherwise its holder, who keeps it
+/// until `to` accepts.
+struct Offer {
+    address to;
+    uint40 expires; // unix seconds; after it anyone may return the offer
 }
 
 /// @notice A receivable certificate, packed in three storage slots.
@@ -113,6 +133,7 @@ struct LedgerParams {
     uint96 minPartAmount; // smallest split part, minor units
     uint32 gracePeriod; // after maturity, before a shortfall makes a certificate Overdue (fixed per certificate)
     uint32 defaultPeriod; // after the grace period, before an Overdue certificate may be declared Defaulted (idem)
+    uint32 acceptancePeriod; // how long a receiver has to accept an offered certificate
 }
 
 /// @notice The grace and default periods of every certificate created from `fromId` on, until

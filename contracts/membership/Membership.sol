@@ -161,8 +161,17 @@ contract Membership is IMembership, AccessControlDefaultAdminRules, OperationGua
 
     // ─── Internals ──────────────────────────────────────────────────────
 
+    /// @dev An account acting for an organization never becomes an operator (see `_addAccount`
+    /// for the other direction): the operator's keys can never hold settlement tokens, which
+    /// only members' accounts may hold (SettlementToken), so the platform never pools money.
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == OPERATOR_ROLE && _orgOf[account] != bytes32(0)) revert MembershipOperatorAccount(account);
+        return super._grantRole(role, account);
+    }
+
     function _addAccount(bytes32 orgId, address account, uint256 opId) private {
         if (account == address(0)) revert MembershipUnknownAccount(account);
+        if (hasRole(OPERATOR_ROLE, account)) revert MembershipOperatorAccount(account);
         bytes32 current = _orgOf[account];
         if (current != bytes32(0)) revert MembershipAccountTaken(account, current);
         OrgRecord storage org = _organizations[orgId];

@@ -5,7 +5,16 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IReceivableRegistry} from "../interfaces/IReceivableRegistry.sol";
 import {
-    Status, Receivable, ReceivableInput, SplitPart, LedgerParams, Attestation, ConfirmItem, FLAG_TRANSFERRED
+    Status,
+    Receivable,
+    ReceivableInput,
+    SplitPart,
+    LedgerParams,
+    Attestation,
+    ConfirmItem,
+    Offer,
+    OfferReturn,
+    FLAG_TRANSFERRED
 } from "../interfaces/LedgerTypes.sol";
 import {OperationGuard} from "../common/OperationGuard.sol";
 import {SignedIntents} from "../common/SignedIntents.sol";
@@ -18,6 +27,8 @@ import {MemberRoles} from "../libraries/MemberRoles.sol";
 /// `creditor` (already in its record) until it first changes hands, and only then is an owner
 /// written to ERC721's own storage. Most certificates are never transferred, so this saves a
 /// storage slot per certificate and a cold read on every financing and settlement.
+/// Consent (签收): certificates change hands only by offer and acceptance. ERC-721's own transfer
+/// and approval functions therefore refuse; `transferCertificate` offers, `accept` moves.
 abstract contract ReceivableRegistry is
     ERC721,
     Pausable,
@@ -47,6 +58,9 @@ abstract contract ReceivableRegistry is
     mapping(bytes32 invoiceKey => uint256 id) private _invoiceReceivable;
     uint256 private _lastId;
     LedgerParams internal _params;
+    mapping(uint256 id => Offer) private _offers;
+    /// @dev Certificates of each obligor overdue beyond grace or defaulted (kept by Clearing).
+    mapping(address obligor => uint256 count) internal _delinquencies;
 
     // ─── Creation ───────────────────────────────────────────────────────
 
@@ -69,6 +83,7 @@ abstract contract ReceivableRegistry is
     {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
+        _requireNotDelinquent(msg.sender);
         return _createAll(items, attestation, opId, true);
     }
 
@@ -78,6 +93,7 @@ abstract contract ReceivableRegistry is
     function confirm(ConfirmItem[] calldata items, uint256 opId) external whenNotPaused {
         _useOperation(opId);
         _requireRole(msg.sender, MemberRoles.CORE_ENTERPRISE);
+        _requireNotDelinquent(msg.sender);
         _confirmAll(items, msg.sender, opId);
     }
 
@@ -99,6 +115,7 @@ abstract contract ReceivableRegistry is
         bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, itemsHash, nonce, deadline));
         _verifyIntent(obligor, structHash, nonce, deadline, signature);
         _requireRole(obligor, MemberRoles.CORE_ENTERPRISE);
+        _requireNotDelinquent(obligor);
         _confirmAll(items, obligor, opId);
     }
 
@@ -151,43 +168,119 @@ abstract contract ReceivableRegistry is
         uint256 childId = _lastId;
         firstChildId = childId + 1;
         uint256 total;
+        uint256 expires = block.timestamp + p.acceptancePeriod;
         for (uint256 i = 0; i < parts.length; ++i) {
             SplitPart calldata part = parts[i];
             if (part.amount < p.minPartAmount) revert SplitPartTooSmall(part.amount, p.minPartAmount);
             _requireRole(part.to, MemberRoles.SUPPLIER);
             total += part.amount;
             ++childId;
+            bool offered = part.to != msg.sender; // another supplier's part is the splitter's until accepted
             _receivables[childId] = Receivable({
                 obligor: parent.obligor,
                 amount: uint80(part.amount), // sum is checked against the parent's uint80 amount below
-                status: Status.Confirmed,
+                status: offered ? Status.Offered : Status.Confirmed,
                 flags: 0,
-                creditor: part.to,
+                creditor: msg.sender,
                 maturity: parent.maturity,
                 tier: tier,
                 parentId: uint48(id),
                 invoicesRoot: bytes32(0)
             });
-            _issueTo(part.to, childId);
-            emit ReceivableSplit(id, childId, part.to, part.amount, tier, opId);
+            _issueTo(msg.sender, childId);
+            emit ReceivableSplit(id, childId, msg.sender, part.amount, tier, opId);
+            if (offered) _offer(childId, msg.sender, part.to, expires, opId);
         }
         if (total != parent.amount) revert SplitAmountMismatch(id, parent.amount, total);
         _lastId = childId;
     }
 
     /// @inheritdoc IReceivableRegistry
-    function transferCertificate(address to, uint256 id, uint256 opId) external {
+    function transferCertificate(address to, uint256 id, uint256 opId) external whenNotPaused {
         _useOperation(opId);
-        address holder = _ownerOf(id);
-        if (holder != msg.sender) revert ReceivableNotHolder(id, msg.sender);
-        _transfer(holder, to, id);
-        emit ReceivableTransferred(id, holder, to, opId);
+        _requireActive(msg.sender);
+        Receivable storage r = _transferable(id);
+        if (_ownerOf(id) != msg.sender) revert ReceivableNotHolder(id, msg.sender);
+        if (to == msg.sender) revert CertificateSelfTransfer(id);
+        _requireRole(to, MemberRoles.SUPPLIER);
+        r.status = Status.Offered;
+        _offer(id, msg.sender, to, block.timestamp + _params.acceptancePeriod, opId);
+    }
+
+    // ─── Acceptance (签收 / 拒签) ─────────────────────────────────────────
+
+    /// @inheritdoc IReceivableRegistry
+    function accept(uint256[] calldata ids, uint256 opId) external whenNotPaused {
+        _useOperation(opId);
+        _requireRole(msg.sender, MemberRoles.SUPPLIER);
+        _requireNonEmpty(ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            (Receivable storage r, Offer memory offer) = _offered(id);
+            if (offer.to != msg.sender) revert OfferNotReceiver(id, msg.sender);
+            if (block.timestamp >= offer.expires) revert OfferExpired(id, offer.expires);
+            r.status = Status.Confirmed;
+            delete _offers[id];
+            address from = _ownerOf(id);
+            if (from != msg.sender) {
+                _transfer(from, msg.sender, id); // checks maturity, the sender and the receiver
+                emit ReceivableTransferred(id, from, msg.sender, opId);
+            } else if (block.timestamp >= r.maturity) {
+                revert ReceivableMatured(id, r.maturity);
+            }
+            emit OfferAccepted(id, msg.sender, opId);
+        }
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function returnOffers(uint256[] calldata ids, bytes32 reason, uint256 opId) external whenNotPaused {
+        _useOperation(opId);
+        _requireNonEmpty(ids.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            (Receivable storage r, Offer memory offer) = _offered(id);
+            address holder = _ownerOf(id);
+            bool issued = holder == offer.to; // an issued certificate's receiver is already its creditor
+            OfferReturn cause;
+            if (msg.sender == offer.to) {
+                cause = OfferReturn.Refused;
+            } else if (msg.sender == (issued ? r.obligor : holder)) {
+                cause = OfferReturn.Withdrawn;
+            } else {
+                uint256 due = offer.expires < r.maturity ? offer.expires : r.maturity;
+                if (block.timestamp < due) revert OfferNotReturnable(id, due);
+                cause = OfferReturn.Expired;
+            }
+            r.status = issued ? Status.Void : Status.Confirmed; // Void frees its invoice keys
+            delete _offers[id];
+            emit OfferReturned(id, offer.to, cause, reason, opId);
+        }
+    }
+
+    /// @dev Certificates move only when their receiver accepts them (`accept`).
+    function transferFrom(address, address, uint256 tokenId) public pure override {
+        revert CertificateMovesByOffer(tokenId);
+    }
+
+    /// @dev See `transferFrom`.
+    function safeTransferFrom(address, address, uint256 tokenId, bytes memory) public pure override {
+        revert CertificateMovesByOffer(tokenId);
+    }
+
+    /// @dev No one may move a certificate for its holder: see `transferFrom`.
+    function approve(address, uint256 tokenId) public pure override {
+        revert CertificateMovesByOffer(tokenId);
+    }
+
+    /// @dev See `approve`.
+    function setApprovalForAll(address, bool) public pure override {
+        revert CertificateMovesByOffer(0);
     }
 
     /// @dev The one place certificate transfer rules live. Certificates are created by
-    /// `_issueTo`, never burned, and only transferred through here: a transfer needs an unpaused
-    /// ledger, a Confirmed (so unencumbered) certificate before maturity, an active sender and
-    /// holder, and an active supplier as recipient.
+    /// `_issueTo`, never burned, and only transferred through here, by `accept`: a transfer needs
+    /// an unpaused ledger, a Confirmed (so unencumbered) certificate before maturity, an active
+    /// sender and holder, and an active supplier as recipient.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         Receivable storage r = _receivables[tokenId];
         if (to == address(0) || r.status != Status.Confirmed) revert CertificateNotTransferable(tokenId, r.status);
@@ -244,6 +337,16 @@ abstract contract ReceivableRegistry is
         return _lastId;
     }
 
+    /// @inheritdoc IReceivableRegistry
+    function offerOf(uint256 id) external view returns (Offer memory) {
+        return _offers[id];
+    }
+
+    /// @inheritdoc IReceivableRegistry
+    function delinquenciesOf(address obligor) external view returns (uint256) {
+        return _delinquencies[obligor];
+    }
+
     // ─── Internals ──────────────────────────────────────────────────────
 
     function _createAll(ReceivableInput[] calldata items, Attestation calldata attestation, uint256 opId, bool issued)
@@ -257,6 +360,7 @@ abstract contract ReceivableRegistry is
         LedgerParams memory p = _params;
         uint256 latestMaturity = block.timestamp + p.maxTenor;
         uint256 id = _lastId;
+        uint256 expires = block.timestamp + p.acceptancePeriod;
         uint8 role = issued ? MemberRoles.SUPPLIER : MemberRoles.CORE_ENTERPRISE;
         // counterparty already checked (batches usually repeat one counterparty): the first item's
         // is checked before the loop, so no address (address(0) included) skips the check
@@ -271,11 +375,12 @@ abstract contract ReceivableRegistry is
             (address obligor, address creditor) = issued ? (msg.sender, checked) : (checked, msg.sender);
             attested[i] = _attestedItemHash(obligor, creditor, item);
             ++id;
-            _create(id, obligor, creditor, item, issued ? Status.Confirmed : Status.Pending, latestMaturity);
+            _create(id, obligor, creditor, item, issued ? Status.Offered : Status.Pending, latestMaturity);
             if (issued) {
                 emit ReceivableIssued(
                     id, obligor, creditor, item.amount, item.maturity, item.invoicesRoot, item.invoiceKeys, opId
                 );
+                _offer(id, obligor, creditor, expires, opId);
             } else {
                 emit ReceivableRegistered(
                     id, obligor, creditor, item.amount, item.maturity, item.invoicesRoot, item.invoiceKeys, opId
@@ -363,15 +468,33 @@ abstract contract ReceivableRegistry is
         }
     }
 
+    /// @dev Records that certificate `id` (already Offered) waits for `to` until `expires`.
+    function _offer(uint256 id, address from, address to, uint256 expires, uint256 opId) private {
+        _offers[id] = Offer({to: to, expires: uint40(expires)});
+        emit CertificateOffered(id, from, to, expires, opId);
+    }
+
+    function _offered(uint256 id) private view returns (Receivable storage r, Offer memory offer) {
+        r = _existing(id);
+        if (r.status != Status.Offered) revert ReceivableInvalidStatus(id, r.status, Status.Offered);
+        offer = _offers[id];
+    }
+
+    function _requireNotDelinquent(address obligor) private view {
+        uint256 count = _delinquencies[obligor];
+        if (count != 0) revert ObligorDelinquent(obligor, count);
+    }
+
     /// @dev The certificate `key` backs, or 0 if none. A key is released by rejecting or
-    /// cancelling its Pending certificate: it still maps to that certificate, but a dead one no
-    /// longer counts. Releasing lazily keeps rejection and cancellation from having to know (or
-    /// store) the keys. Any later status (Confirmed onwards, including Settled) keeps it forever.
+    /// cancelling its Pending certificate, or by an issued certificate going Void: it still maps
+    /// to that certificate, but a dead one no longer counts. Releasing lazily keeps those paths
+    /// from having to know (or store) the keys. Any other status (Confirmed onwards, including
+    /// Settled) keeps it forever.
     function _backingReceivable(bytes32 key) private view returns (uint256 id) {
         id = _invoiceReceivable[key];
         if (id != 0) {
             Status status = _receivables[id].status;
-            if (status == Status.Rejected || status == Status.Cancelled) return 0;
+            if (status == Status.Rejected || status == Status.Cancelled || status == Status.Void) return 0;
         }
     }
 

@@ -83,7 +83,10 @@ contract SettlementToken is ISettlementToken, ERC20, OperationGuard, MembershipG
     /// @inheritdoc ISettlementToken
     function setClearingHouse(address clearingHouse_) external {
         if (!_membership.isGovernor(msg.sender)) revert SettlementUnauthorizedGovernor(msg.sender);
-        if (clearingHouse_ == address(0)) revert SettlementInvalidClearingHouse();
+        // the operator never holds money (see Membership._grantRole): nor may it be the clearing house
+        if (clearingHouse_ == address(0) || _membership.isOperator(clearingHouse_)) {
+            revert SettlementInvalidClearingHouse();
+        }
         if (_clearingHouse == address(0)) {
             // wiring at deployment: nothing holds or moves through a clearing house yet
             emit ClearingHouseChanged(address(0), clearingHouse_);

@@ -2,10 +2,11 @@ import { describe, it, expect } from "vitest";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
-  HookedToken__factory, Membership__factory, ReceivableLedger__factory, ReentrantMember__factory,
+  HookedToken__factory, Membership__factory, ReentrantMember__factory,
 } from "../../typechain-types";
 import { DEFAULT_PARAMS, ADMIN_DELAY, DAY, YUAN, nextOp, orgId, input, signTerms, time, revertOf, attested, VERIFIER, type World, confirmItems } from "./fixtures";
 import { MemberRole, ReceivableStatus as S } from "../../backend/src/ledger/roles";
+import { deployReceivableLedger } from "../../backend/src/ledger/deploy";
 
 const FACE = 1_000_000n * YUAN;
 const GUARD_ERROR = hre.ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
@@ -15,7 +16,7 @@ async function hostileWorld() {
   const [admin, operator, core, bank, owner] = await hre.ethers.getSigners();
   const membership = await new Membership__factory(admin).deploy(ADMIN_DELAY, admin.address);
   const token = await new HookedToken__factory(admin).deploy();
-  const ledger = await new ReceivableLedger__factory(admin).deploy(membership, token, DEFAULT_PARAMS);
+  const ledger = await deployReceivableLedger(admin, await membership.getAddress(), await token.getAddress(), DEFAULT_PARAMS);
   const attacker = await new ReentrantMember__factory(owner).deploy(owner.address);
   await membership.grantRole(await membership.OPERATOR_ROLE(), operator.address);
   await membership.grantRole(await membership.VERIFIER_ROLE(), VERIFIER.address);

@@ -4,6 +4,7 @@ import { LedgerDeploymentEntity, type LedgerDeploymentRow } from "./ledger.entit
 import {
   Membership__factory,
   ReceivableLedger__factory,
+  Recovery__factory,
   SettlementToken__factory,
   type Membership,
   type ReceivableLedger,
@@ -20,6 +21,7 @@ export const DEFAULT_LEDGER_PARAMS = {
   minPartAmount: 100_00n, // 100 yuan
   gracePeriod: 3n * DAY,
   defaultPeriod: 30n * DAY,
+  acceptancePeriod: 7n * DAY, // a supplier has a week to sign for (签收) an offered certificate
 } satisfies LedgerParamsStruct;
 
 /**
@@ -64,7 +66,7 @@ export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<
   }
   const membership = await new Membership__factory(deployer).deploy(o.adminDelay ?? 2n * DAY, o.admin);
   const token = await new SettlementToken__factory(deployer).deploy(membership, o.tokenName ?? "Digital CNY (settlement)", o.tokenSymbol ?? "eCNY", o.defaultIssuerCap);
-  const ledger = await new ReceivableLedger__factory(deployer).deploy(membership, token, o.params ?? DEFAULT_LEDGER_PARAMS);
+  const ledger = await deployReceivableLedger(deployer, await membership.getAddress(), await token.getAddress(), o.params ?? DEFAULT_LEDGER_PARAMS);
   // on a network that mines on a timer (Besu's block period) a contract is not there until its
   // block is: reading OPERATOR_ROLE before that answers 0x
   await Promise.all([membership.waitForDeployment(), token.waitForDeployment(), ledger.waitForDeployment()]);
@@ -74,6 +76,17 @@ export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<
   for (const verifier of o.verifiers ?? []) await (await membership.grantRole(verifierRole, verifier)).wait();
   await (await token.setClearingHouse(ledger)).wait();
   return { membership, token, ledger };
+}
+
+/**
+ * Deploys the ledger with the library it links (Recovery: default, recourse and held payouts,
+ * kept out of the ledger's bytecode by the 24,576-byte limit).
+ */
+export async function deployReceivableLedger(deployer: Signer, membership: string, token: string, params: LedgerParamsStruct): Promise<ReceivableLedger> {
+  const recovery = await new Recovery__factory(deployer).deploy();
+  await recovery.waitForDeployment();
+  const libraries = { "contracts/clearing/Recovery.sol:Recovery": await recovery.getAddress() };
+  return new ReceivableLedger__factory(libraries, deployer).deploy(membership, token, params);
 }
 
 /** Addresses of a deployment, as written to deployments/<network>.json. */

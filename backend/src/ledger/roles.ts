@@ -19,4 +19,13 @@ export enum ReceivableStatus {
   Defaulted = 7,
   Rejected = 8,
   Cancelled = 9,
+  Offered = 10,
+  Void = 11,
+}
+
+/** Why an offer went back unaccepted; mirror of `OfferReturn` in contracts/interfaces/LedgerTypes.sol. */
+export enum OfferReturn {
+  Refused = 0,
+  Withdrawn = 1,
+  Expired = 2,
 }
