@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
 import { fetchOpenApi, listOperations } from "./support/openapi-probe";
+import { developmentFacts } from "../../backend/src/ops/onboarding-facts";
 
 /**
  * The authorization matrix: every endpoint of /openapi.json × every kind of caller — each
@@ -198,7 +199,7 @@ describe("authorization matrix", () => {
     orgIds.operator = stack.operatorOrgId;
     // members need not be on chain for their requests to be authorized: created, KYC not approved
     for (const org of ORGS.filter((o) => o !== "operator")) {
-      const r = await stack.api.post("/v1/organizations", { legalName: `Matrix ${org}`, unifiedSocialCreditCode: randomUscc(), roles: [org], contacts: [] }, { key: stack.operatorKey });
+      const r = await stack.api.post("/v1/organizations", { legalName: `Matrix ${org}`, unifiedSocialCreditCode: randomUscc(), roles: [org], contacts: [], ...developmentFacts([org]) }, { key: stack.operatorKey });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       orgIds[org] = r.body.id;
     }

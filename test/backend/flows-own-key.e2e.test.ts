@@ -71,7 +71,7 @@ describe("business flows with an obligor that keeps its own key", () => {
     api = stack.api;
     // the core enterprise is onboarded with its own address before the seed loader finds it by its code
     const op = { key: stack.operatorKey };
-    const created = await api.post("/v1/organizations", { legalName: "南康木匠家居集团有限公司", unifiedSocialCreditCode: CORE, roles: ["core_enterprise"], ledgerAddress: coreWallet.address }, op);
+    const created = await api.post("/v1/organizations", { legalName: "南康木匠家居集团有限公司", unifiedSocialCreditCode: CORE, roles: ["core_enterprise"], enterpriseSize: "large", ledgerAddress: coreWallet.address }, op);
     expect(created.status).toBe(201);
     expect(created.body.keyCustody).toBe("external");
     await api.post(`/v1/organizations/${created.body.id}/kyc-approval`, {}, op);

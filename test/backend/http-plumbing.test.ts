@@ -19,7 +19,7 @@ describe("HTTP plumbing", () => {
 
   describe("Idempotency-Key", () => {
     it("replays the first response for a repeat and writes once", async () => {
-      const body = { legalName: "Idempotent Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] };
+      const body = { legalName: "Idempotent Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small" };
       const first = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "create-1" });
       const before = await count("organizations");
       const again = await stack.api.post("/v1/organizations", body, { ...op(), idempotencyKey: "create-1" });
@@ -49,7 +49,7 @@ describe("HTTP plumbing", () => {
       await stack.api.post("/v1/api-keys", { label: "scope probe" }, { ...op(), idempotencyKey: "scope-probe" });
       const scope = await scopeOf("scope-probe");
       // the claim an API process leaves when SIGKILLed mid-request (same request: same hash)
-      const body = { legalName: "Crashed Request Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] };
+      const body = { legalName: "Crashed Request Ltd", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small" };
       const hash = createHash("sha256").update("POST /v1/organizations\n").update(JSON.stringify(body)).digest("hex");
       const orphan = (key: string, applied: boolean, leaseMs: number) =>
         stack.ds.query(

@@ -19,6 +19,7 @@ import { financingProjections } from "../../backend/src/modules/financing/financ
 import { settlementProjections } from "../../backend/src/modules/settlement/settlement.projections";
 import { webhookProjections } from "../../backend/src/modules/webhooks";
 import { createAdapters } from "../../backend/src/modules/invoices";
+import { developmentFacts } from "../../backend/src/ops/onboarding-facts";
 
 /**
  * The chain is untrusted input: members that keep their own keys call the contracts directly with
@@ -46,7 +47,7 @@ describe("the indexer and an untrusted chain", () => {
   /** An organization that keeps its own ledger key, active on chain, with an API key for reading. */
   const selfKeyed = async (roles: string[]) => {
     const wallet = Wallet.createRandom();
-    const created = await api.post("/v1/organizations", { legalName: `Self-keyed ${randomBytes(3).toString("hex")}`, unifiedSocialCreditCode: randomUscc(), roles, ledgerAddress: wallet.address }, op());
+    const created = await api.post("/v1/organizations", { legalName: `Self-keyed ${randomBytes(3).toString("hex")}`, unifiedSocialCreditCode: randomUscc(), roles, ...developmentFacts(roles), ledgerAddress: wallet.address }, op());
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
     expect((await api.post(`/v1/organizations/${id}/kyc-approval`, {}, op())).status).toBe(202);

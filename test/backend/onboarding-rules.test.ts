@@ -25,6 +25,8 @@ function organization(id: string, over: Partial<Organization> = {}): Organizatio
     legalName: `Org ${id.slice(-2)}`,
     uscc: "91500112MA60K4DK5U",
     roles: ["supplier"],
+    enterpriseSize: "small",
+    settlementLicence: null,
     contacts: [],
     status: "active",
     chainOrgId: `0x${"0".repeat(64)}`,

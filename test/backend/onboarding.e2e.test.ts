@@ -17,11 +17,11 @@ describe("onboarding through the public API", () => {
     const uscc = randomUscc();
     const created = await stack.api.post(
       "/v1/organizations",
-      { legalName: "赣州市南康区某家具有限公司", unifiedSocialCreditCode: uscc, roles: ["supplier", "core_enterprise"], contacts: [{ name: "Wang Fang", email: "wang@example.com" }] },
+      { legalName: "赣州市南康区某家具有限公司", unifiedSocialCreditCode: uscc, roles: ["supplier", "core_enterprise"], enterpriseSize: "large", contacts: [{ name: "Wang Fang", email: "wang@example.com" }] },
       op,
     );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: "pending", keyCustody: "custodial", ledgerAddress: null, chain: { status: "none" } });
+    expect(created.body).toMatchObject({ status: "pending", keyCustody: "custodial", ledgerAddress: null, chain: { status: "none" }, enterpriseSize: "large", settlementLicence: null });
 
     const approved = await stack.api.post(`/v1/organizations/${created.body.id}/kyc-approval`, { note: "documents checked" }, op);
     expect(approved.status).toBe(202);
@@ -44,6 +44,23 @@ describe("onboarding through the public API", () => {
     const membership = Membership__factory.connect(stack.deployment.membership, hre.ethers.provider);
     expect(await membership.activeRoles(org.ledgerAddress)).toBe(BigInt(MemberRole.Supplier | MemberRole.CoreEnterprise));
     expect(await membership.organizationOf(org.ledgerAddress)).toBe(org.chain.orgId);
+  });
+
+  it("asks a core enterprise or supplier for its enterprise size and a settlement issuer for its licence", async () => {
+    const op = { key: stack.operatorKey };
+    const noSize = await stack.api.post("/v1/organizations", { legalName: "无规模供应商", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] }, op);
+    expect(noSize.status).toBe(422);
+    expect(JSON.stringify(noSize.body.errors)).toMatch(/enterpriseSize.*large, medium, small or micro/);
+    const noLicence = await stack.api.post("/v1/organizations", { legalName: "无牌照清算机构", unifiedSocialCreditCode: randomUscc(), roles: ["settlement_issuer"] }, op);
+    expect(noLicence.status).toBe(422);
+    expect(JSON.stringify(noLicence.body.errors)).toMatch(/settlementLicence/);
+    const licence = { kind: "bank", number: "B0001H250000001", authority: "国家金融监督管理总局" };
+    const issuer = await stack.api.post("/v1/organizations", { legalName: "持牌银行", unifiedSocialCreditCode: randomUscc(), roles: ["bank", "settlement_issuer"], settlementLicence: licence }, op);
+    expect(issuer.status).toBe(201);
+    expect(issuer.body).toMatchObject({ enterpriseSize: null, settlementLicence: licence });
+    const bank = await stack.api.post("/v1/organizations", { legalName: "普通银行", unifiedSocialCreditCode: randomUscc(), roles: ["bank"] }, op);
+    expect(bank.status).toBe(201);
+    expect(bank.body.enterpriseSize).toBeNull();
   });
 
   it("rejects a second KYC approval and a duplicate registration", async () => {

@@ -78,7 +78,7 @@ describe("linking ledger certificates to the platform's rows", () => {
     const op = { key: stack.operatorKey };
     squatter = new Wallet(hexlify(randomBytes(32)), hre.ethers.provider);
     await hre.network.provider.send("hardhat_setBalance", [squatter.address, "0x56BC75E2D63100000"]);
-    const created = await api.post("/v1/organizations", { legalName: "赣州某家具有限公司", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], ledgerAddress: squatter.address }, op);
+    const created = await api.post("/v1/organizations", { legalName: "赣州某家具有限公司", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small", ledgerAddress: squatter.address }, op);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     squatterOrgId = created.body.id;
     await api.post(`/v1/organizations/${squatterOrgId}/kyc-approval`, {}, op);

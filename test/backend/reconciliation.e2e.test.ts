@@ -9,6 +9,7 @@ import { ReconciliationService, ledgerReader, REPORT_COLUMNS } from "../../backe
 import { cstToday } from "../../backend/src/modules/reconciliation/days";
 import type { AuthContext } from "../../backend/src/shared/http/auth";
 import { OrganizationEntity } from "../../backend/src/modules/onboarding/onboarding.entity";
+import { developmentFacts } from "../../backend/src/ops/onboarding-facts";
 
 /**
  * The whole financing flow runs through the API (seed invoices verified against the local tax
@@ -57,7 +58,7 @@ describe(ReconciliationService.name, () => {
 
   async function onboardAs(name: string, roles: string[], uscc = randomUscc()): Promise<Member> {
     const op = { key: stack.operatorKey };
-    const created = await api().post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [] }, op);
+    const created = await api().post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [], ...developmentFacts(roles) }, op);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const orgId = created.body.id as string;
     expect((await api().post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);

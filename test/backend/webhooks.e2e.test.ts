@@ -12,6 +12,7 @@ import { WebhooksService, webhookProjections, verifySignature, signatureHeader, 
 import { LEDGER_QUEUE } from "../../backend/src/shared/queue";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { developmentFacts } from "../../backend/src/ops/onboarding-facts";
 
 /** One request the receiver got, and whether its signature checked out with the subscription's secret. */
 interface Received {
@@ -100,7 +101,7 @@ describe(WebhooksService.name, () => {
   /** Onboards an organization with a given unified social credit code (the seed invoices name theirs). */
   async function onboardAs(name: string, roles: string[], uscc = randomUscc()) {
     const op = { key: stack.operatorKey };
-    const created = await stack.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [] }, op);
+    const created = await stack.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [], ...developmentFacts(roles) }, op);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const orgId = created.body.id as string;
     expect((await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);

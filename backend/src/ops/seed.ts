@@ -1,3 +1,4 @@
+import { developmentFacts } from "./onboarding-facts";
 import { firstAdminKey } from "./first-admin";
 import {
   DEFAULT_SEEDS_DIR,
@@ -218,6 +219,7 @@ export async function loadSeeds(o: SeedLoadOptions): Promise<SeedLoadResult> {
         unifiedSocialCreditCode: s.uscc,
         roles: s.roles,
         contacts: [{ name: s.contact.name, email: s.contact.email, phone: s.contact.phone, title: "Finance" }],
+        ...developmentFacts(s.roles, s.tier ?? null),
       });
       if (r.status === 201) created.organizations++;
       else if (r.body?.code !== "ORGANIZATION.DUPLICATE") throw new Error(`create ${s.legalName}: ${r.status} ${r.body?.detail ?? ""} ${JSON.stringify(r.body?.errors ?? [])}`);

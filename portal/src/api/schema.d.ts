@@ -1467,6 +1467,19 @@ export interface components {
             };
             kycApprovedAt: string | null;
             suspensionReason: string | null;
+            /** @enum {string|null} */
+            enterpriseSize: "large" | "medium" | "small" | "micro" | null;
+            /** @description Required for settlement issuers: only a bank or a licensed clearing institution may issue and hold settlement money (77号文: the platform never pools funds). */
+            settlementLicence: {
+                /**
+                 * @description bank: 金融许可证; clearing_institution: a licensed clearing or payment institution
+                 * @enum {string}
+                 */
+                kind: "bank" | "clearing_institution";
+                number: string;
+                /** @example 国家金融监督管理总局 */
+                authority: string;
+            } | null;
             createdAt: string;
             updatedAt: string;
         };
@@ -1502,6 +1515,22 @@ export interface components {
             }[];
             /** @description The organization's own ledger address, if it keeps its own key; omitted: the platform holds a custodial key for it. */
             ledgerAddress?: string;
+            /**
+             * @description MIIT enterprise size (《中小企业划型标准规定》): large 大型, medium 中型, small 小型, micro 微型. Required for core enterprises and suppliers: the 60-day payment rule of 国务院令第802号 protects SMEs (medium, small, micro) against large enterprises.
+             * @enum {string}
+             */
+            enterpriseSize?: "large" | "medium" | "small" | "micro";
+            /** @description Required for settlement issuers: only a bank or a licensed clearing institution may issue and hold settlement money (77号文: the platform never pools funds). */
+            settlementLicence?: {
+                /**
+                 * @description bank: 金融许可证; clearing_institution: a licensed clearing or payment institution
+                 * @enum {string}
+                 */
+                kind: "bank" | "clearing_institution";
+                number: string;
+                /** @example 国家金融监督管理总局 */
+                authority: string;
+            };
         };
         Member: {
             /** Format: uuid */

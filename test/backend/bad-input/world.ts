@@ -150,7 +150,7 @@ export class BadInput {
     }
     const pending = await Promise.all(
       [1, 2].map(async (i) => {
-        const r = await stack.api.post("/v1/organizations", { legalName: `Pending ${i}`, unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] }, op);
+        const r = await stack.api.post("/v1/organizations", { legalName: `Pending ${i}`, unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small" }, op);
         return r.body.id as string;
       }),
     );

@@ -15,6 +15,7 @@ import { Membership__factory } from "../../../typechain-types";
 import { chainOrgId } from "../../../backend/src/modules/onboarding/onboarding.service";
 import { createLogger } from "../../../backend/src/shared/logger";
 import { Stack, randomUscc } from "../support/stack";
+import { developmentFacts } from "../../../backend/src/ops/onboarding-facts";
 import { eventually } from "../support/http";
 
 /** Settings every fault stack shares: tests poll hard, so the per-organization rate limit is out of the way. */
@@ -142,7 +143,7 @@ export interface Registration {
 export async function requestRegistration(stack: Stack, roles: string[] = ["supplier"]): Promise<Registration> {
   const op = { key: stack.operatorKey };
   const uscc = randomUscc();
-  const created = await stack.api.post("/v1/organizations", { legalName: `Fault ${uscc.slice(-6)}`, unifiedSocialCreditCode: uscc, roles, contacts: [] }, op);
+  const created = await stack.api.post("/v1/organizations", { legalName: `Fault ${uscc.slice(-6)}`, unifiedSocialCreditCode: uscc, roles, contacts: [], ...developmentFacts(roles) }, op);
   if (created.status !== 201) throw new Error(`create organization: ${created.status} ${JSON.stringify(created.body)}`);
   const approved = await stack.api.post(`/v1/organizations/${created.body.id}/kyc-approval`, {}, op);
   if (approved.status !== 202) throw new Error(`approve KYC: ${approved.status} ${JSON.stringify(approved.body)}`);

@@ -19,6 +19,7 @@ import { hashPassword } from "../../../backend/src/modules/onboarding/passwords"
 import { firstAdminKey } from "../../../backend/src/ops/first-admin";
 import { startLedgerServer } from "./ledger-server";
 import { Api, eventually } from "./http";
+import { developmentFacts } from "../../../backend/src/ops/onboarding-facts";
 
 /** Hardhat's account #0: deploys and administers the contracts in tests. */
 export const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -139,7 +140,7 @@ export class Stack {
    */
   async onboard(roles: string[], name = `Org ${randomBytes(3).toString("hex")}`, o: { ledgerAddress?: string } = {}) {
     const op = { key: this.operatorKey };
-    const created = await this.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: randomUscc(), roles, contacts: [], ...o }, op);
+    const created = await this.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: randomUscc(), roles, contacts: [], ...developmentFacts(roles), ...o }, op);
     if (created.status !== 201) throw new Error(`create organization: ${created.status} ${JSON.stringify(created.body)}`);
     const orgId = created.body.id as string;
     const approved = await this.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op);

@@ -293,7 +293,7 @@ export class Tenants {
     // a pending organization (KYC not approved): it has no users; the operator adds one so there is something to hide
     const created = await stack.api.post(
       "/v1/organizations",
-      { legalName: `pending 待审 ${randomBytes(4).toString("hex")} Ltd`, unifiedSocialCreditCode: randomUscc(), roles: ["supplier"] },
+      { legalName: `pending 待审 ${randomBytes(4).toString("hex")} Ltd`, unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small" },
       op(),
     );
     const pAdmin = await this.person(created.body.id, stack.operatorKey, "admin");

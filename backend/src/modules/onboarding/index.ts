@@ -14,12 +14,14 @@ import { SignInThrottle } from "./sign-in-throttle";
 import { onboardingRoutes } from "./onboarding.routes";
 import { peopleRoutes } from "./people.routes";
 import { onboardingProjections } from "./onboarding.projections";
+import { EnterpriseSize1733400000000 } from "./enterprise-size.migration";
 
 export const onboardingModule = defineModule({
   name: "onboarding",
   needs: [],
   tables: ["organizations", "users", "api_keys", "sessions", "invitations"],
   entities: [OrganizationEntity, UserEntity, ApiKeyEntity],
+  migrations: [EnterpriseSize1733400000000],
   services: ({ ds, outbox, vault, redis, config }) => {
     const onboarding = new OnboardingService(ds, outbox, vault);
     const sessions = new Sessions(ds, new SignInThrottle(redis, config.QUEUE_PREFIX));
@@ -33,7 +35,7 @@ export const onboardingModule = defineModule({
 });
 export type OnboardingApi = ReturnType<typeof onboardingModule.services>;
 
-export { OrganizationEntity, UserEntity, ApiKeyEntity, ORG_ROLES, DUTIES, type Organization, type OrgRole, type User, type Duty, type ApiKey } from "./onboarding.entity";
+export { OrganizationEntity, UserEntity, ApiKeyEntity, ORG_ROLES, DUTIES, ENTERPRISE_SIZES, isSme, type EnterpriseSize, type SettlementLicence, type Organization, type OrgRole, type User, type Duty, type ApiKey } from "./onboarding.entity";
 export { custodialAccount, counterparty, organizationsById, checkCounterparty, organizationIdByAddress } from "./members";
 export { usccProblem, withUsccCheck } from "./uscc";
 export { OnboardingService, chainOrgId } from "./onboarding.service";

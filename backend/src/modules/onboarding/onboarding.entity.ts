@@ -2,7 +2,7 @@ import { EntitySchema } from "typeorm";
 import { col } from "../../shared/db-types";
 import type { Organization, User } from "../../shared/principal";
 
-export { ORG_ROLES, DUTIES, type OrgRole, type OrgStatus, type Contact, type Organization, type Duty, type User } from "../../shared/principal";
+export { ORG_ROLES, DUTIES, ENTERPRISE_SIZES, isSme, type EnterpriseSize, type SettlementLicence, type OrgRole, type OrgStatus, type Contact, type Organization, type Duty, type User } from "../../shared/principal";
 
 export const OrganizationEntity = new EntitySchema<Organization>({
   name: "Organization",
@@ -22,6 +22,8 @@ export const OrganizationEntity = new EntitySchema<Organization>({
     kycApprovedAt: { ...col.timestamp, name: "kyc_approved_at", nullable: true },
     kycApprovedBy: { ...col.uuid, name: "kyc_approved_by", nullable: true },
     suspensionReason: { ...col.text, name: "suspension_reason", nullable: true },
+    enterpriseSize: { ...col.text, name: "enterprise_size", nullable: true },
+    settlementLicence: { type: "jsonb", name: "settlement_licence", nullable: true },
     createdAt: { ...col.timestamp, name: "created_at", createDate: true },
     updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
   },

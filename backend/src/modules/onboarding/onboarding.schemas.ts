@@ -4,7 +4,7 @@ import { Uuid } from "../../shared/http/schemas";
 import { OperationView } from "../../ledger/outbox/operation.view";
 import { usccProblem } from "./uscc";
 
-import { DUTIES } from "./onboarding.entity";
+import { DUTIES, ENTERPRISE_SIZES } from "./onboarding.entity";
 
 export const MEMBER_ROLES = ["core_enterprise", "supplier", "bank", "auditor", "settlement_issuer"] as const;
 
@@ -32,6 +32,20 @@ const Contact = z
   })
   .strict();
 
+const EnterpriseSize = z.enum(ENTERPRISE_SIZES).openapi({
+  description:
+    "MIIT enterprise size (《中小企业划型标准规定》): large 大型, medium 中型, small 小型, micro 微型. Required for core enterprises and suppliers: the 60-day payment rule of 国务院令第802号 protects SMEs (medium, small, micro) against large enterprises.",
+});
+
+const SettlementLicence = z
+  .object({
+    kind: z.enum(["bank", "clearing_institution"]).openapi({ description: "bank: 金融许可证; clearing_institution: a licensed clearing or payment institution" }),
+    number: z.string().trim().min(4).max(64),
+    authority: z.string().trim().min(2).max(100).openapi({ example: "国家金融监督管理总局" }),
+  })
+  .strict()
+  .openapi({ description: "Required for settlement issuers: only a bank or a licensed clearing institution may issue and hold settlement money (77号文: the platform never pools funds)." });
+
 export const OrganizationCreate = z
   .object({
     legalName: z.string().trim().min(2).max(200).openapi({ example: "重庆长安汽车零部件有限公司" }),
@@ -45,8 +59,18 @@ export const OrganizationCreate = z
     ledgerAddress: Address.optional().openapi({
       description: "The organization's own ledger address, if it keeps its own key; omitted: the platform holds a custodial key for it.",
     }),
+    enterpriseSize: EnterpriseSize.optional(),
+    settlementLicence: SettlementLicence.optional(),
   })
   .strict()
+  .superRefine((o, ctx) => {
+    if (!o.enterpriseSize && o.roles.some((r) => r === "core_enterprise" || r === "supplier")) {
+      ctx.addIssue({ code: "custom", path: ["enterpriseSize"], message: "is required for a core enterprise or supplier: large, medium, small or micro (MIIT classification)" });
+    }
+    if (!o.settlementLicence && o.roles.includes("settlement_issuer")) {
+      ctx.addIssue({ code: "custom", path: ["settlementLicence"], message: "is required for a settlement issuer: the bank's or licensed clearing institution's licence (kind, number, authority)" });
+    }
+  })
   .openapi("OrganizationCreate");
 
 export const OrganizationView = z
@@ -66,6 +90,8 @@ export const OrganizationView = z
     }),
     kycApprovedAt: z.string().nullable(),
     suspensionReason: z.string().nullable(),
+    enterpriseSize: z.enum(ENTERPRISE_SIZES).nullable(),
+    settlementLicence: SettlementLicence.nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -33,6 +33,8 @@ export interface CreateOrganization {
   roles: OrgRole[];
   contacts: Organization["contacts"];
   ledgerAddress?: string;
+  enterpriseSize?: Organization["enterpriseSize"];
+  settlementLicence?: Organization["settlementLicence"];
 }
 
 /** The operator asked to act inside another organization: it never does (apart from inviting a first admin). */
@@ -71,6 +73,8 @@ export class OnboardingService {
       keyCustody: input.ledgerAddress ? "external" : "custodial",
       ledgerAddress: input.ledgerAddress ?? null,
       chainStatus: "none",
+      enterpriseSize: input.enterpriseSize ?? null,
+      settlementLicence: input.settlementLicence ?? null,
     });
   }
 

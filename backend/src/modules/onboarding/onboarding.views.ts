@@ -14,6 +14,8 @@ export const organizationView = (o: Organization) => ({
   chain: { orgId: o.chainOrgId, status: o.chainStatus, block: o.chainBlock === null ? null : o.chainBlock.toString() },
   kycApprovedAt: iso(o.kycApprovedAt),
   suspensionReason: o.suspensionReason,
+  enterpriseSize: o.enterpriseSize,
+  settlementLicence: o.settlementLicence,
   createdAt: o.createdAt.toISOString(),
   updatedAt: o.updatedAt.toISOString(),
 });

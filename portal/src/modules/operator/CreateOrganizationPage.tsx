@@ -12,6 +12,9 @@ import { usccText } from "../../shared/UsccResult";
 
 type Role = Schemas["OrganizationCreate"]["roles"][number];
 const ROLES: Role[] = ["core_enterprise", "supplier", "bank", "settlement_issuer", "auditor"];
+type Size = NonNullable<Schemas["OrganizationCreate"]["enterpriseSize"]>;
+const SIZES: Size[] = ["large", "medium", "small", "micro"];
+type LicenceKind = NonNullable<Schemas["OrganizationCreate"]["settlementLicence"]>["kind"];
 
 export function CreateOrganizationPage() {
   const { t } = useTranslation(["operator", "common"]);
@@ -24,6 +27,12 @@ export function CreateOrganizationPage() {
   const [contactEmail, setContactEmail] = useState("");
   const [contactPhone, setContactPhone] = useState("");
   const [ledgerAddress, setLedgerAddress] = useState("");
+  const [size, setSize] = useState<Size | "">("");
+  const [licenceKind, setLicenceKind] = useState<LicenceKind>("bank");
+  const [licenceNumber, setLicenceNumber] = useState("");
+  const [licenceAuthority, setLicenceAuthority] = useState("");
+  const needsSize = roles.has("core_enterprise") || roles.has("supplier");
+  const needsLicence = roles.has("settlement_issuer");
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const create = useMutation({
     mutationFn: (body: Schemas["OrganizationCreate"]) => post("/v1/organizations", { body }),
@@ -46,6 +55,8 @@ export function CreateOrganizationPage() {
       roles: roles.size ? undefined : t("create.rolesRequired"),
       contact: (contactName.trim() === "") === (contactEmail.trim() === "") ? undefined : t("create.contactBoth"),
       ledgerAddress: ledgerAddress.trim() === "" || /^0x[0-9a-fA-F]{40}$/.test(ledgerAddress.trim()) ? undefined : t("create.addressInvalid"),
+      size: needsSize && !size ? t("create.sizeRequired") : undefined,
+      licence: needsLicence && (licenceNumber.trim().length < 4 || licenceAuthority.trim().length < 2) ? t("create.licenceRequired") : undefined,
     };
     setErrors(next);
     if (Object.values(next).some(Boolean)) return;
@@ -55,6 +66,8 @@ export function CreateOrganizationPage() {
       roles: [...roles],
       contacts: contactName.trim() ? [{ name: contactName.trim(), email: contactEmail.trim(), ...(contactPhone.trim() ? { phone: contactPhone.trim() } : {}) }] : [],
       ...(ledgerAddress.trim() ? { ledgerAddress: ledgerAddress.trim() } : {}),
+      ...(needsSize && size ? { enterpriseSize: size } : {}),
+      ...(needsLicence ? { settlementLicence: { kind: licenceKind, number: licenceNumber.trim(), authority: licenceAuthority.trim() } } : {}),
     });
   };
 
@@ -98,6 +111,40 @@ export function CreateOrganizationPage() {
             ))}
             {errors.roles ? <p className="field-error">{errors.roles}</p> : null}
           </fieldset>
+          {needsSize ? (
+            <Field label={t("create.size")} hint={t("create.sizeHint")} error={errors.size ?? server.enterpriseSize}>
+              {(p) => (
+                <select {...p} value={size} onChange={(e) => setSize(e.target.value as Size)}>
+                  <option value="">—</option>
+                  {SIZES.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`create.size.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : null}
+          {needsLicence ? (
+            <fieldset className="role-set">
+              <legend>{t("create.licence")}</legend>
+              <p className="muted">{t("create.licenceHint")}</p>
+              <div className="form-row">
+                <Field label={t("create.licence")}>
+                  {(p) => (
+                    <select {...p} value={licenceKind} onChange={(e) => setLicenceKind(e.target.value as LicenceKind)}>
+                      <option value="bank">{t("create.licenceKind.bank")}</option>
+                      <option value="clearing_institution">{t("create.licenceKind.clearing_institution")}</option>
+                    </select>
+                  )}
+                </Field>
+                <Field label={t("create.licenceNumber")} error={errors.licence ?? server.settlementLicence}>
+                  {(p) => <input {...p} value={licenceNumber} onChange={(e) => setLicenceNumber(e.target.value)} />}
+                </Field>
+                <Field label={t("create.licenceAuthority")}>{(p) => <input {...p} value={licenceAuthority} onChange={(e) => setLicenceAuthority(e.target.value)} />}</Field>
+              </div>
+            </fieldset>
+          ) : null}
           <div className="form-row">
             <Field label={t("create.contactName")} error={errors.contact}>
               {(p) => <input {...p} value={contactName} onChange={(e) => setContactName(e.target.value)} />}
