@@ -18,6 +18,7 @@ import {
   requireActiveParties,
   requireFinanceable,
   requireHeld,
+  requireReviewOfLongTerm,
   requireLimitCovers,
   requireOpenQuote,
   requireRoom,
@@ -58,6 +59,7 @@ const receivable = (over: Partial<ReceivableRow> = {}): ReceivableRow =>
     maturity: new Date(NOW.getTime() + 90 * DAY),
     status: "confirmed",
     financingBankOrganizationId: null,
+    createdAt: NOW,
     ...over,
   }) as ReceivableRow;
 
@@ -88,6 +90,7 @@ const quote = (over: Partial<Quote> = {}): Quote => ({
   recourse: false,
   validUntil: new Date(NOW.getTime() + DAY),
   status: "open",
+  reasonablenessReview: null,
   createdAt: NOW,
   ...over,
 });
@@ -178,6 +181,17 @@ describe("financing rules", () => {
       const short = thrown(() => priceQuote(r, input, 91_028_749n, NOW));
       expect([short?.code, short?.status]).toEqual(["CREDIT_LINE.INSUFFICIENT", 422]);
       expect(short?.message).toMatch(/91028749 fen available; this quote needs 91028750/);
+    });
+
+    it("needs the bank's reasonableness review for a term over 6 months (77号文), and only then", () => {
+      const long = receivable({ maturity: new Date(NOW.getTime() + 200 * DAY) });
+      const missing = thrown(() => requireReviewOfLongTerm(long, undefined));
+      expect([missing?.code, missing?.fields[0].field]).toEqual(["REQUEST.INVALID", "body.reasonablenessReview"]);
+      expect(missing?.fields[0].message).toMatch(/term \(200 days\) exceeds 6 months/);
+      expect(thrown(() => requireReviewOfLongTerm(long, { reviewer: "授信审批部 王敏", reason: "整车厂账期惯例，已核对历史履约" }))).toBeUndefined();
+      expect(thrown(() => requireReviewOfLongTerm(r, undefined))).toBeUndefined();
+      // a quote stored without it (made before the rule) cannot be accepted either
+      expect(thrown(() => requireReviewOfLongTerm(long, quote().reasonablenessReview))?.code).toBe("REQUEST.INVALID");
     });
 
     it("lists the lowest effective annual cost first, then the larger advance", () => {

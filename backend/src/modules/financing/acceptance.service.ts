@@ -10,7 +10,7 @@ import { FINANCE_TERMS_TYPES, ledgerDomain, signFinanceTerms } from "../../ledge
 import { custodialAccount } from "../onboarding";
 import type { Financing } from "./financing.entity";
 import * as repo from "./financing.repository";
-import { expiresTooSoon, financeTerms, FUNDING_WINDOW_S, requireActiveParties, requireHeld, requireOpenQuote, requireRoom, roomOn } from "./financing.rules";
+import { expiresTooSoon, financeTerms, FUNDING_WINDOW_S, requireActiveParties, requireHeld, requireOpenQuote, requireReviewOfLongTerm, requireRoom, roomOn } from "./financing.rules";
 
 /**
  * A supplier accepts a bank's quote: the holder's EIP-712 signature on the FinanceTerms (with its
@@ -55,6 +55,8 @@ export class AcceptanceService {
     const x = await repo.receivableAndBank(em, request.receivableId, quote.bankOrganizationId, lock);
     if (!x) throw new Error(`quote ${quoteId}: its certificate or bank is missing`);
     requireHeld(x.receivable, auth.organization.id);
+    // a quote without the review a term over 6 months needs never funds (77号文)
+    requireReviewOfLongTerm(x.receivable, quote.reasonablenessReview);
     return { quote, request, ...x };
   }
 

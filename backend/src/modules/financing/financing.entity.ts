@@ -73,7 +73,14 @@ export interface Quote {
   recourse: boolean;
   validUntil: Date;
   status: "open" | "accepted" | "closed" | "withdrawn";
+  /** The bank's review that a term over 6 months is reasonable (77号文); null for shorter terms. */
+  reasonablenessReview: ReasonablenessReview | null;
   createdAt: Date;
+}
+
+export interface ReasonablenessReview {
+  reviewer: string;
+  reason: string;
 }
 
 export const QuoteEntity = new EntitySchema<Quote>({
@@ -93,6 +100,7 @@ export const QuoteEntity = new EntitySchema<Quote>({
     recourse: { type: "boolean" },
     validUntil: { ...col.timestamp, name: "valid_until" },
     status: col.text,
+    reasonablenessReview: { type: "jsonb", name: "reasonableness_review", nullable: true },
     createdAt: { ...col.timestamp, name: "created_at", createDate: true },
   },
 });

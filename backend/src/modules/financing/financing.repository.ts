@@ -241,12 +241,12 @@ export async function deleteSupersededQuotes(em: EntityManager, requestId: strin
 
 export async function insertQuote(
   em: EntityManager,
-  q: Pick<QuoteInput, "annualRateBp" | "dayCount" | "fee" | "recourse" | "validUntil"> & { requestId: string; bankId: string; advance: bigint; days: number; interest: bigint; due: bigint },
+  q: Pick<QuoteInput, "annualRateBp" | "dayCount" | "fee" | "recourse" | "validUntil" | "reasonablenessReview"> & { requestId: string; bankId: string; advance: bigint; days: number; interest: bigint; due: bigint },
 ): Promise<Quote> {
   const [created] = await em.query(
-    `INSERT INTO quotes (request_id, bank_organization_id, advance, annual_rate_bp, day_count, fee, days, interest, due, recourse, valid_until, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open') RETURNING *`,
-    [q.requestId, q.bankId, q.advance.toString(), q.annualRateBp, q.dayCount, q.fee.toString(), q.days, q.interest.toString(), q.due.toString(), q.recourse, q.validUntil],
+    `INSERT INTO quotes (request_id, bank_organization_id, advance, annual_rate_bp, day_count, fee, days, interest, due, recourse, valid_until, reasonableness_review, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open') RETURNING *`,
+    [q.requestId, q.bankId, q.advance.toString(), q.annualRateBp, q.dayCount, q.fee.toString(), q.days, q.interest.toString(), q.due.toString(), q.recourse, q.validUntil, q.reasonablenessReview ? JSON.stringify(q.reasonablenessReview) : null],
   );
   return quoteRows.from(em, created);
 }

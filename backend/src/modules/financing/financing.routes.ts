@@ -16,6 +16,13 @@ const Id = z.object({ id: Uuid }).strict();
 
 const CreditLineInput = z.object({ obligorId: Uuid, limit: z.string().regex(/^[0-9]{1,18}$/, "must be a non-negative integer number of fen, as a string").transform(BigInt) }).strict().openapi("CreditLineInput");
 
+const ReasonablenessReviewInput = z
+  .object({
+    reviewer: z.string().trim().min(1).max(100).openapi({ example: "授信审批部 王敏" }),
+    reason: z.string().trim().min(10, "must say why the term is reasonable (at least 10 characters)").max(1000),
+  })
+  .strict();
+
 const QuoteInput = z
   .object({
     advance: Money.optional().openapi({ description: "The advance in fen; or give advanceRateBp." }),
@@ -25,6 +32,9 @@ const QuoteInput = z
     fee: z.string().regex(/^[0-9]{1,18}$/, "must be a non-negative integer number of fen, as a string").transform(BigInt),
     recourse: z.boolean().default(false),
     validUntil: z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time" }).transform((v) => new Date(v)),
+    reasonablenessReview: ReasonablenessReviewInput.optional().openapi({
+      description: "Required when the certificate's term exceeds 6 months (77号文: in principle within 6 months, at most 1 year): who reviewed that the term is reasonable, and why.",
+    }),
   })
   .strict()
   .refine((q) => (q.advance === undefined) !== (q.advanceRateBp === undefined), { message: "give exactly one of advance and advanceRateBp", path: ["advance"] })
@@ -55,6 +65,7 @@ const QuoteView = z
     due: z.string(),
     recourse: z.boolean(),
     validUntil: z.string(),
+    reasonablenessReview: z.object({ reviewer: z.string(), reason: z.string() }).nullable(),
     netNow: z.string().optional().openapi({ description: "What the supplier receives at funding (the advance)." }),
     residualAtMaturity: z.string().optional().openapi({ description: "What the holder receives at maturity (face − due)." }),
     cost: z.string().optional().openapi({ description: "Interest + fee." }),
@@ -76,6 +87,7 @@ const quoteView = (q: Quote, extra: Record<string, unknown> = {}) => ({
   due: q.due.toString(),
   recourse: q.recourse,
   validUntil: q.validUntil.toISOString(),
+  reasonablenessReview: q.reasonablenessReview,
   ...extra,
 });
 

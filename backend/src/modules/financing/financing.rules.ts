@@ -7,7 +7,8 @@ import { AppError, conflict, notFound, validationFailed } from "../../shared/err
 import type { AuthContext } from "../../shared/http/auth";
 import type { Organization } from "../onboarding";
 import type { ReceivableRow } from "../receivables";
-import type { CreditLine, Financing, FinancingRequest, Quote } from "./financing.entity";
+import { exceedsSixMonths, termOf } from "../../shared/terms";
+import type { CreditLine, Financing, FinancingRequest, Quote, ReasonablenessReview } from "./financing.entity";
 import { advanceFromRate, daysUntil, price, PricingError, type Priced } from "./pricing";
 
 /** How long a holder's signed acceptance stays valid for the bank to fund it. */
@@ -68,6 +69,22 @@ export interface QuoteInput {
   fee: bigint;
   recourse: boolean;
   validUntil: Date;
+  reasonablenessReview?: ReasonablenessReview;
+}
+
+/**
+ * 77号文: a term over 6 months must be justified. A bank quoting on such a certificate records
+ * who reviewed that the term is reasonable and why; without it the quote, and so the funding, is
+ * refused.
+ */
+export function requireReviewOfLongTerm(r: Pick<ReceivableRow, "createdAt" | "maturity">, review: ReasonablenessReview | null | undefined): void {
+  if (!exceedsSixMonths(r.createdAt, r.maturity) || review) return;
+  throw validationFailed([
+    {
+      field: "body.reasonablenessReview",
+      message: `is required: the certificate's term (${termOf(r.createdAt, r.maturity).termDays} days) exceeds 6 months; record who reviewed that the term is reasonable (reviewer) and why (reason)`,
+    },
+  ]);
 }
 
 /** A bank's quote on `r`, priced: valid from `now` until no later than maturity, terms that price (pricing.ts), a due within the line's `available` room. */

@@ -15,6 +15,7 @@ import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity 
 import { createFinancingServices, refuseWhileFinancingRequested } from "./financing.services";
 import { financingRoutes } from "./financing.routes";
 import { financingHooks, financingProjections } from "./financing.projections";
+import { ReasonablenessReview1733500000000 } from "./reasonableness-review.migration";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
@@ -39,6 +40,7 @@ export const financingModule = defineModule({
   needs: ["invoices", "receivables"],
   tables: ["credit_lines", "financing_requests", "quotes", "financings"],
   entities: [CreditLineEntity, FinancingRequestEntity, QuoteEntity, FinancingEntity],
+  migrations: [ReasonablenessReview1733500000000],
   services: ({ ds, outbox, vault, keys, queue, provider, log }, needs: { invoices: InvoicesApi; receivables: ReceivablesApi }) => {
     // a certificate with an open financing request keeps its holder until the request ends
     needs.receivables.receivables.guardHolderChanges(refuseWhileFinancingRequested);
