@@ -10,6 +10,7 @@ import { custodialAccount } from "../onboarding";
 import type { PledgeRegistry } from "../invoices";
 import { recordOperation, type ReceivableRow } from "../receivables";
 import type { Financing } from "./financing.entity";
+import { certificateProperty } from "./filing-property";
 import * as repo from "./financing.repository";
 import { expiredSignature, inactiveParty, readsAll, type Hopeless } from "./financing.rules";
 
@@ -48,12 +49,18 @@ export class FundingService {
     const found = await this.registry.search(keys);
     const earlier = await foreign(found);
     if (earlier.length) return this.abandon(f, "REGISTRY.ALREADY_PLEDGED", `The registry already has a ${earlier[0] && (earlier[0] as { kind?: string }).kind} filing for this receivable's invoices (reference ${earlier[0].reference}): it cannot be financed again.`);
-    const [supplier, bank] = await Promise.all([repo.organizationById(this.ds.manager, f.supplierOrganizationId), repo.organizationById(this.ds.manager, f.bankOrganizationId)]);
-    // one assignment filing per invoice behind the certificate, each registered once
+    const [supplier, bank, obligor] = await Promise.all(
+      [f.supplierOrganizationId, f.bankOrganizationId, receivable.obligorOrganizationId].map((id) => repo.organizationById(this.ds.manager, id)),
+    );
+    // one assignment filing per invoice behind the certificate, each registered once, each
+    // describing the certificate as 中登网's 2026 example asks
+    const property = certificateProperty(receivable, obligor, supplier, f.advance, keys.length);
     const filings = found.filter((x) => x.reference === f.id);
     for (const invoiceKey of keys) {
       if (filings.some((x) => x.invoiceKey === invoiceKey)) continue;
-      filings.push(await this.registry.register({ invoiceKey, kind: "assignment", creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id }));
+      filings.push(
+        await this.registry.register({ invoiceKey, kind: "assignment", debtorTaxId: obligor.uscc, creditorTaxId: supplier.uscc, assignee: bank.legalName, amount: receivable.amount, reference: f.id, property }),
+      );
     }
     const registration = filings[0];
     const racing = await foreign(await this.registry.search(keys));

@@ -10,6 +10,7 @@ import { InvoiceEntity } from "./invoice.entity";
 import { InvoicesService } from "./invoices.service";
 import { invoicesRoutes } from "./invoices.routes";
 import { createAdapters } from "./adapters";
+import { FilingProperty1733600000000 } from "./filing-property.migration";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
@@ -34,6 +35,7 @@ export const invoicesModule = defineModule({
   needs: [],
   tables: ["invoices", "registry_filings"],
   entities: [InvoiceEntity],
+  migrations: [FilingProperty1733600000000],
   services: ({ ds, queue, log }) => {
     const adapters = createAdapters(ds);
     return {
@@ -63,6 +65,7 @@ export {
   type Adapters,
   type PledgeRegistry,
   type RegistryFiling,
+  type CertificateProperty,
   type TaxBureau,
   type TaxInvoiceRecord,
   type Taxpayer,

@@ -67,7 +67,35 @@ export interface RegistryFiling {
   assignee: string;
   amount: bigint;
   reference: string;
+  /** What the filing describes, for an electronic receivable certificate's financing (see CertificateProperty). */
+  property?: CertificateProperty | null;
   createdAt: string;
+}
+
+/**
+ * The property description (财产信息描述) of a filing for the financing of an electronic receivable
+ * certificate in the credit reference centre's unified registration system (中登网), as 77号文
+ * requires. The fields follow the description example the National Internet Finance Association
+ * and the credit reference centre published on 8 January 2026 (《应收账款电子凭证融资业务登记——财产
+ * 信息描述示例》); its full text could not be read from this network, so the fields are those its
+ * announcement and the rules name (docs/compliance.md, "中登网 filings"): which certificate, on
+ * which platform, owed by whom, held by whom, for how much, financed for how much, when issued and
+ * due, at which tier, and the invoices behind it. `description` is the same, as the text filed.
+ */
+export interface CertificateProperty {
+  certificateNumber: string; // 凭证编号
+  platform: string; // 供应链信息服务机构（平台）
+  obligorName: string; // 开立方（债务人）
+  obligorUscc: string;
+  holderName: string; // 融资申请人（凭证持有人）
+  holderUscc: string;
+  faceAmount: string; // 凭证金额（分）
+  financedAmount: string; // 融资金额（分）
+  issuedOn: string; // 开立日 YYYY-MM-DD (China time)
+  maturesOn: string; // 到期日
+  tier: number; // 流转层级（0：一级）
+  invoiceCount: number; // 基础交易发票张数
+  description: string;
 }
 
 /** The pledge/transfer registry: search before funding, register the assignment, search again. */

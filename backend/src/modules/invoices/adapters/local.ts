@@ -77,6 +77,7 @@ interface FilingRow {
   assignee: string;
   amount: string;
   reference: string;
+  property: RegistryFiling["property"];
   created_at: Date;
 }
 
@@ -89,6 +90,7 @@ const filing = (r: FilingRow): RegistryFiling => ({
   assignee: r.assignee,
   amount: BigInt(r.amount),
   reference: r.reference,
+  property: r.property ?? null,
   createdAt: r.created_at.toISOString(),
 });
 
@@ -158,9 +160,9 @@ export class LocalRegistry implements PledgeRegistry {
   async register(f: Omit<RegistryFiling, "id" | "createdAt">, em?: EntityManager): Promise<RegistryFiling> {
     await this.ensureSeeded();
     const [row]: FilingRow[] = await (em ?? this.ds.manager).query(
-      `INSERT INTO registry_filings (invoice_key, kind, debtor_tax_id, creditor_tax_id, assignee, amount, reference)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [f.invoiceKey.toLowerCase(), f.kind, f.debtorTaxId ?? null, f.creditorTaxId, f.assignee, f.amount.toString(), f.reference],
+      `INSERT INTO registry_filings (invoice_key, kind, debtor_tax_id, creditor_tax_id, assignee, amount, reference, property)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [f.invoiceKey.toLowerCase(), f.kind, f.debtorTaxId ?? null, f.creditorTaxId, f.assignee, f.amount.toString(), f.reference, f.property ? JSON.stringify(f.property) : null],
     );
     return filing(row);
   }
