@@ -99,6 +99,8 @@ export function FinancingDetailPage() {
               </dd>
               <dt>{t("quote.recourse")}</dt>
               <dd>{f.recourse ? t("quote.withRecourse") : t("quote.withoutRecourse")}</dd>
+              <dt>{t("field.filingNumber")}</dt>
+              <dd className="mono">{f.registryRegistrationId ?? "—"}</dd>
               <dt>{t("field.certificate")}</dt>
               <dd>
                 {receivable.data?.certificateId ? t("field.certificateNo", { id: receivable.data.certificateId }) : <Hash value={f.receivableId} />}

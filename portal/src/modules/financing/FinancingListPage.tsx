@@ -118,6 +118,7 @@ export function FinancingListPage() {
                 { key: "due", header: t("quote.due"), numeric: true, cell: (x) => <Money fen={x.f.due} /> },
                 { key: "recourse", header: t("quote.recourse"), cell: (x) => (x.f.recourse ? t("common:yes") : t("common:no")) },
                 { key: "status", header: t("field.status"), cell: (x) => <FinancingStatus status={x.f.status} /> },
+                { key: "filing", header: t("field.filingNumber"), cell: (x) => <span className="mono">{x.f.registryRegistrationId ?? "—"}</span> },
                 ...(isBank
                   ? [
                       { key: "maturity", header: t("field.maturity"), cell: (x: (typeof withBucket)[number]) => (x.r ? formatDate(x.r.maturity) : "—") },
