@@ -54,6 +54,20 @@ export function OrganizationPage() {
                     <OrgStatus status={o.status} />
                     {o.suspensionReason ? <div className="reason">{t("org.suspendedFor", { reason: o.suspensionReason })}</div> : null}
                   </dd>
+                  {o.enterpriseSize ? (
+                    <>
+                      <dt>{t("create.size")}</dt>
+                      <dd>{t(`create.size.${o.enterpriseSize}`)}</dd>
+                    </>
+                  ) : null}
+                  {o.settlementLicence ? (
+                    <>
+                      <dt>{t("create.licence")}</dt>
+                      <dd>
+                        {t(`create.licenceKind.${o.settlementLicence.kind}`)} <span className="mono">{o.settlementLicence.number}</span>（{o.settlementLicence.authority}）
+                      </dd>
+                    </>
+                  ) : null}
                   <dt>{t("org.keyCustody")}</dt>
                   <dd>{t(`custody.${o.keyCustody}`)}</dd>
                   <dt>{t("org.ledgerAddress")}</dt>
