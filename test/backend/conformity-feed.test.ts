@@ -1,5 +1,9 @@
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import {
   buildRecord,
@@ -13,6 +17,8 @@ import {
   renderDay,
   sealRecord,
   GENESIS_HASH,
+  DirectorySink,
+  HttpSink,
   MemoryFeedState,
   type AbnormalThresholds,
   type ChainEventAt,
@@ -105,6 +111,14 @@ describe("the canonical form and hash of a record", () => {
     expect(JSON.parse(jsonLine(first))).toEqual(first);
     expect(jsonLine(first)).toBe(canonicalJson(first as never));
     expect(jsonLine(first)).toMatch(/^\{"amount":"10000000","bankAddress":null,"bankUscc":null,"blockNumber":106,"certificateId":"1",/);
+  });
+
+  it("hashes docs/regulator-feed.md's example as the document says", () => {
+    const doc = readFileSync(join(__dirname, "../../docs/regulator-feed.md"), "utf8");
+    const canonical = /canonical JSON without hash:\n(\{.*\})\n\nhash: ([0-9a-f]{64})/.exec(doc)!;
+    const record = JSON.parse(canonical[1]);
+    expect(canonicalJson(record)).toBe(canonical[1]);
+    expect(recordHash(record)).toBe(canonical[2]);
   });
 
   it("writes the CSV with a header of the field names and empty cells for null", () => {
@@ -291,5 +305,47 @@ describe("the feed verifier's checks", () => {
     const { seq: _seq, hash: _hash, prevHash: _prev, ...copy } = last;
     invented.push(sealRecord({ ...copy, txHash: `0x${"ee".repeat(32)}` }, last.seq + 1, last.hash));
     expect(checkFeed(dayFiles(invented), chain).map(describeProblem)).toEqual([expect.stringMatching(/^TAMPERED seq 15, obligor_resumed, .*: the ledger has no such event/)]);
+  });
+});
+
+describe("the sinks the daily files go through", () => {
+  it("writes a file into the directory whole, under its report's folder, and refuses a path outside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sink-"));
+    try {
+      const sink = new DirectorySink(dir);
+      await sink.put("regulator-feed/2026-11-20.jsonl", "{}\n");
+      expect(readFileSync(join(dir, "regulator-feed/2026-11-20.jsonl"), "utf8")).toBe("{}\n");
+      await expect(sink.put("../2026-11-20.jsonl", "x")).rejects.toThrow(/is not <report>\/<day>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("POSTs a file to FEED_URL/<path> with its type, sha256 and the bearer token, and throws on anything but 2xx", async () => {
+    const got: { url: string; headers: Record<string, unknown>; body: string }[] = [];
+    let status = 201;
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        got.push({ url: req.url!, headers: req.headers, body });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      const sink = new HttpSink({ baseUrl: `http://127.0.0.1:${port}/feed/`, token: "t0ken", timeoutMs: 2000 });
+      await sink.put("regulator-feed/2026-11-20.csv", "seq\n", "text/csv; charset=utf-8");
+      expect(got[0]).toMatchObject({
+        url: "/feed/regulator-feed/2026-11-20.csv",
+        body: "seq\n",
+        headers: { "content-type": "text/csv; charset=utf-8", authorization: "Bearer t0ken", "x-content-sha256": createHash("sha256").update("seq\n").digest("hex") },
+      });
+      status = 503;
+      await expect(sink.put("regulator-feed/2026-11-20.csv", "seq\n", "text/csv")).rejects.toThrow(/answered 503/);
+    } finally {
+      server.close();
+    }
   });
 });
