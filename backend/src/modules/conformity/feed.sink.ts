@@ -45,14 +45,23 @@ export interface HttpSinkOptions {
 
 /**
  * POST {FEED_URL}/{path} with the file as the body (its content type; `X-Content-SHA256`: the
- * body's sha256 in hex; `Authorization: Bearer {FEED_TOKEN}` when set). Any 2xx is delivered; a
+ * body's sha256 in hex; `Authorization: Bearer {FEED_TOKEN}` when set, or Basic from credentials
+ * in FEED_URL). Any 2xx is delivered; a
  * repeat of the same path replaces the file (the receiver keys on the path). Anything else throws:
  * the job fails and the queue retries it.
  */
 export class HttpSink implements FeedSink {
   readonly target: string;
+  private readonly authorization?: string;
   constructor(private readonly o: HttpSinkOptions) {
-    this.target = o.baseUrl.replace(/\/+$/, "");
+    // credentials in the URL (user:password@) become Basic authorization (fetch takes no URL with
+    // them), unless FEED_TOKEN is set; the target kept with each delivery carries none
+    const url = new URL(o.baseUrl);
+    const basic = url.username ? Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64") : null;
+    url.username = "";
+    url.password = "";
+    this.target = url.toString().replace(/\/+$/, "");
+    this.authorization = o.token ? `Bearer ${o.token}` : basic ? `Basic ${basic}` : undefined;
   }
 
   async put(path: string, content: string, contentType: string): Promise<void> {
@@ -61,7 +70,7 @@ export class HttpSink implements FeedSink {
       "content-type": contentType,
       "x-content-sha256": createHash("sha256").update(content, "utf8").digest("hex"),
     };
-    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    if (this.authorization) headers.authorization = this.authorization;
     const res = await fetch(`${this.target}/${path}`, { method: "POST", headers, body: content, signal: AbortSignal.timeout(this.o.timeoutMs) });
     await res.arrayBuffer().catch(() => undefined);
     if (!res.ok) throw new Error(`feed delivery of ${path}: the receiver answered ${res.status}`);
