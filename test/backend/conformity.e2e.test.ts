@@ -274,5 +274,19 @@ describe("the regulator's feed on the whole stack", () => {
     expect(held.status).toBe(200);
     expect(held.body).toMatchObject({ total: "0", accounts: [] });
     expect((await api().get("/v1/conformity/held-funds", as(core))).status).toBe(403);
+
+    // the ledger holds payouts for supplier B (suspended when it was paid), then B collects part of them
+    const b = walletB.address;
+    const projections = conformityProjections(new Projections(), async () => 0);
+    const event = (n: number, name: string, args: Record<string, unknown>) =>
+      ({ id: BigInt(900_000 + n), blockNumber: 1n, blockHash: `0x${"00".repeat(32)}`, txHash: `0x${n.toString(16).padStart(64, "0")}`, logIndex: 0, contract: "ReceivableLedger", name, args, createdAt: new Date() }) as never;
+    await stack.ds.transaction(async (em) => {
+      await projections.apply(em, event(1, "PayoutHeld", { account: b, amount: "500000" }));
+      await projections.apply(em, event(2, "PayoutHeld", { account: b, amount: "250000" }));
+      await projections.apply(em, event(3, "PayoutWithdrawn", { account: b, amount: "600000" }));
+      await projections.apply(em, event(3, "PayoutWithdrawn", { account: b, amount: "600000" })); // delivered again: once
+    });
+    const after = await api().get("/v1/conformity/held-funds", as(auditor));
+    expect(after.body).toMatchObject({ total: "150000", accounts: [{ account: b.toLowerCase(), organizationId: supplierB.orgId, name: "自持密钥供应商", held: "150000" }] });
   });
 });
