@@ -14,7 +14,30 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * - conformity_held_movements: payouts the ledger holds for accounts that could not receive them,
  *   and their release (a balance is the sum per account).
  * - conformity_deliveries: the daily files delivered (the feed's, the held-funds report's).
+ *
+ * On a platform that indexed the ledger before this module, the events already stored
+ * (chain_events) fill the inbox and the held payouts: the first sealing builds the whole feed.
  */
+/** The ledger events that made a feed record when this migration was written (feed.builder.ts RECORD_EVENTS then). */
+const FEED_EVENTS_AT_1734 = [
+  "ReceivableIssued",
+  "ReceivableRegistered",
+  "ReceivableConfirmed",
+  "ReceivableRejected",
+  "ReceivableCancelled",
+  "CertificateOffered",
+  "OfferAccepted",
+  "OfferReturned",
+  "ReceivableTransferred",
+  "ReceivableSplit",
+  "ReceivableFinanced",
+  "ReceivableCleared",
+  "ReceivableDefaulted",
+  "RecourseClaimed",
+  "ObligorPaused",
+  "ObligorResumed",
+];
+
 export class Conformity1734000000000 implements MigrationInterface {
   name = "Conformity1734000000000";
 
@@ -99,6 +122,22 @@ export class Conformity1734000000000 implements MigrationInterface {
         PRIMARY KEY (report, day)
       );
     `);
+    // a platform that indexed the ledger before this module existed: its past events go to the
+    // inbox (sealed into the feed in chain order by the first run) and its held payouts are counted
+    await q.query(
+      `INSERT INTO conformity_inbox (block_number, log_index, tx_hash, contract, name, args)
+       SELECT block_number, log_index, lower(tx_hash), contract, name, args FROM chain_events
+       WHERE (contract = 'ReceivableLedger' AND name = ANY($1::text[])) OR (contract = 'Membership' AND name = 'AccountAdded')
+       ON CONFLICT DO NOTHING`,
+      [FEED_EVENTS_AT_1734],
+    );
+    await q.query(`
+      INSERT INTO conformity_held_movements (tx_hash, log_index, block_number, account, kind, amount, to_account)
+      SELECT lower(tx_hash), log_index, block_number, lower(coalesce(args->>'account', args->>'removed')),
+             CASE name WHEN 'PayoutHeld' THEN 'held' WHEN 'PayoutWithdrawn' THEN 'withdrawn' ELSE 'redirected' END,
+             (args->>'amount')::numeric, lower(args->>'to')
+      FROM chain_events WHERE contract = 'ReceivableLedger' AND name IN ('PayoutHeld', 'PayoutWithdrawn', 'HeldPayoutsRedirected')
+      ON CONFLICT DO NOTHING`);
   }
 
   async down(q: QueryRunner): Promise<void> {
