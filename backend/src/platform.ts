@@ -31,6 +31,7 @@ import { settlementModule } from "./modules/settlement";
 import { clearingModule } from "./modules/clearing";
 import { webhooksModule } from "./modules/webhooks";
 import { reconciliationModule } from "./modules/reconciliation";
+import { conformityModule } from "./modules/conformity";
 
 /**
  * The business modules, in order: a module comes after the modules it needs; routes, projections
@@ -46,6 +47,7 @@ export const MODULES = [
   financingModule,
   settlementModule,
   clearingModule,
+  conformityModule, // the regulator's feed: its projections only stage events (sealed after the indexer commits)
   webhooksModule,
   reconciliationModule,
 ] as const;

@@ -160,6 +160,11 @@ const RULES: Record<string, Rule> = {
   "GET /v1/reconciliation/report": read(["bank", "operator", "auditor"]),
   "POST /v1/reconciliation/statements": write(["bank"]),
   "GET /v1/reconciliation/statements": read(["bank", "operator", "auditor"]),
+  // ─── conformity ───
+  "GET /v1/conformity/feed": read(READERS),
+  "GET /v1/conformity/feed/days/{day}": read(READERS),
+  "GET /v1/conformity/abnormal-flows": read(READERS),
+  "GET /v1/conformity/held-funds": read(["settlement_issuer", "operator", "auditor"]),
 };
 
 /** The two laws that hold for every endpoint, and the rule: may this caller do this to this target? */

@@ -13,6 +13,7 @@ import { clearing } from "./tenant-isolation/clearing.probes";
 import { operations } from "./tenant-isolation/operations.probes";
 import { webhooks } from "./tenant-isolation/webhooks.probes";
 import { reconciliation } from "./tenant-isolation/reconciliation.probes";
+import { conformity } from "./tenant-isolation/conformity.probes";
 
 /**
  * Every read and write is scoped to the caller's organization: asking for another organization's
@@ -26,7 +27,7 @@ import { reconciliation } from "./tenant-isolation/reconciliation.probes";
  * The endpoints come from GET /openapi.json: an endpoint without a probe in the table of its
  * module (the one its tag names) fails the suite.
  */
-const MODULES: Record<string, ProbeTable> = { onboarding, people, approvals, invoices, receivables, financing, settlement, clearing, operations, webhooks, reconciliation };
+const MODULES: Record<string, ProbeTable> = { onboarding, people, approvals, invoices, receivables, financing, settlement, clearing, operations, webhooks, reconciliation, conformity };
 
 describe("tenant isolation", () => {
   const t = new Tenants();

@@ -107,6 +107,26 @@ const schema = z.object({
   /** How long before an unpaid (overdue or short) certificate is tried again. */
   KEEPER_RETRY_MS: int(0, 86_400_000).default(60_000),
   KEEPER_BATCH_SIZE: int(1, 500).default(100),
+  /** The regulator feed's daily files: into this directory, unless FEED_URL names the receiver. */
+  FEED_DIR: z.string().min(1).default("./var/feed"),
+  /** The regulator's receiver (HTTP POST of each file); unset: files go to FEED_DIR. */
+  FEED_URL: z.string().url("an http(s) base URL").optional(),
+  /** Bearer token for FEED_URL. */
+  FEED_TOKEN: z.string().optional(),
+  /** When the daily files go out (cron, China Standard Time). */
+  FEED_PUBLISH_CRON: z
+    .string()
+    .trim()
+    .regex(/^(\S+\s+){4}\S+$/, "a cron expression of five fields, like 10 0 * * *")
+    .default("10 0 * * *"),
+  /** Abnormal flows: a split into more parts than this is reported. */
+  ABNORMAL_SPLIT_MAX_PARTS: int(2, 10_000).default(10),
+  /** Abnormal flows: a split part below this many fen is reported. */
+  ABNORMAL_SPLIT_MIN_PART: z.coerce.bigint().min(1n).default(100_000n),
+  /** Abnormal flows: more transfers of one certificate than this… */
+  ABNORMAL_RETRANSFER_COUNT: int(1, 10_000).default(3),
+  /** …within this many hours are reported. */
+  ABNORMAL_RETRANSFER_HOURS: int(1, 8760).default(24),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -73,8 +73,8 @@ export interface PlatformModule<Name extends string = string, Api extends object
   hooks?(hooks: OutboxHooks, api: Api): OutboxHooks;
   /** Handlers of its jobs (worker process). */
   jobs?(api: Api, ctx: ModuleContext): Partial<JobHandlers>;
-  /** Jobs the worker schedules to repeat, with their period. */
-  schedules?(config: Config): { job: keyof JobHandlers; everyMs: number }[];
+  /** Jobs the worker schedules to repeat: every so often, or at times a cron expression names (in time zone `tz`). */
+  schedules?(config: Config): ({ job: keyof JobHandlers; everyMs: number } | { job: keyof JobHandlers; cron: string; tz: string })[];
   /** Rows of its tables whose job nobody is doing: the worker's sweeper re-enqueues them. */
   stale?: StaleWork[];
   /** Loops it runs in the worker. */

@@ -50,7 +50,7 @@ export async function startWorker(config: Config, log: Logger): Promise<Running>
   worker.on("error", (err) => log.warn({ err: err.message }, "worker"));
   void worker.run();
   loops.forEach((l) => l.start());
-  const schedule = () => Promise.all(schedulesOf(config).map((s) => queue.queue.upsertJobScheduler(s.job, { every: s.everyMs }, { name: s.job, data: {} })));
+  const schedule = () => Promise.all(schedulesOf(config).map((s) => queue.queue.upsertJobScheduler(s.job, "cron" in s ? { pattern: s.cron, tz: s.tz } : { every: s.everyMs }, { name: s.job, data: {} })));
   await schedule();
   // Redis may come back empty (restarted without persistence): put the schedules back on every reconnection
   connection.on("ready", () => void schedule().catch((e: Error) => log.warn({ err: e.message }, "could not schedule the repeating jobs; next reconnection retries")));

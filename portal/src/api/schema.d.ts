@@ -1226,6 +1226,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conformity/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The regulator's feed, by cursor: the records after `after`, oldest first
+         * @description Every certificate event the ledger recorded (issue, registration, confirmation, offer, acceptance, refusal, withdrawal, expiry, transfer, split, financing, settlement, default, obligor paused or resumed), numbered without gaps and hash-chained. Pass `next` back as `after` to read on; an empty page means nothing new yet. See docs/regulator-feed.md.
+         *
+         *     Callers: organizations with role operator or auditor.
+         */
+        get: operations["conformity.listFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conformity/feed/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A day's feed file (China Standard Time): JSON Lines, CSV or its manifest, as delivered
+         * @description `day` is YYYY-MM-DD, optionally with `.jsonl` or `.csv` (or say `format`). The JSON Lines file has one record's canonical JSON per line; the CSV the same records under a header of the field names; the manifest the day's first and last `seq`, the hash the day chains to and its last hash, and each file's sha256. A day is served once it is over and the platform has read every block up to its end; before that, and for a day that does not exist, 404.
+         *
+         *     Callers: organizations with role operator or auditor.
+         */
+        get: operations["conformity.getFeedDay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conformity/abnormal-flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Abnormal flows between two days: splits into many or tiny parts, circular transfers, rapid re-transfers, parts at the deepest tier
+         * @description Computed from the regulator's feed. `from` and `to` are China Standard Time days, both included (default: the 30 days to today), at most 366 days apart. The thresholds are the platform's settings and come with the answer.
+         *
+         *     Callers: organizations with role operator or auditor.
+         */
+        get: operations["conformity.listAbnormalFlows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conformity/held-funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payouts the ledger holds for parties that could not receive them, per account
+         * @description No pooled money: the ledger keeps a payout for a party that may not receive (suspended) until it, or another account of its organization, collects it. Each account with something held, its organization when the platform knows it, and the total. A report of the same goes out every day (docs/regulator-feed.md).
+         *
+         *     Callers: organizations with role settlement_issuer or operator or auditor.
+         */
+        get: operations["conformity.getHeldFunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/event-types": {
         parameters: {
             query?: never;
@@ -2068,6 +2156,119 @@ export interface components {
             txHash: string;
             /** @description When the platform saw it (ISO 8601). */
             at: string;
+        };
+        /** @description One certificate event as the regulator receives it; `hash` is the sha256 of its canonical JSON without `hash` (docs/regulator-feed.md). */
+        RegulatorFeedRecord: {
+            /** @description 序号: sequence number, 1, 2, 3… without gaps. */
+            seq: number;
+            /**
+             * @description 事件类型: kind of event (see the kinds). issue (开立), registration (登记), confirmation (确权), rejection (拒绝确权), cancellation (撤销登记), offer (待签收), acceptance (签收), refusal (拒签), withdrawal (撤回), expiry (逾期未签收), transfer (转让), split (拆分), financing (融资), settlement (兑付), partial_settlement (部分兑付), overdue (逾期), default (违约), recourse (追索), obligor_paused (暂停开立与确权), obligor_resumed (恢复开立与确权).
+             * @enum {string}
+             */
+            kind: "issue" | "registration" | "confirmation" | "rejection" | "cancellation" | "offer" | "acceptance" | "refusal" | "withdrawal" | "expiry" | "transfer" | "split" | "financing" | "settlement" | "partial_settlement" | "overdue" | "default" | "recourse" | "obligor_paused" | "obligor_resumed";
+            /** @description 凭证编号: certificate id on the ledger. */
+            certificateId: string | null;
+            /** @description 原凭证编号: the certificate it was split from. */
+            parentId: string | null;
+            /** @description 债务人统一社会信用代码: obligor's unified social credit code. */
+            obligorUscc: string | null;
+            /** @description 债务人链上地址: obligor's ledger address. */
+            obligorAddress: string | null;
+            /** @description 转出方统一社会信用代码: from: the party that acts or gives. */
+            fromUscc: string | null;
+            /** @description 转出方链上地址: from: its ledger address. */
+            fromAddress: string | null;
+            /** @description 接收方统一社会信用代码: to: the party that receives. */
+            toUscc: string | null;
+            /** @description 接收方链上地址: to: its ledger address. */
+            toAddress: string | null;
+            /** @description 金融机构统一社会信用代码: the financing bank. */
+            bankUscc: string | null;
+            /** @description 金融机构链上地址: the financing bank's ledger address. */
+            bankAddress: string | null;
+            /** @description 凭证金额（分）: the certificate's face amount, fen. */
+            amount: string | null;
+            /** @description 本次金额（分）: money the event moves, fen. */
+            eventAmount: string | null;
+            /** @description 到期日: maturity date. */
+            maturityDate: string | null;
+            /** @description 期限（天）: term in days. */
+            termDays: number | null;
+            /** @description 层级: split tier. */
+            tier: number | null;
+            /** @description 区块高度: block number. */
+            blockNumber: number;
+            /** @description 交易哈希: transaction hash. */
+            txHash: string;
+            /** @description 日志序号: log index in the block. */
+            logIndex: number;
+            /** @description 发生时间: block time, UTC. */
+            occurredAt: string;
+            /** @description 前一记录哈希: hash of the record before. */
+            prevHash: string;
+            /** @description 本记录哈希: this record's hash. */
+            hash: string;
+        };
+        AbnormalFlowsReport: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            timeZone: "Asia/Shanghai";
+            /** @description The thresholds the report applied. */
+            thresholds: {
+                /** @description A split into more parts than this is reported (ABNORMAL_SPLIT_MAX_PARTS). */
+                splitMaxParts: number;
+                /** @description A split part below this many fen is reported (ABNORMAL_SPLIT_MIN_PART). */
+                splitMinPart: string;
+                /** @description More transfers of one certificate than this… (ABNORMAL_RETRANSFER_COUNT) */
+                retransferCount: number;
+                /** @description …within this many hours is reported (ABNORMAL_RETRANSFER_HOURS). */
+                retransferHours: number;
+                /** @description Parts at this split tier, the deepest allowed, are reported (POLICY_MAX_TIER). */
+                maxTier: number;
+            };
+            items: {
+                /**
+                 * @description many_tiny_parts: a split with too many or too small parts; circular_transfer: a certificate went back to an earlier holder of its lineage; rapid_retransfer: a certificate changed hands too often too fast; max_tier: a part at the deepest tier.
+                 * @enum {string}
+                 */
+                kind: "many_tiny_parts" | "circular_transfer" | "rapid_retransfer" | "max_tier";
+                /** @description The certificate concerned (the parent, for a split). */
+                certificateId: string;
+                /** @description The lineage's first certificate (issued or registered). */
+                lineageId: string;
+                /** @description When the flow became abnormal (block time, UTC). */
+                occurredAt: string;
+                /** @description The feed records that show it. */
+                seqs: number[];
+                parties: {
+                    /** @description Unified social credit code (null when the feed has none for the account). */
+                    uscc: string | null;
+                    /** @description Ledger address. */
+                    address: string | null;
+                    /** @description Legal name, when the platform knows the organization. */
+                    name: string | null;
+                }[];
+                /** @description What was found, in a sentence. */
+                detail: string;
+            }[];
+        };
+        HeldFunds: {
+            /** @description The last block the platform has read: the balances are as of its end. */
+            asOfBlock: string | null;
+            /** @description Everything the ledger holds, fen. */
+            total: string;
+            accounts: {
+                /** @description The ledger account the payouts are held for. */
+                account: string;
+                organizationId: string | null;
+                name: string | null;
+                uscc: string | null;
+                /** @description What the ledger holds for it, fen. */
+                held: string;
+                /** @description The block of its last payout held or released. */
+                lastBlock: string;
+            }[];
         };
         WebhookSubscriptionCreated: components["schemas"]["WebhookSubscription"] & {
             /** @description The HMAC-SHA256 signing secret (whsec_...), shown once. See docs/webhooks.md to verify signatures. */
@@ -8729,6 +8930,390 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["ClearingEvent"][];
                     };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "conformity.listFeed": {
+        parameters: {
+            query?: {
+                /** @description The last `seq` you have (0 to start). */
+                after?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        records: components["schemas"]["RegulatorFeedRecord"][];
+                        /** @description The cursor for the next call: the last record's `seq`, or `after` when none came. */
+                        next: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "conformity.getFeedDay": {
+        parameters: {
+            query?: {
+                /** @description jsonl (the default), csv or manifest. */
+                format?: "jsonl" | "csv" | "manifest";
+            };
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "conformity.listAbnormalFlows": {
+        parameters: {
+            query?: {
+                /** @description A China Standard Time (Asia/Shanghai) day. */
+                from?: string;
+                /** @description A China Standard Time (Asia/Shanghai) day. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbnormalFlowsReport"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "conformity.getHeldFunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldFunds"];
                 };
             };
             /** @description Problem */
