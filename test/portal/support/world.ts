@@ -93,6 +93,7 @@ export async function startWorld(o: {
         legalName: "重庆渝新汽车零部件有限公司",
         unifiedSocialCreditCode: withUsccCheck("91500107MA6PENDN0"),
         roles: ["supplier"],
+        enterpriseSize: "small",
         contacts: [{ name: "刘志强", email: "liu.zhiqiang@yuxin-parts.example" }],
       },
       { key: stack.operatorKey },
