@@ -2059,6 +2059,10 @@ export interface components {
             due: string;
             recourse: boolean;
             validUntil: string;
+            reasonablenessReview: {
+                reviewer: string;
+                reason: string;
+            } | null;
             /** @description What the supplier receives at funding (the advance). */
             netNow?: string;
             /** @description What the holder receives at maturity (face − due). */
@@ -2083,6 +2087,12 @@ export interface components {
             recourse: boolean;
             /** Format: date-time */
             validUntil: string;
+            /** @description Required when the certificate's term exceeds 6 months (77号文: in principle within 6 months, at most 1 year): who reviewed that the term is reasonable, and why. */
+            reasonablenessReview?: {
+                /** @example 授信审批部 王敏 */
+                reviewer: string;
+                reason: string;
+            };
         };
         Financing: {
             id: string;
