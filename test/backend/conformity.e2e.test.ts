@@ -13,6 +13,7 @@ import { createLogger } from "../../backend/src/shared/logger";
 import { Projections } from "../../backend/src/indexer/projections";
 import { conformityProjections, cstDayOf, FeedSealer, type FeedRecord } from "../../backend/src/modules/conformity";
 import { Conformity1734000000000 } from "../../backend/src/modules/conformity/conformity.migration";
+import { developmentFacts } from "../../backend/src/ops/onboarding-facts";
 
 /**
  * The regulator's feed on the whole stack: certificates registered, confirmed, split (a part
@@ -84,7 +85,7 @@ describe("the regulator's feed on the whole stack", () => {
     stack = await Stack.start({ env: { FEED_DIR: feedDir, RATE_LIMIT_PER_MINUTE: "100000", ABNORMAL_SPLIT_MIN_PART: "50000000" } });
     const op = { key: stack.operatorKey };
     const onboard = async (name: string, roles: string[], uscc = randomUscc(), ledgerAddress?: string) => {
-      const created = await api().post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [], ...(ledgerAddress ? { ledgerAddress } : {}) }, op);
+      const created = await api().post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [], ...developmentFacts(roles), ...(ledgerAddress ? { ledgerAddress } : {}) }, op);
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const orgId = created.body.id as string;
       expect((await api().post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);
