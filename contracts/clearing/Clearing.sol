@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IClearing} from "../interfaces/IClearing.sol";
 import {
-    Status, Receivable, Lien, Repayment, Periods, FLAG_RECOURSE, FLAG_PARTIALLY_REPAID
+    Status, Receivable, Lien, Repayment, Periods, FLAG_PARTIALLY_REPAID
 } from "../interfaces/LedgerTypes.sol";
 import {Financing} from "../financing/Financing.sol";
 import {MemberRoles} from "../libraries/MemberRoles.sol";
@@ -145,7 +145,10 @@ abstract contract Clearing is Financing, IClearing {
         if (c.paid == c.owed) {
             c.next = Status.Settled;
             if (lien.bank != address(0)) delete _liens[id];
-        } else if (c.status != Status.Overdue && _pauseClock.activeSince(r.maturity) >= Recovery.periodsOf(_periods, id).gracePeriod) {
+        } else if (
+            c.status != Status.Overdue
+                && _pauseClock.activeSince(r.maturity) >= Recovery.periodsOf(_periods, id).gracePeriod
+        ) {
             c.next = Status.Overdue;
         }
         if (c.paid != 0 && (wasPartial || c.paid != c.owed)) {
