@@ -123,7 +123,7 @@ describe("Membership", () => {
       expect(await w.membership.organizationOf(w.operator.address)).toBe(ZERO32);
     });
 
-    it("so the operator can never receive settlement tokens, nor be the clearing house", async () => {
+    it("so the operator can never receive or move settlement tokens, nor be the clearing house", async () => {
       const w = await world();
       const ledger = await w.ledger.getAddress();
       await expectRevert(w.token.connect(w.issuer).mint(w.operator.address, 1n, nextOp()), "SettlementAccountNotEligible", [w.operator.address]);
@@ -132,6 +132,10 @@ describe("Membership", () => {
       await expectRevert(w.token.connect(w.bankA).transferFrom(w.supplierA.address, w.operator.address, 1n), "SettlementAccountNotEligible", [w.operator.address]);
       await expectRevert(w.token.connect(w.admin).setClearingHouse(w.operator.address), "SettlementInvalidClearingHouse", []);
       expect([await w.token.balanceOf(w.operator.address), await w.token.clearingHouse()]).toEqual([0n, ledger]);
+      // nor move a member's money between members, whatever the member approved
+      await w.token.connect(w.supplierA).approve(w.operator.address, 1n);
+      await expectRevert(w.token.connect(w.operator).transferFrom(w.supplierA.address, w.supplierB.address, 1n), "SettlementAccountNotEligible", [w.operator.address]);
+      expect(await w.token.allowance(w.supplierA.address, w.operator.address)).toBe(1n);
       // nor hold a certificate, which is what the ledger pays out to
       await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.operator.address, await confirmed(w), nextOp()), "MemberInactive", [w.operator.address]);
     });
