@@ -41,3 +41,21 @@ export function termOf(issued: Date, maturity: Date): { termDays: number; longTe
 
 /** 国务院令第802号: a large enterprise pays an SME within 60 days of delivery. */
 export const SME_PAYMENT_DAYS = 60;
+
+/**
+ * 国务院令第802号 (arts. 9, 11): when a large enterprise pays an SME with a certificate that matures
+ * more than 60 days after delivery, the SME must have agreed to that term; the platform asks for
+ * its explicit agreement when it signs for (签收) the certificate. Null: the rule does not apply
+ * (the payer is not large, the receiver is not an SME or its size is unknown, or the term is
+ * within 60 days of delivery).
+ */
+export function smeTermBeyond60Days(
+  payerSize: string | null,
+  receiverSize: string | null,
+  deliveredOn: string | null,
+  maturity: Date,
+): { deliveredOn: string; daysAfterDelivery: number } | null {
+  if (payerSize !== "large" || receiverSize === null || receiverSize === "large" || deliveredOn === null) return null;
+  const days = daysBetween(new Date(`${deliveredOn}T12:00:00+08:00`), maturity);
+  return days > SME_PAYMENT_DAYS ? { deliveredOn, daysAfterDelivery: days } : null;
+}

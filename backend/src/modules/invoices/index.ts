@@ -55,7 +55,7 @@ export type InvoicesApi = ReturnType<typeof invoicesModule.services>;
 
 export { InvoiceEntity, type Invoice, type Evidence } from "./invoice.entity";
 export { InvoicesService } from "./invoices.service";
-export { detachInvoices, attachVerifiedInvoices } from "./invoices.repository";
+export { detachInvoices, attachVerifiedInvoices, deliveryOf } from "./invoices.repository";
 export { invoicesRoutes } from "./invoices.routes";
 export { invoiceView } from "./invoices.views";
 export { InvoiceView } from "./invoices.schemas";

@@ -164,3 +164,24 @@ export async function earlierSubmissionsByOthers(db: Db, inv: Invoice): Promise<
     [inv.invoiceNumber, inv.invoiceKey, inv.organizationId, inv.id],
   );
 }
+
+/**
+ * When the goods behind each certificate were delivered: the latest delivery date the carrier
+ * gave for its invoices' waybills (the logistics evidence kept at verification), or, for an
+ * invoice without a delivered waybill, its issue date. 国务院令第802号 counts a large enterprise's
+ * 60 days to pay an SME from delivery.
+ */
+export async function deliveryOf(db: Db, receivableIds: string[]): Promise<Map<string, { deliveredOn: string; source: "waybill" | "invoice" }>> {
+  if (receivableIds.length === 0) return new Map();
+  const rows: { id: string; delivered_on: string; by_waybill: boolean }[] = await db.query(
+    `WITH per_invoice AS (
+       SELECT i.receivable_id, i.issue_date,
+              (SELECT max((e->'answer'->>'deliveredOn')::date) FROM jsonb_array_elements(i.evidence) e
+                WHERE e->>'source' = 'logistics' AND e->'answer'->>'deliveredOn' IS NOT NULL) AS delivered
+         FROM invoices i WHERE i.receivable_id = ANY($1::uuid[]))
+     SELECT receivable_id AS id, to_char(max(COALESCE(delivered, issue_date)), 'YYYY-MM-DD') AS delivered_on, bool_and(delivered IS NOT NULL) AS by_waybill
+       FROM per_invoice GROUP BY receivable_id`,
+    [receivableIds],
+  );
+  return new Map(rows.map((r) => [r.id, { deliveredOn: r.delivered_on, source: r.by_waybill ? "waybill" : "invoice" }]));
+}
