@@ -44,9 +44,11 @@ function owners(): Map<string, string[]> {
   return byTable;
 }
 
-/** Tables the migrations create. */
+/** Tables the migrations create: the schema's history (backend/src/migrations) and the modules' own (`*.migration.ts`). */
 const createdTables = () =>
-  files(join(SRC, "migrations")).flatMap((f) => [...readFileSync(f, "utf8").matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z_]+)/g)].map((m) => m[1]));
+  [...files(join(SRC, "migrations")), ...files(MODULES_DIR).filter((f) => f.endsWith(".migration.ts"))].flatMap((f) =>
+    [...readFileSync(f, "utf8").matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z_]+)/g)].map((m) => m[1]),
+  );
 
 /** TypeORM entity constant → its table. */
 const entityTables = () =>
