@@ -5,7 +5,6 @@ import { reasonTexts } from "./ledger-reasons";
 /** An obligor's standing as the API shows it (GET /v1/obligors/{organizationId}/standing). */
 export interface StandingView {
   organizationId: string;
-  name: string;
   paused: boolean;
   /** Its certificates overdue beyond grace (or defaulted) that count against it. */
   delinquencies: number;
@@ -60,7 +59,6 @@ export class ObligorStandings {
     const texts = await reasonTexts(this.ds, [row.resumed_reason]);
     return {
       organizationId: row.id,
-      name: row.legal_name,
       paused: row.paused ?? false,
       delinquencies: row.paused ? row.certificate_ids.length : 0,
       since: row.paused && row.paused_since ? row.paused_since.toISOString() : null,

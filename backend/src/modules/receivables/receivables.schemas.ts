@@ -188,7 +188,6 @@ export const OfferItem = z
 export const StandingView = z
   .object({
     organizationId: z.string(),
-    name: z.string(),
     paused: z.boolean().openapi({ description: "It may not issue or confirm certificates (a certificate is overdue beyond grace)" }),
     delinquencies: z.number().int().openapi({ description: "Its certificates overdue beyond grace (or defaulted) that count against it" }),
     since: z.string().nullable().openapi({ description: "When the platform saw the pause begin" }),
