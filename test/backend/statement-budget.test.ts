@@ -17,7 +17,7 @@ import { Rng } from "./chaos/prng";
  */
 const BUDGET = {
   "POST /v1/receivables (10 certificates)": 18, // auth, BEGIN, counterparties, invoices locked, attached, 10 outbox rows, certificates, COMMIT, audit
-  "POST /v1/receivables/confirmations (10)": 9, // auth, BEGIN, certificates locked, change in flight, the creditors' addresses (a confirmation names each certificate's facts: issue 15), outbox row, certificates, COMMIT, audit
+  "POST /v1/receivables/confirmations (10)": 10, // auth, BEGIN, certificates locked, change in flight, the obligor's standing (a delinquent obligor may not confirm: issue 17), the creditors' addresses (a confirmation names each certificate's facts: issue 15), outbox row, certificates, COMMIT, audit
   "POST /v1/financing-requests": 6, // auth, BEGIN, certificate locked, checks and request, COMMIT, audit
   "POST /v1/financing-requests/:id/quotes": 7, // auth, BEGIN, request locked, certificate + line + earlier quote, quote, COMMIT, audit
   "POST /v1/quotes/:id/acceptance": 11, // auth, BEGIN, request, its quotes, certificate + bank, the three parties' standing (none suspended or being suspended: issue 15), line (locks); committed + deployment + key; writes; COMMIT, audit

@@ -216,6 +216,10 @@ async function buildData(w: World) {
   const split = await api.post(`/v1/receivables/${ids[1]}/splits`, { parts: [{ organizationId: w.id(TIER2), amount: part.toString() }, { organizationId: w.id(TIER1), amount: (BigInt(cert.amount) - part).toString() }] }, as(TIER1));
   expect(split.status).toBe(202);
   await w.receivable(ids[1], w.key(TIER1), "split");
+  // the tier-2 supplier accepts its part (签收)
+  const offer = await eventually(async () => (await api.get("/v1/receivables/offers", as(TIER2))).body.items[0], 20_000, "the tier-2 part offered");
+  expect((await api.post("/v1/receivables/acceptances", { receivableIds: [offer.receivableId] }, as(TIER2))).status).toBe(202);
+  await w.receivable(offer.receivableId, w.key(TIER2), "confirmed");
 
   // a funded financing (two quotes, the cheaper accepted) and an open request with one quote
   const validUntil = new Date(Date.now() + 7 * 86_400_000).toISOString();

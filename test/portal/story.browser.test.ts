@@ -154,6 +154,9 @@ describe("the portal's story in the browser", () => {
     await amounts.nth(1).fill(yuan(BigInt(cert.amount) - half));
     await supplier.getByRole("button", { name: en("receivables:split.submit"), exact: true }).click();
     await supplier.getByText(en("receivables:status.split"), { exact: true }).first().waitFor({ timeout: 30_000 });
+    // the part waits for the tier-2 supplier's acceptance (签收), which it gives through the API here
+    const offer = await eventually(async () => (await world.api.get("/v1/receivables/offers", { key: world.key(TIER2) })).body.items[0], 20_000, "the tier-2 part offered");
+    expect((await world.api.post("/v1/receivables/acceptances", { receivableIds: [offer.receivableId] }, { key: world.key(TIER2) })).status).toBe(202);
     const tier2 = await eventually(async () => (await world.api.get("/v1/receivables", { key: world.key(TIER2) })).body.items.find((r: { status: string }) => r.status === "confirmed"), 20_000, "the tier-2 part");
     expect(tier2.amount).toBe(half.toString());
   });

@@ -110,7 +110,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   });
   o.log(`      ${confirmed} certificates confirmed`);
 
-  step(5, "Certificates travel down the chain: tier-1 → tier-2 → tier-3 splits");
+  step(5, "Certificates travel down the chain: tier-1 → tier-2 → tier-3 splits, each part accepted by its supplier (签收)");
   const seedOrgs: { uscc: string; customers: string[]; tier: number }[] = JSON.parse(readFileSync(join(DEFAULT_SEEDS_DIR, "organizations.json"), "utf8")).organizations;
   const customersOf = new Map(seedOrgs.map((s) => [s.uscc, s.customers ?? []]));
   let splits = 0;
@@ -134,6 +134,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       });
       await api.mined([r.operation.id], customer.key);
       await api.until(`split of ${cert.id} indexed`, async () => (await api.get(`/v1/receivables/${cert.id}`, customer.key)).status === "split");
+      // the taker's part waits in its inbox (待签收) until it accepts it (签收)
+      const offer = await api.until(`the part of ${cert.id} offered to ${taker.uscc}`, async () =>
+        (await api.get("/v1/receivables/offers", taker.key)).items.find((o: any) => o.receivable.parentId === cert.id),
+      );
+      const accepted = await api.post("/v1/receivables/acceptances", taker.key, { receivableIds: [offer.receivableId] });
+      await api.mined([accepted.items[0].operation.id], taker.key);
       splits++;
     }
     await api.until(`tier-${tier} parts indexed`, async () => {
@@ -141,7 +147,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       return got.filter((n) => n > 0).length > 0;
     });
   }
-  o.log(`      ${splits} splits; parts now held by tier-2 and tier-3 suppliers`);
+  o.log(`      ${splits} splits; each part accepted (签收) by the tier-2 or tier-3 supplier it was offered to`);
 
   step(6, "Financing: requests, competing quotes, acceptance of the cheapest, funding");
   const acceptToFundedMs: number[] = [];
@@ -193,13 +199,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   }, 300_000);
   const overdue = afterMaturity.filter((r: any) => r.status === "overdue");
   o.log(`      ${afterMaturity.filter((r: any) => r.status === "settled").length} settled, ${overdue.length} overdue (${shortCore.englishName ?? shortCore.name} fell ${shortfall / YUAN} yuan short)`);
+  const standing = await api.until("the short core enterprise's standing", async () => {
+    const s = await api.get(`/v1/obligors/${shortCore.id}/standing`, shortCore.key);
+    return !overdue.length || s.paused ? s : null;
+  });
+  if (standing.paused) o.log(`      ${shortCore.englishName ?? shortCore.name} is paused as a delinquent obligor (certificates ${standing.certificateIds.join(", ")}): it may neither issue nor confirm until it pays`);
 
   step(8, "The core enterprise tops up its repayment authorization; the overdue certificate is collected");
   await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (20_000_000_000n * YUAN).toString() })).id], shortCore.key);
   for (const r of overdue) {
     await api.until(`certificate ${r.id} to be repaid`, async () => (await api.get(`/v1/receivables/${r.id}`, shortCore.key)).status === "settled");
   }
-  o.log(`      ${overdue.length} overdue certificate(s) repaid in full, the bank first`);
+  await api.until("the short core enterprise to be resumed", async () => !(await api.get(`/v1/obligors/${shortCore.id}/standing`, shortCore.key)).paused);
+  o.log(`      ${overdue.length} overdue certificate(s) repaid in full, the bank first; ${shortCore.englishName ?? shortCore.name} may issue and confirm again`);
 
   step(9, "Reconciliation: a bank's report of its on-chain book against the platform's records");
   const bank = banks.find((b) => financings.some((f) => f.bankId === b.id)) ?? banks[0];
