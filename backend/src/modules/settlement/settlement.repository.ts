@@ -45,10 +45,11 @@ export const settlementRepository = {
       [address, limit],
     ),
 
+  /** What the obligor owes by day: an offered certificate counts too (a transfer is owed whoever signs for it, an issue once its supplier does). */
   dues: (db: Db, obligorId: string): Promise<DueRow[]> =>
     db.query(
       `SELECT to_char(maturity AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, sum(amount - repaid)::text AS amount FROM receivables
-       WHERE obligor_organization_id = $1 AND status IN ('confirmed', 'financed', 'overdue') GROUP BY 1 ORDER BY 1`,
+       WHERE obligor_organization_id = $1 AND status IN ('offered', 'confirmed', 'financed', 'overdue') GROUP BY 1 ORDER BY 1`,
       [obligorId],
     ),
 };
