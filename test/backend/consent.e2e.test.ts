@@ -93,8 +93,9 @@ describe("consent (签收 / 拒签) and delinquent obligors", () => {
     for (const id of ids) await receivable(id, TIER1, "offered");
     return ids;
   };
+  /** The receiver signs for them; tier 1 (medium) agrees to a large core enterprise's term beyond 60 days after delivery where it applies (802号令). */
   const accept = async (uscc: string, ids: string[]) => {
-    const r = await api.post("/v1/receivables/acceptances", { receivableIds: ids }, as(uscc));
+    const r = await api.post("/v1/receivables/acceptances", { receivableIds: ids, agreeToTermBeyond60Days: true }, as(uscc));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     for (const id of ids) await receivable(id, uscc, "confirmed");
   };
@@ -163,7 +164,24 @@ describe("consent (签收 / 拒签) and delinquent obligors", () => {
     const early = await api.post(`/v1/receivables/${short}/transfers`, { organizationId: idOf(TIER2) }, as(TIER1));
     expect([early.status, early.body.code]).toEqual([409, "RECEIVABLE.INVALID_STATUS"]);
 
+    // 802号令: the core enterprise is large, tier 1 an SME (medium): both certificates mature more
+    // than 60 days after the goods were delivered, so tier 1 must agree to the term, explicitly
+    for (const o of mine) {
+      expect(o.smeTermBeyond60Days).toMatchObject({ deliveredBy: expect.stringMatching(/^(waybill|invoice)$/) });
+      expect(o.smeTermBeyond60Days.daysAfterDelivery).toBeGreaterThan(60);
+      expect(o.smeTermBeyond60Days.daysAfterDelivery).toBeGreaterThanOrEqual(o.termDays);
+    }
+    const unagreed = await api.post("/v1/receivables/acceptances", { receivableIds: [short, long] }, as(TIER1));
+    expect([unagreed.status, unagreed.body.errors?.[0]?.field]).toEqual([422, "body.agreeToTermBeyond60Days"]);
+    expect(unagreed.body.errors[0].message).toContain(`${short} matures ${byId.get(short)!.smeTermBeyond60Days.daysAfterDelivery} days after delivery`);
+    expect((await api.get(`/v1/receivables/${short}`, as(TIER1))).body.status).toBe("offered"); // nothing was queued
+
     await accept(TIER1, [short, long]);
+    const agreements = await stack.ds.query(`SELECT receivable_id, supplier_organization_id, days_after_delivery FROM sme_term_agreements WHERE receivable_id = ANY($1::uuid[]) ORDER BY days_after_delivery`, [[short, long]]);
+    expect(agreements.map((a: { receivable_id: string; supplier_organization_id: string }) => [a.receivable_id, a.supplier_organization_id])).toEqual([
+      [short, idOf(TIER1)],
+      [long, idOf(TIER1)],
+    ]);
     const r = (await api.get(`/v1/receivables/${short}`, as(TIER1))).body;
     expect([r.holderId, r.origin, r.offer]).toEqual([idOf(TIER1), "issued", null]);
     expect((await api.get("/v1/receivables/offers", as(TIER1))).body.items.filter((o: { receivableId: string }) => [short, long].includes(o.receivableId))).toEqual([]);

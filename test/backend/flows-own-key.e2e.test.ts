@@ -142,7 +142,7 @@ describe("business flows with an obligor that keeps its own key", () => {
     expect(moved.status).toBe(202);
     // the receiver accepts it (签收): then it is theirs
     await status(confirmed.id, key(OTHER).key, "offered");
-    expect((await api.post("/v1/receivables/acceptances", { receivableIds: [confirmed.id] }, key(OTHER))).status).toBe(202);
+    expect((await api.post("/v1/receivables/acceptances", { receivableIds: [confirmed.id], agreeToTermBeyond60Days: true }, key(OTHER))).status).toBe(202);
     await eventually(async () => ((await api.get(`/v1/receivables/${confirmed.id}`, key(OTHER))).body.holderId === idOf(OTHER) ? true : null), 20_000, "the transfer");
     expect((await api.get(`/v1/receivables/${confirmed.id}`, key(SUPPLIER))).body.creditorId).toBe(idOf(SUPPLIER)); // still visible to its first holder
   });
@@ -272,7 +272,7 @@ describe("business flows with an obligor that keeps its own key", () => {
       const r = (await api.get(`/v1/receivables/${cert.id}`, own)).body;
       return r.status === "offered" ? r : null;
     }, 20_000, "the offer");
-    const viaPlatform = await api.post("/v1/receivables/acceptances", { receivableIds: [cert.id] }, own);
+    const viaPlatform = await api.post("/v1/receivables/acceptances", { receivableIds: [cert.id], agreeToTermBeyond60Days: true }, own);
     expect([viaPlatform.status, viaPlatform.body.code]).toEqual([409, "ORGANIZATION.OWN_KEY"]);
     expect(viaPlatform.body.detail).toMatch(/accept\(ids, opId\)/);
     await hre.network.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
@@ -360,7 +360,7 @@ describe("business flows with an obligor that keeps its own key", () => {
       return list.find((o: { certificateId: string }) => o.certificateId === certificateId) ?? null;
     }, 30_000, "the issued certificate to be offered to its supplier");
     expect(issued).toMatchObject({ kind: "issue", from: { id: idOf(CORE) }, obligor: { id: idOf(CORE), paused: false } });
-    expect((await api.post("/v1/receivables/acceptances", { receivableIds: [issued.receivableId] }, key(SUPPLIER))).status).toBe(202);
+    expect((await api.post("/v1/receivables/acceptances", { receivableIds: [issued.receivableId], agreeToTermBeyond60Days: true }, key(SUPPLIER))).status).toBe(202);
     await status(issued.receivableId, key(SUPPLIER).key, "confirmed");
     const cert = (await api.get(`/v1/receivables/${issued.receivableId}`, key(SUPPLIER))).body;
     expect(cert).toMatchObject({ origin: "issued", creditorId: idOf(SUPPLIER), obligorId: idOf(CORE), amount: invoice.total });

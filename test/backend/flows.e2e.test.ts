@@ -45,7 +45,7 @@ describe("business flows", () => {
       const items = (await api.get("/v1/receivables/offers", as(uscc))).body.items;
       return items.length ? items : null;
     }, 20_000, `offers to ${uscc}`);
-    const r = await api.post("/v1/receivables/acceptances", { receivableIds: offers.map((o: { receivableId: string }) => o.receivableId) }, as(uscc));
+    const r = await api.post("/v1/receivables/acceptances", { receivableIds: offers.map((o: { receivableId: string, agreeToTermBeyond60Days: true }) => o.receivableId) }, as(uscc));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     for (const o of offers) await receivable(o.receivableId, as(uscc).key, "confirmed");
   };
@@ -121,7 +121,7 @@ describe("business flows", () => {
     const id = issued.body.items[0].receivable.id;
     const offered = await receivable(id, as(TIER1).key, "offered");
     expect(offered.offer).toMatchObject({ kind: "issue", fromOrganizationId: idOf(CORE), toOrganizationId: idOf(TIER1) });
-    const accepted = await api.post("/v1/receivables/acceptances", { receivableIds: [id] }, as(TIER1));
+    const accepted = await api.post("/v1/receivables/acceptances", { receivableIds: [id], agreeToTermBeyond60Days: true }, as(TIER1));
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const r = await receivable(id, as(TIER1).key, "confirmed");
     expect([r.origin, r.holderId, r.obligorId, r.amount, r.offer]).toEqual(["issued", idOf(TIER1), idOf(CORE), invoice.total, null]);

@@ -317,7 +317,7 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
 
   it("lets only the operator's approvers invite a new organization's first admin, once, while it has none", async () => {
     const op = { key: stack.operatorKey };
-    const created = await stack.api.post("/v1/organizations", { legalName: "First Admin Co", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], contacts: [] }, op);
+    const created = await stack.api.post("/v1/organizations", { legalName: "First Admin Co", unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small", contacts: [] }, op);
     const orgId = created.body.id as string;
     const clerkUser = await stack.api.post(`/v1/organizations/${stack.operatorOrgId}/users`, { email: `op-clerk-${randomBytes(3).toString("hex")}@operator.example`, name: "Op clerk", role: "member", duty: "clerk" }, op);
     const clerk = { key: (await stack.api.post("/v1/api-keys", { label: "clerk", userId: clerkUser.body.id }, op)).body.key as string };

@@ -2149,6 +2149,11 @@ export interface components {
         };
         AcceptOffers: {
             receivableIds: string[];
+            /**
+             * @description The SME's explicit agreement (国务院令第802号) to a large enterprise's certificate that matures more than 60 days after delivery: required (true) when any certificate's inbox item shows smeTermBeyond60Days; recorded with the acceptance.
+             * @default false
+             */
+            agreeToTermBeyond60Days: boolean;
         };
         RefuseOffers: {
             receivableIds: string[];
@@ -2190,6 +2195,13 @@ export interface components {
             termDays: number;
             /** @description The term exceeds six months (77号文: a funding bank records its review) */
             beyondSixMonths: boolean;
+            /** @description Set when a large enterprise pays you, an SME, with a certificate maturing more than 60 days after delivery (the waybill's delivery date, else the invoice date): signing for it needs agreeToTermBeyond60Days (国务院令第802号). */
+            smeTermBeyond60Days: {
+                deliveredOn: string;
+                /** @enum {string} */
+                deliveredBy: "waybill" | "invoice";
+                daysAfterDelivery: number;
+            } | null;
             /** @description The offer is returned to its sender after this, or at maturity, whichever comes first */
             expiresAt: string;
             receivable: components["schemas"]["Receivable"];

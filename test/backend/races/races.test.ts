@@ -243,7 +243,7 @@ describe("races", () => {
       const [c] = take("offer-accept-withdraw"); // s2's, offered to s3
       const flip = i % 2 === 1;
       const [ra, rw] = await race(
-        () => (flip ? B : A).post("/v1/receivables/acceptances", { receivableIds: [c.id] }, s3),
+        () => (flip ? B : A).post("/v1/receivables/acceptances", { receivableIds: [c.id], agreeToTermBeyond60Days: true }, s3),
         () => (flip ? A : B).post("/v1/receivables/offer-withdrawals", { receivableIds: [c.id] }, s2),
       );
       const round = `round ${i}`;
@@ -275,7 +275,7 @@ describe("races", () => {
       const next = await (flip ? A : B).post(`/v1/receivables/${c.id}/transfers`, { organizationId: s4.id }, s3);
       expect(next.status, `${round}: ${JSON.stringify(next.body)}`).toBe(202);
       await w.statuses(s3, [c.id], "offered");
-      const accepted = await B.post("/v1/receivables/acceptances", { receivableIds: [c.id] }, s4);
+      const accepted = await B.post("/v1/receivables/acceptances", { receivableIds: [c.id], agreeToTermBeyond60Days: true }, s4);
       expect(accepted.status, `${round}: ${JSON.stringify(accepted.body)}`).toBe(202);
       await w.mined(accepted.body.items[0].operation.id, s4.key);
       expect((await A.get(`/v1/receivables/${c.id}`, s4)).body.holderId, round).toBe(s4.id);
@@ -405,7 +405,7 @@ describe("races", () => {
     const replies = await Promise.all(
       ids.map(async (id, i) => {
         await new Promise((r) => setTimeout(r, expires.get(id)! - first + (i * 6000) / ids.length));
-        return (i % 2 ? B : A).post("/v1/receivables/acceptances", { receivableIds: [id] }, s2);
+        return (i % 2 ? B : A).post("/v1/receivables/acceptances", { receivableIds: [id], agreeToTermBeyond60Days: true }, s2);
       }),
     );
     // a node mining on demand makes no block by itself: mine some, so that the keeper sees the time pass

@@ -150,7 +150,7 @@ export class RaceWorld {
   async acceptOffers(party: Party, of: (o: { receivableId: string; receivable: { parentId: string | null } }) => boolean = () => true) {
     const waiting: string[] = (await this.api.get("/v1/receivables/offers?limit=500", party)).body.items.filter(of).map((o: { receivableId: string }) => o.receivableId);
     for (let i = 0; i < waiting.length; i += 200) {
-      const r = await this.api.post("/v1/receivables/acceptances", { receivableIds: waiting.slice(i, i + 200) }, party);
+      const r = await this.api.post("/v1/receivables/acceptances", { receivableIds: waiting.slice(i, i + 200), agreeToTermBeyond60Days: true }, party);
       expect(r.status, JSON.stringify(r.body)).toBe(202);
     }
     await this.statuses(party, waiting, "confirmed");

@@ -13,6 +13,7 @@ import { DEPLOYER_KEY, randomUscc, type Stack } from "./stack";
 import { LedgerGateway } from "../../../backend/src/ledger/gateway";
 import { resumeObligor } from "../../../backend/src/ops/resume-obligor";
 import { eventually } from "./http";
+import { developmentFacts } from "../../../backend/src/ops/onboarding-facts";
 
 /**
  * What the tenant-isolation and bad-input suites share: the API's own OpenAPI document as the list
@@ -675,7 +676,7 @@ async function onboardMember(stack: Stack, label: string, roles: string[], o: { 
   const op = { key: stack.operatorKey };
   const uscc = o.uscc ?? randomUscc();
   const legalName = o.legalName ?? (o.uscc ? seedLegalName(o.uscc) : `${label} 有限公司 ${randomBytes(3).toString("hex")}`);
-  const created = await stack.api.post("/v1/organizations", { legalName, unifiedSocialCreditCode: uscc, roles, contacts: [] }, op);
+  const created = await stack.api.post("/v1/organizations", { legalName, unifiedSocialCreditCode: uscc, roles, contacts: [], ...developmentFacts(roles) }, op);
   if (created.status !== 201) throw new Error(`create ${label}: ${created.status} ${JSON.stringify(created.body)}`);
   const orgId = created.body.id as string;
   const kyc = await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op);

@@ -24,13 +24,14 @@ import { receivablesHooks } from "./receivables.hooks";
 import { ReceivableOffers } from "./receivables.offers";
 import { ObligorStandings } from "./obligor-standings";
 import { Consent1733400000000 } from "./consent.migration";
+import { SmeTermAgreements1734100000000 } from "./sme-terms.migration";
 
 export const receivablesModule = defineModule({
   name: "receivables",
   needs: ["invoices"],
-  tables: ["receivables", "clearing_events", "obligor_standings", "ledger_reasons"],
+  tables: ["receivables", "clearing_events", "obligor_standings", "ledger_reasons", "sme_term_agreements"],
   entities: [ReceivableEntity],
-  migrations: [Consent1733400000000],
+  migrations: [Consent1733400000000, SmeTermAgreements1734100000000],
   services: ({ ds, outbox, keys, config, provider }, needs: { invoices: InvoicesApi }) => {
     const repo = new ReceivablesRepository(ds);
     const policy = { maxTenorDays: config.POLICY_MAX_TENOR_DAYS, maxTier: config.POLICY_MAX_TIER, minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT };

@@ -3,11 +3,12 @@ import type { Routes } from "../../shared/http/route";
 import type { ReceivableOffers } from "./receivables.offers";
 import type { ObligorStandings } from "./obligor-standings";
 import type { OfferRow } from "./receivables.repository";
+import type { SmeTerm } from "./sme-terms";
 import { receivableView } from "./receivables.views";
 import { AcceptedView, accepted, TAG } from "./receivables.http";
 import { AcceptOffers, ObligorParams, OfferItem, OffersQuery, RefuseOffers, StandingView, WithdrawOffers } from "./receivables.schemas";
 
-const offerItem = (o: OfferRow) => ({
+const offerItem = (o: OfferRow & { smeTerm: SmeTerm | null }) => ({
   receivableId: o.receivable.id,
   certificateId: o.receivable.chainId?.toString() ?? null,
   kind: o.receivable.offerKind!,
@@ -20,6 +21,7 @@ const offerItem = (o: OfferRow) => ({
   issuedAt: o.issuedAt.toISOString(),
   termDays: o.termDays,
   beyondSixMonths: o.beyondSixMonths,
+  smeTermBeyond60Days: o.smeTerm,
   expiresAt: o.receivable.offerExpiresAt!.toISOString(),
   receivable: receivableView(o.receivable),
 });
@@ -41,7 +43,7 @@ export function offerRoutes(routes: Routes, offers: ReceivableOffers, standings:
     body: AcceptOffers,
     status: 202,
     response: AcceptedView,
-    handler: async ({ auth, body }) => accepted(await offers.accept(auth, body.receivableIds)),
+    handler: async ({ auth, body }) => accepted(await offers.accept(auth, body.receivableIds, body.agreeToTermBeyond60Days)),
   });
 
   routes.add({

@@ -7,6 +7,7 @@ import type { ReceivableChanges } from "./receivables.changes";
 import type { OfferRow, ReceivablesRepository } from "./receivables.repository";
 import { noteReason } from "./ledger-reasons";
 import type { Accepted } from "./receivables.service";
+import { recordSmeAgreements, requireSmeAgreement, smeTermsOf, type SmeTerm } from "./sme-terms";
 
 /**
  * Consent (签收 / 拒签, 77号文): a certificate a core enterprise issues, one transferred and a split
@@ -24,8 +25,13 @@ export class ReceivableOffers {
     private readonly ledgerTime: () => Promise<bigint>,
   ) {}
 
-  /** The receiver accepts offered certificates (签收): each is Confirmed and its own once mined. */
-  async accept(auth: AuthContext, ids: string[]): Promise<Accepted[]> {
+  /**
+   * The receiver accepts offered certificates (签收): each is Confirmed and its own once mined. An
+   * SME signing for a large enterprise's certificate that matures more than 60 days after delivery
+   * must agree to that term explicitly (`agreeToTermBeyond60Days`, 国务院令第802号); the agreement is
+   * recorded with the acceptance.
+   */
+  async accept(auth: AuthContext, ids: string[], agreeToTermBeyond60Days = false): Promise<Accepted[]> {
     const now = await this.ledgerTime();
     return this.changes.change(
       auth,
@@ -34,7 +40,12 @@ export class ReceivableOffers {
         requireOffer(a, r, "receiver", "accept");
         requireOfferOpen(r, now);
       },
-      async (_em, rows) => ({ kind: "ledger.accept", signer: await ownCall(auth.organization, "accept(ids, opId)"), payload: { ids: rows.map((r) => r.chainId!.toString()) } }),
+      async (em, rows) => {
+        const terms = await smeTermsOf(em, rows);
+        requireSmeAgreement(terms, agreeToTermBeyond60Days);
+        await recordSmeAgreements(em, terms, rows, auth.user.id);
+        return { kind: "ledger.accept", signer: await ownCall(auth.organization, "accept(ids, opId)"), payload: { ids: rows.map((r) => r.chainId!.toString()) } };
+      },
     );
   }
 
@@ -71,8 +82,10 @@ export class ReceivableOffers {
   }
 
   /** The 待签收 inbox (incoming: offers to the caller) or what the caller offered and awaits (outgoing). */
-  async list(auth: AuthContext, q: { direction: "incoming" | "outgoing"; limit: number; after?: string }): Promise<OfferRow[]> {
-    return this.repo.offers(this.ds.manager, { direction: q.direction, me: auth.organization.id, limit: q.limit, after: q.after ?? null });
+  async list(auth: AuthContext, q: { direction: "incoming" | "outgoing"; limit: number; after?: string }): Promise<(OfferRow & { smeTerm: SmeTerm | null })[]> {
+    const rows = await this.repo.offers(this.ds.manager, { direction: q.direction, me: auth.organization.id, limit: q.limit, after: q.after ?? null });
+    const terms = await smeTermsOf(this.ds.manager, rows.map((o) => o.receivable));
+    return rows.map((o) => ({ ...o, smeTerm: terms.get(o.receivable.id) ?? null }));
   }
 }
 

@@ -61,7 +61,16 @@ const Signature = z
 export const Confirm = z.object({ receivableIds: Ids, signature: Signature.optional() }).strict().openapi("ConfirmReceivables");
 export const Reject = z.object({ receivableIds: Ids, reason: z.string().trim().min(3).max(200) }).strict().openapi("RejectReceivables");
 export const Cancel = z.object({ receivableIds: Ids }).strict().openapi("CancelReceivables");
-export const AcceptOffers = z.object({ receivableIds: Ids }).strict().openapi("AcceptOffers");
+export const AcceptOffers = z
+  .object({
+    receivableIds: Ids,
+    agreeToTermBeyond60Days: z.boolean().default(false).openapi({
+      description:
+        "The SME's explicit agreement (国务院令第802号) to a large enterprise's certificate that matures more than 60 days after delivery: required (true) when any certificate's inbox item shows smeTermBeyond60Days; recorded with the acceptance.",
+    }),
+  })
+  .strict()
+  .openapi("AcceptOffers");
 export const RefuseOffers = z
   .object({
     receivableIds: Ids,
@@ -180,6 +189,13 @@ export const OfferItem = z
     issuedAt: z.string().openapi({ description: "When the certificate's original was issued or registered on the platform" }),
     termDays: z.number().int().openapi({ description: "Days from issuedAt to maturity" }),
     beyondSixMonths: z.boolean().openapi({ description: "The term exceeds six months (77号文: a funding bank records its review)" }),
+    smeTermBeyond60Days: z
+      .object({ deliveredOn: z.string(), deliveredBy: z.enum(["waybill", "invoice"]), daysAfterDelivery: z.number().int() })
+      .nullable()
+      .openapi({
+        description:
+          "Set when a large enterprise pays you, an SME, with a certificate maturing more than 60 days after delivery (the waybill's delivery date, else the invoice date): signing for it needs agreeToTermBeyond60Days (国务院令第802号).",
+      }),
     expiresAt: z.string().openapi({ description: "The offer is returned to its sender after this, or at maturity, whichever comes first" }),
     receivable: ReceivableView,
   })
