@@ -172,6 +172,7 @@ const RULES: Record<string, Rule> = {
   "GET /v1/conformity/feed/days/{day}": read(READERS),
   "GET /v1/conformity/abnormal-flows": read(READERS),
   "GET /v1/conformity/held-funds": read(["settlement_issuer", "operator", "auditor"]),
+  "GET /v1/conformity/payment-terms": read(["operator", "auditor"]),
 };
 
 /** The two laws that hold for every endpoint, and the rule: may this caller do this to this target? */

@@ -182,6 +182,10 @@ describe("consent (签收 / 拒签) and delinquent obligors", () => {
       [short, idOf(TIER1)],
       [long, idOf(TIER1)],
     ]);
+    // the compliance report counts them for the core enterprise (the operator and auditors read it)
+    const terms = (await api.get("/v1/conformity/payment-terms", { key: stack.operatorKey })).body.items.find((x: { organizationId: string }) => x.organizationId === idOf(CORE));
+    expect(terms).toMatchObject({ uscc: CORE, enterpriseSize: "large", issued: 2, accepted: 2, smeBeyond60Days: 2, beyondSixMonths: 1, paused: false });
+    expect((await api.get("/v1/conformity/payment-terms", as(TIER1))).status).toBe(403);
     const r = (await api.get(`/v1/receivables/${short}`, as(TIER1))).body;
     expect([r.holderId, r.origin, r.offer]).toEqual([idOf(TIER1), "issued", null]);
     expect((await api.get("/v1/receivables/offers", as(TIER1))).body.items.filter((o: { receivableId: string }) => [short, long].includes(o.receivableId))).toEqual([]);

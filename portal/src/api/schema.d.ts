@@ -1422,6 +1422,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conformity/payment-terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payment terms per core enterprise: issued, signed for, refused; terms over six months; SMEs paid beyond 60 days of delivery; pauses
+         * @description The compliance report on payment terms. `beyondSixMonths`: certificates owed by the core enterprise whose term exceeds six months (77号文: in principle within six months; a funding bank records its reasonableness review). `smeBeyond60Days`: certificates it paid an SME with that mature more than 60 days after delivery, each with the SME's recorded agreement (国务院令第802号). `paused`: paused now as a delinquent obligor.
+         *
+         *     Callers: organizations with role operator or auditor.
+         */
+        get: operations["conformity.getPaymentTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/event-types": {
         parameters: {
             query?: never;
@@ -2486,6 +2508,19 @@ export interface components {
                 /** @description The block of its last payout held or released. */
                 lastBlock: string;
             }[];
+        };
+        PaymentTermsRow: {
+            organizationId: string;
+            legalName: string;
+            uscc: string;
+            enterpriseSize: string | null;
+            issued: number;
+            accepted: number;
+            void: number;
+            waiting: number;
+            beyondSixMonths: number;
+            smeBeyond60Days: number;
+            paused: boolean;
         };
         WebhookSubscriptionCreated: components["schemas"]["WebhookSubscription"] & {
             /** @description The HMAC-SHA256 signing secret (whsec_...), shown once. See docs/webhooks.md to verify signatures. */
@@ -10021,6 +10056,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HeldFunds"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "conformity.getPaymentTerms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PaymentTermsRow"][];
+                    };
                 };
             };
             /** @description Problem */

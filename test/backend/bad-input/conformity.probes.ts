@@ -19,6 +19,7 @@ const probes: BadInputProbe[] = [
   },
   { endpoint: "GET /v1/conformity/abnormal-flows", context: ({ w }) => ({ key: w.biz.m.auditor.key, query: { from: yesterday(w.biz.today), to: w.biz.today } }) },
   { endpoint: "GET /v1/conformity/held-funds", context: ({ w }) => ({ key: w.biz.m.issuer.key }) },
+  { endpoint: "GET /v1/conformity/payment-terms", context: ({ w }) => ({ key: w.biz.m.auditor.key }) },
 ];
 
 export const conformity: ProbeTable = { tag: "Conformity", probes };

@@ -42,6 +42,7 @@ const probes: TenantProbe[] = [
   { endpoint: "GET /v1/conformity/feed/days/{day}", run: (t) => onlyFor(t, () => `/v1/conformity/feed/days/${yesterday(t.world.today)}.jsonl`, isReader) },
   { endpoint: "GET /v1/conformity/abnormal-flows", run: (t) => onlyFor(t, () => `/v1/conformity/abnormal-flows?to=${t.world.today}`, isReader) },
   { endpoint: "GET /v1/conformity/held-funds", run: (t) => onlyFor(t, () => "/v1/conformity/held-funds", (p) => isReader(p) || hasRole(p, ["settlement_issuer"])) },
+  { endpoint: "GET /v1/conformity/payment-terms", run: (t) => onlyFor(t, () => "/v1/conformity/payment-terms", isReader) },
 ];
 
 export const conformity: ProbeTable = { tag: "Conformity", probes };

@@ -8,6 +8,7 @@ import type { FeedService } from "./feed.service";
 import type { AbnormalFlowsService } from "./abnormal.service";
 import { ABNORMAL_KINDS } from "./abnormal.rules";
 import type { HeldFundsService } from "./held-funds.service";
+import type { PaymentTermsService } from "./payment-terms.service";
 
 const TAG: ApiTag = {
   name: "Conformity",
@@ -17,6 +18,22 @@ const TAG: ApiTag = {
 
 /** The readers of the feed: the operator and auditor organizations. */
 const READERS = ["operator", "auditor"] as const;
+
+const PaymentTermsView = z
+  .object({
+    organizationId: z.string(),
+    legalName: z.string(),
+    uscc: z.string(),
+    enterpriseSize: z.string().nullable(),
+    issued: z.number().int(),
+    accepted: z.number().int(),
+    void: z.number().int(),
+    waiting: z.number().int(),
+    beyondSixMonths: z.number().int(),
+    smeBeyond60Days: z.number().int(),
+    paused: z.boolean(),
+  })
+  .openapi("PaymentTermsRow");
 
 const described = Object.fromEntries(FEED_FIELDS.map((f) => [f.name, `${f.zh}: ${f.en}.`]));
 const Str = (name: string) => z.string().openapi({ description: described[name] });
@@ -109,7 +126,7 @@ const HeldFundsView = z
   .openapi("HeldFunds");
 
 /** The conformity routes: the feed and the abnormal flows for the operator and auditors; held funds for settlement issuers too. */
-export function conformityRoutes(routes: Routes, s: { feed: FeedService; abnormal: AbnormalFlowsService; held: HeldFundsService }): void {
+export function conformityRoutes(routes: Routes, s: { feed: FeedService; abnormal: AbnormalFlowsService; held: HeldFundsService; paymentTerms: PaymentTermsService }): void {
   routes.add({
     method: "get",
     path: "/v1/conformity/feed",
@@ -194,5 +211,19 @@ export function conformityRoutes(routes: Routes, s: { feed: FeedService; abnorma
     status: 200,
     response: HeldFundsView,
     handler: async () => s.held.balances(),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/conformity/payment-terms",
+    operationId: "conformity.getPaymentTerms",
+    summary: "Payment terms per core enterprise: issued, signed for, refused; terms over six months; SMEs paid beyond 60 days of delivery; pauses",
+    description:
+      "The compliance report on payment terms. `beyondSixMonths`: certificates owed by the core enterprise whose term exceeds six months (77号文: in principle within six months; a funding bank records its reasonableness review). `smeBeyond60Days`: certificates it paid an SME with that mature more than 60 days after delivery, each with the SME's recorded agreement (国务院令第802号). `paused`: paused now as a delinquent obligor.",
+    tag: TAG,
+    roles: [...READERS],
+    status: 200,
+    response: z.object({ items: z.array(PaymentTermsView) }),
+    handler: async () => ({ items: await s.paymentTerms.report() }),
   });
 }

@@ -21,6 +21,7 @@ import { createSink } from "./feed.sink";
 import { AbnormalFlowsService } from "./abnormal.service";
 import { HeldFundsService } from "./held-funds.service";
 import { addDays, cstDayOf } from "./days";
+import { PaymentTermsService } from "./payment-terms.service";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
@@ -56,6 +57,7 @@ export const conformityModule = defineModule({
         maxTier: config.POLICY_MAX_TIER,
       }),
       held: new HeldFundsService(ds, sink, log),
+      paymentTerms: new PaymentTermsService(ds),
     };
   },
   routes: (routes, api) => conformityRoutes(routes, api),
