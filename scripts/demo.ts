@@ -4,7 +4,9 @@
  * through the public HTTP API, then prints a summary. Leaves the API running unless --exit.
  */
 import { startDevPlatform } from "../backend/src/ops/dev-platform";
-import { runDemo } from "../backend/src/ops/demo/scenario";
+import { rmSync } from "node:fs";
+import { runDemo, DEMO_STEPS } from "../backend/src/ops/demo/scenario";
+import { showFeed } from "../backend/src/ops/demo/feed";
 import { summarize } from "../backend/src/ops/demo/summary";
 import { ApiClient } from "../backend/src/ops/demo/client";
 import { createDemoPeople, DEMO_PASSWORD, type DemoLogin } from "../backend/src/ops/demo/people";
@@ -22,7 +24,10 @@ async function main() {
   const exit = process.argv.includes("--exit");
   const started = Date.now();
   console.log("ChainFactor demo: starting the development platform (ledger, database, API, worker, indexer)…");
-  const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000" } });
+  // the regulator's feed of this run only: a feed of an earlier run's ledger would not verify against this one
+  const feedDir = process.env.FEED_DIR ?? "var/demo-feed";
+  rmSync(feedDir, { recursive: true, force: true });
+  const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000", FEED_DIR: feedDir } });
   try {
     const result = await runDemo({
       apiUrl: platform.apiUrl,
@@ -30,6 +35,8 @@ async function main() {
       advanceLedgerTime: (seconds) => advanceLedgerTime(platform.ledgerUrl, seconds),
       log: (l) => console.log(l),
     });
+    console.log(`\n[${DEMO_STEPS}/${DEMO_STEPS}] The regulator's feed: the day's files delivered, verified against the ledger, and a tampered copy caught`);
+    result.feed = await showFeed(platform.config, platform.ledgerUrl, (l) => console.log(l));
     console.log("\n[+] People for the portal: one per duty in every organization");
     const logins = await createDemoPeople({
       api: new ApiClient(platform.apiUrl),

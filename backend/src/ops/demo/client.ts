@@ -14,6 +14,13 @@ export class ApiClient {
     return parsed as T;
   }
 
+  /** A POST whose refusal the demo shows: the status and body, whatever they are. */
+  async attempt(path: string, key: string, body: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.baseUrl + path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
   get = <T = any>(path: string, key: string) => this.call<T>("GET", path, key);
   /** A read the API answers when the object's status changes (RFC 7240 `Prefer: wait`), instead of polling. */
   waitingGet = <T = any>(path: string, key: string) => this.call<T>("GET", path, key, undefined, { prefer: "wait=30" });

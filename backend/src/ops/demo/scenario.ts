@@ -3,8 +3,12 @@ import { join } from "node:path";
 import { loadSeeds, type SeededOrganization, type SeedLoadResult } from "../seed";
 import { DEFAULT_SEEDS_DIR } from "../../modules/invoices";
 import { ApiClient, chunks, pool } from "./client";
+import { showConsent, type ConsentShown } from "./consent";
+import type { FeedShown } from "./feed";
 
 const YUAN = 100n;
+/** The steps runDemo plays; scripts/demo.ts adds the regulator's feed as the last. */
+export const DEMO_STEPS = 11;
 const DAY_MS = 86_400_000;
 
 export interface DemoOptions {
@@ -24,6 +28,11 @@ export interface DemoResult {
   reconciliation: unknown;
   organizations: SeededOrganization[];
   overdueRepaid: number;
+  consent: ConsentShown;
+  /** The paused core enterprise's attempt to issue, refused: its problem code. */
+  pausedIssue: string | null;
+  /** Set by scripts/demo.ts once the feed is verified. */
+  feed?: FeedShown;
 }
 
 /** The rural commercial bank lends only in its own region (Ganzhou); the others lend everywhere. */
@@ -40,13 +49,15 @@ const maturity = (days: number) => new Date(Date.now() + days * DAY_MS + 8 * 360
  */
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const api = new ApiClient(o.apiUrl);
-  const step = (n: number, title: string) => o.log(`\n[${n}/9] ${title}`);
+  const step = (n: number, title: string) => o.log(`\n[${n}/${DEMO_STEPS}] ${title}`);
 
   step(1, "Onboarding the consortium and verifying 606 invoices (tax bureau, logistics, pledge registry)");
   const seeds = await loadSeeds({ baseUrl: o.apiUrl, operatorKey: o.operatorKey, waitForVerificationMs: 180_000, activeTimeoutMs: 180_000, log: (m) => o.log(`      ${m}`) });
   const orgs = seeds.organizations;
   const byUscc = new Map(orgs.map((x) => [x.uscc, x]));
   const cores = orgs.filter((x) => x.roles.includes("core_enterprise"));
+  // the first core enterprise will authorize a little less than it owes: one certificate falls short
+  const shortCore = cores[0];
   const banks = orgs.filter((x) => x.roles.includes("bank"));
   const issuer = orgs.find((x) => x.roles.includes("settlement_issuer"))!;
   const caught = seeds.invoices.items.filter((i) => i.status === "rejected");
@@ -56,8 +67,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const deposits = [...banks, ...cores].map((org) => ({ org, amount: 20_000_000_000n * YUAN }));
   const depositOps = await pool(deposits, 4, ({ org, amount }) => api.post("/v1/settlement/deposits", issuer.key, { organizationId: org.id, amount: amount.toString() }));
   await api.mined(depositOps.map((x) => x.id), issuer.key);
-  // the first core enterprise authorizes a little less than it will owe: one certificate will fall short
-  const shortCore = cores[0];
   await Promise.all(cores.filter((c) => c !== shortCore).map(async (c) => api.mined([(await api.post("/v1/settlement/repayment-authorization", c.key, { amount: (20_000_000_000n * YUAN).toString() })).id], c.key)));
   let lines = 0;
   for (const bank of banks) {
@@ -74,6 +83,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   step(3, "Tier-1 suppliers register receivables against their verified invoices");
   const tier1 = orgs.filter((x) => x.tier === 1);
   const registered: string[] = [];
+  // kept back for later steps: two invoices a core enterprise (not the one that will fall short)
+  // issues certificates on, and one the short core enterprise tries to issue on while paused
+  const kept: { issue: { supplier: SeededOrganization; core: SeededOrganization; invoiceIds: string[] } | null; paused: { supplier: SeededOrganization; invoiceId: string } | null } = { issue: null, paused: null };
   await pool(tier1, 4, async (supplier) => {
     const invoices: any[] = [];
     for (let after = ""; ; ) {
@@ -82,6 +94,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       if (!page.next) break;
       after = page.next;
     }
+    const other = invoices.filter((i: any) => i.buyerTaxId !== shortCore.uscc);
+    if (!kept.issue && other.length >= 4) {
+      const two = other.filter((i: any) => i.buyerTaxId === other[0].buyerTaxId).slice(-2);
+      if (two.length === 2) kept.issue = { supplier, core: byUscc.get(two[0].buyerTaxId)!, invoiceIds: two.map((i: any) => i.id) };
+    }
+    const toShort = invoices.filter((i: any) => i.buyerTaxId === shortCore.uscc);
+    if (!kept.paused && toShort.length >= 2) kept.paused = { supplier, invoiceId: toShort[toShort.length - 1].id };
+    const keptIds = new Set([...(kept.issue?.supplier === supplier ? kept.issue.invoiceIds : []), ...(kept.paused?.supplier === supplier ? [kept.paused.invoiceId] : [])]);
+    invoices.splice(0, invoices.length, ...invoices.filter((i: any) => !keptIds.has(i.id)));
     for (const batch of chunks(invoices, 100)) {
       const items = batch.map((inv: any, i: number) => ({ obligorId: byUscc.get(inv.buyerTaxId)!.id, invoiceIds: [inv.id], maturityDate: maturity(30 + ((i * 7) % 90)) }));
       const r = await api.post("/v1/receivables", supplier.key, { items });
@@ -188,14 +209,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   });
   o.log(`      ${financings.length} certificates financed by ${new Set(financings.map((f) => f.bankId)).size} banks`);
 
-  step(7, "Maturity: the development ledger's clock moves 130 days; the keeper clears what is due");
+  step(7, "Consent (签收 / 拒签) and payment terms: an issue signed for by an SME agreeing to its term, a transfer refused");
+  if (!kept.issue) throw new Error("the demo kept no invoices back for the issue");
+  const consent = await showConsent(api, { ...kept.issue, taker: orgs.find((x) => x.tier === 2)!, log: o.log });
+
+  step(8, "Maturity: the development ledger's clock moves 130 days; the keeper clears what is due");
   const owedByShortCore = BigInt((await api.get("/v1/settlement/repayment-coverage", shortCore.key)).outstanding);
   const shortfall = 50_000n * YUAN;
   await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (owedByShortCore - shortfall).toString() })).id], shortCore.key);
   await o.advanceLedgerTime(130 * 86_400);
   const afterMaturity = await api.until("every due certificate to be settled or overdue", async () => {
     const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
-    return all.some((r: any) => ["confirmed", "financed"].includes(r.status)) ? null : all;
+    const matured = (r: any) => Date.parse(r.maturity) <= Date.now() + 130 * DAY_MS; // on the ledger's clock, moved on
+    return all.some((r: any) => ["confirmed", "financed"].includes(r.status) && matured(r)) ? null : all;
   }, 300_000);
   const overdue = afterMaturity.filter((r: any) => r.status === "overdue");
   o.log(`      ${afterMaturity.filter((r: any) => r.status === "settled").length} settled, ${overdue.length} overdue (${shortCore.englishName ?? shortCore.name} fell ${shortfall / YUAN} yuan short)`);
@@ -204,8 +230,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     return !overdue.length || s.paused ? s : null;
   });
   if (standing.paused) o.log(`      ${shortCore.englishName ?? shortCore.name} is paused as a delinquent obligor (certificates ${standing.certificateIds.join(", ")}): it may neither issue nor confirm until it pays`);
+  let pausedIssue: string | null = null;
+  if (standing.paused && kept.paused) {
+    const tried = await api.attempt("/v1/receivables/issuances", shortCore.key, { items: [{ supplierId: kept.paused.supplier.id, invoiceIds: [kept.paused.invoiceId], maturityDate: maturity(160) }] });
+    pausedIssue = tried.body?.code ?? String(tried.status);
+    o.log(`      its attempt to issue another certificate is refused: ${tried.status} ${pausedIssue}`);
+  }
 
-  step(8, "The core enterprise tops up its repayment authorization; the overdue certificate is collected");
+  step(9, "The core enterprise tops up its repayment authorization; the overdue certificate is collected");
   await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (20_000_000_000n * YUAN).toString() })).id], shortCore.key);
   for (const r of overdue) {
     await api.until(`certificate ${r.id} to be repaid`, async () => (await api.get(`/v1/receivables/${r.id}`, shortCore.key)).status === "settled");
@@ -213,14 +245,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   await api.until("the short core enterprise to be resumed", async () => !(await api.get(`/v1/obligors/${shortCore.id}/standing`, shortCore.key)).paused);
   o.log(`      ${overdue.length} overdue certificate(s) repaid in full, the bank first; ${shortCore.englishName ?? shortCore.name} may issue and confirm again`);
 
-  step(9, "Reconciliation: a bank's report of its on-chain book against the platform's records");
+  step(10, "Reconciliation: a bank's report of its on-chain book against the platform's records");
   const bank = banks.find((b) => financings.some((f) => f.bankId === b.id)) ?? banks[0];
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const reconciliation = await api.get(`/v1/reconciliation/report?date=${today}`, bank.key).catch((e: Error) => ({ error: e.message }));
   o.log(`      report for ${bank.englishName ?? bank.name} on ${today}: ${summarizeReport(reconciliation)}`);
 
   const receivables = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
-  return { seeds, receivables, financings, acceptToFundedMs, reconciliation, organizations: orgs, overdueRepaid: overdue.length };
+  return { seeds, receivables, financings, acceptToFundedMs, reconciliation, organizations: orgs, overdueRepaid: overdue.length, consent, pausedIssue };
 }
 
 function summarizeReport(report: any): string {

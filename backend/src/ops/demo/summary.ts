@@ -55,6 +55,12 @@ export function summarize(r: DemoResult): string {
   for (const i of rejected) byCode.set(i.rejectionCode ?? "?", (byCode.get(i.rejectionCode ?? "?") ?? 0) + 1);
   lines.push(`Fakes and duplicates caught: ${caughtAsExpected} of ${fakes.length} planted (${[...byCode].map(([c, n]) => `${n} ${c}`).join(", ")})`);
   lines.push(`Overdue and later repaid: ${r.overdueRepaid}`);
+  const c = r.consent;
+  lines.push("Conformity (77号文, 802号令):");
+  lines.push(`  签收: ${c.issued.supplier} signed for certificate ${c.issued.certificateId} issued by ${c.issued.core}; as an SME it first had to agree to a term ${c.smeAgreement.daysAfterDelivery} days after delivery (refused without: ${c.smeAgreement.refusedWithout})${c.longTerm ? `; a ${c.longTerm.termDays}-day term is marked as over six months` : ""}`);
+  lines.push(`  拒签: ${c.refusedTransfer.by} refused certificate ${c.refusedTransfer.certificateId} (“${c.refusedTransfer.reason}”); it went back to its sender`);
+  lines.push(`  Delinquent obligor: paused by its overdue certificate${r.pausedIssue ? ` (its issue refused: ${r.pausedIssue})` : ""}, resumed once it paid`);
+  if (r.feed) lines.push(`  Regulator's feed (${r.feed.dir}): ${r.feed.verified}; a tampered copy fails: ${r.feed.tampered.slice(0, 100)}…`);
   const ms = r.acceptToFundedMs;
   lines.push(`Quote acceptance → funds received: median ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms over ${ms.length} financings (the platforms this mirrors: hours to days)`);
   return lines.join("\n");
