@@ -185,13 +185,15 @@ describe("financing rules", () => {
 
     it("needs the bank's reasonableness review for a term over 6 months (77号文), and only then", () => {
       const long = receivable({ maturity: new Date(NOW.getTime() + 200 * DAY) });
-      const missing = thrown(() => requireReviewOfLongTerm(long, undefined));
+      const missing = thrown(() => requireReviewOfLongTerm(NOW, long, undefined));
       expect([missing?.code, missing?.fields[0].field]).toEqual(["REQUEST.INVALID", "body.reasonablenessReview"]);
       expect(missing?.fields[0].message).toMatch(/term \(200 days\) exceeds 6 months/);
-      expect(thrown(() => requireReviewOfLongTerm(long, { reviewer: "授信审批部 王敏", reason: "整车厂账期惯例，已核对历史履约" }))).toBeUndefined();
-      expect(thrown(() => requireReviewOfLongTerm(r, undefined))).toBeUndefined();
+      expect(thrown(() => requireReviewOfLongTerm(NOW, long, { reviewer: "授信审批部 王敏", reason: "整车厂账期惯例，已核对历史履约" }))).toBeUndefined();
+      expect(thrown(() => requireReviewOfLongTerm(NOW, r, undefined))).toBeUndefined();
+      // a split part made later counts from its root's issue: still over six months
+      expect(thrown(() => requireReviewOfLongTerm(new Date(NOW.getTime() - 30 * DAY), receivable({ maturity: new Date(NOW.getTime() + 160 * DAY) }), undefined))?.code).toBe("REQUEST.INVALID");
       // a quote stored without it (made before the rule) cannot be accepted either
-      expect(thrown(() => requireReviewOfLongTerm(long, quote().reasonablenessReview))?.code).toBe("REQUEST.INVALID");
+      expect(thrown(() => requireReviewOfLongTerm(NOW, long, quote().reasonablenessReview))?.code).toBe("REQUEST.INVALID");
     });
 
     it("lists the lowest effective annual cost first, then the larger advance", () => {

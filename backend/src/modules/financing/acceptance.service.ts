@@ -56,7 +56,7 @@ export class AcceptanceService {
     if (!x) throw new Error(`quote ${quoteId}: its certificate or bank is missing`);
     requireHeld(x.receivable, auth.organization.id);
     // a quote without the review a term over 6 months needs never funds (77号文)
-    requireReviewOfLongTerm(x.receivable, quote.reasonablenessReview);
+    requireReviewOfLongTerm(await repo.issuedAt(em, x.receivable), x.receivable, quote.reasonablenessReview);
     return { quote, request, ...x };
   }
 

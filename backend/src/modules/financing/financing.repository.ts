@@ -112,6 +112,18 @@ export async function receivablesByIds(em: EntityManager, ids: string[]): Promis
 }
 
 /** The invoice keys behind a certificate: a split part's are its original's. */
+/** When the certificate's original was issued or registered: its own creation, or its root's for a split part (one more statement only then). */
+export async function issuedAt(em: EntityManager, r: Pick<ReceivableRow, "id" | "parentId" | "createdAt">): Promise<Date> {
+  if (r.parentId === null) return r.createdAt;
+  const [root] = await em.query(
+    `WITH RECURSIVE up AS (SELECT id, parent_id, created_at FROM receivables WHERE id = $1
+       UNION ALL SELECT p.id, p.parent_id, p.created_at FROM receivables p JOIN up ON p.id = up.parent_id)
+     SELECT created_at FROM up WHERE parent_id IS NULL`,
+    [r.id],
+  );
+  return root.created_at;
+}
+
 export async function rootInvoiceKeys(em: EntityManager, receivableId: string): Promise<string[]> {
   const [root] = await em.query(
     `WITH RECURSIVE up AS (SELECT id, parent_id, invoice_keys FROM receivables WHERE id = $1

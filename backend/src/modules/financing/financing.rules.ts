@@ -75,14 +75,15 @@ export interface QuoteInput {
 /**
  * 77号文: a term over 6 months must be justified. A bank quoting on such a certificate records
  * who reviewed that the term is reasonable and why; without it the quote, and so the funding, is
- * refused.
+ * refused. The term runs from `issuedAt`, when the certificate's original (a split part's root)
+ * was issued or registered, as the offers inbox counts it.
  */
-export function requireReviewOfLongTerm(r: Pick<ReceivableRow, "createdAt" | "maturity">, review: ReasonablenessReview | null | undefined): void {
-  if (!exceedsSixMonths(r.createdAt, r.maturity) || review) return;
+export function requireReviewOfLongTerm(issuedAt: Date, r: Pick<ReceivableRow, "maturity">, review: ReasonablenessReview | null | undefined): void {
+  if (!exceedsSixMonths(issuedAt, r.maturity) || review) return;
   throw validationFailed([
     {
       field: "body.reasonablenessReview",
-      message: `is required: the certificate's term (${termOf(r.createdAt, r.maturity).termDays} days) exceeds 6 months; record who reviewed that the term is reasonable (reviewer) and why (reason)`,
+      message: `is required: the certificate's term (${termOf(issuedAt, r.maturity).termDays} days) exceeds 6 months; record who reviewed that the term is reasonable (reviewer) and why (reason)`,
     },
   ]);
 }

@@ -72,7 +72,7 @@ export class RequestsService {
       if (!x) throw new Error(`financing request ${requestId}: receivable ${req.receivableId} is missing`);
       const r = x.receivable;
       if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${r.status}; it can no longer be financed.`);
-      requireReviewOfLongTerm(r, input.reasonablenessReview);
+      requireReviewOfLongTerm(await repo.issuedAt(em, r), r, input.reasonablenessReview);
       const { advance, days, priced } = priceQuote(r, input, line ? roomOn(line, x.committed) : 0n, new Date());
       if (x.myQuote === "open" || x.myQuote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
       // a withdrawn or closed quote of the bank gives way to the new one; one a financing was made from stays as its history
