@@ -14,6 +14,8 @@ const probes: BadInputProbe[] = [
     context: ({ w }) => ({
       key: w.biz.m.bankA.key,
       path: { id: w.R[0] },
+      // hostile text that is accepted quotes on another request (bank A has none on R[2]), leaving R[0] to the control
+      hostilePath: { id: w.R[2] },
       body: () => ({ advance: undefined, advanceRateBp: 9000, annualRateBp: 435, dayCount: 360, fee: "1000", recourse: false, validUntil: new Date(Date.now() + 3600_000).toISOString() }),
       // bank C has no credit line on core A: supplier A's requests are none of its business
       foreign: { id: w.R[0] },
