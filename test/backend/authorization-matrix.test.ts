@@ -120,6 +120,13 @@ const RULES: Record<string, Rule> = {
   "POST /v1/receivables/cancellations": write(["supplier"]),
   "POST /v1/receivables/{id}/splits": write(["supplier"], "approver"),
   "POST /v1/receivables/{id}/transfers": write(["supplier"], "approver"),
+  // consent (签收 / 拒签): the receiver (a supplier) accepts or refuses, which binds it; the sender withdraws
+  "POST /v1/receivables/acceptances": write(["supplier"], "approver"),
+  "POST /v1/receivables/refusals": write(["supplier"], "approver"),
+  "POST /v1/receivables/offer-withdrawals": write(["supplier", "core_enterprise"]),
+  "GET /v1/receivables/offers": read(["supplier", "core_enterprise"]),
+  // whether an obligor is paused as delinquent: any member may know (a supplier before accepting its certificate)
+  "GET /v1/obligors/{organizationId}/standing": read(),
   "GET /v1/receivables/{id}": read(),
   "GET /v1/receivables/{id}/lineage": read(),
   "GET /v1/receivables/{id}/invoices": read(),

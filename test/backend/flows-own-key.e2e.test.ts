@@ -3,15 +3,19 @@ import hre from "hardhat";
 import { Wallet } from "ethers";
 import { ReceivableLedger__factory } from "../../typechain-types";
 import { revertDataOf, decodeRevert } from "../../backend/src/ledger/revert-decoder";
-import { Stack } from "./support/stack";
+import { DEPLOYER_KEY, Stack } from "./support/stack";
+import { LedgerGateway } from "../../backend/src/ledger/gateway";
+import { resumeObligor } from "../../backend/src/ops/resume-obligor";
 import { eventually, type Api } from "./support/http";
 import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
 
 /**
  * The Ganzhou furniture chain, whose core enterprise keeps its own ledger key: confirmation by its
- * EIP-712 signature, cancellation and transfer by suppliers, a withdrawal from a settlement
+ * EIP-712 signature, cancellation and transfer by suppliers (accepted by the receiver, 签收: an
+ * own-key receiver on the ledger itself), a withdrawal from a settlement
  * account, and a financing with recourse that the core enterprise does not pay: Overdue, then
- * Defaulted by the bank after the default period, then recovered from the supplier.
+ * Defaulted by the bank after the default period, then recovered from the supplier; the core
+ * enterprise meanwhile paused as a delinquent obligor until governance resumes it.
  */
 const YUAN = 100n;
 const CORE = "91360703MA0U2517GT"; // Nankang Carpenter Home Furnishing
@@ -136,6 +140,9 @@ describe("business flows with an obligor that keeps its own key", () => {
     const [confirmed] = (await api.get("/v1/receivables?status=confirmed", key(SUPPLIER))).body.items;
     const moved = await api.post(`/v1/receivables/${confirmed.id}/transfers`, { organizationId: idOf(OTHER) }, key(SUPPLIER));
     expect(moved.status).toBe(202);
+    // the receiver accepts it (签收): then it is theirs
+    await status(confirmed.id, key(OTHER).key, "offered");
+    expect((await api.post("/v1/receivables/acceptances", { receivableIds: [confirmed.id] }, key(OTHER))).status).toBe(202);
     await eventually(async () => ((await api.get(`/v1/receivables/${confirmed.id}`, key(OTHER))).body.holderId === idOf(OTHER) ? true : null), 20_000, "the transfer");
     expect((await api.get(`/v1/receivables/${confirmed.id}`, key(SUPPLIER))).body.creditorId).toBe(idOf(SUPPLIER)); // still visible to its first holder
   });
@@ -213,6 +220,27 @@ describe("business flows with an obligor that keeps its own key", () => {
     expect((await api.get(`/v1/receivables/${cert.id}`, { key: bank.key })).body.repayment.recovered).toBe(expected.toString());
     const history = (await api.get(`/v1/receivables/${cert.id}/clearing`, { key: bank.key })).body.items.map((h: { kind: string }) => h.kind);
     expect(history).toEqual(expect.arrayContaining(["defaulted", "recourse"]));
+
+    // the core enterprise (which never authorized repayment) is paused as a delinquent obligor (802号令): it may not confirm, not even with its own key
+    const paused = (await api.get(`/v1/obligors/${idOf(CORE)}/standing`, key(OTHER))).body;
+    expect(paused).toMatchObject({ paused: true, certificateIds: expect.arrayContaining([cert.certificateId]) });
+    expect(paused.delinquencies).toBe(paused.certificateIds.length);
+    const [waiting] = await register(1, 150);
+    const typed = await api.get(`/v1/receivables/confirmations/typed-data?ids=${waiting}`, key(CORE));
+    expect([typed.status, typed.body.code, typed.body.certificateIds]).toEqual([409, "OBLIGOR.PAUSED", paused.certificateIds]);
+    // its certificate defaulted and will not be paid: governance resumes it on a restructuring agreed with its creditors
+    const gateway = await LedgerGateway.connect(stack.config.LEDGER_RPC_URL);
+    try {
+      await resumeObligor(stack.ds, gateway, DEPLOYER_KEY, idOf(CORE), "restructuring plan approved by the creditors");
+    } finally {
+      gateway.destroy();
+    }
+    const resumed = await eventually(async () => {
+      const s = (await api.get(`/v1/obligors/${idOf(CORE)}/standing`, key(OTHER))).body;
+      return s.paused ? null : s;
+    }, 20_000, "governance to resume the obligor");
+    expect(resumed.resumedReason).toBe("restructuring plan approved by the creditors");
+    expect((await api.get(`/v1/receivables/confirmations/typed-data?ids=${waiting}`, key(CORE))).status).toBe(200);
   });
 
   it("sets and checks a confirmation's deadline on the ledger's clock, which runs ahead of this machine's", async () => {
@@ -239,6 +267,17 @@ describe("business flows with an obligor that keeps its own key", () => {
     const own = { key: holder.key };
     const cert = { id: (await confirmedBy(1))[0] };
     expect((await api.post(`/v1/receivables/${cert.id}/transfers`, { organizationId: holder.orgId }, key(SUPPLIER))).status).toBe(202);
+    // a receiver that keeps its own key accepts (签收) on the ledger itself: the platform answers it so
+    const offered = await eventually(async () => {
+      const r = (await api.get(`/v1/receivables/${cert.id}`, own)).body;
+      return r.status === "offered" ? r : null;
+    }, 20_000, "the offer");
+    const viaPlatform = await api.post("/v1/receivables/acceptances", { receivableIds: [cert.id] }, own);
+    expect([viaPlatform.status, viaPlatform.body.code]).toEqual([409, "ORGANIZATION.OWN_KEY"]);
+    expect(viaPlatform.body.detail).toMatch(/accept\(ids, opId\)/);
+    await hre.network.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
+    const ownLedger = ReceivableLedger__factory.connect(stack.deployment.ledger, wallet);
+    await (await ownLedger.accept([BigInt(offered.certificateId)], 1n)).wait();
     await eventually(async () => ((await api.get(`/v1/receivables/${cert.id}`, own)).body.holderId === holder.orgId ? true : null), 20_000, "the transfer");
 
     const bank = banks()[1] ?? banks()[0];
@@ -316,10 +355,14 @@ describe("business flows with an obligor that keeps its own key", () => {
     expect(inflated?.name).toBe("AttestationInvalid");
     await (await ledger.issue(items, attestation, 1n)).wait();
     const certificateId = (await ledger.lastReceivableId()).toString();
-    const cert = await eventually(async () => {
-      const list = (await api.get("/v1/receivables?status=confirmed&limit=100", key(SUPPLIER))).body.items;
-      return list.find((c: { certificateId: string }) => c.certificateId === certificateId) ?? null;
-    }, 30_000, "the issued certificate to be projected");
+    const issued = await eventually(async () => {
+      const list = (await api.get("/v1/receivables/offers", key(SUPPLIER))).body.items;
+      return list.find((o: { certificateId: string }) => o.certificateId === certificateId) ?? null;
+    }, 30_000, "the issued certificate to be offered to its supplier");
+    expect(issued).toMatchObject({ kind: "issue", from: { id: idOf(CORE) }, obligor: { id: idOf(CORE), paused: false } });
+    expect((await api.post("/v1/receivables/acceptances", { receivableIds: [issued.receivableId] }, key(SUPPLIER))).status).toBe(202);
+    await status(issued.receivableId, key(SUPPLIER).key, "confirmed");
+    const cert = (await api.get(`/v1/receivables/${issued.receivableId}`, key(SUPPLIER))).body;
     expect(cert).toMatchObject({ origin: "issued", creditorId: idOf(SUPPLIER), obligorId: idOf(CORE), amount: invoice.total });
     // the invoice backs it on the platform too: shown with the certificate, and no longer offered for another
     const backing = (await api.get(`/v1/receivables/${cert.id}/invoices`, key(SUPPLIER))).body;

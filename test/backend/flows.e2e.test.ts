@@ -7,8 +7,9 @@ import { loadSeeds, type SeededOrganization } from "../../backend/src/ops/seed";
 /**
  * The business flows end to end through the public API on the real stack (Postgres, Redis, BullMQ
  * workers, the ledger over JSON-RPC, the indexer): settlement accounts, credit lines, registration
- * against verified invoices, batch confirmation, rejection, splits down the chain, the financing
- * marketplace, funding, and clearing at maturity including a shortfall that is repaid later.
+ * against verified invoices, batch confirmation, rejection, issue and splits down the chain (each
+ * accepted by its receiver, 签收), the financing marketplace, funding, and clearing at maturity
+ * including a shortfall that is repaid later.
  */
 const YUAN = 100n;
 const CORE = "91500112MA8Q2595Y2"; // Yuchuan Automobile Group (cq-auto)
@@ -38,6 +39,16 @@ describe("business flows", () => {
       return r.body.status === status ? r.body : null;
     }, 30_000, `receivable ${id} to be ${status}`);
   const maturity = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+  /** The supplier accepts (签收) every offer waiting for it, and waits until they are its own. */
+  const acceptAll = async (uscc: string) => {
+    const offers = await eventually(async () => {
+      const items = (await api.get("/v1/receivables/offers", as(uscc))).body.items;
+      return items.length ? items : null;
+    }, 20_000, `offers to ${uscc}`);
+    const r = await api.post("/v1/receivables/acceptances", { receivableIds: offers.map((o: { receivableId: string }) => o.receivableId) }, as(uscc));
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    for (const o of offers) await receivable(o.receivableId, as(uscc).key, "confirmed");
+  };
   const verifiedInvoices = async (uscc: string, buyer = CORE) =>
     (await api.get("/v1/invoices?status=verified&limit=100", as(uscc))).body.items.filter((i: { receivableId: string | null; buyerTaxId: string }) => !i.receivableId && i.buyerTaxId === buyer);
 
@@ -103,13 +114,17 @@ describe("business flows", () => {
     expect(calendar.body.days[0].payees[0].organizationId).toBe(idOf(TIER1));
   });
 
-  it("lets the core enterprise issue a certificate straight to its supplier, already confirmed", async () => {
+  it("lets the core enterprise issue a certificate straight to its supplier, which accepts it (签收)", async () => {
     const [invoice] = await verifiedInvoices(TIER1);
     const issued = await api.post("/v1/receivables/issuances", { items: [{ supplierId: idOf(TIER1), invoiceIds: [invoice.id], maturityDate: maturity(75) }] }, as(CORE));
     expect(issued.status, JSON.stringify(issued.body)).toBe(202);
     const id = issued.body.items[0].receivable.id;
+    const offered = await receivable(id, as(TIER1).key, "offered");
+    expect(offered.offer).toMatchObject({ kind: "issue", fromOrganizationId: idOf(CORE), toOrganizationId: idOf(TIER1) });
+    const accepted = await api.post("/v1/receivables/acceptances", { receivableIds: [id] }, as(TIER1));
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const r = await receivable(id, as(TIER1).key, "confirmed");
-    expect([r.origin, r.holderId, r.obligorId, r.amount]).toEqual(["issued", idOf(TIER1), idOf(CORE), invoice.total]);
+    expect([r.origin, r.holderId, r.obligorId, r.amount, r.offer]).toEqual(["issued", idOf(TIER1), idOf(CORE), invoice.total, null]);
     // an invoice backs one certificate only
     const again = await api.post("/v1/receivables/issuances", { items: [{ supplierId: idOf(TIER1), invoiceIds: [invoice.id], maturityDate: maturity(75) }] }, as(CORE));
     expect(again.status).toBe(409);
@@ -155,7 +170,11 @@ describe("business flows", () => {
     );
     expect(split1.status).toBe(202);
     await receivable(certificate.id, as(TIER1).key, "split");
-    const tier2Cert = await eventually(async () => (await api.get("/v1/receivables", as(TIER2))).body.items.find((r: { tier: number }) => r.tier === 1), 20_000, "the tier-2 part");
+    // the part for tier 2 waits for its acceptance (签收), still held by tier 1
+    const offer = await eventually(async () => (await api.get("/v1/receivables/offers", as(TIER2))).body.items.find((o: { kind: string }) => o.kind === "split"), 20_000, "the tier-2 part offered");
+    expect([offer.amount, offer.from.id, offer.obligor.id, offer.receivable.holderId]).toEqual([toTier2.toString(), idOf(TIER1), idOf(CORE), idOf(TIER1)]);
+    await acceptAll(TIER2);
+    const tier2Cert = await eventually(async () => (await api.get("/v1/receivables?status=confirmed", as(TIER2))).body.items.find((r: { tier: number }) => r.tier === 1), 20_000, "the tier-2 part");
     expect(tier2Cert.amount).toBe(toTier2.toString());
 
     const mismatch = await api.post(`/v1/receivables/${tier2Cert.id}/splits`, { parts: [{ organizationId: idOf(TIER2B), amount: "1000000" }, { organizationId: idOf(TIER2), amount: "1" }] }, as(TIER2));
@@ -169,6 +188,7 @@ describe("business flows", () => {
     );
     expect(split2.status).toBe(202);
     await receivable(tier2Cert.id, as(TIER2).key, "split");
+    await acceptAll(TIER2B);
     const lineage = (await api.get(`/v1/receivables/${certificate.id}/lineage`, as(CORE))).body;
     expect(lineage.tier).toBe(0);
     expect(lineage.children).toHaveLength(2);

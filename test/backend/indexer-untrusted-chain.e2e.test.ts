@@ -131,6 +131,8 @@ describe("the indexer and an untrusted chain", () => {
     const registered = await receivableRegistered(register(supplier, [item(core.address, MAX_FACE)]));
     const issued = await receivableRegistered(issue(core, [item(supplier.address, MAX_FACE)]));
     const toSplit = await receivableRegistered(issue(core, [item(supplier.address, MAX_FACE)]));
+    // the supplier accepts what it is issued (签收): only then may it split or finance it
+    await (await asSupplier.accept([issued.id, toSplit.id], opId())).wait();
     // a split of one of them into two huge parts
     const part = await receivableRegistered(asSupplier.split(toSplit.id, [{ to: supplier.address, amount: 1n << 79n }, { to: supplier.address, amount: MAX_FACE - (1n << 79n) }], opId()));
     // the largest credit line, the largest cap governance can give an issuer, a huge mint, transfer and allowance

@@ -26,7 +26,8 @@ describe("outbox operation kinds", () => {
       "membership.registerOrganization": true, "membership.suspend": true, "membership.reinstate": true,
       "token.mint": true, "token.burn": true, "token.approveLedger": true, "token.approve": true,
       "ledger.register": true, "ledger.issue": true, "ledger.confirm": true, "ledger.confirmBySig": true, "ledger.reject": true,
-      "ledger.cancel": true, "ledger.split": true, "ledger.transfer": true, "ledger.setCreditLine": true, "ledger.finance": true,
+      "ledger.cancel": true, "ledger.split": true, "ledger.transfer": true, "ledger.accept": true, "ledger.returnOffers": true, "ledger.expireOffers": true,
+      "ledger.setCreditLine": true, "ledger.finance": true,
       "ledger.settle": true, "ledger.declareDefault": true, "ledger.claimRecourse": true,
     } satisfies Record<keyof OperationPayloads, true>;
     expect([...OPERATIONS.keys()].sort()).toEqual(Object.keys(typed).sort());

@@ -14,6 +14,7 @@ import {
   requireNotMatured,
   requireParty,
 } from "../../backend/src/modules/receivables/receivables.rules";
+import { requireOffer, requireOfferOpen } from "../../backend/src/modules/receivables/receivables.offers";
 
 const HOLDER = "00000000-0000-4000-8000-000000000001";
 const OBLIGOR = "00000000-0000-4000-8000-000000000002";
@@ -49,6 +50,14 @@ const certificate = (o: Partial<ReceivableRow> = {}): ReceivableRow => ({
   failureReason: null,
   settleAttemptedAt: null,
   chainBlock: null,
+  offerKind: null,
+  offerFromOrganizationId: null,
+  offerToOrganizationId: null,
+  offerExpiresAt: null,
+  offerReturned: null,
+  offerReturnReason: null,
+  offerReturnText: null,
+  delinquent: false,
   createdAt: new Date(),
   updatedAt: new Date(),
   ...o,
@@ -92,6 +101,34 @@ describe("receivables rules", () => {
     // a split needs a confirmed certificate; one not yet on the ledger cannot change at all
     expect(thrown(() => requireParty(caller(HOLDER), r, "confirmed", "holder"))).toMatchObject({ code: "RECEIVABLE.INVALID_STATUS", status: 409 });
     expect(thrown(() => requireParty(caller(HOLDER), certificate({ chainId: null }), "pending", "holder"))).toMatchObject({ code: "RECEIVABLE.INVALID_STATUS" });
+  });
+
+  it("shows an offered certificate to its receiver while it waits, and no longer once it went back", () => {
+    const RECEIVER = STRANGER;
+    const offered = certificate({ status: "offered", offerKind: "transfer", offerFromOrganizationId: HOLDER, offerToOrganizationId: RECEIVER, offerExpiresAt: new Date("2029-12-01T00:00:00Z") });
+    expect(canSee(caller(RECEIVER), offered)).toBe(true);
+    expect(canSee(caller(RECEIVER), { ...offered, status: "confirmed" })).toBe(false);
+    expect(canSee(caller(BANK), offered)).toBe(false);
+  });
+
+  it("lets only an offer's receiver accept or refuse it and only its sender withdraw it, while it is offered and open", () => {
+    const RECEIVER = STRANGER;
+    const expires = new Date("2029-12-01T00:00:00Z");
+    const offered = certificate({ status: "offered", offerKind: "transfer", offerFromOrganizationId: HOLDER, offerToOrganizationId: RECEIVER, offerExpiresAt: expires });
+    expect(() => requireOffer(caller(RECEIVER), offered, "receiver", "accept")).not.toThrow();
+    expect(() => requireOffer(caller(HOLDER), offered, "sender", "withdraw")).not.toThrow();
+    // the sender does not accept its own offer, the receiver does not withdraw it, the obligor does neither
+    expect(thrown(() => requireOffer(caller(HOLDER), offered, "receiver", "accept"))).toMatchObject({ code: "AUTH.FORBIDDEN", status: 403 });
+    expect(thrown(() => requireOffer(caller(RECEIVER), offered, "sender", "withdraw"))).toMatchObject({ code: "AUTH.FORBIDDEN", status: 403 });
+    expect(thrown(() => requireOffer(caller(OBLIGOR), offered, "receiver", "refuse"))).toMatchObject({ code: "AUTH.FORBIDDEN" });
+    // accepted or returned already: nothing to accept
+    expect(thrown(() => requireOffer(caller(RECEIVER), { ...offered, status: "confirmed" }, "receiver", "accept"))).toMatchObject({ code: "RECEIVABLE.INVALID_STATUS", status: 409 });
+    // open until it expires (or the certificate matures, if earlier), on the ledger's clock
+    const at = (d: Date) => BigInt(Math.floor(d.getTime() / 1000));
+    expect(() => requireOfferOpen(offered, at(expires) - 1n)).not.toThrow();
+    expect(thrown(() => requireOfferOpen(offered, at(expires)))).toMatchObject({ code: "OFFER.EXPIRED", status: 409 });
+    const maturesFirst = { ...offered, maturity: new Date("2029-11-01T00:00:00Z") };
+    expect(thrown(() => requireOfferOpen(maturesFirst, at(maturesFirst.maturity)))).toMatchObject({ code: "OFFER.EXPIRED" });
   });
 
   it("refuses a split or transfer of a matured certificate, from the instant it matures", () => {

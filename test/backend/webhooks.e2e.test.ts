@@ -141,7 +141,10 @@ describe(WebhooksService.name, () => {
     // but it can read the catalogue and the subscriptions
     const catalogue = await stack.api.get("/v1/webhooks/event-types", { key: clerkKey });
     expect(catalogue.body.items.map((t: { type: string }) => t.type)).toEqual(
-      expect.arrayContaining(["receivable.registered", "receivable.confirmed", "receivable.rejected", "receivable.split", "receivable.transferred", "financing.funded", "receivable.settled", "receivable.overdue", "receivable.defaulted", "recourse.claimed", "settlement.deposit"]),
+      expect.arrayContaining([
+        ...["receivable.registered", "receivable.confirmed", "receivable.rejected", "receivable.split", "receivable.transferred", "financing.funded", "receivable.settled", "receivable.overdue", "receivable.defaulted", "recourse.claimed", "settlement.deposit"],
+        ...["receivable.offered", "receivable.accepted", "receivable.refused", "receivable.offer_withdrawn", "receivable.offer_expired", "obligor.paused", "obligor.resumed"],
+      ]),
     );
     expect((await stack.api.get("/v1/webhooks", { key: clerkKey })).status).toBe(200);
   });

@@ -7,6 +7,7 @@ import { LedgerGateway } from "../ledger/gateway";
 import { bootstrap } from "./bootstrap";
 import { WebhooksService } from "../modules/webhooks";
 import { deploy } from "./deploy";
+import { resumeObligor } from "./resume-obligor";
 
 const USAGE = `npm run ops -- <command> [options]
 
@@ -17,6 +18,11 @@ const USAGE = `npm run ops -- <command> [options]
                           deploy the contracts with DEPLOYER_PRIVATE_KEY, grant the operator key
                           OPERATOR_ROLE, record the addresses
   rotate-keys             re-seal every custodial key under KEY_ENCRYPTION_KEY
+  resume-obligor --organization ID --reason TEXT
+                          governance: let a core enterprise paused as a delinquent obligor issue and
+                          confirm again before it has paid (a restructuring, a court order), signed
+                          with DEPLOYER_PRIVATE_KEY (the contracts' default admin); the reason is
+                          recorded on the ledger (bytes32) and its text kept by the platform
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       email: { type: "string", default: "operator@chainfactor.example" },
       "admin-name": { type: "string", default: "Operator Admin" },
       "admin-delay": { type: "string", default: String(2 * 86_400) },
+      organization: { type: "string" },
+      reason: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -62,6 +70,18 @@ async function main(argv: string[]): Promise<number> {
         try {
           const r = await deploy(ds, vault(), gateway, config.DEPLOYER_PRIVATE_KEY, BigInt(values["admin-delay"]!));
           console.log(`deployed on chain ${r.chainId} at block ${r.blockNumber}: ledger ${r.ledger}, membership ${r.membership}, token ${r.settlementToken}; operator ${r.operators[0]}`);
+        } finally {
+          gateway.destroy();
+        }
+        return 0;
+      }
+      case "resume-obligor": {
+        if (!values.organization || !values.reason) throw new Error("resume-obligor needs --organization <id> and --reason <text>");
+        if (!config.DEPLOYER_PRIVATE_KEY) throw new Error("set DEPLOYER_PRIVATE_KEY to the governance key (the contracts' default admin)");
+        const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID);
+        try {
+          const r = await resumeObligor(ds, gateway, config.DEPLOYER_PRIVATE_KEY, values.organization, values.reason);
+          console.log(`resumed ${r.legalName} (${r.organizationId}), ${r.delinquencies} delinquent certificate(s), reason ${r.reason}: tx ${r.txHash} in block ${r.blockNumber}`);
         } finally {
           gateway.destroy();
         }

@@ -40,6 +40,8 @@ export interface World {
   P: string[];
   /** Confirmed certificates of supplier A: split, transfer, request financing, and with requests R[3..7] (C[3] none). */
   C: string[];
+  /** Certificates core A issued to supplier A, waiting for its acceptance: accept, refuse, refuse (hostile text), withdrawn by core A. */
+  O: string[];
   /** Financing requests on C[3] (no quote yet), C[4] (bank A's open quote), C[5] and C[6] (bank B's open quotes), C[7] (cancelled by the control). */
   R: string[];
   /** Q[0]: bank A's on R[1] (withdrawn by the control); Q[1]: bank B's on R[2] (terms); Q[2]: bank B's on R[3] (accepted by the control). */
@@ -136,7 +138,7 @@ export class BadInput {
 
     // the business world: supplier A (the usual caller) with certificates in every state, bank B as another tenant
     const [biz, act1, act2, s1, s2] = await Promise.all([
-      buildWorld(stack, { extraMembers: { bankC: ["bank"] }, pendingA: 5, confirmedA: 8, freeInvoicesA: 3, moreSubscriptions: { supplierA: [["recourse.claimed"]] } }),
+      buildWorld(stack, { extraMembers: { bankC: ["bank"] }, pendingA: 5, confirmedA: 8, freeInvoicesA: 3, offersToA: 4, moreSubscriptions: { supplierA: [["recourse.claimed"]] } }),
       stack.onboard(["core_enterprise"]),
       stack.onboard(["core_enterprise"]),
       stack.onboard(["core_enterprise"]),
@@ -249,6 +251,7 @@ export class BadInput {
       biz,
       P: biz.r.pendingA,
       C,
+      O: biz.r.offeredA,
       R,
       Q,
       deliveryId: biz.hooks.supplierA.delivery,

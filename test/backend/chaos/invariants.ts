@@ -138,7 +138,8 @@ export async function expectReconciliationClean(api: ChaosApi, p: Parties, lives
  * Compared, by natural key: chain_events (all columns but the generated id and created_at),
  * the checkpoint, organizations' chain_status/chain_block, receivables (keyed by certificate id;
  * parent by certificate id; not id, operation_id, failure_*, settle_attempted_at, created_at,
- * updated_at, which are the platform's own bookkeeping or generated), credit_lines (limit, used;
+ * updated_at, offer_return_text, which are the platform's own bookkeeping or generated, or text it
+ * keeps off chain), obligor_standings (not paused_since and resumed_at, the indexer's clock), credit_lines (limit, used;
  * not requested_limit/operation_id/updated_at, written by the API), token_movements, token_balances,
  * token_allowances, clearing_events (keyed by the event's tx hash and log index; not the generated
  * ids and `at`). Not compared: financings and financing_requests, business rows the API creates
@@ -169,7 +170,7 @@ export async function expectDatabaseEqualsReprojection(stack: Stack) {
     for (const [what, sql] of Object.entries(PROJECTED)) {
       const a = await stack.ds.query(sql(live));
       const b = await ds.query(sql(fresh));
-      expect(a.length, `${what}: rows`).toBeGreaterThan(0);
+      if (!MAY_BE_EMPTY.has(what)) expect(a.length, `${what}: rows`).toBeGreaterThan(0);
       expect(b, `${what}: the re-projection differs from the live database`).toEqual(a);
     }
   } finally {
@@ -178,14 +179,20 @@ export async function expectDatabaseEqualsReprojection(stack: Stack) {
   }
 }
 
+/** Projections a run need not have produced any rows of (an obligor is paused only if one fails to pay). */
+const MAY_BE_EMPTY = new Set(["obligor_standings"]);
+
 const PROJECTED: Record<string, (s: string) => string> = {
   chain_events: (s) => `SELECT block_number::text, block_hash, tx_hash, log_index, contract, name, args FROM "${s}".chain_events ORDER BY block_number, log_index`,
   checkpoint: (s) => `SELECT name, block_number::text, block_hash FROM "${s}".indexer_checkpoints`,
   organizations: (s) => `SELECT id, chain_status, chain_block::text FROM "${s}".organizations ORDER BY id`,
   receivables: (s) => `SELECT r.chain_id::text, r.origin, r.obligor_organization_id, r.creditor_organization_id, r.holder_organization_id, r.amount::text, r.currency,
       r.maturity, r.status, r.tier, p.chain_id::text AS parent, r.invoices_root, r.invoice_keys, r.financing_bank_organization_id, r.due::text, r.recourse,
-      r.repaid::text, r.recovered::text, r.paid_to_bank::text, r.paid_to_holder::text, r.chain_block::text
+      r.repaid::text, r.recovered::text, r.paid_to_bank::text, r.paid_to_holder::text, r.chain_block::text,
+      r.offer_kind, r.offer_from_organization_id, r.offer_to_organization_id, r.offer_expires_at, r.offer_returned, r.offer_return_reason, r.delinquent
     FROM "${s}".receivables r LEFT JOIN "${s}".receivables p ON p.id = r.parent_id WHERE r.chain_id IS NOT NULL ORDER BY r.chain_id`,
+  // an obligor's pause (the time it was seen is the indexer's, not the chain's: not compared)
+  obligor_standings: (s) => `SELECT organization_id, paused, resumed_reason, chain_block::text FROM "${s}".obligor_standings ORDER BY organization_id`,
   credit_lines: (s) => `SELECT bank_organization_id, obligor_organization_id, limit_amount::text, used::text FROM "${s}".credit_lines ORDER BY 1, 2`,
   token_movements: (s) => `SELECT e.tx_hash, e.log_index, m.kind, m.from_address, m.to_address, m.amount::text, m.block_number::text
     FROM "${s}".token_movements m JOIN "${s}".chain_events e ON e.id = m.chain_event_id ORDER BY m.block_number, e.log_index`,

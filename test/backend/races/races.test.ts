@@ -31,27 +31,46 @@ describe("races", () => {
   const take = (what: string, n = 1) => pool.get(what)!.splice(0, n);
   /** Funded financings the races produced, checked at the end. */
   const funded: { requestId: string; quoteId: string; financingId: string; supplier: Party }[] = [];
+  /** Operations the races expect the ledger to refuse (an acceptance after expiry, a confirmation after the pause), checked there. */
+  const refusedByLedger = new Set<string>();
+  const DAY = 86_400;
+  /** A date `days` ahead on the ledger's clock (which the late races move on), in China Standard Time. */
+  const ledgerDate = async (days: number) => new Date(((await hre.ethers.provider.getBlock("latest"))!.timestamp + days * DAY) * 1000 + 8 * 3600_000).toISOString().slice(0, 10);
+  const travel = async (seconds: number) => {
+    await hre.network.provider.send("evm_increaseTime", [seconds]);
+    await hre.network.provider.send("evm_mine", []);
+  };
+  /** An operation's end: mined or failed (with its error). */
+  const ended = (operationId: string, key: string) =>
+    eventually(async () => {
+      const r = await w.api.get(`/v1/operations/${operationId}`, { key });
+      return r.body.status === "mined" || r.body.status === "failed" ? r.body : null;
+    }, 60_000, `operation ${operationId} to end`);
 
   beforeAll(async () => {
     console.log(`races: seed ${SEED}, ${ROUNDS} rounds per pair`);
-    w = await RaceWorld.start(new Rng(SEED), 12 * ROUNDS);
+    w = await RaceWorld.start(new Rng(SEED), 16 * ROUNDS + 40);
     [A, B] = w.servers;
     [s1, s2, s3, s4] = w.suppliers;
     [bankA, bankB, bankC, bankD] = w.banks;
     const made = await Promise.all([
       w.certificates(s1, 3 * ROUNDS),
-      w.certificates(s2, 2 * ROUNDS),
-      w.certificates(s3, 2 * ROUNDS),
+      w.certificates(s2, 3 * ROUNDS),
+      w.certificates(s3, 3 * ROUNDS),
       w.certificates(s4, ROUNDS + 2 * ROUNDS, { pending: true }),
     ]);
+    // offers waiting for their receivers (签收): s2's to s3, s3's to s1
+    await Promise.all([w.offer(s2, made[1].slice(2 * ROUNDS).map((c) => c.id), s3), w.offer(s3, made[2].slice(2 * ROUNDS).map((c) => c.id), s1)]);
+    pool.set("offer-accept-withdraw", made[1].slice(2 * ROUNDS));
+    pool.set("offer-refuse-transfer", made[2].slice(2 * ROUNDS));
     pool.set("accept-accept", made[0].slice(0, ROUNDS));
     pool.set("accept-withdraw", made[0].slice(ROUNDS, 2 * ROUNDS));
     pool.set("accept-requote", made[0].slice(2 * ROUNDS));
     pool.set("accept-line-cut", made[1].slice(0, ROUNDS));
-    pool.set("line-for-one-s2", made[1].slice(ROUNDS));
+    pool.set("line-for-one-s2", made[1].slice(ROUNDS, 2 * ROUNDS));
     pool.set("line-for-one-s3", made[2].slice(0, ROUNDS));
     pool.set("split-request", made[2].slice(ROUNDS, ROUNDS + Math.ceil(ROUNDS / 2)));
-    pool.set("split-transfer", made[2].slice(ROUNDS + Math.ceil(ROUNDS / 2)));
+    pool.set("split-transfer", made[2].slice(ROUNDS + Math.ceil(ROUNDS / 2), 2 * ROUNDS));
     pool.set("pending", made[3]);
   }, 600_000);
   afterAll(async () => w?.close());
@@ -193,11 +212,16 @@ describe("races", () => {
       if (won(rs)) expectRefused(rr, 409, ["RECEIVABLE.CHANGE_IN_PROGRESS", "RECEIVABLE.INVALID_STATUS"], round);
       else expectRefused(rs, 409, ["FINANCING.REQUEST_OPEN"], round);
     });
+    // the parts the splits offered to s4 wait for it: it accepts them (nothing is left offered at maturity)
+    await w.quiet();
+    await w.acceptOffers(s4);
   });
 
   it("split ∥ transfer of the same certificate: exactly one wins, the other answers 409", async () => {
+    const raced = new Set<string>();
     await rounds(ROUNDS - Math.ceil(ROUNDS / 2), PARALLEL, async (i) => {
       const [c] = take("split-transfer");
+      raced.add(c.id);
       const half = c.amount / 2n;
       const flip = i % 2 === 1;
       const [rs, rt] = await race(
@@ -207,6 +231,54 @@ describe("races", () => {
       const round = `round ${i}`;
       expect([rs, rt].filter(won).length, `${round}: exactly one wins (${rs.status}, ${rt.status})`).toBe(1);
       expectRefused(won(rs) ? rt : rs, 409, ["RECEIVABLE.CHANGE_IN_PROGRESS", "RECEIVABLE.INVALID_STATUS"], round);
+    });
+    // whichever won offered a certificate (a part to s4, or the whole to s1): its receiver accepts it
+    await w.quiet();
+    await w.acceptOffers(s4);
+    await w.acceptOffers(s1, (o) => raced.has(o.receivableId) || raced.has(o.receivable.parentId ?? ""));
+  });
+
+  it("accept ∥ the sender withdrawing the same offer: exactly one wins, the other answers 409, and the certificate ends with the winner's outcome", async () => {
+    await rounds(ROUNDS, PARALLEL, async (i) => {
+      const [c] = take("offer-accept-withdraw"); // s2's, offered to s3
+      const flip = i % 2 === 1;
+      const [ra, rw] = await race(
+        () => (flip ? B : A).post("/v1/receivables/acceptances", { receivableIds: [c.id] }, s3),
+        () => (flip ? A : B).post("/v1/receivables/offer-withdrawals", { receivableIds: [c.id] }, s2),
+      );
+      const round = `round ${i}`;
+      expect([ra, rw].filter(won).length, `${round}: exactly one wins (${ra.status}, ${rw.status})`).toBe(1);
+      expectRefused(won(ra) ? rw : ra, 409, ["RECEIVABLE.CHANGE_IN_PROGRESS", "RECEIVABLE.INVALID_STATUS"], round);
+      const [winner, holder] = won(ra) ? [ra, s3] : [rw, s2];
+      await w.mined(winner.body.items[0].operation.id, holder.key);
+      const view = (await A.get(`/v1/receivables/${c.id}`, holder)).body;
+      expect([view.status, view.holderId, view.offer], round).toEqual(["confirmed", holder.id, null]);
+      expect(view.offerReturn?.cause ?? null, round).toBe(won(ra) ? null : "withdrawn");
+    });
+  });
+
+  it("refuse ∥ the sender's next transfer of the same certificate: the refusal wins, the transfer answers 409 until the certificate is back; then it goes through", async () => {
+    await rounds(ROUNDS, PARALLEL, async (i) => {
+      const [c] = take("offer-refuse-transfer"); // s3's, offered to s1
+      const flip = i % 2 === 1;
+      const [rr, rt] = await race(
+        () => (flip ? B : A).post("/v1/receivables/refusals", { receivableIds: [c.id], reason: "not what we ordered" }, s1),
+        () => (flip ? A : B).post(`/v1/receivables/${c.id}/transfers`, { organizationId: s4.id }, s3),
+      );
+      const round = `round ${i}`;
+      expect(rr.status, `${round}: ${JSON.stringify(rr.body)}`).toBe(202);
+      expectRefused(rt, 409, ["RECEIVABLE.CHANGE_IN_PROGRESS", "RECEIVABLE.INVALID_STATUS"], round);
+      await w.mined(rr.body.items[0].operation.id, s1.key);
+      const back = (await A.get(`/v1/receivables/${c.id}`, s3)).body;
+      expect([back.status, back.holderId, back.offerReturn?.cause, back.offerReturn?.reason], round).toEqual(["confirmed", s3.id, "refused", "not what we ordered"]);
+      // back with its sender, it goes on to the next receiver, who accepts it
+      const next = await (flip ? A : B).post(`/v1/receivables/${c.id}/transfers`, { organizationId: s4.id }, s3);
+      expect(next.status, `${round}: ${JSON.stringify(next.body)}`).toBe(202);
+      await w.statuses(s3, [c.id], "offered");
+      const accepted = await B.post("/v1/receivables/acceptances", { receivableIds: [c.id] }, s4);
+      expect(accepted.status, `${round}: ${JSON.stringify(accepted.body)}`).toBe(202);
+      await w.mined(accepted.body.items[0].operation.id, s4.key);
+      expect((await A.get(`/v1/receivables/${c.id}`, s4)).body.holderId, round).toBe(s4.id);
     });
   });
 
@@ -317,9 +389,114 @@ describe("races", () => {
     }
   });
 
+  it("accept ∥ the offer's expiry: each offer ends accepted or returned to its sender, never both; an acceptance the ledger no longer takes fails with OFFER.EXPIRED", async () => {
+    await w.quiet();
+    const certs = await w.certificates(s1, ROUNDS, { maturity: await ledgerDate(30) });
+    const ids = certs.map((c) => c.id);
+    await w.offer(s1, ids, s2);
+    const offers = (await A.get("/v1/receivables/offers?limit=500", s2)).body.items.filter((o: { receivableId: string }) => ids.includes(o.receivableId));
+    expect(offers).toHaveLength(ROUNDS);
+    const expires = new Map<string, number>(offers.map((o: { receivableId: string; expiresAt: string }) => [o.receivableId, Date.parse(o.expiresAt)]));
+    const first = Math.min(...expires.values());
+    const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+    // the ledger's clock 3 seconds short of the first expiry: each acceptance arrives between 3 seconds before its offer expires and
+    // 3 seconds after, as the keeper returns what expires
+    await travel(Math.floor(first / 1000) - now - 3);
+    const replies = await Promise.all(
+      ids.map(async (id, i) => {
+        await new Promise((r) => setTimeout(r, expires.get(id)! - first + (i * 6000) / ids.length));
+        return (i % 2 ? B : A).post("/v1/receivables/acceptances", { receivableIds: [id] }, s2);
+      }),
+    );
+    // a node mining on demand makes no block by itself: mine some, so that the keeper sees the time pass
+    await eventually(async () => {
+      await hre.network.provider.send("evm_mine", []);
+      const left = await w.stack.ds.query(`SELECT count(*)::int AS n FROM receivables WHERE id = ANY($1::uuid[]) AND status = 'offered'`, [ids]);
+      return left[0].n === 0;
+    }, 60_000, "every offer to be accepted or returned");
+    await w.quiet();
+    const tally = { accepted: 0, returned: 0 };
+    for (const [i, id] of ids.entries()) {
+      const round = `offer ${i}`;
+      const r = replies[i];
+      const view = (await A.get(`/v1/receivables/${id}`, s1)).body;
+      let accepted = false;
+      if (r.status === 202) {
+        const op = await ended(r.body.items[0].operation.id, s2.key);
+        if (op.status === "failed") {
+          expect(op.error.code, `${round}: ${JSON.stringify(op.error)}`).toBe("OFFER.EXPIRED");
+          refusedByLedger.add(String(op.id));
+        } else accepted = true;
+      } else if (r.status === 404) expectRefused(r, 404, ["RESOURCE.NOT_FOUND"], round); // returned already: no longer offered to s2
+      else expectRefused(r, 409, ["OFFER.EXPIRED", "RECEIVABLE.CHANGE_IN_PROGRESS", "RECEIVABLE.INVALID_STATUS"], round);
+      expect(view.status, round).toBe("confirmed");
+      if (accepted) expect([view.holderId, view.offerReturn], round).toEqual([s2.id, null]);
+      else expect([view.holderId, view.offerReturn?.cause], round).toEqual([s1.id, "expired"]);
+      tally[accepted ? "accepted" : "returned"]++;
+    }
+    console.log(`accept ∥ expiry: ${tally.accepted} accepted, ${tally.returned} returned`);
+  });
+
+  it("a pause ∥ a confirmation on its way: the confirmation lands or fails cleanly (OBLIGOR.DELINQUENT, or 409 OBLIGOR.PAUSED), never half done; paying resumes the obligor", async () => {
+    const tally = { confirmed: 0, failedOnLedger: 0, refused: 0 };
+    for (let i = 0; i < Math.min(ROUNDS, 4); i++) {
+      const round = `round ${i}`;
+      await w.quiet();
+      const nothing = await w.api.post("/v1/settlement/repayment-authorization", { amount: "1" }, w.core);
+      await w.mined(nothing.body.id, w.core.key);
+      const [due] = await w.certificates(s4, 1, { maturity: await ledgerDate(2) });
+      const [waiting] = await w.certificates(s4, 1, { pending: true, maturity: await ledgerDate(60) });
+      const dueId = (await A.get(`/v1/receivables/${due.id}`, s4)).body.certificateId;
+      // maturity and the grace period pass unpaid: the keeper's next run (every 300 ms) pauses the obligor, as the confirmation is sent
+      await travel(5 * DAY + 3600);
+      await new Promise((res) => setTimeout(res, [0, 250, 500, 1000][i % 4]));
+      const r = await (i % 2 ? B : A).post("/v1/receivables/confirmations", { receivableIds: [waiting.id] }, w.core);
+      const standing = await eventually(async () => {
+        const s = (await A.get(`/v1/obligors/${w.core.id}/standing`, s4)).body;
+        return s.paused ? s : null;
+      }, 60_000, "the obligor to be paused");
+      expect(standing.certificateIds, round).toContain(dueId);
+      let confirmed = false;
+      if (r.status === 202) {
+        const op = await ended(r.body.items[0].operation.id, w.core.key);
+        if (op.status === "failed") {
+          expect(op.error.code, `${round}: ${JSON.stringify(op.error)}`).toBe("OBLIGOR.DELINQUENT");
+          refusedByLedger.add(String(op.id));
+          tally.failedOnLedger++;
+        } else {
+          confirmed = true;
+          tally.confirmed++;
+        }
+      } else {
+        expectRefused(r, 409, ["OBLIGOR.PAUSED"], round);
+        tally.refused++;
+      }
+      await w.quiet();
+      const view = (await A.get(`/v1/receivables/${waiting.id}`, s4)).body;
+      expect(view.status, round).toBe(confirmed ? "confirmed" : "pending");
+      if (!confirmed) {
+        // nothing half done: it is refused for the pause, not as a change still in progress
+        const again = await A.post("/v1/receivables/confirmations", { receivableIds: [waiting.id] }, w.core);
+        expectRefused(again, 409, ["OBLIGOR.PAUSED"], round);
+      }
+      // the obligor pays: the keeper collects, the obligor is resumed and confirms what waits
+      const pay = await w.api.post("/v1/settlement/repayment-authorization", { amount: (10n ** 12n).toString() }, w.core);
+      await w.mined(pay.body.id, w.core.key);
+      await w.statuses(s4, [due.id], "settled");
+      await eventually(async () => ((await A.get(`/v1/obligors/${w.core.id}/standing`, s4)).body.paused ? null : true), 60_000, "the obligor to be resumed");
+      if (!confirmed) {
+        const later = await B.post("/v1/receivables/confirmations", { receivableIds: [waiting.id] }, w.core);
+        expect(later.status, `${round}: ${JSON.stringify(later.body)}`).toBe(202);
+        await w.statuses(s4, [waiting.id], "confirmed");
+      }
+    }
+    console.log(`pause ∥ confirmation: ${JSON.stringify(tally)}`);
+  });
+
   it("leaves the books exact: every operation mined, no funding failed, the database a re-projection of the chain", async () => {
     await w.quiet();
-    const failed = await w.stack.ds.query(`SELECT id::text, kind, error_code FROM outbox WHERE status <> 'mined'`);
+    // but those the races expected the ledger to refuse, each checked above
+    const failed = (await w.stack.ds.query(`SELECT id::text, kind, error_code FROM outbox WHERE status <> 'mined'`)).filter((r: { id: string }) => !refusedByLedger.has(r.id));
     expect(failed).toEqual([]);
     const financings = await w.stack.ds.query(`SELECT status, count(*)::int AS n FROM financings GROUP BY status`);
     expect(financings).toEqual([{ status: "funded", n: funded.length }]);

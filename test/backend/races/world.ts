@@ -110,14 +110,17 @@ export class RaceWorld {
 
   // ─── Certificates ─────────────────────────────────────────────────
 
-  /** `n` certificates of `supplier`, registered (and confirmed unless `pending`), each on one verified invoice. */
-  async certificates(supplier: Party, n: number, o: { pending?: boolean } = {}): Promise<{ id: string; amount: bigint }[]> {
+  /**
+   * `n` certificates of `supplier`, registered (and confirmed unless `pending`), each on one
+   * verified invoice, falling due on `maturity` (default: two days from now).
+   */
+  async certificates(supplier: Party, n: number, o: { pending?: boolean; maturity?: string } = {}): Promise<{ id: string; amount: bigint }[]> {
     const invoices = this.invoices.get(supplier.uscc)!;
     if (invoices.length < n) throw new Error(`${supplier.uscc} has ${invoices.length} verified invoices left; ${n} needed`);
     const mine = invoices.splice(0, n);
     const ids: string[] = [];
     for (let i = 0; i < mine.length; i += 100) {
-      const items = mine.slice(i, i + 100).map((invoiceId) => ({ obligorId: this.core.id, invoiceIds: [invoiceId], maturityDate: maturityDate() }));
+      const items = mine.slice(i, i + 100).map((invoiceId) => ({ obligorId: this.core.id, invoiceIds: [invoiceId], maturityDate: o.maturity ?? maturityDate() }));
       const r = await this.api.post("/v1/receivables", { items }, supplier);
       expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(202);
       ids.push(...r.body.items.map((x: { receivable: { id: string } }) => x.receivable.id));
@@ -132,6 +135,25 @@ export class RaceWorld {
     }
     const rows = await this.receivables(supplier, ids);
     return ids.map((id) => ({ id, amount: BigInt(rows.get(id)!.amount) }));
+  }
+
+  /** `from` offers each of `ids` to `to` (转让) and waits until the ledger has every offer. */
+  async offer(from: Party, ids: string[], to: Party) {
+    for (const id of ids) {
+      const r = await this.api.post(`/v1/receivables/${id}/transfers`, { organizationId: to.id }, from);
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+    }
+    await this.statuses(from, ids, "offered");
+  }
+
+  /** `party` accepts (签收) every offer waiting for it of those `of` keeps (default all), and waits until they are its own. */
+  async acceptOffers(party: Party, of: (o: { receivableId: string; receivable: { parentId: string | null } }) => boolean = () => true) {
+    const waiting: string[] = (await this.api.get("/v1/receivables/offers?limit=500", party)).body.items.filter(of).map((o: { receivableId: string }) => o.receivableId);
+    for (let i = 0; i < waiting.length; i += 200) {
+      const r = await this.api.post("/v1/receivables/acceptances", { receivableIds: waiting.slice(i, i + 200) }, party);
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+    }
+    await this.statuses(party, waiting, "confirmed");
   }
 
   /** The certificates among `ids` as `party` sees them. */
@@ -153,7 +175,7 @@ export class RaceWorld {
       for (const id of [...wanted]) {
         const r = await this.api.get(`/v1/receivables/${id}`, party);
         if (r.body.status === status) wanted.delete(id);
-        else if (["failed", "rejected", "cancelled"].includes(r.body.status) && status !== r.body.status) throw new Error(`certificate ${id} is ${r.body.status}`);
+        else if (["failed", "rejected", "cancelled", "void"].includes(r.body.status) && status !== r.body.status) throw new Error(`certificate ${id} is ${r.body.status}`);
       }
       return wanted.size === 0;
     }, timeoutMs, `${ids.length} certificates to be ${status}`);

@@ -9,7 +9,9 @@ import { WebhooksService } from "../../../backend/src/modules/webhooks";
 import { KeyVault } from "../../../backend/src/ledger/key-vault";
 import { OrganizationEntity, UserEntity } from "../../../backend/src/modules/onboarding/onboarding.entity";
 import type { AuthContext } from "../../../backend/src/shared/http/auth";
-import { randomUscc, type Stack } from "./stack";
+import { DEPLOYER_KEY, randomUscc, type Stack } from "./stack";
+import { LedgerGateway } from "../../../backend/src/ledger/gateway";
+import { resumeObligor } from "../../../backend/src/ops/resume-obligor";
 import { eventually } from "./http";
 
 /**
@@ -602,8 +604,9 @@ export async function settleOutbox(stack: Stack, timeoutMs = 30_000): Promise<vo
  * Both suites probe every endpoint against one shared world made the way members make it: seed
  * organizations whose invoices the local tax bureau knows, verified invoices, registered and
  * confirmed certificates, deposits, credit lines, financing requests with competing quotes,
- * fundings, certificates gone overdue and defaulted at maturity (the ledger's clock moved on),
- * webhook subscriptions with deliveries, and bank statements.
+ * fundings, certificates gone overdue and defaulted at maturity (the ledger's clock moved on; their
+ * obligor paused as delinquent, then resumed by governance), certificates issued and waiting for
+ * their supplier's acceptance, webhook subscriptions with deliveries, and bank statements.
  */
 
 /** Environment for a stack that builds the world: a keeper that acts fast but never retries an unpaid certificate by itself (that would write during probes). */
@@ -717,6 +720,8 @@ interface WorldOptions {
   confirmedA?: number;
   /** Webhook subscriptions besides the "*" one of every member, by member. */
   moreSubscriptions?: Partial<Record<WorldMember, string[][]>>;
+  /** Certificates core A issues to supplier A (far maturity), left offered: waiting for supplier A's acceptance (签收). */
+  offersToA?: number;
 }
 
 export interface BusinessWorld {
@@ -730,9 +735,10 @@ export interface BusinessWorld {
    * Certificates. A1: supplier A's, financed by bank A (bank B's quote closed). A2: Pending. A3:
    * financed by bank A with recourse, gone overdue and declared defaulted. A4: unfinanced, overdue
    * (supplier A may declare it defaulted). B1: supplier B's, financed by bank B. B2: Confirmed,
-   * with open quotes of both banks. B3: Pending.
+   * with open quotes of both banks. B3: Pending. offeredA: issued by core A, waiting for supplier
+   * A's acceptance. A3 and A4 paused core A as a delinquent obligor; governance resumed it.
    */
-  r: { A1: string; A2: string; A3: string; A4: string; B1: string; B2: string; B3: string; pendingA: string[]; confirmedA: string[] };
+  r: { A1: string; A2: string; A3: string; A4: string; B1: string; B2: string; B3: string; pendingA: string[]; confirmedA: string[]; offeredA: string[] };
   amounts: Record<string, string>;
   req: { A1: string; A3: string; B1: string; B2: string };
   quotes: { A1bankA: string; A1bankB: string; A3bankA: string; B1bankA: string; B1bankB: string; B2bankA: string; B2bankB: string };
@@ -832,7 +838,7 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
   })();
 
   // invoices, verified by the local tax bureau
-  const nA = 4 + (o.pendingA ?? 0) + (o.confirmedA ?? 0) + (o.freeInvoicesA ?? 1);
+  const nA = 4 + (o.pendingA ?? 0) + (o.confirmedA ?? 0) + (o.offersToA ?? 0) + (o.freeInvoicesA ?? 1);
   const submit = async (who: Member, buyer: string, n: number) => {
     const body = { invoices: cleanSeedInvoices(who.uscc, buyer, n) };
     const items = (await must(`invoices of ${who.label}`, api.post("/v1/invoices/batch", body, as(who)), 202)).items as { id: string }[];
@@ -875,6 +881,7 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
     B1: idsB[0],
     B2: idsB[1],
     B3: idsB[2],
+    offeredA: [],
   };
   const toConfirmA = [r.A1, r.A3, r.A4, ...r.confirmedA];
   await Promise.all([
@@ -926,7 +933,25 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
   const declared = await must("declare default", api.post("/v1/receivables/defaults", { receivableIds: [r.A3] }, as(m.bankA)), 202);
   await mined(declared.id, m.bankA);
   await allIn([r.A3], m.supplierA, "defaulted");
+  // A3 and A4 paused core A as a delinquent obligor; governance resumes it (a restructuring), so it issues and confirms again
+  await eventually(async () => (await api.get(`/v1/obligors/${m.coreA.orgId}/standing`, as(m.supplierA))).body.paused, 30_000, "core A to be paused");
+  const gateway = await LedgerGateway.connect(stack.config.LEDGER_RPC_URL);
+  try {
+    await resumeObligor(stack.ds, gateway, DEPLOYER_KEY, m.coreA.orgId, "restructuring agreed with its creditors");
+  } finally {
+    gateway.destroy();
+  }
+  await eventually(async () => !(await api.get(`/v1/obligors/${m.coreA.orgId}/standing`, as(m.supplierA))).body.paused, 30_000, "core A to be resumed");
   lap("maturity, overdue and default");
+
+  // offers: core A issues to supplier A, which has not accepted them yet
+  const offered = invA.slice(4 + pendingA + confirmedA, 4 + pendingA + confirmedA + (o.offersToA ?? 0));
+  if (offered.length) {
+    const issued = await must("issue to A", api.post("/v1/receivables/issuances", { items: offered.map((id) => ({ supplierId: m.supplierA.orgId, invoiceIds: [id], maturityDate: far })) }, as(m.coreA)), 202);
+    r.offeredA = issued.items.map((x: { receivable: { id: string } }) => x.receivable.id);
+    for (const x of await allIn(r.offeredA, m.supplierA, "offered")) amounts[x.id] = x.amount;
+  }
+  lap("offers");
 
   // bank statements: bank A's own advances; bank B's, with a line naming bank A's financing
   const HEADER = "value_date,reference,type,amount,counterparty,bank_reference";
@@ -957,7 +982,13 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
     extra,
     today,
     farMaturity: far,
-    invoices: { freeA: invA.slice(4 + pendingA + confirmedA), freeB: invB.slice(3), usedA: invA.slice(0, 4 + pendingA + confirmedA), usedB: invB.slice(0, 3), freeAToCoreB: invAToCoreB },
+    invoices: {
+      freeA: invA.slice(4 + pendingA + confirmedA + (o.offersToA ?? 0)),
+      freeB: invB.slice(3),
+      usedA: invA.slice(0, 4 + pendingA + confirmedA + (o.offersToA ?? 0)),
+      usedB: invB.slice(0, 3),
+      freeAToCoreB: invAToCoreB,
+    },
     r,
     amounts,
     req,

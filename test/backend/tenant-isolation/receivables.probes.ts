@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Findings, lists, reads, unchanged, writesOn } from "./checks";
 import { each, type ProbeTable, type TenantProbe } from "./probe";
-import { hasRole, isReader, related, type Party } from "./world";
+import { TENANTS, hasRole, isReader, related, type Party } from "./world";
 
-/** Certificates: read by their parties only, and registered, issued, confirmed, split or moved by nobody else. */
+/** Certificates: read by their parties only (an offer's receiver too), and registered, issued, confirmed, split, moved, accepted, refused or withdrawn by nobody else. */
 const probes: TenantProbe[] = [
   {
     endpoint: "GET /v1/receivables",
@@ -162,6 +162,65 @@ const probes: TenantProbe[] = [
         roles: ["supplier"],
         skip: (c, target) => c.party.label === "supplierB" && target.id === t.world.r.B2,
       }),
+  },
+  {
+    endpoint: "POST /v1/receivables/acceptances",
+    run: (t) =>
+      writesOn(t, "accept", "POST", () => "/v1/receivables/acceptances", (id) => ({ receivableIds: [id] }), t.certificates(), {
+        roles: ["supplier"],
+        skip: (c, target) => c.party.label === "supplierA" && t.world.r.offeredA.includes(target.id),
+      }),
+  },
+  {
+    endpoint: "POST /v1/receivables/refusals",
+    run: (t) =>
+      writesOn(t, "refuse", "POST", () => "/v1/receivables/refusals", (id) => ({ receivableIds: [id], reason: "not ours" }), t.certificates(), {
+        roles: ["supplier"],
+        skip: (c, target) => c.party.label === "supplierA" && t.world.r.offeredA.includes(target.id),
+      }),
+  },
+  {
+    endpoint: "POST /v1/receivables/offer-withdrawals",
+    run: (t) =>
+      writesOn(t, "withdraw an offer", "POST", () => "/v1/receivables/offer-withdrawals", (id) => ({ receivableIds: [id] }), t.certificates(), {
+        roles: ["supplier", "core_enterprise"],
+        skip: (c, target) => c.party.label === "coreA" && t.world.r.offeredA.includes(target.id),
+      }),
+  },
+  {
+    endpoint: "GET /v1/receivables/offers",
+    run: async (t) => {
+      // offers to the caller (incoming) or from it (outgoing), nobody else's
+      for (const [direction, side] of [["incoming", "to"], ["outgoing", "from"]] as const) {
+        await lists(
+          t,
+          `/v1/receivables/offers?direction=${direction}&limit=500`,
+          (c, r) => {
+            const items = r.body.items as Record<string, { id: string }>[];
+            const problems = items.filter((x) => x[side].id !== c.party.orgId).map((x) => `lists an offer ${side} ${t.labelOf(x[side].id)}`);
+            const expected = c.party.label === (direction === "incoming" ? "supplierA" : "coreA") ? t.world.r.offeredA.length : 0;
+            if (items.length !== expected) problems.push(`lists ${items.length} offers, expected ${expected}`);
+            return problems;
+          },
+          { roles: ["supplier", "core_enterprise"] },
+        );
+      }
+    },
+  },
+  {
+    endpoint: "GET /v1/obligors/{organizationId}/standing",
+    run: (t) =>
+      // any member may read any core enterprise's standing; an organization that is no member yet is absent
+      reads(
+        t,
+        (id) => `/v1/obligors/${id}/standing`,
+        [
+          { what: "core A's standing", id: t.tenants.coreA.orgId, gets: [...TENANTS] },
+          { what: "core B's standing", id: t.tenants.coreB.orgId, gets: [...TENANTS] },
+          { what: "the pending organization's standing", id: t.pending.orgId, gets: [] },
+        ],
+        { auditorsRead: false, check: (_c, r) => (r.body.paused !== false ? `shows ${JSON.stringify(r.body)}; no one is paused now` : false) },
+      ),
   },
   {
     endpoint: "GET /v1/receivables/{id}",

@@ -198,6 +198,7 @@ export class Tenants {
       ["supplier B's B1 (financed by bank B)", r.B1],
       ["supplier B's B2 (confirmed, quoted)", r.B2],
       ["supplier B's B3 (pending)", r.B3],
+      ...r.offeredA.map((id, i): [string, string] => [`supplier A's O${i + 1} (issued by core A, offered)`, id]),
     ];
     return named.map(([what, id]) => ({ what, id, gets: this.partiesOf(id) }));
   };
@@ -280,7 +281,7 @@ export class Tenants {
     const stack = (this.stack = await Stack.start({ env: WORLD_ENV }));
     const { tenants, objects, people, drafts, op, labelOf } = this;
     this.writes = new WriteProbe(stack);
-    const [built, suspendedOrg] = await Promise.all([buildWorld(stack, { extraMembers: { bankC: ["bank"] } }), stack.onboard(["core_enterprise"], `suspended 供应链 ${randomBytes(4).toString("hex")} Ltd`)]);
+    const [built, suspendedOrg] = await Promise.all([buildWorld(stack, { extraMembers: { bankC: ["bank"] }, offersToA: 2 }), stack.onboard(["core_enterprise"], `suspended 供应链 ${randomBytes(4).toString("hex")} Ltd`)]);
     const world = (this.world = built);
     const members = { ...world.m, bankC: world.extra.bankC };
     const made = await Promise.all([...TENANTS.map((label) => this.onboarded(label, members[label])), this.onboarded("suspended", suspendedOrg)]);
@@ -323,6 +324,7 @@ export class Tenants {
       // a certificate with a financing request is shown to the banks that may quote on it
       objects.push({ what: `certificate ${name}`, id, viewers: [...new Set([...partiesOf(id), ...(requested.has(id) ? banksWithLines : [])])] });
     }
+    for (const [i, id] of w.r.offeredA.entries()) objects.push({ what: `certificate O${i + 1}`, id, viewers: partiesOf(id) });
     for (const [name, id] of Object.entries(w.req)) objects.push({ what: `financing request ${name}`, id, viewers: [name.startsWith("A") ? "supplierA" : "supplierB", ...banksWithLines] });
     for (const [name, id] of Object.entries(w.quotes)) objects.push({ what: `quote ${name}`, id, viewers: [name.startsWith("A") ? "supplierA" : "supplierB", name.endsWith("bankA") ? "bankA" : "bankB"] });
     objects.push({ what: "bank A's financing of A1", id: w.fin.A1, viewers: ["supplierA", "bankA"] });

@@ -1,3 +1,4 @@
+import { ZeroHash } from "ethers";
 import { Membership__factory, ReceivableLedger__factory, SettlementToken__factory } from "../../../../typechain-types";
 import type { LedgerDeploymentRow } from "../ledger.entity";
 import { attestedItem, type Attestor } from "../attestation";
@@ -128,6 +129,12 @@ export interface OperationPayloads {
   "ledger.cancel": IdsPayload;
   "ledger.split": SplitPayload;
   "ledger.transfer": TransferPayload;
+  /** The receiver accepts offered certificates (签收). */
+  "ledger.accept": IdsPayload;
+  /** The receiver refuses offered certificates (拒签), or their sender withdraws them, with a reason (bytes32). */
+  "ledger.returnOffers": RejectPayload;
+  /** Anyone (the platform's keeper) returns offers past their expiry or their certificate's maturity. */
+  "ledger.expireOffers": IdsPayload;
   "ledger.setCreditLine": CreditLinePayload;
   "ledger.finance": FinancePayload;
   "ledger.settle": IdsPayload;
@@ -233,6 +240,10 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
       ledger.encodeFunctionData("split", [BigInt(p.id), p.parts.map((x) => ({ to: x.to, amount: BigInt(x.amount) })), opId]),
     ),
     single("ledger.transfer", "ledger", flat(FRESH + 150_000), (p, opId) => ledger.encodeFunctionData("transferCertificate", [p.to, BigInt(p.id), opId])),
+    // an acceptance of a transfer or split part moves the certificate: an owner slot, two balances, three events
+    batched("ledger.accept", 200, ids, (all) => perItem(FRESH + 60_000, 90_000)(all.length), (all, opId) => ledger.encodeFunctionData("accept", [all, opId])),
+    single("ledger.returnOffers", "ledger", (p) => perItem(FRESH + 60_000, 30_000)(p.ids.length), (p, opId) => ledger.encodeFunctionData("returnOffers", [p.ids.map(BigInt), p.reason, opId])),
+    batched("ledger.expireOffers", 200, ids, (all) => perItem(FRESH + 60_000, 30_000)(all.length), (all, opId) => ledger.encodeFunctionData("returnOffers", [all, ZeroHash, opId])),
     single("ledger.setCreditLine", "ledger", flat(FRESH + 100_000), (p, opId) =>
       ledger.encodeFunctionData("setCreditLine", [p.obligor, BigInt(p.limit), opId]),
     ),

@@ -360,15 +360,22 @@ export class OutboxSubmitter {
    * Replays the call against the state before its block to learn why it reverted: with the
    * transaction's own gas limit, and if that fails without a reason, with all the gas of a block:
    * passing then means the budget was too small (a call that runs out of gas inside another
-   * contract reverts with 1/64 of the gas left, so the receipt alone does not always tell).
+   * contract reverts with 1/64 of the gas left, so the receipt alone does not always tell). A call
+   * that passes before its block reverted because of the block itself: its time (an offer that
+   * expired, a deadline that passed, in between the check and the block) or a transaction ahead of
+   * it in the block; replayed at the block, it tells why.
    */
   private async explainRevert(ltx: LedgerTransaction, receipt: TransactionReceipt): Promise<LedgerFailure> {
     const gasLimit = Transaction.from(ltx.rawTx).gasLimit;
     if (receipt.gasUsed >= gasLimit) return OUT_OF_GAS;
-    const replay = (gas?: bigint) => this.execute(ltx.signer, { to: ltx.toAddress, data: ltx.data }, { blockTag: receipt.blockNumber - 1, ...(gas ? { gasLimit: gas } : {}) });
-    const data = await replay(gasLimit);
+    const replay = (blockTag: number, gas?: bigint) => this.execute(ltx.signer, { to: ltx.toAddress, data: ltx.data }, { blockTag, ...(gas ? { gasLimit: gas } : {}) });
+    const data = await replay(receipt.blockNumber - 1, gasLimit);
     if (data !== null && data !== "0x") return decodeRevert(data);
-    if (data === "0x" && (await replay()) === null) return OUT_OF_GAS;
+    if (data === "0x" && (await replay(receipt.blockNumber - 1)) === null) return OUT_OF_GAS;
+    if (data === null) {
+      const within = await replay(receipt.blockNumber, gasLimit);
+      if (within !== null && within !== "0x") return decodeRevert(within);
+    }
     return decodeRevert(undefined);
   }
 

@@ -42,6 +42,25 @@ export class ClearingRepository {
     );
   }
 
+  /**
+   * Up to 2000 offered certificates whose offer the ledger lets anyone return by the ledger's clock
+   * (`chainNow`, unix seconds): past its expiry or the certificate's maturity, with no operation in
+   * flight or mined in a block the indexer has not projected yet (an acceptance or refusal on its
+   * way wins; if it fails, the offer is returned on a later run). Locked, skipping those another
+   * keeper holds.
+   */
+  async expiredOffers(em: EntityManager, chainNow: number): Promise<DueRow[]> {
+    return em.query(
+      `SELECT r.id, r.chain_id FROM receivables r
+       WHERE r.status = 'offered' AND r.chain_id IS NOT NULL AND (r.offer_expires_at <= to_timestamp($1) OR r.maturity <= to_timestamp($1))
+         AND NOT EXISTS (SELECT 1 FROM outbox o LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id WHERE o.id = r.operation_id
+                           AND (o.status IN ('pending', 'submitted')
+                                OR (o.status = 'mined' AND t.block_number > (SELECT coalesce(max(block_number), -1) FROM indexer_checkpoints))))
+       ORDER BY r.chain_id LIMIT 2000 FOR UPDATE OF r SKIP LOCKED`,
+      [chainNow],
+    );
+  }
+
   /** A certificate's clearing events, oldest first. */
   async events(receivableId: string): Promise<ClearingEventRow[]> {
     return this.ds.query(

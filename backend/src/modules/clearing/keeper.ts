@@ -21,6 +21,12 @@ export interface KeeperOptions {
  * settled are skipped (their rows are locked, their operation is in flight or mined in a block the
  * indexer has not projected yet, which would only be refused as NotSettleable); unpaid ones are
  * retried every `retryMs`, which is how a later repayment of an Overdue certificate is collected.
+ *
+ * It also returns offers nobody accepted in time (签收 has an acceptance period): past their
+ * expiry, or at their certificate's maturity, anyone may return them, and the platform's relayer
+ * does, so that a waiting offer never holds up settlement (the ledger settles no offered
+ * certificate). An issued one becomes void, a transfer or split part its sender's again; once
+ * that is projected, the next run settles what is due.
  */
 export class MaturityKeeper {
   private readonly repo: ClearingRepository;
@@ -41,10 +47,17 @@ export class MaturityKeeper {
     if (!latest) return 0;
     const chainNow = latest.timestamp;
     const ops = await this.ds.transaction(async (em) => {
+      const expired = await this.repo.expiredOffers(em, chainNow);
       const due = await this.repo.due(em, chainNow, this.o.retryMs);
-      if (!due.length) return [];
+      if (!due.length && !expired.length) return [];
       const relayer = await this.keys.relayer(em);
       const created: OutboxEntry[] = [];
+      for (let i = 0; i < expired.length; i += this.o.batchSize) {
+        const chunk = expired.slice(i, i + this.o.batchSize);
+        const op = await this.outbox.add(em, { kind: "ledger.expireOffers", signer: relayer, payload: { ids: chunk.map((r) => r.chain_id) }, aggregateId: chunk[0].id });
+        await recordOperation(em, chunk.map((r) => r.id), op.id);
+        created.push(op);
+      }
       for (let i = 0; i < due.length; i += this.o.batchSize) {
         const chunk = due.slice(i, i + this.o.batchSize);
         const op = await this.outbox.add(em, { kind: "ledger.settle", signer: relayer, payload: { ids: chunk.map((r) => r.chain_id) }, aggregateId: chunk[0].id });
@@ -54,7 +67,7 @@ export class MaturityKeeper {
       return created;
     });
     if (ops.length) {
-      this.log.info({ batches: ops.length }, "maturity keeper queued settlements");
+      this.log.info({ batches: ops.length }, "maturity keeper queued settlements and offer returns");
       await this.outbox.dispatch(ops);
     }
     return ops.length;

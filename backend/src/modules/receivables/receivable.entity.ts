@@ -3,7 +3,9 @@ import { col } from "../../shared/db-types";
 
 /**
  * Platform statuses: the contract's states in lower case, plus `registering` (accepted by the
- * platform, not yet seen on chain) and `failed` (the ledger refused the registration).
+ * platform, not yet seen on chain) and `failed` (the ledger refused the registration). `offered`:
+ * waiting for its receiver's acceptance (签收); `void`: an issued certificate its supplier never
+ * accepted (refused, withdrawn or expired), which owes nothing.
  */
 export type ReceivableStatus =
   | "registering"
@@ -16,10 +18,19 @@ export type ReceivableStatus =
   | "defaulted"
   | "rejected"
   | "cancelled"
+  | "offered"
+  | "void"
   | "failed";
 
 /** Contract `Status` enum index → platform status. */
-export const CHAIN_STATUS: ReceivableStatus[] = ["registering", "pending", "confirmed", "financed", "split", "settled", "overdue", "defaulted", "rejected", "cancelled"];
+export const CHAIN_STATUS: ReceivableStatus[] = ["registering", "pending", "confirmed", "financed", "split", "settled", "overdue", "defaulted", "rejected", "cancelled", "offered", "void"];
+
+/** What an offer is: a certificate issued to its supplier, a transfer, or a part of a split for another supplier. */
+export type OfferKind = "issue" | "transfer" | "split";
+/** Why an offer went back unaccepted (the contract's `OfferReturn`). */
+export type OfferReturned = "refused" | "withdrawn" | "expired";
+/** Contract `OfferReturn` enum index → platform name. */
+export const OFFER_RETURN: OfferReturned[] = ["refused", "withdrawn", "expired"];
 
 /** A receivable certificate as the platform knows it: the indexer's projection of the chain. */
 export interface ReceivableRow {
@@ -49,6 +60,17 @@ export interface ReceivableRow {
   failureReason: string | null;
   settleAttemptedAt: Date | null;
   chainBlock: bigint | null;
+  /** The certificate's latest offer (its receiver's acceptance is awaited while the status is `offered`). */
+  offerKind: OfferKind | null;
+  offerFromOrganizationId: string | null;
+  offerToOrganizationId: string | null;
+  offerExpiresAt: Date | null;
+  /** Why its latest offer went back unaccepted, and the reason as the ledger keeps it (bytes32). */
+  offerReturned: OfferReturned | null;
+  offerReturnReason: string | null;
+  offerReturnText: string | null;
+  /** Overdue beyond grace: counts against its obligor (who may not issue or confirm) until settled or resumed. */
+  delinquent: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -83,6 +105,14 @@ export const ReceivableEntity = new EntitySchema<ReceivableRow>({
     failureReason: { ...col.text, name: "failure_reason", nullable: true },
     settleAttemptedAt: { ...col.timestamp, name: "settle_attempted_at", nullable: true },
     chainBlock: { ...col.bigint, name: "chain_block", nullable: true },
+    offerKind: { ...col.text, name: "offer_kind", nullable: true },
+    offerFromOrganizationId: { ...col.uuid, name: "offer_from_organization_id", nullable: true },
+    offerToOrganizationId: { ...col.uuid, name: "offer_to_organization_id", nullable: true },
+    offerExpiresAt: { ...col.timestamp, name: "offer_expires_at", nullable: true },
+    offerReturned: { ...col.text, name: "offer_returned", nullable: true },
+    offerReturnReason: { ...col.hash, name: "offer_return_reason", nullable: true },
+    offerReturnText: { ...col.text, name: "offer_return_text", nullable: true },
+    delinquent: { type: "boolean" },
     createdAt: { ...col.timestamp, name: "created_at", createDate: true },
     updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
   },

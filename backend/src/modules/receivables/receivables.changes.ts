@@ -11,8 +11,13 @@ import { counterparty, custodialAccount, organizationsById } from "../onboarding
 import type { ReceivableRow, ReceivableStatus } from "./receivable.entity";
 import { checkTier, type ReceivablePolicy } from "./policy";
 import { recordOperation, type ReceivablesRepository } from "./receivables.repository";
-import { checkConfirmationSignature, checkSplitPart, checkSplitTotal, confirmedFacts, reasonBytes32, requireNotMatured, requireParty } from "./receivables.rules";
+import { checkConfirmationSignature, checkSplitPart, checkSplitTotal, confirmedFacts, requireNotMatured, requireParty } from "./receivables.rules";
 import { changeInProgress, type Accepted, type ReceivablesService } from "./receivables.service";
+import { noteReason } from "./ledger-reasons";
+import type { ObligorStandings } from "./obligor-standings";
+
+/** The check of a change only `who` of the certificate makes, while it is `status`. */
+const party = (status: ReceivableStatus, who: "holder" | "obligor") => (auth: AuthContext, r: ReceivableRow) => requireParty(auth, r, status, who);
 
 /**
  * Confirmation, rejection, cancellation, split and transfer of receivable certificates. Every
@@ -29,6 +34,7 @@ export class ReceivableChanges {
     /** The ledger's time (unix seconds) for signature deadlines. */
     private readonly ledgerTime: () => Promise<bigint>,
     private readonly receivables: ReceivablesService,
+    private readonly standings: ObligorStandings,
   ) {}
 
   // ─── Confirmation, rejection, cancellation ────────────────────────
@@ -38,7 +44,9 @@ export class ReceivableChanges {
     const core = auth.organization;
     // a signature's deadline counts on the ledger's clock (read before the transaction: no lock waits on the ledger)
     const ledgerNow = signature ? await this.ledgerTime() : 0n;
-    return this.change(auth, ids, "pending", "obligor", async (em, rows) => {
+    return this.change(auth, ids, party("pending", "obligor"), async (em, rows) => {
+      // a delinquent obligor may not confirm (the ledger refuses it too): say which certificates to pay first
+      await this.standings.requireNotPaused(em, core.id);
       // what the obligor confirms: each certificate's facts as the platform shows them, which the ledger checks
       const items = await this.confirmedFacts(em, rows);
       if (!signature) return { kind: "ledger.confirm", signer: await custodialAccount(core), payload: { items } };
@@ -54,6 +62,7 @@ export class ReceivableChanges {
   async confirmationTypedData(auth: AuthContext, ids: string[]) {
     const rows = await this.receivables.visible(this.ds.manager, auth, ids);
     for (const r of rows) requireParty(auth, r, "pending", "obligor");
+    await this.standings.requireNotPaused(this.ds.manager, auth.organization.id);
     const { chainId, ledger } = await this.keys.deployment(this.ds.manager);
     const nonce = BigInt(keccak256(toUtf8Bytes(randomUUID()))) >> 8n;
     return {
@@ -65,15 +74,15 @@ export class ReceivableChanges {
   }
 
   async reject(auth: AuthContext, ids: string[], reason: string) {
-    return this.change(auth, ids, "pending", "obligor", async (_em, rows) => ({
+    return this.change(auth, ids, party("pending", "obligor"), async (em, rows) => ({
       kind: "ledger.reject",
       signer: await custodialAccount(auth.organization),
-      payload: { ids: rows.map((r) => r.chainId!.toString()), reason: reasonBytes32(reason) },
+      payload: { ids: rows.map((r) => r.chainId!.toString()), reason: await noteReason(em, reason) },
     }));
   }
 
   async cancel(auth: AuthContext, ids: string[]) {
-    return this.change(auth, ids, "pending", "holder", async (_em, rows) => ({
+    return this.change(auth, ids, party("pending", "holder"), async (_em, rows) => ({
       kind: "ledger.cancel",
       signer: await custodialAccount(auth.organization),
       payload: { ids: rows.map((r) => r.chainId!.toString()) },
@@ -83,7 +92,7 @@ export class ReceivableChanges {
   // ─── Split and transfer ───────────────────────────────────────────
 
   async split(auth: AuthContext, id: string, parts: { organizationId: string; amount: bigint }[]) {
-    const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
+    const [result] = await this.change(auth, [id], party("confirmed", "holder"), async (em, [r]) => {
       requireNotMatured(r);
       await this.receivables.checkHolderChange(em, [r.id]);
       checkTier(this.policy, r.tier + 1);
@@ -100,7 +109,7 @@ export class ReceivableChanges {
   }
 
   async transfer(auth: AuthContext, id: string, organizationId: string) {
-    const [result] = await this.change(auth, [id], "confirmed", "holder", async (em, [r]) => {
+    const [result] = await this.change(auth, [id], party("confirmed", "holder"), async (em, [r]) => {
       requireNotMatured(r);
       await this.receivables.checkHolderChange(em, [r.id]);
       const to = await counterparty(em, organizationId, "supplier", "organizationId");
@@ -111,19 +120,19 @@ export class ReceivableChanges {
   }
 
   /**
-   * Locks the certificates, checks the caller's part and their state, and queues one operation for
-   * all of them; each records it, so a second change while one is in flight is refused.
+   * Locks the certificates, checks the caller's part and their state (`check`, per certificate), and
+   * queues one operation for all of them; each records it, so a second change while one is in flight
+   * is refused.
    */
-  private async change(
+  async change(
     auth: AuthContext,
     ids: string[],
-    status: ReceivableStatus,
-    party: "holder" | "obligor",
+    check: (auth: AuthContext, r: ReceivableRow) => void,
     build: (em: EntityManager, rows: ReceivableRow[]) => Promise<OperationBody & { signer: string }>,
   ): Promise<Accepted[]> {
     const accepted = await inTransaction(this.ds, async (em) => {
       const rows = await this.receivables.visible(em, auth, ids, true);
-      for (const r of rows) requireParty(auth, r, status, party);
+      for (const r of rows) check(auth, r);
       // under the lock: a change of these certificates still on its way to the ledger is refused (see changeInFlightSql)
       const inFlight = await this.repo.changeInFlight(em, rows.map((r) => r.id));
       if (inFlight) throw changeInProgress(inFlight.id);

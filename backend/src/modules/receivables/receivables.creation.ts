@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { AppError, conflict, forbidden } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import { inTransaction } from "../../shared/transaction";
@@ -13,6 +13,7 @@ import { checkMaturity, maturityInstant, type ReceivablePolicy } from "./policy"
 import type { NewReceivable, ReceivablesRepository } from "./receivables.repository";
 import { unix } from "./receivables.rules";
 import type { Accepted } from "./receivables.service";
+import type { ObligorStandings } from "./obligor-standings";
 
 /**
  * Registration and issue of receivable certificates against verified invoices, and the
@@ -30,6 +31,7 @@ export class ReceivableCreation {
     private readonly policy: ReceivablePolicy,
     /** The ledger's time (unix seconds) for attestation deadlines. */
     private readonly ledgerTime: () => Promise<bigint>,
+    private readonly standings: ObligorStandings,
   ) {}
 
   /**
@@ -89,14 +91,18 @@ export class ReceivableCreation {
     });
   }
 
-  /** A core enterprise issues certificates straight to its suppliers (already confirmed), against their verified invoices. */
+  /**
+   * A core enterprise issues certificates straight to its suppliers, against their verified
+   * invoices; each waits, offered, for its supplier's acceptance. Refused (409 OBLIGOR.PAUSED) while
+   * the core enterprise is paused as a delinquent obligor.
+   */
   async issue(auth: AuthContext, items: { supplierId: string; invoiceIds: string[]; maturityDate: string }[]): Promise<Accepted[]> {
     const core = auth.organization;
     const signer = await custodialAccount(core);
     return this.create(items, (item) => item.supplierId, (orgs, item, i) => {
       const supplier = checkCounterparty(orgs.get(item.supplierId), item.supplierId, "supplier", `items.${i}.supplierId`);
       return { obligor: core, creditor: supplier, invoiceOwner: supplier, buyerTaxId: core.uscc, kind: "ledger.issue", signer, counterpartyAddress: supplier.ledgerAddress!, billedToCaller: true };
-    });
+    }, (em) => this.standings.requireNotPaused(em, core.id));
   }
 
   /**
@@ -119,9 +125,12 @@ export class ReceivableCreation {
       /** The caller is the invoices' buyer, not their owner: it sees only invoices billed to it. */
       billedToCaller?: boolean;
     },
+    /** What must hold of the caller before anything is read or written (a delinquent obligor issues nothing). */
+    precondition: (em: EntityManager) => Promise<void> = async () => {},
   ): Promise<Accepted[]> {
     items.forEach((item, i) => checkMaturity(this.policy, maturityInstant(item.maturityDate), `items.${i}.maturityDate`));
     const accepted = await inTransaction(this.ds, async (em) => {
+      await precondition(em);
       const orgs = await organizationsById(em, items.map(counterpartyOf));
       const invoiceBatch = await this.invoices.lockForAttach(em, items.flatMap((item) => item.invoiceIds));
       // item by item, the counterparty then the invoices: the first problem is the one a one-by-one run meets first

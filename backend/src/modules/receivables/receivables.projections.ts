@@ -5,6 +5,8 @@ import type { LedgerEvent } from "../../indexer/ledger-events";
 import { CHAIN_STATUS } from "./receivable.entity";
 import { rowsOf } from "../../shared/db-types";
 import { attachVerifiedInvoices, detachInvoices } from "../invoices";
+import { offerProjections } from "./offers.projections";
+import { standingProjections } from "./standings.projections";
 
 const block = (e: ChainEvent) => e.blockNumber.toString();
 /** The certificate an event is about: events about one certificate are projected in chain order. */
@@ -23,7 +25,7 @@ type Creation = "ReceivableLedger.ReceivableRegistered" | "ReceivableLedger.Rece
  * (`&&` with all the batch's keys lets the planner use the invoice-keys index however many rows
  * await their certificate: without it, it joins every such row with every event.)
  */
-async function created(em: EntityManager, events: LedgerEvent<Creation>[], ctx: ChunkContext, status: "pending" | "confirmed", origin: "registered" | "issued") {
+async function created(em: EntityManager, events: LedgerEvent<Creation>[], ctx: ChunkContext, status: "pending" | "offered", origin: "registered" | "issued") {
   const parties = await Promise.all(events.map((e) => Promise.all([ctx.orgId(e.args.obligor), ctx.orgId(e.args.creditor)])));
   const keysOf = (e: LedgerEvent<Creation>) => e.args.invoiceKeys.map((k) => k.toLowerCase());
   const matched: { chain_id: string }[] = rowsOf(
@@ -87,11 +89,15 @@ const closed = (status: "rejected" | "cancelled") =>
 /** A creation claims its certificate and its invoice keys. */
 const creation: Touches<Creation> = (e) => [...certificate(e), ...e.args.invoiceKeys.map((k) => `invoice:${k}`)];
 
-/** Ledger events → receivable certificates as the API shows them. */
+/**
+ * Ledger events → receivable certificates as the API shows them (offers: offers.projections.ts;
+ * delinquent obligors: standings.projections.ts).
+ */
 export function receivablesProjections(p: Projections): Projections {
-  return p
+  p
+    // an issued certificate waits, Offered, for its supplier's acceptance (CertificateOffered follows)
     .on("ReceivableLedger.ReceivableRegistered", (em, events, ctx) => created(em, events, ctx, "pending", "registered"), creation)
-    .on("ReceivableLedger.ReceivableIssued", (em, events, ctx) => created(em, events, ctx, "confirmed", "issued"), creation)
+    .on("ReceivableLedger.ReceivableIssued", (em, events, ctx) => created(em, events, ctx, "offered", "issued"), creation)
     .on(
       "ReceivableLedger.ReceivableConfirmed",
       async (em, events) => {
@@ -155,7 +161,8 @@ export function receivablesProjections(p: Projections): Projections {
                WITH ORDINALITY AS v(event_id, chain_id, status, to_bank, to_holder, outstanding, block, tx_hash, n)
            ), paid AS (
              UPDATE receivables r SET status = v.status, repaid = repaid + v.to_bank + v.to_holder, paid_to_bank = paid_to_bank + v.to_bank,
-               paid_to_holder = paid_to_holder + v.to_holder, chain_block = v.block, updated_at = now()
+               paid_to_holder = paid_to_holder + v.to_holder, chain_block = v.block, updated_at = now(),
+               delinquent = r.delinquent AND v.status <> 'settled'  -- a settled certificate no longer counts against its obligor
              FROM v WHERE r.chain_id = v.chain_id RETURNING r.id, r.chain_id
            )
            INSERT INTO clearing_events (chain_event_id, receivable_id, kind, to_bank, to_holder, outstanding, status, block_number, tx_hash)
@@ -203,4 +210,5 @@ export function receivablesProjections(p: Projections): Projections {
       }),
       certificate,
     );
+  return standingProjections(offerProjections(p));
 }

@@ -23,6 +23,19 @@ export interface InFlightRow {
   id: string;
 }
 
+/** An offered certificate as the offers inbox shows it: the certificate, who is party to the offer, and its term. */
+export interface OfferRow {
+  receivable: ReceivableRow;
+  obligor: { id: string; name: string; uscc: string; paused: boolean };
+  from: { id: string; name: string | null };
+  to: { id: string; name: string | null };
+  /** When the certificate's original was created on the platform: its term runs from then to maturity. */
+  issuedAt: Date;
+  termDays: number;
+  /** The term is longer than six months (77号文: a funding bank records its review). */
+  beyondSixMonths: boolean;
+}
+
 /** What an obligor owes one holder on one day (China Standard Time). */
 export interface PayableRow {
   day: string;
@@ -129,13 +142,56 @@ export class ReceivablesRepository {
     return qb.getMany();
   }
 
-  /** What the obligor owes on Confirmed, Financed and Overdue certificates falling due in [from, to], by day and holder. */
+  /**
+   * A page of offered certificates (in id order) to `me` (incoming) or from `me` (outgoing), each
+   * with its obligor (and whether it is paused), the offer's parties and the certificate's term
+   * (from its original's creation to maturity).
+   */
+  async offers(em: EntityManager, q: { direction: "incoming" | "outgoing"; me: string; limit: number; after: string | null }): Promise<OfferRow[]> {
+    const column = q.direction === "incoming" ? "offer_to_organization_id" : "offer_from_organization_id";
+    const raw: Record<string, unknown>[] = await em.query(
+      `WITH RECURSIVE page AS (
+         SELECT r.* FROM receivables r WHERE r.status = 'offered' AND r.${column} = $1 AND ($2::uuid IS NULL OR r.id > $2) ORDER BY r.id LIMIT $3
+       ), up AS (
+         SELECT p.id AS start, p.parent_id, p.created_at FROM page p
+         UNION ALL SELECT up.start, a.parent_id, a.created_at FROM up JOIN receivables a ON a.id = up.parent_id
+       )
+       SELECT ${receivableRows.select(em, "page", "r_")}, root.created_at AS issued_at,
+              ceil(extract(epoch FROM page.maturity - root.created_at) / 86400)::int AS term_days, page.maturity > root.created_at + interval '6 months' AS beyond_six_months,
+              o.legal_name AS obligor_name, o.uscc AS obligor_uscc, coalesce(s.paused, false) AS obligor_paused, f.legal_name AS from_name, t.legal_name AS to_name
+       FROM page JOIN up root ON root.start = page.id AND root.parent_id IS NULL
+       JOIN organizations o ON o.id = page.obligor_organization_id
+       LEFT JOIN obligor_standings s ON s.organization_id = page.obligor_organization_id
+       LEFT JOIN organizations f ON f.id = page.offer_from_organization_id
+       LEFT JOIN organizations t ON t.id = page.offer_to_organization_id
+       ORDER BY page.id`,
+      [q.me, q.after, q.limit],
+    );
+    return raw.map((x) => {
+      const receivable = receivableRows.from(em, x, "r_");
+      return {
+        receivable,
+        obligor: { id: receivable.obligorOrganizationId, name: x.obligor_name as string, uscc: (x.obligor_uscc as string).trim(), paused: x.obligor_paused as boolean },
+        from: { id: receivable.offerFromOrganizationId!, name: (x.from_name as string | null) ?? null },
+        to: { id: receivable.offerToOrganizationId!, name: (x.to_name as string | null) ?? null },
+        issuedAt: x.issued_at as Date,
+        termDays: x.term_days as number,
+        beyondSixMonths: x.beyond_six_months as boolean,
+      };
+    });
+  }
+
+  /**
+   * What the obligor owes on Confirmed, Financed and Overdue certificates falling due in [from, to],
+   * by day and holder; and on offered ones (an issued certificate its supplier has yet to accept, a
+   * transfer its receiver has yet to accept: owed to their holder as they stand).
+   */
   async payables(obligorId: string, from: string | null, to: string | null): Promise<PayableRow[]> {
     return this.ds.query(
       `SELECT to_char(r.maturity AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, r.holder_organization_id, o.legal_name,
               sum(r.amount - r.repaid)::text AS amount, count(*)::int AS count
        FROM receivables r JOIN organizations o ON o.id = r.holder_organization_id
-       WHERE r.obligor_organization_id = $1 AND r.status IN ('confirmed', 'financed', 'overdue')
+       WHERE r.obligor_organization_id = $1 AND r.status IN ('confirmed', 'financed', 'overdue', 'offered')
          AND ($2::date IS NULL OR (r.maturity AT TIME ZONE 'Asia/Shanghai')::date >= $2::date)
          AND ($3::date IS NULL OR (r.maturity AT TIME ZONE 'Asia/Shanghai')::date <= $3::date)
        GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC`,

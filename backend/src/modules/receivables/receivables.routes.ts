@@ -1,24 +1,22 @@
-import { z, type ApiTag } from "../../shared/http/openapi";
+import { z } from "../../shared/http/openapi";
 import { InvoiceView, invoiceView } from "../invoices";
 import type { Routes } from "../../shared/http/route";
 import { OperationView, operationView } from "../../ledger/outbox/operation.view";
-import type { ReceivablesService, Accepted } from "./receivables.service";
+import type { ReceivablesService } from "./receivables.service";
 import type { ReceivableCreation } from "./receivables.creation";
 import type { ReceivableChanges } from "./receivables.changes";
+import type { ReceivableOffers } from "./receivables.offers";
+import type { ObligorStandings } from "./obligor-standings";
 import { receivableView } from "./receivables.views";
+import { offerRoutes } from "./offers.routes";
+import { AcceptedView, accepted, TAG } from "./receivables.http";
 import { Cancel, CalendarQuery, Confirm, IssueReceivables, LineageNode, ListQuery, RegisterReceivables, AttestationRequest, AttestationView, ReceivableView, Reject, Split, Transfer, TypedDataQuery } from "./receivables.schemas";
 import { Id } from "../../shared/http/schemas";
 
-const TAG: ApiTag = {
-  name: "Receivables",
-  description: "Receivable certificates on the ledger: registered by a supplier and confirmed by its core enterprise (or issued by the core enterprise), then split down the supply chain or transferred; what a core enterprise owes, by due date.",
-};
-
-
-const AcceptedView = z.object({ items: z.array(z.object({ receivable: ReceivableView, operation: OperationView })) }).openapi("ReceivablesAccepted");
-const accepted = (items: Accepted[]) => ({ items: items.map((a) => ({ receivable: receivableView(a.receivable), operation: operationView(a.operation, null) })) });
-
-export function receivablesRoutes(routes: Routes, { receivables, creation, changes }: { receivables: ReceivablesService; creation: ReceivableCreation; changes: ReceivableChanges }): void {
+export function receivablesRoutes(
+  routes: Routes,
+  { receivables, creation, changes, offers, standings }: { receivables: ReceivablesService; creation: ReceivableCreation; changes: ReceivableChanges; offers: ReceivableOffers; standings: ObligorStandings },
+): void {
   routes.add({
     method: "post",
     path: "/v1/receivables",
@@ -39,9 +37,9 @@ export function receivablesRoutes(routes: Routes, { receivables, creation, chang
     path: "/v1/receivables/issuances",
     operationId: "receivables.issue",
     commit: true,
-    summary: "Issue confirmed certificates to suppliers directly (core enterprises)",
+    summary: "Issue certificates to suppliers directly (core enterprises); each waits for its supplier's acceptance (签收)",
     description:
-      "A core enterprise's own payables, already confirmed: one certificate per item (up to 100), to the supplier named, backed by that supplier's verified invoices billed to you, all or none. Each certificate is written through its own operation (follow it with GET /v1/operations/{id}).",
+      "A core enterprise's own payables: one certificate per item (up to 100), to the supplier named, backed by that supplier's verified invoices billed to you, all or none. Each certificate is written through its own operation (follow it with GET /v1/operations/{id}) and is `offered` once mined: the supplier accepts it (POST /v1/receivables/acceptances) or refuses it (POST /v1/receivables/refusals; it is then `void` and its invoices are free again); you may withdraw it until then (POST /v1/receivables/offer-withdrawals). 409 OBLIGOR.PAUSED, naming the certificates to pay, while your organization is paused as a delinquent obligor.",
     tag: TAG,
     roles: ["core_enterprise"],
     body: IssueReceivables,
@@ -73,7 +71,7 @@ export function receivablesRoutes(routes: Routes, { receivables, creation, chang
     commit: true,
     summary: "Confirm Pending receivables owed by your organization (one transaction for the batch)",
     description:
-      "Up to 200 `pending` certificates you owe, in one ledger transaction: each becomes `confirmed` once the operation is mined, and can then be financed, split or transferred. With a custodial key the platform signs; an organization that keeps its own key sends `signature` over GET /v1/receivables/confirmations/typed-data. 409 RECEIVABLE.INVALID_STATUS for a certificate that is not pending.",
+      "Up to 200 `pending` certificates you owe, in one ledger transaction: each becomes `confirmed` once the operation is mined, and can then be financed, split or transferred. With a custodial key the platform signs; an organization that keeps its own key sends `signature` over GET /v1/receivables/confirmations/typed-data. 409 RECEIVABLE.INVALID_STATUS for a certificate that is not pending; 409 OBLIGOR.PAUSED, naming the certificates to pay, while your organization is paused as a delinquent obligor (a confirmation already on its way when the pause lands fails with the ledger's OBLIGOR.DELINQUENT, and the certificates stay pending).",
     tag: TAG,
     roles: ["core_enterprise"],
     body: Confirm,
@@ -136,9 +134,9 @@ export function receivablesRoutes(routes: Routes, { receivables, creation, chang
     path: "/v1/receivables/:id/splits",
     operationId: "receivables.split",
     commit: true,
-    summary: "Split a confirmed certificate you hold into parts for your own suppliers (tier + 1)",
+    summary: "Split a confirmed certificate you hold into parts for your own suppliers (tier + 1); each supplier accepts its part (签收)",
     description:
-      "Two to 20 parts whose amounts add up exactly to the certificate's, each at least the smallest part allowed and held by an active supplier, one tier below (within the tiers allowed). The certificate must be `confirmed`, unmatured, and not under an open financing request; it becomes `split` and its parts are new certificates once the operation is mined.",
+      "Two to 20 parts whose amounts add up exactly to the certificate's, each at least the smallest part allowed and for an active supplier, one tier below (within the tiers allowed). The certificate must be `confirmed`, unmatured, and not under an open financing request; it becomes `split` and its parts are new certificates once the operation is mined. A part for yourself is yours, `confirmed`; a part for another supplier stays yours, `offered`, until that supplier accepts it (then it is theirs) or refuses it (then it is yours, `confirmed`).",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -156,9 +154,9 @@ export function receivablesRoutes(routes: Routes, { receivables, creation, chang
     path: "/v1/receivables/:id/transfers",
     operationId: "receivables.transfer",
     commit: true,
-    summary: "Transfer a confirmed certificate you hold to another supplier",
+    summary: "Offer a confirmed certificate you hold to another supplier (转让); it is theirs when they accept it (签收)",
     description:
-      "The whole certificate changes holder once the operation is mined; its obligor, amount and maturity stay. It must be `confirmed`, unmatured and not under an open financing request, and the recipient an active supplier other than you.",
+      "The certificate is `offered` to the recipient once the operation is mined, and changes holder when the recipient accepts it (POST /v1/receivables/acceptances); refused, withdrawn or expired, it is yours again, `confirmed`. Its obligor, amount and maturity stay. It must be `confirmed`, unmatured and not under an open financing request, and the recipient an active supplier other than you.",
     tag: TAG,
     roles: ["supplier"],
     params: Id,
@@ -185,13 +183,16 @@ export function receivablesRoutes(routes: Routes, { receivables, creation, chang
     handler: async ({ auth, query }) => ({ items: (await receivables.list(auth, query)).map(receivableView) }),
   });
 
+  // before /v1/receivables/:id, which would take "offers" for an id
+  offerRoutes(routes, offers, standings);
+
   routes.add({
     method: "get",
     path: "/v1/receivables/:id",
     operationId: "receivables.get",
     summary: "One certificate",
     description:
-      "Its status, parties, amount and maturity, its financing and repayment so far, and the operation writing a change to it, if any. Visible to its holder, creditor and obligor, its financing bank, the operator and auditors; to anyone else it is absent (404).",
+      "Its status, parties, amount and maturity, its offer (while `offered`), its financing and repayment so far, and the operation writing a change to it, if any. Visible to its holder, creditor and obligor, its financing bank, the receiver of its offer while it is offered, the operator and auditors; to anyone else it is absent (404).",
     tag: TAG,
     params: Id,
     status: 200,

@@ -1,4 +1,4 @@
-import { encodeBytes32String, keccak256, toUtf8Bytes, verifyTypedData } from "ethers";
+import { verifyTypedData } from "ethers";
 import { AppError, conflict, forbidden, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import { CONFIRM_TYPES, ledgerDomain, type ConfirmedReceivable } from "../../ledger/typed-data";
@@ -13,9 +13,13 @@ import type { ReceivableRow, ReceivableStatus } from "./receivable.entity";
 /** Reads everyone's data: the operator and auditors. */
 export const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
-/** Its holder, obligor, creditor and financing bank see a certificate; the operator and auditors see all. */
+/**
+ * Its holder, obligor, creditor and financing bank see a certificate, and while it is offered the
+ * offer's receiver (who reads it before accepting); the operator and auditors see all.
+ */
 export function canSee(auth: AuthContext, r: ReceivableRow): boolean {
   const me = auth.organization.id;
+  if (r.status === "offered" && r.offerToOrganizationId === me) return true;
   return readsAll(auth) || [r.holderOrganizationId, r.obligorOrganizationId, r.creditorOrganizationId, r.financingBankOrganizationId].includes(me);
 }
 
@@ -88,8 +92,8 @@ export function checkSplitPart(minSplitAmount: bigint, part: { amount: bigint },
   }
 }
 
-/** A rejection's reason as the ledger keeps it: itself if it fits in 31 bytes, else its hash. */
-export const reasonBytes32 = (reason: string) => (toUtf8Bytes(reason).length <= 31 ? encodeBytes32String(reason) : keccak256(toUtf8Bytes(reason)));
+/** A rejection's or refusal's reason as the ledger keeps it: itself if it fits in 31 bytes, else its hash. */
+export { reasonBytes32 } from "./ledger-reasons";
 
 /** A date as the ledger's unix seconds (decimal string). */
 export const unix = (d: Date) => BigInt(Math.floor(d.getTime() / 1000)).toString();

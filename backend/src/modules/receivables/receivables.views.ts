@@ -21,11 +21,20 @@ export const receivableView = (r: ReceivableRow) => ({
   financing: r.financingBankOrganizationId ? { bankId: r.financingBankOrganizationId, due: money(r.due), recourse: r.recourse } : null,
   repayment: { repaid: r.repaid.toString(), outstanding: outstanding(r).toString(), paidToBank: r.paidToBank.toString(), paidToHolder: r.paidToHolder.toString(), recovered: r.recovered.toString() },
   failure: r.failureCode ? { code: r.failureCode, reason: r.failureReason ?? "" } : null,
+  offer: offerView(r),
+  offerReturn: r.offerReturned ? { cause: r.offerReturned, reason: r.offerReturnText, reasonHash: r.offerReturnReason } : null,
+  delinquent: r.delinquent,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
 
-/** What the obligor still owes (0 once settled or when nothing is owed any more). */
+/** The offer a certificate waits on (签收), while it is `offered`. */
+export const offerView = (r: Pick<ReceivableRow, "status" | "offerKind" | "offerFromOrganizationId" | "offerToOrganizationId" | "offerExpiresAt">) =>
+  r.status === "offered" && r.offerKind && r.offerFromOrganizationId && r.offerToOrganizationId && r.offerExpiresAt
+    ? { kind: r.offerKind, fromOrganizationId: r.offerFromOrganizationId, toOrganizationId: r.offerToOrganizationId, expiresAt: r.offerExpiresAt.toISOString() }
+    : null;
+
+/** What the obligor still owes (0 once settled or when nothing is owed any more: a void certificate owes nothing). */
 export function outstanding(r: Pick<ReceivableRow, "status" | "amount" | "repaid">): bigint {
-  return ["confirmed", "financed", "overdue", "defaulted", "pending"].includes(r.status) ? r.amount - r.repaid : 0n;
+  return ["confirmed", "financed", "overdue", "defaulted", "pending", "offered"].includes(r.status) ? r.amount - r.repaid : 0n;
 }

@@ -8,8 +8,28 @@ export const WEBHOOK_EVENTS = {
     recipients: "the supplier (creditor) and the core enterprise (obligor)",
   },
   "receivable.issued": {
-    description: "A core enterprise issued a certificate directly to a supplier (already Confirmed).",
+    description: "A core enterprise issued a certificate directly to a supplier; it is Offered until the supplier accepts it (receivable.offered follows).",
     recipients: "the supplier (creditor) and the core enterprise (obligor)",
+  },
+  "receivable.offered": {
+    description: "A certificate waits for its receiver's acceptance (签收): issued to a supplier, transferred, or a part split for another supplier. It expires at `expiresAt`.",
+    recipients: "the sender, the receiver and the core enterprise (obligor)",
+  },
+  "receivable.accepted": {
+    description: "The receiver accepted an offered certificate (签收): it is Confirmed and the receiver's.",
+    recipients: "the sender, the receiver (now the holder) and the core enterprise (obligor)",
+  },
+  "receivable.refused": {
+    description: "The receiver refused an offered certificate (拒签), with a reason: an issued one is Void (its invoices released), a transfer or split part the sender's again.",
+    recipients: "the sender, the receiver and the core enterprise (obligor)",
+  },
+  "receivable.offer_withdrawn": {
+    description: "The sender withdrew an offer before it was accepted: an issued certificate is Void, a transfer or split part the sender's again.",
+    recipients: "the sender, the receiver and the core enterprise (obligor)",
+  },
+  "receivable.offer_expired": {
+    description: "Nobody accepted an offer before it expired (or the certificate matured): the platform returned it; an issued certificate is Void, a transfer or split part the sender's again.",
+    recipients: "the sender, the receiver and the core enterprise (obligor)",
   },
   "receivable.confirmed": {
     description: "The core enterprise confirmed a receivable (确权): it is now a Confirmed certificate.",
@@ -55,6 +75,14 @@ export const WEBHOOK_EVENTS = {
   "recourse.claimed": {
     description: "A bank recovered (part of) a defaulted certificate financed with recourse from the supplier.",
     recipients: "the bank and the supplier (seller)",
+  },
+  "obligor.paused": {
+    description: "A core enterprise's certificate became overdue beyond its grace period: the core enterprise may neither issue nor confirm certificates until it pays (or governance resumes it).",
+    recipients: "the core enterprise, and the holder and financing bank of the overdue certificate",
+  },
+  "obligor.resumed": {
+    description: "A paused core enterprise may issue and confirm again: it paid its last overdue certificate, or governance resumed it (with a reason).",
+    recipients: "the core enterprise, and the holders and financing banks of the certificates that counted against it (by payment: the certificate paid)",
   },
   "settlement.deposit": {
     description: "Settlement tokens were minted to a member's account (a deposit was credited).",

@@ -3,7 +3,7 @@ import type { EntityManager } from "typeorm";
 import type { ChunkContext, Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
 import type { LedgerEvent, QualifiedName } from "../../indexer/ledger-events";
-import { CHAIN_STATUS } from "../receivables";
+import { CHAIN_STATUS, OFFER_RETURN, reasonTexts } from "../receivables";
 import type { WebhookEventType } from "./webhooks.events";
 
 type Data = Record<string, string | boolean | number | null>;
@@ -40,16 +40,29 @@ interface Cert {
   currency: string;
   maturity: Date;
   tier: number;
+  status: string;
+  /** Its latest offer (see the receivables module's offers projections). */
+  offer_kind: string | null;
+  offer_from: string | null;
+  offer_to: string | null;
+  offer_return_text: string | null;
 }
 
 async function cert(em: EntityManager, chainId: string): Promise<Cert | null> {
   const [r] = await em.query(
     `SELECT id, obligor_organization_id AS obligor, creditor_organization_id AS creditor, holder_organization_id AS holder,
-       financing_bank_organization_id AS bank, amount::text, currency, maturity, tier FROM receivables WHERE chain_id = $1`,
+       financing_bank_organization_id AS bank, amount::text, currency, maturity, tier, status,
+       offer_kind, offer_from_organization_id AS offer_from, offer_to_organization_id AS offer_to, offer_return_text FROM receivables WHERE chain_id = $1`,
     [chainId],
   );
   return r ?? null;
 }
+
+/** The offer an offer event is about: its kind and parties, as the certificate records them. */
+const offerData = (c: Cert | null, from: string | null, to: string | null): Data => ({ kind: c?.offer_kind ?? null, fromId: from, toId: to, holderId: c?.holder ?? null });
+
+/** Why an offer went back → the event type. */
+const RETURNED: Record<string, WebhookEventType> = { refused: "receivable.refused", withdrawn: "receivable.offer_withdrawn", expired: "receivable.offer_expired" };
 
 async function orgs(ctx: ChunkContext, ...addresses: string[]): Promise<(string | null)[]> {
   return Promise.all(addresses.map((a) => (a && a !== ZERO ? ctx.orgId(a) : Promise.resolve(null))));
@@ -151,6 +164,59 @@ function builders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => v
     const c = await cert(em, e.args.id);
     const [from, to] = await orgs(ctx, e.args.from, e.args.to);
     return { type: "receivable.transferred", audiences: [{ orgIds: [from, to, c?.obligor], data: { ...certData(c, e.args.id), fromId: from, toId: to } }] };
+  });
+
+  on("ReceivableLedger.CertificateOffered", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [from, to] = await orgs(ctx, e.args.from, e.args.to);
+    return {
+      type: "receivable.offered",
+      audiences: [{ orgIds: [from, to, c?.obligor], data: { ...certData(c, e.args.id), ...offerData(c, from, to), expiresAt: new Date(Number(e.args.expires) * 1000).toISOString() } }],
+    };
+  });
+
+  on("ReceivableLedger.OfferAccepted", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [to] = await orgs(ctx, e.args.to);
+    return { type: "receivable.accepted", audiences: [{ orgIds: [c?.offer_from, to, c?.obligor], data: { ...certData(c, e.args.id), ...offerData(c, c?.offer_from ?? null, to) } }] };
+  });
+
+  on("ReceivableLedger.OfferReturned", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [to] = await orgs(ctx, e.args.to);
+    const cause = OFFER_RETURN[Number(e.args.cause)] ?? "expired";
+    const reason: Data = cause === "refused" ? { reason: c?.offer_return_text ?? reasonText(e.args.reason), reasonHash: e.args.reason } : {};
+    return {
+      type: RETURNED[cause],
+      audiences: [{ orgIds: [c?.offer_from, to, c?.obligor], data: { ...certData(c, e.args.id), ...offerData(c, c?.offer_from ?? null, to), status: c?.status ?? null, ...reason } }],
+    };
+  });
+
+  on("ReceivableLedger.ObligorPaused", async (em, ctx, e) => {
+    const c = await cert(em, e.args.id);
+    const [obligor] = await orgs(ctx, e.args.obligor);
+    return {
+      type: "obligor.paused",
+      audiences: [{ orgIds: [obligor, c?.holder, c?.bank], data: { obligorId: obligor, receivableId: c?.id ?? null, certificateId: e.args.id, delinquencies: Number(e.args.delinquencies) } }],
+    };
+  });
+
+  on("ReceivableLedger.ObligorResumed", async (em, ctx, e) => {
+    const [obligor] = await orgs(ctx, e.args.obligor);
+    if (BigInt(e.args.id) !== 0n) {
+      const c = await cert(em, e.args.id);
+      return { type: "obligor.resumed", audiences: [{ orgIds: [obligor, c?.holder, c?.bank], data: { obligorId: obligor, resumedBy: "payment", receivableId: c?.id ?? null, certificateId: e.args.id } }] };
+    }
+    // governance: everyone holding or financing a certificate that counted against it is told
+    const parties: { holder: string; bank: string | null }[] = obligor
+      ? await em.query(`SELECT DISTINCT holder_organization_id AS holder, financing_bank_organization_id AS bank FROM receivables WHERE obligor_organization_id = $1 AND status IN ('overdue', 'defaulted')`, [obligor])
+      : [];
+    const reason = e.args.reason.toLowerCase();
+    const text = (await reasonTexts(em, [reason])).get(reason) ?? null;
+    return {
+      type: "obligor.resumed",
+      audiences: [{ orgIds: [obligor, ...parties.flatMap((p) => [p.holder, p.bank])], data: { obligorId: obligor, resumedBy: "governance", reason: text, reasonHash: reason } }],
+    };
   });
 
   on("ReceivableLedger.ReceivableFinanced", async (em, ctx, e) => {
@@ -276,7 +342,12 @@ async function insertDeliveries(em: EntityManager, deliveries: Delivery[]): Prom
 }
 
 /** The certificates a notice reads: ordered with the events that change them. */
-const reads = (e: LedgerEvent) => (e.name === "ReceivableSplit" ? [`r:${e.args.parentId}`, `r:${e.args.childId}`] : "id" in e.args ? [`r:${e.args.id}`] : []);
+const reads = (e: LedgerEvent): string[] => {
+  if (e.name === "ReceivableSplit") return [`r:${e.args.parentId}`, `r:${e.args.childId}`];
+  // an obligor's pause and resumption are read with its standing (and, by governance, its overdue certificates)
+  if (e.name === "ObligorPaused" || e.name === "ObligorResumed") return [`obligor:${e.args.obligor.toLowerCase()}`, ...(BigInt(e.args.id) === 0n ? [] : [`r:${e.args.id}`])];
+  return "id" in e.args ? [`r:${e.args.id}`] : [];
+};
 
 /**
  * Chain events → webhook deliveries for the subscribed organizations that are party to them,
