@@ -79,7 +79,7 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     function resumeObligor(address obligor, bytes32 reason) external {
         if (!_membership.isGovernor(msg.sender)) revert LedgerUnauthorizedGovernor(msg.sender);
         if (reason == bytes32(0)) revert LedgerReasonRequired();
-        delete _delinquencies[obligor];
+        _resumeObligor(obligor);
         emit ObligorResumed(obligor, 0, reason);
     }
 

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IClearing} from "../interfaces/IClearing.sol";
 import {
-    Status, Receivable, Lien, Repayment, Periods, FLAG_RECOURSE, FLAG_PARTIALLY_REPAID
+    Status, Receivable, Lien, Repayment, Periods, FLAG_PARTIALLY_REPAID
 } from "../interfaces/LedgerTypes.sol";
 import {Financing} from "../financing/Financing.sol";
 import {MemberRoles} from "../libraries/MemberRoles.sol";
@@ -23,6 +23,11 @@ abstract contract Clearing is Financing, IClearing {
     mapping(address account => uint256 amount) private _held;
     PauseClock.Clock internal _pauseClock;
     Periods[] private _periods; // by ascending fromId; the first from id 1
+    /// @dev How often governance has resumed each obligor (resumeObligor), and for each certificate
+    /// counted as delinquent that number + 1 at the time: settling one counted before the last
+    /// resumption must not lift a pause that a later delinquency caused.
+    mapping(address obligor => uint256 count) private _resumptions;
+    mapping(uint256 id => uint256 resumptions) private _delinquentSince;
 
     /// @inheritdoc IClearing
     function settle(uint256[] calldata ids, uint256 opId) external nonReentrant {
@@ -145,7 +150,10 @@ abstract contract Clearing is Financing, IClearing {
         if (c.paid == c.owed) {
             c.next = Status.Settled;
             if (lien.bank != address(0)) delete _liens[id];
-        } else if (c.status != Status.Overdue && _pauseClock.activeSince(r.maturity) >= Recovery.periodsOf(_periods, id).gracePeriod) {
+        } else if (
+            c.status != Status.Overdue
+                && _pauseClock.activeSince(r.maturity) >= Recovery.periodsOf(_periods, id).gracePeriod
+        ) {
             c.next = Status.Overdue;
         }
         if (c.paid != 0 && (wasPartial || c.paid != c.owed)) {
@@ -167,16 +175,23 @@ abstract contract Clearing is Financing, IClearing {
     function _countDelinquency(address obligor, uint256 id) private {
         uint256 count = _delinquencies[obligor] + 1;
         _delinquencies[obligor] = count;
+        _delinquentSince[id] = _resumptions[obligor] + 1;
         emit ObligorPaused(obligor, id, count);
     }
 
-    /// @dev An Overdue certificate was settled: one delinquency fewer (none if governance already
-    /// resumed the obligor).
+    /// @dev An Overdue certificate was settled: one delinquency fewer, unless governance resumed the
+    /// obligor after it was counted (then it no longer counts).
     function _cureDelinquency(address obligor, uint256 id) private {
+        if (_delinquentSince[id] != _resumptions[obligor] + 1) return;
         uint256 count = _delinquencies[obligor];
-        if (count == 0) return;
         _delinquencies[obligor] = count - 1;
         if (count == 1) emit ObligorResumed(obligor, id, bytes32(0));
+    }
+
+    /// @dev Governance lets `obligor` issue and confirm again: what is delinquent now is forgiven.
+    function _resumeObligor(address obligor) internal {
+        delete _delinquencies[obligor];
+        ++_resumptions[obligor];
     }
 
     /// @dev Certificates created from now on get these periods; existing ones keep theirs.

@@ -16,10 +16,11 @@ import {PayoutBatch} from "../libraries/PayoutBatch.sol";
 
 /// @title Recovery
 /// @notice What happens when clearing did not collect or could not pay: default, recourse, payouts
-/// held for a party that could not receive, and the periods that time them. A linked library: the ledger delegates to it, so it works on the ledger's own
-/// storage (passed as pointers) and its events and errors are the ledger's. Kept out of the
-/// ledger's bytecode, which must stay under the 24,576-byte limit (EIP-170); these paths are
-/// rare, so the call into the library costs little.
+/// held for a party that could not receive, and the periods that time them. A linked library:
+/// the ledger delegates to it, so it works on the ledger's own storage (passed as pointers) and
+/// its events and errors are the ledger's. Kept out of the ledger's bytecode, which must stay
+/// under the 24,576-byte limit (EIP-170); these paths are rare, so the call into the library
+/// costs little.
 library Recovery {
     using PayoutBatch for PayoutBatch.Batch;
     using PauseClock for PauseClock.Clock;

@@ -222,7 +222,7 @@ interface IReceivableRegistry {
     /// the sender withdraws, or anyone returns an offer past its expiry (or the certificate's
     /// maturity). An issued certificate becomes Void and its invoice keys are released; a transfer
     /// or split part stays with its sender, Confirmed.
-    /// @custom:access The receiver or sender of every offer; anyone once it has expired.
+    /// @custom:access The active receiver or sender of every offer; anyone once it has expired.
     function returnOffers(uint256[] calldata ids, bytes32 reason, uint256 opId) external;
 
     /// @notice The offer certificate `id` waits on (zero when it is not Offered).

@@ -243,8 +243,10 @@ abstract contract ReceivableRegistry is
             bool issued = holder == offer.to; // an issued certificate's receiver is already its creditor
             OfferReturn cause;
             if (msg.sender == offer.to) {
+                _requireActive(msg.sender); // refusing is acting: not while suspended or removed
                 cause = OfferReturn.Refused;
             } else if (msg.sender == (issued ? r.obligor : holder)) {
+                _requireActive(msg.sender);
                 cause = OfferReturn.Withdrawn;
             } else {
                 uint256 due = offer.expires < r.maturity ? offer.expires : r.maturity;

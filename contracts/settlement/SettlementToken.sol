@@ -170,6 +170,14 @@ contract SettlementToken is ISettlementToken, ERC20, OperationGuard, MembershipG
         super._update(from, to, value);
     }
 
+    /// @dev The operator never moves money either: an operator key may not spend a member's tokens,
+    /// whatever the member approved. The clearing house (the ledger), the usual spender, is let
+    /// through first so that clearing pays no membership call for it.
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        if (spender != _clearingHouse && _membership.isOperator(spender)) revert SettlementAccountNotEligible(spender);
+        super._spendAllowance(owner, spender, value);
+    }
+
     function _capOf(IssuerRecord storage issuer) private view returns (uint256) {
         return issuer.ownCap ? issuer.cap : _defaultIssuerCap;
     }

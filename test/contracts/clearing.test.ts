@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  world, nextOp, orgId, expectRevert, register, confirmed, financed, time, now, DAY, YUAN, DEFAULT_PARAMS, type World,
+  world, transferred, nextOp, orgId, expectRevert, register, confirmed, financed, time, now, DAY, YUAN, DEFAULT_PARAMS, type World,
 } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
 
@@ -58,7 +58,7 @@ describe("Clearing", () => {
   it("pays whoever holds the certificate at maturity", async () => {
     const w = await world();
     const id = await confirmed(w);
-    await w.ledger.connect(w.supplierA).transferCertificate(w.supplierC.address, id, nextOp());
+    await transferred(w, w.supplierA, w.supplierC, id);
     await toMaturity(w, id);
     const [before] = await balances(w, w.supplierC);
     await settle(w, [id]);

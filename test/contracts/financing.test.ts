@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  world, nextOp, orgId, expectRevert, expectSkipped, register, confirmed, financed, financeTx, signTerms, time, DAY, YUAN, CREDIT_LIMIT,
+  world, nextOp, orgId, expectRevert, expectSkipped, register, confirmed, financed, financeTx, signTerms, transferred, time, DAY, YUAN, CREDIT_LIMIT,
 } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
 
@@ -84,10 +84,14 @@ describe("Financing", () => {
       const id = await confirmed(w);
       await financed(w, id);
       await expectRevert(w.ledger.connect(w.supplierA).split(id, [{ to: w.supplierB.address, amount: FACE / 2n }, { to: w.supplierA.address, amount: FACE / 2n }], nextOp()), "ReceivableInvalidStatus", [id, S.Financed, S.Confirmed]);
-      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp()), "CertificateNotTransferable", [id, S.Financed]);
-      await w.ledger.connect(w.supplierA).approve(w.supplierB.address, id);
-      await expectRevert(w.ledger.connect(w.supplierB).transferFrom(w.supplierA.address, w.supplierB.address, id), "CertificateNotTransferable", [id, S.Financed]);
+      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp()), "ReceivableInvalidStatus", [id, S.Financed, S.Confirmed]);
+      // nor by ERC-721, for anyone: neither the holder nor the bank holding the lien
+      await expectRevert(w.ledger.connect(w.supplierA).approve(w.supplierB.address, id), "CertificateMovesByOffer", [id]);
+      for (const who of [w.supplierA, w.bankA]) {
+        await expectRevert(w.ledger.connect(who).transferFrom(w.supplierA.address, who.address, id), "CertificateMovesByOffer", [id]);
+      }
       await expectRevert(w.ledger.connect(w.supplierA).cancel([id], nextOp()), "ReceivableInvalidStatus", [id, S.Financed, S.Pending]);
+      expect(await w.ledger.ownerOf(id)).toBe(w.supplierA.address);
     });
 
     it("enforces the pricing bounds: 0 < advance <= due <= face", async () => {
@@ -150,7 +154,7 @@ describe("Financing", () => {
       const [pending] = await register(w, w.supplierA, w.core1.address);
       const signed = await Promise.all([...ids, pending].map((id) => signTerms(w, w.supplierA, { receivableId: id, bank: w.bankA.address })));
       await w.ledger.connect(w.supplierA).cancel([pending], nextOp());
-      await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, ids[0], nextOp());
+      await transferred(w, w.supplierA, w.supplierB, ids[0]);
       await w.ledger.connect(w.supplierA).split(ids[1], [{ to: w.supplierA.address, amount: FACE / 2n }, { to: w.supplierB.address, amount: FACE / 2n }], nextOp());
       const nonce = signed[2].terms.nonce;
       await w.ledger.connect(w.supplierA).invalidateNonces(nonce >> 8n, 1n << (nonce & 0xffn));
@@ -161,7 +165,7 @@ describe("Financing", () => {
 
       const balance = await w.token.balanceOf(w.supplierA.address);
       await expectSkipped(w, w.ledger.connect(w.bankA).finance(signed.map((s) => s.terms), signed.map((s) => s.signature), nextOp()), [
-        [ids[0], "SignatureInvalid"], // transferred: the signature is no longer the holder's
+        [ids[0], "SignatureInvalid"], // transferred (and accepted): the signature is no longer the holder's
         [ids[1], "ReceivableInvalidStatus"], // split
         [ids[2], "SignatureNonceUsed"], // revoked
         [ids[3], "ReceivableInvalidStatus"], // financed by another bank

@@ -186,12 +186,44 @@ export async function register(w: World, supplier: Signer, obligor: string, draf
   return drafts.map((_, i) => first + BigInt(i));
 }
 
-/** Issues confirmed certificates from `obligor` to `supplier`; returns their ids. */
+/** Issues certificates from `obligor` to `supplier`, each Offered until the supplier accepts it (签收); returns their ids. */
 export async function issue(w: World, obligor: Signer, supplier: string, drafts: Omit<Draft, "counterparty">[] = [{}]) {
   const items = await Promise.all(drafts.map((d) => input({ ...d, counterparty: supplier })));
   const first = await w.ledger.connect(obligor).issue.staticCall(...(await attested(w.ledger, obligor, true, items)), 1n << 200n);
   await w.ledger.connect(obligor).issue(...(await attested(w.ledger, obligor, true, items)), nextOp());
   return drafts.map((_, i) => first + BigInt(i));
+}
+
+/** `receiver` accepts (签收) the certificates offered to it. */
+export async function accept(w: World, receiver: Signer, ids: bigint[]) {
+  await (await w.ledger.connect(receiver).accept(ids, nextOp())).wait();
+}
+
+/** Issues certificates from `obligor` to `supplier`, which accepts them: Confirmed and held by it. Returns their ids. */
+export async function issued(w: World, obligor: Signer, supplier: Signer, drafts: Omit<Draft, "counterparty">[] = [{}]) {
+  const ids = await issue(w, obligor, await supplier.getAddress(), drafts);
+  await accept(w, supplier, ids);
+  return ids;
+}
+
+/** `from` offers certificate `id` to `to` (transferCertificate), and `to` accepts it. */
+export async function transferred(w: World, from: Signer, to: Signer, id: bigint) {
+  await (await w.ledger.connect(from).transferCertificate(await to.getAddress(), id, nextOp())).wait();
+  await accept(w, to, [id]);
+}
+
+/**
+ * `holder` splits `id` into `parts`; every part for another supplier is accepted by it, so all
+ * parts end Confirmed with their recipients. Returns the parts' ids.
+ */
+export async function splitInto(w: World, holder: Signer, id: bigint, parts: { to: Signer; amount: bigint }[]) {
+  const me = await holder.getAddress();
+  const resolved = await Promise.all(parts.map(async (p) => ({ to: await p.to.getAddress(), amount: p.amount })));
+  const first = await w.ledger.connect(holder).split.staticCall(id, resolved, 1n << 200n);
+  await (await w.ledger.connect(holder).split(id, resolved, nextOp())).wait();
+  const ids = parts.map((_, i) => first + BigInt(i));
+  for (let i = 0; i < parts.length; i++) if (resolved[i].to !== me) await accept(w, parts[i].to, [ids[i]]);
+  return ids;
 }
 
 /** Registers and confirms one receivable of 1,000,000 yuan (or `amount`). */
@@ -290,6 +322,17 @@ export async function skipsOf(w: World, tx: Promise<ContractTransactionResponse>
     .map((l) => w.ledger.interface.parseLog(l))
     .filter((e) => e?.name === "FinancingSkipped")
     .map((e) => [e!.args.id as bigint, allErrors.getError(e!.args.reason as string)?.name ?? String(e!.args.reason)]);
+}
+
+/** The ledger's events of a mined transaction, in order: [name, args as an array]. */
+export async function eventsOf(w: World, tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<[string, unknown[]][]> {
+  const receipt = await (await tx).wait();
+  const ledger = (await w.ledger.getAddress()).toLowerCase();
+  return receipt!.logs
+    .filter((l) => l.address.toLowerCase() === ledger)
+    .map((l) => w.ledger.interface.parseLog(l))
+    .filter((e) => e !== null)
+    .map((e) => [e!.name, [...e!.args]]);
 }
 
 /** Asserts that a `finance` transaction was mined and skipped exactly these terms, with these reasons. */

@@ -84,6 +84,21 @@ describe("gas budgets of the outbox's operations", () => {
     await fits(w, "ledger.setCreditLine", w.bankA, [{ obligor: w.core2.address, limit: "1000000000" }]);
   });
 
+  // Acceptance (签收 / 拒签): the kinds the outbox uses to accept, refuse and expire offers, where it
+  // has them. Accepting a transfer is the dearest acceptance (each writes its first ERC-721 owner).
+  const OFFER_KINDS = ["ledger.accept", "ledger.returnOffers", "ledger.expireOffers"].filter((k) => OPERATIONS.has(k as never));
+  it.skipIf(OFFER_KINDS.length === 0)("accepts, refuses and returns 200 offers of transfers", async () => {
+    const w = await world();
+    const ids = await pending(w, 200);
+    await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids), nextOp());
+    for (const id of ids) await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp());
+    const strings = ids.map(String);
+    if (OFFER_KINDS.includes("ledger.accept")) await fits(w, "ledger.accept", w.supplierB, [{ ids: strings }]);
+    if (OFFER_KINDS.includes("ledger.returnOffers")) await fits(w, "ledger.returnOffers", w.supplierB, [{ ids: strings, reason: orgId("wrong goods") }]);
+    await time.increase(BigInt(DEFAULT_PARAMS.acceptancePeriod));
+    if (OFFER_KINDS.includes("ledger.expireOffers")) await fits(w, "ledger.expireOffers", w.relayer, [{ ids: strings }]);
+  });
+
   it("finances one certificate, a bank's first", async () => {
     const w = await world();
     const id = await confirmed(w, w.supplierB, w.core2);

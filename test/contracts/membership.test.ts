@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { world, nextOp, orgId, expectRevert, revertOf, time, ADMIN_DELAY, confirmed } from "./fixtures";
+import { ZeroHash as ZERO32 } from "ethers";
+import { world, nextOp, orgId, expectRevert, revertOf, time, ADMIN_DELAY, confirmed, transferred } from "./fixtures";
 import { MemberRole } from "../../backend/src/ledger/roles";
 
 describe("Membership", () => {
@@ -42,7 +43,7 @@ describe("Membership", () => {
     const newKey = w.spare[0];
     const id = await confirmed(w);
     await w.membership.connect(w.operator).addAccount(orgId("supplierA"), newKey.address, nextOp());
-    await w.ledger.connect(w.supplierA).transferCertificate(newKey.address, id, nextOp());
+    await transferred(w, w.supplierA, newKey, id); // the new key accepts what the old one offers it
     await w.membership.connect(w.operator).removeAccount(w.supplierA.address, nextOp());
     expect(await w.ledger.ownerOf(id)).toBe(newKey.address);
     expect(await w.membership.isActive(w.supplierA.address)).toBe(false);
@@ -101,5 +102,42 @@ describe("Membership", () => {
     expect(await w.membership.defaultAdmin()).toBe(next.address);
     expect(await w.membership.isGovernor(w.admin.address)).toBe(false);
     expect(await w.membership.isGovernor(next.address)).toBe(true);
+  });
+
+  describe("operator keys and member accounts are kept apart (the operator never holds money)", () => {
+    it("refuses an operator key as an organization's account, and OPERATOR_ROLE to a member's account", async () => {
+      const w = await world();
+      const m = w.membership.connect(w.operator);
+      const OPERATOR_ROLE = await w.membership.OPERATOR_ROLE();
+      await expectRevert(m.addAccount(orgId("supplierA"), w.operator.address, nextOp()), "MembershipOperatorAccount", [w.operator.address]);
+      await expectRevert(m.registerOrganization(orgId("opco"), MemberRole.Supplier, [w.spare[0].address, w.operator.address], nextOp()), "MembershipOperatorAccount", [w.operator.address]);
+      expect(await w.membership.organizationOf(w.spare[0].address)).toBe(ZERO32); // the whole registration was refused
+      await expectRevert(w.membership.connect(w.admin).grantRole(OPERATOR_ROLE, w.supplierA.address), "MembershipOperatorAccount", [w.supplierA.address]);
+      // a suspended member's account is still a member's
+      await m.suspend(orgId("bankB"), orgId("review"), nextOp());
+      await expectRevert(w.membership.connect(w.admin).grantRole(OPERATOR_ROLE, w.bankB.address), "MembershipOperatorAccount", [w.bankB.address]);
+      // a fresh key made an operator can never be added to an organization afterwards
+      await w.membership.connect(w.admin).grantRole(OPERATOR_ROLE, w.spare[1].address);
+      await expectRevert(m.addAccount(orgId("supplierC"), w.spare[1].address, nextOp()), "MembershipOperatorAccount", [w.spare[1].address]);
+      expect(await w.membership.isOperator(w.supplierA.address)).toBe(false);
+      expect(await w.membership.organizationOf(w.operator.address)).toBe(ZERO32);
+    });
+
+    it("so the operator can never receive or move settlement tokens, nor be the clearing house", async () => {
+      const w = await world();
+      const ledger = await w.ledger.getAddress();
+      await expectRevert(w.token.connect(w.issuer).mint(w.operator.address, 1n, nextOp()), "SettlementAccountNotEligible", [w.operator.address]);
+      await expectRevert(w.token.connect(w.supplierA).transfer(w.operator.address, 1n), "SettlementAccountNotEligible", [w.operator.address]);
+      await w.token.connect(w.supplierA).approve(w.bankA.address, 1n);
+      await expectRevert(w.token.connect(w.bankA).transferFrom(w.supplierA.address, w.operator.address, 1n), "SettlementAccountNotEligible", [w.operator.address]);
+      await expectRevert(w.token.connect(w.admin).setClearingHouse(w.operator.address), "SettlementInvalidClearingHouse", []);
+      expect([await w.token.balanceOf(w.operator.address), await w.token.clearingHouse()]).toEqual([0n, ledger]);
+      // nor move a member's money between members, whatever the member approved
+      await w.token.connect(w.supplierA).approve(w.operator.address, 1n);
+      await expectRevert(w.token.connect(w.operator).transferFrom(w.supplierA.address, w.supplierB.address, 1n), "SettlementAccountNotEligible", [w.operator.address]);
+      expect(await w.token.allowance(w.supplierA.address, w.operator.address)).toBe(1n);
+      // nor hold a certificate, which is what the ledger pays out to
+      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.operator.address, await confirmed(w), nextOp()), "MemberInactive", [w.operator.address]);
+    });
   });
 });

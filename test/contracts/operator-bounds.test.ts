@@ -5,7 +5,7 @@
  * scheduled ahead. Each test first shows the attack the bound stops.
  */
 import { describe, it, expect } from "vitest";
-import { world, nextOp, orgId, expectRevert, confirmed, financed, time, now, DAY, YUAN, DEFAULT_PARAMS, type World } from "./fixtures";
+import { world, nextOp, orgId, expectRevert, confirmed, financed, issue, register, input, attested, time, now, DAY, YUAN, DEFAULT_PARAMS, type World } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
 import { encodeBytes32String, MaxUint256 } from "ethers";
 import { SettlementToken__factory } from "../../typechain-types";
@@ -75,6 +75,38 @@ describe("ReceivableLedger: the operator's bounds", () => {
     expect(await w.ledger.periodsOf(parent)).toEqual([GRACE, DEFAULT_PERIOD]);
     expect(await w.ledger.periodsOf(first)).toEqual([2n * DAY, DEFAULT_PERIOD]);
     await expectRevert(w.ledger.periodsOf(first + 5n), "ReceivableNotFound", [first + 5n]);
+  });
+
+  it("keeps the acceptance period between an hour and 30 days; a change applies to offers made from then on", async () => {
+    const w = await world();
+    for (const bad of [0n, 3_600n - 1n, 30n * DAY + 1n]) await expectRevert(setParams(w, { acceptancePeriod: bad }), "LedgerInvalidParams");
+    await setParams(w, { acceptancePeriod: 3_600n }); // the bounds themselves are allowed
+    const [short] = await issue(w, w.core1, w.supplierB.address);
+    const shortExpires = (await now()) + 3_600n;
+    expect((await w.ledger.offerOf(short)).expires).toBe(shortExpires);
+    await setParams(w, { acceptancePeriod: 30n * DAY });
+    expect((await w.ledger.offerOf(short)).expires).toBe(shortExpires); // an offer keeps its expiry
+    const [long] = await issue(w, w.core1, w.supplierB.address);
+    expect((await w.ledger.offerOf(long)).expires).toBe((await now()) + 30n * DAY);
+  });
+
+  it("lets the operator lower the maximum tenor to six months (183 days); a longer issue or registration is refused then", async () => {
+    const w = await world();
+    const SIX_MONTHS = 183n * DAY;
+    await expectRevert(setParams(w, { maxTenor: 366n * DAY + 1n }), "LedgerInvalidParams");
+    await setParams(w, { maxTenor: SIX_MONTHS });
+    expect((await w.ledger.params()).maxTenor).toBe(SIX_MONTHS);
+    const t = (await now()) + 10n;
+    await time.setNextBlockTimestamp(t);
+    const tooLong = await input({ counterparty: w.supplierA.address, maturity: t + SIX_MONTHS + 1n });
+    await expectRevert(w.ledger.connect(w.core1).issue(...(await attested(w.ledger, w.core1, true, [tooLong])), nextOp()), "ReceivableTenorTooLong", [t + SIX_MONTHS + 1n, t + SIX_MONTHS]);
+    await expectRevert(register(w, w.supplierA, w.core1.address, [{ maturity: (await now()) + 200n * DAY }]), "ReceivableTenorTooLong");
+    const t2 = (await now()) + 100n;
+    const exact = await input({ counterparty: w.supplierA.address, maturity: t2 + SIX_MONTHS });
+    const args = await attested(w.ledger, w.core1, true, [exact]);
+    await time.setNextBlockTimestamp(t2);
+    await w.ledger.connect(w.core1).issue(...args, nextOp()); // exactly six months is allowed
+    expect((await w.ledger.receivable(await w.ledger.lastReceivableId())).maturity).toBe(t2 + SIX_MONTHS);
   });
 
   it("ends an operator's pause after 7 days, after which defaults run again; only governance extends a pause", async () => {

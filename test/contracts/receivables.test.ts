@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  world, nextOp, orgId, expectRevert, register, issue, confirmed, financed, input, now, time, freshInvoice,
+  world, nextOp, orgId, expectRevert, register, issue, accept, confirmed, financed, transferred, splitInto, input, now, time, freshInvoice,
   DAY, YUAN, DEFAULT_PARAMS, attested, confirmItems,
 } from "./fixtures";
 import { ReceivableStatus as S } from "../../backend/src/ledger/roles";
@@ -65,12 +65,14 @@ describe("ReceivableRegistry", () => {
   });
 
   describe("issue", () => {
-    it("lets a core enterprise issue Confirmed certificates directly to suppliers", async () => {
+    it("lets a core enterprise issue certificates directly to suppliers, Offered until the supplier accepts them", async () => {
       const w = await world();
       const [id] = await issue(w, w.core1, w.supplierB.address);
       const r = await w.ledger.receivable(id);
-      expect([r.status, r.obligor, r.creditor]).toEqual([BigInt(S.Confirmed), w.core1.address, w.supplierB.address]);
-      expect(await w.ledger.ownerOf(id)).toBe(w.supplierB.address);
+      expect([r.status, r.obligor, r.creditor]).toEqual([BigInt(S.Offered), w.core1.address, w.supplierB.address]);
+      expect(await w.ledger.ownerOf(id)).toBe(w.supplierB.address); // its creditor's on record, but not yet accepted
+      await accept(w, w.supplierB, [id]);
+      expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Confirmed));
       await expectRevert(input({ counterparty: w.bankA.address }).then(async (i) => w.ledger.connect(w.core1).issue(...(await attested(w.ledger, w.core1, true, [i])), nextOp())), "MemberRoleMissing", [
         w.bankA.address, 2,
       ]);
@@ -118,14 +120,18 @@ describe("ReceivableRegistry", () => {
       expect((await w.ledger.receivable(parent)).status).toBe(BigInt(S.Split));
       const [c1, c2] = [await w.ledger.receivable(first), await w.ledger.receivable(first + 1n)];
       expect(c1.amount + c2.amount).toBe(p.amount);
-      for (const c of [c1, c2]) {
+      // supplierB's part waits for its acceptance, held by the splitter; the splitter's own part is Confirmed
+      expect([c1.status, c2.status]).toEqual([BigInt(S.Offered), BigInt(S.Confirmed)]);
+      expect([await w.ledger.ownerOf(first), await w.ledger.ownerOf(first + 1n)]).toEqual([w.supplierA.address, w.supplierA.address]);
+      await accept(w, w.supplierB, [first]);
+      for (const c of [await w.ledger.receivable(first), c2]) {
         expect([c.obligor, c.maturity, c.parentId, c.tier, c.status]).toEqual([p.obligor, p.maturity, parent, 1n, BigInt(S.Confirmed)]);
         expect(c.invoicesRoot).toBe("0x" + "00".repeat(32));
       }
       expect(await w.ledger.ownerOf(first)).toBe(w.supplierB.address);
       expect(await w.ledger.invoicesRootOf(first)).toBe(p.invoicesRoot);
       // the parent can no longer move, be split or financed
-      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierC.address, parent, nextOp()), "CertificateNotTransferable", [parent, S.Split]);
+      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierC.address, parent, nextOp()), "ReceivableInvalidStatus", [parent, S.Split, S.Confirmed]);
     });
 
     it("goes down the chain tier by tier until the maximum tier", async () => {
@@ -136,9 +142,7 @@ describe("ReceivableRegistry", () => {
         const holder = holders[tier - 1];
         const next = holders[tier];
         const amount = (await w.ledger.receivable(id)).amount;
-        const first = await w.ledger.connect(holder).split.staticCall(id, [{ to: next.address, amount: amount - 100n * YUAN }, { to: holder.address, amount: 100n * YUAN }], 1n << 200n);
-        await w.ledger.connect(holder).split(id, [{ to: next.address, amount: amount - 100n * YUAN }, { to: holder.address, amount: 100n * YUAN }], nextOp());
-        id = first;
+        [id] = await splitInto(w, holder, id, [{ to: next, amount: amount - 100n * YUAN }, { to: holder, amount: 100n * YUAN }]);
         expect((await w.ledger.receivable(id)).tier).toBe(BigInt(tier));
       }
       const last = holders[Number(DEFAULT_PARAMS.maxTier)];
@@ -167,13 +171,17 @@ describe("ReceivableRegistry", () => {
   });
 
   describe("transfer", () => {
-    it("moves a Confirmed certificate between active suppliers, through the business call and ERC-721", async () => {
+    it("offers a Confirmed certificate to another active supplier, which holds it once it accepts; ERC-721 moves nothing", async () => {
       const w = await world();
       const id = await confirmed(w);
       await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp());
+      expect((await w.ledger.receivable(id)).status).toBe(BigInt(S.Offered));
+      expect(await w.ledger.ownerOf(id)).toBe(w.supplierA.address); // still the sender's until accepted
+      await accept(w, w.supplierB, [id]);
       expect(await w.ledger.ownerOf(id)).toBe(w.supplierB.address);
       expect((await w.ledger.receivable(id)).creditor).toBe(w.supplierA.address); // the original creditor stays on record
-      await w.ledger.connect(w.supplierB).transferFrom(w.supplierB.address, w.supplierC.address, id);
+      await expectRevert(w.ledger.connect(w.supplierB).transferFrom(w.supplierB.address, w.supplierC.address, id), "CertificateMovesByOffer", [id]);
+      await transferred(w, w.supplierB, w.supplierC, id);
       expect(await w.ledger.ownerOf(id)).toBe(w.supplierC.address);
       expect([await w.ledger.balanceOf(w.supplierA.address), await w.ledger.balanceOf(w.supplierC.address)]).toEqual([0n, 1n]);
     });
@@ -181,11 +189,11 @@ describe("ReceivableRegistry", () => {
     it("refuses Pending, financed and matured certificates and ineligible recipients", async () => {
       const w = await world();
       const [pending] = await register(w, w.supplierA, w.core1.address);
-      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, pending, nextOp()), "CertificateNotTransferable", [pending, S.Pending]);
+      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, pending, nextOp()), "ReceivableInvalidStatus", [pending, S.Pending, S.Confirmed]);
       const fin = await confirmed(w);
       await financed(w, fin);
-      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, fin, nextOp()), "CertificateNotTransferable", [fin, S.Financed]);
-      await expectRevert(w.ledger.connect(w.supplierA).transferFrom(w.supplierA.address, w.supplierB.address, fin), "CertificateNotTransferable", [fin, S.Financed]);
+      await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, fin, nextOp()), "ReceivableInvalidStatus", [fin, S.Financed, S.Confirmed]);
+      await expectRevert(w.ledger.connect(w.supplierA).transferFrom(w.supplierA.address, w.supplierB.address, fin), "CertificateMovesByOffer", [fin]);
       const id = await confirmed(w);
       await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.bankA.address, id, nextOp()), "MemberRoleMissing", [w.bankA.address, 2]);
       await expectRevert(w.ledger.connect(w.supplierA).transferCertificate(w.outsider.address, id, nextOp()), "MemberInactive", [w.outsider.address]);
@@ -203,8 +211,10 @@ describe("ReceivableRegistry", () => {
       expect(await w.ledger.balanceOf(w.supplierA.address)).toBe(3n);
       await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids), nextOp());
       await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, ids[1], nextOp());
+      expect([await w.ledger.balanceOf(w.supplierA.address), await w.ledger.balanceOf(w.supplierB.address)]).toEqual([3n, 0n]); // offered, not moved
+      await accept(w, w.supplierB, [ids[1]]);
       expect([await w.ledger.balanceOf(w.supplierA.address), await w.ledger.balanceOf(w.supplierB.address)]).toEqual([2n, 1n]);
-      await w.ledger.connect(w.supplierB).transferCertificate(w.supplierA.address, ids[1], nextOp());
+      await transferred(w, w.supplierB, w.supplierA, ids[1]);
       expect(await w.ledger.ownerOf(ids[1])).toBe(w.supplierA.address);
       expect([await w.ledger.balanceOf(w.supplierA.address), await w.ledger.balanceOf(w.supplierB.address)]).toEqual([3n, 0n]);
       await expectRevert(w.ledger.ownerOf(12345n), "ERC721NonexistentToken", [12345n]);

@@ -77,6 +77,7 @@ export function requiredEffectsFloor(steps: Record<Step, Breakdown>): RequiredEf
     priced("record slot 1 read (maturity, holder) at finance and settle", 2, COLD_SLOAD, 1, false),
     priced("lien released at settle: cold read + clear (5,000) less the 4,800 refund", 1, UPDATE_GAS - CLEAR_REFUND, 1, false),
     priced("membership check of every party, one cold SLOAD each (2 + 1 + 2 + 3)", 8, COLD_SLOAD, 1),
+    priced("obligor's delinquency count read at confirm (a delinquent obligor may not confirm)", 1, COLD_SLOAD, 1, false),
     priced("membership contract, first access in each transaction", 4, COLD_ACCOUNT),
     priced("settlement-token contract, first access at finance and settle", 2, COLD_ACCOUNT),
     measured(`events of the four transactions (${logCount} logs, measured)`, logCount, logGas),

@@ -147,12 +147,15 @@ export async function baselineLifecycle(w: World): Promise<LifecycleRun> {
 export const OPERATIONS = {
   register: "register",
   issue: "issue",
+  accept: "accept (issued)",
+  refuse: "returnOffers (refuse)",
   confirm: "confirm",
   confirmBySig: "confirmBySig (relayer)",
   reject: "reject",
   cancel: "cancel",
   split: "split (2 parts)",
-  transferCertificate: "transferCertificate",
+  transferCertificate: "transferCertificate (offer)",
+  acceptTransfer: "accept (transfer)",
   setCreditLine: "setCreditLine",
   finance: "finance",
   settleFull: "settle (full)",
@@ -160,6 +163,7 @@ export const OPERATIONS = {
   repayOverdue: "repay overdue (settle again)",
   declareDefault: "declareDefault",
   claimRecourse: "claimRecourse",
+  resumeObligor: "resumeObligor (governance)",
   tokenMint: "token mint",
   tokenTransfer: "token transfer",
 } as const;
@@ -188,8 +192,11 @@ export async function operationsRound(w: World, round: number): Promise<Record<O
   op = w.ops.take("ledger", w.supplierA.address);
   s.cancel = await exec(w.ledger.connect(w.supplierA).cancel(d.ids, op.id), [op.fresh]);
 
+  // the supplier signs for (签收) what core1 issued it, then splits it
   const e = await issueTo(w, w.supplierA.address, maturity);
   s.issue = e.sample;
+  op = w.ops.take("ledger", w.supplierA.address);
+  s.accept = await exec(w.ledger.connect(w.supplierA).accept([e.id], op.id), [op.fresh]);
   const parts = [
     { to: w.supplierB.address, amount: 600_000n * YUAN },
     { to: w.supplierC.address, amount: FACE - 600_000n * YUAN },
@@ -197,12 +204,21 @@ export async function operationsRound(w: World, round: number): Promise<Record<O
   op = w.ops.take("ledger", w.supplierA.address);
   s.split = await exec(w.ledger.connect(w.supplierA).split(e.id, parts, op.id), [op.fresh]);
 
+  // an accepted certificate offered on to supplierB, which accepts it: the first change of hands
   const f = await issueTo(w, w.supplierA.address, maturity);
+  await exec(w.ledger.connect(w.supplierA).accept([f.id], w.ops.take("ledger", w.supplierA.address).id));
   op = w.ops.take("ledger", w.supplierA.address);
   s.transferCertificate = await exec(
     w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, f.id, op.id),
     [op.fresh],
   );
+  op = w.ops.take("ledger", w.supplierB.address);
+  s.acceptTransfer = await exec(w.ledger.connect(w.supplierB).accept([f.id], op.id), [op.fresh]);
+
+  // the supplier refuses (拒签) what core1 issued it: Void
+  const v = await issueTo(w, w.supplierA.address, maturity);
+  op = w.ops.take("ledger", w.supplierA.address);
+  s.refuse = await exec(w.ledger.connect(w.supplierA).returnOffers([v.id], `0x${"cd".repeat(32)}`, op.id), [op.fresh]);
 
   op = w.ops.take("ledger", w.bankA.address);
   const limit = CREDIT_LIMIT + BigInt(round); // a real change of limit every round
@@ -210,8 +226,8 @@ export async function operationsRound(w: World, round: number): Promise<Record<O
 
   s.finance = await finance(w, a.ids);
 
-  // core2 will not have authorized enough: g goes Overdue, defaults and is recovered by recourse;
-  // h goes Overdue and is repaid later.
+  // core2 will not have authorized enough: g goes Overdue (core2 is paused), defaults and is
+  // recovered by recourse; h goes Overdue and is repaid later.
   const g = await registerItems(w, w.core2.address, 1, maturity);
   await confirmDirect(w, g.ids, w.core2);
   await finance(w, g.ids, true);
@@ -233,6 +249,9 @@ export async function operationsRound(w: World, round: number): Promise<Record<O
   s.declareDefault = await exec(w.ledger.connect(w.bankA).declareDefault(g.ids, op.id), [op.fresh]);
   op = w.ops.take("ledger", w.bankA.address);
   s.claimRecourse = await exec(w.ledger.connect(w.bankA).claimRecourse(g.ids, op.id), [op.fresh]);
+  // g's default keeps core2 paused: governance resumes it (a restructuring), so the next round's
+  // core2 may confirm again
+  s.resumeObligor = await exec(w.ledger.connect(w.admin).resumeObligor(w.core2.address, `0x${"ef".repeat(32)}`));
 
   op = w.ops.take("token", w.issuer.address);
   s.tokenMint = await exec(w.token.connect(w.issuer).mint(w.supplierA.address, 1_000n * YUAN, op.id), [op.fresh]);

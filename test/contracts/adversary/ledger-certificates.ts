@@ -1,9 +1,9 @@
-/** Adversary rows for the certificate side of ReceivableLedger: creation, confirmation, the holder's calls, ERC-721. */
+/** Adversary rows for the certificate side of ReceivableLedger: creation, confirmation, the holder's calls, acceptance, ERC-721. */
 import { expect } from "vitest";
-import { Wallet, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { Wallet, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes, type Interface } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ReceivableInputStruct, AttestationStruct } from "../../../typechain-types/contracts/ReceivableLedger";
-import { nextOp, attest, signConfirm, confirmItems, revertOf, now, DEFAULT_PARAMS, VERIFIER } from "../fixtures";
+import { nextOp, attest, signConfirm, confirmItems, orgId, time, now, DEFAULT_PARAMS, VERIFIER } from "../fixtures";
 import { ReceivableStatus as S } from "../../../backend/src/ledger/roles";
 import { FACE, MAX, fresh, type Scene } from "./scene";
 import {
@@ -61,37 +61,54 @@ const halves = (to: (s: Scene) => string) => (s: Scene) => [{ to: to(s), amount:
 const transfer = (to: (s: Scene) => string, idOf: (s: Scene) => bigint): Call => (s, who) => L(s, who).transferCertificate(to(s), idOf(s), nextOp());
 const notHolder = (idOf: (s: Scene) => bigint) => err("ReceivableNotHolder", idOf, SELF);
 const status = (idOf: (s: Scene) => bigint, is: S, expected: S) => err("ReceivableInvalidStatus", idOf, is, expected);
+/**
+ * ERC-721's transfer and approval functions are `pure` now (they only refuse), so ethers would
+ * merely eth_call them: the attacker sends each as a transaction.
+ */
+const sendAs = (s: Scene, who: Signer, fn: string, args: unknown[]) =>
+  who.sendTransaction({ to: s.ledger, data: (s.w.ledger.interface as Interface).encodeFunctionData(fn, args) });
 const transferFrom = (variant: "transferFrom" | "safeTransferFrom(address,address,uint256)" | "safeTransferFrom(address,address,uint256,bytes)") =>
   (from: (s: Scene, who: Signer) => string, to: (s: Scene, who: Signer) => string, idOf: (s: Scene) => bigint): Call => (s, who) => {
-    const l = L(s, who);
-    const args = [from(s, who), to(s, who), idOf(s)] as const;
-    if (variant === "transferFrom") return l.transferFrom(...args);
-    if (variant === "safeTransferFrom(address,address,uint256)") return l["safeTransferFrom(address,address,uint256)"](...args);
-    return l["safeTransferFrom(address,address,uint256,bytes)"](...args, "0xdeadbeef");
+    const args = [from(s, who), to(s, who), idOf(s)];
+    return sendAs(s, who, variant, variant.endsWith("bytes)") ? [...args, "0xdeadbeef"] : args);
   };
 const fromA = (s: Scene) => s.as.supplierA.address;
 const toB = (s: Scene) => s.as.supplierB.address;
+/** Certificates move only by offer and acceptance: ERC-721's own transfers refuse everyone, whatever the arguments. */
+const moves = (idOf: (s: Scene) => bigint) => err("CertificateMovesByOffer", idOf);
 const tokenRows = (variant: Parameters<typeof transferFrom>[0]) => {
   const move = transferFrom(variant);
   return {
     what: "moves supplierA's certificate C to supplierB",
     call: move(fromA, toB, id("C")),
     suspended: "susSupplier" as const,
-    kinds: gate(SUPPLIER, {
-      core: err("ERC721InsufficientApproval", SELF, id("C")), supplier: err("ERC721InsufficientApproval", SELF, id("C")),
-      bank: err("ERC721InsufficientApproval", SELF, id("C")), issuer: err("ERC721InsufficientApproval", SELF, id("C")),
-      auditor: err("ERC721InsufficientApproval", SELF, id("C")),
-    }),
+    kinds: every(moves(id("C"))),
     rows: [
-      refuse("bankA", "takes the certificate it financed (F)", move(fromA, (_s, w) => w.address, id("F")), err("CertificateNotTransferable", id("F"), S.Financed)),
-      refuse("supplierB", "names itself as the sender of C", move((_s, w) => w.address, toB, id("C")), err("ERC721InsufficientApproval", SELF, id("C"))),
-      refuse("supplierA", "names supplierB as the sender of its own C", move(toB, fromA, id("C")), err("ERC721IncorrectOwner", addr("supplierB"), id("C"), addr("supplierA"))),
-      refuse("supplierA", "to address(0)", move(fromA, () => ZeroAddress, id("C")), err("ERC721InvalidReceiver", ZeroAddress)),
-      refuse("supplierA", "an id that does not exist (2^256-1)", move(fromA, toB, () => MAX), err("CertificateNotTransferable", MAX, S.None)),
-      refuse("removed", "its own certificate Y", move(addr("removed"), fromA, id("Y")), inactive),
-      refuse("supplierA", "the certificate Y of its organization's removed key", move(addr("removed"), fromA, id("Y")), err("ERC721InsufficientApproval", SELF, id("Y"))),
+      refuse("supplierA", "its own C to supplierB", move(fromA, toB, id("C")), moves(id("C"))),
+      refuse("bankA", "takes the certificate it financed (F)", move(fromA, (_s, w) => w.address, id("F")), moves(id("F"))),
+      refuse("supplierC", "takes T, offered to it, without accepting it", move(fromA, (_s, w) => w.address, id("T")), moves(id("T"))),
+      refuse("supplierA", "I, issued to it and not yet accepted, to supplierB", move(fromA, toB, id("I")), moves(id("I"))),
+      refuse("supplierA", "to address(0)", move(fromA, () => ZeroAddress, id("C")), moves(id("C"))),
+      refuse("supplierA", "an id that does not exist (2^256-1)", move(fromA, toB, () => MAX), moves(() => MAX)),
+      refuse("removed", "its own certificate Y", move(addr("removed"), fromA, id("Y")), moves(id("Y"))),
     ],
   };
+};
+const accept = (ids: (s: Scene) => bigint[], opId?: (s: Scene) => bigint): Call => (s, who) => L(s, who).accept(ids(s), opId ? opId(s) : nextOp());
+const giveBack = (ids: (s: Scene) => bigint[], reason = REASON): Call => (s, who) => L(s, who).returnOffers(ids(s), reason, nextOp());
+const notReturnable = (name: "I" | "T") => err("OfferNotReturnable", id(name), (s: Scene) => s.expires[name]);
+/** core1 let its matured M go unpaid past grace: the keeper settles it, M turns Overdue and core1 is delinquent. */
+const core1Delinquent = async (s: Scene) => {
+  await (await s.w.token.connect(s.as.core1).approve(s.ledger, 0n)).wait();
+  await (await L(s, s.as.relayer).settle([s.ids.M], nextOp())).wait();
+  expect(await s.w.ledger.delinquenciesOf(s.as.core1.address)).toBe(1n);
+};
+const delinquent = (name: "core1") => err("ObligorDelinquent", addr(name), 1n);
+const suspendOrg = (org: string) => async (s: Scene) => {
+  await (await s.w.membership.connect(s.as.operator).suspend(orgId(org), REASON, nextOp())).wait();
+};
+const afterExpiry = (name: "I" | "T") => async (s: Scene) => {
+  await time.increaseTo(s.expires[name]);
 };
 
 export const LEDGER_CERTIFICATES: ContractRows = {
@@ -151,6 +168,7 @@ export const LEDGER_CERTIFICATES: ContractRows = {
       refuse("core2", "maturing at 2^256-1", issueOne(() => ({ maturity: MAX })), err("ReceivableTenorTooLong", MAX, ANY)),
       refuse("core2", "maturing in the past", issueOne(() => ({ maturity: 1n })), err("ReceivableMaturityInPast", 1n, ANY)),
       refuse("core2", "an empty batch", issueAs(async () => [[]]), err("LedgerEmptyBatch")),
+      refuse("core1", "its own attested issue while delinquent (its matured M went unpaid past grace)", issueAs(async (s) => [[s.core1Item]]), delinquent("core1"), core1Delinquent),
     ],
   },
   confirm: {
@@ -169,6 +187,8 @@ export const LEDGER_CERTIFICATES: ContractRows = {
       refuse("core1", "an id that does not exist (2^256-1)", confirmFacts(() => [MAX]), err("ReceivableNotFound", MAX)),
       refuse("core1", "id 0", confirmFacts(() => [0n]), err("ReceivableNotFound", 0n)),
       refuse("core1", "an empty batch", confirmFacts(() => []), err("LedgerEmptyBatch")),
+      refuse("core1", "P while delinquent (its matured M went unpaid past grace)", confirmFacts((s) => [s.ids.P]), delinquent("core1"), core1Delinquent),
+      refuse("core1", "I, offered to supplierA: an issued certificate is the supplier's to accept, not the obligor's to confirm", confirmFacts((s) => [s.ids.I]), status(id("I"), S.Offered, S.Pending)),
     ],
   },
   confirmBySig: {
@@ -191,6 +211,7 @@ export const LEDGER_CERTIFICATES: ContractRows = {
       refuse("outsider", "core1's signature of P with another nonce", async (s, who) => L(s, who).confirmBySig(s.pConfirm.items, s.as.core1.address, s.pConfirm.nonce + 1n, s.pConfirm.deadline, s.pConfirm.signature, nextOp()), err("SignatureInvalid", addr("core1"))),
       refuse("outsider", "the suspended core enterprise's signature of Ps", relay((s) => s.psConfirm, { obligor: (s) => s.as.susCore.address }), err("MemberInactive", addr("susCore"))),
       refuse("outsider", "core1's signature of an empty batch", relay((s) => signConfirm(s.w, s.as.core1, [])), err("LedgerEmptyBatch")),
+      refuse("outsider", "core1's signature of P, while core1 is delinquent", relay((s) => s.pConfirm), delinquent("core1"), core1Delinquent),
     ],
   },
   reject: {
@@ -233,6 +254,9 @@ export const LEDGER_CERTIFICATES: ContractRows = {
       refuse("supplierA", "its Financed F", split(id("F"), halves(toB)), status(id("F"), S.Financed, S.Confirmed)),
       refuse("supplierA", "its Pending P", split(id("P"), halves(toB)), status(id("P"), S.Pending, S.Confirmed)),
       refuse("supplierA", "its matured M", split(id("M"), halves(toB)), err("ReceivableMatured", id("M"), (s: Scene) => s.maturity.M)),
+      refuse("supplierA", "T, which it offered to supplierC", split(id("T"), halves(toB)), status(id("T"), S.Offered, S.Confirmed)),
+      refuse("supplierC", "T, offered to it and not yet accepted", split(id("T"), halves(toB)), status(id("T"), S.Offered, S.Confirmed)),
+      refuse("supplierA", "I, issued to it and not yet accepted", split(id("I"), halves(toB)), status(id("I"), S.Offered, S.Confirmed)),
       refuse("supplierA", "an id that does not exist (2^256-1)", split(() => MAX, halves(toB)), err("ReceivableNotFound", MAX)),
       refuse("supplierA", "the certificate Y of its organization's removed key", split(id("Y"), halves(toB)), notHolder(id("Y"))),
       refuse("removed", "its own certificate Y", split(id("Y"), halves(toB)), inactive),
@@ -252,27 +276,87 @@ export const LEDGER_CERTIFICATES: ContractRows = {
     ],
   },
   transferCertificate: {
-    what: "transfers C (supplierA's) to itself",
+    what: "offers C (supplierA's) to itself",
     call: (s, who) => L(s, who).transferCertificate(who.address, s.ids.C, nextOp()),
     suspended: "susSupplier",
-    kinds: every(notHolder(id("C"))),
+    kinds: every(notHolder(id("C")), { outsider: inactive, removed: inactive, suspended: inactive, operator: inactive, governance: inactive }),
     rows: [
-      refuse("bankA", "takes the certificate it financed (F)", (s, who) => L(s, who).transferCertificate(who.address, s.ids.F, nextOp()), notHolder(id("F"))),
-      refuse("supplierA", "its Financed F", transfer(toB, id("F")), err("CertificateNotTransferable", id("F"), S.Financed)),
-      refuse("supplierA", "its Pending P", transfer(toB, id("P")), err("CertificateNotTransferable", id("P"), S.Pending)),
-      refuse("supplierA", "its Overdue O", transfer(toB, id("O")), err("CertificateNotTransferable", id("O"), S.Overdue)),
+      refuse("bankA", "takes the certificate it financed (F)", (s, who) => L(s, who).transferCertificate(who.address, s.ids.F, nextOp()), status(id("F"), S.Financed, S.Confirmed)),
+      refuse("supplierA", "its Financed F", transfer(toB, id("F")), status(id("F"), S.Financed, S.Confirmed)),
+      refuse("supplierA", "its Pending P", transfer(toB, id("P")), status(id("P"), S.Pending, S.Confirmed)),
+      refuse("supplierA", "its Overdue O", transfer(toB, id("O")), status(id("O"), S.Overdue, S.Confirmed)),
       refuse("supplierA", "its matured M", transfer(toB, id("M")), err("ReceivableMatured", id("M"), (s: Scene) => s.maturity.M)),
-      refuse("supplierA", "to address(0)", transfer(() => ZeroAddress, id("C")), err("ERC721InvalidReceiver", ZeroAddress)),
+      refuse("supplierA", "T again, to supplierB, while supplierC has not answered", transfer(toB, id("T")), status(id("T"), S.Offered, S.Confirmed)),
+      refuse("supplierC", "T, offered to it and not yet accepted, on to supplierB", transfer(toB, id("T")), status(id("T"), S.Offered, S.Confirmed)),
+      refuse("supplierA", "I, issued to it and not yet accepted", transfer(toB, id("I")), status(id("I"), S.Offered, S.Confirmed)),
+      refuse("supplierA", "C to itself", transfer(fromA, id("C")), err("CertificateSelfTransfer", id("C"))),
+      refuse("supplierA", "to address(0)", transfer(() => ZeroAddress, id("C")), err("MemberInactive", ZeroAddress)),
       refuse("supplierA", "to a bank", transfer(addr("bankB"), id("C")), err("MemberRoleMissing", addr("bankB"), SUPPLIER)),
       refuse("supplierA", "to a non-member", transfer(addr("outsider"), id("C")), err("MemberInactive", addr("outsider"))),
       refuse("supplierA", "to a suspended supplier", transfer(addr("susSupplier"), id("C")), err("MemberInactive", addr("susSupplier"))),
       refuse("supplierA", "to a removed key", transfer(addr("removed"), id("C")), err("MemberInactive", addr("removed"))),
       refuse("supplierA", "to the ledger itself", transfer((s) => s.ledger, id("C")), err("MemberInactive", (s: Scene) => s.ledger)),
-      refuse("supplierA", "an id that does not exist (2^256-1)", transfer(toB, () => MAX), err("ReceivableNotHolder", MAX, SELF)),
+      refuse("supplierA", "to the operator", transfer(addr("operator"), id("C")), err("MemberInactive", addr("operator"))),
+      refuse("supplierA", "an id that does not exist (2^256-1)", transfer(toB, () => MAX), err("ReceivableNotFound", MAX)),
       refuse("supplierA", "the certificate Y of its organization's removed key", transfer(toB, id("Y")), notHolder(id("Y"))),
       refuse("removed", "its own certificate Y", transfer(fromA, id("Y")), inactive),
       refuse("susSupplier", "its own certificate Z", transfer(fromA, id("Z")), inactive),
       refuse("supplierA", "an operation id it already used", (s, who) => L(s, who).transferCertificate(s.as.supplierB.address, s.ids.C, s.usedOp.supplierA), err("OperationAlreadyExecuted", SELF, (s: Scene) => s.usedOp.supplierA)),
+    ],
+  },
+  accept: {
+    what: "accepts I (issued by core1, waiting for supplierA's acceptance)",
+    call: accept((s) => [s.ids.I]),
+    suspended: "susSupplier",
+    kinds: gate(SUPPLIER, { supplier: err("OfferNotReceiver", id("I"), SELF) }),
+    rows: [
+      refuse("supplierB", "T, offered to supplierC", accept((s) => [s.ids.T]), err("OfferNotReceiver", id("T"), SELF)),
+      refuse("supplierA", "T, its own offer to supplierC", accept((s) => [s.ids.T]), err("OfferNotReceiver", id("T"), SELF)),
+      refuse("core1", "I, its own issue, in its supplier's stead", accept((s) => [s.ids.I]), missing(SUPPLIER)),
+      refuse("supplierC", "I and T together (I is not offered to it)", accept((s) => [s.ids.T, s.ids.I]), err("OfferNotReceiver", id("I"), SELF)),
+      refuse("supplierC", "T twice in one batch", accept((s) => [s.ids.T, s.ids.T]), status(id("T"), S.Confirmed, S.Offered)),
+      refuse("supplierA", "C, Confirmed and offered to no one", accept((s) => [s.ids.C]), status(id("C"), S.Confirmed, S.Offered)),
+      refuse("supplierA", "a Pending certificate (P)", accept((s) => [s.ids.P]), status(id("P"), S.Pending, S.Offered)),
+      refuse("supplierA", "an id that does not exist (2^256-1)", accept(() => [MAX]), err("ReceivableNotFound", MAX)),
+      refuse("supplierA", "id 0", accept(() => [0n]), err("ReceivableNotFound", 0n)),
+      refuse("supplierA", "an empty batch", accept(() => []), err("LedgerEmptyBatch")),
+      refuse("supplierA", "I after its acceptance period", accept((s) => [s.ids.I]), err("OfferExpired", id("I"), (s: Scene) => s.expires.I), afterExpiry("I")),
+      refuse("supplierC", "T once its sender's organization is suspended", accept((s) => [s.ids.T]), err("MemberInactive", addr("supplierA")), suspendOrg("supplierA")),
+      refuse("supplierA", "I while its own organization is suspended", accept((s) => [s.ids.I]), inactive, suspendOrg("supplierA")),
+      refuse("removed", "I, offered to its former organization's other key", accept((s) => [s.ids.I]), inactive),
+      refuse("supplierA", "an operation id it already used", accept((s) => [s.ids.I], (s) => s.usedOp.supplierA), err("OperationAlreadyExecuted", SELF, (s: Scene) => s.usedOp.supplierA)),
+    ],
+  },
+  returnOffers: {
+    what: "returns I (issued by core1 to supplierA) before it expires",
+    call: giveBack((s) => [s.ids.I]),
+    suspended: "susSupplier",
+    kinds: every(notReturnable("I")),
+    rows: [
+      refuse("core2", "withdraws core1's issue I", giveBack((s) => [s.ids.I]), notReturnable("I")),
+      refuse("supplierB", "refuses T, offered to supplierC", giveBack((s) => [s.ids.T]), notReturnable("T")),
+      refuse("core1", "withdraws T, a transfer between suppliers of a certificate it owes", giveBack((s) => [s.ids.T]), notReturnable("T")),
+      refuse("supplierC", "T, then I (only T is its to refuse)", giveBack((s) => [s.ids.T, s.ids.I]), notReturnable("I")),
+      refuse("supplierA", "T twice in one batch", giveBack((s) => [s.ids.T, s.ids.T]), status(id("T"), S.Confirmed, S.Offered)),
+      refuse("supplierA", "C, Confirmed and offered to no one", giveBack((s) => [s.ids.C]), status(id("C"), S.Confirmed, S.Offered)),
+      refuse("core1", "a Pending certificate it owes (P)", giveBack((s) => [s.ids.P]), status(id("P"), S.Pending, S.Offered)),
+      refuse("supplierA", "an id that does not exist (2^256-1)", giveBack(() => [MAX]), err("ReceivableNotFound", MAX)),
+      refuse("supplierA", "an empty batch", giveBack(() => []), err("LedgerEmptyBatch")),
+      refuse("supplierA", "refuses I while its organization is suspended", giveBack((s) => [s.ids.I]), inactive, suspendOrg("supplierA")),
+      refuse("core1", "withdraws I while its organization is suspended", giveBack((s) => [s.ids.I]), inactive, suspendOrg("core1")),
+      refuse("supplierA", "withdraws T while its organization is suspended", giveBack((s) => [s.ids.T]), inactive, suspendOrg("supplierA")),
+      refuse("removed", "refuses I, offered to its former organization's other key", giveBack((s) => [s.ids.I]), notReturnable("I")),
+      {
+        ...harmless("outsider", "returns I once it expired: I is Void, no other certificate changes", giveBack((s) => [s.ids.I], ZeroHash), async (s) => {
+          expect((await s.w.ledger.receivable(s.ids.I)).status).toBe(BigInt(S.Void));
+          expect((await s.w.ledger.offerOf(s.ids.I)).to).toBe(ZeroAddress);
+          const before = s.before.certificates as unknown[][];
+          for (const x of Object.values(s.ids).filter((x) => x !== s.ids.I)) {
+            expect([...(await s.w.ledger.receivable(x))], `#${x}`).toEqual(before[Number(x) - 1][0]);
+          }
+        }),
+        prep: afterExpiry("I"),
+      },
     ],
   },
   transferFrom: tokenRows("transferFrom"),
@@ -280,29 +364,22 @@ export const LEDGER_CERTIFICATES: ContractRows = {
   "safeTransferFrom(address,address,uint256,bytes)": tokenRows("safeTransferFrom(address,address,uint256,bytes)"),
   approve: {
     what: "approves itself for C (supplierA's)",
-    call: (s, who) => L(s, who).approve(who.address, s.ids.C),
+    call: (s, who) => sendAs(s, who, "approve", [who.address, s.ids.C]),
     suspended: "susSupplier",
-    kinds: every(err("ERC721InvalidApprover", SELF)),
+    kinds: every(moves(id("C"))),
     rows: [
-      refuse("bankA", "approves itself for the certificate it financed (F)", (s, who) => L(s, who).approve(who.address, s.ids.F), err("ERC721InvalidApprover", SELF)),
-      refuse("supplierA", "an id that does not exist (2^256-1)", (s, who) => L(s, who).approve(s.as.supplierB.address, MAX), err("ERC721NonexistentToken", MAX)),
-      harmless("removed", "approves supplierA for its own Y: the approval moves nothing", (s, who) => L(s, who).approve(s.as.supplierA.address, s.ids.Y), async (s) => {
-        const got = await revertOf(L(s, s.as.supplierA).transferFrom(s.as.removed.address, s.as.supplierA.address, s.ids.Y));
-        expect(got).toEqual({ name: "MemberInactive", args: [s.as.removed.address] });
-      }),
+      refuse("supplierA", "approves supplierB for its own C", (s, who) => sendAs(s, who, "approve", [s.as.supplierB.address, s.ids.C]), moves(id("C"))),
+      refuse("bankA", "approves itself for the certificate it financed (F)", (s, who) => sendAs(s, who, "approve", [who.address, s.ids.F]), moves(id("F"))),
+      refuse("supplierA", "an id that does not exist (2^256-1)", (s, who) => sendAs(s, who, "approve", [s.as.supplierB.address, MAX]), moves(() => MAX)),
+      refuse("removed", "approves supplierA for its own Y", (s, who) => sendAs(s, who, "approve", [s.as.supplierA.address, s.ids.Y]), moves(id("Y"))),
     ],
   },
   setApprovalForAll: {
     what: "names address(0) its operator",
-    call: (s, who) => L(s, who).setApprovalForAll(ZeroAddress, true),
+    call: (s, who) => sendAs(s, who, "setApprovalForAll", [ZeroAddress, true]),
     suspended: "susSupplier",
-    kinds: every(err("ERC721InvalidOperator", ZeroAddress)),
-    rows: [
-      harmless("supplierB", "names supplierC operator of its own certificates: nothing of supplierA's", (s, who) => L(s, who).setApprovalForAll(s.as.supplierC.address, true), async (s) => {
-        const got = await revertOf(L(s, s.as.supplierC).transferFrom(s.as.supplierA.address, s.as.supplierC.address, s.ids.C));
-        expect(got).toEqual({ name: "ERC721InsufficientApproval", args: [s.as.supplierC.address, s.ids.C] });
-      }),
-    ],
+    kinds: every(err("CertificateMovesByOffer", 0n)),
+    rows: [refuse("supplierA", "names supplierB operator of its certificates", (s, who) => sendAs(s, who, "setApprovalForAll", [s.as.supplierB.address, true]), err("CertificateMovesByOffer", 0n))],
   },
   invalidateNonces: {
     what: "(no hostile form: an account revokes only its own nonces)",

@@ -1,7 +1,8 @@
 /** Adversary rows for the money side of ReceivableLedger: credit lines, financing, clearing, held payouts, policy. */
 import { expect } from "vitest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { nextOp, signTerms, DEFAULT_PARAMS, YUAN, CREDIT_LIMIT } from "../fixtures";
+import { ZeroHash } from "ethers";
+import { nextOp, orgId, signTerms, DEFAULT_PARAMS, YUAN, CREDIT_LIMIT } from "../fixtures";
 import { ReceivableStatus as S } from "../../../backend/src/ledger/roles";
 import { FACE, MAX, SMALL_LINE, ledgerState, type Scene } from "./scene";
 import {
@@ -40,6 +41,13 @@ const params = (change: object) => ({ ...DEFAULT_PARAMS, ...change });
 const setParams = (change: object): Call => (s, who) => L(s, who).setParams(params(change));
 const paused = async (s: Scene) => {
   await (await L(s, s.as.operator).pause()).wait();
+};
+const REASON = orgId("hostile");
+/** core1 let its matured M go unpaid past grace: the keeper settles it, M turns Overdue and core1 is delinquent. */
+const core1Delinquent = async (s: Scene) => {
+  await (await s.w.token.connect(s.as.core1).approve(s.ledger, 0n)).wait();
+  await (await L(s, s.as.relayer).settle([s.ids.M], nextOp())).wait();
+  expect(await s.w.ledger.delinquenciesOf(s.as.core1.address)).toBe(1n);
 };
 
 export const LEDGER_MONEY: ContractRows = {
@@ -88,6 +96,12 @@ export const LEDGER_MONEY: ContractRows = {
         const own = await signTerms(s.w, s.as.supplierB, { receivableId: s.ids.Cc2, bank: who.address, advance: 1n, due: 1n });
         return L(s, who).finance([own.terms, s.cTerms.terms], [own.signature, s.cTerms.signature], nextOp());
       }, err("FinancingNotBank", id("C"), addr("bankA"), SELF)),
+      harmless("bankA", "funds supplierA's terms for I and T, which wait for their receivers: both skipped, nothing moves", async (s, who) => {
+        const terms = [await signTerms(s.w, s.as.supplierA, { receivableId: s.ids.I, bank: who.address }), await signTerms(s.w, s.as.supplierA, { receivableId: s.ids.T, bank: who.address })];
+        return L(s, who).finance(terms.map((t) => t.terms), terms.map((t) => t.signature), nextOp());
+      }, async (s) => {
+        expect(await ledgerState(s)).toEqual(s.before);
+      }),
     ],
   },
   settle: {
@@ -100,7 +114,7 @@ export const LEDGER_MONEY: ContractRows = {
       refuse("outsider", "certificate 0", settle(() => [0n]), err("ReceivableNotFound", 0n)),
       refuse("outsider", "an empty batch", settle(() => []), err("LedgerEmptyBatch")),
       refuse("susCore", "O followed by an id that does not exist", settle((s) => [s.ids.O, MAX]), err("ReceivableNotFound", MAX)),
-      harmless("outsider", "Pending, Defaulted and Settled certificates, and O whose obligor allows nothing: skipped, nothing moves", settle((s) => [s.ids.P, s.ids.Ps, s.ids.Dd, s.ids.X, s.ids.Xs, s.ids.O]), async (s) => {
+      harmless("outsider", "Pending, Offered, Defaulted and Settled certificates, and O whose obligor allows nothing: skipped, nothing moves", settle((s) => [s.ids.P, s.ids.Ps, s.ids.I, s.ids.T, s.ids.Dd, s.ids.X, s.ids.Xs, s.ids.O]), async (s) => {
         expect(await ledgerState(s)).toEqual(s.before);
       }),
     ],
@@ -167,6 +181,21 @@ export const LEDGER_MONEY: ContractRows = {
       refuse("operator", "a minimum part of 0", setParams({ minPartAmount: 0n }), err("LedgerInvalidParams")),
       refuse("operator", "a grace period of 2^32-1 seconds", setParams({ gracePeriod: (1n << 32n) - 1n }), err("LedgerInvalidParams")),
       refuse("operator", "a default period of 2^32-1 seconds", setParams({ defaultPeriod: (1n << 32n) - 1n }), err("LedgerInvalidParams")),
+      refuse("operator", "an acceptance period of 0 (every offer expired at once)", setParams({ acceptancePeriod: 0n }), err("LedgerInvalidParams")),
+      refuse("operator", "an acceptance period of 2^32-1 seconds", setParams({ acceptancePeriod: (1n << 32n) - 1n }), err("LedgerInvalidParams")),
+      refuse("operator", "a maximum tenor of 366 days and a second", setParams({ maxTenor: 366n * 86_400n + 1n }), err("LedgerInvalidParams")),
+    ],
+  },
+  resumeObligor: {
+    what: "resumes core1 with a reason",
+    call: (s, who) => L(s, who).resumeObligor(s.as.core1.address, REASON),
+    suspended: "susCore",
+    kinds: every(err("LedgerUnauthorizedGovernor", SELF), { governance: may("resumes a delinquent obligor, recording why") }),
+    rows: [
+      refuse("core1", "resumes itself while delinquent (its matured M went unpaid past grace)", (s, who) => L(s, who).resumeObligor(who.address, REASON), err("LedgerUnauthorizedGovernor", SELF), core1Delinquent),
+      refuse("operator", "resumes core1 while delinquent", (s, who) => L(s, who).resumeObligor(s.as.core1.address, REASON), err("LedgerUnauthorizedGovernor", SELF), core1Delinquent),
+      refuse("successor", "the pending default admin, before the handover", (s, who) => L(s, who).resumeObligor(s.as.core1.address, REASON), err("LedgerUnauthorizedGovernor", SELF), core1Delinquent),
+      refuse("admin", "without a reason", (s, who) => L(s, who).resumeObligor(s.as.core1.address, ZeroHash), err("LedgerReasonRequired"), core1Delinquent),
     ],
   },
   pause: {

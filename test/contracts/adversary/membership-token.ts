@@ -29,6 +29,7 @@ export const MEMBERSHIP: ContractRows = {
       refuse("operator", "no role at all", (s, o) => m(s, o).registerOrganization(orgId("newco"), 0, [], nextOp()), err("MembershipInvalidRoles", 0)),
       refuse("operator", "bankA's key for a new organization", (s, o) => m(s, o).registerOrganization(orgId("newco"), SUPPLIER, [s.as.bankA.address], nextOp()), err("MembershipAccountTaken", (s: Scene) => s.as.bankA.address, orgId("bankA"))),
       refuse("operator", "address(0) as a key", (s, o) => m(s, o).registerOrganization(orgId("newco"), SUPPLIER, [ZeroAddress], nextOp()), err("MembershipUnknownAccount", ZeroAddress)),
+      refuse("operator", "a new organization with its own key (it could then hold members' money)", (s, o) => m(s, o).registerOrganization(orgId("newco"), SUPPLIER, [o.address], nextOp()), err("MembershipOperatorAccount", SELF)),
     ],
   },
   setRoles: {
@@ -46,7 +47,8 @@ export const MEMBERSHIP: ContractRows = {
     what: "adds itself to bankA's organization",
     call: (s, who) => m(s, who).addAccount(orgId("bankA"), who.address, nextOp()),
     suspended: "susSupplier",
-    kinds: operatorOnly("adds keys to organizations"),
+    // the operator may add keys, but never its own: an operator key never acts for a member
+    kinds: every(notOperator, { operator: err("MembershipOperatorAccount", SELF) }),
     rows: [
       refuse("operator", "supplierB's key to bankA's organization", (s, o) => m(s, o).addAccount(orgId("bankA"), s.as.supplierB.address, nextOp()), err("MembershipAccountTaken", (s: Scene) => s.as.supplierB.address, orgId("supplierB"))),
       refuse("operator", "address(0)", (s, o) => m(s, o).addAccount(orgId("bankA"), ZeroAddress, nextOp()), err("MembershipUnknownAccount", ZeroAddress)),
@@ -93,6 +95,8 @@ export const MEMBERSHIP: ContractRows = {
       refuse("supplierB", "makes itself an operator", (s, x) => m(s, x).grantRole(OPERATOR_ROLE, x.address), notAdmin),
       refuse("operator", "makes itself the default admin", (s, x) => m(s, x).grantRole(ZeroHash, x.address), err("AccessControlEnforcedDefaultAdminRules")),
       refuse("admin", "grants the default admin role outside the two-step handover", (s, x) => m(s, x).grantRole(ZeroHash, s.as.operator.address), err("AccessControlEnforcedDefaultAdminRules")),
+      refuse("admin", "makes supplierA's key an operator (it holds members' money)", (s, x) => m(s, x).grantRole(OPERATOR_ROLE, s.as.supplierA.address), err("MembershipOperatorAccount", (s: Scene) => s.as.supplierA.address)),
+      refuse("admin", "makes a suspended supplier's key an operator", (s, x) => m(s, x).grantRole(OPERATOR_ROLE, s.as.susSupplier.address), err("MembershipOperatorAccount", (s: Scene) => s.as.susSupplier.address)),
     ],
   },
   revokeRole: {
@@ -187,7 +191,10 @@ export const TOKEN: ContractRows = {
     call: (s, who) => t(s, who).setClearingHouse(who.address),
     suspended: "susSupplier",
     kinds: every(notGovernor, { governance: may("moves the clearing house, two days ahead") }),
-    rows: [refuse("admin", "address(0)", (s, x) => t(s, x).setClearingHouse(ZeroAddress), err("SettlementInvalidClearingHouse"))],
+    rows: [
+      refuse("admin", "address(0)", (s, x) => t(s, x).setClearingHouse(ZeroAddress), err("SettlementInvalidClearingHouse")),
+      refuse("admin", "the operator's key (the operator never holds or moves money)", (s, x) => t(s, x).setClearingHouse(s.as.operator.address), err("SettlementInvalidClearingHouse")),
+    ],
   },
   setIssuerCap: {
     what: "sets the issuer's cap to 2^128-1",

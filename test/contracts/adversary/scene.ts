@@ -8,7 +8,7 @@ import { AbiCoder, ZeroAddress, keccak256, type AddressLike } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AttestationStruct, ReceivableInputStruct } from "../../../typechain-types/contracts/ReceivableLedger";
 import {
-  deployWorld, loadFixture, nextOp, orgId, freshInvoice, attest, issue, financed, signConfirm, signTerms,
+  deployWorld, loadFixture, nextOp, orgId, freshInvoice, attest, issue, issued, financed, signConfirm, signTerms,
   now, time, DAY, YUAN, DEFAULT_PARAMS, VERIFIER, type World,
 } from "../fixtures";
 import { MemberRole } from "../../../backend/src/ledger/roles";
@@ -41,10 +41,14 @@ export interface Scene {
    * default period over (supplierA, core2); Dd Defaulted, idem; Ou Overdue unfinanced (supplierB,
    * core2); M Confirmed and matured, never settled (supplierA, core1); X settled, its payout held
    * for `removed`; Xs settled, its payout held for susSupplier. Y Confirmed, held by `removed`;
-   * Z Confirmed, held by susSupplier.
+   * Z Confirmed, held by susSupplier. Waiting for acceptance (签收): I Offered, issued by core1 to
+   * supplierA; T Offered, supplierA's (owed by core1) offered to supplierC. core2 was delinquent
+   * (O, Dd, Ou) and governance resumed it; no obligor is delinquent now.
    */
-  ids: Record<"P" | "C" | "F" | "Cc2" | "Ps" | "O" | "Dd" | "Ou" | "M" | "X" | "Xs" | "Y" | "Z", bigint>;
+  ids: Record<"P" | "C" | "F" | "Cc2" | "Ps" | "O" | "Dd" | "Ou" | "M" | "X" | "Xs" | "Y" | "Z" | "I" | "T", bigint>;
   maturity: { C: bigint; M: bigint };
+  /** When the offers of I and T expire. */
+  expires: { I: bigint; T: bigint };
   /** What supplierA registered C with, and the verifier's attestation of it. */
   cItem: ReceivableInputStruct;
   cAttestation: AttestationStruct;
@@ -96,11 +100,11 @@ async function buildScene(): Promise<Scene> {
   // ── certificates that mature in two days, and long ones for the accounts about to lose standing
   const soon = (await now()) + 2n * DAY;
   const later = (await now()) + 300n * DAY;
-  const [O, Dd] = await issue(w, w.core2, w.supplierA.address, [{ maturity: soon }, { maturity: soon }]);
-  const [Ou] = await issue(w, w.core2, w.supplierB.address, [{ maturity: soon }]);
-  const [M] = await issue(w, w.core1, w.supplierA.address, [{ maturity: soon }]);
-  const [X, Y] = await issue(w, w.core1, removed.address, [{ maturity: soon }, { maturity: later }]);
-  const [Xs, Z] = await issue(w, w.core1, susSupplier.address, [{ maturity: soon }, { maturity: later }]);
+  const [O, Dd] = await issued(w, w.core2, w.supplierA, [{ maturity: soon }, { maturity: soon }]);
+  const [Ou] = await issued(w, w.core2, w.supplierB, [{ maturity: soon }]);
+  const [M] = await issued(w, w.core1, w.supplierA, [{ maturity: soon }]);
+  const [X, Y] = await issued(w, w.core1, removed, [{ maturity: soon }, { maturity: later }]);
+  const [Xs, Z] = await issued(w, w.core1, susSupplier, [{ maturity: soon }, { maturity: later }]);
   const { item: psItem } = await fresh(susCore.address);
   await w.ledger.connect(w.supplierA).register([psItem], await attest(w.ledger, w.supplierA, false, [psItem]), nextOp());
   const Ps = await w.ledger.lastReceivableId();
@@ -115,6 +119,9 @@ async function buildScene(): Promise<Scene> {
   await w.ledger.connect(w.relayer).settle([O, Dd, Ou, X, Xs], nextOp());
   await time.increase(BigInt(DEFAULT_PARAMS.defaultPeriod) + 1n);
   await w.ledger.connect(w.bankA).declareDefault([Dd], nextOp());
+  // O, Dd and Ou made core2 delinquent; governance resumed it after a restructuring, so that core2
+  // can attack as any core enterprise would (the rows that need a delinquent obligor make one)
+  await w.ledger.connect(w.admin).resumeObligor(w.core2.address, orgId("restructuring"));
 
   // ── today's certificates and the signatures given for them
   const { item: cItem, number: cNumber } = await fresh(w.core1.address);
@@ -128,9 +135,13 @@ async function buildScene(): Promise<Scene> {
   const { item: pItem } = await fresh(w.core1.address);
   await w.ledger.connect(w.supplierA).register([pItem], await attest(w.ledger, w.supplierA, false, [pItem]), usedOp.supplierA);
   const P = await w.ledger.lastReceivableId();
-  const [F] = await issue(w, w.core1, w.supplierA.address);
+  const [F] = await issued(w, w.core1, w.supplierA);
   await financed(w, F);
-  const [Cc2] = await issue(w, w.core2, w.supplierB.address);
+  const [Cc2] = await issued(w, w.core2, w.supplierB);
+  const [I] = await issue(w, w.core1, w.supplierA.address);
+  const [T] = await issued(w, w.core1, w.supplierA);
+  await w.ledger.connect(w.supplierA).transferCertificate(w.supplierC.address, T, nextOp());
+  const expires = { I: (await w.ledger.offerOf(I)).expires, T: (await w.ledger.offerOf(T)).expires };
   await w.ledger.connect(w.bankB).setCreditLine(w.core2.address, SMALL_LINE, usedOp.bankB);
 
   const { item: core1Item } = await fresh(w.supplierA.address);
@@ -151,8 +162,9 @@ async function buildScene(): Promise<Scene> {
 
   const partial: Omit<Scene, "before"> = {
     w, as, ledger,
-    ids: { P, C, F, Cc2, Ps, O, Dd, Ou, M, X, Xs, Y, Z },
+    ids: { P, C, F, Cc2, Ps, O, Dd, Ou, M, X, Xs, Y, Z, I, T },
     maturity: { C: BigInt(cItem.maturity), M: soon },
+    expires,
     cItem, cAttestation,
     cKeyLowerCase: keccak256(AbiCoder.defaultAbiCoder().encode(["string", "string"], [SELLER_A.toLowerCase(), cNumber])),
     core1Item, core1Attestation, usedConfirm, pConfirm, psConfirm, cTerms, usedOp, due,
@@ -188,7 +200,7 @@ export async function ledgerState(s: Omit<Scene, "before">): Promise<LedgerState
   const [verifierRole, operatorRole] = [await w.membership.VERIFIER_ROLE(), await w.membership.OPERATOR_ROLE()];
   const cert = async (id: bigint) => [
     [...(await w.ledger.receivable(id))], await w.ledger.ownerOf(id), [...(await w.ledger.lienOf(id))],
-    [...(await w.ledger.repaymentOf(id))], await w.ledger.outstandingOf(id),
+    [...(await w.ledger.repaymentOf(id))], await w.ledger.outstandingOf(id), [...(await w.ledger.offerOf(id))],
   ];
   const account = async (a: string) => [
     await w.token.balanceOf(a), await w.token.allowance(a, s.ledger), await w.ledger.heldPayouts(a),
@@ -206,6 +218,7 @@ export async function ledgerState(s: Omit<Scene, "before">): Promise<LedgerState
     lastReceivableId: last,
     supplierAAllowsBankB: await w.token.allowance(as.supplierA.address, as.bankB.address),
     creditLines: await Promise.all(BANKS.flatMap((b) => CORES.map(async (c) => [b, c, [...(await w.ledger.creditLine(as[b].address, as[c].address))]]))),
+    delinquencies: await Promise.all(CORES.map(async (c) => [c, await w.ledger.delinquenciesOf(as[c].address)])),
     invoiceKeys: await Promise.all([s.cItem, s.core1Item].map(async (i) => w.ledger.receivableOfInvoice(String(i.invoiceKeys[0])))),
     noncesUsed: await Promise.all(nonces.map(([a, n]) => w.ledger.nonceUsed(a, n))),
     organizations: await Promise.all(ORGS.map(async (o) => { const r = await w.membership.organization(orgId(o)); return [o, r.roles, r.suspended, [...r.accounts]]; })),

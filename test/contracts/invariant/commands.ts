@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { keccak256, type ContractTransactionResponse } from "ethers";
+import { keccak256, encodeBytes32String, type ContractTransactionResponse, type Interface } from "ethers";
 import { DAY, CREDIT_LIMIT, nextOp, orgId, attested, confirmItems } from "../fixtures";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../../backend/src/ledger/typed-data";
@@ -53,7 +53,7 @@ const ids = (xs: bigint[]) => `[${xs.map((x) => `#${x}`).join(",")}]`;
 const ts = (m: Model) => m.s.now + 1n;
 const SETTLEABLE: number[] = [Status.Confirmed, Status.Financed, Status.Overdue];
 
-type Mode = "own" | "pending" | "fit" | "deepest" | "encumbered" | "due" | "settleable" | "overdue" | "recourse" | "defaulted" | "any";
+type Mode = "own" | "pending" | "fit" | "deepest" | "encumbered" | "due" | "settleable" | "overdue" | "recourse" | "defaulted" | "offered" | "expired" | "any";
 
 /** Candidate ids for a mode; "any" includes one id that does not exist. */
 function pool(m: Model, mode: Mode, actor?: string): bigint[] {
@@ -94,6 +94,12 @@ function pool(m: Model, mode: Mode, actor?: string): bigint[] {
       break;
     case "defaulted":
       xs = where((c) => c.status === Status.Defaulted);
+      break;
+    case "offered": // waiting for `actor` (any receiver if none)
+      xs = where((c) => c.status === Status.Offered && (!actor || c.offer!.to === actor));
+      break;
+    case "expired": // past its acceptance period or maturity: anyone may return it
+      xs = where((c) => c.status === Status.Offered && (c.offer!.expires <= t || c.maturity <= t));
       break;
     default:
       xs = [];
@@ -145,8 +151,8 @@ function resolveKey(m: Model, k: KeySpec): string {
     return m.ledger.cert(id)?.status ?? Status.None;
   };
   const cat: Record<string, (s: number) => boolean> = {
-    live: (s) => s === Status.Pending,
-    released: (s) => s === Status.Rejected || s === Status.Cancelled,
+    live: (s) => s === Status.Pending || s === Status.Offered,
+    released: (s) => s === Status.Rejected || s === Status.Cancelled || s === Status.Void,
     confirmed: (s) => [Status.Confirmed, Status.Financed, Status.Split, Status.Overdue, Status.Defaulted].includes(s as never),
     settled: (s) => s === Status.Settled,
     any: () => true,
@@ -440,11 +446,23 @@ class Split extends Step {
   }
 }
 
+type Erc721Call = "transferFrom" | "safeTransferFrom" | "approve" | "setApprovalForAll";
+
 class Transfer extends Step {
   readonly label = "transfer";
-  declare readonly spec: { actor: string; mode: Mode; cert: number; to: string; erc721: boolean };
+  declare readonly spec: { actor: string; mode: Mode; cert: number; to: string; erc721: Erc721Call | null };
   static arb = fc
-    .record({ actor: actorArb, mode: certModeArb, cert: sel, to: often(supplier, fc.constant("bankB"), 15), erc721: flag(1, 3) })
+    .record({
+      actor: actorArb,
+      mode: certModeArb,
+      cert: sel,
+      to: often(supplier, fc.constant("bankB"), 15),
+      erc721: weighted<Erc721Call | null>(
+        [12, fc.constant(null)],
+        [2, fc.constant("transferFrom" as const)],
+        [1, fc.constantFrom("safeTransferFrom" as const, "approve" as const, "setApprovalForAll" as const)],
+      ),
+    })
     .map((s) => new Transfer(s));
   async exec(m: Model, r: Real) {
     const s = this.spec;
@@ -453,13 +471,113 @@ class Transfer extends Step {
     const actor = s.actor === "holder" ? (c ? m.name(c.holder) : "supplierA") : s.actor;
     const sender = m.addr(actor);
     const to = m.addr(s.to);
-    const ledger = r.w.ledger.connect(r.signer(actor));
-    const what = `${s.erc721 ? "ERC-721 transferFrom" : "transfer"} #${id} (${c ? statusName(c.status) : "none"}) ${actor} -> ${s.to}`;
+    const what = `${s.erc721 ? `ERC-721 ${s.erc721}` : "offer (transferCertificate)"} #${id} (${c ? statusName(c.status) : "none"}) ${actor} -> ${s.to}`;
     if (s.erc721) {
-      return tx(m, r, what, (l, t) => l.transferFrom(sender, to, id, t), () => ledger.transferFrom(sender, to, id));
+      // certificates move only by offer and acceptance: these refuse everyone. They are `pure`, so
+      // ethers would only eth_call them; sent as a transaction, a block is mined as for any other.
+      const args = s.erc721 === "approve" ? [to, id] : s.erc721 === "setApprovalForAll" ? [to, true] : [sender, to, id];
+      const data = (r.w.ledger.interface as Interface).encodeFunctionData(s.erc721 === "safeTransferFrom" ? "safeTransferFrom(address,address,uint256)" : s.erc721, args);
+      return tx(m, r, what, (l) => l.erc721(s.erc721 === "setApprovalForAll" ? 0n : id), () =>
+        r.signer(actor).sendTransaction({ to: r.ledgerAddress, data }) as Promise<ContractTransactionResponse>);
     }
     const opId = nextOp();
-    return tx(m, r, what, (l, t) => l.transfer(sender, to, id, opId, t), () => ledger.transferCertificate(to, id, opId));
+    return tx(m, r, what, (l, t) => l.transfer(sender, to, id, opId, t), () => r.w.ledger.connect(r.signer(actor)).transferCertificate(to, id, opId));
+  }
+}
+
+// ─── Acceptance (签收 / 拒签) ─────────────────────────────────────────
+
+class Accept extends Step {
+  readonly label = "accept";
+  declare readonly spec: { actor: string; pick: PickSpec };
+  static arb = fc
+    .record({
+      actor: often(fc.constant("receiver"), fc.constantFrom("supplierA", "supplierB", "supplierC", "core1", "outsider"), 6),
+      pick: fc.record({
+        ids: often(selectors(2), fc.constant([] as number[]), 40),
+        mode: weighted<Mode>([10, fc.constant("offered" as Mode)], [1, fc.constant("fit" as Mode)], [1, fc.constant("any" as Mode)]),
+        dup: flag(1),
+      }),
+    })
+    .map((s) => new Accept(s));
+  async exec(m: Model, r: Real) {
+    const { pick } = this.spec;
+    const first = m.ledger.cert(at(pool(m, pick.mode), pick.ids[0] ?? 0));
+    const actor = this.spec.actor !== "receiver" ? this.spec.actor : first?.offer ? m.name(first.offer.to) : "supplierA";
+    const sender = m.addr(actor);
+    // mostly the offers waiting for this actor
+    const xs = pickIds(m, pick.ids, pick.mode, pick.dup, pick.mode === "offered" && this.spec.actor === "receiver" ? sender : undefined);
+    const opId = nextOp();
+    return tx(m, r, `accept ${describeOffers(m, xs)} by ${actor}`, (l, t) => l.accept(sender, xs, opId, t), () =>
+      r.w.ledger.connect(r.signer(actor)).accept(xs, opId));
+  }
+}
+
+class ReturnOffers extends Step {
+  readonly label = "returnOffers";
+  declare readonly spec: { actor: "receiver" | "sender" | "keeper" | string; pick: PickSpec; reason: boolean };
+  static arb = fc
+    .record({
+      actor: weighted<string>(
+        [4, fc.constant("receiver")],
+        [3, fc.constant("sender")],
+        [3, fc.constant("keeper")],
+        [1, fc.constantFrom("supplierA", "supplierB", "core2", "outsider")],
+      ),
+      pick: fc.record({
+        ids: often(selectors(2), fc.constant([] as number[]), 40),
+        mode: weighted<Mode>([8, fc.constant("offered" as Mode)], [4, fc.constant("expired" as Mode)], [1, fc.constant("any" as Mode)]),
+        dup: flag(1),
+      }),
+      reason: flag(7),
+    })
+    .map((s) => new ReturnOffers(s));
+  async exec(m: Model, r: Real) {
+    const { pick } = this.spec;
+    const xs = pickIds(m, pick.ids, pick.mode, pick.dup);
+    const first = m.ledger.cert(xs[0]);
+    const offer = first?.offer;
+    const actor =
+      this.spec.actor === "receiver" ? (offer ? m.name(offer.to) : "supplierB")
+      : this.spec.actor === "sender" ? (offer ? m.name(offer.from) : "supplierA")
+      : this.spec.actor === "keeper" ? "relayer"
+      : this.spec.actor;
+    const sender = m.addr(actor);
+    const reason = this.spec.reason ? encodeBytes32String("wrong goods") : ZERO32;
+    const opId = nextOp();
+    return tx(m, r, `returnOffers ${describeOffers(m, xs)} by ${actor}`, (l, t) => l.returnOffers(sender, xs, reason, opId, t), () =>
+      r.w.ledger.connect(r.signer(actor)).returnOffers(xs, reason, opId));
+  }
+}
+
+const describeOffers = (m: Model, xs: bigint[]) =>
+  xs.map((id) => {
+    const c = m.ledger.cert(id);
+    if (!c) return `#${id}(none)`;
+    if (!c.offer) return `#${id}(${statusName(c.status)})`;
+    return `#${id}(${m.name(c.offer.from)} -> ${m.name(c.offer.to)} until +${c.offer.expires - ts(m)}s, matures +${c.maturity - ts(m)}s)`;
+  }).join(" ");
+
+/** Governance lets a delinquent obligor issue and confirm again (others try and are refused). */
+class ResumeObligor extends Step {
+  readonly label = "resumeObligor";
+  declare readonly spec: { actor: string; obligor: string; reason: boolean };
+  static arb = fc
+    .record({
+      actor: often(fc.constant("admin"), fc.constantFrom("operator", "core1", "core2"), 3),
+      obligor: weighted([8, fc.constant("delinquent")], [1, core]),
+      reason: flag(9),
+    })
+    .map((s) => new ResumeObligor(s));
+  async exec(m: Model, r: Real) {
+    const delinquent = CORES.filter((c) => (m.s.delinquencies[m.addr(c)] ?? 0n) > 0n);
+    const obligorName = this.spec.obligor === "delinquent" ? (delinquent[0] ?? "core2") : this.spec.obligor;
+    const obligor = m.addr(obligorName);
+    const sender = m.addr(this.spec.actor);
+    const reason = this.spec.reason ? encodeBytes32String("restructuring") : ZERO32;
+    const what = `resumeObligor ${obligorName} (delinquencies ${m.s.delinquencies[obligor] ?? 0n}) by ${this.spec.actor}${this.spec.reason ? "" : " without a reason"}`;
+    return tx(m, r, what, (l) => l.resumeObligor(sender, obligor, reason), () =>
+      r.w.ledger.connect(r.signer(this.spec.actor)).resumeObligor(obligor, reason));
   }
 }
 
@@ -661,10 +779,10 @@ class Settle extends Step {
 type Offset = "before" | "at" | "graceEdge" | "grace" | "defaultEdge" | "default" | "after";
 class Advance extends Step {
   readonly label = "advance";
-  declare readonly spec: { kind: "secs" | "days" | "maturity"; value: bigint; cert: number; offset: Offset };
+  declare readonly spec: { kind: "secs" | "days" | "maturity" | "expiry"; value: bigint; cert: number; offset: Offset };
   static arb = fc
     .record({
-      kind: weighted([1, fc.constant("secs" as const)], [2, fc.constant("days" as const)], [5, fc.constant("maturity" as const)]),
+      kind: weighted([1, fc.constant("secs" as const)], [2, fc.constant("days" as const)], [5, fc.constant("maturity" as const)], [2, fc.constant("expiry" as const)]),
       value: fc.bigInt(1n, 10n),
       cert: sel,
       offset: fc.constantFrom<Offset>("before", "at", "at", "graceEdge", "grace", "grace", "defaultEdge", "default", "default", "after"),
@@ -681,6 +799,14 @@ class Advance extends Step {
     } else if (s.kind === "days") {
       target = ts(m) + s.value * DAY;
       what = `advance ${s.value} days`;
+    } else if (s.kind === "expiry") {
+      // to the last second an offer may be accepted, or the first it may be returned by anyone
+      const offers = m.s.certs.filter((c) => c.offer && c.offer.expires > ts(m));
+      if (offers.length === 0) return "advance: no offer waiting";
+      const c = at(offers, s.cert);
+      const edge = s.offset === "before" || s.value % 2n === 0n ? -1n : 0n;
+      target = c.offer!.expires + edge;
+      what = `advance to the expiry of the offer of #${c.id}${edge ? " - 1s" : ""}`;
     } else {
       const off: Record<Offset, bigint> = {
         before: -1n, at: 0n, graceEdge: p.gracePeriod - 1n, grace: p.gracePeriod,
@@ -690,7 +816,7 @@ class Advance extends Step {
       // offsets count unpaused time, as the grace and default periods do
       const targetOf = (c: Cert) =>
         c.maturity + off[s.offset] + (m.s.now > c.maturity ? m.s.now - c.maturity - m.ledger.activeSince(c.maturity, m.s.now) : 0n);
-      const live = m.s.certs.filter((c) => [Status.Pending, Status.Confirmed, Status.Financed, Status.Overdue].includes(c.status as never));
+      const live = m.s.certs.filter((c) => [Status.Pending, Status.Offered, Status.Confirmed, Status.Financed, Status.Overdue].includes(c.status as never));
       const ahead = live.filter((c) => targetOf(c) > ts(m));
       if (live.length === 0) return "advance: no live certificate";
       const c = at(ahead.length ? ahead : live, s.cert);
@@ -838,7 +964,7 @@ class Progress extends Step {
     const owedToBank = (c: Cert) => (c.lien ? c.lien.due - c.repaid - c.recovered : 0n);
     const live = m.s.certs.filter(
       (c) =>
-        [Status.Pending, Status.Confirmed, Status.Financed, Status.Overdue].includes(c.status as never) ||
+        [Status.Pending, Status.Offered, Status.Confirmed, Status.Financed, Status.Overdue].includes(c.status as never) ||
         (c.status === Status.Defaulted && c.recourse && owedToBank(c) > 0n && m.ledger.available(c.holder) > 0n),
     );
     const held = m.env.parties.filter((x) => (m.s.held[x.address] ?? 0n) > 0n);
@@ -871,7 +997,20 @@ class Progress extends Step {
     const name = (a: string) => m.name(a);
     let sub: Step;
     let waitUntil: bigint | undefined;
-    if (c.status === Status.Pending) {
+    if (c.status === Status.Offered) {
+      // the receiver mostly accepts (签收); sometimes it refuses (拒签), the sender withdraws, or the offer lapses
+      const offer = c.offer!;
+      const lapsed = offer.expires <= t || c.maturity <= t;
+      const answer = (choice * 37) % 100; // independent of how the certificate was chosen
+      if (lapsed || answer >= 90) {
+        if (!lapsed) await mineAt(m, (offer.expires < c.maturity ? offer.expires : c.maturity) - 1n);
+        sub = new ReturnOffers({ actor: "keeper", pick: { ids: [index("expired")], mode: "expired", dup: false }, reason: false });
+      } else if (answer < 70) {
+        sub = new Accept({ actor: "receiver", pick: { ids: [index("offered", offer.to)], mode: "offered", dup: false } });
+      } else {
+        sub = new ReturnOffers({ actor: answer < 82 ? "receiver" : "sender", pick: { ids: [index("offered")], mode: "offered", dup: false }, reason: answer % 2 === 0 });
+      }
+    } else if (c.status === Status.Pending) {
       sub =
         choice % 3 === 0
           ? new ConfirmBySig({ obligor: name(c.obligor), wrongSigner: false, deadline: "ok", nonce: "fresh", pick: { ids: [index("own", c.obligor)], mode: "own", dup: false } })
@@ -926,6 +1065,9 @@ export const commandArb: fc.Arbitrary<fc.AsyncCommand<Model, Real>> = weighted<f
   [3, Cancel.arb],
   [6, Split.arb],
   [4, Transfer.arb],
+  [5, Accept.arb],
+  [3, ReturnOffers.arb],
+  [1, ResumeObligor.arb],
   [10, Finance.arb],
   [4, SetCreditLine.arb],
   [7, Funding.arb],
@@ -944,9 +1086,11 @@ export const commandArb: fc.Arbitrary<fc.AsyncCommand<Model, Real>> = weighted<f
 
 /**
  * Built once per test file and snapshotted. Two old receivables of supplierB, financed by bankB
- * with recourse, are Overdue past their default period (core2 paid nothing); the current ones are
- * Pending, Confirmed (registered and issued), Financed (with recourse), Split twice (down to the
- * deepest tier) and mature within a month. core2 and the suppliers have tight allowances, so
+ * with recourse, are Overdue past their default period (core2 paid nothing, was paused, and
+ * governance resumed it after a restructuring); the current ones are Pending, Confirmed
+ * (registered, and issued and accepted), Financed (with recourse), Split twice (down to the
+ * deepest tier, each part accepted), Offered (an issue and a transfer waiting for their
+ * receivers) and mature within a month. core2 and the suppliers have tight allowances, so
  * settlements fall short and recourse recovers only part; two credit lines are nearly full.
  * Every step is predicted and checked like any other.
  */
@@ -1012,6 +1156,18 @@ export async function seed(m: Model, r: Real): Promise<void> {
     return must(`${bankName} finances ${ids(list.map(([id]) => id))}`, (l, t) => l.finance(sender, terms, opId, t), () =>
       ledger.connect(r.signer(bankName)).finance(values, signatures, opId));
   };
+  const accept = (receiver: string, xs: bigint[]) => {
+    const opId = nextOp();
+    const sender = m.addr(receiver);
+    return must(`${receiver} accepts ${ids(xs)}`, (l, t) => l.accept(sender, xs, opId, t), () =>
+      ledger.connect(r.signer(receiver)).accept(xs, opId));
+  };
+  const offer = (holder: string, to: string, id: bigint) => {
+    const opId = nextOp();
+    const [sender, receiver] = [m.addr(holder), m.addr(to)];
+    return must(`${holder} offers #${id} to ${to}`, (l, t) => l.transfer(sender, receiver, id, opId, t), () =>
+      ledger.connect(r.signer(holder)).transferCertificate(receiver, id, opId));
+  };
   const approve = (party: string, amount: bigint) => {
     const who = m.addr(party);
     return must(`${party} approves the ledger for ${amount}`, (l) => (l.approve(who, amount), noEffects()), () =>
@@ -1031,6 +1187,13 @@ export async function seed(m: Model, r: Real): Promise<void> {
     await must(`relayer settles ${ids(old)}`, (l, t) => l.settle(relayer, old, opId, t), () =>
       ledger.connect(r.signer("relayer")).settle(old, opId));
   }
+  {
+    // core2 is paused by them; governance resumes it (what it owes on them stays owed)
+    const [admin, core2] = [m.addr("admin"), m.addr("core2")];
+    const reason = encodeBytes32String("restructuring");
+    await must("governance resumes core2", (l) => l.resumeObligor(admin, core2, reason), () =>
+      ledger.connect(r.signer("admin")).resumeObligor(core2, reason));
+  }
 
   // current receivables
   const [a1] = await register("supplierA", [item("core1", 800_000n, 5n), item("core1", 300_000n, 20n)]);
@@ -1038,10 +1201,13 @@ export async function seed(m: Model, r: Real): Promise<void> {
   const [c1] = await register("supplierC", [item("core1", 1_500_000n, 30n), item("core2", 50_000n, 3n)]);
   await confirm("core1", [a1, c1]);
   await confirmBySig("core2", [b1]);
-  await issue("core2", [item("supplierC", 400_000n, 15n)]);
-  await issue("core1", [item("supplierB", 250_000n, 8n)]);
-  const [tier1] = await split("supplierC", c1, [["supplierA", 900_000n], ["supplierC", 600_000n]]);
-  await split("supplierA", tier1, [["supplierB", 500_000n], ["supplierA", 400_000n]]);
+  await accept("supplierC", await issue("core2", [item("supplierC", 400_000n, 15n)]));
+  await issue("core1", [item("supplierB", 250_000n, 8n)]); // waits for supplierB
+  const [tier1, kept] = await split("supplierC", c1, [["supplierA", 900_000n], ["supplierC", 600_000n]]);
+  await accept("supplierA", [tier1]);
+  const [tier2] = await split("supplierA", tier1, [["supplierB", 500_000n], ["supplierA", 400_000n]]);
+  await accept("supplierB", [tier2]);
+  await offer("supplierC", "supplierB", kept); // waits for supplierB
   await finance("bankA", "supplierA", [[a1, 700_000n, 760_000n]]);
   await finance("bankB", "supplierB", [[b1, 500_000n, 560_000n]]);
   for (const [bankName, coreName, limit] of [["bankB", "core1", 1_000_000n], ["bankA", "core2", 800_000n]] as const) {

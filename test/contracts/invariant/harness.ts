@@ -20,6 +20,7 @@ export const PARAMS: Params = {
   minPartAmount: 100n * YUAN,
   gracePeriod: 3n * DAY,
   defaultPeriod: 30n * DAY,
+  acceptancePeriod: 4n * DAY, // shorter than most tenors, so offers expire within a sequence
 };
 
 export async function invariantWorld(): Promise<World> {
@@ -29,6 +30,7 @@ export async function invariantWorld(): Promise<World> {
     minPartAmount: PARAMS.minPartAmount,
     gracePeriod: PARAMS.gracePeriod,
     defaultPeriod: PARAMS.defaultPeriod,
+    acceptancePeriod: PARAMS.acceptancePeriod,
   });
   await installReader();
   // a block after the reader, so the snapshot's latest timestamp is what every sequence starts from
@@ -150,6 +152,8 @@ async function emptyRun(): Promise<{ model: Model; real: Real }> {
     usedNonces: {},
     nonceSeq: 0n,
     ledgerOps: [],
+    delinquencies: {},
+    resumptions: {},
   };
   const funded = ["core1", "core2", "bankA", "bankB", "supplierA", "supplierB", "supplierC"];
   for (const p of env.parties) {
@@ -362,6 +366,29 @@ function checkEvents(what: string, fx: Effects, receipt: ContractTransactionRece
     .filter((e) => e.name === "ReceivableRegistered" || e.name === "ReceivableIssued" || e.name === "ReceivableSplit")
     .map((e) => (e.name === "ReceivableSplit" ? e.args.childId : e.args.id));
   expectSame(what, "created certificate ids", created, fx.created);
+  const lower = (a: unknown) => (a as string).toLowerCase();
+  const offered = logs
+    .filter((e) => e.name === "CertificateOffered")
+    .map((e) => ({ id: e.args.id, from: lower(e.args.from), to: lower(e.args.to), expires: e.args.expires }));
+  expectSame(what, "CertificateOffered events", offered, fx.offered);
+  const accepted = logs.filter((e) => e.name === "OfferAccepted").map((e) => ({ id: e.args.id, to: lower(e.args.to) }));
+  expectSame(what, "OfferAccepted events", accepted, fx.accepted);
+  const transferred = logs
+    .filter((e) => e.name === "ReceivableTransferred")
+    .map((e) => ({ id: e.args.id, from: lower(e.args.from), to: lower(e.args.to) }));
+  expectSame(what, "ReceivableTransferred events", transferred, fx.transferred);
+  const returned = logs
+    .filter((e) => e.name === "OfferReturned")
+    .map((e) => ({ id: e.args.id, to: lower(e.args.to), cause: Number(e.args.cause), reason: e.args.reason }));
+  expectSame(what, "OfferReturned events", returned, fx.returned);
+  const paused = logs
+    .filter((e) => e.name === "ObligorPaused")
+    .map((e) => ({ obligor: lower(e.args.obligor), id: e.args.id, count: e.args.delinquencies }));
+  expectSame(what, "ObligorPaused events", paused, fx.paused);
+  const resumed = logs
+    .filter((e) => e.name === "ObligorResumed")
+    .map((e) => ({ obligor: lower(e.args.obligor), id: e.args.id, reason: e.args.reason }));
+  expectSame(what, "ObligorResumed events", resumed, fx.resumed);
 }
 
 const j = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
@@ -396,6 +423,8 @@ const V = {
   allowance: view("allowance(address,address)"),
   totalSupply: view("totalSupply()"),
   isActive: view("isActive(address)"),
+  offerOf: view("offerOf(uint256)"),
+  delinquenciesOf: view("delinquenciesOf(address)"),
 };
 
 /** Every account that could hold settlement tokens (only members can), plus the ledger itself. */
@@ -404,7 +433,9 @@ function accounts(m: Model): string[] {
 }
 const members = (m: Model) => m.env.parties.filter((p) => p.org).map((p) => p.address);
 /** States in which a certificate's holder and repayments still matter. */
-const OPEN: number[] = [Status.Pending, Status.Confirmed, Status.Financed, Status.Overdue, Status.Defaulted];
+const OPEN: number[] = [Status.Pending, Status.Offered, Status.Confirmed, Status.Financed, Status.Overdue, Status.Defaulted];
+/** States in which a certificate no longer backs its invoice keys. */
+const RELEASED: number[] = [Status.Rejected, Status.Cancelled, Status.Void];
 
 /**
  * Reads the ledger in one call and checks the DESIGN.md invariants on the chain's state, and the
@@ -428,6 +459,7 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
     return {
       rec: q.add(L, V.receivable, mc.id),
       lien: q.add(L, V.lienOf, mc.id),
+      offer: q.add(L, V.offerOf, mc.id),
       owner: open ? q.add(L, V.ownerOf, mc.id) : -1,
       rep: open ? q.add(L, V.repaymentOf, mc.id) : -1,
       out: full ? q.add(L, V.outstandingOf, mc.id) : -1,
@@ -437,6 +469,7 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
   const lineKeys: [string, string][] = [];
   for (const b of BANKS) for (const c of CORES) lineKeys.push([m.addr(b), m.addr(c)]);
   const iLines = lineKeys.map(([b, c]) => q.add(L, V.creditLine, b, c));
+  const iDelinquent = CORES.map((c) => q.add(L, V.delinquenciesOf, m.addr(c)));
   const accts = accounts(m);
   const mem = members(m);
   const iBal = accts.map((a) => q.add(T, V.balanceOf, a));
@@ -470,6 +503,8 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
     root: q.bytes32(ix.rec, 8),
     lienBank: q.address(ix.lien, 0),
     lienDue: q.uint(ix.lien, 1),
+    offerTo: q.address(ix.offer, 0),
+    offerExpires: q.uint(ix.offer, 1),
     owner: ix.owner >= 0 ? q.address(ix.owner) : undefined,
     repaid: ix.rep >= 0 ? q.uint(ix.rep, 0) : undefined,
     recovered: ix.rep >= 0 ? q.uint(ix.rep, 1) : undefined,
@@ -504,6 +539,15 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
     v.check(!hasLien || [Status.Financed, Status.Overdue, Status.Defaulted].includes(c.status as never), () =>
       `${tag} carries a lien in status ${statusName(c.status)}`);
     v.check(c.status !== Status.Financed || hasLien, () => `${tag} is Financed without a lien`);
+
+    // an offer exists exactly while Offered, and names another account than the holder unless issued
+    v.eq(`${tag} offer`, { to: c.offerTo, expires: c.offerExpires }, mc.offer ? { to: mc.offer.to, expires: mc.offer.expires } : { to: ZERO_ADDRESS, expires: 0n });
+    v.check((c.status === Status.Offered) === (c.offerTo !== ZERO_ADDRESS), () => `${tag} is ${statusName(c.status)} with offer to ${c.offerTo}`);
+    if (c.status === Status.Offered && c.owner !== undefined) {
+      // an issued certificate waits for its creditor; a transfer or split part for someone other than its holder
+      const issued = c.parentId === 0n && c.offerTo === c.creditor && c.owner === c.creditor;
+      v.check(issued || c.offerTo !== c.owner, () => `${tag} is offered to its own holder ${c.owner}`);
+    }
 
     // states only move along the edges
     const prev = real.prevStatus.get(c.id) ?? Status.None;
@@ -544,12 +588,12 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
     v.eq(`receivableOfInvoice(${key.slice(0, 10)})`, got, m.ledger.backing(key));
     if (got !== 0n) {
       const c = byId.get(got);
-      v.check(!!c && c.status !== Status.Rejected && c.status !== Status.Cancelled, () =>
+      v.check(!!c && !RELEASED.includes(c.status), () =>
         `invoice ${key.slice(0, 10)} backs #${got} in status ${c ? statusName(c.status) : "none"}`);
     }
   });
   for (const c of chain) {
-    if (c.status === Status.Rejected || c.status === Status.Cancelled) continue;
+    if (RELEASED.includes(c.status)) continue;
     for (const key of m.s.certs[Number(c.id) - 1].keys) {
       const got = q.uint(iKeys[keyIndex.get(key)!]);
       v.check(got === c.id, () => `live #${c.id} (${statusName(c.status)}) is backed by invoice ${key.slice(0, 10)}, which points to #${got}`);
@@ -570,6 +614,20 @@ export async function checkInvariants(m: Model, real: Real, step: string, full =
     v.check(line.used === outstanding, () => `${label}.used = ${line.used}, outstanding financings = ${outstanding}`);
     v.check(line.used <= line.limit, () => `${label}.used ${line.used} > limit ${line.limit}`);
     v.eq(label, line, m.s.lines[lineKey(bank, core)]);
+  });
+
+  // an obligor is paused exactly while it has a certificate counted delinquent since its last
+  // resumption that is still Overdue or Defaulted
+  CORES.forEach((name, k) => {
+    const obligor = m.addr(name);
+    const got = q.uint(iDelinquent[k]);
+    const since = (m.s.resumptions[obligor] ?? 0) + 1;
+    const counted = chain.filter((c) => {
+      const mc = m.s.certs[Number(c.id) - 1];
+      return c.obligor === obligor && (c.status === Status.Overdue || c.status === Status.Defaulted) && mc.delinquentSince === since;
+    }).length;
+    v.check(got === BigInt(counted), () => `delinquenciesOf(${name}) = ${got}, but ${counted} of its certificates are delinquent since its last resumption`);
+    v.eq(`delinquenciesOf(${name})`, got, m.s.delinquencies[obligor] ?? 0n);
   });
 
   // settlement tokens are conserved; the ledger holds exactly the held payouts

@@ -5,10 +5,12 @@ import { freshRun, checkInvariants, stats } from "./harness";
 
 /**
  * Model-based test of the whole receivable lifecycle. Random sequences of register, issue,
- * confirm (direct, and by signature through a relayer), reject, cancel, split, transfer
- * (transferCertificate and ERC-721 transferFrom), finance, credit-line changes, funding
- * (allowances, deposits, withdrawals), settle, time, declareDefault, claimRecourse, withdrawal of
- * held payouts, suspension, pause and replayed operation ids, by two core enterprises, three
+ * confirm (direct, and by signature through a relayer), reject, cancel, split, transfer offers
+ * (transferCertificate; ERC-721 transfers and approvals, which always refuse), acceptance and
+ * return of offers (签收, 拒签, withdrawal, expiry), finance, credit-line changes, funding
+ * (allowances, deposits, withdrawals), settle (which pauses and resumes delinquent obligors),
+ * governance resuming an obligor, time, declareDefault, claimRecourse, withdrawal of held
+ * payouts, suspension, pause and replayed operation ids, by two core enterprises, three
  * suppliers and two banks, starting from a seeded ledger (./commands.ts, `seed`).
  *
  * The model (./model.ts) predicts every transaction's outcome: success with its clearing events,

@@ -19,15 +19,25 @@ export const Status = {
   Defaulted: 7,
   Rejected: 8,
   Cancelled: 9,
+  Offered: 10, // waiting for its receiver's acceptance (签收)
+  Void: 11, // an issued certificate returned unaccepted
 } as const;
+/** Why an offer went back (OfferReturned's cause). */
+export const OfferReturn = { Refused: 0, Withdrawn: 1, Expired: 2 } as const;
 export const STATUS_NAMES = Object.keys(Status) as (keyof typeof Status)[];
 export const statusName = (s: number | bigint) => STATUS_NAMES[Number(s)] ?? `?${s}`;
 
-/** The state machine's edges (DESIGN.md); anything else is a bug. */
+/**
+ * The state machine's edges (DESIGN.md, LedgerTypes.sol); anything else is a bug. None → Offered
+ * is an issue or a split part for another supplier, None → Confirmed the splitter's own part;
+ * Confirmed → Offered a transfer; Offered → Confirmed an acceptance (or a transfer or split part
+ * returned to its sender), Offered → Void an issued certificate returned unaccepted.
+ */
 export const EDGES: Record<number, number[]> = {
-  [Status.None]: [Status.Pending, Status.Confirmed],
+  [Status.None]: [Status.Pending, Status.Offered, Status.Confirmed],
   [Status.Pending]: [Status.Confirmed, Status.Rejected, Status.Cancelled],
-  [Status.Confirmed]: [Status.Financed, Status.Split, Status.Settled, Status.Overdue],
+  [Status.Offered]: [Status.Confirmed, Status.Void],
+  [Status.Confirmed]: [Status.Offered, Status.Financed, Status.Split, Status.Settled, Status.Overdue],
   [Status.Financed]: [Status.Settled, Status.Overdue],
   [Status.Overdue]: [Status.Settled, Status.Defaulted],
 };
@@ -59,6 +69,7 @@ export interface Params {
   minPartAmount: bigint;
   gracePeriod: bigint;
   defaultPeriod: bigint;
+  acceptancePeriod: bigint;
 }
 
 export interface Party {
@@ -100,6 +111,10 @@ export interface Cert {
   recovered: bigint; // collected from the seller by recourse
   paidToBank: bigint;
   paidToHolder: bigint;
+  /** While Offered: who it waits for, until when, and who offered it (the obligor for an issue, else the holder). */
+  offer: { to: string; expires: bigint; from: string } | null;
+  /** Its obligor's resumption count + 1 when it became delinquent (Overdue); 0 if it never did. */
+  delinquentSince: number;
 }
 
 export interface State {
@@ -119,6 +134,10 @@ export interface State {
   usedNonces: Record<string, bigint[]>;
   nonceSeq: bigint;
   ledgerOps: { sender: string; opId: bigint }[]; // successful ledger operations, for replays
+  /** Per obligor: certificates counted delinquent since its last resumption (delinquenciesOf). */
+  delinquencies: Record<string, bigint>;
+  /** Per obligor: how often governance resumed it. */
+  resumptions: Record<string, number>;
 }
 
 export interface Cleared {
@@ -143,8 +162,29 @@ export interface Defaulted {
   outstanding: bigint;
 }
 
+export interface Offered {
+  id: bigint;
+  from: string;
+  to: string;
+  expires: bigint;
+}
+export interface Returned {
+  id: bigint;
+  to: string;
+  cause: number;
+  reason: string;
+}
+
 export interface Effects {
   created: bigint[];
+  offered: Offered[];
+  accepted: { id: bigint; to: string }[];
+  /** ReceivableTransferred: accepted transfers and split parts (from the sender to the receiver). */
+  transferred: { id: bigint; from: string; to: string }[];
+  returned: Returned[];
+  /** ObligorPaused / ObligorResumed of settlements and resumptions (id 0: governance). */
+  paused: { obligor: string; id: bigint; count: bigint }[];
+  resumed: { obligor: string; id: bigint; reason: string }[];
   cleared: Cleared[];
   /** Certificates a settlement skipped (SettlementSkipped). */
   skipped: bigint[];
@@ -153,7 +193,10 @@ export interface Effects {
   recovered: Recovered[];
   defaulted: Defaulted[];
 }
-export const noEffects = (): Effects => ({ created: [], cleared: [], skipped: [], financingSkipped: [], recovered: [], defaulted: [] });
+export const noEffects = (): Effects => ({
+  created: [], offered: [], accepted: [], transferred: [], returned: [], paused: [], resumed: [],
+  cleared: [], skipped: [], financingSkipped: [], recovered: [], defaulted: [],
+});
 
 export interface ItemInput {
   counterparty: string;
@@ -209,7 +252,7 @@ export class Ledger {
     const id = this.s.invoice[key] ?? 0n;
     if (id === 0n) return 0n;
     const c = this.cert(id); // not yet written while its own item is being created: counts as live
-    if (c && (c.status === Status.Rejected || c.status === Status.Cancelled)) return 0n;
+    if (c && (c.status === Status.Rejected || c.status === Status.Cancelled || c.status === Status.Void)) return 0n;
     return id;
   }
   line(bank: string, obligor: string) {
@@ -270,6 +313,20 @@ export class Ledger {
   }
   private nonEmpty(n: number) {
     if (n === 0) rev("LedgerEmptyBatch");
+  }
+  /** An obligor with a certificate overdue beyond grace (or defaulted) may not issue or confirm. */
+  private requireNotDelinquent(obligor: string) {
+    const count = this.s.delinquencies[obligor] ?? 0n;
+    if (count !== 0n) rev("ObligorDelinquent", obligor, count);
+  }
+  private offered(id: bigint): Cert {
+    const c = this.existing(id);
+    if (c.status !== Status.Offered) rev("ReceivableInvalidStatus", id, BigInt(c.status), BigInt(Status.Offered));
+    return c;
+  }
+  private offer(c: Cert, from: string, to: string, expires: bigint, fx: Effects) {
+    c.offer = { to, expires, from };
+    fx.offered.push({ id: c.id, from, to, expires });
   }
   private useIntent(claimed: string, signer: string, nonce: bigint, deadline: bigint, ts: bigint) {
     const problem = this.intentProblem(claimed, signer, nonce, deadline, ts);
@@ -378,6 +435,7 @@ export class Ledger {
   issue(sender: string, items: ItemInput[], opId: bigint, ts: bigint): Effects {
     this.whenNotPaused();
     this.requireRole(sender, Role.Core);
+    this.requireNotDelinquent(sender);
     return this.createAll(sender, items, opId, ts, true);
   }
   private createAll(sender: string, items: ItemInput[], opId: bigint, ts: bigint, issued: boolean): Effects {
@@ -398,10 +456,10 @@ export class Ledger {
         this.s.invoice[key] = id;
         if (!this.s.keyList.includes(key)) this.s.keyList.push(key);
       }
-      this.s.certs.push(
-        this.newCert(id, obligor, creditor, item.amount, item.maturity, issued ? Status.Confirmed : Status.Pending, 0, 0n, item.root, [...item.keys]),
-      );
+      const c = this.newCert(id, obligor, creditor, item.amount, item.maturity, issued ? Status.Offered : Status.Pending, 0, 0n, item.root, [...item.keys]);
+      this.s.certs.push(c);
       fx.created.push(id);
+      if (issued) this.offer(c, obligor, creditor, ts + this.env.params.acceptancePeriod, fx);
     }
     this.recordOp(sender, opId);
     return fx;
@@ -413,6 +471,7 @@ export class Ledger {
     return {
       id, obligor, creditor, holder: creditor, amount, maturity, status, tier, parentId, root, keys, children: [],
       recourse: false, lien: null, financing: null, repaid: 0n, recovered: 0n, paidToBank: 0n, paidToHolder: 0n,
+      offer: null, delinquentSince: 0,
     };
   }
 
@@ -421,6 +480,7 @@ export class Ledger {
   confirm(sender: string, ids: bigint[], opId: bigint): Effects {
     this.whenNotPaused();
     this.requireRole(sender, Role.Core);
+    this.requireNotDelinquent(sender);
     this.confirmAll(ids, sender);
     this.recordOp(sender, opId);
     return noEffects();
@@ -431,6 +491,7 @@ export class Ledger {
     this.whenNotPaused();
     this.useIntent(obligor, signer, nonce, deadline, ts);
     this.requireRole(obligor, Role.Core);
+    this.requireNotDelinquent(obligor);
     this.confirmAll(ids, obligor);
     this.recordOp(relayer, opId);
     return noEffects();
@@ -481,49 +542,107 @@ export class Ledger {
     parent.status = Status.Split;
     const fx = noEffects();
     let total = 0n;
+    const expires = ts + this.env.params.acceptancePeriod;
     for (const part of parts) {
       if (part.amount < this.env.params.minPartAmount) rev("SplitPartTooSmall", part.amount, this.env.params.minPartAmount);
       this.requireRole(part.to, Role.Supplier);
       total += part.amount;
       const childId = this.lastId + 1n;
-      this.s.certs.push(
-        this.newCert(childId, parent.obligor, part.to, part.amount, parent.maturity, Status.Confirmed, tier, id, ZERO32, []),
-      );
+      // another supplier's part is the splitter's (its creditor and holder), Offered, until accepted
+      const offered = part.to !== sender;
+      const child = this.newCert(childId, parent.obligor, sender, part.amount, parent.maturity, offered ? Status.Offered : Status.Confirmed, tier, id, ZERO32, []);
+      this.s.certs.push(child);
       parent.children.push(childId);
       fx.created.push(childId);
+      if (offered) this.offer(child, sender, part.to, expires, fx);
     }
     if (total !== parent.amount) rev("SplitAmountMismatch", id, parent.amount, total);
     this.recordOp(sender, opId);
     return fx;
   }
 
+  /** transferCertificate: an offer to `to`; the certificate stays with its holder until `to` accepts it. */
   transfer(sender: string, to: string, id: bigint, opId: bigint, ts: bigint): Effects {
-    const c = this.cert(id);
-    const holder = c ? c.holder : ZERO;
-    if (holder !== sender) rev("ReceivableNotHolder", id, sender);
-    // ERC721 _transfer -> the ledger's _update, which holds every certificate transfer rule
-    if (c!.status !== Status.Confirmed) rev("CertificateNotTransferable", id, BigInt(c!.status));
     this.whenNotPaused();
-    if (ts >= c!.maturity) rev("ReceivableMatured", id, c!.maturity);
     this.requireActive(sender);
+    const c = this.transferable(id, ts);
+    if (c.holder !== sender) rev("ReceivableNotHolder", id, sender);
+    if (to === sender) rev("CertificateSelfTransfer", id);
     this.requireRole(to, Role.Supplier);
-    c!.holder = to;
+    c.status = Status.Offered;
+    const fx = noEffects();
+    this.offer(c, sender, to, ts + this.env.params.acceptancePeriod, fx);
     this.recordOp(sender, opId);
-    return noEffects();
+    return fx;
   }
 
-  /** ERC-721 transferFrom(sender, to, id) by `sender`: the same rules, then ERC-721's own approval check. */
-  transferFrom(sender: string, to: string, id: bigint, ts: bigint): Effects {
-    const c = this.cert(id);
-    const status = c?.status ?? Status.None;
-    if (status !== Status.Confirmed) rev("CertificateNotTransferable", id, BigInt(status));
+  /** ERC-721 transferFrom, safeTransferFrom, approve, setApprovalForAll: refused for everyone, always. */
+  erc721(id: bigint): Effects {
+    return rev("CertificateMovesByOffer", id);
+  }
+
+  // ─── Acceptance (签收 / 拒签) ────────────────────────────────────────
+
+  accept(sender: string, ids: bigint[], opId: bigint, ts: bigint): Effects {
     this.whenNotPaused();
-    if (ts >= c!.maturity) rev("ReceivableMatured", id, c!.maturity);
-    this.requireActive(sender);
-    this.requireRole(to, Role.Supplier);
-    if (c!.holder !== sender) rev("ERC721InsufficientApproval", sender, id);
-    c!.holder = to;
-    return noEffects();
+    this.requireRole(sender, Role.Supplier);
+    this.nonEmpty(ids.length);
+    const fx = noEffects();
+    for (const id of ids) {
+      const c = this.offered(id);
+      const offer = c.offer!;
+      if (offer.to !== sender) rev("OfferNotReceiver", id, sender);
+      if (ts >= offer.expires) rev("OfferExpired", id, offer.expires);
+      c.status = Status.Confirmed;
+      c.offer = null;
+      const from = c.holder;
+      if (from !== sender) {
+        // ERC721 _transfer -> the ledger's _update, which holds every certificate transfer rule
+        if (ts >= c.maturity) rev("ReceivableMatured", id, c.maturity);
+        this.requireActive(sender);
+        this.requireRole(sender, Role.Supplier);
+        this.requireActive(from);
+        c.holder = sender;
+        fx.transferred.push({ id, from, to: sender });
+        this.env.note("accept: a transfer or split part changes hands");
+      } else {
+        if (ts >= c.maturity) rev("ReceivableMatured", id, c.maturity);
+        this.env.note("accept: an issued certificate");
+      }
+      fx.accepted.push({ id, to: sender });
+    }
+    this.recordOp(sender, opId);
+    return fx;
+  }
+
+  /** The receiver refuses, the sender withdraws (both only while active), anyone returns an offer past its expiry or maturity. */
+  returnOffers(sender: string, ids: bigint[], reason: string, opId: bigint, ts: bigint): Effects {
+    this.whenNotPaused();
+    this.nonEmpty(ids.length);
+    const fx = noEffects();
+    for (const id of ids) {
+      const c = this.offered(id);
+      const offer = c.offer!;
+      const issued = c.holder === offer.to; // an issued certificate's receiver is already its creditor
+      let cause: number;
+      if (sender === offer.to) {
+        this.requireActive(sender);
+        cause = OfferReturn.Refused;
+      } else if (sender === (issued ? c.obligor : c.holder)) {
+        this.requireActive(sender);
+        cause = OfferReturn.Withdrawn;
+      } else {
+        const due = min(offer.expires, c.maturity);
+        if (ts < due) rev("OfferNotReturnable", id, due);
+        cause = OfferReturn.Expired;
+      }
+      c.status = issued ? Status.Void : Status.Confirmed; // Void releases its invoice keys
+      c.offer = null;
+      fx.returned.push({ id, to: offer.to, cause, reason });
+      this.env.note(`returnOffers: ${issued ? "an issue" : "a transfer or split part"} ${["refused", "withdrawn", "expired"][cause]}`);
+    }
+    this.recordOp(sender, opId);
+    return fx;
   }
 
   // ─── Financing ─────────────────────────────────────────────────────
@@ -621,6 +740,25 @@ export class Ledger {
       if (this.paused(ts)) note("settle: while paused");
       if (active !== ts - c.maturity && ts > c.maturity) note("settle: paused time excluded from grace");
       if (lien && toBank > 0n && toHolder > 0n) note("settle: one payment split between bank and holder");
+      if (c.status === Status.Overdue && before !== Status.Overdue) {
+        // the obligor may neither issue nor confirm until this is paid (or governance resumes it)
+        const count = (this.s.delinquencies[c.obligor] ?? 0n) + 1n;
+        this.s.delinquencies[c.obligor] = count;
+        c.delinquentSince = (this.s.resumptions[c.obligor] ?? 0) + 1;
+        fx.paused.push({ obligor: c.obligor, id, count });
+        note("settle: obligor paused");
+      } else if (before === Status.Overdue && c.status === Status.Settled) {
+        if (c.delinquentSince === (this.s.resumptions[c.obligor] ?? 0) + 1) {
+          const count = this.s.delinquencies[c.obligor] - 1n;
+          this.s.delinquencies[c.obligor] = count;
+          if (count === 0n) {
+            fx.resumed.push({ obligor: c.obligor, id, reason: ZERO32 });
+            note("settle: obligor resumed by paying");
+          }
+        } else {
+          note("settle: a delinquency forgiven by governance paid");
+        }
+      }
       if (paid !== 0n || c.status !== before) {
         fx.cleared.push({
           id, bank: lien ? lien.bank : ZERO, holder: c.holder, toBank, toHolder, outstanding: owed - paid, status: c.status,
@@ -682,6 +820,18 @@ export class Ledger {
       fx.recovered.push({ id, bank: sender, seller: c.holder, amount, remaining: owed - amount });
     }
     this.recordOp(sender, opId);
+    return fx;
+  }
+
+  /** Governance (the default admin) lets a delinquent obligor issue and confirm again, with a reason. */
+  resumeObligor(sender: string, obligor: string, reason: string): Effects {
+    if (this.env.byAddress.get(sender)?.name !== "admin") rev("LedgerUnauthorizedGovernor", sender);
+    if (BigInt(reason) === 0n) rev("LedgerReasonRequired");
+    if ((this.s.delinquencies[obligor] ?? 0n) !== 0n) this.env.note("resumeObligor: a delinquent obligor");
+    this.s.delinquencies[obligor] = 0n;
+    this.s.resumptions[obligor] = (this.s.resumptions[obligor] ?? 0) + 1;
+    const fx = noEffects();
+    fx.resumed.push({ obligor, id: 0n, reason });
     return fx;
   }
 
