@@ -560,8 +560,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue confirmed certificates to suppliers directly (core enterprises)
-         * @description A core enterprise's own payables, already confirmed: one certificate per item (up to 100), to the supplier named, backed by that supplier's verified invoices billed to you, all or none. Each certificate is written through its own operation (follow it with GET /v1/operations/{id}).
+         * Issue certificates to suppliers directly (core enterprises); each waits for its supplier's acceptance (签收)
+         * @description A core enterprise's own payables: one certificate per item (up to 100), to the supplier named, backed by that supplier's verified invoices billed to you, all or none. Each certificate is written through its own operation (follow it with GET /v1/operations/{id}) and is `offered` once mined: the supplier accepts it (POST /v1/receivables/acceptances) or refuses it (POST /v1/receivables/refusals; it is then `void` and its invoices are free again); you may withdraw it until then (POST /v1/receivables/offer-withdrawals). 409 OBLIGOR.PAUSED, naming the certificates to pay, while your organization is paused as a delinquent obligor.
          *
          *     Callers: organizations with role core_enterprise. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
@@ -605,7 +605,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm Pending receivables owed by your organization (one transaction for the batch)
-         * @description Up to 200 `pending` certificates you owe, in one ledger transaction: each becomes `confirmed` once the operation is mined, and can then be financed, split or transferred. With a custodial key the platform signs; an organization that keeps its own key sends `signature` over GET /v1/receivables/confirmations/typed-data. 409 RECEIVABLE.INVALID_STATUS for a certificate that is not pending.
+         * @description Up to 200 `pending` certificates you owe, in one ledger transaction: each becomes `confirmed` once the operation is mined, and can then be financed, split or transferred. With a custodial key the platform signs; an organization that keeps its own key sends `signature` over GET /v1/receivables/confirmations/typed-data. 409 RECEIVABLE.INVALID_STATUS for a certificate that is not pending; 409 OBLIGOR.PAUSED, naming the certificates to pay, while your organization is paused as a delinquent obligor (a confirmation already on its way when the pause lands fails with the ledger's OBLIGOR.DELINQUENT, and the certificates stay pending).
          *
          *     Callers: organizations with role core_enterprise. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
@@ -692,8 +692,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Split a confirmed certificate you hold into parts for your own suppliers (tier + 1)
-         * @description Two to 20 parts whose amounts add up exactly to the certificate's, each at least the smallest part allowed and held by an active supplier, one tier below (within the tiers allowed). The certificate must be `confirmed`, unmatured, and not under an open financing request; it becomes `split` and its parts are new certificates once the operation is mined.
+         * Split a confirmed certificate you hold into parts for your own suppliers (tier + 1); each supplier accepts its part (签收)
+         * @description Two to 20 parts whose amounts add up exactly to the certificate's, each at least the smallest part allowed and for an active supplier, one tier below (within the tiers allowed). The certificate must be `confirmed`, unmatured, and not under an open financing request; it becomes `split` and its parts are new certificates once the operation is mined. A part for yourself is yours, `confirmed`; a part for another supplier stays yours, `offered`, until that supplier accepts it (then it is theirs) or refuses it (then it is yours, `confirmed`).
          *
          *     Callers: organizations with role supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
@@ -714,12 +714,120 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Transfer a confirmed certificate you hold to another supplier
-         * @description The whole certificate changes holder once the operation is mined; its obligor, amount and maturity stay. It must be `confirmed`, unmatured and not under an open financing request, and the recipient an active supplier other than you.
+         * Offer a confirmed certificate you hold to another supplier (转让); it is theirs when they accept it (签收)
+         * @description The certificate is `offered` to the recipient once the operation is mined, and changes holder when the recipient accepts it (POST /v1/receivables/acceptances); refused, withdrawn or expired, it is yours again, `confirmed`. Its obligor, amount and maturity stay. It must be `confirmed`, unmatured and not under an open financing request, and the recipient an active supplier other than you.
          *
          *     Callers: organizations with role supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: operations["receivables.transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receivables/acceptances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept certificates offered to you (签收): issued to you, transferred to you, or parts split for you
+         * @description Up to 200 `offered` certificates whose offer waits for your organization, in one ledger transaction: each becomes yours, `confirmed`, once the operation is mined. 409 RECEIVABLE.INVALID_STATUS for one that is not offered, OFFER.EXPIRED for an offer past its expiry or the certificate's maturity (the platform returns it to its sender). See GET /v1/receivables/offers for what waits for you, including whether the obligor is paused as delinquent and whether the term exceeds six months. An organization that keeps its own ledger key sends the ledger's call itself (409 ORGANIZATION.OWN_KEY here); the platform shows the outcome once the ledger has it.
+         *
+         *     Callers: organizations with role supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         */
+        post: operations["receivables.acceptOffers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receivables/refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse certificates offered to you (拒签), with a reason
+         * @description Up to 200 `offered` certificates whose offer waits for your organization: once the operation is mined an issued certificate is `void` (it owes nothing and its invoices may back another), a transfer or split part is its sender's again, `confirmed`. The reason is shown to the sender (the certificate's `offerReturn`); the ledger records it as bytes32 (the text when it fits in 31 bytes, else keccak256 of it). An organization that keeps its own ledger key sends the ledger's call itself (409 ORGANIZATION.OWN_KEY here); the platform shows the outcome once the ledger has it.
+         *
+         *     Callers: organizations with role supplier. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         */
+        post: operations["receivables.refuseOffers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receivables/offer-withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw certificates you offered and their receiver has not accepted yet
+         * @description Up to 200 `offered` certificates your organization offered (issued, transferred or split): once the operation is mined an issued certificate is `void` (its invoices free again), a transfer or split part is yours again, `confirmed`. An organization that keeps its own ledger key sends the ledger's call itself (409 ORGANIZATION.OWN_KEY here); the platform shows the outcome once the ledger has it.
+         *
+         *     Callers: organizations with role supplier or core_enterprise.
+         */
+        post: operations["receivables.withdrawOffers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receivables/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Certificates waiting for your acceptance (待签收), or for the acceptance of those you offered them to
+         * @description `direction` incoming (default): offers to your organization; outgoing: offers it made. Each with its obligor (name, unified social credit code, and whether it is paused as a delinquent obligor), sender, receiver, amount, maturity, term in days (from the original's issue) and whether it exceeds six months, kind (issue, transfer, split) and when the offer expires. Ordered by id; page with `limit` and `after`.
+         *
+         *     Callers: organizations with role supplier or core_enterprise.
+         */
+        get: operations["receivables.listOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/obligors/{organizationId}/standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a core enterprise is paused as a delinquent obligor (it may then neither issue nor confirm)
+         * @description Any member may ask about any core enterprise: paused while one of its certificates is overdue beyond the grace period (or defaulted) until it is paid or governance resumes it; the certificates (ledger ids) that count against it, since when, and why governance last resumed it. 404 for an organization that is not a core enterprise member.
+         */
+        get: operations["receivables.getObligorStanding"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -735,7 +843,7 @@ export interface paths {
         };
         /**
          * One certificate
-         * @description Its status, parties, amount and maturity, its financing and repayment so far, and the operation writing a change to it, if any. Visible to its holder, creditor and obligor, its financing bank, the operator and auditors; to anyone else it is absent (404).
+         * @description Its status, parties, amount and maturity, its offer (while `offered`), its financing and repayment so far, and the operation writing a change to it, if any. Visible to its holder, creditor and obligor, its financing bank, the receiver of its offer while it is offered, the operator and auditors; to anyone else it is absent (404).
          */
         get: operations["receivables.get"];
         put?: never;
@@ -1894,7 +2002,7 @@ export interface components {
             certificateId: string | null;
             /** @enum {string} */
             origin: "registered" | "issued" | "split";
-            /** @description registering, pending, confirmed, financed, split, settled, overdue, defaulted, rejected, cancelled, failed */
+            /** @description registering, pending, offered (waiting for its receiver's acceptance, 签收), confirmed, financed, split, settled, overdue, defaulted, rejected, cancelled, void (an issued certificate its supplier never accepted: owes nothing), failed */
             status: string;
             obligorId: string;
             creditorId: string;
@@ -1923,9 +2031,35 @@ export interface components {
                 code: string;
                 reason: string;
             } | null;
+            offer: components["schemas"]["ReceivableOffer"];
+            /** @description Why its latest offer went back unaccepted, if one did. */
+            offerReturn: {
+                /** @enum {string} */
+                cause: "refused" | "withdrawn" | "expired";
+                /** @description The refusal's reason as written, where the platform knows it */
+                reason: string | null;
+                /** @description The reason as the ledger keeps it (bytes32: the text itself up to 31 bytes, else keccak256 of it) */
+                reasonHash: string | null;
+            } | null;
+            /** @description Overdue beyond grace: its obligor may not issue or confirm until it is settled (or governance resumes the obligor). */
+            delinquent: boolean;
             createdAt: string;
             updatedAt: string;
         };
+        /** @description While `offered`: the offer its receiver accepts or refuses (null otherwise). */
+        ReceivableOffer: {
+            /**
+             * @description issue: a core enterprise issued it to its supplier; transfer: its holder passes it on; split: a part of a split for another supplier
+             * @enum {string}
+             */
+            kind: "issue" | "transfer" | "split";
+            /** @description The sender: the obligor for an issue, else the holder (who keeps it until the receiver accepts) */
+            fromOrganizationId: string;
+            /** @description The receiver, who accepts or refuses it */
+            toOrganizationId: string;
+            /** @description After this (or at maturity) the platform returns the offer to its sender. */
+            expiresAt: string;
+        } | null;
         RegisterReceivables: {
             items: {
                 /** Format: uuid */
@@ -2012,6 +2146,67 @@ export interface components {
         TransferReceivable: {
             /** Format: uuid */
             organizationId: string;
+        };
+        AcceptOffers: {
+            receivableIds: string[];
+        };
+        RefuseOffers: {
+            receivableIds: string[];
+            /** @description Why you refuse (1 to 200 characters), shown to the sender. Kept by the platform; the ledger records it as bytes32: the text itself when it fits in 31 bytes of UTF-8, else keccak256 of the text. */
+            reason: string;
+        };
+        WithdrawOffers: {
+            receivableIds: string[];
+        };
+        ReceivableOfferItem: {
+            receivableId: string;
+            certificateId: string | null;
+            /** @enum {string} */
+            kind: "issue" | "transfer" | "split";
+            obligor: {
+                id: string;
+                name: string;
+                uscc: string;
+                /** @description Paused as a delinquent obligor (a certificate overdue beyond grace): see GET /v1/obligors/{organizationId}/standing */
+                paused: boolean;
+            };
+            /** @description The sender */
+            from: {
+                id: string;
+                name: string | null;
+            };
+            /** @description The receiver */
+            to: {
+                id: string;
+                name: string | null;
+            };
+            /** @description Face amount in fen. */
+            amount: string;
+            currency: string;
+            maturity: string;
+            /** @description When the certificate's original was issued or registered on the platform */
+            issuedAt: string;
+            /** @description Days from issuedAt to maturity */
+            termDays: number;
+            /** @description The term exceeds six months (77号文: a funding bank records its review) */
+            beyondSixMonths: boolean;
+            /** @description The offer is returned to its sender after this, or at maturity, whichever comes first */
+            expiresAt: string;
+            receivable: components["schemas"]["Receivable"];
+        };
+        ObligorStanding: {
+            organizationId: string;
+            /** @description It may not issue or confirm certificates (a certificate is overdue beyond grace) */
+            paused: boolean;
+            /** @description Its certificates overdue beyond grace (or defaulted) that count against it */
+            delinquencies: number;
+            /** @description When the platform saw the pause begin */
+            since: string | null;
+            /** @description Those certificates' ledger ids */
+            certificateIds: string[];
+            resumedAt: string | null;
+            /** @description Why governance last resumed it (null when it paid, or never paused) */
+            resumedReason: string | null;
         };
         Lineage: {
             id: string;
@@ -2304,7 +2499,7 @@ export interface components {
              *       "receivable.settled"
              *     ]
              */
-            events: ("*" | "receivable.registered" | "receivable.issued" | "receivable.confirmed" | "receivable.rejected" | "receivable.cancelled" | "receivable.split" | "receivable.transferred" | "financing.funded" | "receivable.partially_repaid" | "receivable.settled" | "receivable.overdue" | "receivable.defaulted" | "recourse.claimed" | "settlement.deposit" | "settlement.withdrawal" | "credit_line.updated")[];
+            events: ("*" | "receivable.registered" | "receivable.issued" | "receivable.offered" | "receivable.accepted" | "receivable.refused" | "receivable.offer_withdrawn" | "receivable.offer_expired" | "receivable.confirmed" | "receivable.rejected" | "receivable.cancelled" | "receivable.split" | "receivable.transferred" | "financing.funded" | "receivable.partially_repaid" | "receivable.settled" | "receivable.overdue" | "receivable.defaulted" | "recourse.claimed" | "obligor.paused" | "obligor.resumed" | "settlement.deposit" | "settlement.withdrawal" | "credit_line.updated")[];
         };
         WebhookDelivery: {
             id: string;
@@ -6433,6 +6628,496 @@ export interface operations {
             };
         };
     };
+    "receivables.acceptOffers": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AcceptOffers"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivablesAccepted"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables.refuseOffers": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefuseOffers"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivablesAccepted"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables.withdrawOffers": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WithdrawOffers"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivablesAccepted"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables.listOffers": {
+        parameters: {
+            query?: {
+                /** @description incoming (default): offers waiting for your acceptance (待签收); outgoing: offers you made that wait for their receiver. */
+                direction?: "incoming" | "outgoing";
+                limit?: number;
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceivableOfferItem"][];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables.getObligorStanding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObligorStanding"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "receivables.get": {
         parameters: {
             query?: never;
@@ -9697,7 +10382,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "delivered" | "failed";
-                eventType?: "webhook.test" | "receivable.registered" | "receivable.issued" | "receivable.confirmed" | "receivable.rejected" | "receivable.cancelled" | "receivable.split" | "receivable.transferred" | "financing.funded" | "receivable.partially_repaid" | "receivable.settled" | "receivable.overdue" | "receivable.defaulted" | "recourse.claimed" | "settlement.deposit" | "settlement.withdrawal" | "credit_line.updated";
+                eventType?: "webhook.test" | "receivable.registered" | "receivable.issued" | "receivable.offered" | "receivable.accepted" | "receivable.refused" | "receivable.offer_withdrawn" | "receivable.offer_expired" | "receivable.confirmed" | "receivable.rejected" | "receivable.cancelled" | "receivable.split" | "receivable.transferred" | "financing.funded" | "receivable.partially_repaid" | "receivable.settled" | "receivable.overdue" | "receivable.defaulted" | "recourse.claimed" | "obligor.paused" | "obligor.resumed" | "settlement.deposit" | "settlement.withdrawal" | "credit_line.updated";
                 subscriptionId?: string;
                 limit?: number;
                 /** @description The id of the last delivery of the previous page. */
