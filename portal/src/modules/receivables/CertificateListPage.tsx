@@ -4,14 +4,17 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get } from "../../api/client";
 import { useDuty } from "../../shared/commit";
+import { useSession } from "../../shared/session";
 import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
+import { MaturityWithMark } from "../../shared/Term";
 import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
 import { RECEIVABLE_STATUSES, ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "./shared";
 
 export function CertificateListPage() {
   const { t } = useTranslation("receivables");
   const { canPrepare } = useDuty();
+  const session = useSession();
   const orgName = useOrgName();
   const [status, setStatus] = useState("");
   const list = useQuery({
@@ -55,9 +58,22 @@ export function CertificateListPage() {
               { key: "id", header: t("field.certificate"), cell: (r) => <Link to={`/receivables/${r.id}`}>{certificateLabel(r)}</Link>, rowHeader: true },
               { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
               { key: "obligor", header: t("field.obligor"), cell: (r) => orgName(r.obligorId) },
-              { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "maturity", header: t("field.maturity"), cell: (r) => <MaturityWithMark receivable={r} formatted={formatDate(r.maturity)} /> },
               { key: "tier", header: t("field.tier"), cell: (r) => r.tier, numeric: true },
-              { key: "status", header: t("field.status"), cell: (r) => <ReceivableStatus status={r.status} /> },
+              {
+                key: "status",
+                header: t("field.status"),
+                cell: (r) => (
+                  <>
+                    <ReceivableStatus status={r.status} />
+                    {r.offer ? (
+                      <div className="cell-note">
+                        {r.offer.toOrganizationId === session.organization.id ? <Link to="/receivables/offers">{t("list.offeredToUs")}</Link> : t("list.offeredTo", { name: orgName(r.offer.toOrganizationId) })}
+                      </div>
+                    ) : null}
+                  </>
+                ),
+              },
             ]}
           />
         )}
