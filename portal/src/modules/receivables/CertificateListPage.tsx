@@ -7,7 +7,8 @@ import { useDuty } from "../../shared/commit";
 import { useSession } from "../../shared/session";
 import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
-import { MaturityWithMark } from "../../shared/Term";
+import { LongTermMark } from "../../shared/Term";
+import { termOf } from "../../shared/terms";
 import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
 import { RECEIVABLE_STATUSES, ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "./shared";
 
@@ -54,18 +55,19 @@ export function CertificateListPage() {
             rows={list.data?.items ?? []}
             rowKey={(r) => r.id}
             empty={<EmptyState title={t("list.empty")} />}
+            // what a person looks for first (which, in what state, how much) comes first: on a
+            // phone the table scrolls, and these stay in view
             columns={[
               { key: "id", header: t("field.certificate"), cell: (r) => <Link to={`/receivables/${r.id}`}>{certificateLabel(r)}</Link>, rowHeader: true },
-              { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
-              { key: "obligor", header: t("field.obligor"), cell: (r) => orgName(r.obligorId) },
-              { key: "maturity", header: t("field.maturity"), cell: (r) => <MaturityWithMark receivable={r} formatted={formatDate(r.maturity)} /> },
-              { key: "tier", header: t("field.tier"), cell: (r) => r.tier, numeric: true },
               {
                 key: "status",
                 header: t("field.status"),
                 cell: (r) => (
                   <>
-                    <ReceivableStatus status={r.status} />
+                    <span className="term">
+                      <ReceivableStatus status={r.status} />
+                      {termOf(r.createdAt, r.maturity)?.beyondSixMonths ? <LongTermMark /> : null}
+                    </span>
                     {r.offer ? (
                       <div className="cell-note">
                         {r.offer.toOrganizationId === session.organization.id ? <Link to="/receivables/offers">{t("list.offeredToUs")}</Link> : t("list.offeredTo", { name: orgName(r.offer.toOrganizationId) })}
@@ -74,6 +76,10 @@ export function CertificateListPage() {
                   </>
                 ),
               },
+              { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
+              { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "obligor", header: t("field.obligor"), cell: (r) => orgName(r.obligorId) },
+              { key: "tier", header: t("field.tier"), cell: (r) => r.tier, numeric: true },
             ]}
           />
         )}

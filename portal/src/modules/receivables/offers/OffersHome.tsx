@@ -27,8 +27,6 @@ export function OffersHome() {
         rowKey={(o) => o.receivableId}
         columns={[
           { key: "cert", header: t("field.certificate"), rowHeader: true, cell: (o) => offerLabel(o) },
-          { key: "obligor", header: t("field.obligor"), cell: (o) => o.obligor.name },
-          { key: "amount", header: t("field.amount"), numeric: true, cell: (o) => <Money fen={o.amount} /> },
           {
             key: "kind",
             header: t("offer.kindLabel"),
@@ -39,7 +37,9 @@ export function OffersHome() {
               </span>
             ),
           },
+          { key: "amount", header: t("field.amount"), numeric: true, cell: (o) => <Money fen={o.amount} /> },
           { key: "expires", header: t("offer.expires"), cell: (o) => formatDateTime(o.expiresAt) },
+          { key: "obligor", header: t("field.obligor"), cell: (o) => o.obligor.name },
         ]}
       />
       <ul className="links">
