@@ -16,9 +16,11 @@ import invoiceSeeds from "../../seeds/invoices.json";
  * The issue's story in the browser, against the real stack: a tier-1 supplier uploads invoices as a
  * file (a planted fake among them is refused, with its reason in words), registers receivables, the
  * core enterprise confirms them in one batch, the supplier splits one down to its tier-2 supplier,
- * requests financing, two banks quote through the portal, the supplier accepts the cheaper and
- * watches the funds arrive; at maturity the certificate is settled and the bank's reconciliation
- * finds no mismatch. Around it, what must not happen: a clerk accepting a quote, an auditor
+ * who signs for (签收) its part in its inbox, the core enterprise issues (开立) a certificate the
+ * supplier signs for, the supplier requests financing, two banks quote through the portal, the
+ * supplier accepts the cheaper and watches the funds arrive; at maturity the certificate is settled
+ * and the bank's reconciliation finds no mismatch. (Refusals, withdrawals and both languages:
+ * consent.browser.test.ts.) Around it, what must not happen: a clerk accepting a quote, an auditor
  * writing, a supplier reading another's certificate, a cross-site form post.
  *
  * Money, credit lines and organizations are set up through the API with keys (support/world.ts);
@@ -28,6 +30,8 @@ import invoiceSeeds from "../../seeds/invoices.json";
 type Inv = { supplier: string; expected?: string; duplicateOf?: unknown; invoice: Record<string, unknown> & { invoiceNumber: string; buyerTaxId: string } };
 const seeds = (invoiceSeeds as unknown as { invoices: Inv[] }).invoices.filter((i) => i.supplier === TIER1);
 const REAL = seeds.filter((i) => !i.expected && !i.duplicateOf && i.invoice.buyerTaxId === CORE).slice(0, 3);
+/** One more of the supplier's invoices, the core enterprise issues a certificate against. */
+const FOR_ISSUE = seeds.filter((i) => !i.expected && !i.duplicateOf && i.invoice.buyerTaxId === CORE)[3];
 const FAKE = seeds.find((i) => i.expected === "INVOICE.AMOUNT_MISMATCH")!;
 
 const yuan = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, "0")}`;
@@ -140,7 +144,7 @@ describe("the portal's story in the browser", () => {
     for (const id of receivableIds) await world.receivable(id, world.key(CORE), "confirmed");
   });
 
-  it("splits a certificate down to the tier-2 supplier it buys from", async () => {
+  it("splits a certificate down to the tier-2 supplier it buys from, who signs for (签收) its part in its inbox", async () => {
     const id = receivableIds[0];
     const cert = (await world.api.get(`/v1/receivables/${id}`, { key: world.key(TIER1) })).body;
     const half = BigInt(cert.amount) / 2n;
@@ -154,11 +158,45 @@ describe("the portal's story in the browser", () => {
     await amounts.nth(1).fill(yuan(BigInt(cert.amount) - half));
     await supplier.getByRole("button", { name: en("receivables:split.submit"), exact: true }).click();
     await supplier.getByText(en("receivables:status.split"), { exact: true }).first().waitFor({ timeout: 30_000 });
-    // the part waits for the tier-2 supplier's acceptance (签收), which it gives through the API here
-    const offer = await eventually(async () => (await world.api.get("/v1/receivables/offers", { key: world.key(TIER2) })).body.items[0], 20_000, "the tier-2 part offered");
-    expect((await world.api.post("/v1/receivables/acceptances", { receivableIds: [offer.receivableId] }, { key: world.key(TIER2) })).status).toBe(202);
-    const tier2 = await eventually(async () => (await world.api.get("/v1/receivables", { key: world.key(TIER2) })).body.items.find((r: { status: string }) => r.status === "confirmed"), 20_000, "the tier-2 part");
-    expect(tier2.amount).toBe(half.toString());
+    // the part is offered to the tier-2 supplier: the supplier keeps it until it is signed for
+    const offered = await eventually(async () => {
+      const items = (await world.api.get("/v1/receivables/offers", { key: world.key(TIER2) })).body.items as { receivableId: string; certificateId: string; amount: string; kind: string }[];
+      return items.find((o) => o.kind === "split") ?? null;
+    }, 20_000, "the part offered to the tier-2 supplier");
+    expect(offered.amount).toBe(half.toString());
+    const tier2 = await person(world.email(TIER2, "approver"));
+    await tier2.getByRole("navigation").getByRole("link", { name: new RegExp(`^${en("receivables:nav.offers")}`) }).click();
+    const card = tier2.locator("article.offer-card").filter({ hasText: `#${offered.certificateId}` });
+    expect(await card.textContent()).toContain(world.orgs.get(TIER1)!.name); // from whom
+    await card.getByRole("button", { name: en("receivables:offer.accept", { label: `#${offered.certificateId}` }) }).click();
+    await tier2.getByText(en("receivables:offers.did.accept", { label: `#${offered.certificateId}` })).waitFor();
+    const part = await world.receivable(offered.receivableId, world.key(TIER2), "confirmed");
+    expect(part.holderId).toBe(world.id(TIER2));
+  });
+
+  it("lets the core enterprise issue (开立) a certificate in the portal; it waits until the supplier signs for it (签收)", async () => {
+    const submitted = await world.api.post("/v1/invoices", FOR_ISSUE.invoice, { key: world.key(TIER1) });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    await eventually(async () => (await world.api.get(`/v1/invoices/${submitted.body.id}`, { key: world.key(TIER1) })).body.status === "verified", 30_000, "the invoice verified");
+    const core = await person(world.email(CORE, "approver"));
+    await core.getByRole("navigation").getByRole("link", { name: en("receivables:nav.issue") }).click();
+    await core.getByLabel(en("receivables:issue.supplier"), { exact: true }).selectOption({ label: world.orgs.get(TIER1)!.name });
+    // the supplier gives the core enterprise its invoice's id (its invoice list shows it)
+    await core.getByLabel(en("receivables:issue.invoiceIds"), { exact: true }).fill(submitted.body.id);
+    await core.getByRole("button", { name: en("receivables:issue.submit"), exact: true }).click();
+    await core.getByText(en("receivables:issue.waitsForSupplier", { name: world.orgs.get(TIER1)!.name })).waitFor({ timeout: 30_000 });
+    const issued = (await world.api.get(`/v1/invoices/${submitted.body.id}`, { key: world.key(TIER1) })).body.receivableId as string;
+    const offered = await world.receivable(issued, world.key(CORE), "offered");
+    await core.locator("article.offer-card").filter({ hasText: `#${offered.certificateId}` }).waitFor();
+
+    await supplier.goto("/portal/");
+    await supplier.getByRole("navigation").getByRole("link", { name: new RegExp(`^${en("receivables:nav.offers")}`) }).click();
+    const card = supplier.locator("article.offer-card").filter({ hasText: `#${offered.certificateId}` });
+    for (const shown of [world.orgs.get(CORE)!.name, CORE, en("receivables:offer.kind.issue")]) expect(await card.textContent()).toContain(shown);
+    await card.getByRole("button", { name: en("receivables:offer.accept", { label: `#${offered.certificateId}` }) }).click();
+    await supplier.locator(".outcomes").getByText(en("common:operation.mined")).waitFor({ timeout: 30_000 });
+    const mine = await world.receivable(issued, world.key(TIER1), "confirmed");
+    expect([mine.holderId, mine.origin]).toEqual([world.id(TIER1), "issued"]);
   });
 
   it("requests financing; two banks quote through the portal; a clerk can only submit an acceptance for approval", async () => {

@@ -8,7 +8,7 @@ export function Home() {
   const { t } = useTranslation("common");
   const session = useSession();
   const sections = session.roles.flatMap((role) =>
-    MODULES.flatMap((m) => m.homes ?? []).filter((h) => h.role === role).map((h) => ({ ...h, key: `${role}` })),
+    MODULES.flatMap((m) => m.homes ?? []).filter((h) => h.role === role).map((h, i) => ({ ...h, key: `${role}-${i}` })),
   );
   return (
     <Page title={t("home.title", { name: session.user.name })}>

@@ -63,6 +63,7 @@ export function Shell() {
               <li key={e.to}>
                 <NavLink to={e.to} end>
                   {t(e.label)}
+                  {e.Count ? <e.Count /> : null}
                 </NavLink>
               </li>
             ))}

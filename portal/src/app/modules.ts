@@ -12,6 +12,7 @@ import { settlementModule } from "../modules/settlement/routes";
 import { clearingModule } from "../modules/clearing/routes";
 import { reconciliationModule } from "../modules/reconciliation/routes";
 import { auditModule } from "../modules/audit/routes";
+import { conformityModule } from "../modules/conformity/routes";
 import { operatorModule } from "../modules/operator/routes";
 
 export const MODULES: DomainModule[] = [
@@ -24,5 +25,6 @@ export const MODULES: DomainModule[] = [
   clearingModule,
   reconciliationModule,
   auditModule,
+  conformityModule,
   operatorModule,
 ];

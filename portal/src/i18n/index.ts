@@ -17,6 +17,7 @@ export const NAMESPACES = [
   "clearing",
   "reconciliation",
   "audit",
+  "conformity",
   "operator",
   "errors",
 ] as const;

@@ -30,6 +30,8 @@ export const COMMIT_ACTIONS = [
   "/v1/receivables/issuances",
   "/v1/receivables/{id}/splits",
   "/v1/receivables/{id}/transfers",
+  "/v1/receivables/acceptances",
+  "/v1/receivables/refusals",
   "/v1/receivables/defaults",
   "/v1/receivables/recourse-claims",
   "/v1/credit-lines",

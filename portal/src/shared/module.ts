@@ -24,6 +24,8 @@ export interface NavEntry {
   adminOnly?: boolean;
   /** Lower first; ties keep the modules' order. */
   order?: number;
+  /** A count shown beside the label (what waits for the person there), or nothing. */
+  Count?: ComponentType;
 }
 
 export interface HomeSection {

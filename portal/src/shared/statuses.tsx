@@ -11,6 +11,7 @@ import { StatusBadge } from "./ui";
 const RECEIVABLE_TONE: Record<string, "neutral" | "info" | "success" | "warning" | "danger"> = {
   registering: "info",
   pending: "info",
+  offered: "info",
   confirmed: "success",
   financed: "info",
   split: "neutral",
@@ -19,8 +20,12 @@ const RECEIVABLE_TONE: Record<string, "neutral" | "info" | "success" | "warning"
   defaulted: "danger",
   rejected: "danger",
   cancelled: "neutral",
+  void: "neutral",
   failed: "danger",
 };
+
+/** Tone of a certificate's status, for the receivables pages' own badge too. */
+export const receivableTone = (status: string) => RECEIVABLE_TONE[status];
 
 export function ReceivableStatus({ status }: { status: string }) {
   const { t } = useTranslation("financing");

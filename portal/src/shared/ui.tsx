@@ -3,7 +3,7 @@
  * inputs, tables with captions and scoped headers, alerts for problems, a progressbar with its
  * value. Every page uses these rather than styling its own.
  */
-import { useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { problemText } from "../i18n/problem";
 
@@ -108,12 +108,16 @@ export function DataTable<Row>({
   useEffect(() => {
     if (allRef.current) allRef.current.indeterminate = someSelected && !allSelected;
   }, [someSelected, allSelected]);
+  const captionId = useId();
+  const [wrap, scrolls] = useScrolls();
 
   if (rows.length === 0 && empty) return <>{empty}</>;
   return (
-    <div className="table-wrap">
+    // a table wider than its frame (a phone) scrolls in it: then the frame takes the keyboard's
+    // focus, so that arrow keys scroll it, and is named by the caption
+    <div className="table-wrap" ref={wrap} {...(scrolls ? { tabIndex: 0, role: "region", "aria-labelledby": captionId } : {})}>
       <table className="data-table">
-        <caption>{caption}</caption>
+        <caption id={captionId}>{caption}</caption>
         <thead>
           <tr>
             {selection ? (
@@ -176,6 +180,22 @@ export function DataTable<Row>({
   );
 }
 
+/** Whether an element's content is wider than it (it scrolls sideways), followed as it resizes. */
+function useScrolls(): [(el: HTMLDivElement | null) => void, boolean] {
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    if (!el) return;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, [el]);
+  return [setEl, scrolls];
+}
+
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
 
 const TONES: Record<string, Tone> = {
@@ -196,8 +216,10 @@ const TONES: Record<string, Tone> = {
   registry_check: "info",
   open: "info",
   financed: "info",
+  offered: "info",
   split: "neutral",
   cancelled: "neutral",
+  void: "neutral",
   overdue: "warning",
   suspended: "warning",
   rejected: "danger",
@@ -220,9 +242,13 @@ export function ProblemMessage({ error, title }: { error: unknown; title?: React
   );
 }
 
-export function Notice({ tone = "info", children }: { tone?: Tone; children: ReactNode }) {
+/**
+ * A message in a tone. Warnings and dangers are alerts, others status messages; `quiet` for one
+ * that is part of what the page shows from the start (a mark on a card), not news to announce.
+ */
+export function Notice({ tone = "info", quiet = false, children }: { tone?: Tone; quiet?: boolean; children: ReactNode }) {
   return (
-    <div className={`notice notice-${tone}`} role={tone === "danger" || tone === "warning" ? "alert" : "status"}>
+    <div className={`notice notice-${tone}`} role={quiet ? undefined : tone === "danger" || tone === "warning" ? "alert" : "status"}>
       {children}
     </div>
   );

@@ -11,6 +11,7 @@ import { Link, NavLink, useParams } from "react-router-dom";
 import { get, type Schemas } from "../../api/client";
 import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
+import { CertificateTerm, MaturityWithMark } from "../../shared/Term";
 import { Card, DataTable, EmptyState, Field, Page, QueryState, StatusBadge } from "../../shared/ui";
 import { ClearingEvents } from "../../shared/ClearingEvents";
 import { Hash, LiveOperation } from "../../shared/operation";
@@ -133,7 +134,7 @@ export function CertificatesAuditPage() {
               { key: "obligor", header: t("financing:field.obligor"), cell: (r) => name(r.obligorId) },
               { key: "holder", header: t("certificate.holder"), cell: (r) => name(r.holderId) },
               { key: "amount", header: t("financing:field.face"), numeric: true, cell: (r) => <Money fen={r.amount} /> },
-              { key: "maturity", header: t("financing:field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "maturity", header: t("financing:field.maturity"), cell: (r) => <MaturityWithMark receivable={r} formatted={formatDate(r.maturity)} /> },
               { key: "tier", header: t("certificate.tier"), numeric: true, cell: (r) => r.tier },
               { key: "status", header: t("financing:field.status"), cell: (r) => <ReceivableStatus status={r.status} /> },
             ]}
@@ -276,6 +277,10 @@ export function CertificateAuditPage() {
                 </dd>
                 <dt>{t("financing:field.maturity")}</dt>
                 <dd>{formatDate(r.maturity)}</dd>
+                <dt>{t("financing:field.term")}</dt>
+                <dd>
+                  <CertificateTerm receivable={r} />
+                </dd>
                 <dt>{t("financing:field.status")}</dt>
                 <dd>
                   <ReceivableStatus status={r.status} />

@@ -1,20 +1,33 @@
 /**
  * A bank's quote on a request (a commit action: approvers send it, clerks submit it for approval).
  * Percentages become basis points from the typed digits, the fee becomes fen through BigInt: no
- * floating point touches a rate or an amount.
+ * floating point touches a rate or an amount. On a certificate whose term exceeds six months
+ * (77号文) the quote carries the bank's reasonableness review, who reviewed the term and why: the
+ * API refuses the quote without it (422 on body.reasonablenessReview), so the form asks for it.
  */
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { queryClient } from "../../api/client";
+import { queryClient, type Schemas } from "../../api/client";
+import { fieldProblems } from "../../i18n/problem";
 import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { chinaToday } from "../../shared/dates";
 import { formatFen, parseYuan } from "../../shared/money";
+import { TermText } from "../../shared/Term";
+import { termOf } from "../../shared/terms";
 import { Card, Field, Notice } from "../../shared/ui";
 import { parsePercentToBp, type BpParse } from "./percent";
 
-type Errors = Partial<Record<"advanceRate" | "annualRate" | "fee" | "validUntil", string>>;
+type Errors = Partial<Record<"advanceRate" | "annualRate" | "fee" | "validUntil" | "reviewer" | "reason", string>>;
 
-export function QuoteForm({ requestId, face }: { requestId: string; face: string }) {
+/** ReasonablenessReview (POST /v1/financing-requests/{id}/quotes): a reviewer of 1–100, a reason of 10–1000 characters. */
+const REVIEWER_MAX = 100;
+const REASON_MIN = 10;
+const REASON_MAX = 1000;
+
+export function QuoteForm({ requestId, receivable }: { requestId: string; receivable: Pick<Schemas["Receivable"], "amount" | "createdAt" | "maturity"> }) {
+  const face = receivable.amount;
+  const term = termOf(receivable.createdAt, receivable.maturity);
+  const reviewRequired = term?.beyondSixMonths ?? false;
   const { t } = useTranslation(["financing", "common"]);
   const quote = useCommit("/v1/financing-requests/{id}/quotes", {
     onDone: () => void queryClient.invalidateQueries({ queryKey: ["quotes", requestId] }),
@@ -25,7 +38,10 @@ export function QuoteForm({ requestId, face }: { requestId: string; face: string
   const [fee, setFee] = useState("0");
   const [recourse, setRecourse] = useState(false);
   const [validUntil, setValidUntil] = useState(chinaToday(7));
+  const [reviewer, setReviewer] = useState("");
+  const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Errors>({});
+  const server = fieldProblems(quote.error);
 
   if (quote.mode === "hidden") return null;
 
@@ -38,14 +54,20 @@ export function QuoteForm({ requestId, face }: { requestId: string; face: string
     e.preventDefault();
     const annual = parsePercentToBp(annualRate, { min: 0, max: 10_000 });
     const feeFen = parseYuan(fee, { allowZero: true });
+    const who = reviewer.trim();
+    const why = reason.trim();
+    // required beyond six months; optional otherwise, but then whole (the API takes both or neither)
+    const review = reviewRequired || who || why;
     const next: Errors = {
       advanceRate: bpError(advance),
       annualRate: bpError(annual),
       fee: feeFen.ok ? undefined : t(`common:money.${feeFen.reason}`),
       validUntil: validUntil >= chinaToday() ? undefined : t("quote.validUntilPast"),
+      reviewer: review && !who ? t("review.reviewerRequired") : undefined,
+      reason: review && why.length < REASON_MIN ? t("review.reasonTooShort", { min: REASON_MIN }) : undefined,
     };
     setErrors(next);
-    if (!advance.ok || !annual.ok || !feeFen.ok || next.validUntil) return;
+    if (!advance.ok || !annual.ok || !feeFen.ok || next.validUntil || next.reviewer || next.reason) return;
     quote.mutate({
       path: { id: requestId },
       body: {
@@ -56,6 +78,7 @@ export function QuoteForm({ requestId, face }: { requestId: string; face: string
         recourse,
         // valid to the end of that day in China
         validUntil: `${validUntil}T23:59:59+08:00`,
+        ...(review ? { reasonablenessReview: { reviewer: who, reason: why } } : {}),
       },
     });
   };
@@ -90,6 +113,25 @@ export function QuoteForm({ requestId, face }: { requestId: string; face: string
         <label className="checkbox">
           <input type="checkbox" checked={recourse} onChange={(e) => setRecourse(e.target.checked)} /> {t("quote.withRecourse")}
         </label>
+        <fieldset className="review">
+          <legend>{reviewRequired ? t("review.titleRequired") : t("review.titleOptional")}</legend>
+          <p className="term-line">
+            {t("review.term")} <TermText term={term} />
+          </p>
+          {reviewRequired ? (
+            <Notice tone="warning" quiet>
+              {t("review.required", { days: term?.days ?? "" })}
+            </Notice>
+          ) : (
+            <p className="field-hint">{t("review.optional")}</p>
+          )}
+          <Field label={t("review.reviewer")} hint={t("review.reviewerHint")} error={errors.reviewer ?? server["body.reasonablenessReview.reviewer"]}>
+            {(p) => <input {...p} required={reviewRequired} maxLength={REVIEWER_MAX} value={reviewer} onChange={(e) => setReviewer(e.target.value)} />}
+          </Field>
+          <Field label={t("review.reason")} hint={t("review.reasonHint", { min: REASON_MIN, max: REASON_MAX })} error={errors.reason ?? server["body.reasonablenessReview.reason"] ?? server["body.reasonablenessReview"]}>
+            {(p) => <textarea {...p} required={reviewRequired} maxLength={REASON_MAX} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
+          </Field>
+        </fieldset>
         <div className="actions">
           <CommitButton commit={quote} type="submit" label={t("quote.submit")} />
         </div>

@@ -11,6 +11,7 @@ import { useSession } from "../../shared/session";
 import { CommitButton, CommitOutcome, useCommit, useDuty } from "../../shared/commit";
 import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
+import { CertificateTerm } from "../../shared/Term";
 import { Button, Card, EmptyState, Notice, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
 import { formatBp } from "./percent";
 import { useOrgNames } from "../../shared/organizations";
@@ -71,6 +72,10 @@ export function RequestDetailPage() {
                   </dd>
                   <dt>{t("field.maturity")}</dt>
                   <dd>{formatDate(c.maturity)}</dd>
+                  <dt>{t("field.term")}</dt>
+                  <dd>
+                    <CertificateTerm receivable={c} />
+                  </dd>
                   <dt>{t("field.certificateStatus")}</dt>
                   <dd>
                     <ReceivableStatus status={c.status} />
@@ -94,7 +99,7 @@ export function RequestDetailPage() {
                 {() => <Quotes quotes={quotes.data!.items} supplier={isSupplier} open={open} />}
               </QueryState>
 
-              {isBank && open && !myOpenQuote && quotes.data ? <QuoteForm requestId={r.id} face={c.amount} /> : null}
+              {isBank && open && !myOpenQuote && quotes.data ? <QuoteForm requestId={r.id} receivable={c} /> : null}
             </>
           );
         }}
@@ -194,6 +199,12 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
                   <dt>{t("quote.validUntil")}</dt>
                   <dd>{formatDateTime(q.validUntil)}</dd>
                 </dl>
+                {q.reasonablenessReview ? (
+                  <div className="quote-review">
+                    <strong>{t("review.onQuote")}</strong> {t("review.by", { reviewer: q.reasonablenessReview.reviewer })}
+                    <p>{q.reasonablenessReview.reason}</p>
+                  </div>
+                ) : null}
                 {supplier && q.status === "open" && open ? (
                   <div className="actions">
                     <CommitButton

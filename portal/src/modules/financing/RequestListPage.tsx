@@ -11,6 +11,7 @@ import { useSession } from "../../shared/session";
 import { useDuty } from "../../shared/commit";
 import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
+import { MaturityWithMark } from "../../shared/Term";
 import { formatFen } from "../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
 import { useOrgNames } from "../../shared/organizations";
@@ -83,7 +84,7 @@ export function RequestListPage() {
               ...(isSupplier ? [] : [{ key: "supplier", header: t("field.supplier"), cell: (x: Item) => name(x.request.supplierId) }]),
               { key: "obligor", header: t("field.obligor"), cell: (x) => name(x.request.obligorId) },
               { key: "amount", header: t("field.face"), numeric: true, cell: (x) => <Money fen={x.receivable.amount} /> },
-              { key: "maturity", header: t("field.maturity"), cell: (x) => formatDate(x.receivable.maturity) },
+              { key: "maturity", header: t("field.maturity"), cell: (x) => <MaturityWithMark receivable={x.receivable} formatted={formatDate(x.receivable.maturity)} /> },
               { key: "status", header: t("field.status"), cell: (x) => <RequestStatus status={x.request.status} /> },
               { key: "created", header: t("field.createdAt"), cell: (x) => formatDateTime(x.request.createdAt) },
               {

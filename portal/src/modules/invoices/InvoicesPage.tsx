@@ -12,6 +12,28 @@ import { INVOICE_STATUSES, isVerifying, rejectionText } from "./labels";
 type Invoice = Schemas["Invoice"];
 type Status = (typeof INVOICE_STATUSES)[number];
 
+/**
+ * A verified, unused invoice's platform id, to give to the core enterprise it is billed to: it
+ * issues a certificate (开立) against it by that id.
+ */
+function CopyId({ id, label }: { id: string; label: string }) {
+  const { t } = useTranslation("invoices");
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="copy-id">
+      <code className="mono" title={id}>
+        {id}
+      </code>
+      {navigator.clipboard ? (
+        <Button variant="link" onClick={() => void navigator.clipboard.writeText(id).then(() => setCopied(true))}>
+          {copied ? t("common:action.copied") : t("common:action.copy")}
+          <span className="visually-hidden"> {t("list.invoiceIdOf", { number: label })}</span>
+        </Button>
+      ) : null}
+    </span>
+  );
+}
+
 export function InvoicesPage() {
   const { t } = useTranslation("invoices");
   const { canPrepare } = useDuty();
@@ -75,9 +97,14 @@ export function InvoicesPage() {
                   ),
                 },
                 {
+                  key: "id",
+                  header: t("list.invoiceId"),
+                  cell: (i) => (i.status === "verified" && !i.receivableId ? <CopyId id={i.id} label={i.invoiceNumber} /> : <span className="muted">—</span>),
+                },
+                {
                   key: "receivable",
                   header: t("list.receivable"),
-                  cell: (i) => (i.receivableId ? <Link to={`/receivables/${i.receivableId}`}>{t("list.openReceivable")}</Link> : "—"),
+                  cell: (i) => (i.receivableId ? <Link className="nowrap" to={`/receivables/${i.receivableId}`}>{t("list.openReceivable")}</Link> : "—"),
                 },
               ]}
             />

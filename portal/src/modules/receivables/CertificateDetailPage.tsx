@@ -6,12 +6,14 @@ import { get, isProblem, queryClient, type Schemas } from "../../api/client";
 import { useLiveOperation } from "../../api/live";
 import { useSession } from "../../shared/session";
 import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
-import { formatDate } from "../../shared/dates";
+import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { formatFen, parseYuan, sumFen } from "../../shared/money";
 import { Button, Card, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { NotFound } from "../../shared/NotFound";
-import { OperationStatus, ReceivableStatus, certificateLabel, useOrgName, useOrganizations, type Receivable } from "./shared";
+import { CertificateTerm } from "../../shared/Term";
+import { OperationStatus, ReceivableStatus, ReturnReason, certificateLabel, useOrgName, useOrganizations, type Receivable } from "./shared";
+import { OfferDecision } from "./offers/OfferDecision";
 
 type Lineage = Schemas["Lineage"];
 
@@ -45,8 +47,28 @@ export function CertificateDetailPage() {
                   <dd>{orgName(r.holderId)}</dd>
                   <dt>{t("field.maturity")}</dt>
                   <dd>{formatDate(r.maturity)}</dd>
+                  <dt>{t("field.term")}</dt>
+                  <dd><CertificateTerm receivable={r} /></dd>
                   <dt>{t("field.status")}</dt>
                   <dd><ReceivableStatus status={r.status} /></dd>
+                  {r.offer ? (
+                    <>
+                      <dt>{t("offer.kindLabel")}</dt>
+                      <dd>{t(`offer.kindLong.${r.offer.kind}`)}</dd>
+                      <dt>{t("offer.from")}</dt>
+                      <dd>{orgName(r.offer.fromOrganizationId)}</dd>
+                      <dt>{t("offer.to")}</dt>
+                      <dd>{orgName(r.offer.toOrganizationId)}</dd>
+                      <dt>{t("offer.expires")}</dt>
+                      <dd>{formatDateTime(r.offer.expiresAt)}</dd>
+                    </>
+                  ) : null}
+                  {r.offerReturn ? (
+                    <>
+                      <dt>{t("offer.returnedWhy")}</dt>
+                      <dd><ReturnReason receivable={r} /></dd>
+                    </>
+                  ) : null}
                   <dt>{t("field.tier")}</dt>
                   <dd>{r.tier}</dd>
                   <dt>{t("field.origin")}</dt>
@@ -65,7 +87,10 @@ export function CertificateDetailPage() {
                   ) : null}
                 </dl>
                 {r.failure ? <Notice tone="danger">{r.failure.reason}</Notice> : null}
+                {r.status === "void" ? <Notice tone="neutral" quiet>{t("detail.void")}</Notice> : null}
+                {r.delinquent ? <Notice tone="warning" quiet>{t("detail.delinquent")}</Notice> : null}
               </Card>
+              {r.status === "offered" && r.offer ? <OfferDecision receivable={r} /> : null}
               <Card title={t("detail.lineage")}>
                 <QueryState query={lineage}>{() => (lineage.data ? <ul className="tree"><LineageNode node={lineage.data} current={r.id} /></ul> : null)}</QueryState>
               </Card>

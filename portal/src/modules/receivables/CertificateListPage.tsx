@@ -4,14 +4,18 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { get } from "../../api/client";
 import { useDuty } from "../../shared/commit";
+import { useSession } from "../../shared/session";
 import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
+import { LongTermMark } from "../../shared/Term";
+import { termOf } from "../../shared/terms";
 import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
 import { RECEIVABLE_STATUSES, ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "./shared";
 
 export function CertificateListPage() {
   const { t } = useTranslation("receivables");
   const { canPrepare } = useDuty();
+  const session = useSession();
   const orgName = useOrgName();
   const [status, setStatus] = useState("");
   const list = useQuery({
@@ -51,13 +55,31 @@ export function CertificateListPage() {
             rows={list.data?.items ?? []}
             rowKey={(r) => r.id}
             empty={<EmptyState title={t("list.empty")} />}
+            // what a person looks for first (which, in what state, how much) comes first: on a
+            // phone the table scrolls, and these stay in view
             columns={[
               { key: "id", header: t("field.certificate"), cell: (r) => <Link to={`/receivables/${r.id}`}>{certificateLabel(r)}</Link>, rowHeader: true },
+              {
+                key: "status",
+                header: t("field.status"),
+                cell: (r) => (
+                  <>
+                    <span className="term">
+                      <ReceivableStatus status={r.status} />
+                      {termOf(r.createdAt, r.maturity)?.beyondSixMonths ? <LongTermMark /> : null}
+                    </span>
+                    {r.offer ? (
+                      <div className="cell-note">
+                        {r.offer.toOrganizationId === session.organization.id ? <Link to="/receivables/offers">{t("list.offeredToUs")}</Link> : t("list.offeredTo", { name: orgName(r.offer.toOrganizationId) })}
+                      </div>
+                    ) : null}
+                  </>
+                ),
+              },
               { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
-              { key: "obligor", header: t("field.obligor"), cell: (r) => orgName(r.obligorId) },
               { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "obligor", header: t("field.obligor"), cell: (r) => orgName(r.obligorId) },
               { key: "tier", header: t("field.tier"), cell: (r) => r.tier, numeric: true },
-              { key: "status", header: t("field.status"), cell: (r) => <ReceivableStatus status={r.status} /> },
             ]}
           />
         )}

@@ -40,6 +40,7 @@ export function SupplierHome() {
       <ul className="links">
         <li><Link to="/invoices/upload">{t("home.linkUpload")}</Link></li>
         <li><Link to="/receivables/new">{t("nav.register")}</Link></li>
+        <li><Link to="/receivables/offers">{t("home.linkOffers")}</Link></li>
         <li><Link to="/receivables">{t("nav.certificates")}</Link></li>
         <li><Link to="/financing">{t("home.linkFinancing")}</Link></li>
       </ul>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, type Schemas } from "../../api/client";
+import { receivableTone } from "../../shared/statuses";
 import { StatusBadge } from "../../shared/ui";
 
 export type Receivable = Schemas["Receivable"];
@@ -8,6 +9,7 @@ export type Receivable = Schemas["Receivable"];
 export const RECEIVABLE_STATUSES = [
   "registering",
   "pending",
+  "offered",
   "confirmed",
   "financed",
   "split",
@@ -16,6 +18,7 @@ export const RECEIVABLE_STATUSES = [
   "defaulted",
   "rejected",
   "cancelled",
+  "void",
   "failed",
 ] as const;
 
@@ -50,7 +53,7 @@ export function useOrgName(): (id: string | null | undefined) => string {
 
 export function ReceivableStatus({ status }: { status: string }) {
   const { t, i18n } = useTranslation("receivables");
-  return <StatusBadge status={status} label={i18n.exists(`receivables:status.${status}`) ? t(`status.${status}`) : status} />;
+  return <StatusBadge status={status} tone={receivableTone(status)} label={i18n.exists(`receivables:status.${status}`) ? t(`status.${status}`) : status} />;
 }
 
 export function OperationStatus({ status }: { status: string | undefined }) {
@@ -60,3 +63,16 @@ export function OperationStatus({ status }: { status: string | undefined }) {
 }
 
 export const certificateLabel = (r: { certificateId: string | null; id: string }) => (r.certificateId ? `#${r.certificateId}` : r.id.slice(0, 8));
+
+/** Why an offer went back: refused with its reason, withdrawn, or expired unaccepted. */
+export function ReturnReason({ receivable }: { receivable: Receivable }) {
+  const { t } = useTranslation("receivables");
+  const back = receivable.offerReturn;
+  if (!back) return <span className="muted">—</span>;
+  return (
+    <span>
+      {t(`offer.returned.${back.cause}`)}
+      {back.reason ? <span className="muted"> {t("offer.returnedReason", { reason: back.reason })}</span> : null}
+    </span>
+  );
+}

@@ -7,9 +7,12 @@ import { useLiveMany } from "../../../api/live";
 import { useDuty } from "../../../shared/commit";
 import { formatDate } from "../../../shared/dates";
 import { Money } from "../../../shared/Money";
+import { MaturityWithMark } from "../../../shared/Term";
 import { sumFen } from "../../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, ProgressBar, QueryState } from "../../../shared/ui";
 import { chunks } from "../../../shared/chunks";
+import { useSession } from "../../../shared/session";
+import { OwnPauseNotice, useStanding } from "../offers/ObligorStanding";
 import { ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "../shared";
 
 /** The confirmation endpoints take at most 200 ids (backend receivables.schemas.ts). */
@@ -18,8 +21,11 @@ type Decision = "confirm" | "reject";
 
 export function ConfirmationsPage() {
   const { t } = useTranslation("receivables");
+  const session = useSession();
+  const standing = useStanding(session.organization.id);
   return (
     <Page title={t("confirm.title")}>
+      {standing.data?.paused ? <OwnPauseNotice standing={standing.data} /> : null}
       <ConfirmationQueue />
     </Page>
   );
@@ -86,7 +92,7 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
               { key: "id", header: t("field.certificate"), cell: (r) => certificateLabel(r), rowHeader: true },
               { key: "supplier", header: t("field.creditor"), cell: (r) => orgName(r.creditorId) },
               { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
-              { key: "maturity", header: t("field.maturity"), cell: (r) => formatDate(r.maturity) },
+              { key: "maturity", header: t("field.maturity"), cell: (r) => <MaturityWithMark receivable={r} formatted={formatDate(r.maturity)} /> },
               { key: "evidence", header: t("confirm.evidence"), cell: (r) => <InvoiceEvidence receivable={r} /> },
               { key: "status", header: t("field.status"), cell: (r: Schemas["Receivable"]) => <ReceivableStatus status={r.status} /> },
             ]}
