@@ -185,6 +185,11 @@ describe("consent in the browser: 开立, 签收, 拒签, 撤回, the review of 
     expect(text).not.toContain(t("receivables:standing.paused", { name: world.orgs.get(CORE)!.name }));
     await look(supplier, "supplier-offers-phone-zh");
 
+    // 802号令: a large core enterprise pays this SME beyond 60 days of delivery: signing for it needs its explicit agreement
+    const smeTerm = card.locator(".sme-term");
+    expect(await smeTerm.textContent()).toContain("60");
+    expect(await card.getByRole("button", { name: t("receivables:offer.accept", { label }) }).isDisabled()).toBe(true);
+    await smeTerm.getByRole("checkbox").check();
     await card.getByRole("button", { name: t("receivables:offer.accept", { label }) }).click();
     await supplier.getByText(t("receivables:offers.did.accept", { label })).waitFor();
     await supplier.locator(".outcomes").getByText(t("common:operation.mined")).waitFor({ timeout: 30_000 });
@@ -214,6 +219,8 @@ describe("consent in the browser: 开立, 签收, 拒签, 撤回, the review of 
     const card = (r: Receivable) => supplier.locator("article.offer-card").filter({ hasText: `#${r.certificateId}` });
     // within six months: no mark
     expect(await card(accepted).textContent()).not.toContain(t("common:term.beyondSixMonths"));
+    const agree = card(accepted).locator(".sme-term").getByRole("checkbox");
+    if (await agree.count()) await agree.check(); // the SME agrees to a term beyond 60 days of delivery (802号令)
     await card(accepted).getByRole("button", { name: t("receivables:offer.accept", { label: `#${accepted.certificateId}` }) }).click();
     await supplier.getByText(t("receivables:offers.did.accept", { label: `#${accepted.certificateId}` })).waitFor();
 
@@ -409,7 +416,7 @@ describe("consent in the browser: 开立, 签收, 拒签, 撤回, the review of 
     await card.getByText(t("receivables:standing.overdue", { certificates: overdue })).waitFor();
     // the warning comes before the decision
     const [warning, accept] = await Promise.all([
-      card.locator(".notice").boundingBox(),
+      card.locator(".notice:not(.sme-term)").boundingBox(),
       card.getByRole("button", { name: t("receivables:offer.accept", { label: `#${offered.certificateId}` }) }).boundingBox(),
     ]);
     expect(warning!.y).toBeLessThan(accept!.y);

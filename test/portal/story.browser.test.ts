@@ -193,6 +193,8 @@ describe("the portal's story in the browser", () => {
     await supplier.getByRole("navigation").getByRole("link", { name: new RegExp(`^${en("receivables:nav.offers")}`) }).click();
     const card = supplier.locator("article.offer-card").filter({ hasText: `#${offered.certificateId}` });
     for (const shown of [world.orgs.get(CORE)!.name, CORE, en("receivables:offer.kind.issue")]) expect(await card.textContent()).toContain(shown);
+    const agree = card.locator(".sme-term").getByRole("checkbox");
+    if (await agree.count()) await agree.check(); // the SME agrees to a term beyond 60 days of delivery (802号令)
     await card.getByRole("button", { name: en("receivables:offer.accept", { label: `#${offered.certificateId}` }) }).click();
     await supplier.locator(".outcomes").getByText(en("common:operation.mined")).waitFor({ timeout: 30_000 });
     const mine = await world.receivable(issued, world.key(TIER1), "confirmed");

@@ -2171,11 +2171,8 @@ export interface components {
         };
         AcceptOffers: {
             receivableIds: string[];
-            /**
-             * @description The SME's explicit agreement (国务院令第802号) to a large enterprise's certificate that matures more than 60 days after delivery: required (true) when any certificate's inbox item shows smeTermBeyond60Days; recorded with the acceptance.
-             * @default false
-             */
-            agreeToTermBeyond60Days: boolean;
+            /** @description The SME's explicit agreement (国务院令第802号) to a large enterprise's certificate that matures more than 60 days after delivery: required (true) when any certificate's inbox item shows smeTermBeyond60Days; recorded with the acceptance. */
+            agreeToTermBeyond60Days?: boolean;
         };
         RefuseOffers: {
             receivableIds: string[];

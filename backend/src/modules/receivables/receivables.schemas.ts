@@ -64,7 +64,7 @@ export const Cancel = z.object({ receivableIds: Ids }).strict().openapi("CancelR
 export const AcceptOffers = z
   .object({
     receivableIds: Ids,
-    agreeToTermBeyond60Days: z.boolean().default(false).openapi({
+    agreeToTermBeyond60Days: z.boolean().optional().openapi({
       description:
         "The SME's explicit agreement (国务院令第802号) to a large enterprise's certificate that matures more than 60 days after delivery: required (true) when any certificate's inbox item shows smeTermBeyond60Days; recorded with the acceptance.",
     }),

@@ -89,7 +89,7 @@ export function OfferCard({ offer, direction, onDecided }: { offer: Offer; direc
         </Link>
       </p>
       {direction === "incoming" ? (
-        <IncomingActions receivableId={offer.receivableId} label={label} onAccepted={decided("accept")} onRefused={decided("refuse")} />
+        <IncomingActions receivableId={offer.receivableId} label={label} smeTerm={offer.smeTermBeyond60Days} onAccepted={decided("accept")} onRefused={decided("refuse")} />
       ) : (
         <WithdrawAction receivableId={offer.receivableId} label={label} onWithdrawn={decided("withdraw")} />
       )}
@@ -98,8 +98,22 @@ export function OfferCard({ offer, direction, onDecided }: { offer: Offer; direc
 }
 
 /** 签收 and 拒签 (with a reason) of one offered certificate, by its receiver. */
-export function IncomingActions({ receivableId, label, onAccepted, onRefused }: { receivableId: string; label: string; onAccepted: (op: string | null) => void; onRefused: (op: string | null) => void }) {
+export function IncomingActions({
+  receivableId,
+  label,
+  smeTerm,
+  onAccepted,
+  onRefused,
+}: {
+  receivableId: string;
+  label: string;
+  /** A large enterprise pays this SME beyond 60 days of delivery: signing for it needs its explicit agreement (802号令). */
+  smeTerm?: { deliveredOn: string; deliveredBy: "waybill" | "invoice"; daysAfterDelivery: number } | null;
+  onAccepted: (op: string | null) => void;
+  onRefused: (op: string | null) => void;
+}) {
   const { t } = useTranslation("receivables");
+  const [agreed, setAgreed] = useState(false);
   const [refusing, setRefusing] = useState(false);
   const [reason, setReason] = useState("");
   const [tried, setTried] = useState(false);
@@ -115,9 +129,22 @@ export function IncomingActions({ receivableId, label, onAccepted, onRefused }: 
   if (accept.mode === "hidden") return null;
   return (
     <div className="offer-actions">
+      {smeTerm && !refusing ? (
+        <div className="notice notice-warning sme-term">
+          <p>{t("offer.smeTerm", { days: smeTerm.daysAfterDelivery, date: formatDate(smeTerm.deliveredOn), source: t(`offer.smeTermSource.${smeTerm.deliveredBy}`) })}</p>
+          <label className="checkbox">
+            <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} /> {t("offer.smeTermAgree", { days: smeTerm.daysAfterDelivery })}
+          </label>
+        </div>
+      ) : null}
       {!refusing ? (
         <div className="actions">
-          <CommitButton commit={accept} label={t("offer.accept", { label })} onClick={() => accept.mutate({ body: { receivableIds: [receivableId] } })} disabled={accept.isSuccess} />
+          <CommitButton
+            commit={accept}
+            label={t("offer.accept", { label })}
+            onClick={() => accept.mutate({ body: { receivableIds: [receivableId], ...(smeTerm ? { agreeToTermBeyond60Days: agreed } : {}) } })}
+            disabled={accept.isSuccess || (!!smeTerm && !agreed)}
+          />
           <Button variant="secondary" onClick={() => setRefusing(true)} disabled={accept.isPending || accept.isSuccess} data-write={accept.mode}>
             {t("offer.refuse")}
             <span className="visually-hidden"> {label}</span>
