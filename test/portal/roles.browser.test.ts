@@ -23,7 +23,8 @@ import { buildData } from "./support/pages-data";
  *
  * The pages this issue added (offers, issuing, the conformity pages) are also opened on a phone
  * (390×844) in both languages: every word, no serious axe violation, nothing wider than the screen;
- * photographed in Chinese on the phone and on the desktop.
+ * photographed in Chinese on the phone and on the desktop, into a temporary directory (the log
+ * names it).
  */
 
 const ROLES = ["supplier", "core", "bank", "issuer", "operator", "auditor"] as const;
@@ -69,12 +70,15 @@ describe("every role's pages, in Chinese and in English", () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let shots = "";
-  /** Where the photographs go: SCREENSHOTS_DIR (`npm run screenshots` → docs/screenshots), else a temporary directory. */
+  /** Where the main pages' photographs go: SCREENSHOTS_DIR (`npm run screenshots` → docs/screenshots), else a temporary directory. */
   const screens = () => {
     shots ||= process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), "chainfactor-screens-"));
     mkdirSync(shots, { recursive: true });
     return shots;
   };
+  /** The other pages' photographs (phone and desktop), to look at: always a temporary directory. */
+  let pageShots = "";
+  const pagesDir = () => (pageShots ||= mkdtempSync(join(tmpdir(), "chainfactor-pages-")));
   const login: Record<Role, () => string> = {
     supplier: () => world.email(TIER1, "approver"),
     core: () => world.email(CORE, "approver"),
@@ -110,6 +114,7 @@ describe("every role's pages, in Chinese and in English", () => {
 
   afterAll(async () => {
     if (shots) console.info(`screenshots in ${shots}`);
+    if (pageShots) console.info(`photographs of the pages on phone and desktop in ${pageShots}`);
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await world?.close();
@@ -133,12 +138,12 @@ describe("every role's pages, in Chinese and in English", () => {
           if (lang === "zh") {
             const slug = path.replace(/\/requests\/[0-9a-f-]{36}$/, "/long-term-request").replace(/\W+/g, "-").replace(/^-|-$/g, "");
             const name = `${role}-${slug || "home"}`;
-            await phone.screenshot({ path: join(screens(), `phone-${name}.png`), fullPage: true });
+            await phone.screenshot({ path: join(pagesDir(), `phone-${name}.png`), fullPage: true });
             const desktop = await signedIn(role, "zh");
             await desktop.goto(`/portal${path}`);
             await settled(desktop);
             expect(await seriousViolations(desktop), `${role}/zh/desktop ${path}`).toEqual([]);
-            await desktop.screenshot({ path: join(screens(), `desktop-${name}.png`), fullPage: true });
+            await desktop.screenshot({ path: join(pagesDir(), `desktop-${name}.png`), fullPage: true });
           }
         }
       }

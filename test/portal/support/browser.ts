@@ -38,9 +38,12 @@ export const DEVICES = {
 } as const;
 export type Device = keyof typeof DEVICES;
 
-/** A fresh browser profile (cookies, storage) in `lang`, on a desktop-sized window unless `device` says otherwise. */
+/**
+ * A fresh browser profile (cookies, storage) in `lang`, on a desktop-sized window unless `device`
+ * says otherwise. It asks for reduced motion: charts are drawn at once, so a photograph shows them.
+ */
 export async function newContext(browser: Browser, baseURL: string, lang: "zh" | "en" = "zh", device: Device = "desktop"): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL, ...DEVICES[device], locale: lang === "zh" ? "zh-CN" : "en-US", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({ baseURL, ...DEVICES[device], locale: lang === "zh" ? "zh-CN" : "en-US", timezoneId: "Asia/Shanghai", reducedMotion: "reduce" });
   if (lang === "en") await context.addInitScript(() => localStorage.setItem("cf.lang", "en"));
   return context;
 }

@@ -69,16 +69,16 @@ export function FeedPage() {
               empty={<EmptyState title={start ? t("feed.emptyAfter", { after: start }) : t("feed.empty")} />}
               columns={[
                 { key: "seq", header: t("feed.seq"), rowHeader: true, numeric: true, cell: (r) => r.seq },
-                { key: "kind", header: t("feed.kind"), cell: (r) => t(`kind.${r.kind}`, { defaultValue: r.kind }) },
+                { key: "kind", header: t("feed.kind"), cell: (r) => <span className="nowrap">{t(`kind.${r.kind}`, { defaultValue: r.kind })}</span> },
                 {
                   key: "cert",
                   header: t("feed.certificate"),
                   cell: (r) => (
-                    <>
+                    <div className="nowrap">
                       {certNo(r.certificateId)}
                       {r.parentId ? <div className="cell-note">{t("feed.parent", { id: certNo(r.parentId) })}</div> : null}
                       {r.tier ? <div className="cell-note">{t("feed.tier", { tier: r.tier })}</div> : null}
-                    </>
+                    </div>
                   ),
                 },
                 {

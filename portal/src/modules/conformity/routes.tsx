@@ -13,6 +13,7 @@ const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>
 const AbnormalFlowsPage = lazyPage(() => import("./AbnormalFlowsPage"), "AbnormalFlowsPage");
 const FeedPage = lazyPage(() => import("./FeedPage"), "FeedPage");
 const HeldFundsPage = lazyPage(() => import("./HeldFundsPage"), "HeldFundsPage");
+const HeldFundsHome = lazyPage(() => import("./HeldFundsHome"), "HeldFundsHome");
 
 export const conformityModule: DomainModule = {
   id: "conformity",
@@ -26,4 +27,5 @@ export const conformityModule: DomainModule = {
     { to: "/conformity/feed", label: "conformity:nav.feed", roles: ["operator", "auditor"], order: 85 },
     { to: "/conformity/held-funds", label: "conformity:nav.held", roles: ["settlement_issuer", "operator", "auditor"], order: 86 },
   ],
+  homes: [{ role: "settlement_issuer", Component: HeldFundsHome }],
 };

@@ -15,6 +15,7 @@ import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared
 import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
+import { reducedMotion } from "../../shared/motion";
 
 type Line = { bankId: string; bankName: string; obligorId: string; obligorName: string; limit: string; used: string; committed: string; available: string; requestedLimit: string | null };
 
@@ -60,9 +61,9 @@ export function CreditLinesPage() {
                           }}
                         />
                         <Legend formatter={(v: string) => t(`lines.${v}`)} />
-                        <Bar dataKey="used" stackId="a" fill="#1f5fa8" name="used" />
-                        <Bar dataKey="committed" stackId="a" fill="#e0a030" name="committed" />
-                        <Bar dataKey="available" stackId="a" fill="#9cc3a0" name="available" />
+                        <Bar dataKey="used" stackId="a" fill="#1f5fa8" name="used" isAnimationActive={!reducedMotion()} />
+                        <Bar dataKey="committed" stackId="a" fill="#e0a030" name="committed" isAnimationActive={!reducedMotion()} />
+                        <Bar dataKey="available" stackId="a" fill="#9cc3a0" name="available" isAnimationActive={!reducedMotion()} />
                       </BarChart>
                     </ResponsiveContainer>
                   </div>

@@ -81,10 +81,11 @@ export function RequestListPage() {
                   </Link>
                 ),
               },
-              ...(isSupplier ? [] : [{ key: "supplier", header: t("field.supplier"), cell: (x: Item) => name(x.request.supplierId) }]),
-              { key: "obligor", header: t("field.obligor"), cell: (x) => name(x.request.obligorId) },
+              // amount and maturity (a long term marked) first: on a phone the rest scrolls into view
               { key: "amount", header: t("field.face"), numeric: true, cell: (x) => <Money fen={x.receivable.amount} /> },
               { key: "maturity", header: t("field.maturity"), cell: (x) => <MaturityWithMark receivable={x.receivable} formatted={formatDate(x.receivable.maturity)} /> },
+              ...(isSupplier ? [] : [{ key: "supplier", header: t("field.supplier"), cell: (x: Item) => name(x.request.supplierId) }]),
+              { key: "obligor", header: t("field.obligor"), cell: (x) => name(x.request.obligorId) },
               { key: "status", header: t("field.status"), cell: (x) => <RequestStatus status={x.request.status} /> },
               { key: "created", header: t("field.createdAt"), cell: (x) => formatDateTime(x.request.createdAt) },
               {

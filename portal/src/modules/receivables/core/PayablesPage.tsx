@@ -9,6 +9,7 @@ import { chinaToday, formatDate, weekStart } from "../../../shared/dates";
 import { Money } from "../../../shared/Money";
 import { compareFen, fenToYuanInput, formatFen, parseYuan, sumFen, yuanForChart } from "../../../shared/money";
 import { Card, DataTable, Field, Notice, Page, QueryState, Stat } from "../../../shared/ui";
+import { reducedMotion } from "../../../shared/motion";
 import { OperationStatus } from "../shared";
 
 export function PayablesPage() {
@@ -53,7 +54,7 @@ export function PayablesCalendar() {
                     <XAxis dataKey="week" tickFormatter={(w: string) => formatDate(w)} stroke="#4a5668" />
                     <YAxis tickFormatter={(v: number) => `¥${v.toLocaleString()}`} stroke="#4a5668" width={110} />
                     <Tooltip formatter={(_v, _n, item) => [formatFen((item.payload as Week).total), t("payables.due")]} labelFormatter={(w) => t("payables.weekOf", { date: formatDate(String(w)) })} />
-                    <Bar dataKey="yuan" fill="#0b4f8a" maxBarSize={56} name={t("payables.due")} />
+                    <Bar dataKey="yuan" fill="#0b4f8a" maxBarSize={56} name={t("payables.due")} isAnimationActive={!reducedMotion()} />
                   </BarChart>
                 </ResponsiveContainer>
               </div>
