@@ -11,6 +11,7 @@ const SLOWEST = [
   "test/portal/roles.browser",
   "test/backend/races/",
   "test/portal/story.browser",
+  "test/portal/consent.browser",
   "test/contracts/invariant/",
   "test/backend/chaos/",
   "test/backend/faults/crash-windows",
