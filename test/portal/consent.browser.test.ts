@@ -324,7 +324,8 @@ describe("consent in the browser: 开立, 签收, 拒签, 撤回, the review of 
     await supplier.getByRole("heading", { name: t("receivables:detail.offeredBy", { name: world.orgs.get(TIER2)!.name }) }).waitFor();
     await supplier.goto("/portal/receivables");
     const row = supplier.getByRole("row").filter({ hasText: `#${cert.certificateId}` });
-    expect(await row.textContent()).toContain(t("receivables:list.offeredTo", { name: world.orgs.get(TIER2)!.name }));
+    // the receiver's name comes with the member directory, which may load after the list
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(t("receivables:list.offeredTo", { name: world.orgs.get(TIER2)!.name }));
     await supplier.goto("/portal/receivables/offers/sent");
     const card = supplier.locator("article.offer-card").filter({ hasText: `#${cert.certificateId}` });
     expect(await card.textContent()).toContain(t("receivables:offer.kind.transfer"));

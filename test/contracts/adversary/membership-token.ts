@@ -243,7 +243,8 @@ export const TOKEN: ContractRows = {
     what: "takes one fen of supplierA's (who allowed only the ledger, and bankB 1,000 yuan)",
     call: (s, who) => t(s, who).transferFrom(s.as.supplierA.address, who.address, 1n),
     suspended: "susSupplier",
-    kinds: every(err("ERC20InsufficientAllowance", SELF, 0n, 1n), { bank: may("spends what supplierA allowed it") }),
+    // the operator never moves money: refused as a spender before any allowance is looked at
+    kinds: every(err("ERC20InsufficientAllowance", SELF, 0n, 1n), { bank: may("spends what supplierA allowed it"), operator: ineligible((s) => s.as.operator.address) }),
     rows: [
       refuse("bankB", "one fen more than allowed", (s, x) => t(s, x).transferFrom(s.as.supplierA.address, x.address, 1_000n * YUAN + 1n), err("ERC20InsufficientAllowance", SELF, 1_000n * YUAN, 1_000n * YUAN + 1n)),
       refuse("bankB", "core1's, who allowed it nothing", (s, x) => t(s, x).transferFrom(s.as.core1.address, x.address, 1n), err("ERC20InsufficientAllowance", SELF, 0n, 1n)),
