@@ -2,6 +2,7 @@ import { In, type DataSource, type EntityManager } from "typeorm";
 import { OrganizationEntity, type Organization } from "../onboarding";
 import { ReceivableEntity, type ReceivableRow } from "./receivable.entity";
 import { Rows } from "../../shared/rows";
+import { termOf } from "../../shared/terms";
 
 const receivableRows = new Rows(ReceivableEntity);
 
@@ -24,6 +25,12 @@ export interface InFlightRow {
 }
 
 /** An offered certificate as the offers inbox shows it: the certificate, who is party to the offer, and its term. */
+/** The inbox's term facts: the same rule (China's calendar) as the quote's review and the feed. */
+const termFacts = (issuedAt: Date, maturity: Date) => {
+  const t = termOf(issuedAt, maturity);
+  return { termDays: t.termDays, beyondSixMonths: t.longTerm };
+};
+
 export interface OfferRow {
   receivable: ReceivableRow;
   obligor: { id: string; name: string; uscc: string; paused: boolean };
@@ -157,7 +164,6 @@ export class ReceivablesRepository {
          UNION ALL SELECT up.start, a.parent_id, a.created_at FROM up JOIN receivables a ON a.id = up.parent_id
        )
        SELECT ${receivableRows.select(em, "page", "r_")}, root.created_at AS issued_at,
-              ceil(extract(epoch FROM page.maturity - root.created_at) / 86400)::int AS term_days, page.maturity > root.created_at + interval '6 months' AS beyond_six_months,
               o.legal_name AS obligor_name, o.uscc AS obligor_uscc, coalesce(s.paused, false) AS obligor_paused, f.legal_name AS from_name, t.legal_name AS to_name
        FROM page JOIN up root ON root.start = page.id AND root.parent_id IS NULL
        JOIN organizations o ON o.id = page.obligor_organization_id
@@ -175,8 +181,7 @@ export class ReceivablesRepository {
         from: { id: receivable.offerFromOrganizationId!, name: (x.from_name as string | null) ?? null },
         to: { id: receivable.offerToOrganizationId!, name: (x.to_name as string | null) ?? null },
         issuedAt: x.issued_at as Date,
-        termDays: x.term_days as number,
-        beyondSixMonths: x.beyond_six_months as boolean,
+        ...termFacts(x.issued_at as Date, receivable.maturity),
       };
     });
   }
