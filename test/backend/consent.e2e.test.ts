@@ -279,8 +279,19 @@ describe("consent (签收 / 拒签) and delinquent obligors", () => {
     const paid = await receivable(soon, TIER1, "settled");
     expect([paid.holderId, paid.repayment.paidToHolder, paid.offerReturn.cause]).toEqual([idOf(TIER1), paid.amount, "expired"]);
     expect((await api.get(`/v1/receivables/${later}`, as(TIER1))).body.status).toBe("offered");
-    // a week on, the other offers have expired: returned to their senders
+    // a week on, the other offers have expired. While another run of the keeper (here, the test) holds
+    // its lock, none queues a return: two runs at once would each queue the same offers
+    const other = stack.ds.createQueryRunner();
+    await other.connect();
+    await other.query(`SELECT pg_advisory_lock(hashtext('clearing:keeper'))`);
+    const [{ last }] = await stack.ds.query(`SELECT coalesce(max(id), 0)::text AS last FROM outbox`);
     await travel(7 * DAY);
+    await new Promise((r) => setTimeout(r, 1500)); // five of the keeper's ticks
+    const queued = await stack.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'ledger.expireOffers' AND id > $1`, [last]);
+    expect([queued[0].n, (await api.get(`/v1/receivables/${later}`, as(TIER1))).body.status]).toEqual([0, "offered"]);
+    await other.query(`SELECT pg_advisory_unlock(hashtext('clearing:keeper'))`);
+    await other.release();
+    // the lock released, the next run returns them to their senders
     const back = await receivable(later, TIER1, "confirmed");
     expect([back.holderId, back.offerReturn.cause]).toEqual([idOf(TIER1), "expired"]);
     expect((await receivable(issued, CORE, "void")).offerReturn.cause).toBe("expired");

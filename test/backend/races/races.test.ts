@@ -47,6 +47,18 @@ describe("races", () => {
       return r.body.status === "mined" || r.body.status === "failed" ? r.body : null;
     }, 60_000, `operation ${operationId} to end`);
 
+  /** Why a change was refused as still in flight: the operation and the certificate as the database has them. */
+  const inFlight = async (operationId: string | undefined, receivableId: string) =>
+    operationId === undefined
+      ? ""
+      : JSON.stringify(
+          await w.stack.ds.query(
+            `SELECT o.id::text, o.kind, o.status, o.created_at, o.payload, t.tx_hash, t.status AS tx_status, t.block_number::text, r.operation_id::text, r.chain_block::text, r.status AS certificate
+             FROM receivables r, outbox o LEFT JOIN ledger_transactions t ON t.id = o.ledger_tx_id WHERE o.id = $1 AND r.id = $2`,
+            [operationId, receivableId],
+          ),
+        );
+
   beforeAll(async () => {
     console.log(`races: seed ${SEED}, ${ROUNDS} rounds per pair`);
     w = await RaceWorld.start(new Rng(SEED), 16 * ROUNDS + 40);
@@ -273,7 +285,7 @@ describe("races", () => {
       expect([back.status, back.holderId, back.offerReturn?.cause, back.offerReturn?.reason], round).toEqual(["confirmed", s3.id, "refused", "not what we ordered"]);
       // back with its sender, it goes on to the next receiver, who accepts it
       const next = await (flip ? A : B).post(`/v1/receivables/${c.id}/transfers`, { organizationId: s4.id }, s3);
-      expect(next.status, `${round}: ${JSON.stringify(next.body)}`).toBe(202);
+      expect(next.status, `${round}: ${JSON.stringify(next.body)} ${await inFlight(next.body.operationId, c.id)}`).toBe(202);
       await w.statuses(s3, [c.id], "offered");
       const accepted = await B.post("/v1/receivables/acceptances", { receivableIds: [c.id], agreeToTermBeyond60Days: true }, s4);
       expect(accepted.status, `${round}: ${JSON.stringify(accepted.body)}`).toBe(202);

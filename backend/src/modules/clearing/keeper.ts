@@ -27,6 +27,11 @@ export interface KeeperOptions {
  * does, so that a waiting offer never holds up settlement (the ledger settles no offered
  * certificate). An issued one becomes void, a transfer or split part its sender's again; once
  * that is projected, the next run settles what is due.
+ *
+ * One run at a time, across every worker (an advisory lock; a run that finds it taken does
+ * nothing, the next tick comes soon): a run that waited on another's row locks would re-check those
+ * rows against a snapshot taken before the other run recorded its operations on them, and queue
+ * the same certificates a second time (read committed re-reads the row, not the outbox).
  */
 export class MaturityKeeper {
   private readonly repo: ClearingRepository;
@@ -47,6 +52,8 @@ export class MaturityKeeper {
     if (!latest) return 0;
     const chainNow = latest.timestamp;
     const ops = await this.ds.transaction(async (em) => {
+      const [{ alone }] = await em.query(`SELECT pg_try_advisory_xact_lock(hashtext('clearing:keeper')) AS alone`);
+      if (!alone) return [];
       const expired = await this.repo.expiredOffers(em, chainNow);
       const due = await this.repo.due(em, chainNow, this.o.retryMs);
       if (!due.length && !expired.length) return [];
