@@ -135,9 +135,27 @@ describe("business flows", () => {
     const r = await api.post("/v1/receivables", { items: [{ obligorId: idOf(CORE), invoiceIds: [invoice.id], maturityDate: maturity(60) }] }, as(TIER1));
     const id = r.body.items[0].receivable.id;
     await receivable(id, as(TIER1).key, "pending");
-    const rejected = await api.post("/v1/receivables/rejections", { receivableIds: [id], reason: "wrong delivery address" }, as(CORE));
+    // the supplier's systems hear of it (the delivery itself is the webhook suite's; its payload is kept)
+    const hook = await api.post("/v1/webhooks", { url: "https://erp.tier1.example/hook", events: ["receivable.rejected"] }, as(TIER1));
+    expect(hook.status).toBe(201);
+    // a reason longer than the ledger's 31 bytes: the ledger keeps its hash, the platform its text
+    const reason = "送货地址与合同不符，请按合同第三条重新开具发票";
+    const rejected = await api.post("/v1/receivables/rejections", { receivableIds: [id], reason }, as(CORE));
     expect(rejected.status).toBe(202);
-    await receivable(id, as(TIER1).key, "rejected");
+    // the supplier reads why on its certificate, and in the webhook
+    const seen = await receivable(id, as(TIER1).key, "rejected");
+    expect(seen.rejection).toEqual({ reason, reasonHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    const [delivered] = await eventually(
+      async () => {
+        const rows = await stack.ds.query(`SELECT payload FROM webhook_deliveries WHERE subscription_id = $1 AND event_type = 'receivable.rejected'`, [hook.body.id]);
+        return rows.length ? rows : null;
+      },
+      10_000,
+      "the rejection's webhook",
+    );
+    const payload = typeof delivered.payload === "string" ? JSON.parse(delivered.payload) : delivered.payload;
+    expect([payload.data.receivableId, payload.data.reason, payload.data.reasonHash]).toEqual([id, reason, seen.rejection.reasonHash]);
+    await api.delete(`/v1/webhooks/${hook.body.id}`, as(TIER1));
     const again = await eventually(async () => {
       const x = await api.post("/v1/receivables", { items: [{ obligorId: idOf(CORE), invoiceIds: [invoice.id], maturityDate: maturity(60) }] }, as(TIER1));
       return x.status === 202 ? x : null;

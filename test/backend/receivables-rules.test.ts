@@ -57,6 +57,8 @@ const certificate = (o: Partial<ReceivableRow> = {}): ReceivableRow => ({
   offerReturned: null,
   offerReturnReason: null,
   offerReturnText: null,
+  rejectionReason: null,
+  rejectionText: null,
   delinquent: false,
   createdAt: new Date(),
   updatedAt: new Date(),

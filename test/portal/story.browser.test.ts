@@ -226,7 +226,9 @@ describe("the portal's story in the browser", () => {
     const clerk = await person(world.email(TIER1, "clerk"));
     await clerk.goto(`/portal/financing/requests/${requestId}`);
     await expect.poll(() => clerk.locator("article.quote-card, [role=listitem]").count(), { timeout: 20_000 }).toBe(2);
-    expect(await clerk.getByRole("button", { name: new RegExp(`^${en("common:commit.submitForApproval")}`) }).count()).toBe(2);
+    // the terms are shown once more before anything is sent: then the clerk's button submits it for approval
+    await clerk.locator("article.quote-card").first().getByRole("button", { name: en("financing:quotes.review") }).click();
+    expect(await clerk.getByRole("button", { name: new RegExp(`^${en("common:commit.submitForApproval")}`) }).count()).toBe(1);
     expect(await clerk.getByRole("button", { name: new RegExp(`^${en("financing:quotes.accept", { bank: "" }).trim()}`) }).count()).toBe(0);
     const open = (await world.api.get(`/v1/financing-requests/${requestId}/quotes`, { key: world.key(TIER1) })).body.items;
     const refused = await postFromPage(clerk, `/v1/quotes/${open[0].id}/acceptance`);
@@ -247,12 +249,23 @@ describe("the portal's story in the browser", () => {
       expect(text).toContain(en("financing:quote.effective"));
       expect(text).toContain(pct(q.effectiveAnnualCostBp));
     }
-    const best = cards.filter({ hasText: en("financing:quotes.cheapest") });
+    // cash received, cost and recourse first on each card, and what recourse means in one sentence
+    for (const label of ["financing:quote.cashNow", "financing:quote.cost", "financing:quote.recourse"]) expect(await cards.first().locator(".quote-summary").textContent()).toContain(en(label));
+    expect(await supplier.locator(".recourse-means").textContent()).toBe(en("financing:quotes.recourseMeans"));
+    // ranked by lowest cost unless the supplier asks otherwise: the cheaper is marked
+    const best = cards.filter({ hasText: en("financing:quotes.best.cost") });
     expect(await best.count()).toBe(1);
     expect(await best.textContent()).toContain(world.banks.find((b) => b.id === cheaper.bankId)!.name);
+    await supplier.getByRole("radio", { name: en("financing:quotes.rank.cash") }).check();
+    await cards.filter({ hasText: en("financing:quotes.best.cash") }).waitFor();
+    await supplier.getByRole("radio", { name: en("financing:quotes.rank.cost") }).check();
 
     const before = BigInt((await world.api.get("/v1/settlement/account", { key: world.key(TIER1) })).body.balance);
     await supplier.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    // acceptance shows the terms once more before it commits
+    await best.getByRole("button", { name: en("financing:quotes.review") }).click();
+    const terms = await best.locator(".quote-confirm").textContent();
+    for (const shown of [en("financing:quotes.confirm.cash"), en("financing:quotes.confirm.due")]) expect(terms).toContain(shown);
     await best.getByRole("button", { name: new RegExp(en("financing:quotes.accept", { bank: "" }).trim()) }).click();
     await supplier.waitForURL(/\/portal\/financing\/financings\/[0-9a-f-]{36}$/);
     await supplier.getByText(en("financing:financing.fundsArrived", { time: "" }).replace(/ \.$/, "").trim()).waitFor({ timeout: 45_000 });

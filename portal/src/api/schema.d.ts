@@ -2063,6 +2063,13 @@ export interface components {
                 /** @description The reason as the ledger keeps it (bytes32: the text itself up to 31 bytes, else keccak256 of it) */
                 reasonHash: string | null;
             } | null;
+            /** @description While `rejected`: why its core enterprise rejected it (确权 refused). */
+            rejection: {
+                /** @description The core enterprise's reason as written, where the platform knows it */
+                reason: string | null;
+                /** @description The reason as the ledger keeps it (bytes32: the text itself up to 31 bytes, else keccak256 of it) */
+                reasonHash: string;
+            } | null;
             /** @description Overdue beyond grace: its obligor may not issue or confirm until it is settled (or governance resumes the obligor). */
             delinquent: boolean;
             createdAt: string;

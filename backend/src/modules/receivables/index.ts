@@ -25,13 +25,14 @@ import { ReceivableOffers } from "./receivables.offers";
 import { ObligorStandings } from "./obligor-standings";
 import { Consent1733400000000 } from "./consent.migration";
 import { SmeTermAgreements1734100000000 } from "./sme-terms.migration";
+import { RejectionReason1734200000000 } from "./rejection.migration";
 
 export const receivablesModule = defineModule({
   name: "receivables",
   needs: ["invoices"],
   tables: ["receivables", "clearing_events", "obligor_standings", "ledger_reasons", "sme_term_agreements"],
   entities: [ReceivableEntity],
-  migrations: [Consent1733400000000, SmeTermAgreements1734100000000],
+  migrations: [Consent1733400000000, SmeTermAgreements1734100000000, RejectionReason1734200000000],
   services: ({ ds, outbox, keys, config, provider }, needs: { invoices: InvoicesApi }) => {
     const repo = new ReceivablesRepository(ds);
     const policy = { maxTenorDays: config.POLICY_MAX_TENOR_DAYS, maxTier: config.POLICY_MAX_TIER, minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT };
@@ -55,7 +56,7 @@ export type ReceivablesApi = ReturnType<typeof receivablesModule.services>;
 
 export { ReceivableEntity, CHAIN_STATUS, OFFER_RETURN, type ReceivableRow, type ReceivableStatus, type OfferKind, type OfferReturned } from "./receivable.entity";
 export { ObligorStandings, type StandingView } from "./obligor-standings";
-export { noteReason, reasonBytes32, reasonTexts } from "./ledger-reasons";
+export { noteReason, onChainText, reasonBytes32, reasonTexts } from "./ledger-reasons";
 export { ReceivablesService, changeInProgress, type HolderChangeGuard } from "./receivables.service";
 export { changeInFlightSql, recordOperation } from "./receivables.repository";
 export { receivableView, outstanding } from "./receivables.views";

@@ -69,6 +69,9 @@ export interface ReceivableRow {
   offerReturned: OfferReturned | null;
   offerReturnReason: string | null;
   offerReturnText: string | null;
+  /** Why its core enterprise rejected it (`rejected`): the reason as the ledger keeps it (bytes32) and its text where known. */
+  rejectionReason: string | null;
+  rejectionText: string | null;
   /** Overdue beyond grace: counts against its obligor (who may not issue or confirm) until settled or resumed. */
   delinquent: boolean;
   createdAt: Date;
@@ -112,6 +115,8 @@ export const ReceivableEntity = new EntitySchema<ReceivableRow>({
     offerReturned: { ...col.text, name: "offer_returned", nullable: true },
     offerReturnReason: { ...col.hash, name: "offer_return_reason", nullable: true },
     offerReturnText: { ...col.text, name: "offer_return_text", nullable: true },
+    rejectionReason: { ...col.hash, name: "rejection_reason", nullable: true },
+    rejectionText: { ...col.text, name: "rejection_text", nullable: true },
     delinquent: { type: "boolean" },
     createdAt: { ...col.timestamp, name: "created_at", createDate: true },
     updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },

@@ -7,6 +7,7 @@ import { rowsOf } from "../../shared/db-types";
 import { attachVerifiedInvoices, detachInvoices } from "../invoices";
 import { offerProjections } from "./offers.projections";
 import { standingProjections } from "./standings.projections";
+import { reasonTexts } from "./ledger-reasons";
 
 const block = (e: ChainEvent) => e.blockNumber.toString();
 /** The certificate an event is about: events about one certificate are projected in chain order. */
@@ -82,7 +83,12 @@ async function created(em: EntityManager, events: LedgerEvent<Creation>[], ctx: 
 /** A rejected or cancelled certificate: closed, its invoices free to back another. */
 const closed = (status: "rejected" | "cancelled") =>
   perEvent<"ReceivableLedger.ReceivableRejected" | "ReceivableLedger.ReceivableCancelled">(async (em, e) => {
-    const rows = rowsOf<{ id: string }>(await em.query(`UPDATE receivables SET status = $3, chain_block = $2, updated_at = now() WHERE chain_id = $1 RETURNING id`, [e.args.id, block(e), status]));
+    // a rejection keeps its reason for the supplier to read (the text the platform kept, or the short text on chain)
+    const reason = "reason" in e.args ? e.args.reason.toLowerCase() : null;
+    const text = reason ? ((await reasonTexts(em, [reason])).get(reason) ?? null) : null;
+    const rows = rowsOf<{ id: string }>(
+      await em.query(`UPDATE receivables SET status = $3, chain_block = $2, rejection_reason = $4, rejection_text = $5, updated_at = now() WHERE chain_id = $1 RETURNING id`, [e.args.id, block(e), status, reason, text]),
+    );
     await detachInvoices(em, rows.map((r) => r.id));
   });
 

@@ -163,6 +163,13 @@ export const ReceivableView = z
       })
       .nullable()
       .openapi({ description: "Why its latest offer went back unaccepted, if one did." }),
+    rejection: z
+      .object({
+        reason: z.string().nullable().openapi({ description: "The core enterprise's reason as written, where the platform knows it" }),
+        reasonHash: z.string().openapi({ description: "The reason as the ledger keeps it (bytes32: the text itself up to 31 bytes, else keccak256 of it)" }),
+      })
+      .nullable()
+      .openapi({ description: "While `rejected`: why its core enterprise rejected it (确权 refused)." }),
     delinquent: z.boolean().openapi({ description: "Overdue beyond grace: its obligor may not issue or confirm until it is settled (or governance resumes the obligor)." }),
     createdAt: z.string(),
     updatedAt: z.string(),

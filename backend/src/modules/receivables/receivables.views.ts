@@ -1,4 +1,5 @@
 import type { ReceivableRow } from "./receivable.entity";
+import { onChainText } from "./ledger-reasons";
 
 const money = (v: bigint | null) => (v === null ? null : v.toString());
 
@@ -23,6 +24,7 @@ export const receivableView = (r: ReceivableRow) => ({
   failure: r.failureCode ? { code: r.failureCode, reason: r.failureReason ?? "" } : null,
   offer: offerView(r),
   offerReturn: r.offerReturned ? { cause: r.offerReturned, reason: r.offerReturnText, reasonHash: r.offerReturnReason } : null,
+  rejection: r.status === "rejected" && r.rejectionReason ? { reason: r.rejectionText ?? onChainText(r.rejectionReason), reasonHash: r.rejectionReason } : null,
   delinquent: r.delinquent,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),

@@ -36,7 +36,7 @@ export const WEBHOOK_EVENTS = {
     recipients: "the holder, the creditor and the core enterprise (obligor)",
   },
   "receivable.rejected": {
-    description: "The core enterprise rejected a Pending receivable; its invoices are released.",
+    description: "The core enterprise rejected a Pending receivable, with its reason (`reason`, where the platform knows its text); its invoices are released.",
     recipients: "the holder and the core enterprise (obligor)",
   },
   "receivable.cancelled": {

@@ -1,9 +1,8 @@
-import { decodeBytes32String } from "ethers";
 import type { EntityManager } from "typeorm";
 import type { ChunkContext, Projections } from "../../indexer/projections";
 import type { ChainEvent } from "../../indexer/indexer.entity";
 import type { LedgerEvent, QualifiedName } from "../../indexer/ledger-events";
-import { CHAIN_STATUS, OFFER_RETURN, reasonTexts } from "../receivables";
+import { CHAIN_STATUS, OFFER_RETURN, onChainText, reasonTexts } from "../receivables";
 import type { WebhookEventType } from "./webhooks.events";
 
 type Data = Record<string, string | boolean | number | null>;
@@ -78,14 +77,6 @@ const certData = (c: Cert | null, chainId: string): Data => ({
   maturity: c ? new Date(c.maturity).toISOString() : null,
 });
 
-const reasonText = (hex: string) => {
-  try {
-    return decodeBytes32String(hex);
-  } catch {
-    return null; // a long reason is stored on chain as its hash only
-  }
-};
-
 /** Certificate created (registered or issued). */
 async function created(
   em: EntityManager,
@@ -125,9 +116,11 @@ function builders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => v
   on("ReceivableLedger.ReceivableRejected", async (em, ctx, e) => {
     const c = await cert(em, e.args.id);
     const [obligor] = c ? [c.obligor] : await orgs(ctx, e.args.obligor);
+    const reason = e.args.reason.toLowerCase();
+    const text = (await reasonTexts(em, [reason])).get(reason) ?? null;
     return {
       type: "receivable.rejected",
-      audiences: [{ orgIds: [c?.holder, obligor], data: { ...certData(c, e.args.id), obligorId: obligor, holderId: c?.holder ?? null, reason: reasonText(e.args.reason), reasonHash: e.args.reason } }],
+      audiences: [{ orgIds: [c?.holder, obligor], data: { ...certData(c, e.args.id), obligorId: obligor, holderId: c?.holder ?? null, reason: text, reasonHash: reason } }],
     };
   });
 
@@ -185,7 +178,7 @@ function builders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => v
     const c = await cert(em, e.args.id);
     const [to] = await orgs(ctx, e.args.to);
     const cause = OFFER_RETURN[Number(e.args.cause)] ?? "expired";
-    const reason: Data = cause === "refused" ? { reason: c?.offer_return_text ?? reasonText(e.args.reason), reasonHash: e.args.reason } : {};
+    const reason: Data = cause === "refused" ? { reason: c?.offer_return_text ?? onChainText(e.args.reason), reasonHash: e.args.reason } : {};
     return {
       type: RETURNED[cause],
       audiences: [{ orgIds: [c?.offer_from, to, c?.obligor], data: { ...certData(c, e.args.id), ...offerData(c, c?.offer_from ?? null, to), status: c?.status ?? null, ...reason } }],

@@ -1,8 +1,10 @@
 /**
- * One financing request: its certificate, the quotes side by side (cheapest first, as the API
- * orders them), acceptance for the supplier, and for a bank its own quote, the quote form and
- * withdrawal.
+ * One financing request: its certificate, the quotes side by side — cash received, cost and
+ * recourse first, ranked by what the supplier chooses (lowest cost, most cash, no recourse) —
+ * acceptance for the supplier after the terms are shown once more, and for a bank its own quote,
+ * the quote form and withdrawal.
  */
+import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
@@ -14,6 +16,7 @@ import { Money } from "../../shared/Money";
 import { CertificateTerm } from "../../shared/Term";
 import { Button, Card, EmptyState, Notice, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
 import { formatBp } from "./percent";
+import { RANKS, rankQuotes, type Rank } from "./ranking";
 import { useOrgNames } from "../../shared/organizations";
 import { QuoteForm } from "./QuoteForm";
 import { ReceivableStatus } from "../../shared/statuses";
@@ -139,26 +142,56 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
   const withdraw = useCommit("/v1/quotes/{id}/withdrawal", {
     onDone: () => void queryClient.invalidateQueries({ queryKey: ["quotes"] }),
   });
-  // the API orders quotes cheapest first (lowest effective annual cost); the cheapest open one is highlighted
-  // a bank sees only its own quote: "cheapest" of one would tell it nothing true
+  // the supplier ranks the quotes by what it cares for; the first open one of that ranking is marked
+  // (a bank sees only its own quote: "best" of one would tell it nothing true)
   const ownOnly = session.has("bank") && !supplier;
-  const cheapest = ownOnly ? undefined : quotes.find((q) => q.status === "open")?.id;
-  const caption = ownOnly ? t("quotes.ownCaption") : t("quotes.caption");
+  const [rank, setRank] = useState<Rank>("cost");
+  const [reviewing, setReviewing] = useState<string | null>(null);
+  const ranked = ownOnly ? quotes : rankQuotes(quotes, rank);
+  const first = ranked.find((q) => q.status === "open");
+  const best = ownOnly || !first || (rank === "noRecourse" && first.recourse) ? undefined : first.id;
+  const caption = ownOnly ? t("quotes.ownCaption") : t(`quotes.caption.${rank}`);
   return (
     <Card title={t("quotes.title")}>
       {quotes.length === 0 ? (
         <EmptyState title={open ? t("quotes.noneYet") : t("quotes.none")} />
       ) : (
         <>
-          {supplier && cheapest ? <p className="muted">{t("quotes.orderHint")}</p> : null}
+          {supplier && quotes.length > 1 ? (
+            <fieldset className="quote-rank">
+              <legend>{t("quotes.rankBy")}</legend>
+              {RANKS.map((r) => (
+                <label key={r}>
+                  <input type="radio" name="quote-rank" value={r} checked={rank === r} onChange={() => setRank(r)} /> {t(`quotes.rank.${r}`)}
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
+          {supplier ? <p className="muted recourse-means">{t("quotes.recourseMeans")}</p> : null}
           <div className="quote-cards" role="list" aria-label={caption}>
-            {quotes.map((q) => (
-              <article key={q.id} role="listitem" className={["quote-card", q.id === cheapest ? "cheapest" : null].filter(Boolean).join(" ")} aria-label={t("quotes.from", { bank: q.bankName ?? q.bankId })}>
+            {ranked.map((q) => (
+              <article key={q.id} role="listitem" className={["quote-card", q.id === best ? "best" : null].filter(Boolean).join(" ")} aria-label={t("quotes.from", { bank: q.bankName ?? q.bankId })}>
                 <header className="quote-head">
                   <h3>{q.bankName ?? q.bankId.slice(0, 8)}</h3>
-                  {q.id === cheapest ? <StatusBadge status="cheapest" tone="success" label={t("quotes.cheapest")} /> : null}
+                  {q.id === best ? <StatusBadge status="best" tone="success" label={t(`quotes.best.${rank}`)} /> : null}
                   <QuoteStatus status={q.status} />
                 </header>
+                <dl className="quote-summary">
+                  <div>
+                    <dt>{t("quote.cashNow")}</dt>
+                    <dd>
+                      <Money fen={q.netNow ?? q.advance} />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t("quote.cost")}</dt>
+                    <dd>{q.cost !== undefined ? <Money fen={q.cost} /> : "—"}</dd>
+                  </div>
+                  <div>
+                    <dt>{t("quote.recourse")}</dt>
+                    <dd>{q.recourse ? t("quote.withRecourse") : t("quote.withoutRecourse")}</dd>
+                  </div>
+                </dl>
                 <dl className="details compact">
                   <dt>{t("quote.advance")}</dt>
                   <dd>
@@ -205,14 +238,32 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
                     <p>{q.reasonablenessReview.reason}</p>
                   </div>
                 ) : null}
-                {supplier && q.status === "open" && open ? (
+                {supplier && q.status === "open" && open && reviewing !== q.id ? (
                   <div className="actions">
-                    <CommitButton
-                      commit={accept}
-                      label={t("quotes.accept", { bank: q.bankName ?? "" })}
-                      onClick={() => accept.mutate({ path: { id: q.id }, body: {} })}
-                    />
+                    <Button onClick={() => setReviewing(q.id)}>{t("quotes.review")}</Button>
                   </div>
+                ) : null}
+                {supplier && q.status === "open" && open && reviewing === q.id ? (
+                  <section className="quote-confirm" aria-label={t("quotes.confirmTitle")}>
+                    <h4>{t("quotes.confirmTitle")}</h4>
+                    <p>{t("quotes.confirmTerms", { bank: q.bankName ?? "" })}</p>
+                    <ul>
+                      <li>{t("quotes.confirm.cash")} <Money fen={q.netNow ?? q.advance} /></li>
+                      <li>{t("quotes.confirm.cost")} {q.cost !== undefined ? <Money fen={q.cost} /> : "—"} ({formatBp(q.effectiveAnnualCostBp)})</li>
+                      <li>{t("quotes.confirm.due")} <Money fen={q.due} /></li>
+                      <li>{q.recourse ? t("quotes.confirm.withRecourse") : t("quotes.confirm.withoutRecourse")}</li>
+                    </ul>
+                    <div className="actions">
+                      <CommitButton
+                        commit={accept}
+                        label={t("quotes.accept", { bank: q.bankName ?? "" })}
+                        onClick={() => accept.mutate({ path: { id: q.id }, body: {} })}
+                      />
+                      <Button variant="secondary" onClick={() => setReviewing(null)}>
+                        {t("quotes.back")}
+                      </Button>
+                    </div>
+                  </section>
                 ) : null}
                 {!supplier && q.bankId === session.organization.id && q.status === "open" ? (
                   <div className="actions">

@@ -63,6 +63,12 @@ export function CertificateDetailPage() {
                       <dd>{formatDateTime(r.offer.expiresAt)}</dd>
                     </>
                   ) : null}
+                  {r.rejection ? (
+                    <>
+                      <dt>{t("field.rejectedWhy")}</dt>
+                      <dd className="rejection-reason">{r.rejection.reason ?? t("field.reasonNotKept")}</dd>
+                    </>
+                  ) : null}
                   {r.offerReturn ? (
                     <>
                       <dt>{t("offer.returnedWhy")}</dt>

@@ -73,6 +73,7 @@ export function CertificateListPage() {
                         {r.offer.toOrganizationId === session.organization.id ? <Link to="/receivables/offers">{t("list.offeredToUs")}</Link> : t("list.offeredTo", { name: orgName(r.offer.toOrganizationId) })}
                       </div>
                     ) : null}
+                    {r.rejection?.reason ? <div className="cell-note">{t("list.rejectedBecause", { reason: r.rejection.reason })}</div> : null}
                   </>
                 ),
               },
