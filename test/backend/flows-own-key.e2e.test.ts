@@ -220,6 +220,13 @@ describe("business flows with an obligor that keeps its own key", () => {
     expect((await api.get(`/v1/receivables/${cert.id}`, { key: bank.key })).body.repayment.recovered).toBe(expected.toString());
     const history = (await api.get(`/v1/receivables/${cert.id}/clearing`, { key: bank.key })).body.items.map((h: { kind: string }) => h.kind);
     expect(history).toEqual(expect.arrayContaining(["defaulted", "recourse"]));
+    // the supplier's account names each movement as the business it was: the bank's advance for this certificate, then its recourse repayment
+    const seller = orgs.get(OTHER)!;
+    const moves = (await api.get("/v1/settlement/movements", key(OTHER))).body.items as { purpose: string; counterparty: { id: string; name: string } | null; certificateIds: string[]; amount: string }[];
+    const funded = (await api.get(`/v1/financings/${financing.body.id}`, key(OTHER))).body;
+    expect(moves.find((m) => m.purpose === "financing_advance" && m.certificateIds.includes(cert.certificateId))).toMatchObject({ counterparty: { id: bank.id, name: bank.name }, amount: funded.advance });
+    expect(moves.find((m) => m.purpose === "recourse")).toMatchObject({ counterparty: { id: bank.id, name: bank.name }, certificateIds: [cert.certificateId], amount: expected.toString() });
+    expect(moves.filter((m) => m.counterparty?.id === seller.id)).toEqual([]); // never itself
 
     // the core enterprise (which never authorized repayment) is paused as a delinquent obligor (802号令): it may not confirm, not even with its own key
     const paused = (await api.get(`/v1/obligors/${idOf(CORE)}/standing`, key(OTHER))).body;

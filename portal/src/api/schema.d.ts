@@ -2373,6 +2373,18 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "deposit" | "withdrawal" | "transfer";
+            /**
+             * @description What it was for, from the ledger's record of the same transaction: a `deposit` or `withdrawal` through the settlement issuer, a `financing_advance` (bank → supplier), a `repayment` at maturity (obligor → bank and holder), a `recourse` claim (supplier → bank), a `held_payout` paid out, or another `transfer`.
+             * @enum {string}
+             */
+            purpose: "deposit" | "withdrawal" | "financing_advance" | "repayment" | "recourse" | "held_payout" | "transfer";
+            /** @description The member on the other side, by name (null for a deposit or withdrawal: the settlement issuer). */
+            counterparty: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description The certificates (numbers) it paid for between the two parties, if any. */
+            certificateIds: string[];
             /** @description null for a deposit (minted) */
             fromAddress: string | null;
             /** @description null for a withdrawal (burned) */

@@ -13,7 +13,16 @@ export interface MovementRow {
   block_number: string;
   tx_hash: string;
   at: Date;
+  /** What it was for (the ledger's event in the same transaction). */
+  purpose: MovementPurpose;
+  /** The certificates it paid for between its two parties (certificate numbers). */
+  certificate_ids: string[];
+  counterparty_id: string | null;
+  counterparty_name: string | null;
 }
+
+export const MOVEMENT_PURPOSES = ["deposit", "withdrawal", "financing_advance", "repayment", "recourse", "held_payout", "transfer"] as const;
+export type MovementPurpose = (typeof MOVEMENT_PURPOSES)[number];
 
 /** What an obligor owes on one day (China Standard Time), outstanding on its live certificates. */
 export interface DueRow {
@@ -38,10 +47,29 @@ export const settlementRepository = {
     return row?.amount ?? null;
   },
 
+  /**
+   * An address's movements, newest first, each with what it was for — read from the ledger's events
+   * in the same transaction (a financing's advance, a repayment at maturity, a recourse claim, a held
+   * payout paid out) — the certificates it paid for between the two parties, and the other party.
+   */
   movements: (db: Db, address: string, limit: number): Promise<MovementRow[]> =>
     db.query(
-      `SELECT id::text, kind, from_address, to_address, amount::text, block_number::text, tx_hash, at FROM token_movements
-       WHERE from_address = $1 OR to_address = $1 ORDER BY id DESC LIMIT $2`,
+      `SELECT m.id::text, m.kind, m.from_address, m.to_address, m.amount::text, m.block_number::text, m.tx_hash, m.at,
+         CASE WHEN m.kind <> 'transfer' THEN m.kind ELSE coalesce((
+           SELECT CASE e.name WHEN 'ReceivableFinanced' THEN 'financing_advance' WHEN 'RecourseClaimed' THEN 'recourse'
+                              WHEN 'ReceivableCleared' THEN 'repayment' ELSE 'held_payout' END
+           FROM chain_events e WHERE e.tx_hash = m.tx_hash AND e.name IN ('ReceivableFinanced', 'RecourseClaimed', 'ReceivableCleared', 'PayoutWithdrawn')
+           ORDER BY CASE e.name WHEN 'ReceivableFinanced' THEN 1 WHEN 'RecourseClaimed' THEN 2 WHEN 'ReceivableCleared' THEN 3 ELSE 4 END LIMIT 1), 'transfer') END AS purpose,
+         coalesce((
+           SELECT array_agg(DISTINCT e.args->>'id') FROM chain_events e
+           WHERE e.tx_hash = m.tx_hash AND e.name IN ('ReceivableFinanced', 'RecourseClaimed', 'ReceivableCleared')
+             AND (lower(e.args->>'bank') IN (lower(m.from_address), lower(m.to_address))
+                  OR lower(coalesce(e.args->>'seller', e.args->>'holder')) IN (lower(m.from_address), lower(m.to_address)))
+         ), '{}') AS certificate_ids,
+         o.id AS counterparty_id, o.legal_name AS counterparty_name
+       FROM token_movements m
+       LEFT JOIN organizations o ON lower(o.ledger_address) = lower(CASE WHEN m.from_address = $1 THEN m.to_address ELSE m.from_address END)
+       WHERE m.from_address = $1 OR m.to_address = $1 ORDER BY m.id DESC LIMIT $2`,
       [address, limit],
     ),
 

@@ -3,6 +3,7 @@ import type { Routes } from "../../shared/http/route";
 import { OperationView, operationView } from "../../ledger/outbox/operation.view";
 import { Money, Uuid } from "../../shared/http/schemas";
 import type { SettlementService } from "./settlement.service";
+import { MOVEMENT_PURPOSES } from "./settlement.repository";
 
 const TAG: ApiTag = {
   name: "Settlement",
@@ -23,6 +24,12 @@ const Movement = z
   .object({
     id: z.string(),
     kind: z.enum(["deposit", "withdrawal", "transfer"]),
+    purpose: z.enum(MOVEMENT_PURPOSES).openapi({
+      description:
+        "What it was for, from the ledger's record of the same transaction: a `deposit` or `withdrawal` through the settlement issuer, a `financing_advance` (bank → supplier), a `repayment` at maturity (obligor → bank and holder), a `recourse` claim (supplier → bank), a `held_payout` paid out, or another `transfer`.",
+    }),
+    counterparty: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: "The member on the other side, by name (null for a deposit or withdrawal: the settlement issuer)." }),
+    certificateIds: z.array(z.string()).openapi({ description: "The certificates (numbers) it paid for between the two parties, if any." }),
     fromAddress: z.string().nullable().openapi({ description: "null for a deposit (minted)" }),
     toAddress: z.string().nullable().openapi({ description: "null for a withdrawal (burned)" }),
     amount: z.string().openapi({ description: "In fen." }),

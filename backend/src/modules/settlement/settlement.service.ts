@@ -90,7 +90,19 @@ export class SettlementService {
     const org = await this.visibleOrg(auth, organizationId);
     if (!org.ledgerAddress) return [];
     const rows = await settlementRepository.movements(this.ds, org.ledgerAddress, limit);
-    return rows.map((m) => ({ id: m.id, kind: m.kind, fromAddress: m.from_address, toAddress: m.to_address, amount: m.amount, blockNumber: m.block_number, txHash: m.tx_hash, at: m.at.toISOString() }));
+    return rows.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      purpose: m.purpose,
+      counterparty: m.counterparty_id ? { id: m.counterparty_id, name: m.counterparty_name! } : null,
+      certificateIds: [...m.certificate_ids].sort((a, b) => Number(BigInt(a) - BigInt(b))),
+      fromAddress: m.from_address,
+      toAddress: m.to_address,
+      amount: m.amount,
+      blockNumber: m.block_number,
+      txHash: m.tx_hash,
+      at: m.at.toISOString(),
+    }));
   }
 
   /** What a core enterprise's authorization and balance must cover, and by when. */

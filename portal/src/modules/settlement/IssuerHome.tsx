@@ -17,8 +17,8 @@ export function IssuerHome() {
       <ProblemMessage error={movements.error} />
       <dl className="stats">
         <Stat label={t("home.recentMovements")} value={movements.data ? items.length : "…"} />
-        <Stat label={t("kind.deposit")} value={<Money fen={sumFen(items.filter((m) => m.kind === "deposit").map((m) => m.amount))} />} />
-        <Stat label={t("kind.withdrawal")} value={<Money fen={sumFen(items.filter((m) => m.kind === "withdrawal").map((m) => m.amount))} />} />
+        <Stat label={t("purpose.deposit")} value={<Money fen={sumFen(items.filter((m) => m.kind === "deposit").map((m) => m.amount))} />} />
+        <Stat label={t("purpose.withdrawal")} value={<Money fen={sumFen(items.filter((m) => m.kind === "withdrawal").map((m) => m.amount))} />} />
       </dl>
       <ul className="links">
         <li>

@@ -18,7 +18,15 @@ import { useMembers } from "../../shared/organizations";
 
 type Movement = Schemas["SettlementMovement"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const KIND_TONE = { deposit: "success", withdrawal: "warning", transfer: "info" } as const;
+const PURPOSE_TONE: Record<Movement["purpose"], "success" | "warning" | "info" | "neutral" | "danger"> = {
+  deposit: "success",
+  withdrawal: "warning",
+  financing_advance: "info",
+  repayment: "success",
+  recourse: "danger",
+  held_payout: "info",
+  transfer: "neutral",
+};
 
 export const settlementKey = ["settlement"] as const;
 
@@ -87,16 +95,24 @@ export function SettlementPage() {
             empty={<EmptyState title={t("movements.empty")} />}
             columns={[
               { key: "at", header: t("movements.at"), rowHeader: true, cell: (m) => formatDateTime(m.at) },
-              { key: "kind", header: t("movements.kind"), cell: (m) => <StatusBadge status={m.kind} tone={KIND_TONE[m.kind]} label={t(`kind.${m.kind}`)} /> },
+              { key: "purpose", header: t("movements.purpose"), cell: (m) => <StatusBadge status={m.purpose} tone={PURPOSE_TONE[m.purpose]} label={t(`purpose.${m.purpose}`)} /> },
+              {
+                key: "counterparty",
+                header: t("movements.counterparty"),
+                cell: (m) => m.counterparty?.name ?? (m.kind === "transfer" ? "—" : t("movements.settlementBank")),
+              },
+              {
+                key: "certificates",
+                header: t("movements.certificates"),
+                cell: (m) => (m.certificateIds.length ? m.certificateIds.map((c) => `#${c}`).join("、") : "—"),
+              },
               {
                 key: "direction",
                 header: t("movements.direction"),
                 cell: (m) => (address && m.toAddress?.toLowerCase() === address ? t("movements.in") : address && m.fromAddress?.toLowerCase() === address ? t("movements.out") : "—"),
               },
               { key: "amount", header: t("movements.amount"), numeric: true, cell: (m) => <Money fen={m.amount} /> },
-              { key: "counterparty", header: t("movements.counterparty"), cell: (m) => <Hash value={m.toAddress?.toLowerCase() === address ? m.fromAddress : m.toAddress} /> },
-              { key: "block", header: t("movements.block"), numeric: true, cell: (m) => m.blockNumber },
-              { key: "tx", header: t("movements.tx"), cell: (m) => <Hash value={m.txHash} /> },
+              { key: "record", header: t("movements.record"), cell: (m) => <Hash value={m.txHash} /> },
             ]}
           />
         )}
