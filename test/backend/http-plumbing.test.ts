@@ -5,6 +5,8 @@ import { eventually } from "./support/http";
 import { AuditWriter } from "../../backend/src/modules/audit/audit.middleware";
 import { asClaimOwner } from "../../backend/src/shared/http/idempotency";
 import type { Logger } from "../../backend/src/shared/logger";
+import { COMPRESSION_THRESHOLD } from "../../backend/src/shared/http/compression";
+import { rawGet, variesByEncoding } from "./support/raw-http";
 
 const METRICS_TOKEN = "metrics-token-for-the-plumbing-test";
 
@@ -288,6 +290,40 @@ describe("HTTP plumbing", () => {
       expect(r.body.instance).toBe("trace-123");
       const hostile = await stack.api.get("/v1/me", { ...op(), headers: { "x-request-id": "<script>" } });
       expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe("compression", () => {
+    it("answers a large JSON list brotli or gzip as the client accepts, with Vary and the same headers; as it is without Accept-Encoding", async () => {
+      for (let i = 0; i < 6; i++) {
+        const created = await stack.api.post("/v1/organizations", { legalName: `Compressed Lists ${i} Ltd`, unifiedSocialCreditCode: randomUscc(), roles: ["supplier"], enterpriseSize: "small" }, op());
+        expect(created.status).toBe(201);
+      }
+      const url = `${stack.api.baseUrl}/v1/organizations?limit=100`;
+      const auth = { authorization: `Bearer ${stack.operatorKey}` };
+      const plain = await rawGet(url, auth);
+      expect(plain.status).toBe(200);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.wire.length).toBeGreaterThan(2 * COMPRESSION_THRESHOLD);
+      const list = JSON.parse(plain.body.toString("utf8")) as { items: unknown[] };
+      expect(list.items.length).toBeGreaterThanOrEqual(6);
+      for (const encoding of ["br", "gzip"]) {
+        const r = await rawGet(url, { ...auth, "accept-encoding": encoding });
+        expect(r.status, encoding).toBe(200);
+        expect(r.headers["content-encoding"], encoding).toBe(encoding);
+        expect(variesByEncoding(r), encoding).toBe(true);
+        expect(r.wire.length, encoding).toBeLessThan(plain.wire.length / 2);
+        expect(JSON.parse(r.body.toString("utf8")), encoding).toEqual(list);
+        for (const h of ["content-type", "cache-control", "x-content-type-options", "x-frame-options", "content-security-policy", "ratelimit-limit"]) {
+          expect(r.headers[h], `${encoding} ${h}`).toBe(plain.headers[h]);
+        }
+      }
+      // a problem stays a problem+json, whatever the client accepts
+      const problem = await rawGet(`${stack.api.baseUrl}/v1/organizations/not-a-uuid`, { ...auth, "accept-encoding": "br, gzip" });
+      expect(problem.status).toBeGreaterThanOrEqual(400);
+      expect(problem.status).toBeLessThan(500);
+      expect(problem.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(problem.body.toString("utf8")).code).toBeTruthy();
     });
   });
 });

@@ -2,9 +2,12 @@
  * i18next with one namespace per domain, catalogues as JSON (zh default, en switchable). Keys are
  * flat (no key separator) so API codes like `RECEIVABLE.NOT_FOUND` are keys as they are.
  * A missing key is a bug: it is recorded in `window.__missingKeys` for the browser tests.
+ * The Chinese catalogues come with the entry chunk; the English ones are a chunk of their own,
+ * fetched when English is chosen (or was chosen before: `i18nReady` waits for them).
  */
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
+import zh from "./zh.catalogues";
 
 export const NAMESPACES = [
   "common",
@@ -31,11 +34,17 @@ declare global {
   }
 }
 
-const files = import.meta.glob<Record<string, string>>("./*/*.json", { eager: true, import: "default" });
-const resources: Record<string, Record<string, Record<string, string>>> = {};
-for (const [path, catalogue] of Object.entries(files)) {
-  const [, lng, ns] = /^\.\/(\w+)\/(\w+)\.json$/.exec(path) ?? [];
-  if (lng && ns) (resources[lng] ??= {})[ns] = catalogue;
+type Catalogues = Record<string, Record<string, string>>;
+const CATALOGUES: Record<Language, () => Promise<Catalogues>> = {
+  zh: async () => zh,
+  en: () => import("./en.catalogues").then((m) => m.default),
+};
+
+/** Adds a language's catalogues to i18next, fetching them first when they are not in the entry chunk. */
+async function loadLanguage(lng: Language): Promise<void> {
+  if (i18n.hasResourceBundle(lng, "common")) return;
+  const catalogues = await CATALOGUES[lng]();
+  for (const [ns, catalogue] of Object.entries(catalogues)) i18n.addResourceBundle(lng, ns, catalogue);
 }
 
 const STORAGE_KEY = "cf.lang";
@@ -53,7 +62,9 @@ export const htmlLang = (lng: string): string => (lng === "en" ? "en" : "zh-CN")
 window.__missingKeys ??= [];
 
 void i18n.use(initReactI18next).init({
-  resources,
+  resources: { zh },
+  // the other language's catalogues are added when it is chosen
+  partialBundledLanguages: true,
   lng: initial,
   fallbackLng: false,
   supportedLngs: [...LANGUAGES],
@@ -72,7 +83,14 @@ void i18n.use(initReactI18next).init({
   react: { useSuspense: false },
 });
 
-document.documentElement.lang = htmlLang(i18n.language);
+/** Settles when the first language's catalogues are in: render after it (no flash of the other language). */
+export const i18nReady: Promise<void> = loadLanguage(initial).catch((e: unknown) => {
+  // the English chunk could not be fetched (offline, a new release replaced it): Chinese instead
+  console.error("i18n: could not load the catalogues of", initial, e);
+  return void i18n.changeLanguage("zh");
+});
+
+document.documentElement.lang = htmlLang(initial);
 i18n.on("languageChanged", (lng) => {
   document.documentElement.lang = htmlLang(lng);
   try {
@@ -83,7 +101,9 @@ i18n.on("languageChanged", (lng) => {
 });
 
 export function switchLanguage(lng: Language): void {
-  void i18n.changeLanguage(lng);
+  void loadLanguage(lng)
+    .then(() => i18n.changeLanguage(lng))
+    .catch((e: unknown) => console.error("i18n: could not load the catalogues of", lng, e));
 }
 
 export default i18n;

@@ -7,6 +7,7 @@ import type { Logger } from "../logger";
 import { AppError, forbidden, unauthorized } from "../errors";
 import { authOf } from "./auth";
 import { servePortal } from "./portal";
+import { compressAnswers } from "./compression";
 import { errorHandler, notFoundHandler } from "./problem";
 import { idempotency } from "./idempotency";
 import { textGuard } from "./text-guard";
@@ -80,6 +81,7 @@ const queueDashboardGate: RequestHandler = (req, res, next) => {
  * The express application: cross-site writes refused first; public endpoints (health, metrics,
  * API description, the portal), then authentication, rate limit, idempotency and audit in front
  * of every /v1 route; every error, including express's own, leaves as application/problem+json.
+ * Answers are compressed as the client accepts (compressAnswers; the portal's assets at build time).
  */
 export function createApp(d: AppDeps): Express {
   const app = express();
@@ -88,6 +90,7 @@ export function createApp(d: AppDeps): Express {
   app.set("query parser", "simple");
   app.use(securityHeaders);
   app.use(requestId);
+  app.use(compressAnswers());
   app.use(d.metrics.middleware());
   app.use(d.sameOriginWrites);
   if (d.log.isLevelEnabled("debug")) {

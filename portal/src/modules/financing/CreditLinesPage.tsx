@@ -4,9 +4,8 @@
  * action). Bars are drawn from whole yuan; every label and tooltip shows the exact amount.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { lazy, Suspense, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { get, queryClient } from "../../api/client";
 import { useSession } from "../../shared/session";
 import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
@@ -15,7 +14,10 @@ import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared
 import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
-import { reducedMotion } from "../../shared/motion";
+import type { LineBar } from "./CreditLinesChart";
+
+// the chart library (~400 kB) loads when the chart is drawn, not with the homes that import this page
+const CreditLinesChart = lazy(() => import("./CreditLinesChart").then((m) => ({ default: m.CreditLinesChart })));
 
 type Line = { bankId: string; bankName: string; obligorId: string; obligorName: string; limit: string; used: string; committed: string; available: string; requestedLimit: string | null };
 
@@ -29,7 +31,7 @@ export function CreditLinesPage() {
   const lines = useQuery({ queryKey: creditLinesKey, queryFn: () => get("/v1/credit-lines") });
   const items: Line[] = lines.data?.items ?? [];
   const label = (l: Line) => (isBank ? l.obligorName : session.has("core_enterprise") ? l.bankName : `${l.bankName} → ${l.obligorName}`);
-  const chart = items.map((l) => ({
+  const chart: LineBar[] = items.map((l) => ({
     name: label(l),
     used: yuanForChart(l.used),
     committed: yuanForChart(l.committed),
@@ -48,24 +50,9 @@ export function CreditLinesPage() {
               <Card title={t("lines.chartTitle")}>
                 <figure className="chart-figure" aria-label={t("lines.chartLabel")}>
                   <div className="chart" aria-hidden="true">
-                    <ResponsiveContainer width="100%" height="100%">
-                      <BarChart data={chart} margin={{ top: 10, right: 20, bottom: 10, left: 20 }}>
-                        <CartesianGrid strokeDasharray="3 3" />
-                        <XAxis dataKey="name" />
-                        <YAxis tickFormatter={(v: number) => `¥${v.toLocaleString("zh-CN")}`} width={110} />
-                        <Tooltip
-                          formatter={(_value, key, item) => {
-                            const l = (item.payload as { exact: Line }).exact;
-                            const k = String(key) as "used" | "committed" | "available";
-                            return [formatFen(l[k]), t(`lines.${k}`)];
-                          }}
-                        />
-                        <Legend formatter={(v: string) => t(`lines.${v}`)} />
-                        <Bar dataKey="used" stackId="a" fill="#1f5fa8" name="used" isAnimationActive={!reducedMotion()} />
-                        <Bar dataKey="committed" stackId="a" fill="#e0a030" name="committed" isAnimationActive={!reducedMotion()} />
-                        <Bar dataKey="available" stackId="a" fill="#9cc3a0" name="available" isAnimationActive={!reducedMotion()} />
-                      </BarChart>
-                    </ResponsiveContainer>
+                    <Suspense fallback={<div className="chart-pending" aria-busy="true" />}>
+                      <CreditLinesChart bars={chart} />
+                    </Suspense>
                   </div>
                   <figcaption className="muted">{t("lines.chartCaption")}</figcaption>
                 </figure>

@@ -1,7 +1,6 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { get, queryClient } from "../../../api/client";
 import { useLiveOperation } from "../../../api/live";
 import { CommitButton, CommitOutcome, useCommit } from "../../../shared/commit";
@@ -9,8 +8,11 @@ import { chinaToday, formatDate, weekStart } from "../../../shared/dates";
 import { Money } from "../../../shared/Money";
 import { compareFen, fenToYuanInput, formatFen, parseYuan, sumFen, yuanForChart } from "../../../shared/money";
 import { Card, DataTable, Field, Notice, Page, QueryState, Stat } from "../../../shared/ui";
-import { reducedMotion } from "../../../shared/motion";
 import { OperationStatus } from "../shared";
+import type { Week } from "./PayablesChart";
+
+// the chart library (~400 kB) loads when a chart is drawn, not with every page that imports this one
+const PayablesChart = lazy(() => import("./PayablesChart").then((m) => ({ default: m.PayablesChart })));
 
 export function PayablesPage() {
   const { t } = useTranslation("receivables");
@@ -21,8 +23,6 @@ export function PayablesPage() {
     </Page>
   );
 }
-
-type Week = { week: string; total: string; certificates: number; yuan: number };
 
 export function PayablesCalendar() {
   const { t } = useTranslation("receivables");
@@ -48,15 +48,9 @@ export function PayablesCalendar() {
           weeks.length ? (
             <>
               <div className="chart" role="img" aria-label={t("payables.chartLabel", { weeks: weeks.length })}>
-                <ResponsiveContainer width="100%" height="100%">
-                  <BarChart data={weeks} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
-                    <CartesianGrid strokeDasharray="3 3" stroke="#d5dbe3" />
-                    <XAxis dataKey="week" tickFormatter={(w: string) => formatDate(w)} stroke="#4a5668" />
-                    <YAxis tickFormatter={(v: number) => `¥${v.toLocaleString()}`} stroke="#4a5668" width={110} />
-                    <Tooltip formatter={(_v, _n, item) => [formatFen((item.payload as Week).total), t("payables.due")]} labelFormatter={(w) => t("payables.weekOf", { date: formatDate(String(w)) })} />
-                    <Bar dataKey="yuan" fill="#0b4f8a" maxBarSize={56} name={t("payables.due")} isAnimationActive={!reducedMotion()} />
-                  </BarChart>
-                </ResponsiveContainer>
+                <Suspense fallback={<div className="chart-pending" aria-busy="true" />}>
+                  <PayablesChart weeks={weeks} />
+                </Suspense>
               </div>
               <DataTable<Week>
                 caption={t("payables.tableCaption")}
