@@ -10,6 +10,8 @@ import { showFeed } from "../backend/src/ops/demo/feed";
 import { summarize } from "../backend/src/ops/demo/summary";
 import { ApiClient } from "../backend/src/ops/demo/client";
 import { createDemoPeople, DEMO_PASSWORD, type DemoLogin } from "../backend/src/ops/demo/people";
+import { ConfigError } from "../backend/src/config/config";
+import { startFailureText } from "../backend/src/shared/preflight";
 
 /** Moves the development ledger's clock: Hardhat-only JSON-RPC, which is why it lives here and not in backend/. */
 async function advanceLedgerTime(ledgerUrl: string, seconds: number) {
@@ -27,7 +29,13 @@ async function main() {
   // the regulator's feed of this run only: a feed of an earlier run's ledger would not verify against this one
   const feedDir = process.env.FEED_DIR ?? "var/demo-feed";
   rmSync(feedDir, { recursive: true, force: true });
-  const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000", FEED_DIR: feedDir } });
+  const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000", FEED_DIR: feedDir } }).catch(
+    (e: unknown): never => {
+      // PostgreSQL or Redis not running, a port taken, the configuration invalid: say which, no stack
+      console.error(startFailureText("demo", e));
+      process.exit(e instanceof ConfigError ? 2 : 1);
+    },
+  );
   try {
     const result = await runDemo({
       apiUrl: platform.apiUrl,

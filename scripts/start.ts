@@ -6,6 +6,8 @@
  * schema and `dev:` Redis keys are reset too. Ctrl-C stops everything.
  */
 import { startDevPlatform } from "../backend/src/ops/dev-platform";
+import { ConfigError } from "../backend/src/config/config";
+import { startFailureText } from "../backend/src/shared/preflight";
 
 async function main() {
   const platform = await startDevPlatform({ schema: "dev", ledgerPort: process.env.LEDGER_PORT ?? "8545" });
@@ -22,7 +24,8 @@ Ctrl-C to stop.
   process.on("SIGTERM", stop);
 }
 
-main().catch((e) => {
-  console.error(`start: ${e instanceof Error ? e.message : e}`);
-  process.exit(1);
+main().catch((e: unknown) => {
+  // PostgreSQL or Redis not running, a port taken: one line each, what and where, no stack
+  console.error(startFailureText("start", e));
+  process.exit(e instanceof ConfigError ? 2 : 1);
 });

@@ -1,6 +1,7 @@
 import { FetchRequest, JsonRpcProvider, makeError, Network, type TransactionReceipt } from "ethers";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../shared/logger";
+import { withoutCredentials } from "../shared/preflight";
 import { LedgerDeploymentEntity, type LedgerDeploymentRow } from "./ledger.entity";
 
 /**
@@ -65,14 +66,14 @@ export class LedgerGateway {
         if (attempt > 1) wait?.log.info({ attempts: attempt }, "the ledger answers");
         break;
       } catch (e) {
-        const reason = `the ledger at ${rpcUrl} does not answer JSON-RPC: ${(e as Error).message}`;
+        const reason = `the ledger at ${withoutCredentials(rpcUrl)} does not answer JSON-RPC: ${(e as Error).message}`;
         if (!wait) throw new Error(reason);
         wait.log.warn({ attempt, retryInMs: delay, err: (e as Error).message }, `${reason}; waiting for it`);
         await sleep(delay);
       }
     }
     if (expectedChainId !== undefined && chainId !== expectedChainId) {
-      throw new Error(`the ledger at ${rpcUrl} is chain ${chainId}, but LEDGER_CHAIN_ID is ${expectedChainId}`);
+      throw new Error(`the ledger at ${withoutCredentials(rpcUrl)} is chain ${chainId}, but LEDGER_CHAIN_ID is ${expectedChainId}`);
     }
     // cacheTimeout -1: ethers otherwise answers identical reads from a 250 ms cache, and a nonce
     // read from that cache is stale

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config/config";
 import { migrate } from "../shared/db";
 import { platformDataSource } from "../platform";
+import { preflight, startFailureText, type Check } from "../shared/preflight";
 import { KeyVault } from "../ledger/key-vault";
 import { LedgerGateway } from "../ledger/gateway";
 import { bootstrap } from "./bootstrap";
@@ -25,6 +26,15 @@ const USAGE = `npm run ops -- <command> [options]
                           recorded on the ledger (bytes32) and its text kept by the platform
 `;
 
+/** What each command needs before it connects (none of them uses Redis). */
+const NEEDS: Record<string, Check[]> = {
+  migrate: ["postgres"],
+  bootstrap: ["postgres"],
+  deploy: ["postgres", "ledger"],
+  "rotate-keys": ["postgres"],
+  "resume-obligor": ["postgres", "ledger"],
+};
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -45,7 +55,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (!Object.hasOwn(NEEDS, command)) {
+    console.error(`unknown command ${command}\n\n${USAGE}`);
+    return 2;
+  }
   const config = loadConfig();
+  await preflight(config, NEEDS[command]);
   const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: "chainfactor-ops" });
   await ds.initialize();
   try {
@@ -92,8 +107,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        console.error(`unknown command ${command}\n\n${USAGE}`);
-        return 2;
+        throw new Error(`no implementation for the command ${command}`);
     }
   } finally {
     await ds.destroy();
@@ -103,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
-    console.error(e instanceof ConfigError ? e.message : `ops: ${e.message}`);
+    console.error(e instanceof ConfigError ? e.message : startFailureText("ops", e));
     process.exit(1);
   },
 );

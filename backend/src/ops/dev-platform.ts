@@ -5,6 +5,7 @@ import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../config/config";
 import { migrate } from "../shared/db";
 import { createLogger, type Logger } from "../shared/logger";
+import { devPlatformChecks, preflight } from "../shared/preflight";
 import { KeyVault } from "../ledger/key-vault";
 import { LedgerGateway } from "../ledger/gateway";
 import type { DeploymentRecord } from "../ledger/deploy";
@@ -28,9 +29,12 @@ export interface DevPlatform {
   stop(): Promise<void>;
 }
 
-async function waitForRpc(url: string, timeoutMs = 60_000) {
+async function waitForRpc(url: string, node: ChildProcess, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    if (node.exitCode !== null || node.signalCode !== null) {
+      throw new Error(`the development ledger (hardhat node on ${url}) stopped before it answered (exit ${node.exitCode ?? node.signalCode}; its output is above)`);
+    }
     try {
       const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
       if (res.ok) return;
@@ -50,9 +54,17 @@ async function waitForRpc(url: string, timeoutMs = 60_000) {
  */
 export async function startDevPlatform(o: { schema: string; ledgerPort: string; env?: Record<string, string | undefined> }): Promise<DevPlatform> {
   const ledgerUrl = `http://127.0.0.1:${o.ledgerPort}`;
-  if (await fetch(ledgerUrl, { method: "POST" }).then(() => true, () => false)) {
-    throw new Error(`something already listens on ${ledgerUrl}: stop it (another npm start or demo?) or set LEDGER_PORT`);
-  }
+  const env = { ...process.env, ...(o.env ?? {}) };
+  const config = loadConfig({
+    ...env,
+    LEDGER_RPC_URL: ledgerUrl,
+    DATABASE_SCHEMA: env.DATABASE_SCHEMA ?? o.schema,
+    QUEUE_PREFIX: env.QUEUE_PREFIX ?? o.schema,
+    KEY_ENCRYPTION_KEY: env.KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    DEPLOYER_PRIVATE_KEY: env.DEPLOYER_PRIVATE_KEY ?? DEV_DEPLOYER,
+  });
+  // everything it needs, before anything starts; the ledger is started here, so its port must be free
+  await preflight(config, devPlatformChecks(o.ledgerPort));
   // hardhat's own CLI, not npx: killing npx would leave the node running
   const cli = require.resolve("hardhat/internal/cli/cli.js");
   const node: ChildProcess = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", o.ledgerPort], { stdio: ["ignore", "ignore", "inherit"] });
@@ -60,16 +72,7 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
     if (node.exitCode === null) node.kill("SIGTERM");
   };
   try {
-    await waitForRpc(ledgerUrl);
-    const env = { ...process.env, ...(o.env ?? {}) };
-    const config = loadConfig({
-      ...env,
-      LEDGER_RPC_URL: ledgerUrl,
-      DATABASE_SCHEMA: env.DATABASE_SCHEMA ?? o.schema,
-      QUEUE_PREFIX: env.QUEUE_PREFIX ?? o.schema,
-      KEY_ENCRYPTION_KEY: env.KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
-      DEPLOYER_PRIVATE_KEY: env.DEPLOYER_PRIVATE_KEY ?? DEV_DEPLOYER,
-    });
+    await waitForRpc(ledgerUrl, node);
     const log = createLogger(config.LOG_LEVEL, o.schema);
     const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: `chainfactor-${o.schema}` });
     await ds.initialize();
@@ -107,7 +110,9 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
 export async function freshPlatformData(ds: DataSource, config: Config, ledgerUrl: string, deployerKey: string) {
   await ds.query(`DROP SCHEMA IF EXISTS "${config.DATABASE_SCHEMA}" CASCADE`);
   await migrate(ds);
-  const redis = new Redis(config.REDIS_URL);
+  // one retry, not twenty with a stack trace each: a failed command says why, the preflight said where
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined);
   const stale = await redis.keys(`${config.QUEUE_PREFIX}:*`);
   if (stale.length) await redis.del(...stale);
   redis.disconnect();

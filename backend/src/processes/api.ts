@@ -6,6 +6,7 @@ import type { Config } from "../config/config";
 import type { Logger } from "../shared/logger";
 import { ChangeFeed } from "../shared/changes";
 import { createRedis, JobQueue } from "../shared/queue";
+import { portProblem, preflight, PreflightError } from "../shared/preflight";
 import { createApp } from "../shared/http/app";
 import { openApiDocument } from "../shared/http/openapi";
 import { Metrics } from "../shared/http/observability";
@@ -16,6 +17,8 @@ import { buildServices, moduleContext, mountRoutes, openDatabase, type Running }
 
 /** The API server: stateless apart from Postgres, Redis and the ledger. */
 export async function startApi(config: Config, log: Logger): Promise<Running & { server: Server; port: number }> {
+  // the ledger is not among them: the API serves without it (its /health says the ledger is down)
+  await preflight(config, ["postgres", "redis", "port"]);
   const ds = await openDatabase(config, "chainfactor-api");
   const redis = createRedis(config.REDIS_URL, "queue");
   redis.on("error", (e) => log.warn({ err: e.message }, "redis"));
@@ -66,8 +69,9 @@ export async function startApi(config: Config, log: Logger): Promise<Running & {
       },
     ],
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.PORT, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    // the port taken since the preflight: the same one line
+    const s = app.listen(config.PORT, (e?: NodeJS.ErrnoException) => (e ? reject(new PreflightError([portProblem(config.PORT, "PORT", e.code ?? "EADDRINUSE")!])) : resolve(s)));
   });
   const port = (server.address() as { port: number }).port;
   log.info({ port }, `API listening on http://127.0.0.1:${port} (docs at /docs)`);

@@ -1,5 +1,6 @@
 import type { Config } from "../config/config";
 import type { Logger } from "../shared/logger";
+import { preflight } from "../shared/preflight";
 import { createRedis, JobQueue } from "../shared/queue";
 import { LedgerGateway, activeDeployment } from "../ledger/gateway";
 import type { LedgerDeploymentRow } from "../ledger/ledger.entity";
@@ -9,6 +10,8 @@ import { buildServices, moduleContext, openDatabase, projectionsOf, type Running
 
 /** The indexer: chain events → the modules' projections in Postgres. */
 export async function startIndexer(config: Config, log: Logger): Promise<Running & { done: Promise<void> }> {
+  // not the ledger: a process started while it is down waits for it (LedgerGateway.connect)
+  await preflight(config, ["postgres", "redis"]);
   const ds = await openDatabase(config, "chainfactor-indexer");
   const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID, { log }); // waits for a ledger that is down
   let deployment: LedgerDeploymentRow | null = null;

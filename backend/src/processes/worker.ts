@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config/config";
 import type { Logger } from "../shared/logger";
+import { preflight } from "../shared/preflight";
 import { createRedis, createWorker, JobQueue, requireNoEviction } from "../shared/queue";
 import { LedgerGateway, activeDeployment } from "../ledger/gateway";
 import type { LedgerDeploymentRow } from "../ledger/ledger.entity";
@@ -19,6 +20,8 @@ async function deploymentOf(ds: DataSource, gateway: LedgerGateway): Promise<Led
 
 /** The worker: the outbox's and the modules' jobs, the sweeper, and the modules' loops. */
 export async function startWorker(config: Config, log: Logger): Promise<Running> {
+  // not the ledger: a process started while it is down waits for it (LedgerGateway.connect)
+  await preflight(config, ["postgres", "redis"]);
   const ds = await openDatabase(config, "chainfactor-worker");
   const gateway = await LedgerGateway.connect(config.LEDGER_RPC_URL, config.LEDGER_CHAIN_ID, { log }); // waits for a ledger that is down
   const connection = createRedis(config.REDIS_URL, "worker");

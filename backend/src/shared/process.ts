@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from "../config/config";
 import { createLogger, errorFields, type Logger } from "./logger";
+import { PreflightError } from "./preflight";
 
 type Started = { close(): Promise<void>; done?: Promise<void> };
 
@@ -8,8 +9,10 @@ type Started = { close(): Promise<void>; done?: Promise<void> };
  * problem listed), then `start`; SIGTERM or SIGINT stop taking work and close within the
  * configured timeout. Every exit logs its cause first, on a logger that writes synchronously so the
  * line is out before the process is: an error nothing handled (uncaught exception, unhandled
- * rejection) at fatal with its stack and status 1, a failed start at fatal (1), a halt at fatal
- * (3), a stop at info (0); an exit none of these announced is logged by the `exit` hook.
+ * rejection) at fatal with its stack and status 1, a failed start at fatal (1; a start refused by
+ * the preflight, PostgreSQL or Redis unreachable or the port taken, as one line saying what, where
+ * and how to fix it, without a stack), a halt at fatal (3), a stop at info (0); an exit none of
+ * these announced is logged by the `exit` hook.
  */
 export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<Started>) {
   let config: Config;
@@ -61,6 +64,9 @@ export function runProcess(name: string, start: (config: Config, log: Logger) =>
       running = started;
       started.done?.catch((e: unknown) => exit(3, "fatal", { err: errorFields(e) }, `${name} halted`));
     },
-    (e: unknown) => exit(1, "fatal", { err: errorFields(e) }, `${name} could not start`),
+    (e: unknown) =>
+      e instanceof PreflightError
+        ? exit(1, "fatal", { unavailable: e.problems.map(({ service, where, variable }) => ({ service, where, variable })) }, `${name} cannot start: ${e.message}`)
+        : exit(1, "fatal", { err: errorFields(e) }, `${name} could not start`),
   );
 }

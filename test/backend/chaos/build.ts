@@ -17,6 +17,7 @@ const ROOT = join(__dirname, "../../..");
 const SOURCES = ["backend/src", "typechain-types"];
 
 let built: string | null = null;
+let builtOptions: ts.CompilerOptions = {};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -31,19 +32,27 @@ export function compiledBackend(): string {
   const out = join(ROOT, "node_modules/.cache", `cf-chaos-build-${process.pid}`);
   const { config } = ts.readConfigFile(join(ROOT, "tsconfig.json"), ts.sys.readFile);
   const { options } = ts.convertCompilerOptionsFromJson({ ...config.compilerOptions, noEmit: false }, ROOT);
-  for (const src of SOURCES) {
-    for (const file of files(join(ROOT, src))) {
-      const target = join(out, relative(ROOT, file));
-      mkdirSync(dirname(target), { recursive: true });
-      if (file.endsWith(".json")) copyFileSync(file, target);
-      else if (file.endsWith(".ts") && !file.endsWith(".d.ts")) {
-        const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: options, fileName: file }).outputText;
-        writeFileSync(target.replace(/\.ts$/, ".js"), js);
-      }
-    }
-  }
+  for (const src of SOURCES) for (const file of files(join(ROOT, src))) transpileInto(out, file, options);
   built = out;
+  builtOptions = options;
   return out;
+}
+
+function transpileInto(out: string, file: string, options: ts.CompilerOptions) {
+  const target = join(out, relative(ROOT, file));
+  mkdirSync(dirname(target), { recursive: true });
+  if (file.endsWith(".json")) copyFileSync(file, target);
+  else if (file.endsWith(".ts") && !file.endsWith(".d.ts")) {
+    const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: options, fileName: file }).outputText;
+    writeFileSync(target.replace(/\.ts$/, ".js"), js);
+  }
+}
+
+/** A script that imports only the backend (`scripts/demo.ts`, say), transpiled beside the compiled backend; returns its .js file. */
+export function compiledScript(path: string): string {
+  const out = compiledBackend();
+  transpileInto(out, join(ROOT, path), builtOptions);
+  return join(out, path.replace(/\.ts$/, ".js"));
 }
 
 /** Like `stack.spawn`, from the compiled backend. */
