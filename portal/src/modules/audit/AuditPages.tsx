@@ -182,11 +182,27 @@ export function FinancingsAuditPage() {
 
 const INVOICE_TONE = { received: "info", verifying: "info", verified: "success", rejected: "danger" } as const;
 
+/** Every invoice on the platform (GET /v1/invoices page by page: it answers at most 200 at a time). */
+function useAuditInvoices() {
+  return useQuery({
+    queryKey: ["audit", "invoices"],
+    queryFn: async () => {
+      const all: Invoice[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await get("/v1/invoices", { params: { query: { limit: 200, ...(after ? { after } : {}) } } });
+        all.push(...page.items);
+        if (!page.next) return all;
+        after = page.next;
+      }
+    },
+  });
+}
+
 export function InvoicesAuditPage() {
   const { t } = useTranslation(["audit", "common"]);
   const [filter, setFilter] = useState("");
-  const invoices = useQuery({ queryKey: ["audit", "invoices"], queryFn: () => get("/v1/invoices", { params: { query: { limit: 500 } } }) });
-  const rows = (invoices.data?.items ?? []).filter((i) => matches(filter, i.invoiceNumber, i.sellerTaxId, i.buyerTaxId, i.status));
+  const invoices = useAuditInvoices();
+  const rows = (invoices.data ?? []).filter((i) => matches(filter, i.invoiceNumber, i.sellerTaxId, i.buyerTaxId, i.status));
   return (
     <AuditPage title={t("page.invoices")}>
       <Filter value={filter} onChange={setFilter} label={t("filter.invoices")} />
