@@ -246,6 +246,12 @@ describe("business flows", () => {
     expect((await api.get("/v1/financings", { key: bank.key })).body.items.map((f: { id: string }) => f.id)).toContain(financing.id);
     const other = banks().find((b) => b.id !== bank.id)!;
     expect((await api.get(`/v1/financings/${financing.id}`, { key: other.key })).status).toBe(404);
+    // the supplier follows the funding's ledger record that its financing links to, as the bank that sent it does; others do not
+    for (const key of [as(TIER2B).key, bank.key]) {
+      const funding = await api.get(`/v1/operations/${financing.operationId}`, { key });
+      expect([funding.status, funding.body.kind, funding.body.status, funding.body.txHash]).toEqual([200, "ledger.finance", "mined", expect.stringMatching(/^0x[0-9a-f]{64}$/)]);
+    }
+    for (const key of [as(TIER1).key, other.key]) expect((await api.get(`/v1/operations/${financing.operationId}`, { key })).status).toBe(404);
   });
 
   it("clears at maturity: the bank gets what it is due, the holders the rest; a shortfall turns overdue and is collected later", async () => {
