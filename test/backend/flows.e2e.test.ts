@@ -292,6 +292,21 @@ describe("business flows", () => {
     expect(refused).toEqual([]);
   });
 
+  it("shows each certificate's registration (登记) apart from its latest change: the regulator's registration transaction", async () => {
+    const all = (await api.get("/v1/receivables?role=all&limit=500", { key: stack.operatorKey })).body.items as { id: string; origin: string; operationId: string | null; registrationOperationId: string | null }[];
+    const kindOf = async (id: string) => (await api.get(`/v1/operations/${id}`, { key: stack.operatorKey })).body.kind as string;
+    const changed = [];
+    for (const r of all.filter((x) => x.origin !== "split")) {
+      expect(r.registrationOperationId, `certificate ${r.id}`).toBeTruthy();
+      expect(await kindOf(r.registrationOperationId!)).toBe(r.origin === "issued" ? "ledger.issue" : "ledger.register");
+      if (r.operationId !== r.registrationOperationId) changed.push(r);
+    }
+    // settled and split ones were changed since: their latest operation is not their registration
+    expect(changed.length).toBeGreaterThan(0);
+    expect(new Set(await Promise.all(changed.map((r) => kindOf(r.operationId!))))).not.toContain("ledger.register");
+    for (const part of all.filter((x) => x.origin === "split")) expect(part.registrationOperationId).toBeNull();
+  });
+
   it("says who won every funded request: its accepted quote and its financing, to the supplier and to the winning bank", async () => {
     const funded = [];
     for (const supplier of [TIER1, TIER2, TIER2B]) {

@@ -2036,7 +2036,10 @@ export interface components {
             tier: number;
             parentId: string | null;
             invoicesRoot: string | null;
+            /** @description The operation writing its latest change (its registration, then a confirmation, a financing, a settlement…): GET /v1/operations/{id}. */
             operationId: string | null;
+            /** @description The operation that registered (登记) or issued (开立) it on the ledger, whatever changed it since; null for a part of a split (its original's registration is its evidence) and for one a member registered with its own key. */
+            registrationOperationId: string | null;
             financing: {
                 bankId: string;
                 due: string | null;

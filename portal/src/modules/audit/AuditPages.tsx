@@ -307,7 +307,7 @@ export function CertificateAuditPage() {
                   <Hash value={r.invoicesRoot} />
                 </dd>
                 <dt>{t("certificate.registration")}</dt>
-                <dd>{r.operationId ? <LiveOperation id={r.operationId} /> : "—"}</dd>
+                <dd>{r.registrationOperationId ? <LiveOperation id={r.registrationOperationId} /> : "—"}</dd>
                 <dt>{t("certificate.repaid")}</dt>
                 <dd>
                   <Money fen={r.repayment.repaid} /> · {t("certificate.outstanding")} <Money fen={r.repayment.outstanding} />
