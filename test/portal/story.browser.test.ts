@@ -285,6 +285,9 @@ describe("the portal's story in the browser", () => {
     expect(lines.length).toBeGreaterThan(1); // the advance was paid today
     const banker = await person(world.email(bank.uscc, "approver"));
     await banker.getByRole("navigation").getByRole("link", { name: en("reconciliation:nav.report") }).click();
+    // before its statement is uploaded, the day's report says so, not that all agrees with the statement
+    await banker.getByText(en("reconciliation:report.noStatementYet")).waitFor();
+    expect(await banker.getByText(en("reconciliation:report.noMismatch")).count()).toBe(0);
     await banker.getByLabel(en("reconciliation:upload.date")).fill(today);
     await banker.getByLabel(en("reconciliation:upload.file")).setInputFiles({ name: `statement-${today}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
     await banker.getByRole("button", { name: en("reconciliation:upload.submit") }).click();
