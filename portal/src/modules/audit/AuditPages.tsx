@@ -18,6 +18,7 @@ import { Hash, LiveOperation } from "../../shared/operation";
 import { OrgStatus, RoleList, useOrgNames } from "../../shared/organizations";
 import { FinancingStatus, ReceivableStatus } from "../../shared/statuses";
 import { UsccResult } from "../../shared/UsccResult";
+import { codeText } from "../../i18n/problem";
 
 type Receivable = Schemas["Receivable"];
 type Invoice = Schemas["Invoice"];
@@ -300,7 +301,7 @@ export function CertificateAuditPage() {
                 <dt>{t("financing:field.status")}</dt>
                 <dd>
                   <ReceivableStatus status={r.status} />
-                  {r.failure ? <div className="reason">{r.failure.reason}</div> : null}
+                  {r.failure ? <div className="reason">{codeText(r.failure.code, r.failure.reason)}</div> : null}
                 </dd>
                 <dt>{t("certificate.invoicesRoot")}</dt>
                 <dd>
