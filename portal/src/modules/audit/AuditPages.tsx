@@ -228,7 +228,7 @@ function InvoiceTable({ rows, caption }: { rows: Invoice[]; caption: string }) {
         { key: "buyer", header: t("invoice.buyer"), cell: (i) => <span className="mono">{i.buyerTaxId}</span> },
         { key: "date", header: t("invoice.issueDate"), cell: (i) => formatDate(i.issueDate) },
         { key: "total", header: t("invoice.total"), numeric: true, cell: (i) => <Money fen={i.total} /> },
-        { key: "status", header: t("invoice.status"), cell: (i) => <StatusBadge status={i.status} tone={INVOICE_TONE[i.status]} label={t(`invoiceStatus.${i.status}`)} /> },
+        { key: "status", header: t("invoice.status"), cell: (i) => <StatusBadge status={i.status} tone={INVOICE_TONE[i.status]} label={t(`invoices:status.${i.status}`)} /> },
         { key: "evidence", header: t("invoice.evidence"), cell: (i) => <Hash value={i.evidenceHash} /> },
         { key: "key", header: t("invoice.key"), cell: (i) => <Hash value={i.invoiceKey} /> },
         { key: "cert", header: t("financing:field.certificate"), cell: (i) => (i.receivableId ? <Link to={`/audit/certificates/${i.receivableId}`}>{`${i.receivableId.slice(0, 8)}…`}</Link> : "—") },
