@@ -195,6 +195,17 @@ describe("business flows", () => {
     const deeper = lineage.children.find((c: { children: unknown[] }) => c.children.length === 2);
     expect(deeper.children.map((c: { tier: number }) => c.tier)).toEqual([2, 2]);
     expect(deeper.children.every((c: { holder: unknown }) => c.holder !== null)).toBe(true); // the obligor sees every holder
+    // a supplier that split sees itself as the holder of the part it kept, from the original's page and from the part's own
+    type Node = { id: string; tier: number; holder: { id: string } | null; children: Node[] };
+    const nodes = (n: Node): Node[] => [n, ...n.children.flatMap(nodes)];
+    for (const [splitter, from] of [[TIER1, certificate.id], [TIER2, tier2Cert.id]] as const) {
+      const kept = (await api.get(`/v1/receivables?role=holder&status=confirmed&limit=500`, as(splitter))).body.items.filter((r: { parentId: string | null }) => r.parentId === from);
+      expect(kept, `${splitter}'s kept part`).toHaveLength(1);
+      for (const page of [from, kept[0].id]) {
+        const seen = nodes((await api.get(`/v1/receivables/${page}/lineage`, as(splitter))).body).find((n) => n.id === kept[0].id);
+        expect(seen?.holder?.id, `${splitter} on ${page}`).toBe(idOf(splitter));
+      }
+    }
   });
 
   let request: string;
