@@ -54,7 +54,7 @@ export function useOrgName(): (id: string | null | undefined) => string {
 export { ReceivableStatus } from "../../shared/statuses";
 
 export function OperationStatus({ status }: { status: string | undefined }) {
-  const { t } = useTranslation("common");
+  const { t } = useTranslation(["receivables", "common"]);
   if (!status) return <span className="muted">{t("common:operation.following")}</span>;
   return <StatusBadge status={status} label={t(`common:operation.${status}`)} />;
 }
