@@ -213,6 +213,17 @@ describe("business flows", () => {
     const deeper = lineage.children.find((c: { children: unknown[] }) => c.children.length === 2);
     expect(deeper.children.map((c: { tier: number }) => c.tier)).toEqual([2, 2]);
     expect(deeper.children.every((c: { holder: unknown }) => c.holder !== null)).toBe(true); // the obligor sees every holder
+    // a supplier that split sees itself as the holder of the part it kept, from the original's page and from the part's own
+    type Node = { id: string; tier: number; holder: { id: string } | null; children: Node[] };
+    const nodes = (n: Node): Node[] => [n, ...n.children.flatMap(nodes)];
+    for (const [splitter, from] of [[TIER1, certificate.id], [TIER2, tier2Cert.id]] as const) {
+      const kept = (await api.get(`/v1/receivables?role=holder&status=confirmed&limit=500`, as(splitter))).body.items.filter((r: { parentId: string | null }) => r.parentId === from);
+      expect(kept, `${splitter}'s kept part`).toHaveLength(1);
+      for (const page of [from, kept[0].id]) {
+        const seen = nodes((await api.get(`/v1/receivables/${page}/lineage`, as(splitter))).body).find((n) => n.id === kept[0].id);
+        expect(seen?.holder?.id, `${splitter} on ${page}`).toBe(idOf(splitter));
+      }
+    }
   });
 
   let request: string;
@@ -264,6 +275,12 @@ describe("business flows", () => {
     expect((await api.get("/v1/financings", { key: bank.key })).body.items.map((f: { id: string }) => f.id)).toContain(financing.id);
     const other = banks().find((b) => b.id !== bank.id)!;
     expect((await api.get(`/v1/financings/${financing.id}`, { key: other.key })).status).toBe(404);
+    // the supplier follows the funding's ledger record that its financing links to, as the bank that sent it does; others do not
+    for (const key of [as(TIER2B).key, bank.key]) {
+      const funding = await api.get(`/v1/operations/${financing.operationId}`, { key });
+      expect([funding.status, funding.body.kind, funding.body.status, funding.body.txHash]).toEqual([200, "ledger.finance", "mined", expect.stringMatching(/^0x[0-9a-f]{64}$/)]);
+    }
+    for (const key of [as(TIER1).key, other.key]) expect((await api.get(`/v1/operations/${financing.operationId}`, { key })).status).toBe(404);
   });
 
   it("clears at maturity: the bank gets what it is due, the holders the rest; a shortfall turns overdue and is collected later", async () => {
@@ -302,6 +319,21 @@ describe("business flows", () => {
     // the keeper never queued a settlement the ledger had to refuse (a certificate already settled)
     const refused = await stack.ds.query(`SELECT id, error_code FROM outbox WHERE kind = 'ledger.settle' AND status = 'failed'`);
     expect(refused).toEqual([]);
+  });
+
+  it("shows each certificate's registration (登记) apart from its latest change: the regulator's registration transaction", async () => {
+    const all = (await api.get("/v1/receivables?role=all&limit=500", { key: stack.operatorKey })).body.items as { id: string; origin: string; operationId: string | null; registrationOperationId: string | null }[];
+    const kindOf = async (id: string) => (await api.get(`/v1/operations/${id}`, { key: stack.operatorKey })).body.kind as string;
+    const changed = [];
+    for (const r of all.filter((x) => x.origin !== "split")) {
+      expect(r.registrationOperationId, `certificate ${r.id}`).toBeTruthy();
+      expect(await kindOf(r.registrationOperationId!)).toBe(r.origin === "issued" ? "ledger.issue" : "ledger.register");
+      if (r.operationId !== r.registrationOperationId) changed.push(r);
+    }
+    // settled and split ones were changed since: their latest operation is not their registration
+    expect(changed.length).toBeGreaterThan(0);
+    expect(new Set(await Promise.all(changed.map((r) => kindOf(r.operationId!))))).not.toContain("ledger.register");
+    for (const part of all.filter((x) => x.origin === "split")) expect(part.registrationOperationId).toBeNull();
   });
 
   it("says who won every funded request: its accepted quote and its financing, to the supplier and to the winning bank", async () => {

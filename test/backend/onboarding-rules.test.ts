@@ -158,8 +158,14 @@ describe("operationAsSeen", () => {
     expect(operationAsSeen(caller(OPERATOR, "member", ["operator"]), found({ organizationId: ORG_B, aggregateId: ORG_B }))).not.toBeNull();
   });
 
+  it("shows it to a party of what it changes, as its owner module says (the supplier of a financing its bank funds)", () => {
+    expect(operationAsSeen(caller(ORG_B, "member"), found(), true)).not.toBeNull();
+    expect(operationAsSeen(caller(ORG_B, "member"), found({}, 101n, 100n), true)!.op.status).toBe("submitted");
+  });
+
   it("is absent when there is none", () => {
     expect(operationAsSeen(caller(ORG_A, "admin"), undefined)).toBeNull();
+    expect(operationAsSeen(caller(ORG_A, "admin"), undefined, true)).toBeNull();
   });
 
   it("reports a mined operation as submitted until the indexer has projected its block", () => {

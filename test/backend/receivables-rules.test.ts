@@ -39,6 +39,7 @@ const certificate = (o: Partial<ReceivableRow> = {}): ReceivableRow => ({
   invoicesRoot: ROOT,
   invoiceKeys: [],
   operationId: null,
+  registrationOperationId: null,
   financingBankOrganizationId: null,
   due: null,
   recourse: false,

@@ -158,6 +158,10 @@ describe("the portal's story in the browser", () => {
     await amounts.nth(1).fill(yuan(BigInt(cert.amount) - half));
     await supplier.getByRole("button", { name: en("receivables:split.submit"), exact: true }).click();
     await supplier.getByText(en("receivables:status.split"), { exact: true }).first().waitFor({ timeout: 30_000 });
+    // the family tree names the supplier as the holder of the part it kept
+    const tree = supplier.locator("ul.tree");
+    await tree.locator(".tree-node").nth(2).waitFor({ timeout: 30_000 });
+    expect(await tree.getByText(en("receivables:lineage.holderHidden")).count()).toBe(0);
     // the part is offered to the tier-2 supplier: the supplier keeps it until it is signed for
     const offered = await eventually(async () => {
       const items = (await world.api.get("/v1/receivables/offers", { key: world.key(TIER2) })).body.items as { receivableId: string; certificateId: string; amount: string; kind: string }[];
@@ -298,6 +302,9 @@ describe("the portal's story in the browser", () => {
     expect(lines.length).toBeGreaterThan(1); // the advance was paid today
     const banker = await person(world.email(bank.uscc, "approver"));
     await banker.getByRole("navigation").getByRole("link", { name: en("reconciliation:nav.report") }).click();
+    // before its statement is uploaded, the day's report says so, not that all agrees with the statement
+    await banker.getByText(en("reconciliation:report.noStatementYet")).waitFor();
+    expect(await banker.getByText(en("reconciliation:report.noMismatch")).count()).toBe(0);
     await banker.getByLabel(en("reconciliation:upload.date")).fill(today);
     await banker.getByLabel(en("reconciliation:upload.file")).setInputFiles({ name: `statement-${today}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
     await banker.getByRole("button", { name: en("reconciliation:upload.submit") }).click();

@@ -233,7 +233,7 @@ export interface paths {
         };
         /**
          * The state of an operation written to the ledger through the outbox; with `Prefer: wait=N`, answered when its status changes
-         * @description Every write that reaches the ledger answers 202 with an operation: `pending` (queued), `submitted` (sent), `mined` (in a block, and visible in every read of this API) or `failed` (with an error code and message). Poll this, or send `Prefer: wait=N` to be answered when its status changes (or after N seconds unchanged). Visible to the organization that asked for it and the one it onboards; the operator and auditors see all.
+         * @description Every write that reaches the ledger answers 202 with an operation: `pending` (queued), `submitted` (sent), `mined` (in a block, and visible in every read of this API) or `failed` (with an error code and message). Poll this, or send `Prefer: wait=N` to be answered when its status changes (or after N seconds unchanged). Visible to the organization that asked for it, the one it onboards and the supplier of the financing it funds (`ledger.finance`, sent by the bank); the operator and auditors see all.
          */
         get: operations["onboarding.getOperation"];
         put?: never;
@@ -2036,7 +2036,10 @@ export interface components {
             tier: number;
             parentId: string | null;
             invoicesRoot: string | null;
+            /** @description The operation writing its latest change (its registration, then a confirmation, a financing, a settlement…): GET /v1/operations/{id}. */
             operationId: string | null;
+            /** @description The operation that registered (登记) or issued (开立) it on the ledger, whatever changed it since; null for a part of a split (its original's registration is its evidence) and for one a member registered with its own key. */
+            registrationOperationId: string | null;
             financing: {
                 bankId: string;
                 due: string | null;

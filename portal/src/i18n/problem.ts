@@ -7,13 +7,18 @@ import { ApiProblem } from "../api/client";
  * as a missing key.
  */
 export function problemText(error: unknown): string {
-  if (error instanceof ApiProblem) {
-    const key = `errors:${error.code}`;
-    if (i18n.exists(key)) return i18n.t(key, { detail: error.detail, seconds: error.retryAfter ?? "" });
-    return error.detail;
-  }
+  if (error instanceof ApiProblem) return codeText(error.code, error.detail, error.retryAfter ?? "");
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * A failure the API records rather than answers (an operation's error, a financing's or a
+ * certificate's failure): its code in words, else the server's own text.
+ */
+export function codeText(code: string, detail: string, seconds: number | string = ""): string {
+  const key = `errors:${code}`;
+  return i18n.exists(key) ? i18n.t(key, { detail, seconds }) : detail;
 }
 
 /** Field-level messages by field name (the API's `errors[]`), for Field's error slot. */

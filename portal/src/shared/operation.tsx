@@ -5,6 +5,7 @@
 import { useTranslation } from "react-i18next";
 import { useLive } from "../api/live";
 import { ProblemMessage, StatusBadge } from "./ui";
+import { codeText } from "../i18n/problem";
 
 /** A transaction or block hash, shortened, with the whole value for screen readers and copy. */
 export function Hash({ value }: { value: string | null | undefined }) {
@@ -39,7 +40,7 @@ export function LiveOperation({ id }: { id: string | null | undefined }) {
               <Hash value={op.txHash} />
             </span>
           ) : null}
-          {op.error ? <div className="reason">{op.error.message}</div> : null}
+          {op.error ? <div className="reason">{codeText(op.error.code, op.error.message)}</div> : null}
         </>
       ) : (
         <span className="muted">{t("operation.following")}</span>

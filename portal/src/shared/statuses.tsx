@@ -1,7 +1,7 @@
 /**
- * The status badges of a certificate and of a financing as the financing, clearing,
- * reconciliation and audit pages show them (labels from the financing catalogue). The receivables
- * pages label a certificate's status from their own catalogue (modules/receivables/shared.tsx).
+ * The status badges of a certificate and of a financing, on every page that shows them. A
+ * certificate's state has one label wherever it appears: the receivables catalogue's `status.*`
+ * (确权, not 确认: the trade's word for the core enterprise confirming a payable).
  */
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
@@ -24,12 +24,9 @@ const RECEIVABLE_TONE: Record<string, "neutral" | "info" | "success" | "warning"
   failed: "danger",
 };
 
-/** Tone of a certificate's status, for the receivables pages' own badge too. */
-export const receivableTone = (status: string) => RECEIVABLE_TONE[status];
-
 export function ReceivableStatus({ status }: { status: string }) {
-  const { t } = useTranslation("financing");
-  return <StatusBadge status={status} tone={RECEIVABLE_TONE[status]} label={t(`rstatus.${status}`, { defaultValue: status })} />;
+  const { t } = useTranslation("receivables");
+  return <StatusBadge status={status} tone={RECEIVABLE_TONE[status]} label={t(`status.${status}`, { defaultValue: status })} />;
 }
 
 const FIN_TONE = { registry_check: "info", submitting: "info", funded: "success", failed: "danger" } as const;

@@ -271,10 +271,14 @@ const probes: TenantProbe[] = [
   {
     endpoint: "GET /v1/operations/{id}",
     run: async (t) => {
-      // an organization reads the operations it asked for and those that concern it (its onboarding, a deposit to it, a credit line on it)
+      // an organization reads the operations it asked for and those that concern it (its onboarding, a deposit to it, a credit line on
+      // it, the funding of a financing it took)
       const { callers, call, stack, everyone, labelOf, leaks } = t;
       const f = new Findings(t);
-      const rows = (await stack.ds.query(`SELECT id::text AS id, organization_id, aggregate_id FROM outbox ORDER BY id`)) as { id: string; organization_id: string | null; aggregate_id: string | null }[];
+      const rows = (await stack.ds.query(
+        `SELECT o.id::text AS id, o.organization_id, o.aggregate_id, f.supplier_organization_id AS supplier
+           FROM outbox o LEFT JOIN financings f ON o.kind = 'ledger.finance' AND f.id::text = o.aggregate_id ORDER BY o.id`,
+      )) as { id: string; organization_id: string | null; aggregate_id: string | null; supplier: string | null }[];
       const [{ max }] = await stack.ds.query(`SELECT max(id)::text AS max FROM outbox`);
       const absent = String(BigInt(max) + 1000n);
       await each(callers, async (c) => {
@@ -283,7 +287,7 @@ const probes: TenantProbe[] = [
         const own = await call("GET", `/v1/operations/${c.party.operationId}`, c.person.key);
         if (own.status !== 200 || own.body.id !== c.party.operationId) f.add(`${c.name} reads its own operation`, `status ${own.status}`);
         let onboarding = 0;
-        const concerns = (row: (typeof rows)[number]) => row.organization_id === c.party.orgId || row.aggregate_id === c.party.orgId;
+        const concerns = (row: (typeof rows)[number]) => row.organization_id === c.party.orgId || row.aggregate_id === c.party.orgId || row.supplier === c.party.orgId;
         const onboardingOf = (row: (typeof rows)[number]) => row.organization_id === stack.operatorOrgId && row.aggregate_id === c.party.orgId;
         const probed = FULL ? rows : [...rows.filter(onboardingOf), ...some(`${c.name}'s operations`, rows.filter((x) => concerns(x) && !onboardingOf(x))), ...some(`operations for ${c.name}`, rows.filter((x) => !concerns(x)), 6)];
         for (const row of probed) {

@@ -122,7 +122,16 @@ export class FundingService {
 
   async financing(auth: AuthContext, id: string) {
     const f = await this.financingsById.load(id);
-    if (!f || !(readsAll(auth) || f.bankOrganizationId === auth.organization.id || f.supplierOrganizationId === auth.organization.id)) throw notFound("financing", id);
+    if (!f || !sees(auth, f)) throw notFound("financing", id);
     return f;
   }
+
+  /** Whether the caller sees the financing `id` (and so follows the ledger operation that funds it, as its bank does). */
+  async sees(auth: AuthContext, id: string): Promise<boolean> {
+    const f = await this.financingsById.load(id);
+    return f !== undefined && sees(auth, f);
+  }
 }
+
+/** Its bank and its supplier see a financing; the operator and auditors all. */
+const sees = (auth: AuthContext, f: Financing) => readsAll(auth) || f.bankOrganizationId === auth.organization.id || f.supplierOrganizationId === auth.organization.id;

@@ -10,6 +10,7 @@ import { defineModule } from "../module";
 import type { StaleWork } from "../../ledger/outbox/sweeper";
 import { ledgerTime } from "../../ledger/block-clock";
 import type { InvoicesApi } from "../invoices";
+import type { OnboardingApi } from "../onboarding";
 import type { ReceivablesApi } from "../receivables";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity } from "./financing.entity";
 import { createFinancingServices, refuseWhileFinancingRequested } from "./financing.services";
@@ -37,18 +38,21 @@ const unfunded: StaleWork<"financing.fund"> = {
 
 export const financingModule = defineModule({
   name: "financing",
-  needs: ["invoices", "receivables"],
+  needs: ["onboarding", "invoices", "receivables"],
   tables: ["credit_lines", "financing_requests", "quotes", "financings"],
   entities: [CreditLineEntity, FinancingRequestEntity, QuoteEntity, FinancingEntity],
   migrations: [ReasonablenessReview1733500000000],
-  services: ({ ds, outbox, vault, keys, queue, provider, log }, needs: { invoices: InvoicesApi; receivables: ReceivablesApi }) => {
+  services: ({ ds, outbox, vault, keys, queue, provider, log }, needs: { onboarding: OnboardingApi; invoices: InvoicesApi; receivables: ReceivablesApi }) => {
     // a certificate with an open financing request keeps its holder until the request ends
     needs.receivables.receivables.guardHolderChanges(refuseWhileFinancingRequested);
     const registry = needs.invoices.adapters.registry;
     const enqueueFunding = async (financingId: string) => {
       await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
     };
-    return { ...createFinancingServices({ ds, outbox, vault, keys, registry, enqueueFunding, log, ledgerNow: () => ledgerTime(provider) }), registry };
+    const services = createFinancingServices({ ds, outbox, vault, keys, registry, enqueueFunding, log, ledgerNow: () => ledgerTime(provider) });
+    // the supplier follows the funding of its financing (its certificate's ledger record) as the bank that sends it does
+    needs.onboarding.onboarding.shareOperations("ledger.finance", async (auth, op) => op.aggregateId !== null && (await services.funding.sees(auth, op.aggregateId)));
+    return { ...services, registry };
   },
   routes: (routes, api, http) => financingRoutes(routes, api, http.changes),
   projections: (p, api, { log }) => financingProjections(p, { registry: api.registry, log }),

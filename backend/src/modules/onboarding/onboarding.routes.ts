@@ -224,7 +224,7 @@ export function onboardingRoutes(routes: Routes, service: OnboardingService, cha
     operationId: "onboarding.getOperation",
     summary: "The state of an operation written to the ledger through the outbox; with `Prefer: wait=N`, answered when its status changes",
     description:
-      "Every write that reaches the ledger answers 202 with an operation: `pending` (queued), `submitted` (sent), `mined` (in a block, and visible in every read of this API) or `failed` (with an error code and message). Poll this, or send `Prefer: wait=N` to be answered when its status changes (or after N seconds unchanged). Visible to the organization that asked for it and the one it onboards; the operator and auditors see all.",
+      "Every write that reaches the ledger answers 202 with an operation: `pending` (queued), `submitted` (sent), `mined` (in a block, and visible in every read of this API) or `failed` (with an error code and message). Poll this, or send `Prefer: wait=N` to be answered when its status changes (or after N seconds unchanged). Visible to the organization that asked for it, the one it onboards and the supplier of the financing it funds (`ledger.finance`, sent by the bank); the operator and auditors see all.",
     tag: TAG,
     params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, "must be an operation id (up to 18 digits)") }).strict(),
     headers: PreferWait,

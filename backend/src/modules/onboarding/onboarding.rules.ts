@@ -59,12 +59,13 @@ export function signInAccount(matching: Account[], organizationId?: string): Acc
 
 /**
  * An operation as the caller sees it, or null if it may not: its own organization's request, one
- * about its organization (its onboarding), or any for the operator and auditors. "mined" promises
+ * about its organization (its onboarding), one about what it is a `party` to (its owner module
+ * says so: OnboardingService.shareOperations), or any for the operator and auditors. "mined" promises
  * read-your-writes: until the indexer has projected its block, it is still "submitted".
  */
-export function operationAsSeen(auth: Pick<AuthContext, "organization" | "has">, found: OperationRow | undefined): Pick<OperationRow, "op" | "tx"> | null {
+export function operationAsSeen(auth: Pick<AuthContext, "organization" | "has">, found: OperationRow | undefined, party = false): Pick<OperationRow, "op" | "tx"> | null {
   const op = found?.op;
-  const mine = op && (op.organizationId === auth.organization.id || op.aggregateId === auth.organization.id);
+  const mine = op && (party || op.organizationId === auth.organization.id || op.aggregateId === auth.organization.id);
   if (!found || !op || (!readsAll(auth) && !mine)) return null;
   const tx = found.tx;
   if (op.status === "mined" && tx?.blockNumber != null && tx.blockNumber > found.indexed) return { op: { ...op, status: "submitted" as const }, tx };

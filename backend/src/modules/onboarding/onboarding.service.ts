@@ -47,6 +47,13 @@ export const operatorOutsideItsOwn = () =>
 export const peopleNeedApprover = () =>
   new AppError("DUTY.APPROVER_REQUIRED", 403, "Adding people, changing duties and issuing keys for others needs an admin of the organization who is also an approver.");
 
+/**
+ * Whether `auth`, which neither asked for the operation nor is the organization it onboards, is a
+ * party to what the operation changes and may follow it (e.g. the supplier of a financing its bank
+ * funds). Registered by the module that owns what operations of a kind change.
+ */
+export type OperationParties = (auth: AuthContext, op: OutboxEntry) => Promise<boolean>;
+
 export class OnboardingService {
   constructor(
     private readonly ds: DataSource,
@@ -247,9 +254,19 @@ export class OnboardingService {
    */
   private readonly operationsById = new Coalescer<string, OperationRow>((ids) => repo.operationsByIds(this.ds, ids));
 
+  private readonly parties = new Map<string, OperationParties>();
+
+  /** Lets the parties `parties` names follow operations of `kind` too (GET /v1/operations/{id}). */
+  shareOperations(kind: string, parties: OperationParties): void {
+    this.parties.set(kind, parties);
+  }
+
   async getOperation(auth: AuthContext, id: string) {
     if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound("operation", id);
-    const seen = operationAsSeen(auth, await this.operationsById.load(BigInt(id).toString()));
+    const found = await this.operationsById.load(BigInt(id).toString());
+    let seen = operationAsSeen(auth, found);
+    const parties = found && this.parties.get(found.op.kind);
+    if (!seen && parties && (await parties(auth, found.op))) seen = operationAsSeen(auth, found, true);
     if (!seen) throw notFound("operation", id);
     return seen;
   }

@@ -8,7 +8,8 @@
  * receivables.repository.ts, receivables.rules.ts and policy.ts (the decisions, pure),
  * obligor-standings.ts, ledger-reasons.ts, receivables.routes.ts and offers.routes.ts,
  * receivables.projections.ts with offers.projections.ts and standings.projections.ts,
- * receivables.hooks.ts; the schema change in consent.migration.ts.)
+ * receivables.hooks.ts; the schema changes in consent.migration.ts, sme-terms.migration.ts and
+ * registration-operation.migration.ts.)
  */
 import { defineModule } from "../module";
 import { ledgerTime as ledgerTimeOf } from "../../ledger/block-clock";
@@ -25,6 +26,7 @@ import { ReceivableOffers } from "./receivables.offers";
 import { ObligorStandings } from "./obligor-standings";
 import { Consent1733400000000 } from "./consent.migration";
 import { SmeTermAgreements1734100000000 } from "./sme-terms.migration";
+import { RegistrationOperation1734150000000 } from "./registration-operation.migration";
 import { RejectionReason1734200000000 } from "./rejection.migration";
 
 export const receivablesModule = defineModule({
@@ -32,7 +34,7 @@ export const receivablesModule = defineModule({
   needs: ["invoices"],
   tables: ["receivables", "clearing_events", "obligor_standings", "ledger_reasons", "sme_term_agreements"],
   entities: [ReceivableEntity],
-  migrations: [Consent1733400000000, SmeTermAgreements1734100000000, RejectionReason1734200000000],
+  migrations: [Consent1733400000000, SmeTermAgreements1734100000000, RegistrationOperation1734150000000, RejectionReason1734200000000],
   services: ({ ds, outbox, keys, config, provider }, needs: { invoices: InvoicesApi }) => {
     const repo = new ReceivablesRepository(ds);
     const policy = { maxTenorDays: config.POLICY_MAX_TENOR_DAYS, maxTier: config.POLICY_MAX_TIER, minSplitAmount: config.POLICY_MIN_SPLIT_AMOUNT };

@@ -48,7 +48,10 @@ export interface ReceivableRow {
   parentId: string | null;
   invoicesRoot: string | null;
   invoiceKeys: string[];
+  /** The latest operation writing a change to it (its registration, then a confirmation, a financing, a settlement…). */
   operationId: bigint | null;
+  /** The operation that registered or issued it on the ledger (null for a split part, or one registered outside the platform). */
+  registrationOperationId: bigint | null;
   financingBankOrganizationId: string | null;
   due: bigint | null;
   recourse: boolean;
@@ -97,6 +100,7 @@ export const ReceivableEntity = new EntitySchema<ReceivableRow>({
     invoicesRoot: { ...col.hash, name: "invoices_root", nullable: true },
     invoiceKeys: { type: "text", array: true, name: "invoice_keys" },
     operationId: { ...col.bigint, name: "operation_id", nullable: true },
+    registrationOperationId: { ...col.bigint, name: "registration_operation_id", nullable: true },
     financingBankOrganizationId: { ...col.uuid, name: "financing_bank_organization_id", nullable: true },
     due: { ...col.bigint, type: "numeric", precision: 78, scale: 0, nullable: true },
     recourse: { type: "boolean" },

@@ -92,11 +92,11 @@ export class ReceivablesRepository {
       const at = values.length;
       values.push(r.id, r.origin, r.obligor, r.creditor, r.amount.toString(), r.maturity, r.root, r.keys, r.operationId.toString());
       const $ = (k: number) => `$${at + k}`;
-      return `(${$(1)}::uuid, ${$(2)}, ${$(3)}::uuid, ${$(4)}::uuid, ${$(4)}::uuid, ${$(5)}::bigint, 'CNY', ${$(6)}::timestamptz, 'registering', 0, ${$(7)}, ${$(8)}::text[], ${$(9)}::bigint, false, 0, 0, 0, 0)`;
+      return `(${$(1)}::uuid, ${$(2)}, ${$(3)}::uuid, ${$(4)}::uuid, ${$(4)}::uuid, ${$(5)}::bigint, 'CNY', ${$(6)}::timestamptz, 'registering', 0, ${$(7)}, ${$(8)}::text[], ${$(9)}::bigint, ${$(9)}::bigint, false, 0, 0, 0, 0)`;
     });
     const inserted: Record<string, unknown>[] = await em.query(
       `INSERT INTO receivables (id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, currency, maturity, status, tier,
-                                invoices_root, invoice_keys, operation_id, recourse, repaid, recovered, paid_to_bank, paid_to_holder)
+                                invoices_root, invoice_keys, operation_id, registration_operation_id, recourse, repaid, recovered, paid_to_bank, paid_to_holder)
        VALUES ${tuples.join(", ")} RETURNING *`,
       values,
     );

@@ -150,7 +150,11 @@ export const ReceivableView = z
     tier: z.number().int(),
     parentId: z.string().nullable(),
     invoicesRoot: z.string().nullable(),
-    operationId: z.string().nullable(),
+    operationId: z.string().nullable().openapi({ description: "The operation writing its latest change (its registration, then a confirmation, a financing, a settlement…): GET /v1/operations/{id}." }),
+    registrationOperationId: z.string().nullable().openapi({
+      description:
+        "The operation that registered (登记) or issued (开立) it on the ledger, whatever changed it since; null for a part of a split (its original's registration is its evidence) and for one a member registered with its own key.",
+    }),
     financing: z.object({ bankId: z.string(), due: z.string().nullable(), recourse: z.boolean() }).nullable(),
     repayment: z.object({ repaid: z.string(), outstanding: z.string(), paidToBank: z.string(), paidToHolder: z.string(), recovered: z.string() }),
     failure: z.object({ code: z.string(), reason: z.string() }).nullable(),

@@ -19,6 +19,7 @@ export const receivableView = (r: ReceivableRow) => ({
   parentId: r.parentId,
   invoicesRoot: r.invoicesRoot,
   operationId: r.operationId === null ? null : r.operationId.toString(),
+  registrationOperationId: r.registrationOperationId === null ? null : r.registrationOperationId.toString(),
   financing: r.financingBankOrganizationId ? { bankId: r.financingBankOrganizationId, due: money(r.due), recourse: r.recourse } : null,
   repayment: { repaid: r.repaid.toString(), outstanding: outstanding(r).toString(), paidToBank: r.paidToBank.toString(), paidToHolder: r.paidToHolder.toString(), recovered: r.recovered.toString() },
   failure: r.failureCode ? { code: r.failureCode, reason: r.failureReason ?? "" } : null,

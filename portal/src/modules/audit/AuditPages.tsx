@@ -18,6 +18,7 @@ import { Hash, LiveOperation } from "../../shared/operation";
 import { OrgStatus, RoleList, useOrgNames } from "../../shared/organizations";
 import { FinancingStatus, ReceivableStatus } from "../../shared/statuses";
 import { UsccResult } from "../../shared/UsccResult";
+import { codeText } from "../../i18n/problem";
 
 type Receivable = Schemas["Receivable"];
 type Invoice = Schemas["Invoice"];
@@ -182,11 +183,27 @@ export function FinancingsAuditPage() {
 
 const INVOICE_TONE = { received: "info", verifying: "info", verified: "success", rejected: "danger" } as const;
 
+/** Every invoice on the platform (GET /v1/invoices page by page: it answers at most 200 at a time). */
+function useAuditInvoices() {
+  return useQuery({
+    queryKey: ["audit", "invoices"],
+    queryFn: async () => {
+      const all: Invoice[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await get("/v1/invoices", { params: { query: { limit: 200, ...(after ? { after } : {}) } } });
+        all.push(...page.items);
+        if (!page.next) return all;
+        after = page.next;
+      }
+    },
+  });
+}
+
 export function InvoicesAuditPage() {
   const { t } = useTranslation(["audit", "common"]);
   const [filter, setFilter] = useState("");
-  const invoices = useQuery({ queryKey: ["audit", "invoices"], queryFn: () => get("/v1/invoices", { params: { query: { limit: 500 } } }) });
-  const rows = (invoices.data?.items ?? []).filter((i) => matches(filter, i.invoiceNumber, i.sellerTaxId, i.buyerTaxId, i.status));
+  const invoices = useAuditInvoices();
+  const rows = (invoices.data ?? []).filter((i) => matches(filter, i.invoiceNumber, i.sellerTaxId, i.buyerTaxId, i.status));
   return (
     <AuditPage title={t("page.invoices")}>
       <Filter value={filter} onChange={setFilter} label={t("filter.invoices")} />
@@ -211,7 +228,7 @@ function InvoiceTable({ rows, caption }: { rows: Invoice[]; caption: string }) {
         { key: "buyer", header: t("invoice.buyer"), cell: (i) => <span className="mono">{i.buyerTaxId}</span> },
         { key: "date", header: t("invoice.issueDate"), cell: (i) => formatDate(i.issueDate) },
         { key: "total", header: t("invoice.total"), numeric: true, cell: (i) => <Money fen={i.total} /> },
-        { key: "status", header: t("invoice.status"), cell: (i) => <StatusBadge status={i.status} tone={INVOICE_TONE[i.status]} label={t(`invoiceStatus.${i.status}`)} /> },
+        { key: "status", header: t("invoice.status"), cell: (i) => <StatusBadge status={i.status} tone={INVOICE_TONE[i.status]} label={t(`invoices:status.${i.status}`)} /> },
         { key: "evidence", header: t("invoice.evidence"), cell: (i) => <Hash value={i.evidenceHash} /> },
         { key: "key", header: t("invoice.key"), cell: (i) => <Hash value={i.invoiceKey} /> },
         { key: "cert", header: t("financing:field.certificate"), cell: (i) => (i.receivableId ? <Link to={`/audit/certificates/${i.receivableId}`}>{`${i.receivableId.slice(0, 8)}…`}</Link> : "—") },
@@ -284,14 +301,14 @@ export function CertificateAuditPage() {
                 <dt>{t("financing:field.status")}</dt>
                 <dd>
                   <ReceivableStatus status={r.status} />
-                  {r.failure ? <div className="reason">{r.failure.reason}</div> : null}
+                  {r.failure ? <div className="reason">{codeText(r.failure.code, r.failure.reason)}</div> : null}
                 </dd>
                 <dt>{t("certificate.invoicesRoot")}</dt>
                 <dd>
                   <Hash value={r.invoicesRoot} />
                 </dd>
                 <dt>{t("certificate.registration")}</dt>
-                <dd>{r.operationId ? <LiveOperation id={r.operationId} /> : "—"}</dd>
+                <dd>{r.registrationOperationId ? <LiveOperation id={r.registrationOperationId} /> : "—"}</dd>
                 <dt>{t("certificate.repaid")}</dt>
                 <dd>
                   <Money fen={r.repayment.repaid} /> · {t("certificate.outstanding")} <Money fen={r.repayment.outstanding} />

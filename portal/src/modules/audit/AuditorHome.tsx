@@ -112,7 +112,7 @@ export function AuditorHome() {
                 {
                   key: "tx",
                   header: t("certificate.registration"),
-                  cell: (r) => (r.operationId || r.origin !== "split" ? <RegistrationTx id={r.operationId} /> : <span className="muted">—</span>),
+                  cell: (r) => (r.registrationOperationId || r.origin !== "split" ? <RegistrationTx id={r.registrationOperationId} /> : <span className="muted">—</span>),
                 },
               ]}
             />

@@ -15,6 +15,7 @@ import { Card, Loading, Notice, Page, ProblemMessage } from "../../shared/ui";
 import { Hash, LiveOperation } from "../../shared/operation";
 import { useOrgNames } from "../../shared/organizations";
 import { FinancingStatus } from "../../shared/statuses";
+import { codeText } from "../../i18n/problem";
 
 const STEPS = ["accepted", "registry_check", "submitting", "funded"] as const;
 type Step = (typeof STEPS)[number];
@@ -79,7 +80,7 @@ export function FinancingDetailPage() {
             {f.status === "funded" ? <Notice tone="success">{t("financing.fundsArrived", { time: formatDateTime(f.fundedAt) })}</Notice> : null}
             {f.failure ? (
               <Notice tone="danger">
-                {t("financing.failed")} {f.failure.reason} <span className="mono">({f.failure.code})</span>
+                {t("financing.failed")} {codeText(f.failure.code, f.failure.reason)} <span className="mono">({f.failure.code})</span>
               </Notice>
             ) : null}
           </Card>

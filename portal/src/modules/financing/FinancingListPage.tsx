@@ -14,14 +14,12 @@ import { formatFen, sumFen } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, QueryState, Stat, StatusBadge } from "../../shared/ui";
 import { useOrgNames } from "../../shared/organizations";
 import { FinancingStatus, ReceivableStatus } from "../../shared/statuses";
+import { BUCKETS, bookWords, type Bucket } from "./book";
 
 type Financing = Schemas["Financing"];
 type Receivable = Schemas["Receivable"];
 
 export const financingsKey = ["financings"] as const;
-
-/** Where a financing stands in a bank's book. */
-export type Bucket = "inProgress" | "funded" | "due" | "overdue" | "defaulted" | "settled" | "failed";
 
 export function bucketOf(f: Financing, r: Receivable | undefined, today = chinaToday()): Bucket {
   if (f.status === "failed") return "failed";
@@ -59,7 +57,7 @@ export function FinancingListPage() {
   const withBucket = rows.map((x) => ({ ...x, bucket: bucketOf(x.f, x.r) }));
   const shown = bucket ? withBucket.filter((x) => x.bucket === bucket) : withBucket;
   const title = isBank ? t("financings.bankTitle") : t("financings.title");
-  const buckets: Bucket[] = ["inProgress", "funded", "due", "overdue", "defaulted", "settled", "failed"];
+  const buckets = BUCKETS;
 
   return (
     <Page title={title}>
@@ -128,7 +126,7 @@ export function FinancingListPage() {
                         cell: (x: (typeof withBucket)[number]) => (
                           <>
                             <StatusBadge status={x.bucket} tone={BUCKET_TONE[x.bucket]} label={t(`bucket.${x.bucket}`)} />
-                            {x.r ? (
+                            {x.r && bookWords(t(`bucket.${x.bucket}`), t(`receivables:status.${x.r.status}`)).length > 1 ? (
                               <>
                                 {" "}
                                 <ReceivableStatus status={x.r.status} />

@@ -11,6 +11,7 @@ import { Money } from "../../shared/Money";
 import { formatFen, parseYuan, sumFen } from "../../shared/money";
 import { Button, Card, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { NotFound } from "../../shared/NotFound";
+import { codeText } from "../../i18n/problem";
 import { CertificateTerm } from "../../shared/Term";
 import { OperationStatus, ReceivableStatus, ReturnReason, certificateLabel, useOrgName, useOrganizations, type Receivable } from "./shared";
 import { OfferDecision } from "./offers/OfferDecision";
@@ -92,7 +93,7 @@ export function CertificateDetailPage() {
                     </>
                   ) : null}
                 </dl>
-                {r.failure ? <Notice tone="danger">{r.failure.reason}</Notice> : null}
+                {r.failure ? <Notice tone="danger">{codeText(r.failure.code, r.failure.reason)}</Notice> : null}
                 {r.status === "void" ? <Notice tone="neutral" quiet>{t("detail.void")}</Notice> : null}
                 {r.delinquent ? <Notice tone="warning" quiet>{t("detail.delinquent")}</Notice> : null}
               </Card>

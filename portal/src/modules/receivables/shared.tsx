@@ -1,7 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, type Schemas } from "../../api/client";
-import { receivableTone } from "../../shared/statuses";
 import { StatusBadge } from "../../shared/ui";
 
 export type Receivable = Schemas["Receivable"];
@@ -51,13 +50,11 @@ export function useOrgName(): (id: string | null | undefined) => string {
   };
 }
 
-export function ReceivableStatus({ status }: { status: string }) {
-  const { t, i18n } = useTranslation("receivables");
-  return <StatusBadge status={status} tone={receivableTone(status)} label={i18n.exists(`receivables:status.${status}`) ? t(`status.${status}`) : status} />;
-}
+/** A certificate's state, labelled as on every other page. */
+export { ReceivableStatus } from "../../shared/statuses";
 
 export function OperationStatus({ status }: { status: string | undefined }) {
-  const { t } = useTranslation("common");
+  const { t } = useTranslation(["receivables", "common"]);
   if (!status) return <span className="muted">{t("common:operation.following")}</span>;
   return <StatusBadge status={status} label={t(`common:operation.${status}`)} />;
 }

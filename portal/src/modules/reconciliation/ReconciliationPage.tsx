@@ -130,9 +130,14 @@ function ReportView({ report, csvHref }: { report: Report; csvHref: string }) {
   const total = report.summary.mismatches;
   return (
     <Card title={t("report.title", { bank: report.bankName, date: formatDate(report.date) })}>
-      {total === 0 ? (
+      {total === 0 && report.statement ? (
         <Notice tone="success">
           <strong>{t("report.noMismatch")}</strong> {t("report.noMismatchDetail", { count: report.summary.financings })}
+        </Notice>
+      ) : total === 0 ? (
+        // nothing to hold the bank's books against: say so, not "all consistent with the statement"
+        <Notice tone="info">
+          <strong>{t("report.noStatementYet")}</strong> {t("report.noMismatchWithoutStatement", { count: report.summary.financings })}
         </Notice>
       ) : (
         <Notice tone="danger">
