@@ -10,6 +10,8 @@ import { compareFen, fenToYuanInput, formatFen, parseYuan, sumFen, yuanForChart 
 import { Card, DataTable, Field, Notice, Page, QueryState, Stat } from "../../../shared/ui";
 import { OperationStatus } from "../shared";
 import type { Week } from "./PayablesChart";
+import { coverageGaps } from "./coverage";
+import { useMembers } from "../../../shared/organizations";
 
 // the chart library (~400 kB) loads when a chart is drawn, not with every page that imports this one
 const PayablesChart = lazy(() => import("./PayablesChart").then((m) => ({ default: m.PayablesChart })));
@@ -78,6 +80,8 @@ export function RepaymentCoverage({ showForm = true }: { showForm?: boolean }) {
   const coverage = useQuery({ queryKey: ["settlement", "coverage"], queryFn: () => get("/v1/settlement/repayment-coverage") });
   const c = coverage.data;
   const short = c ? compareFen(c.shortfall, "0") > 0 : false;
+  const gaps = c ? coverageGaps(c) : { authorization: 0n, balance: 0n };
+  const issuer = useMembers("settlement_issuer").data?.[0]?.legalName;
   const firstUncovered = (() => {
     if (!c) return null;
     const cover = BigInt(c.coverable);
@@ -104,11 +108,17 @@ export function RepaymentCoverage({ showForm = true }: { showForm?: boolean }) {
                 <Notice tone="warning">
                   {t("coverage.shortfall", { amount: formatFen(c.shortfall) })}
                   {firstUncovered ? ` ${t("coverage.firstUncovered", { date: formatDate(firstUncovered) })}` : ""}
+                  {/* what each gap takes: the authorization is changed below; the balance is funded through the settlement bank */}
+                  {gaps.authorization > 0n ? <span className="gap-authorization"> {t("coverage.authorizationGap", { amount: formatFen(gaps.authorization.toString()) })}</span> : null}
+                  {gaps.balance > 0n ? (
+                    <span className="gap-balance"> {t("coverage.balanceGap", { amount: formatFen(gaps.balance.toString()), bank: issuer ?? t("coverage.theSettlementBank") })}</span>
+                  ) : null}
                 </Notice>
               ) : (
                 <Notice tone="success">{t("coverage.covered")}</Notice>
               )}
-              {showForm ? <AuthorizationForm current={c.repaymentAuthorization} suggested={sumFen([c.repaymentAuthorization, c.shortfall])} /> : null}
+              {/* raising the authorization beyond what is outstanding helps nothing: a short balance is funded, not authorized */}
+              {showForm ? <AuthorizationForm current={c.repaymentAuthorization} suggested={gaps.authorization > 0n ? c.outstanding : c.repaymentAuthorization} /> : null}
             </>
           ) : null
         }
