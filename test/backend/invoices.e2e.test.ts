@@ -186,137 +186,6 @@ describe(InvoicesService.name, () => {
     }
   });
 
-  // ─── Intake ───────────────────────────────────────────────────────
-
-  describe("intake", () => {
-    const supplier = () => orgOf(mainSupplier);
-    const key = () => supplier().key;
-    let serial = 0;
-    const fresh = (over: Record<string, unknown> = {}) => ({
-      invoiceNumber: `26509999${String(++serial).padStart(12, "0")}`,
-      sellerTaxId: mainSupplier,
-      buyerTaxId: mainBuyer,
-      issueDate: "2026-06-01",
-      amount: "1000000",
-      tax: "130000",
-      total: "1130000",
-      currency: "CNY",
-      ...over,
-    });
-    const expect422 = (r: { status: number; body: any; contentType: string }, field: string, message?: RegExp) => {
-      expect(r.status, JSON.stringify(r.body)).toBe(422);
-      expect(r.contentType).toMatch(/application\/problem\+json/);
-      expect(r.body.code).toBe("REQUEST.INVALID");
-      const fields = r.body.errors.map((e: { field: string }) => e.field);
-      expect(fields).toContain(field);
-      if (message) expect(r.body.errors.find((e: { field: string }) => e.field === field).message).toMatch(message);
-    };
-
-    it("accepts an invoice (202, received) and verification settles it", async () => {
-      const r = await stack.api.post("/v1/invoices", fresh(), { key: key() });
-      expect(r.status, JSON.stringify(r.body)).toBe(202);
-      expect(r.body).toMatchObject({ status: "received", sellerTaxId: mainSupplier, amount: "1000000", evidence: [], rejection: null, buyerOrganizationId: orgOf(mainBuyer).id });
-      const done = await settled(r.body.id, key());
-      // not a real invoice: the tax bureau does not know it
-      expect(done.rejection.code).toBe("INVOICE.NOT_FOUND_AT_TAX_BUREAU");
-    });
-
-    it.each([
-      ["a seller tax id that is not the caller's", () => fresh({ sellerTaxId: randomUscc() }), "body.sellerTaxId", /your organization's unified social credit code/],
-      ["a buyer tax id with a wrong check character", () => fresh({ buyerTaxId: mainBuyer.slice(0, 17) + (mainBuyer[17] === "0" ? "1" : "0") }), "body.buyerTaxId", /check character/],
-      ["the seller as buyer", () => fresh({ buyerTaxId: mainSupplier }), "body.buyerTaxId", /must differ from the seller/],
-      ["an amount as a JSON number", () => fresh({ amount: 1000000 }), "body.amount", /string/],
-      ["a fractional amount", () => fresh({ amount: "10000.5" }), "body.amount", /integer number of fen/],
-      ["a zero amount", () => fresh({ amount: "0", tax: "0", total: "0" }), "body.amount", /greater than 0/],
-      ["a negative tax", () => fresh({ tax: "-130000" }), "body.tax", /integer number of fen/],
-      ["19 digits", () => fresh({ amount: "1000000000000000000" }), "body.amount", /1 to 18 digits/],
-      ["amount + tax ≠ total", () => fresh({ total: "1130001" }), "body.total", /must equal amount \+ tax/],
-      ["another currency", () => fresh({ currency: "USD" }), "body.currency", /CNY/],
-      ["a currency that is not ISO 4217", () => fresh({ currency: "cny" }), "body.currency", /ISO 4217/],
-      ["an issue date in the future", () => fresh({ issueDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10) }), "body.issueDate", /future/],
-      ["an impossible date", () => fresh({ issueDate: "2026-02-30" }), "body.issueDate", /real calendar date/],
-      ["a date that is not ISO", () => fresh({ issueDate: "01/06/2026" }), "body.issueDate", /YYYY-MM-DD/],
-      ["a 19-digit invoice number", () => fresh({ invoiceNumber: "2650999900000000001" }), "body.invoiceNumber", /20-digit/],
-      ["an 8-digit number without its code", () => fresh({ invoiceNumber: "01234567" }), "body.invoiceNumber", /needs its invoiceCode/],
-      ["a 20-digit number with a code", () => fresh({ invoiceCode: "5001262291" }), "body.invoiceNumber", /8-digit/],
-      ["an 11-digit invoice code", () => fresh({ invoiceCode: "50012622911", invoiceNumber: "01234567" }), "body.invoiceCode", /10- or 12-digit/],
-      ["a malformed waybill number", () => fresh({ waybillNumbers: ["cy-123"] }), "body.waybillNumbers.0", /waybill number/],
-      ["an attachment without its SHA-256", () => fresh({ attachments: [{ name: "scan.pdf", sha256: "abc" }] }), "body.attachments.0.sha256", /SHA-256/],
-      ["a field the server owns", () => fresh({ status: "verified" }), "body.status", /not a field/],
-      ["a missing total", () => ({ ...fresh(), total: undefined }), "body.total", undefined],
-    ] as const)("rejects %s (422 with the field)", async (_what, body, field, message) => {
-      const before = await count();
-      expect422(await stack.api.post("/v1/invoices", body(), { key: key() }), field, message);
-      expect(await count()).toBe(before);
-    });
-
-    it("lets only suppliers submit", async () => {
-      const bank = seeded.organizations.find((o) => o.roles.includes("bank"))!;
-      const r = await stack.api.post("/v1/invoices", fresh({ sellerTaxId: bank.uscc }), { key: bank.key });
-      expect(r.status).toBe(403);
-      expect(r.body.code).toBe("AUTH.FORBIDDEN");
-    });
-
-    it("answers a repeated submission with 409 and the existing invoice's id", async () => {
-      const g = goods[0];
-      const r = await stack.api.post("/v1/invoices", g.invoice, { key: keyOf(g.supplier) });
-      expect(r.status).toBe(409);
-      expect(r.body.code).toBe("INVOICE.DUPLICATE");
-      expect(r.body.existingInvoiceId).toBe(itemOf(g).id);
-      expect(r.body.detail).toContain(g.invoice.invoiceNumber);
-    });
-
-    it("takes a batch all or nothing: field paths name the invoice, and nothing is stored", async () => {
-      const before = await count();
-      const bad = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), fresh(), fresh(), fresh({ total: "1" })] }, { key: key() });
-      expect422(bad, "body.invoices.3.total");
-      const notMine = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), fresh({ sellerTaxId: randomUscc() })] }, { key: key() });
-      expect422(notMine, "body.invoices.1.sellerTaxId");
-      const twice = fresh();
-      expect422(await stack.api.post("/v1/invoices/batch", { invoices: [twice, fresh(), twice] }, { key: key() }), "body.invoices.2.invoiceNumber", /repeats the invoice at index 0/);
-      const withDuplicate = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), goods[0].invoice], duplicates: "refuse" }, { key: key() });
-      expect(withDuplicate.status).toBe(409);
-      expect(withDuplicate.body.duplicates).toEqual([expect.objectContaining({ index: 1, field: "body.invoices.1.invoiceNumber", existingInvoiceId: itemOf(goods[0]).id })]);
-      expect422(await stack.api.post("/v1/invoices/batch", { invoices: [] }, { key: key() }), "body.invoices");
-      expect422(await stack.api.post("/v1/invoices/batch", { invoices: Array.from({ length: 501 }, () => fresh()) }, { key: key() }), "body.invoices", /at most 500/);
-      expect(await count()).toBe(before);
-    });
-
-    it("skips invoices submitted before and names each with the invoice it repeats (the default), storing the rest", async () => {
-      const before = await count();
-      const [a, b] = [fresh(), fresh()];
-      const r = await stack.api.post("/v1/invoices/batch", { invoices: [a, goods[0].invoice, b] }, { key: key() });
-      expect(r.status, JSON.stringify(r.body)).toBe(202);
-      expect(r.body.items.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual([a.invoiceNumber, b.invoiceNumber]);
-      expect(r.body.duplicates).toEqual([
-        expect.objectContaining({
-          index: 1,
-          field: "body.invoices.1.invoiceNumber",
-          invoiceNumber: goods[0].invoice.invoiceNumber,
-          existingInvoiceId: itemOf(goods[0]).id,
-          status: "verified",
-          message: expect.stringContaining(itemOf(goods[0]).id),
-        }),
-      ]);
-      expect(await count()).toBe(before + 2);
-      // only duplicates: nothing stored, each named, still a 202
-      const again = await stack.api.post("/v1/invoices/batch", { invoices: [a, b], duplicates: "skip" }, { key: key() });
-      expect(again.status).toBe(202);
-      expect(again.body.items).toEqual([]);
-      expect(again.body.duplicates.map((d: { existingInvoiceId: string }) => d.existingInvoiceId)).toEqual(r.body.items.map((i: { id: string }) => i.id));
-      expect(await count()).toBe(before + 2);
-    });
-
-    it("takes up to 500 invoices in one batch", async () => {
-      const invoices = Array.from({ length: 500 }, () => fresh({ waybillNumbers: [], amount: "100", tax: "0", total: "100" }));
-      const r = await stack.api.post("/v1/invoices/batch", { invoices }, { key: key() });
-      expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(202);
-      expect(r.body.items).toHaveLength(500);
-      expect(r.body.items.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual(invoices.map((i) => i.invoiceNumber));
-      expect(new Set(r.body.items.map((i: { status: string }) => i.status))).toEqual(new Set(["received"]));
-    });
-  });
-
   // ─── Files, and corrections ───────────────────────────────────────
 
   describe("files and corrections", () => {
@@ -455,7 +324,7 @@ describe(InvoicesService.name, () => {
       const bytes = Buffer.from(await xlsx.arrayBuffer());
       expect(bytes.subarray(0, 2).toString()).toBe("PK");
       const csv = await fetch(`${stack.api.baseUrl}/v1/invoices/files/template?format=csv`, { headers: { authorization: `Bearer ${key()}` } });
-      expect(await csv.text()).toBe("\uFEFF发票代码,发票号码,数电发票号码,销方识别号,销方名称,购方识别号,购买方名称,开票日期,金额,税额,价税合计,运单号\r\n");
+      expect(Buffer.from(await csv.arrayBuffer()).toString("utf8")).toBe("\uFEFF发票代码,发票号码,数电发票号码,销方识别号,销方名称,购方识别号,购买方名称,开票日期,金额,税额,价税合计,运单号\r\n");
       // the template read back: no invoice to send yet
       const empty = await upload("invoice-template.xlsx", bytes);
       expect(empty.status).toBe(422);
@@ -476,6 +345,137 @@ describe(InvoicesService.name, () => {
       expect((await stack.api.delete(`/v1/invoices/${first.body.id}`, { key: key() })).status).toBe(204);
       expect((await stack.api.get(`/v1/invoices/${first.body.id}`, { key: key() })).status).toBe(404);
       expect((await stack.api.post("/v1/invoices", invoice, { key: key() })).status).toBe(202);
+    });
+  });
+
+  // ─── Intake ───────────────────────────────────────────────────────
+
+  describe("intake", () => {
+    const supplier = () => orgOf(mainSupplier);
+    const key = () => supplier().key;
+    let serial = 0;
+    const fresh = (over: Record<string, unknown> = {}) => ({
+      invoiceNumber: `26509999${String(++serial).padStart(12, "0")}`,
+      sellerTaxId: mainSupplier,
+      buyerTaxId: mainBuyer,
+      issueDate: "2026-06-01",
+      amount: "1000000",
+      tax: "130000",
+      total: "1130000",
+      currency: "CNY",
+      ...over,
+    });
+    const expect422 = (r: { status: number; body: any; contentType: string }, field: string, message?: RegExp) => {
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.contentType).toMatch(/application\/problem\+json/);
+      expect(r.body.code).toBe("REQUEST.INVALID");
+      const fields = r.body.errors.map((e: { field: string }) => e.field);
+      expect(fields).toContain(field);
+      if (message) expect(r.body.errors.find((e: { field: string }) => e.field === field).message).toMatch(message);
+    };
+
+    it("accepts an invoice (202, received) and verification settles it", async () => {
+      const r = await stack.api.post("/v1/invoices", fresh(), { key: key() });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      expect(r.body).toMatchObject({ status: "received", sellerTaxId: mainSupplier, amount: "1000000", evidence: [], rejection: null, buyerOrganizationId: orgOf(mainBuyer).id });
+      const done = await settled(r.body.id, key());
+      // not a real invoice: the tax bureau does not know it
+      expect(done.rejection.code).toBe("INVOICE.NOT_FOUND_AT_TAX_BUREAU");
+    });
+
+    it.each([
+      ["a seller tax id that is not the caller's", () => fresh({ sellerTaxId: randomUscc() }), "body.sellerTaxId", /your organization's unified social credit code/],
+      ["a buyer tax id with a wrong check character", () => fresh({ buyerTaxId: mainBuyer.slice(0, 17) + (mainBuyer[17] === "0" ? "1" : "0") }), "body.buyerTaxId", /check character/],
+      ["the seller as buyer", () => fresh({ buyerTaxId: mainSupplier }), "body.buyerTaxId", /must differ from the seller/],
+      ["an amount as a JSON number", () => fresh({ amount: 1000000 }), "body.amount", /string/],
+      ["a fractional amount", () => fresh({ amount: "10000.5" }), "body.amount", /integer number of fen/],
+      ["a zero amount", () => fresh({ amount: "0", tax: "0", total: "0" }), "body.amount", /greater than 0/],
+      ["a negative tax", () => fresh({ tax: "-130000" }), "body.tax", /integer number of fen/],
+      ["19 digits", () => fresh({ amount: "1000000000000000000" }), "body.amount", /1 to 18 digits/],
+      ["amount + tax ≠ total", () => fresh({ total: "1130001" }), "body.total", /must equal amount \+ tax/],
+      ["another currency", () => fresh({ currency: "USD" }), "body.currency", /CNY/],
+      ["a currency that is not ISO 4217", () => fresh({ currency: "cny" }), "body.currency", /ISO 4217/],
+      ["an issue date in the future", () => fresh({ issueDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10) }), "body.issueDate", /future/],
+      ["an impossible date", () => fresh({ issueDate: "2026-02-30" }), "body.issueDate", /real calendar date/],
+      ["a date that is not ISO", () => fresh({ issueDate: "01/06/2026" }), "body.issueDate", /YYYY-MM-DD/],
+      ["a 19-digit invoice number", () => fresh({ invoiceNumber: "2650999900000000001" }), "body.invoiceNumber", /20-digit/],
+      ["an 8-digit number without its code", () => fresh({ invoiceNumber: "01234567" }), "body.invoiceNumber", /needs its invoiceCode/],
+      ["a 20-digit number with a code", () => fresh({ invoiceCode: "5001262291" }), "body.invoiceNumber", /8-digit/],
+      ["an 11-digit invoice code", () => fresh({ invoiceCode: "50012622911", invoiceNumber: "01234567" }), "body.invoiceCode", /10- or 12-digit/],
+      ["a malformed waybill number", () => fresh({ waybillNumbers: ["cy-123"] }), "body.waybillNumbers.0", /waybill number/],
+      ["an attachment without its SHA-256", () => fresh({ attachments: [{ name: "scan.pdf", sha256: "abc" }] }), "body.attachments.0.sha256", /SHA-256/],
+      ["a field the server owns", () => fresh({ status: "verified" }), "body.status", /not a field/],
+      ["a missing total", () => ({ ...fresh(), total: undefined }), "body.total", undefined],
+    ] as const)("rejects %s (422 with the field)", async (_what, body, field, message) => {
+      const before = await count();
+      expect422(await stack.api.post("/v1/invoices", body(), { key: key() }), field, message);
+      expect(await count()).toBe(before);
+    });
+
+    it("lets only suppliers submit", async () => {
+      const bank = seeded.organizations.find((o) => o.roles.includes("bank"))!;
+      const r = await stack.api.post("/v1/invoices", fresh({ sellerTaxId: bank.uscc }), { key: bank.key });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe("AUTH.FORBIDDEN");
+    });
+
+    it("answers a repeated submission with 409 and the existing invoice's id", async () => {
+      const g = goods[0];
+      const r = await stack.api.post("/v1/invoices", g.invoice, { key: keyOf(g.supplier) });
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe("INVOICE.DUPLICATE");
+      expect(r.body.existingInvoiceId).toBe(itemOf(g).id);
+      expect(r.body.detail).toContain(g.invoice.invoiceNumber);
+    });
+
+    it("takes a batch all or nothing: field paths name the invoice, and nothing is stored", async () => {
+      const before = await count();
+      const bad = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), fresh(), fresh(), fresh({ total: "1" })] }, { key: key() });
+      expect422(bad, "body.invoices.3.total");
+      const notMine = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), fresh({ sellerTaxId: randomUscc() })] }, { key: key() });
+      expect422(notMine, "body.invoices.1.sellerTaxId");
+      const twice = fresh();
+      expect422(await stack.api.post("/v1/invoices/batch", { invoices: [twice, fresh(), twice] }, { key: key() }), "body.invoices.2.invoiceNumber", /repeats the invoice at index 0/);
+      const withDuplicate = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), goods[0].invoice], duplicates: "refuse" }, { key: key() });
+      expect(withDuplicate.status).toBe(409);
+      expect(withDuplicate.body.duplicates).toEqual([expect.objectContaining({ index: 1, field: "body.invoices.1.invoiceNumber", existingInvoiceId: itemOf(goods[0]).id })]);
+      expect422(await stack.api.post("/v1/invoices/batch", { invoices: [] }, { key: key() }), "body.invoices");
+      expect422(await stack.api.post("/v1/invoices/batch", { invoices: Array.from({ length: 501 }, () => fresh()) }, { key: key() }), "body.invoices", /at most 500/);
+      expect(await count()).toBe(before);
+    });
+
+    it("skips invoices submitted before and names each with the invoice it repeats (the default), storing the rest", async () => {
+      const before = await count();
+      const [a, b] = [fresh(), fresh()];
+      const r = await stack.api.post("/v1/invoices/batch", { invoices: [a, goods[0].invoice, b] }, { key: key() });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      expect(r.body.items.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual([a.invoiceNumber, b.invoiceNumber]);
+      expect(r.body.duplicates).toEqual([
+        expect.objectContaining({
+          index: 1,
+          field: "body.invoices.1.invoiceNumber",
+          invoiceNumber: goods[0].invoice.invoiceNumber,
+          existingInvoiceId: itemOf(goods[0]).id,
+          status: "verified",
+          message: expect.stringContaining(itemOf(goods[0]).id),
+        }),
+      ]);
+      expect(await count()).toBe(before + 2);
+      // only duplicates: nothing stored, each named, still a 202
+      const again = await stack.api.post("/v1/invoices/batch", { invoices: [a, b], duplicates: "skip" }, { key: key() });
+      expect(again.status).toBe(202);
+      expect(again.body.items).toEqual([]);
+      expect(again.body.duplicates.map((d: { existingInvoiceId: string }) => d.existingInvoiceId)).toEqual(r.body.items.map((i: { id: string }) => i.id));
+      expect(await count()).toBe(before + 2);
+    });
+
+    it("takes up to 500 invoices in one batch", async () => {
+      const invoices = Array.from({ length: 500 }, () => fresh({ waybillNumbers: [], amount: "100", tax: "0", total: "100" }));
+      const r = await stack.api.post("/v1/invoices/batch", { invoices }, { key: key() });
+      expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(202);
+      expect(r.body.items).toHaveLength(500);
+      expect(r.body.items.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual(invoices.map((i) => i.invoiceNumber));
+      expect(new Set(r.body.items.map((i: { status: string }) => i.status))).toEqual(new Set(["received"]));
     });
   });
 

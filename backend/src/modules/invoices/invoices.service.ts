@@ -162,7 +162,10 @@ export class InvoicesService {
     const inputs: InvoiceInput[] = [];
     for (const inv of reading.invoices) {
       const parsed = InvoiceSubmission.safeParse(inv.input);
-      if (parsed.success) inputs.push(parsed.data);
+      if (parsed.success && parsed.data.sellerTaxId !== auth.organization.uscc) {
+        // named with the other rows' problems (intake would refuse it alone, after them)
+        problems.push({ row: inv.row, column: inv.columns.sellerTaxId ?? "sellerTaxId", message: `must be your organization's unified social credit code ${auth.organization.uscc}: you can only submit invoices you issued` });
+      } else if (parsed.success) inputs.push(parsed.data);
       else for (const issue of parsed.error.issues) problems.push({ row: inv.row, column: inv.columns[String(issue.path[0])] ?? (issue.path.map(String).join(".") || "row"), message: issue.message });
     }
     if (problems.length) throw rowsInvalid(problems, what);
