@@ -97,10 +97,9 @@ function Correction({ invoice }: { invoice: Invoice }) {
     if (amount.ok && tax.ok) correct.mutate();
   };
   return (
-    <div className="grid-2">
+    <div className="grid-2 upload-grid">
       <Card title={t("correct.refusal")}>
         <p className="reason">{invoice.rejection ? rejectionText(invoice.rejection) : null}</p>
-        <p className="muted">{invoice.rejection?.reason}</p>
         <MismatchList mismatch={mismatch} />
         {invoice.corrections.length ? <p className="muted">{t("correct.corrected", { count: invoice.corrections.length })}</p> : null}
       </Card>

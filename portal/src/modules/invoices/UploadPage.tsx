@@ -18,7 +18,7 @@ export function UploadPage() {
   return (
     <Page title={t("upload.title")} actions={<Link to="/invoices">{t("upload.backToList")}</Link>}>
       {canPrepare ? (
-        <div className="grid-2">
+        <div className="grid-2 upload-grid">
           <FileUpload />
           <SingleInvoice />
         </div>
