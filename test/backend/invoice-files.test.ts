@@ -369,6 +369,17 @@ describe("hostile files: each refused with its own code, within FILE_LIMITS", ()
     expect(await refusal(read(csv))).toMatchObject({ code: "INVOICE_FILE.TOO_MANY_ROWS", status: 413 });
   });
 
+  it("text built to make a parser backtrack or loop: unclosed tags and comments, a date cell of spaces, a PDF full of markers, a PDF bomb", async () => {
+    expect(await refusal(read(`<EInvoice>${"<a".repeat(300_000)}`, "unclosed.xml"))).toMatchObject({ code: "INVOICE_FILE.UNREADABLE", status: 422 });
+    expect(await refusal(read(`<EInvoice>${"<!--".repeat(150_000)}`, "comments.xml"))).toMatchObject({ status: 422 });
+    const spaces = await read(`数电发票号码,销方识别号,购方识别号,开票日期,金额,税额,价税合计\n26502001880000000091,${SELLER},${BUYER},"2026-11-03${" ".repeat(600_000)}\nx",100,13,113`);
+    expect(spaces.invoices[0].input.issueDate).not.toBe("2026-11-03");
+    expect(await refusal(read(`%PDF-1.7\n${"/EmbeddedFiles ".repeat(40_000)}\n%%EOF`, "markers.pdf"))).toMatchObject({ code: "INVOICE_FILE.NO_INVOICE_DATA" });
+    const bomb = deflateSync(Buffer.alloc(13 * 1024 * 1024));
+    const pdfBomb = Buffer.concat([Buffer.from(`%PDF-1.7\n3 0 obj\n<< /Type /EmbeddedFile /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`, "latin1"), bomb, Buffer.from("\nendstream\nendobj\n%%EOF\n", "latin1")]);
+    expect(await refusal(read(pdfBomb, "bomb.pdf"))).toMatchObject({ code: "INVOICE_FILE.EXPANDS_TOO_FAR", status: 413 });
+  });
+
   it("a damaged zip, binary junk, an old .xls, a zip of something else, an empty file", async () => {
     const xlsx = invoiceTemplate("xlsx").body;
     expect(await refusal(read(xlsx.subarray(0, xlsx.length - 30), "cut.xlsx"))).toMatchObject({ code: "INVOICE_FILE.UNREADABLE", status: 422 });

@@ -61,7 +61,7 @@ export function normalizeHeader(h: string): string {
 const BY_HEADER = new Map<string, ColumnField>(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [normalizeHeader(n), field as ColumnField])));
 
 /** Which field a header names, if any. */
-export const fieldOfHeader = (h: string): ColumnField | undefined => BY_HEADER.get(normalizeHeader(h));
+export const fieldOfHeader = (h: string): ColumnField | undefined => (h.length > 60 ? undefined : BY_HEADER.get(normalizeHeader(h)));
 
 /** The API's own field names: the English CSV the portal took before (amounts in fen). */
 export const API_COLUMNS = ["invoiceNumber", "invoiceCode", "sellerTaxId", "buyerTaxId", "issueDate", "amount", "tax", "total", "currency", "waybillNumbers", "attachments"] as const;

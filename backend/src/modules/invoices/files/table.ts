@@ -236,6 +236,8 @@ const identityOf = (inv: FileInvoice) => (inv.input.invoiceCode ? `${String(inv.
  */
 export function normalizeDate(raw: string): string {
   const s = raw.trim();
+  // a date is short: anything longer is refused as written, before a pattern could backtrack over it
+  if (s.length > 40) return s.slice(0, 40);
   const m = /^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?(?:[T\s].*)?$/.exec(s) ?? /^([0-9]{4})([0-9]{2})([0-9]{2})$/.exec(s);
   return m ? `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}` : s;
 }

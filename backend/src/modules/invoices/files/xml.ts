@@ -41,18 +41,48 @@ export function parseXml(text: string, what: string, arrays: ReadonlySet<string>
   }
 }
 
-/** How deep elements nest, counted over start and end tags (comments, CDATA and declarations skipped). */
+/**
+ * How deep elements nest, counted over start and end tags in one linear pass (comments, CDATA,
+ * declarations and quoted attribute values skipped; no regular expression, so no backtracking on
+ * hostile text). Stops counting past the limit.
+ */
 function maxDepth(text: string): number {
   let depth = 0;
   let max = 0;
-  const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][^>]*?(\/?)>/g;
-  for (let m = tag.exec(text); m; m = tag.exec(text)) {
-    if (m[0].startsWith("<!") || m[0].startsWith("<?")) continue;
-    if (m[1]) depth--;
-    else if (!m[2]) max = Math.max(max, ++depth);
-    if (max > FILE_LIMITS.xmlDepth) return max;
+  let i = 0;
+  for (;;) {
+    const lt = text.indexOf("<", i);
+    if (lt < 0) return max;
+    const skipTo = (close: string, from: number) => {
+      const end = text.indexOf(close, from);
+      return end < 0 ? -1 : end + close.length;
+    };
+    if (text.startsWith("<!--", lt)) i = skipTo("-->", lt + 4);
+    else if (text.startsWith("<![CDATA[", lt)) i = skipTo("]]>", lt + 9);
+    else if (text[lt + 1] === "?" || text[lt + 1] === "!") i = skipTo(">", lt + 2);
+    else {
+      // the tag's end: the first ">" outside a quoted attribute value
+      let j = lt + 1;
+      let quote = "";
+      for (; j < text.length; j++) {
+        const c = text[j];
+        if (quote) {
+          if (c === quote) quote = "";
+        } else if (c === '"' || c === "'") quote = c;
+        else if (c === ">" || c === "<") break;
+      }
+      if (j >= text.length || text[j] === "<") {
+        i = j;
+        if (j >= text.length) return max;
+        continue;
+      }
+      if (text[lt + 1] === "/") depth--;
+      else if (text[j - 1] !== "/") max = Math.max(max, ++depth);
+      if (max > FILE_LIMITS.xmlDepth) return max;
+      i = j + 1;
+    }
+    if (i < 0) return max;
   }
-  return max;
 }
 
 const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };

@@ -15,6 +15,7 @@ const GROUPED = /^(-)?([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]*))?$/;
 export function yuanToFen(text: string): Fen {
   const raw = text.trim();
   if (raw === "") return { ok: false, message: "is empty" };
+  if (raw.length > 40) return { ok: false, message: `"${raw.slice(0, 40)}…" is not an amount in yuan (like 12345.60 or 12,345.60)` };
   const s = raw.replace(/[\s\u00a0\u3000]/g, "").replace(/，/g, ",").replace(/．/g, ".").replace(SYMBOLS, "").replace(/^\((.*)\)$/, "-$1");
   const m = PLAIN.exec(s) ?? GROUPED.exec(s);
   if (!m) return { ok: false, message: `"${raw.slice(0, 40)}" is not an amount in yuan (like 12345.60 or 12,345.60)` };
@@ -35,6 +36,7 @@ export function yuanToFen(text: string): Fen {
  * significant digits in all (what a double can tell apart). Exponent forms are left alone.
  */
 export function spreadsheetNumber(stored: string): string {
+  if (stored.length > 40) return stored;
   const m = /^(-?)([0-9]+)\.([0-9]{2})([0-9]+)$/.exec(stored.trim());
   if (!m) return stored.trim();
   const [, sign, whole, cents, rest] = m;
