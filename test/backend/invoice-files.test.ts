@@ -152,6 +152,15 @@ describe("tax-platform exports and the template", () => {
     ]);
   });
 
+  it("takes numbers kept as text the ways spreadsheets do it: a leading apostrophe, the =\"…\" wrapper, spaces", async () => {
+    const r = await read(`数电发票号码,销方识别号,购方识别号,开票日期,金额,税额,价税合计\n'26502001880000000101,=""${SELLER}"",${BUYER},2026-11-03,100,13,113\n"=""26502001880000000102""",${SELLER}, ${BUYER} ,2026-11-03,100,13,113`);
+    expect(r.problems).toEqual([]);
+    expect(inputs(r).map((i) => [i.invoiceNumber, i.sellerTaxId, i.buyerTaxId])).toEqual([
+      ["26502001880000000101", SELLER, BUYER],
+      ["26502001880000000102", SELLER, BUYER],
+    ]);
+  });
+
   it("skips invoices the supplier received (进项) and red-letter ones", async () => {
     const csv = [
       "数电发票号码,销方识别号,购方识别号,开票日期,金额,税额,价税合计,是否正数发票",

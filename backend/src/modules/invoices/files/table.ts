@@ -88,9 +88,9 @@ export function readTable(rows: Row[], o: { own: string; what: string; date1904?
     const problem = (f: ColumnField | string, message: string) => out.problems.push({ row: r.row, column: col(f as ColumnField)?.name ?? f, message });
 
     // ─── identity ───
-    let digital = cell("digitalNumber").replace(/\s/g, "");
-    let number = cell("invoiceNumber").replace(/\s/g, "");
-    let code = cell("invoiceCode").replace(/\s/g, "");
+    let digital = identifier(cell("digitalNumber"));
+    let number = identifier(cell("invoiceNumber"));
+    let code = identifier(cell("invoiceCode"));
     if (!digital && !number) continue; // a title, sum (合计) or empty row
     if (numeric("invoiceNumber") && /^[0-9]{1,7}$/.test(number) && code) number = number.padStart(8, "0"); // a number cell lost its leading zeros
     if (/[eE]\+?[0-9]+$/.test(digital) || /[eE]\+?[0-9]+$/.test(number)) {
@@ -116,8 +116,8 @@ export function readTable(rows: Row[], o: { own: string; what: string; date1904?
       out.skipped.push({ row: r.row, invoiceNumber: identity, code: "NEGATIVE", reason: "a red-letter (negative) invoice: it reverses another invoice and backs nothing" });
       continue;
     }
-    const seller = cell("sellerTaxId").toUpperCase();
-    const buyer = cell("buyerTaxId").toUpperCase();
+    const seller = identifier(cell("sellerTaxId")).toUpperCase();
+    const buyer = identifier(cell("buyerTaxId")).toUpperCase();
     if (buyer === o.own && seller && seller !== o.own) {
       out.skipped.push({ row: r.row, invoiceNumber: identity, code: "RECEIVED", reason: `an invoice you received from ${cell("sellerName") || seller} (进项), not one you issued` });
       continue;
@@ -218,6 +218,17 @@ export function readTable(rows: Row[], o: { own: string; what: string; date1904?
   }
   return out;
 }
+
+/**
+ * A number or code as spreadsheets keep long digits as text when saved to CSV: without spaces, a
+ * leading apostrophe, or the ="…" formula wrapper (digits and letters never hold quotes).
+ */
+const identifier = (cell: string) =>
+  cell
+    .replace(/\s/g, "")
+    .replace(/^'/, "")
+    .replace(/^="/, '"')
+    .replace(/"/g, "");
 
 /** The API columns' attachments: "name:sha256" pairs separated by "|" or ";". */
 const attachmentsOf = (cell: string) =>
