@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateSeeds, summarize } from "./generator";
+import { invoiceFiles } from "./invoice-files";
 import { generateBenchSeeds } from "./bench";
 
 /**
@@ -33,6 +34,22 @@ for (const [name, content] of Object.entries(seeds)) {
   } else {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path, text);
+  }
+}
+// the invoice files a demo supplier can upload (seeds/invoice-files/), made from the same seeds
+if (bench === undefined) {
+  const demo = seeds as ReturnType<typeof generateSeeds>;
+  for (const [name, bytes] of Object.entries(invoiceFiles(demo["organizations.json"].organizations, demo["invoices.json"].invoices))) {
+    const path = join(dir, "invoice-files", name);
+    if (check) {
+      if (!existsSync(path) || !readFileSync(path).equals(bytes)) {
+        console.error(`${path} is not what the generator makes: run scripts/seeds/generate.ts`);
+        stale++;
+      }
+    } else {
+      mkdirSync(join(dir, "invoice-files"), { recursive: true });
+      writeFileSync(path, bytes);
+    }
   }
 }
 console.log(JSON.stringify(summarize(seeds), null, 2));

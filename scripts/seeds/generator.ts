@@ -1,6 +1,7 @@
 import { withUsccCheck } from "../../backend/src/modules/onboarding/uscc";
 import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { invoiceIdentity } from "../../backend/src/modules/invoices/identity";
+import { uploadSamples } from "./invoice-files";
 import type {
   SeedInvoice,
   SeedInvoices,
@@ -554,7 +555,8 @@ export function generateSeeds(): GeneratedSeeds {
     "invoices.json": { invoices: all.map((d) => d.entry) },
     "tax-bureau.json": {
       taxpayers,
-      invoices: all.flatMap((d) => (d.record ? [d.record] : [])).sort((a, b) => (a.issueDate === b.issueDate ? a.invoiceNumber.localeCompare(b.invoiceNumber) : a.issueDate.localeCompare(b.issueDate))),
+      // and the invoices of the files a demo supplier can upload (seeds/invoice-files/), never submitted by the seeds
+      invoices: [...all.flatMap((d) => (d.record ? [d.record] : [])), ...uploadSamples(orgs, all.map((d) => d.entry)).samples.map((u) => u.record)].sort((a, b) => (a.issueDate === b.issueDate ? a.invoiceNumber.localeCompare(b.invoiceNumber) : a.issueDate.localeCompare(b.issueDate))),
     },
     "logistics.json": { carriers, waybills: all.flatMap((d) => d.waybills).sort((a, b) => a.waybillNumber.localeCompare(b.waybillNumber)) },
     "registry.json": { filings },

@@ -47,6 +47,8 @@ function invoice(n: number, over: Partial<Invoice> = {}): Invoice {
     status: "verified",
     rejectionCode: null,
     rejectionReason: null,
+    rejectionMismatch: null,
+    corrections: [],
     evidence: [],
     evidenceHash: null,
     verifiedAt: null,
@@ -161,7 +163,7 @@ describe("settlementOf", () => {
   const now = new Date("2026-03-02T00:00:00Z");
 
   it("verifies with the hash of the evidence and the time", () => {
-    expect(settlementOf({ evidence, rejection: null }, now)).toEqual({ status: "verified", rejectionCode: null, rejectionReason: null, evidenceHash: evidenceHash(evidence), verifiedAt: now, evidence });
+    expect(settlementOf({ evidence, rejection: null }, now)).toEqual({ status: "verified", rejectionCode: null, rejectionReason: null, rejectionMismatch: null, evidenceHash: evidenceHash(evidence), verifiedAt: now, evidence });
     expect(evidenceHash(evidence)).toMatch(/^0x[0-9a-f]{64}$/);
     expect(evidenceHash(evidence)).not.toBe(evidenceHash([{ ...evidence[0], answer: { ok: false } }]));
   });
@@ -171,9 +173,15 @@ describe("settlementOf", () => {
       status: "rejected",
       rejectionCode: "INVOICE.VOIDED",
       rejectionReason: "voided",
+      rejectionMismatch: null,
       evidenceHash: null,
       verifiedAt: null,
       evidence,
     });
+  });
+
+  it("keeps what the tax bureau records where it disagreed, with the refusal", () => {
+    const mismatch = [{ field: "total" as const, submitted: "11300000", taxBureau: "11200000" }];
+    expect(settlementOf({ evidence, rejection: { code: "INVOICE.AMOUNT_MISMATCH", reason: "amounts differ", mismatch } }, now)).toMatchObject({ status: "rejected", rejectionMismatch: mismatch });
   });
 });

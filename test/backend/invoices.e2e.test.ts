@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { AbiCoder, concat, keccak256 } from "ethers";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Stack, randomUscc } from "./support/stack";
@@ -15,6 +15,9 @@ import { invoiceKey } from "../../backend/src/ledger/invoice-key";
 import { AppError } from "../../backend/src/shared/errors";
 import type { SeedInvoice } from "../../backend/src/modules/invoices/adapters/seed-files";
 import { generateSeeds } from "../../scripts/seeds/generator";
+import { uploadSamples } from "../../scripts/seeds/invoice-files";
+import { writeZip } from "../../backend/src/modules/invoices/files/zip-write";
+import { FILE_LIMITS } from "../../backend/src/modules/invoices/files/limits";
 
 /**
  * Invoices through the real stack (API, BullMQ worker, Postgres, ledger): a subset of the seed
@@ -35,7 +38,12 @@ const goods = [
 ];
 const idOf = (i: SeedInvoice) => `${i.supplier}/${i.invoice.invoiceCode ?? ""}/${i.invoice.invoiceNumber}`;
 const chosen = new Set([...frauds, ...goods].map(idOf));
-const subset = { suppliers: [...new Set([...frauds, ...goods].map((i) => i.supplier))], invoices: (i: SeedInvoice) => chosen.has(idOf(i)) };
+/** The demo supplier of the sample files in seeds/invoice-files (its invoices are only at the tax bureau, never submitted by the seeds). */
+const sampleFiles = uploadSamples(
+  JSON.parse(readFileSync(join(DEFAULT_SEEDS_DIR, "organizations.json"), "utf8")).organizations,
+  JSON.parse(readFileSync(join(DEFAULT_SEEDS_DIR, "invoices.json"), "utf8")).invoices,
+);
+const subset = { suppliers: [...new Set([...frauds, ...goods].map((i) => i.supplier)), sampleFiles.supplier.uscc], invoices: (i: SeedInvoice) => chosen.has(idOf(i)) };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -178,6 +186,168 @@ describe(InvoicesService.name, () => {
     }
   });
 
+  // ─── Files, and corrections ───────────────────────────────────────
+
+  describe("files and corrections", () => {
+    const dir = join(DEFAULT_SEEDS_DIR, "invoice-files");
+    const key = () => keyOf(sampleFiles.supplier.uscc);
+    const sample = (file: string) => sampleFiles.samples.filter((x) => x.file === file);
+    const upload = (name: string, bytes: Buffer, extra: Record<string, unknown> = {}, k = key()) => stack.api.post("/v1/invoices/files", { name, content: bytes.toString("base64"), ...extra }, { key: k });
+    const file = (name: string) => readFileSync(join(dir, name));
+    let xlsxIds: string[] = [];
+
+    it("takes the tax platform's XLSX export as it is: each valid invoice stored in fen and verified, the voided row skipped with its reason", async () => {
+      const before = await count();
+      const dry = await upload("tax-export.xlsx", file("tax-export.xlsx"), { dryRun: true });
+      expect(dry.status, JSON.stringify(dry.body)).toBe(202);
+      expect(dry.body).toMatchObject({ dryRun: true, items: [], file: { format: "xlsx", sheet: "发票基础信息", kind: "XLSX, sheet 发票基础信息" } });
+      expect(await count()).toBe(before);
+
+      const r = await upload("tax-export.xlsx", file("tax-export.xlsx"));
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      const valid = sample("xlsx").filter((x) => x.record.status === "normal");
+      expect(r.body.items.map((i: Invoice) => [i.invoiceNumber, i.amount, i.tax, i.total, i.status])).toEqual(valid.map((x) => [x.record.invoiceNumber, x.record.amount, x.record.tax, x.record.total, "received"]));
+      expect(r.body.read.map((x: { row: number }) => x.row)).toEqual([2, 3, 4]);
+      expect(r.body.skipped).toEqual([expect.objectContaining({ row: 5, code: "VOIDED", invoiceNumber: sample("xlsx")[3].record.invoiceNumber })]);
+      expect(r.body.duplicates).toEqual([]);
+      expect(await count()).toBe(before + 3);
+      xlsxIds = r.body.items.map((i: Invoice) => i.id);
+      for (const id of xlsxIds) expect((await settled(id, key())).status).toBe("verified");
+    });
+
+    it("takes the GBK CSV: the invoice the XLSX held is skipped and named, the mistyped one is refused showing the tax bureau's figures; corrected, it is verified", async () => {
+      const r = await upload("tax-export-gbk.csv", file("tax-export-gbk.csv"));
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      expect(r.body.file).toMatchObject({ format: "csv", encoding: "GBK" });
+      expect(r.body.items).toHaveLength(2);
+      expect(r.body.duplicates).toEqual([
+        expect.objectContaining({ row: 4, invoiceNumber: sample("xlsx")[0].record.invoiceNumber, existingInvoiceId: xlsxIds[0], status: "verified", message: expect.stringContaining(xlsxIds[0]) }),
+      ]);
+      const typo = sampleFiles.samples.find((x) => x.typed)!;
+      const refusedId = r.body.items.find((i: Invoice) => i.invoiceNumber === typo.record.invoiceNumber).id;
+      const refused = await settled(refusedId, key());
+      expect(refused.status).toBe("rejected");
+      expect(refused.rejection).toMatchObject({
+        code: "INVOICE.AMOUNT_MISMATCH",
+        mismatch: [
+          { field: "amount", submitted: typo.typed!.amount, taxBureau: typo.record.amount },
+          { field: "total", submitted: typo.typed!.total, taxBureau: typo.record.total },
+        ],
+      });
+      const good = r.body.items.find((i: Invoice) => i.id !== refusedId);
+      expect((await settled(good.id, key())).status).toBe("verified");
+
+      // the same number cannot simply be sent again: it is a duplicate of the refused one, which says so
+      const resent = await stack.api.post("/v1/invoices/batch", { invoices: [{ ...typo.record, invoiceCode: undefined, status: undefined, statusDate: undefined }] }, { key: key() });
+      expect(resent.body.duplicates).toEqual([expect.objectContaining({ existingInvoiceId: refusedId, status: "rejected", message: expect.stringMatching(/correct or delete/) })]);
+
+      // corrected with the tax bureau's figures: received again, verified, the refusal kept in its history
+      const body = { invoiceNumber: typo.record.invoiceNumber, sellerTaxId: typo.record.sellerTaxId, buyerTaxId: typo.record.buyerTaxId, issueDate: typo.record.issueDate, amount: typo.record.amount, tax: typo.record.tax, total: typo.record.total, currency: "CNY" };
+      const corrected = await stack.api.post(`/v1/invoices/${refusedId}/correction`, body, { key: key() });
+      expect(corrected.status, JSON.stringify(corrected.body)).toBe(202);
+      expect(corrected.body).toMatchObject({ id: refusedId, status: "received", rejection: null, evidence: [] });
+      const after = await settled(refusedId, key());
+      expect(after.status, JSON.stringify(after.rejection)).toBe("verified");
+      expect(after.corrections).toEqual([
+        {
+          at: expect.any(String),
+          rejection: expect.objectContaining({ code: "INVOICE.AMOUNT_MISMATCH", mismatch: refused.rejection.mismatch }),
+          changes: [
+            { field: "amount", from: typo.typed!.amount, to: typo.record.amount },
+            { field: "total", from: typo.typed!.total, to: typo.record.total },
+          ],
+        },
+      ]);
+      // verified, it can be corrected no more
+      const again = await stack.api.post(`/v1/invoices/${refusedId}/correction`, body, { key: key() });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe("INVOICE.NOT_CORRECTABLE");
+    });
+
+    it("takes a 数电票 XML and an OFD, keeping each file as the invoice's attachment", async () => {
+      for (const [kind, name] of [["xml", readdirSync(dir).find((f) => f.endsWith(".xml"))!], ["ofd", readdirSync(dir).find((f) => f.endsWith(".ofd"))!]] as const) {
+        const bytes = file(name);
+        const r = await upload(name, bytes);
+        expect(r.status, JSON.stringify(r.body)).toBe(202);
+        expect(r.body.file.format).toBe(kind);
+        const [inv] = r.body.items;
+        expect(inv).toMatchObject({ invoiceNumber: sample(kind)[0].record.invoiceNumber, total: sample(kind)[0].record.total, attachments: [{ name, sha256: createHash("sha256").update(bytes).digest("hex") }] });
+        expect((await settled(inv.id, key())).status).toBe("verified");
+      }
+    });
+
+    it("refuses a file whose rows do not hold (each problem named by row and column), and hostile files, writing nothing", async () => {
+      const before = await count();
+      const csv = (rows: string[]) => Buffer.from(["数电发票号码,销方识别号,购方识别号,开票日期,金额,税额,价税合计", ...rows].join("\n"), "utf8");
+      const me = sampleFiles.supplier.uscc;
+      const buyer = sampleFiles.buyer.uscc;
+      const bad = await upload("bad.csv", csv([`26509999880000000001,${me},${buyer},2026-11-03,100.001,13,113.001`, `26509999880000000002,${randomUscc()},${buyer},2026-11-03,100,13,113`, `26509999880000000003,${me},${buyer},2026-11-03,100,13,114`]));
+      expect(bad.status).toBe(422);
+      expect(bad.contentType).toMatch(/application\/problem\+json/);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(["file.rows.2.金额", "file.rows.2.价税合计"]);
+      const bad2 = await upload("bad.csv", csv([`26509999880000000002,${randomUscc()},${buyer},2026-11-03,100,13,113`, `26509999880000000003,${me},${buyer},2026-11-03,100,13,114`]));
+      expect(bad2.status).toBe(422);
+      expect(bad2.body.errors).toEqual([
+        expect.objectContaining({ field: "file.rows.2.销方识别号", message: expect.stringMatching(/your organization's unified social credit code/) }),
+        expect.objectContaining({ field: "file.rows.3.价税合计", message: expect.stringMatching(/amount \+ tax/) }),
+      ]);
+
+      const zeros = Buffer.alloc(13 * 1024 * 1024);
+      const hostile: [string, Buffer | string, number, string][] = [
+        ["xxe.xml", `<?xml version="1.0"?><!DOCTYPE EInvoice [<!ENTITY x SYSTEM "file:///etc/passwd">]><EInvoice>&x;</EInvoice>`, 422, "INVOICE_FILE.UNSAFE_XML"],
+        ["bomb.ofd", writeZip([{ name: "OFD.xml", data: zeros }]), 413, "INVOICE_FILE.EXPANDS_TOO_FAR"],
+        ["bomb.xlsx", writeZip([{ name: "xl/workbook.xml", data: "<workbook/>" }, { name: "xl/sharedStrings.xml", data: zeros }]), 413, "INVOICE_FILE.EXPANDS_TOO_FAR"],
+        ["million.xlsx", writeZip([{ name: "xl/workbook.xml", data: `<workbook><sheets><sheet name="s" r:id="rId1"/></sheets></workbook>` }, { name: "xl/_rels/workbook.xml.rels", data: `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>` }, { name: "xl/worksheets/sheet1.xml", data: `<worksheet><sheetData>${'<row r="1"/>'.repeat(1_000_000)}</sheetData></worksheet>` }]), 413, "INVOICE_FILE.TOO_MANY_ROWS"],
+        ["big.csv", Buffer.alloc(FILE_LIMITS.bytes + 50 * 1024, 0x31), 413, "INVOICE_FILE.TOO_LARGE"],
+        ["damaged.xlsx", writeZip([{ name: "xl/workbook.xml", data: "<workbook/>" }]).subarray(0, 40), 422, "INVOICE_FILE.UNREADABLE"],
+        ["scan.pdf", "%PDF-1.7\n1 0 obj << /Type /Page >> endobj\n%%EOF", 422, "INVOICE_FILE.NO_INVOICE_DATA"],
+      ];
+      for (const [name, bytes, status, code] of hostile) {
+        const r = await upload(name, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes));
+        expect(r.status, `${name}: ${JSON.stringify(r.body)}`).toBe(status);
+        expect(r.contentType).toMatch(/application\/problem\+json/);
+        expect(r.body.code, name).toBe(code);
+        expect(r.body.detail.length, name).toBeGreaterThan(20);
+      }
+      // a body past the server's limit never reaches the reader
+      const huge = await stack.api.post("/v1/invoices/files", { name: "huge.csv", content: Buffer.alloc(1_200_000, 0x31).toString("base64") }, { key: key() });
+      expect(huge.status).toBe(413);
+      expect(huge.body.code).toBe("REQUEST.TOO_LARGE");
+      expect(await count()).toBe(before);
+    });
+
+    it("serves the template as XLSX and CSV, with the tax platform's Chinese headers", async () => {
+      const xlsx = await fetch(`${stack.api.baseUrl}/v1/invoices/files/template?format=xlsx`, { headers: { authorization: `Bearer ${key()}` } });
+      expect(xlsx.status).toBe(200);
+      expect(xlsx.headers.get("content-type")).toMatch(/spreadsheetml/);
+      expect(xlsx.headers.get("content-disposition")).toMatch(/attachment; filename="invoice-template.xlsx"/);
+      const bytes = Buffer.from(await xlsx.arrayBuffer());
+      expect(bytes.subarray(0, 2).toString()).toBe("PK");
+      const csv = await fetch(`${stack.api.baseUrl}/v1/invoices/files/template?format=csv`, { headers: { authorization: `Bearer ${key()}` } });
+      expect(Buffer.from(await csv.arrayBuffer()).toString("utf8")).toBe("\uFEFF发票代码,发票号码,数电发票号码,销方识别号,销方名称,购方识别号,购买方名称,开票日期,金额,税额,价税合计,运单号\r\n");
+      // the template read back: no invoice to send yet
+      const empty = await upload("invoice-template.xlsx", bytes);
+      expect(empty.status).toBe(422);
+      expect(empty.body.code).toBe("INVOICE_FILE.NO_INVOICES");
+    });
+
+    it("deletes a refused invoice, so its number can be submitted again; another supplier's is absent, a verified one not deleted", async () => {
+      const number = `26509999${String(Date.now()).slice(-12)}`;
+      const invoice = { invoiceNumber: number, sellerTaxId: sampleFiles.supplier.uscc, buyerTaxId: sampleFiles.buyer.uscc, issueDate: "2026-11-01", amount: "100000", tax: "13000", total: "113000", currency: "CNY" };
+      const first = await stack.api.post("/v1/invoices", invoice, { key: key() });
+      expect((await settled(first.body.id, key())).rejection.code).toBe("INVOICE.NOT_FOUND_AT_TAX_BUREAU");
+      const other = seeded.organizations.find((o) => o.roles.includes("supplier") && o.uscc !== sampleFiles.supplier.uscc)!;
+      expect((await stack.api.delete(`/v1/invoices/${first.body.id}`, { key: other.key })).status).toBe(404);
+      expect((await stack.api.post(`/v1/invoices/${first.body.id}/correction`, { ...invoice, sellerTaxId: other.uscc }, { key: other.key })).status).toBe(404);
+      const verified = await stack.api.delete(`/v1/invoices/${xlsxIds[1]}`, { key: key() });
+      expect(verified.status).toBe(409);
+      expect(verified.body.code).toBe("INVOICE.NOT_CORRECTABLE");
+      expect((await stack.api.delete(`/v1/invoices/${first.body.id}`, { key: key() })).status).toBe(204);
+      expect((await stack.api.get(`/v1/invoices/${first.body.id}`, { key: key() })).status).toBe(404);
+      expect((await stack.api.post("/v1/invoices", invoice, { key: key() })).status).toBe(202);
+    });
+  });
+
   // ─── Intake ───────────────────────────────────────────────────────
 
   describe("intake", () => {
@@ -266,12 +436,37 @@ describe(InvoicesService.name, () => {
       expect422(notMine, "body.invoices.1.sellerTaxId");
       const twice = fresh();
       expect422(await stack.api.post("/v1/invoices/batch", { invoices: [twice, fresh(), twice] }, { key: key() }), "body.invoices.2.invoiceNumber", /repeats the invoice at index 0/);
-      const withDuplicate = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), goods[0].invoice] }, { key: key() });
+      const withDuplicate = await stack.api.post("/v1/invoices/batch", { invoices: [fresh(), goods[0].invoice], duplicates: "refuse" }, { key: key() });
       expect(withDuplicate.status).toBe(409);
       expect(withDuplicate.body.duplicates).toEqual([expect.objectContaining({ index: 1, field: "body.invoices.1.invoiceNumber", existingInvoiceId: itemOf(goods[0]).id })]);
       expect422(await stack.api.post("/v1/invoices/batch", { invoices: [] }, { key: key() }), "body.invoices");
       expect422(await stack.api.post("/v1/invoices/batch", { invoices: Array.from({ length: 501 }, () => fresh()) }, { key: key() }), "body.invoices", /at most 500/);
       expect(await count()).toBe(before);
+    });
+
+    it("skips invoices submitted before and names each with the invoice it repeats (the default), storing the rest", async () => {
+      const before = await count();
+      const [a, b] = [fresh(), fresh()];
+      const r = await stack.api.post("/v1/invoices/batch", { invoices: [a, goods[0].invoice, b] }, { key: key() });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      expect(r.body.items.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual([a.invoiceNumber, b.invoiceNumber]);
+      expect(r.body.duplicates).toEqual([
+        expect.objectContaining({
+          index: 1,
+          field: "body.invoices.1.invoiceNumber",
+          invoiceNumber: goods[0].invoice.invoiceNumber,
+          existingInvoiceId: itemOf(goods[0]).id,
+          status: "verified",
+          message: expect.stringContaining(itemOf(goods[0]).id),
+        }),
+      ]);
+      expect(await count()).toBe(before + 2);
+      // only duplicates: nothing stored, each named, still a 202
+      const again = await stack.api.post("/v1/invoices/batch", { invoices: [a, b], duplicates: "skip" }, { key: key() });
+      expect(again.status).toBe(202);
+      expect(again.body.items).toEqual([]);
+      expect(again.body.duplicates.map((d: { existingInvoiceId: string }) => d.existingInvoiceId)).toEqual(r.body.items.map((i: { id: string }) => i.id));
+      expect(await count()).toBe(before + 2);
     });
 
     it("takes up to 500 invoices in one batch", async () => {

@@ -11,6 +11,8 @@ import { launchBrowser, newContext, signIn, writeControls } from "./support/brow
 import { CORE, DEMO_PASSWORD, OTHER_TIER1, TIER1, TIER2, eventually, startWorld, type World } from "./support/world";
 import { en } from "./support/words";
 import invoiceSeeds from "../../seeds/invoices.json";
+import taxBureau from "../../seeds/tax-bureau.json";
+import { formatFen } from "../../portal/src/shared/money";
 
 /**
  * The issue's story in the browser, against the real stack: a tier-1 supplier uploads invoices as a
@@ -106,7 +108,17 @@ describe("the portal's story in the browser", () => {
     const row = (number: string) => supplier.getByRole("row").filter({ hasText: number });
     await row(FAKE.invoice.invoiceNumber).getByText(en("invoices:rejection.INVOICE.AMOUNT_MISMATCH")).waitFor({ timeout: 30_000 });
     await expect(row(FAKE.invoice.invoiceNumber).textContent()).resolves.toContain(en("invoices:status.rejected"));
+    // the refusal shows the tax bureau's figure beside the one submitted
+    const recorded = (taxBureau.invoices as { invoiceNumber: string; total: string }[]).find((t) => t.invoiceNumber === FAKE.invoice.invoiceNumber)!;
+    const line = en("invoices:mismatch.line", { field: en("invoices:mismatch.field.total"), taxBureau: formatFen(recorded.total), submitted: formatFen(String(FAKE.invoice.total)) });
+    await row(FAKE.invoice.invoiceNumber).getByText(line).waitFor();
     for (const inv of REAL) await row(inv.invoice.invoiceNumber).getByText(en("invoices:status.verified"), { exact: true }).waitFor({ timeout: 30_000 });
+    // the same file again: nothing is sent twice, and the page names each invoice skipped
+    await supplier.getByRole("main").getByRole("link", { name: en("invoices:list.upload") }).click();
+    await supplier.getByLabel(en("invoices:upload.file")).setInputFiles(file);
+    await supplier.getByRole("button", { name: en("invoices:upload.send", { count: 4 }) }).click();
+    await supplier.getByText(en("invoices:upload.duplicates", { count: 4 })).waitFor();
+    await supplier.getByText(en("invoices:upload.done", { count: 0 })).waitFor();
   });
 
   it("registers receivables from the verified invoices, one certificate per invoice (the fake is not offered)", async () => {

@@ -291,7 +291,8 @@ export async function loadSeeds(o: SeedLoadOptions): Promise<SeedLoadResult> {
       }
       for (let i = 0; i < missing.length; ) {
         const batch = missing.slice(i, i + (o.batchSize ?? 100));
-        const r = await api.call("POST", "/v1/invoices/batch", key, { invoices: batch.map((b) => b.invoice) });
+        // all or nothing: the answer's items then line up with the batch sent
+        const r = await api.call("POST", "/v1/invoices/batch", key, { invoices: batch.map((b) => b.invoice), duplicates: "refuse" });
         if (r.status === 202) {
           batch.forEach((inv, j) => record(inv, r.body.items[j].id, true));
           i += batch.length;

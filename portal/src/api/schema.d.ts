@@ -492,12 +492,54 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Submit up to 500 invoices at once: all are stored, or none (422 naming each field at fault, 409 listing those already submitted)
-         * @description As POST /v1/invoices for each invoice, in one request: the answer lists them in the order sent, each `received` with its verification queued. If any was submitted already, 409 INVOICE.DUPLICATE lists every such one in `duplicates` and nothing is stored.
+         * Submit up to 500 invoices at once: those submitted before are skipped and named (or, with "duplicates": "refuse", all are stored or none)
+         * @description As POST /v1/invoices for each invoice, in one request. Every invoice is checked first: one that fails refuses the whole request (422 naming each field at fault) and nothing is stored. Invoices you submitted before are duplicates: with `duplicates` `skip` (the default) the others are stored and each duplicate is listed in `duplicates` with the invoice it repeats (`existingInvoiceId`, its status; a refused one can be corrected or deleted); with `refuse` (all or nothing, the behaviour before `duplicates` existed) any duplicate refuses the request with 409 INVOICE.DUPLICATE listing each in `duplicates`, and nothing is stored. `items` lists the invoices stored, in the order sent, each `received` with its verification queued.
          *
          *     Callers: organizations with role supplier.
          */
         post: operations["invoices.submitBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the invoices of a file: a tax-platform export or the template (XLSX or CSV, UTF-8 or GBK), or an e-invoice (数电票 XML, OFD, PDF with its XML embedded)
+         * @description The file travels base64 in `content` (at most 700 KiB of file). It is recognized by its bytes: the 全量发票查询 export of 电子发票服务平台 (sheet 发票基础信息, or the line items of 信息汇总表, summed per invoice), the template (GET /v1/invoices/files/template), a CSV of either in UTF-8 or GBK (detected), the API's own fields (CSV or JSON, amounts in fen), a 数电票 or VAT e-invoice XML, an OFD carrying the invoice's data (attached XML, CustomDatas, semantic tags) or a PDF with the invoice XML embedded. Amounts in 元 are converted to fen exactly; a third decimal is refused. Rows the file marks voided or red-lettered, negative invoices and invoices you received rather than issued are not sent: `skipped` says why, row by row. Every other row is checked as POST /v1/invoices checks an invoice: any problem refuses the file whole with 422 naming each (`file.rows.<row>.<column>`, the column as the file names it), and nothing is stored. A file too large (413 INVOICE_FILE.TOO_LARGE), with too many rows (413 INVOICE_FILE.TOO_MANY_ROWS), expanding too far (a zip bomb: 413 INVOICE_FILE.EXPANDS_TOO_FAR), with XML entities or a DOCTYPE (422 INVOICE_FILE.UNSAFE_XML), damaged (422 INVOICE_FILE.UNREADABLE), of another kind (422 INVOICE_FILE.UNSUPPORTED), without invoice data or the columns it needs (422 INVOICE_FILE.NO_INVOICE_DATA, INVOICE_FILE.COLUMNS_MISSING) or with no invoice to send (422 INVOICE_FILE.NO_INVOICES) is refused and nothing is stored. Duplicates as in POST /v1/invoices/batch (`duplicates`: `skip`, the default, or `refuse`). `dryRun`: read and check only, store nothing. An e-invoice file is kept as the invoice's attachment (its name and SHA-256).
+         *
+         *     Callers: organizations with role supplier.
+         */
+        post: operations["invoices.submitFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/files/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice upload template: the tax platform's 发票基础信息 columns (发票代码, 发票号码, 数电发票号码, 销方识别号, 购方识别号, 开票日期, 金额, 税额, 价税合计…), as XLSX or CSV
+         * @description A file to download (Content-Disposition: attachment). The XLSX has a second sheet, 填写说明, saying what each column takes; the CSV is UTF-8 with a byte-order mark. Amounts are in 元 with at most two decimals. A 全量发票查询 export uploads as it is; the template is for invoices kept elsewhere.
+         */
+        get: operations["invoices.getTemplate"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -518,6 +560,34 @@ export interface paths {
         get: operations["invoices.get"];
         put?: never;
         post?: never;
+        /**
+         * Delete an invoice that verification refused
+         * @description For one of your invoices whose status is `rejected` (it backs nothing): it is deleted, so the same number can be submitted again. 409 INVOICE.NOT_CORRECTABLE for an invoice being verified or verified. Another organization's invoice is answered as absent (404).
+         *
+         *     Callers: organizations with role supplier.
+         */
+        delete: operations["invoices.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct an invoice that verification refused (the invoice as it should have been submitted, whole); it is verified again
+         * @description For one of your invoices whose status is `rejected`: the body is the invoice as POST /v1/invoices takes it, corrected (the refusal's `mismatch` says what the tax bureau records). It replaces the refused one, goes back to `received` and is verified again; the refusal and what changed are kept in `corrections`. Sent unchanged, it is simply verified again (the tax bureau may not have had a new invoice yet). 409 INVOICE.NOT_CORRECTABLE while it is being verified or once verified; 409 INVOICE.DUPLICATE if the corrected number is another of your invoices'. Another organization's invoice is answered as absent (404).
+         *
+         *     Callers: organizations with role supplier.
+         */
+        post: operations["invoices.correct"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1940,7 +2010,23 @@ export interface components {
             rejection: {
                 code: string;
                 reason: string;
+                /** @description What the tax bureau records otherwise than submitted (empty for refusals of another kind). */
+                mismatch: components["schemas"]["InvoiceMismatch"][];
             } | null;
+            /** @description Each correction after a refusal, oldest first: the refusal it answered and what changed. */
+            corrections: {
+                at: string;
+                rejection: {
+                    code: string;
+                    reason: string;
+                    mismatch: components["schemas"]["InvoiceMismatch"][];
+                };
+                changes: {
+                    field: string;
+                    from?: unknown;
+                    to?: unknown;
+                }[];
+            }[];
             evidence: {
                 /** @enum {string} */
                 source: "tax" | "logistics" | "registry" | "platform";
@@ -1960,6 +2046,13 @@ export interface components {
             receivableId: string | null;
             createdAt: string;
             updatedAt: string;
+        };
+        InvoiceMismatch: {
+            /** @enum {string} */
+            field: "sellerTaxId" | "buyerTaxId" | "issueDate" | "amount" | "tax" | "total" | "currency";
+            submitted: string;
+            /** @description What the tax bureau records (money in fen). */
+            taxBureau: string;
         };
         InvoiceSubmission: {
             /** @example 26502000000000012345 */
@@ -2008,8 +2101,95 @@ export interface components {
                 sha256: string;
             }[];
         };
+        DuplicateInvoice: {
+            /** @description Its position in the request (0-based). */
+            index: number;
+            /** @description For a file: the row it was read from. */
+            row?: number;
+            field: string;
+            invoiceNumber: string;
+            invoiceCode: string | null;
+            /**
+             * Format: uuid
+             * @description The invoice it repeats.
+             */
+            existingInvoiceId: string;
+            /**
+             * @description That invoice's status; a refused one can be corrected or deleted.
+             * @enum {string}
+             */
+            status: "received" | "verifying" | "verified" | "rejected";
+            rejectionCode: string | null;
+            submittedAt: string;
+            message: string;
+        };
         InvoiceBatch: {
             invoices: components["schemas"]["InvoiceSubmission"][];
+            /**
+             * @description `skip` (the default): invoices you submitted before are left out and each is named in `duplicates` with the invoice it repeats; the others are stored. `refuse`: all or nothing, as before: any such invoice refuses the whole request with 409 INVOICE.DUPLICATE listing each, and nothing is stored.
+             * @default skip
+             * @enum {string}
+             */
+            duplicates: "skip" | "refuse";
+        };
+        InvoiceFileResult: {
+            file: {
+                name: string;
+                /** @enum {string} */
+                format: "xlsx" | "csv" | "json" | "xml" | "ofd" | "pdf";
+                /** @description What was read, in words: `XLSX, sheet 发票基础信息`, `CSV (GBK)`, `数电票 XML`, `OFD`. */
+                kind: string;
+                /** @description For text files: UTF-8, GBK, UTF-16LE or UTF-16BE (detected). */
+                encoding: string | null;
+                sheet: string | null;
+                sha256: string;
+            };
+            dryRun: boolean;
+            /** @description Every invoice read from the file, with its row. */
+            read: {
+                row: number;
+                invoiceNumber: string;
+                invoiceCode: string | null;
+                buyerTaxId: string;
+                issueDate: string;
+                amount: string;
+                tax: string;
+                total: string;
+            }[];
+            /** @description The invoices stored (none on a dry run), each received with its verification queued. */
+            items: components["schemas"]["Invoice"][];
+            duplicates: components["schemas"]["DuplicateInvoice"][];
+            /** @description Rows not sent, and why: voided or red-lettered according to the export, negative, or an invoice you received. */
+            skipped: {
+                row: number;
+                invoiceNumber: string | null;
+                /** @enum {string} */
+                code: "VOIDED" | "RED_LETTERED" | "STATUS" | "NEGATIVE" | "RECEIVED";
+                reason: string;
+            }[];
+        };
+        InvoiceFileUpload: {
+            /**
+             * @description The file's name (shown in answers and kept as the attachment's name of an e-invoice file).
+             * @example 全量发票查询导出结果.xlsx
+             */
+            name: string;
+            /**
+             * @description The file's bytes, base64. At most 700 KiB of file (within the request body limit).
+             * @example 5Y+R56Wo5Y+356CBLOmHkeminQo=
+             */
+            content: string;
+            /**
+             * @description `skip` (the default): invoices you submitted before are left out and each is named in `duplicates` with the invoice it repeats; the others are stored. `refuse`: all or nothing, as before: any such invoice refuses the whole request with 409 INVOICE.DUPLICATE listing each, and nothing is stored.
+             * @default skip
+             * @enum {string}
+             */
+            duplicates: "skip" | "refuse";
+            /**
+             * @description true: read and check the file, store nothing (a preview).
+             * @default false
+             */
+            dryRun: boolean;
         };
         ReceivablesAccepted: {
             items: {
@@ -5516,8 +5696,201 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Invoice"][];
+                        duplicates: components["schemas"]["DuplicateInvoice"][];
                     };
                 };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices.submitFile": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InvoiceFileUpload"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceFileResult"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices.getTemplate": {
+        parameters: {
+            query?: {
+                /** @description xlsx (the default) or csv (UTF-8 with a byte-order mark). */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem */
             400: {
@@ -5606,6 +5979,199 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices.correct": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InvoiceSubmission"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -731,7 +731,16 @@ export interface BusinessWorld {
   /** China Standard Time dates. */
   today: string;
   farMaturity: string;
-  invoices: { freeA: string[]; freeB: string[]; usedA: string[]; usedB: string[]; freeAToCoreB: string[] };
+  invoices: {
+    freeA: string[];
+    freeB: string[];
+    usedA: string[];
+    usedB: string[];
+    freeAToCoreB: string[];
+    /** Invoices verification refused (not at the tax bureau): for corrections and deletions. Supplier A's: 2, B's: 1. */
+    refusedA: string[];
+    refusedB: string[];
+  };
   /**
    * Certificates. A1: supplier A's, financed by bank A (bank B's quote closed). A2: Pending. A3:
    * financed by bank A with recourse, gone overdue and declared defaulted. A4: unfinanced, overdue
@@ -852,6 +861,18 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
     if (rejected) throw new Error(`seed invoice ${rejected.invoiceNumber} was rejected: ${JSON.stringify(rejected.rejection)}`);
     return all.every((i) => i.status === "verified");
   }, 60_000, "the seed invoices to be verified");
+  // and a few that verification refuses (numbers the tax bureau does not know), to correct or delete
+  const refuse = async (who: Member, buyer: string, n: number) => {
+    const [model] = cleanSeedInvoices(who.uscc, buyer, 1);
+    const invoices = Array.from({ length: n }, () => ({ ...model, invoiceNumber: `2650${Array.from(randomBytes(16), (b) => b % 10).join("")}`, waybillNumbers: [] }));
+    const items = (await must(`refused invoices of ${who.label}`, api.post("/v1/invoices/batch", { invoices }, as(who)), 202)).items as { id: string }[];
+    return items.map((i) => i.id);
+  };
+  const [refusedA, refusedB] = await Promise.all([refuse(m.supplierA, SEED_USCC.coreA, 2), refuse(m.supplierB, SEED_USCC.coreB, 1)]);
+  await eventually(async () => {
+    const all = await Promise.all([...refusedA.map((id) => [id, m.supplierA] as const), ...refusedB.map((id) => [id, m.supplierB] as const)].map(async ([id, who]) => (await api.get(`/v1/invoices/${id}`, as(who))).body));
+    return all.every((i) => i.status === "rejected");
+  }, 60_000, "the invoices the tax bureau does not know to be refused");
   lap("invoices");
 
   // certificates: registered, then confirmed in one batch per core enterprise
@@ -989,6 +1010,8 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
       usedA: invA.slice(0, 4 + pendingA + confirmedA + (o.offersToA ?? 0)),
       usedB: invB.slice(0, 3),
       freeAToCoreB: invAToCoreB,
+      refusedA,
+      refusedB,
     },
     r,
     amounts,

@@ -11,6 +11,7 @@ import { InvoicesService } from "./invoices.service";
 import { invoicesRoutes } from "./invoices.routes";
 import { createAdapters } from "./adapters";
 import { FilingProperty1733600000000 } from "./filing-property.migration";
+import { InvoiceCorrections1734250000000 } from "./corrections.migration";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
@@ -35,7 +36,7 @@ export const invoicesModule = defineModule({
   needs: [],
   tables: ["invoices", "registry_filings"],
   entities: [InvoiceEntity],
-  migrations: [FilingProperty1733600000000],
+  migrations: [FilingProperty1733600000000, InvoiceCorrections1734250000000],
   services: ({ ds, queue, log }) => {
     const adapters = createAdapters(ds);
     return {
@@ -45,15 +46,19 @@ export const invoicesModule = defineModule({
       verifyLater: async (invoiceId: string) => {
         await queue.add("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
       },
+      /** Queues a corrected invoice's verification again (its first job, finished, is replaced). */
+      verifyAgain: async (invoiceId: string) => {
+        await queue.addAgain("invoice.verify", { invoiceId }, invoiceJobId(invoiceId)).catch((e: Error) => log.warn({ invoiceId, err: e.message }, "could not enqueue verification"));
+      },
     };
   },
-  routes: (routes, api) => invoicesRoutes(routes, api.invoices, api.verifyLater),
+  routes: (routes, api) => invoicesRoutes(routes, api.invoices, api.verifyLater, api.verifyAgain),
   jobs: (api) => ({ "invoice.verify": async ({ invoiceId }) => api.invoices.verify(invoiceId) }),
   stale: [unverified as StaleWork],
 });
 export type InvoicesApi = ReturnType<typeof invoicesModule.services>;
 
-export { InvoiceEntity, type Invoice, type Evidence } from "./invoice.entity";
+export { InvoiceEntity, type Invoice, type Evidence, type Mismatch, type Correction } from "./invoice.entity";
 export { InvoicesService } from "./invoices.service";
 export { detachInvoices, attachVerifiedInvoices, deliveryOf } from "./invoices.repository";
 export { invoicesRoutes } from "./invoices.routes";

@@ -3,6 +3,20 @@ import { col } from "../../shared/db-types";
 
 export type InvoiceStatus = "received" | "verifying" | "verified" | "rejected";
 
+/** A field the tax bureau records otherwise than it was submitted (money in fen, as decimal strings). */
+export interface Mismatch {
+  field: "sellerTaxId" | "buyerTaxId" | "issueDate" | "amount" | "tax" | "total" | "currency";
+  submitted: string;
+  taxBureau: string;
+}
+
+/** One correction of a refused invoice: the refusal it answered and what the supplier changed. */
+export interface Correction {
+  at: string;
+  rejection: { code: string; reason: string; mismatch: Mismatch[] };
+  changes: { field: string; from: unknown; to: unknown }[];
+}
+
 /** One piece of verification evidence: which source said what, and a hash of its answer. */
 export interface Evidence {
   source: "tax" | "logistics" | "registry" | "platform";
@@ -37,6 +51,10 @@ export interface Invoice {
   status: InvoiceStatus;
   rejectionCode: string | null;
   rejectionReason: string | null;
+  /** Where the tax bureau disagreed with the submission, when that was the refusal. */
+  rejectionMismatch: Mismatch[] | null;
+  /** Each correction after a refusal, oldest first. */
+  corrections: Correction[];
   evidence: Evidence[];
   /** keccak256 of the canonical evidence list: the leaf's second half in the receivable's invoice root. */
   evidenceHash: string | null;
@@ -68,6 +86,8 @@ export const InvoiceEntity = new EntitySchema<Invoice>({
     status: col.text,
     rejectionCode: { ...col.text, name: "rejection_code", nullable: true },
     rejectionReason: { ...col.text, name: "rejection_reason", nullable: true },
+    rejectionMismatch: { type: "jsonb", name: "rejection_mismatch", nullable: true },
+    corrections: { type: "jsonb", default: () => "'[]'" },
     evidence: { type: "jsonb" },
     evidenceHash: { ...col.hash, name: "evidence_hash", nullable: true },
     verifiedAt: { ...col.timestamp, name: "verified_at", nullable: true },

@@ -12,19 +12,42 @@ type Db = DataSource | EntityManager;
 const invoiceRows = new Rows(InvoiceEntity);
 
 /** An invoice as intake stores it: received, with no evidence yet, backing nothing. */
-export type NewInvoice = Omit<Invoice, "id" | "status" | "evidence" | "rejectionCode" | "rejectionReason" | "evidenceHash" | "verifiedAt" | "receivableId" | "createdAt" | "updatedAt"> & {
+export type NewInvoice = Omit<
+  Invoice,
+  "id" | "status" | "evidence" | "rejectionCode" | "rejectionReason" | "rejectionMismatch" | "corrections" | "evidenceHash" | "verifiedAt" | "receivableId" | "createdAt" | "updatedAt"
+> & {
   status: "received";
   evidence: [];
 };
 
 /** What verification settles on an invoice. */
-export type SettledInvoice = Pick<Invoice, "status" | "rejectionCode" | "rejectionReason" | "evidenceHash" | "verifiedAt" | "evidence" | "buyerOrganizationId">;
+export type SettledInvoice = Pick<Invoice, "status" | "rejectionCode" | "rejectionReason" | "rejectionMismatch" | "evidenceHash" | "verifiedAt" | "evidence" | "buyerOrganizationId">;
+
+/** A refused invoice as its supplier corrected it: received again, its refusal moved into its history. */
+export type CorrectedInvoice = Pick<
+  Invoice,
+  | "invoiceNumber"
+  | "invoiceCode"
+  | "buyerTaxId"
+  | "buyerOrganizationId"
+  | "issueDate"
+  | "amount"
+  | "tax"
+  | "total"
+  | "currency"
+  | "waybillNumbers"
+  | "attachments"
+  | "invoiceKey"
+  | "corrections"
+> & { status: "received"; rejectionCode: null; rejectionReason: null; rejectionMismatch: null; evidence: []; evidenceHash: null; verifiedAt: null };
 
 /** An invoice already stored under a number intake was given again. */
 export interface SubmittedInvoiceRow {
   id: string;
   invoice_number: string;
   status: Invoice["status"];
+  created_at: Date;
+  rejection_code: string | null;
 }
 
 export interface ListInvoices {
@@ -59,7 +82,7 @@ export async function insertNewInvoices(em: EntityManager, rows: NewInvoice[]): 
 /** The seller's stored invoices with these numbers, other than `excludingIds`. */
 export async function submittedInvoices(em: EntityManager, organizationId: string, sellerTaxId: string, invoiceNumbers: string[], excludingIds: string[]): Promise<SubmittedInvoiceRow[]> {
   return em.query(
-    `SELECT id, invoice_number, status FROM invoices
+    `SELECT id, invoice_number, status, created_at, rejection_code FROM invoices
            WHERE organization_id = $1 AND seller_tax_id = $2 AND invoice_number = ANY($3) AND id <> ALL($4::uuid[])`,
     [organizationId, sellerTaxId, invoiceNumbers, excludingIds],
   );
@@ -151,7 +174,19 @@ export async function organizationByUscc(em: EntityManager, uscc: string): Promi
 }
 
 export async function settleInvoice(em: EntityManager, id: string, settled: SettledInvoice): Promise<void> {
-  await em.getRepository(InvoiceEntity).update({ id }, { ...settled, evidence: settled.evidence as never });
+  await em.getRepository(InvoiceEntity).update({ id }, { ...settled, evidence: settled.evidence as never, rejectionMismatch: settled.rejectionMismatch as never });
+}
+
+// ─── Corrections ────────────────────────────────────────────────────
+
+/** Writes a refused invoice's correction (the caller holds its row lock and checked it is refused). */
+export async function correctInvoice(em: EntityManager, id: string, corrected: CorrectedInvoice): Promise<void> {
+  await em.getRepository(InvoiceEntity).update({ id }, { ...corrected, evidence: [] as never, corrections: corrected.corrections as never, attachments: corrected.attachments as never });
+}
+
+/** Deletes a refused invoice that backs nothing (the caller holds its row lock and checked it). */
+export async function deleteInvoice(em: EntityManager, id: string): Promise<void> {
+  await em.query(`DELETE FROM invoices WHERE id = $1 AND status = 'rejected' AND receivable_id IS NULL`, [id]);
 }
 
 /** Other organizations' submissions of the same invoice (number or key) made before `inv`, not rejected, in order. */

@@ -83,6 +83,14 @@ export function checkBacking(locked: Map<string, Invoice>, { supplierOrgId, ids,
  */
 export function settlementOf(outcome: Outcome, now: Date): Omit<SettledInvoice, "buyerOrganizationId"> {
   return outcome.rejection
-    ? { status: "rejected", rejectionCode: outcome.rejection.code, rejectionReason: outcome.rejection.reason, evidenceHash: null, verifiedAt: null, evidence: outcome.evidence }
-    : { status: "verified", rejectionCode: null, rejectionReason: null, evidenceHash: evidenceHash(outcome.evidence), verifiedAt: now, evidence: outcome.evidence };
+    ? {
+        status: "rejected",
+        rejectionCode: outcome.rejection.code,
+        rejectionReason: outcome.rejection.reason,
+        rejectionMismatch: outcome.rejection.mismatch ?? null,
+        evidenceHash: null,
+        verifiedAt: null,
+        evidence: outcome.evidence,
+      }
+    : { status: "verified", rejectionCode: null, rejectionReason: null, rejectionMismatch: null, evidenceHash: evidenceHash(outcome.evidence), verifiedAt: now, evidence: outcome.evidence };
 }

@@ -104,12 +104,74 @@ export const InvoiceSubmission = z
   .openapi("InvoiceSubmission");
 export type InvoiceInput = z.infer<typeof InvoiceSubmission>;
 
+/** What to do with invoices the supplier submitted before. */
+export const OnDuplicate = z
+  .enum(["skip", "refuse"])
+  .default("skip")
+  .openapi({
+    description:
+      "`skip` (the default): invoices you submitted before are left out and each is named in `duplicates` with the invoice it repeats; the others are stored. `refuse`: all or nothing, as before: any such invoice refuses the whole request with 409 INVOICE.DUPLICATE listing each, and nothing is stored.",
+  });
+
 export const InvoiceBatch = z
   .object({
     invoices: z.array(InvoiceSubmission).min(1, "needs at least one invoice").max(MAX_BATCH, `at most ${MAX_BATCH} invoices per batch`),
+    duplicates: OnDuplicate,
   })
   .strict()
   .openapi("InvoiceBatch");
+
+/** An invoice of the request that was submitted before, and the invoice it repeats. */
+export const DuplicateView = z
+  .object({
+    index: z.number().int().openapi({ description: "Its position in the request (0-based)." }),
+    row: z.number().int().optional().openapi({ description: "For a file: the row it was read from." }),
+    field: z.string(),
+    invoiceNumber: z.string(),
+    invoiceCode: z.string().nullable(),
+    existingInvoiceId: z.string().uuid().openapi({ description: "The invoice it repeats." }),
+    status: z.enum(["received", "verifying", "verified", "rejected"]).openapi({ description: "That invoice's status; a refused one can be corrected or deleted." }),
+    rejectionCode: z.string().nullable(),
+    submittedAt: z.string(),
+    message: z.string(),
+  })
+  .openapi("DuplicateInvoice");
+
+/** A file of invoices, in a JSON body. */
+export const InvoiceFileUpload = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(200)
+      .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/, "must be a file name without control characters")
+      .refine((v) => !LONE_SURROGATE.test(v), "must be valid Unicode text")
+      .openapi({ example: "全量发票查询导出结果.xlsx", description: "The file's name (shown in answers and kept as the attachment's name of an e-invoice file)." }),
+    content: z
+      .string()
+      .min(1, "must not be empty")
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be the file's bytes in base64 (RFC 4648, no line breaks)")
+      .refine((v) => v.length % 4 === 0, "must be base64 whose length is a multiple of 4 (padded with =)")
+      .openapi({ example: "5Y+R56Wo5Y+356CBLOmHkeminQo=", description: "The file's bytes, base64. At most 700 KiB of file (within the request body limit)." }),
+    duplicates: OnDuplicate,
+    dryRun: z.boolean().default(false).openapi({ description: "true: read and check the file, store nothing (a preview)." }),
+  })
+  .strict()
+  .openapi("InvoiceFileUpload");
+
+const ReadInvoiceView = z.object({
+  row: z.number().int(),
+  invoiceNumber: z.string(),
+  invoiceCode: z.string().nullable(),
+  buyerTaxId: z.string(),
+  issueDate: z.string(),
+  amount: z.string(),
+  tax: z.string(),
+  total: z.string(),
+});
+
+export const TemplateQuery = z.object({ format: z.enum(["xlsx", "csv"]).default("xlsx").openapi({ description: "xlsx (the default) or csv (UTF-8 with a byte-order mark)." }) }).strict();
 
 export const STATUSES = ["received", "verifying", "verified", "rejected"] as const;
 
@@ -123,6 +185,14 @@ export const ListQuery = z
   .strict();
 
 export const Id = z.object({ id: z.string().uuid("must be a UUID") }).strict();
+
+const Mismatch = z
+  .object({
+    field: z.enum(["sellerTaxId", "buyerTaxId", "issueDate", "amount", "tax", "total", "currency"]),
+    submitted: z.string(),
+    taxBureau: z.string().openapi({ description: "What the tax bureau records (money in fen)." }),
+  })
+  .openapi("InvoiceMismatch");
 
 const EvidenceView = z.object({
   source: z.enum(["tax", "logistics", "registry", "platform"]),
@@ -150,7 +220,22 @@ export const InvoiceView = z
     waybillNumbers: z.array(z.string()),
     attachments: z.array(z.object({ name: z.string(), sha256: z.string() })),
     invoiceKey: z.string().openapi({ description: "keccak256(abi.encode(seller tax id, invoice number)): the invoice's identity on the ledger." }),
-    rejection: z.object({ code: z.string(), reason: z.string() }).nullable(),
+    rejection: z
+      .object({
+        code: z.string(),
+        reason: z.string(),
+        mismatch: z.array(Mismatch).openapi({ description: "What the tax bureau records otherwise than submitted (empty for refusals of another kind)." }),
+      })
+      .nullable(),
+    corrections: z
+      .array(
+        z.object({
+          at: z.string(),
+          rejection: z.object({ code: z.string(), reason: z.string(), mismatch: z.array(Mismatch) }),
+          changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+        }),
+      )
+      .openapi({ description: "Each correction after a refusal, oldest first: the refusal it answered and what changed." }),
     evidence: z.array(EvidenceView),
     evidenceHash: z.string().nullable().openapi({ description: "keccak256 of the canonical evidence list; anchored on the ledger with the receivable." }),
     verifiedAt: z.string().nullable(),
@@ -159,3 +244,23 @@ export const InvoiceView = z
     updatedAt: z.string(),
   })
   .openapi("Invoice");
+
+export const InvoiceFileResult = z
+  .object({
+    file: z.object({
+      name: z.string(),
+      format: z.enum(["xlsx", "csv", "json", "xml", "ofd", "pdf"]),
+      kind: z.string().openapi({ description: "What was read, in words: `XLSX, sheet 发票基础信息`, `CSV (GBK)`, `数电票 XML`, `OFD`." }),
+      encoding: z.string().nullable().openapi({ description: "For text files: UTF-8, GBK, UTF-16LE or UTF-16BE (detected)." }),
+      sheet: z.string().nullable(),
+      sha256: z.string(),
+    }),
+    dryRun: z.boolean(),
+    read: z.array(ReadInvoiceView).openapi({ description: "Every invoice read from the file, with its row." }),
+    items: z.array(InvoiceView).openapi({ description: "The invoices stored (none on a dry run), each received with its verification queued." }),
+    duplicates: z.array(DuplicateView),
+    skipped: z
+      .array(z.object({ row: z.number().int(), invoiceNumber: z.string().nullable(), code: z.enum(["VOIDED", "RED_LETTERED", "STATUS", "NEGATIVE", "RECEIVED"]), reason: z.string() }))
+      .openapi({ description: "Rows not sent, and why: voided or red-lettered according to the export, negative, or an invoice you received." }),
+  })
+  .openapi("InvoiceFileResult");

@@ -1,4 +1,4 @@
-import type { Evidence, Invoice } from "./invoice.entity";
+import type { Evidence, Invoice, Mismatch } from "./invoice.entity";
 import type { Adapters, TaxInvoiceRecord, Waybill } from "./ports";
 import { canonicalHash, canonicalJson, daysBetween, describeInvoice, splitIdentity, yuan } from "./identity";
 
@@ -6,6 +6,8 @@ import { canonicalHash, canonicalJson, daysBetween, describeInvoice, splitIdenti
 export interface Rejection {
   code: RejectionCode;
   reason: string;
+  /** What the tax bureau records otherwise than submitted (kept with the refusal, shown to the supplier). */
+  mismatch?: Mismatch[];
 }
 
 export const REJECTION_CODES = [
@@ -54,7 +56,9 @@ export class Verifier {
   async check(inv: Invoice, platformCheck: PlatformCheck): Promise<Outcome> {
     const out: Checked[] = [];
     const name = describeInvoice(inv.invoiceNumber);
-    const reject = (code: RejectionCode, reason: string): Outcome => ({ evidence: out, rejection: { code, reason } });
+    const reject = (code: RejectionCode, reason: string, mismatch?: Mismatch[]): Outcome => ({ evidence: out, rejection: { code, reason, ...(mismatch ? { mismatch } : {}) } });
+    const differs = (fields: Mismatch["field"][], recorded: TaxInvoiceRecord): Mismatch[] =>
+      fields.filter((f) => String(recorded[f]) !== String(inv[f])).map((f) => ({ field: f, submitted: String(inv[f]), taxBureau: String(recorded[f]) }));
 
     // ─── the platform: no other supplier holds this invoice ───
     const platform = await platformCheck();
@@ -112,6 +116,7 @@ export class Verifier {
       return reject(
         "INVOICE.PARTY_MISMATCH",
         `${name} was issued by another seller according to the tax bureau, not by your organization (${inv.sellerTaxId}); submit only invoices you issued`,
+        differs(["sellerTaxId"], record),
       );
     }
     if (record.buyerTaxId !== inv.buyerTaxId) {
@@ -119,6 +124,7 @@ export class Verifier {
       return reject(
         "INVOICE.PARTY_MISMATCH",
         `${name} was issued to buyer ${record.buyerTaxId} according to the tax bureau, not to ${inv.buyerTaxId} as submitted; correct the buyer tax id`,
+        differs(["buyerTaxId"], record),
       );
     }
     const amounts = (r: Pick<TaxInvoiceRecord, "amount" | "tax" | "total" | "currency">) => `amount ${yuan(r.amount)}, tax ${yuan(r.tax)}, total ${yuan(r.total)} ${r.currency}`;
@@ -126,12 +132,17 @@ export class Verifier {
       fail("amounts differ");
       return reject(
         "INVOICE.AMOUNT_MISMATCH",
-        `${name}: the tax bureau records ${amounts(record)}, but ${amounts(inv)} was submitted; submit the amounts exactly as invoiced`,
+        `${name}: the tax bureau records ${amounts(record)}, but ${amounts(inv)} was submitted; correct the amounts to those on the invoice`,
+        differs(["amount", "tax", "total", "currency"], record),
       );
     }
     if (record.issueDate !== inv.issueDate) {
       fail("issue date differs");
-      return reject("INVOICE.ISSUE_DATE_MISMATCH", `${name} was issued on ${record.issueDate} according to the tax bureau, not on ${inv.issueDate} as submitted; correct the issue date`);
+      return reject(
+        "INVOICE.ISSUE_DATE_MISMATCH",
+        `${name} was issued on ${record.issueDate} according to the tax bureau, not on ${inv.issueDate} as submitted; correct the issue date`,
+        differs(["issueDate"], record),
+      );
     }
     out.push(evidence("tax", "pass", "invoice valid; parties, amounts and date match", record));
 

@@ -8,6 +8,7 @@ import { formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { Button, DataTable, EmptyState, Field, Page, QueryState, StatusBadge } from "../../shared/ui";
 import { INVOICE_STATUSES, isVerifying, rejectionText } from "./labels";
+import { MismatchList } from "./Mismatch";
 
 type Invoice = Schemas["Invoice"];
 type Status = (typeof INVOICE_STATUSES)[number];
@@ -93,6 +94,13 @@ export function InvoicesPage() {
                     <>
                       <StatusBadge status={i.status} label={t(`status.${i.status}`)} />
                       {i.rejection ? <div className="reason">{rejectionText(i.rejection)}</div> : null}
+                      {i.rejection ? <MismatchList mismatch={i.rejection.mismatch} /> : null}
+                      {i.status === "rejected" && canPrepare ? (
+                        <Link className="nowrap" to={`/invoices/${i.id}/correct`} data-write="prepare">
+                          {t("list.correct")}
+                          <span className="visually-hidden"> {t("list.invoiceIdOf", { number: i.invoiceNumber })}</span>
+                        </Link>
+                      ) : null}
                     </>
                   ),
                 },

@@ -2,16 +2,15 @@ import { useState, type ChangeEvent, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { idempotencyKey, post, queryClient } from "../../api/client";
+import { idempotencyKey, isProblem, post, queryClient } from "../../api/client";
 import { useSession } from "../../shared/session";
 import { useDuty } from "../../shared/commit";
 import { fieldProblems } from "../../i18n/problem";
-import { chinaToday } from "../../shared/dates";
+import { chinaToday, formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { parseYuan } from "../../shared/money";
-import { Button, Card, DataTable, Field, Notice, Page, ProblemMessage, ProgressBar } from "../../shared/ui";
-import { CSV_COLUMNS, MAX_BATCH, fromCsv, fromJson, type ParsedFile, type Submission } from "./batch";
-import { chunks } from "../../shared/chunks";
+import { Button, Card, DataTable, Field, Notice, Page, ProblemMessage } from "../../shared/ui";
+import { ACCEPT, MAX_FILE_BYTES, fileToBase64, type FileResult, type Submission } from "./batch";
 
 export function UploadPage() {
   const { t } = useTranslation("invoices");
@@ -19,7 +18,7 @@ export function UploadPage() {
   return (
     <Page title={t("upload.title")} actions={<Link to="/invoices">{t("upload.backToList")}</Link>}>
       {canPrepare ? (
-        <div className="grid-2">
+        <div className="grid-2 upload-grid">
           <FileUpload />
           <SingleInvoice />
         </div>
@@ -30,84 +29,165 @@ export function UploadPage() {
   );
 }
 
+type Picked = { name: string; size: number; content?: string; preview?: FileResult; result?: FileResult; error?: unknown };
+
+/**
+ * Invoice files, read by the API: on choosing, each file is read without storing anything (a dry
+ * run) and its result shown (what it is, the invoices read, rows skipped and why, or the problem
+ * naming row and column); "Submit" then sends each file, and each shows what was stored and which
+ * invoices were skipped as already submitted, with what they repeat.
+ */
 function FileUpload() {
   const { t } = useTranslation("invoices");
-  const [file, setFile] = useState<{ name: string; parsed: ParsedFile } | null>(null);
-  const [readError, setReadError] = useState(false);
-  const [sent, setSent] = useState(0);
-  const upload = useMutation({
-    mutationFn: async (invoices: Submission[]) => {
-      setSent(0);
-      for (const batch of chunks(invoices, MAX_BATCH)) {
-        await post("/v1/invoices/batch", { params: { header: { "idempotency-key": idempotencyKey() } }, body: { invoices: batch } });
-        setSent((n) => n + batch.length);
-      }
-    },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ["invoices"] }),
-  });
+  const [picked, setPicked] = useState<Picked[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState(false);
+  const update = (i: number, p: Partial<Picked>) => setPicked((all) => all.map((x, j) => (j === i ? { ...x, ...p } : x)));
+
   const choose = async (e: ChangeEvent<HTMLInputElement>) => {
-    const f = e.target.files?.[0];
-    setFile(null);
-    setReadError(false);
-    upload.reset();
-    if (!f) return;
-    try {
-      const text = await f.text();
-      const parsed = /\.json$/i.test(f.name) ? fromJson(text) : fromCsv(text);
-      setFile({ name: f.name, parsed });
-    } catch {
-      setReadError(true);
+    const files = [...(e.target.files ?? [])];
+    setSent(false);
+    setPicked(files.map((f) => ({ name: f.name, size: f.size })));
+    setBusy(true);
+    for (const [i, f] of files.entries()) {
+      if (f.size > MAX_FILE_BYTES) {
+        update(i, { error: new Error(t("upload.tooLarge", { kb: Math.ceil(f.size / 1024), max: MAX_FILE_BYTES / 1024 })) });
+        continue;
+      }
+      try {
+        const content = await fileToBase64(f);
+        const preview = await post("/v1/invoices/files", { body: { name: f.name, content, dryRun: true, duplicates: "skip" } });
+        update(i, { content, preview });
+      } catch (err) {
+        update(i, { error: err });
+      }
     }
+    setBusy(false);
   };
-  const invoices = file?.parsed.invoices ?? [];
-  const problems = file?.parsed.problems ?? [];
+
+  const ready = picked.filter((p) => p.preview && !p.error && !p.result);
+  const count = ready.reduce((n, p) => n + (p.preview?.read.length ?? 0), 0);
+  const stored = picked.reduce((n, p) => n + (p.result?.items.length ?? 0), 0);
+  const send = async () => {
+    setBusy(true);
+    for (const [i, p] of picked.entries()) {
+      if (!p.preview || p.error || p.result || !p.content) continue;
+      try {
+        const result = await post("/v1/invoices/files", {
+          params: { header: { "idempotency-key": idempotencyKey() } },
+          body: { name: p.name, content: p.content, dryRun: false, duplicates: "skip" },
+        });
+        update(i, { result });
+      } catch (err) {
+        update(i, { error: err });
+      }
+    }
+    setBusy(false);
+    setSent(true);
+    void queryClient.invalidateQueries({ queryKey: ["invoices"] });
+  };
+
   return (
     <Card title={t("upload.fileTitle")}>
-      <p className="muted">{t("upload.fileHint", { max: MAX_BATCH })}</p>
-      <p className="mono">{CSV_COLUMNS.join(",")}</p>
-      <Field label={t("upload.file")}>
-        {(p) => <input {...p} type="file" accept=".csv,.json,text/csv,application/json" onChange={(e) => void choose(e)} />}
-      </Field>
-      {readError ? <div role="alert" className="problem">{t("upload.unreadable")}</div> : null}
-      {problems.length ? (
-        <div role="alert" className="problem">
-          <p>{t("upload.problems", { count: problems.length })}</p>
+      <p className="muted">{t("upload.fileHint", { max: MAX_FILE_BYTES / 1024 })}</p>
+      <p>
+        {t("upload.template")} <a href="/v1/invoices/files/template?format=xlsx" download="invoice-template.xlsx">{t("upload.templateXlsx")}</a>
+        {" · "}
+        <a href="/v1/invoices/files/template?format=csv" download="invoice-template.csv">{t("upload.templateCsv")}</a>
+      </p>
+      <Field label={t("upload.file")}>{(p) => <input {...p} type="file" multiple accept={ACCEPT} onChange={(e) => void choose(e)} />}</Field>
+      {picked.map((p, i) => (
+        <FileOutcome key={`${i}-${p.name}`} file={p} />
+      ))}
+      {sent ? (
+        <Notice tone="success">
+          {t("upload.done", { count: stored })} <Link to="/invoices">{t("upload.seeResults")}</Link>
+        </Notice>
+      ) : null}
+      {count > 0 ? (
+        <div className="actions">
+          <Button data-write="prepare" variant="primary" busy={busy} onClick={() => void send()}>
+            {t("upload.send", { count })}
+          </Button>
+        </div>
+      ) : null}
+    </Card>
+  );
+}
+
+/** "file.rows.5.金额" → row 5, column 金额. */
+const rowField = (field: string) => /^file\.rows\.(\d+)\.(.+)$/.exec(field);
+
+/** One file's outcome: being read, read (a preview), refused (why, row by row), or sent (stored, skipped, duplicates). */
+function FileOutcome({ file }: { file: Picked }) {
+  const { t } = useTranslation("invoices");
+  const shown = file.result ?? file.preview;
+  const fields = isProblem(file.error) ? file.error.fields : [];
+  return (
+    <section className="stack file-outcome" aria-label={file.name}>
+      <h3>
+        {file.name}
+        {shown ? <span className="muted"> — {shown.file.kind}</span> : null}
+      </h3>
+      {!shown && !file.error ? <p className="muted">{t("upload.reading")}</p> : null}
+      {file.error ? (
+        <>
+          <ProblemMessage error={file.error} title={t("upload.refused")} />
+          {fields.length ? (
+            <ul className="problem-list">
+              {fields.slice(0, 20).map((f, i) => {
+                const m = rowField(f.field);
+                return <li key={i}>{m ? t("upload.rowProblem", { row: m[1], column: m[2], message: f.message }) : `${f.field}: ${f.message}`}</li>;
+              })}
+              {fields.length > 20 ? <li>{t("upload.more", { count: fields.length - 20 })}</li> : null}
+            </ul>
+          ) : null}
+        </>
+      ) : null}
+      {shown && !file.result ? (
+        <DataTable<FileResult["read"][number]>
+          caption={t("upload.preview", { count: shown.read.length, name: file.name })}
+          rows={shown.read.slice(0, 10)}
+          rowKey={(r) => String(r.row)}
+          columns={[
+            { key: "row", header: t("upload.row"), cell: (r) => r.row },
+            { key: "number", header: t("field.invoiceNumber"), cell: (r) => <span className="mono">{r.invoiceCode ? `${r.invoiceCode}-` : ""}{r.invoiceNumber}</span>, rowHeader: true },
+            { key: "buyer", header: t("field.buyerTaxId"), cell: (r) => <span className="mono">{r.buyerTaxId}</span> },
+            { key: "date", header: t("field.issueDate"), cell: (r) => r.issueDate },
+            { key: "total", header: t("field.total"), cell: (r) => <Money fen={r.total} />, numeric: true },
+          ]}
+        />
+      ) : null}
+      {shown && !file.result && shown.read.length > 10 ? <p className="muted">{t("upload.more", { count: shown.read.length - 10 })}</p> : null}
+      {file.result ? <Notice tone="success">{t("upload.stored", { count: file.result.items.length })}</Notice> : null}
+      {file.result?.duplicates.length ? (
+        <div>
+          <p>{t("upload.duplicates", { count: file.result.duplicates.length })}</p>
           <ul>
-            {problems.slice(0, 20).map((p, i) => (
-              <li key={i}>{t(`upload.problem.${p.key}`, { row: p.row, field: p.field })}</li>
+            {file.result.duplicates.map((d) => (
+              <li key={d.index}>
+                {t("upload.duplicate", {
+                  row: d.row ?? d.index + 1,
+                  number: d.invoiceCode ? `${d.invoiceCode}-${d.invoiceNumber}` : d.invoiceNumber,
+                  date: formatDate(d.submittedAt),
+                  status: t(`status.${d.status}`),
+                })}
+              </li>
             ))}
           </ul>
         </div>
       ) : null}
-      {invoices.length && !problems.length ? (
-        <div className="stack">
-          <DataTable<Submission & { row: number }>
-            caption={t("upload.preview", { count: invoices.length, name: file?.name ?? "" })}
-            rows={invoices.slice(0, 10).map((inv, i) => ({ ...inv, row: i + 1 }))}
-            rowKey={(r) => String(r.row)}
-            columns={[
-              { key: "number", header: t("field.invoiceNumber"), cell: (r) => <span className="mono">{r.invoiceNumber}</span>, rowHeader: true },
-              { key: "buyer", header: t("field.buyerTaxId"), cell: (r) => <span className="mono">{r.buyerTaxId}</span> },
-              { key: "date", header: t("field.issueDate"), cell: (r) => r.issueDate },
-              { key: "total", header: t("field.total"), cell: (r) => <Money fen={r.total} />, numeric: true },
-            ]}
-          />
-          {invoices.length > 10 ? <p className="muted">{t("upload.more", { count: invoices.length - 10 })}</p> : null}
-          {upload.isPending || upload.isSuccess || sent > 0 ? <ProgressBar value={sent} max={invoices.length} label={t("upload.progress")} /> : null}
-          {upload.isSuccess ? (
-            <Notice tone="success">
-              {t("upload.done", { count: invoices.length })} <Link to="/invoices">{t("upload.seeResults")}</Link>
-            </Notice>
-          ) : null}
-          <ProblemMessage error={upload.error} title={upload.error ? t("upload.stoppedAt", { sent }) : undefined} />
-          <div className="actions">
-            <Button data-write="prepare" variant="primary" busy={upload.isPending} disabled={upload.isSuccess} onClick={() => upload.mutate(invoices)}>
-              {t("upload.send", { count: invoices.length })}
-            </Button>
-          </div>
+      {shown?.skipped.length ? (
+        <div>
+          <p>{t("upload.skipped", { count: shown.skipped.length })}</p>
+          <ul>
+            {shown.skipped.map((s) => (
+              <li key={s.row}>{t(`upload.skip.${s.code}`, { row: s.row, number: s.invoiceNumber ?? "—" })}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
-    </Card>
+    </section>
   );
 }
 
