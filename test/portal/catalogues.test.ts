@@ -96,7 +96,7 @@ describe("portal catalogues", () => {
 
   it("every action an approver can be asked to approve has a name in both languages (approvals:action.<operationId>)", () => {
     // the actions a clerk drafts: those the API documents as needing an approver, except deciding a draft itself
-    const doc = describeApi() as { paths: Record<string, Record<string, { operationId?: string; description?: string }>> };
+    const doc = describeApi() as unknown as { paths: Record<string, Record<string, { operationId?: string; description?: string }>> };
     const draftable = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([method, op]) => method === "post" && !path.startsWith("/v1/drafts") && /Needs an approver/.test(op.description ?? ""))
