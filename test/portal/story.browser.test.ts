@@ -343,6 +343,9 @@ describe("the portal's story in the browser", () => {
     await approver.getByRole("navigation").getByRole("link", { name: en("approvals:nav.queue") }).click();
     const draft = approver.locator("main").getByText(world.email(CORE, "clerk"), { exact: false }).first();
     await draft.waitFor();
+    // the action by its name and the authorization's figures before and after, not the API's summary
+    const card = approver.locator("section.card", { has: approver.getByRole("heading", { name: en("approvals:action.settlement.authorizeRepayment") }) }).first();
+    expect(await card.textContent()).toContain(en("approvals:subject.repaymentAuthorization"));
     await approver.getByRole("button", { name: en("approvals:draft.approve") }).first().click();
     // the draft runs and leaves the queue (its card, with the "ran" notice, goes with it)
     await approver.getByText(en("approvals:queue.empty")).waitFor({ timeout: 30_000 });

@@ -68,7 +68,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function idsOf(routePath: string | null, params: Record<string, string>, body: unknown): { kind: IdKind; id: string }[] {
   const found: { kind: IdKind; id: string }[] = [];
   const add = (kind: IdKind, v: unknown) => {
-    if (typeof v === "string" && UUID.test(v) && !found.some((f) => f.kind === kind && f.id === v)) found.push({ kind, id: v.toLowerCase() });
+    if (typeof v !== "string" || !UUID.test(v)) return;
+    const id = v.toLowerCase();
+    if (!found.some((f) => f.kind === kind && f.id === id)) found.push({ kind, id });
   };
   const pathKind = routePath ? PATH_KINDS.find(([re]) => re.test(routePath))?.[1] : undefined;
   if (pathKind && params.id) add(pathKind, params.id);
@@ -166,7 +168,7 @@ export class DraftSubjects {
   }
 
   /** Figures an action changes, by the action (its operationId): before and after. */
-  private async changes(operationId: string | null, params: Record<string, string>, body: any, auth: AuthContext, named: Subject[]): Promise<Subject[]> {
+  private async changes(operationId: string | null, body: any, auth: AuthContext, named: Subject[]): Promise<Subject[]> {
     const me = auth.organization.id;
     if (operationId === "financing.setCreditLine" && typeof body?.obligorId === "string" && typeof body?.limit === "string") {
       const [line] = rowsOf<{ limit_amount: string }>(
@@ -207,7 +209,6 @@ export class DraftSubjects {
         },
       ];
     }
-    void params;
     return [];
   }
 
@@ -225,6 +226,6 @@ export class DraftSubjects {
     // in the order the draft names them
     const byId = new Map([...certificates, ...organizations, ...quotes].map((s) => [`${s.kind}:${s.id}`, s]));
     const named = [...requested, ...ids.map((i) => byId.get(`${i.kind}:${i.id}`)).filter((s): s is Subject => !!s)];
-    return [...named, ...(await this.changes(action.operationId, action.params, body, auth, named))];
+    return [...named, ...(await this.changes(action.operationId, body, auth, named))];
   }
 }
