@@ -105,6 +105,8 @@ const RULES: Record<string, Rule> = {
   "GET /v1/drafts/{id}": read(),
   "POST /v1/drafts/{id}/approval": write(ALL, "approver"),
   "POST /v1/drafts/{id}/rejection": write(ALL, "approver"),
+  "POST /v1/drafts/{id}/withdrawal": write(ALL),
+  "GET /v1/drafts/waiting-subjects": read(),
   // ─── invoices and receivables ───
   "POST /v1/invoices": write(["supplier"]),
   "GET /v1/invoices": read(),

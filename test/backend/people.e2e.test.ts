@@ -220,6 +220,135 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     expect((await stack.api.get(`/v1/drafts/${drafted.body.id}`, { key: other.key })).status).toBe(404);
   });
 
+  it("shows an approver what a draft touches in names and figures, never another member's data", async () => {
+    const core = await stack.onboard(["core_enterprise"], "华东制造股份有限公司");
+    const otherCore = await stack.onboard(["core_enterprise"], "Elsewhere Manufacturing");
+    const second = await stack.onboard(["supplier"], "二级供应商有限公司");
+    const bank = await stack.onboard(["bank"], "Drafts Test Bank");
+    const supplierName = (await stack.api.get(`/v1/organizations/${supplier.orgId}`, { key: supplier.key })).body.legalName as string;
+    // certificates as the ledger's projection keeps them (fixture rows: what is read here is the draft, not the ledger)
+    const certificate = async (obligor: string, creditor: string, amount: string, status = "pending") => {
+      const number = String(Date.now() * 1000 + Math.floor(Math.random() * 1000));
+      const [row] = await stack.ds.query(
+        `INSERT INTO receivables (chain_id, origin, obligor_organization_id, creditor_organization_id, holder_organization_id, amount, maturity, status)
+         VALUES ($1, 'registered', $2, $3, $3, $4, '2027-06-29T16:00:00Z', $5) RETURNING id`,
+        [number, obligor, creditor, amount, status],
+      );
+      return { id: row.id as string, number };
+    };
+    const mine = await certificate(core.orgId, supplier.orgId, "100000000");
+    const theirs = await certificate(otherCore.orgId, second.orgId, "55500");
+
+    // the core enterprise's clerk drafts confirming its certificate, and names another's
+    const clerk = await person(core, "clerk");
+    const confirm = await clerk.browser.post("/v1/drafts", { method: "post", path: "/v1/receivables/confirmations", body: { receivableIds: [mine.id, theirs.id] } });
+    expect(confirm.status, JSON.stringify(confirm.body)).toBe(201);
+    expect(confirm.body.operationId).toBe("receivables.confirm");
+    expect(confirm.body.subjects).toEqual([
+      { kind: "certificate", id: mine.id, certificateNumber: mine.number, obligor: "华东制造股份有限公司", supplier: supplierName, amount: "100000000", maturity: "2027-06-30" },
+    ]);
+    // the other member's certificate is not revealed: not its number, obligor, supplier or amount
+    const text = JSON.stringify(confirm.body.subjects);
+    for (const secret of [theirs.number, "Elsewhere Manufacturing", "二级供应商有限公司", "55500"]) expect(text).not.toContain(secret);
+    const approver = await person(core, "approver");
+    const read = await approver.browser.get(`/v1/drafts/${confirm.body.id}`);
+    expect(read.body.subjects).toEqual(confirm.body.subjects);
+
+    // split parts name organizations: by legal name, in the directory's terms
+    const holderClerk = await person(supplier, "clerk");
+    const split = await holderClerk.browser.post("/v1/drafts", {
+      method: "post",
+      path: `/v1/receivables/${mine.id}/splits`,
+      body: { parts: [{ organizationId: second.orgId, amount: "60000000" }, { organizationId: supplier.orgId, amount: "40000000" }] },
+    });
+    expect(split.status, JSON.stringify(split.body)).toBe(201);
+    expect(split.body.operationId).toBe("receivables.split");
+    expect(split.body.subjects.map((s: { kind: string; certificateNumber?: string; name?: string }) => [s.kind, s.certificateNumber ?? s.name])).toEqual([
+      ["certificate", mine.number],
+      ["organization", "二级供应商有限公司"],
+      ["organization", supplierName],
+    ]);
+
+    // a bank's credit line, old limit → new
+    const bankClerk = await person(bank, "clerk");
+    await stack.ds.query(`INSERT INTO credit_lines (bank_organization_id, obligor_organization_id, limit_amount) VALUES ($1, $2, 500000000)`, [bank.orgId, core.orgId]);
+    const line = await bankClerk.browser.post("/v1/drafts", { method: "post", path: "/v1/credit-lines", body: { obligorId: core.orgId, limit: "800000000" } });
+    expect(line.status, JSON.stringify(line.body)).toBe(201);
+    expect(line.body.subjects).toContainEqual({ kind: "creditLine", id: core.orgId, name: "华东制造股份有限公司", from: "500000000", to: "800000000" });
+
+    // a quote: the bank's, cash now, the rate in percent, fee, recourse, valid until as a date; another supplier's quote is not revealed
+    const [request] = await stack.ds.query(
+      `INSERT INTO financing_requests (receivable_id, supplier_organization_id, obligor_organization_id, status) VALUES ($1, $2, $3, 'open') RETURNING id`,
+      [mine.id, supplier.orgId, core.orgId],
+    );
+    const [quote] = await stack.ds.query(
+      `INSERT INTO quotes (request_id, bank_organization_id, advance, annual_rate_bp, day_count, fee, days, interest, due, recourse, valid_until, status)
+       VALUES ($1, $2, 95000000, 435, 360, 50000, 200, 2296000, 100000000, true, '2027-01-15T15:59:00Z', 'open') RETURNING id`,
+      [request.id, bank.orgId],
+    );
+    const accept = await holderClerk.browser.post("/v1/drafts", { method: "post", path: `/v1/quotes/${quote.id}/acceptance`, body: {} });
+    expect(accept.status, JSON.stringify(accept.body)).toBe(201);
+    expect(accept.body.subjects).toEqual([
+      { kind: "quote", id: quote.id, name: "Drafts Test Bank", certificate: mine.number, advance: "95000000", annualRatePercent: "4.35", fee: "50000", recourse: true, validUntil: "2027-01-15" },
+    ]);
+    const stranger = await person(second, "clerk");
+    const peek = await stranger.browser.post("/v1/drafts", { method: "post", path: `/v1/quotes/${quote.id}/acceptance`, body: {} });
+    expect(peek.status, JSON.stringify(peek.body)).toBe(201);
+    expect(peek.body.subjects).toEqual([]);
+    // a quote the bank drafts: its terms as the approver compares them, on the request's certificate
+    const drafting = await bankClerk.browser.post("/v1/drafts", {
+      method: "post",
+      path: `/v1/financing-requests/${request.id}/quotes`,
+      body: { advanceRateBp: 9500, annualRateBp: 380, dayCount: 365, fee: "0", validUntil: "2027-02-01T12:00:00+08:00" },
+    });
+    expect(drafting.status, JSON.stringify(drafting.body)).toBe(201);
+    expect(drafting.body.operationId).toBe("financing.createQuote");
+    expect(drafting.body.subjects).toEqual([
+      expect.objectContaining({ kind: "certificate", id: mine.id, certificateNumber: mine.number }),
+      { kind: "quote", id: null, name: "Drafts Test Bank", certificate: mine.number, advance: "95000000", annualRatePercent: "3.80", fee: "0", recourse: false, validUntil: "2027-02-01" },
+    ]);
+
+    // the repayment authorization, old → new
+    const authorize = await clerk.browser.post("/v1/drafts", { method: "post", path: "/v1/settlement/repayment-authorization", body: { amount: "300000000" } });
+    expect(authorize.body.subjects).toEqual([{ kind: "repaymentAuthorization", id: null, from: "0", to: "300000000" }]);
+
+    // lists mark what waits for an approver: the core enterprise's confirmation queue, the supplier's certificates and quotes
+    const coreWaiting = (await approver.browser.get("/v1/drafts/waiting-subjects")).body.items;
+    expect(coreWaiting).toContainEqual({ kind: "certificate", id: mine.id, draftId: confirm.body.id, operationId: "receivables.confirm" });
+    const supplierWaiting = (await holderClerk.browser.get("/v1/drafts/waiting-subjects")).body.items;
+    expect(supplierWaiting).toContainEqual({ kind: "quote", id: quote.id, draftId: accept.body.id, operationId: "financing.acceptQuote" });
+    expect(supplierWaiting.map((i: { draftId: string }) => i.draftId)).not.toContain(confirm.body.id);
+  });
+
+  it("lets a clerk withdraw its own pending draft, and nobody else, and only while it waits", async () => {
+    const clerk = await person(supplier, "clerk");
+    const otherClerk = await person(supplier, "clerk");
+    const approver = await person(supplier, "approver");
+    const drafted = await clerk.browser.post("/v1/drafts", { method: "post", path: "/v1/settlement/repayment-authorization", body: { amount: "700" } });
+    expect(drafted.status).toBe(201);
+
+    for (const who of [otherClerk, approver]) {
+      const r = await who.browser.post(`/v1/drafts/${drafted.body.id}/withdrawal`);
+      expect([r.status, r.body.code]).toEqual([403, "DRAFT.NOT_YOURS"]);
+    }
+    const other = await stack.onboard(["supplier"]);
+    expect((await stack.api.post(`/v1/drafts/${drafted.body.id}/withdrawal`, {}, { key: other.key })).status).toBe(404);
+
+    const withdrawn = await clerk.browser.post(`/v1/drafts/${drafted.body.id}/withdrawal`);
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    expect(withdrawn.body).toMatchObject({ id: drafted.body.id, status: "withdrawn", decidedBy: null, operationId: "settlement.authorizeRepayment" });
+    expect((await clerk.browser.get("/v1/drafts?status=withdrawn")).body.items.map((d: { id: string }) => d.id)).toContain(drafted.body.id);
+    // nothing runs on a withdrawn draft, nor is it withdrawn twice
+    expect((await approver.browser.post(`/v1/drafts/${drafted.body.id}/approval`)).status).toBe(409);
+    expect((await clerk.browser.post(`/v1/drafts/${drafted.body.id}/withdrawal`)).status).toBe(409);
+
+    // a decided draft stays decided
+    const decided = await clerk.browser.post("/v1/drafts", { method: "post", path: "/v1/settlement/repayment-authorization", body: { amount: "800" } });
+    await approver.browser.post(`/v1/drafts/${decided.body.id}/rejection`, { reason: "not now" });
+    const late = await clerk.browser.post(`/v1/drafts/${decided.body.id}/withdrawal`);
+    expect([late.status, late.body.code]).toEqual([409, "DRAFT.DECIDED"]);
+  });
+
   it("shows every member the consortium's members by name and role, never their contacts", async () => {
     const { browser } = await person(supplier, "viewer");
     const banks = await stack.onboard(["bank"], "Directory Test Bank");

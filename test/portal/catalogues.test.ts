@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeApi } from "../../backend/src/platform";
 
 const PORTAL = join(__dirname, "..", "..", "portal", "src");
 const I18N = join(PORTAL, "i18n");
@@ -90,6 +91,19 @@ describe("portal catalogues", () => {
       }
     }
     expect(used).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  });
+
+  it("every action an approver can be asked to approve has a name in both languages (approvals:action.<operationId>)", () => {
+    // the actions a clerk drafts: those the API documents as needing an approver, except deciding a draft itself
+    const doc = describeApi() as unknown as { paths: Record<string, Record<string, { operationId?: string; description?: string }>> };
+    const draftable = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([method, op]) => method === "post" && !path.startsWith("/v1/drafts") && /Needs an approver/.test(op.description ?? ""))
+        .map(([, op]) => op.operationId!),
+    );
+    expect(draftable).toContain("receivables.confirm");
+    const missing = LANGUAGES.flatMap((lng) => draftable.filter((id) => !has(catalogue(lng, "approvals"), `action.${id}`)).map((id) => `${lng}/approvals.json "action.${id}"`));
     expect(missing).toEqual([]);
   });
 });

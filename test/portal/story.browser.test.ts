@@ -249,6 +249,26 @@ describe("the portal's story in the browser", () => {
     const open = (await world.api.get(`/v1/financing-requests/${requestId}/quotes`, { key: world.key(TIER1) })).body.items;
     const refused = await postFromPage(clerk, `/v1/quotes/${open[0].id}/acceptance`);
     expect(refused).toEqual({ status: 403, code: "DUTY.APPROVER_REQUIRED", hadCsrf: true });
+
+    // the clerk submits it: the quote is marked as submitted for approval where the clerk and the approver see it
+    await clerk.getByRole("button", { name: new RegExp(`^${en("common:commit.submitForApproval")}`) }).click();
+    await clerk.getByText(en("common:commit.submitted")).waitFor();
+    await clerk.locator("article.quote-card [data-submitted]").first().waitFor();
+    // the approver reads the action in words and the certificate by its number, not the API's summary or an id fragment
+    const number = (await world.api.get(`/v1/receivables/${receivableIds[1]}`, { key: world.key(TIER1) })).body.certificateId as string;
+    await supplier.goto("/portal/approvals");
+    const card = supplier.locator("section.card", { has: supplier.getByRole("heading", { name: en("approvals:action.financing.acceptQuote") }) });
+    await card.waitFor();
+    const said = (await card.textContent())!;
+    expect(said).toContain(en("approvals:subject.quoteCertificate", { number: `#${number}` }));
+    expect(said).not.toMatch(/Accept a quote:|registry search|[0-9a-f]{8}-[0-9a-f]{4}/);
+    // the clerk thinks better of it and withdraws its draft: the approver's queue no longer has it
+    await clerk.goto("/portal/approvals/mine");
+    await clerk.getByRole("button", { name: en("approvals:draft.withdraw") }).click();
+    await clerk.getByText(en("approvals:status.withdrawn")).waitFor();
+    await supplier.reload();
+    await supplier.getByText(en("approvals:queue.empty")).waitFor();
+    await supplier.goto(`/portal/financing/requests/${requestId}`);
   });
 
   it("shows both quotes with their effective annual cost; the supplier accepts the cheaper and sees the funds arrive live", async () => {
@@ -342,6 +362,9 @@ describe("the portal's story in the browser", () => {
     await approver.getByRole("navigation").getByRole("link", { name: en("approvals:nav.queue") }).click();
     const draft = approver.locator("main").getByText(world.email(CORE, "clerk"), { exact: false }).first();
     await draft.waitFor();
+    // the action by its name and the authorization's figures before and after, not the API's summary
+    const card = approver.locator("section.card", { has: approver.getByRole("heading", { name: en("approvals:action.settlement.authorizeRepayment") }) }).first();
+    expect(await card.textContent()).toContain(en("approvals:subject.repaymentAuthorization"));
     await approver.getByRole("button", { name: en("approvals:draft.approve") }).first().click();
     // the draft runs and leaves the queue (its card, with the "ran" notice, goes with it)
     await approver.getByText(en("approvals:queue.empty")).waitFor({ timeout: 30_000 });

@@ -377,7 +377,7 @@ export interface paths {
         };
         /**
          * Your organization's drafts, newest first
-         * @description Optionally of one `status` (pending, executing, approved, failed, rejected); at most `limit` (default 100).
+         * @description Optionally of one `status` (pending, executing, approved, failed, rejected, withdrawn); at most `limit` (default 100).
          */
         get: operations["approvals.listDrafts"];
         put?: never;
@@ -386,6 +386,26 @@ export interface paths {
          * @description Names an action that needs an approver (`path`, e.g. /v1/quotes/{id}/acceptance) and the body it would be sent with. Both are checked now, as the action would check them, so an approver never sees a draft that cannot run (422 naming each field; 422 DRAFT.NOT_AN_APPROVAL for an action that needs no approver: do it directly). The draft is `pending` until an approver of your organization other than you decides it.
          */
         post: operations["approvals.createDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drafts/waiting-subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What your organization's drafts waiting for an approver touch (lists mark it "submitted for approval")
+         * @description One item per object (a certificate, organization, quote or financing request) named by a draft of your organization that is pending or being approved, with the draft's id and action: a list shows such an object as submitted for approval rather than offering the action again.
+         */
+        get: operations["approvals.listWaitingSubjects"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -450,6 +470,26 @@ export interface paths {
          *     Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: operations["approvals.rejectDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drafts/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw your draft while it waits for an approver
+         * @description The draft becomes `withdrawn` and nothing runs. Only its drafter withdraws it (403 DRAFT.NOT_YOURS: an approver rejects it instead), and only while it is pending (409 DRAFT.DECIDED once decided, being approved or withdrawn).
+         */
+        post: operations["approvals.withdrawDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1952,9 +1992,13 @@ export interface components {
             path: string;
             /** @description What the draft does, in words (the action's summary). */
             action: string;
+            /** @description The action's operationId (see /openapi.json): clients name the action in their reader's language from it. */
+            operationId: string | null;
+            /** @description What the draft touches (certificates, organizations, a quote, a credit line, the repayment authorization) in names and figures; what your organization may not see is left out. */
+            subjects: components["schemas"]["DraftSubject"][];
             body?: unknown;
             /** @enum {string} */
-            status: "pending" | "executing" | "approved" | "failed" | "rejected";
+            status: "pending" | "executing" | "approved" | "failed" | "rejected" | "withdrawn";
             createdBy: {
                 /** Format: uuid */
                 id: string;
@@ -1971,6 +2015,40 @@ export interface components {
             decidedAt: string | null;
             reason: string | null;
             result?: unknown;
+        };
+        /** @description What a draft touches, in names and figures, as the drafter's organization may see it. */
+        DraftSubject: {
+            /** @enum {string} */
+            kind: "certificate" | "organization" | "quote" | "creditLine" | "repaymentAuthorization";
+            /** @description The object's id; null for a quote not made yet and the repayment authorization. */
+            id: string | null;
+            /** @description An organization's legal name; a quote's bank; a credit line's obligor. */
+            name?: string;
+            /** @description A certificate's number; null until the ledger has numbered it. */
+            certificateNumber?: string | null;
+            /** @description A certificate's obligor (core enterprise), by legal name. */
+            obligor?: string;
+            /** @description A certificate's supplier (its first creditor), by legal name. */
+            supplier?: string;
+            /** @description A certificate's face amount, in fen (integer, as a string). */
+            amount?: string;
+            /** @description A certificate's maturity date (China Standard Time), YYYY-MM-DD. */
+            maturity?: string;
+            /** @description A quote's cash now (the advance), in fen (integer, as a string). */
+            advance?: string;
+            /** @description A quote's annual interest rate in percent, e.g. "4.35". */
+            annualRatePercent?: string;
+            /** @description A quote's fee, in fen (integer, as a string). */
+            fee?: string;
+            recourse?: boolean;
+            /** @description The date a quote is valid until (China Standard Time), YYYY-MM-DD. */
+            validUntil?: string;
+            /** @description The number of a quote's certificate. */
+            certificate?: string | null;
+            /** @description A credit line's limit or the repayment authorization now, in fen (integer, as a string). */
+            from?: string;
+            /** @description The limit or authorization the action sets, in fen (integer, as a string). */
+            to?: string;
         };
         DraftCreate: {
             /** @enum {string} */
@@ -4981,7 +5059,7 @@ export interface operations {
     "approvals.listDrafts": {
         parameters: {
             query?: {
-                status?: "pending" | "executing" | "approved" | "failed" | "rejected";
+                status?: "pending" | "executing" | "approved" | "failed" | "rejected" | "withdrawn";
                 limit?: number;
             };
             header?: never;
@@ -5098,6 +5176,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals.listWaitingSubjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "certificate" | "organization" | "quote" | "financingRequest";
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            draftId: string;
+                            operationId: string | null;
+                        }[];
+                    };
                 };
             };
             /** @description Problem */
@@ -5387,6 +5567,103 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "approvals.withdrawDraft": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description OK */
             200: {

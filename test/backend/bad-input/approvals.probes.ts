@@ -18,6 +18,8 @@ const probes: BadInputProbe[] = [
       echo: async (r, field) => ({ answered: getAt(r.body, field), stored: getAt((await get(`/v1/drafts/${r.body.id}`, w.A.adminKey)).body, field) }),
     }),
   },
+  { endpoint: "POST /v1/drafts/{id}/withdrawal", context: ({ w }) => ({ key: w.people.drafterKey, path: { id: w.people.drafts[4] }, foreign: { id: w.people.foreignDraft } }) },
+  { endpoint: "GET /v1/drafts/waiting-subjects", context: ({ w }) => ({ key: w.A.adminKey }) },
 ];
 
 export const approvals: ProbeTable = { tag: "Approvals", probes };

@@ -71,8 +71,10 @@ export interface World {
     dutyUserId: string;
     /** Bank B's admin: another tenant's user. */
     foreignUserId: string;
-    /** Supplier A's drafts (by its drafter, not the admin who decides them): read, approved by the control, rejected by the control, rejected with hostile text. */
-    drafts: [string, string, string, string];
+    /** Supplier A's drafts (by its drafter, not the admin who decides them): read, approved by the control, rejected by the control, rejected with hostile text, withdrawn by the drafter. */
+    drafts: [string, string, string, string, string];
+    /** The drafter's API key (it withdraws its draft). */
+    drafterKey: string;
     /** Bank B's pending draft. */
     foreignDraft: string;
   };
@@ -211,7 +213,7 @@ export class BadInput {
     const drafterKey = (await must("drafter's key", stack.api.post("/v1/api-keys", { label: "drafter", userId: drafter.id }, ak), 201)).key as string;
     const draft = async (key: string, path: string) => (await must("draft", stack.api.post("/v1/drafts", { method: "post", path, body: { amount: "100" } }, { key }), 201)).id as string;
     const drafts: string[] = [];
-    for (let i = 0; i < 4; i++) drafts.push(await draft(drafterKey, "/v1/settlement/repayment-authorization"));
+    for (let i = 0; i < 5; i++) drafts.push(await draft(drafterKey, "/v1/settlement/repayment-authorization"));
     const people = {
       signIn,
       stranger: `nobody-${randomBytes(4).toString("hex")}@people.a.example`,
@@ -224,7 +226,8 @@ export class BadInput {
       hostileToken: hostileInvited.token,
       dutyUserId: dutyUser.id as string,
       foreignUserId: b.userId,
-      drafts: drafts as [string, string, string, string],
+      drafts: drafts as [string, string, string, string, string],
+      drafterKey,
       foreignDraft: await draft(b.key, "/v1/settlement/withdrawals"),
     };
 

@@ -67,6 +67,24 @@ const probes: TenantProbe[] = [
         skip: (c, target) => target.gets.includes(c.party.label as TenantName),
       }),
   },
+  {
+    endpoint: "POST /v1/drafts/{id}/withdrawal",
+    run: (t) =>
+      writesOn(t, "withdraw", "POST", (id) => `/v1/drafts/${id}/withdrawal`, undefined, t.draftTargets(), {
+        // its own drafter would withdraw it: only other organizations are probed
+        skip: (c, target) => target.gets.includes(c.party.label as TenantName),
+      }),
+  },
+  {
+    endpoint: "GET /v1/drafts/waiting-subjects",
+    run: (t) =>
+      lists(t, "/v1/drafts/waiting-subjects", (c, r) =>
+        Object.entries(t.drafts)
+          .filter(([label]) => label !== c.party.label)
+          .filter(([, id]) => (r.body.items as { draftId: string }[]).some((i) => i.draftId === id))
+          .map(([label]) => `lists what ${label}'s draft touches`),
+      ),
+  },
 ];
 
 export const approvals: ProbeTable = { tag: "Approvals", probes };

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { rowsOf } from "../../shared/db-types";
 
-export type DraftStatus = "pending" | "executing" | "approved" | "failed" | "rejected";
+export type DraftStatus = "pending" | "executing" | "approved" | "failed" | "rejected" | "withdrawn";
 
 export interface Person {
   id: string;
@@ -74,6 +74,19 @@ export const draftsRepository = {
       ),
     );
     return claimed.length > 0;
+  },
+
+  /** pending → withdrawn by its drafter; false if it was not pending (or not theirs). */
+  async withdraw(ds: DataSource, id: string, organizationId: string, by: string): Promise<boolean> {
+    const withdrawn = rowsOf(
+      await ds.query(`UPDATE drafts SET status = 'withdrawn', decided_at = now() WHERE id = $1 AND organization_id = $2 AND created_by = $3 AND status = 'pending' RETURNING id`, [id, organizationId, by]),
+    );
+    return withdrawn.length > 0;
+  },
+
+  /** The paths and bodies of the organization's drafts waiting for an approver (or being approved). */
+  async waiting(ds: DataSource, organizationId: string): Promise<{ id: string; path: string; body: unknown }[]> {
+    return rowsOf(await ds.query(`SELECT id, path, body FROM drafts WHERE organization_id = $1 AND status IN ('pending', 'executing') ORDER BY created_at LIMIT 1000`, [organizationId]));
   },
 
   /** The outcome of execution `execution` (not of one the sweeper handed back). */

@@ -2,13 +2,35 @@ import { z, type ApiTag } from "../../shared/http/openapi";
 import type { Routes } from "../../shared/http/route";
 import { Id } from "../../shared/http/schemas";
 import type { DraftsService } from "./drafts.service";
-import type { Draft } from "./drafts.repository";
+import type { DraftWithSubjects } from "./drafts.service";
 
 const TAG: ApiTag = {
   name: "Approvals",
   description: "Four-eyes: an action that moves money or creates an obligation is drafted by a clerk, and approved (which runs it) or rejected by another approver of the same organization.",
 };
-const STATUSES = ["pending", "executing", "approved", "failed", "rejected"] as const;
+const STATUSES = ["pending", "executing", "approved", "failed", "rejected", "withdrawn"] as const;
+const fen = (what: string) => z.string().optional().openapi({ description: `${what}, in fen (integer, as a string).` });
+
+const Subject = z
+  .object({
+    kind: z.enum(["certificate", "organization", "quote", "creditLine", "repaymentAuthorization"]),
+    id: z.string().nullable().openapi({ description: "The object's id; null for a quote not made yet and the repayment authorization." }),
+    name: z.string().optional().openapi({ description: "An organization's legal name; a quote's bank; a credit line's obligor." }),
+    certificateNumber: z.string().nullable().optional().openapi({ description: "A certificate's number; null until the ledger has numbered it." }),
+    obligor: z.string().optional().openapi({ description: "A certificate's obligor (core enterprise), by legal name." }),
+    supplier: z.string().optional().openapi({ description: "A certificate's supplier (its first creditor), by legal name." }),
+    amount: fen("A certificate's face amount"),
+    maturity: z.string().optional().openapi({ description: "A certificate's maturity date (China Standard Time), YYYY-MM-DD." }),
+    advance: fen("A quote's cash now (the advance)"),
+    annualRatePercent: z.string().optional().openapi({ description: 'A quote\'s annual interest rate in percent, e.g. "4.35".' }),
+    fee: fen("A quote's fee"),
+    recourse: z.boolean().optional(),
+    validUntil: z.string().optional().openapi({ description: "The date a quote is valid until (China Standard Time), YYYY-MM-DD." }),
+    certificate: z.string().nullable().optional().openapi({ description: "The number of a quote's certificate." }),
+    from: fen("A credit line's limit or the repayment authorization now"),
+    to: fen("The limit or authorization the action sets"),
+  })
+  .openapi("DraftSubject", { description: "What a draft touches, in names and figures, as the drafter's organization may see it." });
 
 const Person = z.object({ id: z.string().uuid(), name: z.string(), email: z.string() });
 const DraftView = z
@@ -17,6 +39,8 @@ const DraftView = z
     method: z.literal("post"),
     path: z.string(),
     action: z.string().openapi({ description: "What the draft does, in words (the action's summary)." }),
+    operationId: z.string().nullable().openapi({ description: "The action's operationId (see /openapi.json): clients name the action in their reader's language from it." }),
+    subjects: z.array(Subject).openapi({ description: "What the draft touches (certificates, organizations, a quote, a credit line, the repayment authorization) in names and figures; what your organization may not see is left out." }),
     body: z.unknown(),
     status: z.enum(STATUSES),
     createdBy: Person,
@@ -28,7 +52,7 @@ const DraftView = z
   })
   .openapi("Draft");
 
-const draftView = (d: Draft) => ({
+const draftView = (d: DraftWithSubjects) => ({
   ...d,
   createdAt: d.createdAt.toISOString(),
   decidedAt: d.decidedAt ? d.decidedAt.toISOString() : null,
@@ -59,7 +83,7 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
     body: DraftCreate,
     status: 201,
     response: DraftView,
-    handler: async ({ auth, body }) => draftView(await drafts.create(auth, body)),
+    handler: async ({ auth, body }) => draftView(await drafts.described(auth, await drafts.create(auth, body))),
   });
 
   routes.add({
@@ -68,12 +92,34 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
     operationId: "approvals.listDrafts",
     summary: "Your organization's drafts, newest first",
     description:
-      "Optionally of one `status` (pending, executing, approved, failed, rejected); at most `limit` (default 100).",
+      "Optionally of one `status` (pending, executing, approved, failed, rejected, withdrawn); at most `limit` (default 100).",
     tag: TAG,
     query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),
     status: 200,
     response: z.object({ items: z.array(DraftView) }),
-    handler: async ({ auth, query }) => ({ items: (await drafts.list(auth, query.status, query.limit)).map(draftView) }),
+    handler: async ({ auth, query }) => ({ items: (await Promise.all((await drafts.list(auth, query.status, query.limit)).map((d) => drafts.described(auth, d)))).map(draftView) }),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/drafts/waiting-subjects",
+    operationId: "approvals.listWaitingSubjects",
+    summary: "What your organization's drafts waiting for an approver touch (lists mark it \"submitted for approval\")",
+    description:
+      "One item per object (a certificate, organization, quote or financing request) named by a draft of your organization that is pending or being approved, with the draft's id and action: a list shows such an object as submitted for approval rather than offering the action again.",
+    tag: TAG,
+    status: 200,
+    response: z.object({
+      items: z.array(
+        z.object({
+          kind: z.enum(["certificate", "organization", "quote", "financingRequest"]),
+          id: z.string().uuid(),
+          draftId: z.string().uuid(),
+          operationId: z.string().nullable(),
+        }),
+      ),
+    }),
+    handler: async ({ auth }) => ({ items: await drafts.waitingSubjects(auth) }),
   });
 
   routes.add({
@@ -87,7 +133,7 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
     params: Id,
     status: 200,
     response: DraftView,
-    handler: async ({ auth, params }) => draftView(await drafts.get(auth, params.id)),
+    handler: async ({ auth, params }) => draftView(await drafts.described(auth, await drafts.get(auth, params.id))),
   });
 
   routes.add({
@@ -104,7 +150,7 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
     response: z.object({ draft: DraftView, result: z.unknown() }),
     handler: async ({ auth, params, req, res }) => {
       const { draft, result } = await drafts.approve(auth, params.id, req, res);
-      return { draft: draftView(draft), result };
+      return { draft: draftView(await drafts.described(auth, draft)), result };
     },
   });
 
@@ -121,6 +167,20 @@ export function draftsRoutes(routes: Routes, drafts: DraftsService): void {
     body: z.object({ reason: z.string().trim().min(1).max(500) }).strict(),
     status: 200,
     response: DraftView,
-    handler: async ({ auth, params, body }) => draftView(await drafts.reject(auth, params.id, body.reason)),
+    handler: async ({ auth, params, body }) => draftView(await drafts.described(auth, await drafts.reject(auth, params.id, body.reason))),
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/drafts/:id/withdrawal",
+    operationId: "approvals.withdrawDraft",
+    summary: "Withdraw your draft while it waits for an approver",
+    description:
+      "The draft becomes `withdrawn` and nothing runs. Only its drafter withdraws it (403 DRAFT.NOT_YOURS: an approver rejects it instead), and only while it is pending (409 DRAFT.DECIDED once decided, being approved or withdrawn).",
+    tag: TAG,
+    params: Id,
+    status: 200,
+    response: DraftView,
+    handler: async ({ auth, params }) => draftView(await drafts.described(auth, await drafts.withdraw(auth, params.id))),
   });
 }

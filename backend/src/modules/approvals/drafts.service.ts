@@ -8,6 +8,13 @@ import { fieldProblems } from "../../shared/http/validation";
 import type { ZodType } from "zod";
 import { asDraftExecution } from "./draft-execution";
 import { draftsRepository, type Draft, type DraftStatus } from "./drafts.repository";
+import { idsOf, type DraftSubjects, type IdKind, type Subject } from "./drafts.subjects";
+
+/** A draft as its organization reads it: the action by its operationId, and what it touches in names and figures. */
+export interface DraftWithSubjects extends Draft {
+  operationId: string | null;
+  subjects: Subject[];
+}
 
 const notDraftable = (path: string) =>
   new AppError("DRAFT.NOT_AN_APPROVAL", 422, `POST ${path} is not an action that needs an approver: do it directly (see /openapi.json).`, [
@@ -24,7 +31,34 @@ export class DraftsService {
   constructor(
     private readonly ds: DataSource,
     private readonly routes: Routes,
+    private readonly subjects: DraftSubjects,
   ) {}
+
+  /** The draft with its action's operationId (from the route its path matches now) and its subjects. */
+  async described(auth: AuthContext, draft: Draft): Promise<DraftWithSubjects> {
+    const match = this.routes.match("post", draft.path);
+    const action = { operationId: match?.spec.operationId ?? null, routePath: match?.spec.path ?? null, params: match?.params ?? {} };
+    return { ...draft, operationId: action.operationId, subjects: await this.subjects.resolve(auth, action, draft.body) };
+  }
+
+  /** The objects named by the organization's drafts waiting for an approver: lists mark them "submitted for approval". */
+  async waitingSubjects(auth: AuthContext): Promise<{ kind: IdKind; id: string; draftId: string; operationId: string | null }[]> {
+    const drafts = await draftsRepository.waiting(this.ds, auth.organization.id);
+    return drafts.flatMap((d) => {
+      const match = this.routes.match("post", d.path);
+      return idsOf(match?.spec.path ?? null, match?.params ?? {}, d.body).map((i) => ({ kind: i.kind, id: i.id, draftId: d.id, operationId: match?.spec.operationId ?? null }));
+    });
+  }
+
+  /** pending → withdrawn, by its drafter only. */
+  async withdraw(auth: AuthContext, id: string): Promise<Draft> {
+    const draft = await this.get(auth, id);
+    if (draft.createdBy.id !== auth.user.id) throw new AppError("DRAFT.NOT_YOURS", 403, "Only the person who drafted this can withdraw it; an approver rejects it instead.");
+    if (!(await draftsRepository.withdraw(this.ds, id, auth.organization.id, auth.user.id))) {
+      throw new AppError("DRAFT.DECIDED", 409, `This draft can no longer be withdrawn: it is ${draft.status === "pending" ? "being decided" : draft.status}.`);
+    }
+    return this.get(auth, id);
+  }
 
   /** The action a draft names, checked as far as it can be before an approver decides. */
   private actionOf(auth: AuthContext, path: string): RouteMatch {

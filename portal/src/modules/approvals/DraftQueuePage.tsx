@@ -5,7 +5,7 @@ import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/
 import { useSession } from "../../shared/session";
 import { formatDateTime } from "../../shared/dates";
 import { Button, Card, EmptyState, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
-import { DraftSummary } from "./DraftSummary";
+import { DraftSummary, useActionName } from "./DraftSummary";
 import { useDuty } from "../../shared/commit";
 
 type Draft = Schemas["Draft"];
@@ -39,6 +39,7 @@ export function DraftQueuePage() {
 function DraftCard({ draft }: { draft: Draft }) {
   const { t } = useTranslation("approvals");
   const session = useSession();
+  const actionName = useActionName();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
   const own = draft.createdBy.id === session.user.id;
@@ -58,11 +59,11 @@ function DraftCard({ draft }: { draft: Draft }) {
   });
   const decided = approve.data?.draft ?? reject.data;
   return (
-    <Card title={draft.action}>
+    <Card title={actionName(draft)}>
       <p className="muted">
         {t("draft.by", { name: draft.createdBy.name, email: draft.createdBy.email, at: formatDateTime(draft.createdAt) })}
       </p>
-      <DraftSummary body={draft.body} />
+      <DraftSummary draft={draft} />
       {decided ? (
         <Notice tone={decided.status === "rejected" || decided.status === "failed" ? "warning" : "success"}>
           {t(`status.${decided.status}`)}

@@ -1,16 +1,17 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { get, type Schemas } from "../../api/client";
+import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
 import { useSession } from "../../shared/session";
 import { formatDateTime } from "../../shared/dates";
-import { DataTable, EmptyState, Page, QueryState, StatusBadge } from "../../shared/ui";
-import { DraftSummary } from "./DraftSummary";
+import { Button, DataTable, EmptyState, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
+import { DraftSummary, useActionName } from "./DraftSummary";
 
 type Draft = Schemas["Draft"];
 
 export function MyDraftsPage() {
   const { t } = useTranslation("approvals");
   const session = useSession();
+  const actionName = useActionName();
   const drafts = useQuery({
     queryKey: ["drafts", "all"],
     queryFn: () => get("/v1/drafts", { params: { query: { limit: 200 } } }),
@@ -27,10 +28,19 @@ export function MyDraftsPage() {
             rowKey={(d) => d.id}
             empty={<EmptyState title={t("mine.empty")} />}
             columns={[
-              { key: "action", header: t("draft.action"), cell: (d) => d.action, rowHeader: true },
-              { key: "body", header: t("draft.body"), cell: (d) => <DraftSummary body={d.body} /> },
+              { key: "action", header: t("draft.action"), cell: (d) => actionName(d), rowHeader: true },
+              { key: "body", header: t("draft.body"), cell: (d) => <DraftSummary draft={d} /> },
               { key: "created", header: t("draft.createdAt"), cell: (d) => formatDateTime(d.createdAt) },
-              { key: "status", header: t("draft.status"), cell: (d) => <StatusBadge status={d.status} label={t(`status.${d.status}`)} /> },
+              {
+                key: "status",
+                header: t("draft.status"),
+                cell: (d) => (
+                  <>
+                    <StatusBadge status={d.status} label={t(`status.${d.status}`)} />
+                    {d.status === "pending" ? <Withdraw draft={d} /> : null}
+                  </>
+                ),
+              },
               {
                 key: "decided",
                 header: t("draft.decidedBy"),
@@ -49,5 +59,22 @@ export function MyDraftsPage() {
         )}
       </QueryState>
     </Page>
+  );
+}
+
+/** The drafter takes back its draft while it waits for an approver. */
+function Withdraw({ draft }: { draft: Draft }) {
+  const { t } = useTranslation("approvals");
+  const withdraw = useMutation({
+    mutationFn: () => post("/v1/drafts/{id}/withdrawal", { params: { path: { id: draft.id }, header: { "idempotency-key": idempotencyKey() } } }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["drafts"] }),
+  });
+  return (
+    <div className="actions">
+      <Button data-write="direct" variant="secondary" busy={withdraw.isPending} onClick={() => withdraw.mutate()}>
+        {t("draft.withdraw")}
+      </Button>
+      <ProblemMessage error={withdraw.error} />
+    </div>
   );
 }

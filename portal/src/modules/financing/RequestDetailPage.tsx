@@ -18,6 +18,7 @@ import { Button, Card, EmptyState, Notice, Page, ProblemMessage, QueryState, Sta
 import { formatBp } from "./percent";
 import { RANKS, rankQuotes, type Rank } from "./ranking";
 import { useOrgNames } from "../../shared/organizations";
+import { SubmittedMark, useSubmitted } from "../../shared/submitted";
 import { QuoteForm } from "./QuoteForm";
 import { ReceivableStatus } from "../../shared/statuses";
 import { RequestStatus, requestsKey } from "./RequestListPage";
@@ -36,6 +37,7 @@ export function RequestDetailPage() {
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();
   const name = useOrgNames();
+  const submitted = useSubmitted();
   const request = useQuery({ queryKey: [...requestsKey, "one", id], queryFn: () => get("/v1/financing-requests/{id}", { params: { path: { id } } }) });
   const quotes = useQuery({
     queryKey: ["quotes", id],
@@ -102,7 +104,15 @@ export function RequestDetailPage() {
                 {() => <Quotes quotes={quotes.data!.items} supplier={isSupplier} open={open} />}
               </QueryState>
 
-              {isBank && open && !myOpenQuote && quotes.data ? <QuoteForm requestId={r.id} receivable={c} /> : null}
+              {isBank && open && !myOpenQuote && quotes.data ? (
+                submitted("financingRequest", r.id) ? (
+                  <Notice tone="info">
+                    <SubmittedMark />
+                  </Notice>
+                ) : (
+                  <QuoteForm requestId={r.id} receivable={c} />
+                )
+              ) : null}
             </>
           );
         }}
@@ -133,6 +143,7 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();
   const navigate = useNavigate();
+  const submitted = useSubmitted();
   const accept = useCommit("/v1/quotes/{id}/acceptance", {
     onDone: (o) => {
       void queryClient.invalidateQueries({ queryKey: requestsKey });
@@ -175,6 +186,7 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
                   <h3>{q.bankName ?? q.bankId.slice(0, 8)}</h3>
                   {q.id === best ? <StatusBadge status="best" tone="success" label={t(`quotes.best.${rank}`)} /> : null}
                   <QuoteStatus status={q.status} />
+                  {submitted("quote", q.id) ? <SubmittedMark /> : null}
                 </header>
                 <dl className="quote-summary">
                   <div>

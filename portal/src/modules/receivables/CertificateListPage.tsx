@@ -10,6 +10,7 @@ import { Money } from "../../shared/Money";
 import { LongTermMark } from "../../shared/Term";
 import { termOf } from "../../shared/terms";
 import { DataTable, EmptyState, Field, Page, QueryState } from "../../shared/ui";
+import { SubmittedMark, useSubmitted } from "../../shared/submitted";
 import { RECEIVABLE_STATUSES, ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "./shared";
 
 export function CertificateListPage() {
@@ -17,6 +18,7 @@ export function CertificateListPage() {
   const { canPrepare } = useDuty();
   const session = useSession();
   const orgName = useOrgName();
+  const submitted = useSubmitted();
   const [status, setStatus] = useState("");
   const list = useQuery({
     queryKey: ["receivables", "holder", status],
@@ -67,6 +69,7 @@ export function CertificateListPage() {
                     <span className="term">
                       <ReceivableStatus status={r.status} />
                       {termOf(r.createdAt, r.maturity)?.beyondSixMonths ? <LongTermMark /> : null}
+                      {submitted("certificate", r.id) ? <SubmittedMark /> : null}
                     </span>
                     {r.offer ? (
                       <div className="cell-note">

@@ -11,6 +11,7 @@ import { MaturityWithMark } from "../../../shared/Term";
 import { sumFen } from "../../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Notice, Page, ProblemMessage, ProgressBar, QueryState } from "../../../shared/ui";
 import { chunks } from "../../../shared/chunks";
+import { SubmittedMark, useSubmitted } from "../../../shared/submitted";
 import { useSession } from "../../../shared/session";
 import { OwnPauseNotice, useStanding } from "../offers/ObligorStanding";
 import { ReceivableStatus, certificateLabel, useOrgName, type Receivable } from "../shared";
@@ -36,6 +37,7 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation("receivables");
   const { commitMode } = useDuty();
   const orgName = useOrgName();
+  const submitted = useSubmitted();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState("");
   const [sent, setSent] = useState(0);
@@ -94,7 +96,13 @@ export function ConfirmationQueue({ compact = false }: { compact?: boolean }) {
               { key: "amount", header: t("field.amount"), cell: (r) => <Money fen={r.amount} />, numeric: true },
               { key: "maturity", header: t("field.maturity"), cell: (r) => <MaturityWithMark receivable={r} formatted={formatDate(r.maturity)} /> },
               { key: "evidence", header: t("confirm.evidence"), cell: (r) => <InvoiceEvidence receivable={r} /> },
-              { key: "status", header: t("field.status"), cell: (r: Schemas["Receivable"]) => <ReceivableStatus status={r.status} /> },
+              { key: "status", header: t("field.status"), cell: (r: Schemas["Receivable"]) => (
+                  <>
+                    <ReceivableStatus status={r.status} />
+                    {submitted("certificate", r.id) ? <SubmittedMark /> : null}
+                  </>
+                ),
+              },
             ]}
           />
         )}
