@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const SLOWEST = [
   "test/portal/roles.browser",
+  "test/portal/roles-governance.browser",
   "test/backend/races/",
   "test/portal/story.browser",
   "test/portal/consent.browser",

@@ -11,10 +11,10 @@ import { RaceWorld, expectRefused, race, rounds, won, type Party } from "./world
  * Conflicting requests sent at the same moment, each to its own API server, many times: every
  * answer is a 2xx or the 4xx problem the sequential order would give (never a 500), exactly one
  * side wins where only one may, and after all of it the database is a re-projection of the chain.
- * RACE_ROUNDS sets the rounds per pair (25 by default, so that `npm test` stays within its time
+ * RACE_ROUNDS sets the rounds per pair (20 by default: two waves of PARALLEL, so that `npm test` stays within its time
  * on a 2-core machine; `npm run test:races:long` runs 200); RACE_SEED replays a run.
  */
-const ROUNDS = Number(process.env.RACE_ROUNDS ?? 25);
+const ROUNDS = Number(process.env.RACE_ROUNDS ?? 20);
 const PARALLEL = 10;
 /** The credit-line races go one round at a time, each waiting for a line to be mined: time by the round. */
 const SEQUENTIAL_TIMEOUT = Math.max(120_000, ROUNDS * 6_000);

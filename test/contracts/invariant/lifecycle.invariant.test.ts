@@ -18,7 +18,7 @@ import { freshRun, checkInvariants, stats } from "./harness";
  * on the chain's state, and the chain is compared with the model (./harness.ts).
  *
  * Environment:
- *   INVARIANT_RUNS=2000        sequences (default 100 in npm test; npm run test:invariants:long)
+ *   INVARIANT_RUNS=2000        sequences (default 60 in npm test; npm run test:invariants:long)
  *   INVARIANT_MAX_COMMANDS=25  longest sequence
  *   INVARIANT_SEED=<seed> INVARIANT_PATH=<path> INVARIANT_REPLAY=<replayPath>
  *                             replay the counterexample fast-check reported (replayPath is in the
@@ -27,7 +27,7 @@ import { freshRun, checkInvariants, stats } from "./harness";
  *   INVARIANT_STATS=1          print how often each command outcome, state edge and clearing rule occurred
  *   INVARIANT_TRACE=1          print every sequence's steps
  */
-const RUNS = Number(process.env.INVARIANT_RUNS ?? 100);
+const RUNS = Number(process.env.INVARIANT_RUNS ?? 60);
 const MAX_COMMANDS = Number(process.env.INVARIANT_MAX_COMMANDS ?? 25);
 const SEED = process.env.INVARIANT_SEED === undefined ? undefined : Number(process.env.INVARIANT_SEED);
 const PATH = process.env.INVARIANT_PATH;

@@ -1,5 +1,5 @@
 /**
- * The data the role tests' pages show (roles.browser.test.ts), built through the API with keys.
+ * The data the role tests' pages show (support/roles-suite.ts), built through the API with keys.
  */
 import { expect } from "vitest";
 import hre from "hardhat";
