@@ -286,9 +286,12 @@ describe("races", () => {
       // back with its sender, it goes on to the next receiver, who accepts it
       const next = await (flip ? A : B).post(`/v1/receivables/${c.id}/transfers`, { organizationId: s4.id }, s3);
       expect(next.status, `${round}: ${JSON.stringify(next.body)} ${await inFlight(next.body.operationId, c.id)}`).toBe(202);
+      // the receiver signs once the offer is written: the indexer may show it offered a moment before the
+      // platform has the transfer's receipt, and until then an acceptance is told the change is in flight
+      await w.mined(next.body.operation.id, s3.key);
       await w.statuses(s3, [c.id], "offered");
       const accepted = await B.post("/v1/receivables/acceptances", { receivableIds: [c.id], agreeToTermBeyond60Days: true }, s4);
-      expect(accepted.status, `${round}: ${JSON.stringify(accepted.body)}`).toBe(202);
+      expect(accepted.status, `${round}: ${JSON.stringify(accepted.body)} ${await inFlight(accepted.body.operationId, c.id)}`).toBe(202);
       await w.mined(accepted.body.items[0].operation.id, s4.key);
       expect((await A.get(`/v1/receivables/${c.id}`, s4)).body.holderId, round).toBe(s4.id);
     });
