@@ -37,6 +37,24 @@ function duplicateMessage(identity: string, existingId: string, status: Invoice[
   return `${describeInvoice(identity)} repeats invoice ${existingId}, submitted on ${then} and ${STATUS_WORDS[status]}${hint}`;
 }
 
+/** What an invoice submitted (or corrected) as `identity` stores of its input, its buyer resolved from `buyers` (tax id → organization). */
+function invoiceFields(input: InvoiceInput, identity: string, buyers: Map<string, string>) {
+  return {
+    invoiceNumber: identity,
+    invoiceCode: input.invoiceCode ?? null,
+    buyerTaxId: input.buyerTaxId,
+    buyerOrganizationId: buyers.get(input.buyerTaxId) ?? null,
+    issueDate: input.issueDate,
+    amount: input.amount,
+    tax: input.tax,
+    total: input.total,
+    currency: input.currency,
+    waybillNumbers: input.waybillNumbers,
+    attachments: input.attachments,
+    invoiceKey: invoiceKey(input.sellerTaxId, identity),
+  };
+}
+
 /** The fields a correction changed, with their values before and after (money in fen). */
 function changesOf(before: Invoice, after: Record<string, unknown>): { field: string; from: unknown; to: unknown }[] {
   const out: { field: string; from: unknown; to: unknown }[] = [];
@@ -92,24 +110,7 @@ export class InvoicesService {
     const buyers = await repo.organizationIdsByUscc(this.ds, [...new Set(inputs.map((i) => i.buyerTaxId))]);
     const rows = inputs.map((input): NewInvoice => {
       const identity = invoiceIdentity(input.invoiceCode, input.invoiceNumber);
-      return {
-        organizationId: org.id,
-        buyerOrganizationId: buyers.get(input.buyerTaxId) ?? null,
-        invoiceNumber: identity,
-        invoiceCode: input.invoiceCode ?? null,
-        sellerTaxId: input.sellerTaxId,
-        buyerTaxId: input.buyerTaxId,
-        issueDate: input.issueDate,
-        amount: input.amount,
-        tax: input.tax,
-        total: input.total,
-        currency: input.currency,
-        waybillNumbers: input.waybillNumbers,
-        attachments: input.attachments,
-        invoiceKey: invoiceKey(input.sellerTaxId, identity),
-        status: "received",
-        evidence: [],
-      };
+      return { organizationId: org.id, sellerTaxId: input.sellerTaxId, ...invoiceFields(input, identity, buyers), status: "received", evidence: [] };
     });
 
     return inTransaction(this.ds, async (em) => {
@@ -224,20 +225,7 @@ export class InvoicesService {
           });
         }
       }
-      const next = {
-        invoiceNumber: identity,
-        invoiceCode: input.invoiceCode ?? null,
-        buyerTaxId: input.buyerTaxId,
-        buyerOrganizationId: buyers.get(input.buyerTaxId) ?? null,
-        issueDate: input.issueDate,
-        amount: input.amount,
-        tax: input.tax,
-        total: input.total,
-        currency: input.currency,
-        waybillNumbers: input.waybillNumbers,
-        attachments: input.attachments,
-        invoiceKey: invoiceKey(input.sellerTaxId, identity),
-      };
+      const next = invoiceFields(input, identity, buyers);
       const correction = {
         at: new Date().toISOString(),
         rejection: { code: inv.rejectionCode ?? "", reason: inv.rejectionReason ?? "", mismatch: inv.rejectionMismatch ?? [] },
