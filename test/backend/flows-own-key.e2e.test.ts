@@ -158,7 +158,7 @@ describe("business flows with an obligor that keeps its own key", () => {
     const refused = await api.post("/v1/settlement/withdrawals", { amount: (250_000n * YUAN).toString() }, { key: bank.key });
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(refused.body).toMatchObject({ code: "SETTLEMENT.NO_PAYOUT_ACCOUNT" });
-    expect(refused.body.detail).toMatch(/payout account/);
+    expect(refused.body.detail).toMatch(/payout bank account on file/);
     const set = await api.post("/v1/settlement/payout-account", { bankName: "中国工商银行", branch: "重庆两江支行", accountName: "渝州银行股份有限公司", accountNumber: "3100 0210 0920 0123 456" }, { key: bank.key });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     expect(set.body.account).toMatchObject({ accountNumber: "3100021009200123456", masked: false });

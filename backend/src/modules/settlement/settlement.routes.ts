@@ -82,7 +82,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     path: "/v1/settlement/deposits",
     operationId: "settlement.deposit",
     commit: true,
-    summary: "Record a deposit: mint settlement tokens to a member (settlement issuer)",
+    summary: "Record a deposit to a member's settlement account (settlement issuer)",
     description:
       "After the money has reached the issuer's account: mints the amount in settlement tokens to an active member's ledger account (409 ORGANIZATION.NOT_ACTIVE otherwise). Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
@@ -98,7 +98,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     path: "/v1/settlement/withdrawals",
     operationId: "settlement.withdraw",
     commit: true,
-    summary: "Withdraw settlement tokens to your payout bank account: the issuer burns them and pays out",
+    summary: "Withdraw settlement funds to your payout bank account",
     description:
       "Up to your balance (422 otherwise), to the payout bank account your organization has on file (409 SETTLEMENT.NO_PAYOUT_ACCOUNT without one: set it with POST /v1/settlement/payout-account). The tokens are burned on the ledger and the settlement issuer pays the amount to that account; the answer and the withdrawal's movement name it (masked). Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
@@ -176,7 +176,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     method: "get",
     path: "/v1/settlement/movements",
     operationId: "settlement.listMovements",
-    summary: "Your settlement-token movements, newest first",
+    summary: "Your settlement account's movements, newest first",
     description:
       "Deposits (minted), withdrawals (burned) and transfers to or from the account, as seen on the ledger; at most `limit` (default 100). `organizationId` as for GET /v1/settlement/account.",
     tag: TAG,

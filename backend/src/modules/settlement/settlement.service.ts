@@ -44,7 +44,7 @@ export class SettlementService {
     const operation = await inTransaction(this.ds, async (em) => {
       const member = await settlementRepository.organization(em, organizationId);
       if (!member) throw notFound("organization", organizationId);
-      if (member.status !== "active" || !member.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${member.legalName} is ${member.status}: it cannot hold settlement tokens.`);
+      if (member.status !== "active" || !member.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${member.legalName} is ${member.status}: it cannot hold settlement funds.`);
       return this.outbox.add(em, { kind: "token.mint", signer, payload: { account: member.ledgerAddress, amount: amount.toString() }, organizationId: auth.organization.id, aggregateId: member.id });
     });
     await this.outbox.dispatch([operation]);
