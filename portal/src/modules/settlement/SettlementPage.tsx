@@ -5,7 +5,7 @@
  * look at any organization's account (its payout account masked).
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { get, queryClient, type Schemas } from "../../api/client";
 import { useSession } from "../../shared/session";
@@ -16,7 +16,7 @@ import { parseYuan } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, Stat, StatusBadge } from "../../shared/ui";
 import { Hash, LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
-import { PayoutAccountCard, PayoutDestination, payoutLine } from "./PayoutAccount";
+import { PayoutAccountCard, PayoutDestination, payoutLine, usePayoutAccount } from "./PayoutAccount";
 
 type Movement = Schemas["SettlementMovement"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,11 +84,13 @@ export function SettlementPage() {
         )}
       </QueryState>
       {own ? (
-        <div className="grid-2">
-          {paysOut ? <Withdraw /> : null}
+        <>
+          <div className="grid-2">
+            {paysOut ? <Withdraw /> : null}
+            {session.has("settlement_issuer") ? <Deposit /> : null}
+          </div>
           {paysOut ? <PayoutAccountCard own /> : null}
-          {session.has("settlement_issuer") ? <Deposit /> : null}
-        </div>
+        </>
       ) : readsAll ? (
         <PayoutAccountCard organizationId={orgId} own={false} />
       ) : null}
@@ -134,6 +136,10 @@ function Withdraw() {
   const withdraw = useCommit("/v1/settlement/withdrawals", { onDone: () => void queryClient.invalidateQueries({ queryKey: settlementKey }) });
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string>();
+  // a refusal for want of a payout account is answered once one is set: it no longer stands
+  const payoutSet = usePayoutAccount().data?.account?.updatedAt;
+  const { reset } = withdraw;
+  useEffect(() => reset(), [payoutSet, reset]);
   if (withdraw.mode === "hidden") return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
