@@ -1262,7 +1262,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record a deposit: mint settlement tokens to a member (settlement issuer)
+         * Record a deposit to a member's settlement account (settlement issuer)
          * @description After the money has reached the issuer's account: mints the amount in settlement tokens to an active member's ledger account (409 ORGANIZATION.NOT_ACTIVE otherwise). Follow the operation with GET /v1/operations/{id}.
          *
          *     Callers: organizations with role settlement_issuer. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
@@ -1284,7 +1284,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Withdraw settlement tokens to your payout bank account: the issuer burns them and pays out
+         * Withdraw settlement funds to your payout bank account
          * @description Up to your balance (422 otherwise), to the payout bank account your organization has on file (409 SETTLEMENT.NO_PAYOUT_ACCOUNT without one: set it with POST /v1/settlement/payout-account). The tokens are burned on the ledger and the settlement issuer pays the amount to that account; the answer and the withdrawal's movement name it (masked). Follow the operation with GET /v1/operations/{id}.
          *
          *     Callers: organizations with role core_enterprise or supplier or bank or settlement_issuer. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
@@ -1372,7 +1372,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your settlement-token movements, newest first
+         * Your settlement account's movements, newest first
          * @description Deposits (minted), withdrawals (burned) and transfers to or from the account, as seen on the ledger; at most `limit` (default 100). `organizationId` as for GET /v1/settlement/account.
          */
         get: operations["settlement.listMovements"];
