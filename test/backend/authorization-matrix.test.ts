@@ -155,6 +155,8 @@ const RULES: Record<string, Rule> = {
   "POST /v1/settlement/deposits": write(["settlement_issuer"], "approver"),
   "POST /v1/settlement/withdrawals": write(["core_enterprise", "supplier", "bank", "settlement_issuer"], "approver"),
   "POST /v1/settlement/repayment-authorization": write(["core_enterprise", "supplier"], "approver"),
+  "POST /v1/settlement/payout-account": write(["core_enterprise", "supplier", "bank", "settlement_issuer"], "approver"),
+  "GET /v1/settlement/payout-account": read(),
   "GET /v1/settlement/account": read(),
   "GET /v1/settlement/movements": read(),
   "GET /v1/settlement/repayment-coverage": read(["core_enterprise"]),

@@ -154,12 +154,25 @@ describe("business flows with an obligor that keeps its own key", () => {
     const deposit = await api.post("/v1/settlement/deposits", { organizationId: bank.id, amount: (1_000_000n * YUAN).toString() }, { key: issuer().key });
     await mined(deposit.body.id, issuer().key);
     const before = await eventually(async () => ((await balance()) === start + 1_000_000n * YUAN ? start + 1_000_000n * YUAN : null), 20_000, "the deposit");
+    // without a payout account on file the withdrawal is refused, saying what to do
+    const refused = await api.post("/v1/settlement/withdrawals", { amount: (250_000n * YUAN).toString() }, { key: bank.key });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body).toMatchObject({ code: "SETTLEMENT.NO_PAYOUT_ACCOUNT" });
+    expect(refused.body.detail).toMatch(/payout bank account on file/);
+    const set = await api.post("/v1/settlement/payout-account", { bankName: "中国工商银行", branch: "重庆两江支行", accountName: "渝州银行股份有限公司", accountNumber: "3100 0210 0920 0123 456" }, { key: bank.key });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.account).toMatchObject({ accountNumber: "3100021009200123456", masked: false });
     const w = await api.post("/v1/settlement/withdrawals", { amount: (250_000n * YUAN).toString() }, { key: bank.key });
     expect(w.status).toBe(202);
+    const to = { bankName: "中国工商银行", branch: "重庆两江支行", accountName: "渝州银行股份有限公司", accountNumberMasked: "****3456" };
+    expect(w.body.payoutAccount).toEqual(to);
     await mined(w.body.id, bank.key);
     await eventually(async () => BigInt((await api.get("/v1/settlement/account", { key: bank.key })).body.balance) === before - 250_000n * YUAN, 20_000, "the withdrawal");
     const movements = (await api.get("/v1/settlement/movements", { key: bank.key })).body.items;
-    expect(movements[0]).toMatchObject({ kind: "withdrawal", amount: (250_000n * YUAN).toString() });
+    expect(movements[0]).toMatchObject({ kind: "withdrawal", purpose: "withdrawal", amount: (250_000n * YUAN).toString(), payoutAccount: to });
+    // a later change of account does not rewrite where the past withdrawal went
+    await api.post("/v1/settlement/payout-account", { bankName: "中国银行", accountName: "渝州银行股份有限公司", accountNumber: "6216610200001234" }, { key: bank.key });
+    expect((await api.get("/v1/settlement/movements", { key: bank.key })).body.items[0].payoutAccount).toEqual(to);
     const tooMuch = await api.post("/v1/settlement/withdrawals", { amount: (10n ** 15n).toString() }, { key: bank.key });
     expect(tooMuch.status).toBe(422);
   });

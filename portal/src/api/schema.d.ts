@@ -1262,7 +1262,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record a deposit: mint settlement tokens to a member (settlement issuer)
+         * Record a deposit to a member's settlement account (settlement issuer)
          * @description After the money has reached the issuer's account: mints the amount in settlement tokens to an active member's ledger account (409 ORGANIZATION.NOT_ACTIVE otherwise). Follow the operation with GET /v1/operations/{id}.
          *
          *     Callers: organizations with role settlement_issuer. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
@@ -1284,12 +1284,38 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Withdraw settlement tokens to your bank account: the issuer burns them and pays out
-         * @description Up to your balance (422 otherwise): the tokens are burned on the ledger and the settlement issuer pays the amount to your bank account. Follow the operation with GET /v1/operations/{id}.
+         * Withdraw settlement funds to your payout bank account
+         * @description Up to your balance (422 otherwise), to the payout bank account your organization has on file (409 SETTLEMENT.NO_PAYOUT_ACCOUNT without one: set it with POST /v1/settlement/payout-account). The tokens are burned on the ledger and the settlement issuer pays the amount to that account; the answer and the withdrawal's movement name it (masked). Follow the operation with GET /v1/operations/{id}.
          *
          *     Callers: organizations with role core_enterprise or supplier or bank or settlement_issuer. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
         post: operations["settlement.withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/payout-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your payout bank account (masked except to your approvers)
+         * @description Your organization's, or with `organizationId` another's (the operator and auditors, masked); anyone else finds another organization absent (404). `account` is null until an approver sets it.
+         */
+        get: operations["settlement.getPayoutAccount"];
+        put?: never;
+        /**
+         * Set or change your payout bank account, to which withdrawals are paid
+         * @description Replaces your organization's payout account on file (bank, optional branch, account holder's name, account number). An approver sets it; a clerk submits it as a draft. Withdrawals asked for before the change keep the account they named.
+         *
+         *     Callers: organizations with role core_enterprise or supplier or bank or settlement_issuer. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
+         */
+        post: operations["settlement.setPayoutAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1346,7 +1372,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your settlement-token movements, newest first
+         * Your settlement account's movements, newest first
          * @description Deposits (minted), withdrawals (burned) and transfers to or from the account, as seen on the ledger; at most `limit` (default 100). `organizationId` as for GET /v1/settlement/account.
          */
         get: operations["settlement.listMovements"];
@@ -2622,6 +2648,39 @@ export interface components {
             /** @example 100000000 */
             amount: string;
         };
+        Withdrawal: components["schemas"]["Operation"] & {
+            payoutAccount: components["schemas"]["PayoutAccountMasked"];
+        };
+        PayoutAccountMasked: {
+            bankName: string;
+            branch: string | null;
+            accountName: string;
+            /** @example ****3456 */
+            accountNumberMasked: string;
+        };
+        PayoutAccount: {
+            organizationId: string;
+            /** @description null: none on file yet (withdrawals are refused until it is set). */
+            account: {
+                bankName: string;
+                branch: string | null;
+                accountName: string;
+                /** @description In full to the member's approvers; otherwise masked (`****` and the last four digits). */
+                accountNumber: string;
+                masked: boolean;
+                updatedAt: string;
+            } | null;
+        };
+        PayoutAccountInput: {
+            /** @example 中国工商银行 */
+            bankName: string;
+            /** @example 重庆两江支行 */
+            branch?: string | null;
+            /** @example 重庆某某精密制造有限公司 */
+            accountName: string;
+            /** @example 3100 0210 0920 0123 456 */
+            accountNumber: string;
+        };
         SettlementAccount: {
             organizationId: string;
             address: string | null;
@@ -2652,6 +2711,7 @@ export interface components {
             toAddress: string | null;
             /** @description In fen. */
             amount: string;
+            payoutAccount: components["schemas"]["PayoutAccountMasked"] & unknown;
             blockNumber: string;
             txHash: string;
             /** @description When the platform saw it (ISO 8601). */
@@ -9842,7 +9902,200 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Operation"];
+                    "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settlement.getPayoutAccount": {
+        parameters: {
+            query?: {
+                organizationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutAccount"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settlement.setPayoutAccount": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for a repeated request (1 to 255 visible ASCII characters). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PayoutAccountInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutAccount"];
                 };
             };
             /** @description Problem */

@@ -41,6 +41,7 @@ export const COMMIT_ACTIONS = [
   "/v1/settlement/deposits",
   "/v1/settlement/withdrawals",
   "/v1/settlement/repayment-authorization",
+  "/v1/settlement/payout-account",
   "/v1/organizations/{id}/kyc-approval",
   "/v1/organizations/{id}/suspension",
   "/v1/organizations/{id}/reinstatement",

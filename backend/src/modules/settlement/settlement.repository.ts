@@ -19,6 +19,29 @@ export interface MovementRow {
   certificate_ids: string[];
   counterparty_id: string | null;
   counterparty_name: string | null;
+  /** A withdrawal's payout account as it was when asked for (masked number). */
+  payout_bank_name: string | null;
+  payout_branch: string | null;
+  payout_account_name: string | null;
+  payout_account_number_masked: string | null;
+}
+
+/** A member's payout bank account on file (payout_accounts). */
+export interface PayoutAccountRow {
+  organization_id: string;
+  bank_name: string;
+  branch: string | null;
+  account_name: string;
+  account_number: string;
+  updated_at: Date;
+}
+
+/** What a withdrawal records of the account it is paid to. */
+export interface PayoutSnapshot {
+  bankName: string;
+  branch: string | null;
+  accountName: string;
+  accountNumberMasked: string;
 }
 
 export const MOVEMENT_PURPOSES = ["deposit", "withdrawal", "financing_advance", "repayment", "recourse", "held_payout", "transfer"] as const;
@@ -66,12 +89,44 @@ export const settlementRepository = {
              AND (lower(e.args->>'bank') IN (lower(m.from_address), lower(m.to_address))
                   OR lower(coalesce(e.args->>'seller', e.args->>'holder')) IN (lower(m.from_address), lower(m.to_address)))
          ), '{}') AS certificate_ids,
-         o.id AS counterparty_id, o.legal_name AS counterparty_name
+         o.id AS counterparty_id, o.legal_name AS counterparty_name,
+         w.bank_name AS payout_bank_name, w.branch AS payout_branch, w.account_name AS payout_account_name,
+         w.account_number_masked AS payout_account_number_masked
        FROM token_movements m
        LEFT JOIN organizations o ON lower(o.ledger_address) = lower(CASE WHEN m.from_address = $1 THEN m.to_address ELSE m.from_address END)
+       LEFT JOIN LATERAL (
+         SELECT pw.* FROM ledger_transactions lt JOIN outbox ob ON ob.ledger_tx_id = lt.id JOIN payout_withdrawals pw ON pw.operation_id = ob.id
+         WHERE m.kind = 'withdrawal' AND lt.tx_hash = m.tx_hash AND pw.amount = m.amount LIMIT 1
+       ) w ON true
        WHERE m.from_address = $1 OR m.to_address = $1 ORDER BY m.id DESC LIMIT $2`,
       [address, limit],
     ),
+
+  payoutAccount: async (db: Db, organizationId: string): Promise<PayoutAccountRow | null> => {
+    const [row]: PayoutAccountRow[] = await db.query(
+      `SELECT organization_id, bank_name, branch, account_name, account_number, updated_at FROM payout_accounts WHERE organization_id = $1`,
+      [organizationId],
+    );
+    return row ?? null;
+  },
+
+  /** Sets (or replaces) a member's payout account. */
+  async setPayoutAccount(db: Db, organizationId: string, userId: string, a: { bankName: string; branch: string | null; accountName: string; accountNumber: string }) {
+    await db.query(
+      `INSERT INTO payout_accounts (organization_id, bank_name, branch, account_name, account_number, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (organization_id) DO UPDATE SET bank_name = EXCLUDED.bank_name, branch = EXCLUDED.branch, account_name = EXCLUDED.account_name,
+         account_number = EXCLUDED.account_number, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [organizationId, a.bankName, a.branch, a.accountName, a.accountNumber, userId],
+    );
+  },
+
+  /** The withdrawal (its burn operation) and the account it is paid to, as it is now. */
+  async recordWithdrawal(em: EntityManager, operationId: string, organizationId: string, amount: bigint, to: PayoutSnapshot) {
+    await em.query(
+      `INSERT INTO payout_withdrawals (operation_id, organization_id, amount, bank_name, branch, account_name, account_number_masked) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [operationId, organizationId, amount.toString(), to.bankName, to.branch, to.accountName, to.accountNumberMasked],
+    );
+  },
 
   /** What the obligor owes by day: an offered certificate counts too (a transfer is owed whoever signs for it, an issue once its supplier does). */
   dues: (db: Db, obligorId: string): Promise<DueRow[]> =>

@@ -11,6 +11,42 @@ const TAG: ApiTag = {
 };
 const AmountOnly = z.object({ amount: Money }).strict();
 
+const text = (max: number, what: string) => z.string().trim().min(2, `must name the ${what} (at least 2 characters)`).max(max, `must be at most ${max} characters`);
+const PayoutAccountInput = z
+  .object({
+    bankName: text(60, "bank").openapi({ example: "中国工商银行" }),
+    branch: z.string().trim().max(60, "must be at most 60 characters").nullish().openapi({ example: "重庆两江支行" }),
+    accountName: text(100, "account holder").openapi({ example: "重庆某某精密制造有限公司" }),
+    accountNumber: z
+      .string()
+      .transform((v) => v.replace(/[\s-]/g, ""))
+      .pipe(z.string().regex(/^[0-9]{6,32}$/, "must be the account number: 6 to 32 digits (spaces and hyphens are ignored)"))
+      .openapi({ type: "string", example: "3100 0210 0920 0123 456" }),
+  })
+  .strict()
+  .openapi("PayoutAccountInput");
+
+const MaskedPayout = z
+  .object({ bankName: z.string(), branch: z.string().nullable(), accountName: z.string(), accountNumberMasked: z.string().openapi({ example: "****3456" }) })
+  .openapi("PayoutAccountMasked");
+
+const PayoutAccount = z
+  .object({
+    organizationId: z.string(),
+    account: z
+      .object({
+        bankName: z.string(),
+        branch: z.string().nullable(),
+        accountName: z.string(),
+        accountNumber: z.string().openapi({ description: "In full to the member's approvers; otherwise masked (`****` and the last four digits)." }),
+        masked: z.boolean(),
+        updatedAt: z.string(),
+      })
+      .nullable()
+      .openapi({ description: "null: none on file yet (withdrawals are refused until it is set)." }),
+  })
+  .openapi("PayoutAccount");
+
 const Account = z
   .object({
     organizationId: z.string(),
@@ -33,6 +69,7 @@ const Movement = z
     fromAddress: z.string().nullable().openapi({ description: "null for a deposit (minted)" }),
     toAddress: z.string().nullable().openapi({ description: "null for a withdrawal (burned)" }),
     amount: z.string().openapi({ description: "In fen." }),
+    payoutAccount: MaskedPayout.nullable().openapi({ description: "A withdrawal's: the bank account it was paid to, as it was then (masked); null otherwise." }),
     blockNumber: z.string(),
     txHash: z.string(),
     at: z.string().openapi({ description: "When the platform saw it (ISO 8601)." }),
@@ -45,7 +82,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     path: "/v1/settlement/deposits",
     operationId: "settlement.deposit",
     commit: true,
-    summary: "Record a deposit: mint settlement tokens to a member (settlement issuer)",
+    summary: "Record a deposit to a member's settlement account (settlement issuer)",
     description:
       "After the money has reached the issuer's account: mints the amount in settlement tokens to an active member's ledger account (409 ORGANIZATION.NOT_ACTIVE otherwise). Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
@@ -61,15 +98,48 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     path: "/v1/settlement/withdrawals",
     operationId: "settlement.withdraw",
     commit: true,
-    summary: "Withdraw settlement tokens to your bank account: the issuer burns them and pays out",
+    summary: "Withdraw settlement funds to your payout bank account",
     description:
-      "Up to your balance (422 otherwise): the tokens are burned on the ledger and the settlement issuer pays the amount to your bank account. Follow the operation with GET /v1/operations/{id}.",
+      "Up to your balance (422 otherwise), to the payout bank account your organization has on file (409 SETTLEMENT.NO_PAYOUT_ACCOUNT without one: set it with POST /v1/settlement/payout-account). The tokens are burned on the ledger and the settlement issuer pays the amount to that account; the answer and the withdrawal's movement name it (masked). Follow the operation with GET /v1/operations/{id}.",
     tag: TAG,
     roles: ["core_enterprise", "supplier", "bank", "settlement_issuer"],
     body: AmountOnly,
     status: 202,
-    response: OperationView,
-    handler: async ({ auth, body }) => operationView(await service.withdraw(auth, body.amount), null),
+    response: OperationView.extend({ payoutAccount: MaskedPayout }).openapi("Withdrawal"),
+    handler: async ({ auth, body }) => {
+      const w = await service.withdraw(auth, body.amount);
+      return { ...operationView(w.operation, null), payoutAccount: w.payoutAccount };
+    },
+  });
+
+  routes.add({
+    method: "post",
+    path: "/v1/settlement/payout-account",
+    operationId: "settlement.setPayoutAccount",
+    commit: true,
+    summary: "Set or change your payout bank account, to which withdrawals are paid",
+    description:
+      "Replaces your organization's payout account on file (bank, optional branch, account holder's name, account number). An approver sets it; a clerk submits it as a draft. Withdrawals asked for before the change keep the account they named.",
+    tag: TAG,
+    roles: ["core_enterprise", "supplier", "bank", "settlement_issuer"],
+    body: PayoutAccountInput,
+    status: 200,
+    response: PayoutAccount,
+    handler: async ({ auth, body }) => service.setPayoutAccount(auth, body),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/v1/settlement/payout-account",
+    operationId: "settlement.getPayoutAccount",
+    summary: "Your payout bank account (masked except to your approvers)",
+    description:
+      "Your organization's, or with `organizationId` another's (the operator and auditors, masked); anyone else finds another organization absent (404). `account` is null until an approver sets it.",
+    tag: TAG,
+    query: z.object({ organizationId: Uuid.optional() }).strict(),
+    status: 200,
+    response: PayoutAccount,
+    handler: async ({ auth, query }) => service.payoutAccount(auth, query.organizationId),
   });
 
   routes.add({
@@ -106,7 +176,7 @@ export function settlementRoutes(routes: Routes, service: SettlementService): vo
     method: "get",
     path: "/v1/settlement/movements",
     operationId: "settlement.listMovements",
-    summary: "Your settlement-token movements, newest first",
+    summary: "Your settlement account's movements, newest first",
     description:
       "Deposits (minted), withdrawals (burned) and transfers to or from the account, as seen on the ledger; at most `limit` (default 100). `organizationId` as for GET /v1/settlement/account.",
     tag: TAG,

@@ -5,9 +5,24 @@ import type { AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import { custodialAccount } from "../onboarding";
-import { settlementRepository } from "./settlement.repository";
+import { settlementRepository, type PayoutAccountRow, type PayoutSnapshot } from "./settlement.repository";
 
 const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
+
+/** An account number as people other than the member's approver see it: its last four digits. */
+export const maskAccountNumber = (n: string) => `****${n.slice(-4)}`;
+
+export interface PayoutAccountInput {
+  bankName: string;
+  branch?: string | null;
+  accountName: string;
+  accountNumber: string;
+}
+
+const payoutSnapshot = (a: PayoutAccountRow): PayoutSnapshot => ({ bankName: a.bank_name, branch: a.branch, accountName: a.account_name, accountNumberMasked: maskAccountNumber(a.account_number) });
+
+const noPayoutAccount = () =>
+  conflict("SETTLEMENT.NO_PAYOUT_ACCOUNT", "Your organization has no payout bank account on file: an approver of your organization sets it first (POST /v1/settlement/payout-account; a clerk drafts it), then withdraw.");
 
 /**
  * Settlement-token accounts: the settlement issuer records deposits (mint) and members ask for
@@ -29,16 +44,22 @@ export class SettlementService {
     const operation = await inTransaction(this.ds, async (em) => {
       const member = await settlementRepository.organization(em, organizationId);
       if (!member) throw notFound("organization", organizationId);
-      if (member.status !== "active" || !member.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${member.legalName} is ${member.status}: it cannot hold settlement tokens.`);
+      if (member.status !== "active" || !member.ledgerAddress) throw conflict("ORGANIZATION.NOT_ACTIVE", `${member.legalName} is ${member.status}: it cannot hold settlement funds.`);
       return this.outbox.add(em, { kind: "token.mint", signer, payload: { account: member.ledgerAddress, amount: amount.toString() }, organizationId: auth.organization.id, aggregateId: member.id });
     });
     await this.outbox.dispatch([operation]);
     return operation;
   }
 
-  /** The member authorizes the issuer for `amount`, and the issuer burns it once that is on chain. */
+  /**
+   * The member authorizes the issuer for `amount`, and the issuer burns it once that is on chain and
+   * pays it to the member's payout account on file (refused without one), which the withdrawal records.
+   */
   async withdraw(auth: AuthContext, amount: bigint) {
     const member = auth.organization;
+    const payout = await settlementRepository.payoutAccount(this.ds, member.id);
+    if (!payout) throw noPayoutAccount();
+    const to = payoutSnapshot(payout);
     const account = await custodialAccount(member);
     const balance = await settlementRepository.balance(this.ds, account);
     if (balance === null || BigInt(balance) < amount) {
@@ -56,10 +77,47 @@ export class SettlementService {
         aggregateId: member.id,
         dependsOn: approve.id,
       });
+      await settlementRepository.recordWithdrawal(em, String(burn.id), member.id, amount, to);
       return [approve, burn];
     });
     await this.outbox.dispatch(ops);
-    return ops[1];
+    return { operation: ops[1], payoutAccount: to };
+  }
+
+  /** Sets or replaces the caller's organization's payout account (its approver: the route commits). */
+  async setPayoutAccount(auth: AuthContext, input: PayoutAccountInput) {
+    await settlementRepository.setPayoutAccount(this.ds, auth.organization.id, auth.user.id, {
+      bankName: input.bankName,
+      branch: input.branch || null,
+      accountName: input.accountName,
+      accountNumber: input.accountNumber,
+    });
+    return this.payoutAccount(auth);
+  }
+
+  /**
+   * A member's payout account: its people read it, masked except to its approvers; the operator and
+   * auditors read any member's, masked; anyone else finds the organization absent.
+   */
+  async payoutAccount(auth: AuthContext, organizationId?: string) {
+    const id = organizationId ?? auth.organization.id;
+    const own = id === auth.organization.id;
+    if (!own && !readsAll(auth)) throw notFound("organization", id);
+    if (!own && !(await settlementRepository.organization(this.ds, id))) throw notFound("organization", id);
+    const a = await settlementRepository.payoutAccount(this.ds, id);
+    if (!a) return { organizationId: id, account: null };
+    const full = own && auth.duty === "approver";
+    return {
+      organizationId: id,
+      account: {
+        bankName: a.bank_name,
+        branch: a.branch,
+        accountName: a.account_name,
+        accountNumber: full ? a.account_number : maskAccountNumber(a.account_number),
+        masked: !full,
+        updatedAt: a.updated_at.toISOString(),
+      },
+    };
   }
 
   /** How much the ledger may pull: a core enterprise's repayments at maturity, a supplier's recourse. */
@@ -96,6 +154,9 @@ export class SettlementService {
       purpose: m.purpose,
       counterparty: m.counterparty_id ? { id: m.counterparty_id, name: m.counterparty_name! } : null,
       certificateIds: [...m.certificate_ids].sort((a, b) => Number(BigInt(a) - BigInt(b))),
+      payoutAccount: m.payout_bank_name
+        ? { bankName: m.payout_bank_name, branch: m.payout_branch, accountName: m.payout_account_name!, accountNumberMasked: m.payout_account_number_masked! }
+        : null,
       fromAddress: m.from_address,
       toAddress: m.to_address,
       amount: m.amount,

@@ -1,10 +1,11 @@
 /**
- * The settlement account: balance and repayment authorization, token movements, a withdrawal (a
- * commit action), and for the settlement issuer recording a deposit (a commit action). Operators
- * and auditors may look at any organization's account.
+ * The settlement account: balance and repayment authorization, movements (what each was for, with
+ * whom, for which certificates), the payout bank account and a withdrawal to it (commit actions),
+ * and for the settlement issuer recording a deposit (a commit action). Operators and auditors may
+ * look at any organization's account (its payout account masked).
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { get, queryClient, type Schemas } from "../../api/client";
 import { useSession } from "../../shared/session";
@@ -15,6 +16,7 @@ import { parseYuan } from "../../shared/money";
 import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, Stat, StatusBadge } from "../../shared/ui";
 import { Hash, LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
+import { PayoutAccountCard, PayoutDestination, payoutLine, usePayoutAccount } from "./PayoutAccount";
 
 type Movement = Schemas["SettlementMovement"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,6 +46,7 @@ export function SettlementPage() {
   const account = useQuery({ queryKey: [...settlementKey, "account", orgId], queryFn: () => get("/v1/settlement/account", { params: { query } }) });
   const movements = useQuery({ queryKey: [...settlementKey, "movements", orgId], queryFn: () => get("/v1/settlement/movements", { params: { query: { ...query, limit: 200 } } }) });
   const own = orgId === "" || orgId === session.organization.id;
+  const paysOut = (["core_enterprise", "supplier", "bank", "settlement_issuer"] as const).some((r) => session.has(r));
   const address = account.data?.address?.toLowerCase();
 
   return (
@@ -75,16 +78,21 @@ export function SettlementPage() {
             </dl>
             <dl className="details compact">
               <dt>{t("account.address")}</dt>
-              <dd>{account.data!.address ? <span className="mono">{account.data!.address}</span> : t("account.noAddress")}</dd>
+              <dd>{account.data!.address ? <Hash value={account.data!.address} /> : t("account.noAddress")}</dd>
             </dl>
           </Card>
         )}
       </QueryState>
       {own ? (
-        <div className="grid-2">
-          <Withdraw />
-          {session.has("settlement_issuer") ? <Deposit /> : null}
-        </div>
+        <>
+          <div className="grid-2">
+            {paysOut ? <Withdraw /> : null}
+            {session.has("settlement_issuer") ? <Deposit /> : null}
+          </div>
+          {paysOut ? <PayoutAccountCard own /> : null}
+        </>
+      ) : readsAll ? (
+        <PayoutAccountCard organizationId={orgId} own={false} />
       ) : null}
       <QueryState query={movements}>
         {() => (
@@ -99,7 +107,9 @@ export function SettlementPage() {
               {
                 key: "counterparty",
                 header: t("movements.counterparty"),
-                cell: (m) => m.counterparty?.name ?? (m.kind === "transfer" ? "—" : t("movements.settlementBank")),
+                cell: (m) =>
+                  m.counterparty?.name ??
+                  (m.payoutAccount ? t("movements.paidTo", { account: payoutLine(m.payoutAccount) }) : m.kind === "transfer" ? "—" : t("movements.settlementBank")),
               },
               {
                 key: "certificates",
@@ -126,6 +136,10 @@ function Withdraw() {
   const withdraw = useCommit("/v1/settlement/withdrawals", { onDone: () => void queryClient.invalidateQueries({ queryKey: settlementKey }) });
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string>();
+  // a refusal for want of a payout account is answered once one is set: it no longer stands
+  const payoutSet = usePayoutAccount().data?.account?.updatedAt;
+  const { reset } = withdraw;
+  useEffect(() => reset(), [payoutSet, reset]);
   if (withdraw.mode === "hidden") return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -136,6 +150,7 @@ function Withdraw() {
   return (
     <Card title={t("withdraw.title")}>
       <form className="stack" onSubmit={submit} noValidate>
+        <PayoutDestination />
         <Field label={t("withdraw.amount")} hint={t("withdraw.hint")} error={error}>
           {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
         </Field>
