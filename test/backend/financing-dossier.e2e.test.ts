@@ -154,6 +154,12 @@ describe("financing request dossier and credit-line terms", () => {
     const owedToB = BigInt(finB.due) - BigInt(late.repayment.paidToBank);
     expect(owedToB).toBeGreaterThan(0n);
     expect(h).toMatchObject({ financings: 2, repaidOnTime: 1, repaidLate: 0, overdue: 1, defaulted: 0, outstandingWithYou: "0", outstandingWithOthers: owedToB.toString() });
+
+    // paid later, it counts as repaid late, no longer overdue, and nothing is outstanding
+    await mined((await api.post("/v1/settlement/repayment-authorization", { amount: (10_000_000_000n * YUAN).toString() }, as(CORE))).body.id, as(CORE).key);
+    await receivable(certs[1], as(SUPPLIER).key, "settled");
+    const after = (await dossier(bankA.key)).body.supplier;
+    expect(after).toMatchObject({ financings: 2, repaidOnTime: 1, repaidLate: 1, overdue: 0, outstandingWithYou: "0", outstandingWithOthers: "0" });
   });
 
   it("refuses terms that cannot be: one date, an expiry before the start or past, a date that does not exist", async () => {
