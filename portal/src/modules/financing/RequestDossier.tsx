@@ -50,22 +50,16 @@ function CertificateFacts({ c }: { c: Dossier["certificate"] }) {
   return (
     <>
       <dl className="details">
-        <dt>{t("field.certificate")}</dt>
-        <dd>{c.certificateNo ? t("field.certificateNo", { id: c.certificateNo }) : "—"}</dd>
-        <dt>{t("field.obligor")}</dt>
-        <dd>{c.obligor.name}</dd>
-        <dt>{t("field.face")}</dt>
-        <dd>
-          <Money fen={c.amount} />
-        </dd>
-        <dt>{t("field.maturity")}</dt>
-        <dd>{formatDate(c.maturity)}</dd>
         <dt>{t("dossier.issuedAt")}</dt>
         <dd>{formatDate(c.issuedAt)}</dd>
-        <dt>{t("field.term")}</dt>
-        <dd>
-          <CertificateTerm receivable={{ createdAt: c.issuedAt, maturity: c.maturity }} />
-        </dd>
+        {c.parent ? (
+          <>
+            <dt>{t("dossier.termFromOriginal")}</dt>
+            <dd>
+              <CertificateTerm receivable={{ createdAt: c.issuedAt, maturity: c.maturity }} />
+            </dd>
+          </>
+        ) : null}
         <dt>{t("dossier.tier")}</dt>
         <dd>{c.tier === 0 ? t("dossier.tierOriginal") : t("dossier.tierN", { tier: c.tier })}</dd>
         {c.parent ? (
@@ -117,13 +111,20 @@ function Checks({ invoice }: { invoice: DossierInvoice }) {
   if (invoice.checks.length === 0) return <span className="muted">{t("dossier.noChecks")}</span>;
   return (
     <ul className="plain-list">
-      {invoice.checks.map((c, n) => (
-        <li key={`${c.source}-${n}`} title={`${c.detail} · ${formatDateTime(c.at)}`}>
+      {latestPerSource(invoice.checks).map((c) => (
+        <li key={c.source} title={`${c.detail} · ${formatDateTime(c.at)}`}>
           <StatusBadge status={c.result} tone={c.result === "pass" ? "success" : "danger"} label={`${t(`dossier.source.${c.source}`)} ${t(`dossier.result.${c.result}`)}`} />
         </li>
       ))}
     </ul>
   );
+}
+
+/** Each source's latest check (an invoice checked again at registration keeps both in its evidence). */
+function latestPerSource(checks: DossierInvoice["checks"]) {
+  const latest = new Map<string, DossierInvoice["checks"][number]>();
+  for (const c of checks) if (!latest.has(c.source) || latest.get(c.source)!.at <= c.at) latest.set(c.source, c);
+  return [...latest.values()];
 }
 
 function Trade({ invoice }: { invoice: DossierInvoice }) {
