@@ -29,13 +29,13 @@ export function RequestDossier({ requestId }: { requestId: string }) {
         return (
           <>
             <CreditLineNotice line={d.creditLine} />
-            <Card title={t("dossier.certificateTitle")}>
+            <Card className="dossier" title={t("dossier.certificateTitle")}>
               <CertificateFacts c={d.certificate} />
             </Card>
-            <Card title={t("dossier.invoicesTitle")}>
+            <Card className="dossier" title={t("dossier.invoicesTitle")}>
               <Invoices invoices={d.invoices} />
             </Card>
-            <Card title={t("dossier.historyTitle", { name: d.supplier.name })}>
+            <Card className="dossier" title={t("dossier.historyTitle", { name: d.supplier.name })}>
               <History h={d.supplier} />
             </Card>
           </>
