@@ -146,6 +146,7 @@ const RULES: Record<string, Rule> = {
   "POST /v1/financing-requests/{id}/cancellation": write(["supplier"]),
   "POST /v1/financing-requests/{id}/quotes": write(["bank"], "approver"),
   "GET /v1/financing-requests/{id}/quotes": read(),
+  "GET /v1/financing-requests/{id}/dossier": read(["bank"]),
   "POST /v1/quotes/{id}/withdrawal": write(["bank"], "approver"),
   "GET /v1/quotes/{id}/terms": read(["supplier"]),
   "POST /v1/quotes/{id}/acceptance": write(["supplier"], "approver"),

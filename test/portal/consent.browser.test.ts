@@ -344,6 +344,10 @@ describe("consent in the browser: 开立, 签收, 拒签, 撤回, the review of 
     await bank.goto(`/portal/financing/requests/${request.body.id}`);
     await bank.getByRole("group", { name: t("financing:review.titleRequired") }).waitFor();
     await bank.getByText(t("common:term.beyondSixMonths")).first().waitFor();
+    // the credit officer quotes with the trade before it: the invoices behind the certificate and the supplier's history
+    await bank.getByRole("heading", { name: t("financing:dossier.invoicesTitle") }).waitFor();
+    await bank.getByRole("table", { name: t("financing:dossier.invoicesCaption") }).getByText(t("financing:dossier.source.tax")).first().waitFor();
+    await bank.getByText(t("financing:dossier.memberSince")).first().waitFor();
     await look(bank, "bank-quote-review-zh");
     // without the review the form says what is missing, and nothing is sent
     await bank.getByRole("button", { name: t("financing:quote.submit") }).click();

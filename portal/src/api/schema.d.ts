@@ -1041,7 +1041,7 @@ export interface paths {
         put?: never;
         /**
          * Set your bank's credit line for a core enterprise (on chain; 202)
-         * @description Sets (raises or lowers) the limit of what your bank may be owed by this core enterprise across its financings. Written to the ledger: follow the operation; until it is mined the new limit shows as `requestedLimit`, and a lower limit already constrains new acceptances. The ledger refuses a limit below what is already used.
+         * @description Sets (raises or lowers) the limit of what your bank may be owed by this core enterprise across its financings, and the line's term (`validFrom`..`validUntil`, both or neither; omitted, the line keeps its term). Written to the ledger: follow the operation; until it is mined the new limit shows as `requestedLimit`, and a lower limit already constrains new acceptances. The ledger refuses a limit below what is already used. The term is kept by the platform and binds at once: outside it, quoting (and accepting a quote) against the line is refused with 409 CREDIT_LINE.EXPIRED or CREDIT_LINE.NOT_YET_VALID.
          *
          *     Callers: organizations with role bank. Needs an approver (a clerk submits it as a draft: POST /v1/drafts).
          */
@@ -1244,6 +1244,28 @@ export interface paths {
          * @description Status registry_check, submitting, funded or failed (with a code and reason). With `Prefer: wait=N` the answer comes when its status changes, or after N seconds unchanged. Visible to its bank and supplier, the operator and auditors; absent (404) to others.
          */
         get: operations["financing.getFinancing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/financing-requests/{id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a credit officer needs to quote (banks): the certificate, its invoices and trade documents, the supplier's history, your line
+         * @description For a bank the request is offered to (a credit line with a limit on its obligor; absent, 404, to other banks): the certificate (number, amount, maturity and term, obligor by name, tier and the certificate it was split from), the invoices behind its original with each verification and the supplier's waybills and attachments, the supplier's history on the platform (member since; funded financings with any bank, their advances, repaid on time or late, overdue, defaulted, recourse claims; what is still owed to your bank and to all others together, never per bank), and your line on the obligor with its term.
+         *
+         *     Callers: organizations with role bank.
+         */
+        get: operations["financing.getRequestDossier"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2550,6 +2572,16 @@ export interface components {
             /** Format: uuid */
             obligorId: string;
             limit: string;
+            /**
+             * @description The line's first day (China Standard Time), with validUntil: quotes and fundings against the line are refused before it (409 CREDIT_LINE.NOT_YET_VALID).
+             * @example 2026-01-01
+             */
+            validFrom?: string;
+            /**
+             * @description The line's last day (China Standard Time), with validFrom: quotes and fundings against the line are refused after it (409 CREDIT_LINE.EXPIRED). Omit both to keep the line's term.
+             * @example 2026-12-31
+             */
+            validUntil?: string;
         };
         FinancingRequest: {
             id: string;
@@ -2641,6 +2673,110 @@ export interface components {
                 deadline: string;
                 signature: string;
             };
+        };
+        FinancingRequestDossier: {
+            request: {
+                id: string;
+                status: string;
+                createdAt: string;
+                receivableId: string;
+                supplierId: string;
+                obligorId: string;
+            };
+            certificate: {
+                id: string;
+                certificateNo: string | null;
+                /** @description Fen, as a decimal string. */
+                amount: string;
+                currency: string;
+                maturity: string;
+                /** @description When its original was issued or registered: the term runs from here. */
+                issuedAt: string;
+                termDays: number;
+                /** @description Over 6 months (77号文): a quote needs a reasonableness review. */
+                longTerm: boolean;
+                status: string;
+                /** @enum {string} */
+                origin: "registered" | "issued" | "split";
+                tier: number;
+                obligor: {
+                    id: string;
+                    name: string;
+                };
+                /** @description For a part of a split: the certificate it was split from. */
+                parent: {
+                    certificateNo: string | null;
+                    tier: number;
+                } | null;
+                /** @description For a part of a split: the core enterprise's original certificate. */
+                original: {
+                    certificateNo: string | null;
+                } | null;
+                /** @description Whether GET /v1/receivables/{id} answers you (once your bank funds it). */
+                openToYou: boolean;
+            };
+            invoices: {
+                invoiceNumber: string;
+                invoiceCode: string | null;
+                issueDate: string;
+                sellerTaxId: string;
+                buyerTaxId: string;
+                /** @description Fen, as a decimal string. */
+                amount: string;
+                /** @description Fen, as a decimal string. */
+                tax: string;
+                /** @description Fen, as a decimal string. */
+                total: string;
+                currency: string;
+                /** @enum {string} */
+                status: "received" | "verifying" | "verified" | "rejected";
+                verifiedAt: string | null;
+                /** @description Each verification: the tax bureau, the logistics carrier (waybills), the pledge registry, the platform's own checks. */
+                checks: {
+                    /** @enum {string} */
+                    source: "tax" | "logistics" | "registry" | "platform";
+                    /** @enum {string} */
+                    result: "pass" | "fail";
+                    detail: string;
+                    at: string;
+                }[];
+                /** @description The delivery behind the invoice (logistics waybills). */
+                waybillNumbers: string[];
+                /** @description Trade documents the supplier filed with the invoice (contract, delivery note…), by name and hash. */
+                attachments: {
+                    name: string;
+                    sha256: string;
+                }[];
+            }[];
+            supplier: {
+                id: string;
+                name: string;
+                memberSince: string;
+                /** @description Funded financings on the platform, with any bank. */
+                financings: number;
+                /** @description Fen, as a decimal string. */
+                advanced: string;
+                repaidOnTime: number;
+                repaidLate: number;
+                overdue: number;
+                defaulted: number;
+                recourseClaims: number;
+                /** @description Fen, as a decimal string. */
+                outstandingWithYou: string;
+                /** @description Owed to all other banks together (never per bank). */
+                outstandingWithOthers: string;
+            };
+            /** @description Your line on the obligor: what it has room for and whether it lends today. */
+            creditLine: {
+                /** @description Fen, as a decimal string. */
+                limit: string;
+                /** @description Fen, as a decimal string. */
+                available: string;
+                validFrom: string | null;
+                validUntil: string | null;
+                /** @enum {string} */
+                termStatus: "none" | "valid" | "expired" | "not_yet_valid";
+            } | null;
         };
         Deposit: {
             /** Format: uuid */
@@ -8511,6 +8647,16 @@ export interface operations {
                             available: string;
                             /** @description A limit the bank set that the ledger does not have yet. */
                             requestedLimit: string | null;
+                            /** @description The line's first day (China Standard Time); null: no term. */
+                            validFrom: string | null;
+                            /** @description The line's last day (China Standard Time); null: no term. */
+                            validUntil: string | null;
+                            /**
+                             * @description Whether the line lends today: `expired` and `not_yet_valid` lines take no quotes or acceptances.
+                             * @enum {string}
+                             */
+                            termStatus: "none" | "valid" | "expired" | "not_yet_valid";
+                            expired: boolean;
                         }[];
                     };
                 };
@@ -8614,6 +8760,8 @@ export interface operations {
                     "application/json": {
                         obligorId: string;
                         requestedLimit: string;
+                        validFrom: string | null;
+                        validUntil: string | null;
                         operation: components["schemas"]["Operation"];
                     };
                 };
@@ -9702,6 +9850,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Financing"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "financing.getRequestDossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinancingRequestDossier"];
                 };
             };
             /** @description Problem */

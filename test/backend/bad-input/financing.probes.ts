@@ -8,6 +8,8 @@ const probes: BadInputProbe[] = [
   { endpoint: "POST /v1/financing-requests", context: ({ w }) => ({ key: w.A.adminKey, body: () => ({ receivableId: w.C[2] }) }) },
   { endpoint: "GET /v1/financing-requests/{id}", context: ({ w }) => ({ key: w.A.adminKey, path: { id: w.R[0] }, foreign: { id: w.biz.req.B2 } }) },
   { endpoint: "GET /v1/financing-requests/{id}/quotes", context: ({ w }) => ({ key: w.A.adminKey, path: { id: w.R[1] }, foreign: { id: w.biz.req.B2 } }) },
+  // bank C has no credit line on core A: supplier A's requests are none of its business
+  { endpoint: "GET /v1/financing-requests/{id}/dossier", context: ({ w }) => ({ key: w.biz.m.bankA.key, path: { id: w.R[1] }, foreign: { id: w.R[1] }, foreignKey: w.biz.extra.bankC.key }) },
   { endpoint: "POST /v1/financing-requests/{id}/cancellation", context: ({ w }) => ({ key: w.A.adminKey, path: { id: w.R[4] }, foreign: { id: w.biz.req.B2 } }) },
   {
     endpoint: "POST /v1/financing-requests/{id}/quotes",

@@ -84,6 +84,24 @@ const probes: TenantProbe[] = [
       }),
   },
   {
+    endpoint: "GET /v1/financing-requests/{id}/dossier",
+    run: (t) =>
+      reads(
+        t,
+        (id) => `/v1/financing-requests/${id}/dossier`,
+        // a credit officer's read: the banks the request is offered to, never its supplier's rivals or other members
+        financingRequests(t.world).map((target) => ({ ...target, gets: target.gets.filter((x) => x.startsWith("bank")) })),
+        {
+          roles: ["bank"],
+          // the history is in totals: another bank's financing or quote never appears
+          check: (c, r) => {
+            const theirs = Object.entries(t.world.fin).filter(([name]) => (name.startsWith("A") ? "bankA" : "bankB") !== c.party.label).map(([, id]) => id);
+            return theirs.filter((id) => r.text.includes(id)).map((id) => `shows another bank's financing ${id}`);
+          },
+        },
+      ),
+  },
+  {
     endpoint: "POST /v1/financing-requests/{id}/cancellation",
     run: (t) =>
       writesOn(t, "cancel", "POST", (id) => `/v1/financing-requests/${id}/cancellation`, undefined, financingRequests(t.world), {

@@ -35,7 +35,7 @@ const LANGS = ["zh", "en"] as const;
 const NEW_PAGES: Record<Role, string[]> = {
   supplier: ["/receivables/offers", "/receivables/offers/sent", "/receivables"],
   core: ["/receivables/issue", "/"],
-  bank: ["/financing", "request"],
+  bank: ["/financing", "request", "/financing/credit-lines"],
   issuer: ["/conformity/held-funds"],
   operator: ["/conformity/abnormal-flows", "/conformity/feed", "/conformity/held-funds"],
   auditor: ["/conformity/abnormal-flows", "/conformity/feed", "/conformity/held-funds"],

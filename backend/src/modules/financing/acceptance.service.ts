@@ -10,6 +10,7 @@ import { FINANCE_TERMS_TYPES, ledgerDomain, signFinanceTerms } from "../../ledge
 import { custodialAccount } from "../onboarding";
 import type { Financing } from "./financing.entity";
 import * as repo from "./financing.repository";
+import { requireLineInTerm } from "./credit-line-term";
 import { expiresTooSoon, financeTerms, FUNDING_WINDOW_S, requireActiveParties, requireHeld, requireOpenQuote, requireReviewOfLongTerm, requireRoom, roomOn } from "./financing.rules";
 
 /**
@@ -80,6 +81,7 @@ export class AcceptanceService {
       // what accepted financings commit on it, with the deployment and the supplier's custodial key
       const line = await repo.lockLineAmounts(em, bank.id, receivable.obligorOrganizationId);
       const y = await repo.acceptanceReads(em, bank.id, receivable.obligorOrganizationId, supplier.ledgerAddress ?? "");
+      if (line) requireLineInTerm(line.term, new Date(), bank.legalName);
       requireRoom(quote, bank.legalName, line ? roomOn(line, y.committed) : 0n);
       if (y.deployment === null) throw notDeployed();
       const domain = ledgerDomain(y.deployment.chainId, y.deployment.ledger);

@@ -6,6 +6,7 @@ import type { PlatformKeys } from "../../ledger/platform-keys";
 import { counterparty, custodialAccount } from "../onboarding";
 import { committedOn, creditLinesOf, ledgerApprovalPending, lockCreditLine, saveCreditLine, tokenAllowance } from "./financing.repository";
 import { MAX_UINT256, needsLedgerApproval, readsAll, requireLimitCovers, roomOn } from "./financing.rules";
+import { requireSettableTerm, termStatus } from "./credit-line-term";
 
 /** Banks' credit lines per core enterprise: set on the ledger through the outbox, read with what they commit and have room for. */
 export class CreditLinesService {
@@ -15,8 +16,10 @@ export class CreditLinesService {
     private readonly keys: PlatformKeys,
   ) {}
 
-  async setCreditLine(auth: AuthContext, obligorId: string, limit: bigint) {
+  /** `term`: the line's validity, set with the limit (omitted: the line keeps the term it has). */
+  async setCreditLine(auth: AuthContext, obligorId: string, limit: bigint, term: { validFrom?: string; validUntil?: string } = {}) {
     const bank = auth.organization;
+    const newTerm = requireSettableTerm(term, new Date());
     const signer = await custodialAccount(bank);
     const result = await inTransaction(this.ds, async (em) => {
       const obligor = await counterparty(em, obligorId, "core_enterprise", "obligorId");
@@ -32,6 +35,8 @@ export class CreditLinesService {
       });
       line.requestedLimit = limit;
       line.operationId = operation.id;
+      // the term is the bank's policy, not the ledger's: it binds at once (credit-line-term.ts)
+      if (newTerm) Object.assign(line, newTerm);
       await saveCreditLine(em, line);
       const ops = [operation];
       // the bank pays advances from its settlement account: authorize the ledger once
@@ -46,9 +51,10 @@ export class CreditLinesService {
 
   async creditLines(auth: AuthContext) {
     const of = readsAll(auth) ? "all" : auth.has("bank") ? { bank: auth.organization.id } : { obligor: auth.organization.id };
-    return (await creditLinesOf(this.ds.manager, of)).map(({ line, committed, ...parties }) => {
+    const now = new Date();
+    return (await creditLinesOf(this.ds.manager, of)).map(({ line, term, committed, ...parties }) => {
       const room = roomOn(line, committed);
-      return { ...parties, ...line, committed, available: room < 0n ? 0n : room };
+      return { ...parties, ...line, ...term, termStatus: termStatus(term, now), committed, available: room < 0n ? 0n : room };
     });
   }
 }

@@ -11,6 +11,9 @@ export interface CreditLine {
   /** What the bank asked for, until the ledger has it. */
   requestedLimit: bigint | null;
   operationId: bigint | null;
+  /** The line's term, China Standard Time dates (YYYY-MM-DD), both inclusive; null: no term (a line set before terms). */
+  validFrom: string | null;
+  validUntil: string | null;
   updatedAt: Date;
 }
 
@@ -24,6 +27,8 @@ export const CreditLineEntity = new EntitySchema<CreditLine>({
     used: { ...col.bigint, type: "numeric", precision: 78, scale: 0 },
     requestedLimit: { ...col.bigint, type: "numeric", precision: 78, scale: 0, name: "requested_limit", nullable: true },
     operationId: { ...col.bigint, name: "operation_id", nullable: true },
+    validFrom: { type: "date", name: "valid_from", nullable: true },
+    validUntil: { type: "date", name: "valid_until", nullable: true },
     updatedAt: { ...col.timestamp, name: "updated_at", updateDate: true },
   },
 });

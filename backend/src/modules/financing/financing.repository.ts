@@ -11,6 +11,7 @@ import { OrganizationEntity, type Organization } from "../onboarding";
 import { ReceivableEntity, type ReceivableRow, changeInFlightSql } from "../receivables";
 import { CreditLineEntity, FinancingEntity, FinancingRequestEntity, QuoteEntity, type CreditLine, type Financing, type FinancingRequest, type Quote } from "./financing.entity";
 import type { LineAmounts, PartyStanding, QuoteInput } from "./financing.rules";
+import type { LineTerm } from "./credit-line-term";
 
 const receivableRows = new Rows(ReceivableEntity);
 const requestRows = new Rows(FinancingRequestEntity);
@@ -24,8 +25,14 @@ interface CreditLineSql {
   limit_amount: string;
   used: string;
   requested_limit: string | null;
+  /** The term as text (`termSql`): pg would make a date column a Date at local midnight. */
+  term_from?: string | null;
+  term_until?: string | null;
 }
 const amountsOf = (c: CreditLineSql): LineAmounts => ({ limitAmount: BigInt(c.limit_amount), used: BigInt(c.used), requestedLimit: c.requested_limit === null ? null : BigInt(c.requested_limit) });
+const termOf = (c: CreditLineSql): LineTerm => ({ validFrom: c.term_from ?? null, validUntil: c.term_until ?? null });
+/** The term columns of credit line `c`, as `termOf` reads them. */
+const termSql = (c: string) => `${c}.valid_from::text AS term_from, ${c}.valid_until::text AS term_until`;
 
 /** SQL for what accepted financings still being funded (registry check, submitting) owe `bank` under its line on `obligor`. */
 const committedSql = (bank: string, obligor: string) =>
@@ -69,13 +76,13 @@ export async function ledgerApprovalPending(em: EntityManager, signer: string): 
 export async function creditLinesOf(em: EntityManager, of: { bank: string } | { obligor: string } | "all") {
   const where = of === "all" ? "TRUE" : `${"bank" in of ? "bank_organization_id" : "obligor_organization_id"} = $1`;
   const rows: (CreditLineSql & { bank_organization_id: string; obligor_organization_id: string; bank_name: string; obligor_name: string; committed: string })[] = await em.query(
-    `SELECT c.*, b.legal_name AS bank_name, o.legal_name AS obligor_name,
+    `SELECT c.*, ${termSql("c")}, b.legal_name AS bank_name, o.legal_name AS obligor_name,
             ${committedSql("c.bank_organization_id", "c.obligor_organization_id")} AS committed
      FROM credit_lines c JOIN organizations b ON b.id = c.bank_organization_id JOIN organizations o ON o.id = c.obligor_organization_id
      WHERE ${where} ORDER BY b.legal_name, o.legal_name`,
     of === "all" ? [] : ["bank" in of ? of.bank : of.obligor],
   );
-  return rows.map((c) => ({ bankId: c.bank_organization_id, bankName: c.bank_name, obligorId: c.obligor_organization_id, obligorName: c.obligor_name, line: amountsOf(c), committed: BigInt(c.committed) }));
+  return rows.map((c) => ({ bankId: c.bank_organization_id, bankName: c.bank_name, obligorId: c.obligor_organization_id, obligorName: c.obligor_name, line: amountsOf(c), term: termOf(c), committed: BigInt(c.committed) }));
 }
 
 /** Whether the bank has a line with a limit on the obligor. */
@@ -87,13 +94,13 @@ export async function hasLine(em: EntityManager, bankId: string, obligorId: stri
   });
 }
 
-/** The bank's line on the obligor, locked (null: none). */
-export async function lockLineAmounts(em: EntityManager, bankId: string, obligorId: string): Promise<LineAmounts | null> {
+/** The bank's line on the obligor, locked, with its term (null: none). */
+export async function lockLineAmounts(em: EntityManager, bankId: string, obligorId: string): Promise<(LineAmounts & { term: LineTerm }) | null> {
   const [line]: CreditLineSql[] = await em.query(
-    `SELECT limit_amount, used, requested_limit FROM credit_lines WHERE bank_organization_id = $1 AND obligor_organization_id = $2 FOR UPDATE`,
+    `SELECT limit_amount, used, requested_limit, ${termSql("credit_lines")} FROM credit_lines WHERE bank_organization_id = $1 AND obligor_organization_id = $2 FOR UPDATE`,
     [bankId, obligorId],
   );
-  return line ? amountsOf(line) : null;
+  return line ? { ...amountsOf(line), term: termOf(line) } : null;
 }
 
 // ─── Certificates and organizations (read) ────────────────────────────
@@ -231,7 +238,7 @@ export async function liveRequestOn(em: EntityManager, receivableIds: string[]):
  */
 export async function quotingReads(em: EntityManager, receivableId: string, bankId: string, requestId: string) {
   const [x] = await em.query(
-    `SELECT ${receivableRows.select(em, "r", "r_")}, c.limit_amount, c.used, c.requested_limit,
+    `SELECT ${receivableRows.select(em, "r", "r_")}, c.limit_amount, c.used, c.requested_limit, ${termSql("c")},
             ${committedSql("$2", "r.obligor_organization_id")}::text AS committed,
             (SELECT status FROM quotes WHERE request_id = $3 AND bank_organization_id = $2 ORDER BY status IN ('open', 'accepted') DESC LIMIT 1) AS my_quote
      FROM receivables r LEFT JOIN credit_lines c ON c.bank_organization_id = $2 AND c.obligor_organization_id = r.obligor_organization_id
@@ -239,7 +246,7 @@ export async function quotingReads(em: EntityManager, receivableId: string, bank
     [receivableId, bankId, requestId],
   );
   if (!x) return null;
-  return { receivable: receivableRows.from(em, x, "r_"), line: x.limit_amount !== null ? amountsOf(x) : null, committed: BigInt(x.committed), myQuote: x.my_quote as Quote["status"] | null };
+  return { receivable: receivableRows.from(em, x, "r_"), line: x.limit_amount !== null ? amountsOf(x) : null, term: termOf(x), committed: BigInt(x.committed), myQuote: x.my_quote as Quote["status"] | null };
 }
 
 /** Drops the bank's withdrawn or closed quotes on the request, except one a financing was made from (its history). */

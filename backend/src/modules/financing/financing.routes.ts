@@ -7,6 +7,7 @@ import { receivableView, ReceivableView } from "../receivables";
 import { Money, Uuid } from "../../shared/http/schemas";
 import type { FinancingServices } from "./financing.services";
 import type { Financing, FinancingRequest, Quote } from "./financing.entity";
+import { dossierRoutes } from "./dossier.routes";
 
 const TAG: ApiTag = {
   name: "Financing",
@@ -14,7 +15,19 @@ const TAG: ApiTag = {
 };
 const Id = z.object({ id: Uuid }).strict();
 
-const CreditLineInput = z.object({ obligorId: Uuid, limit: z.string().regex(/^[0-9]{1,18}$/, "must be a non-negative integer number of fen, as a string").transform(BigInt) }).strict().openapi("CreditLineInput");
+const LineDate = z
+  .string()
+  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "must be a date, YYYY-MM-DD")
+  .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().startsWith(v), "must be a real calendar date");
+const CreditLineInput = z
+  .object({
+    obligorId: Uuid,
+    limit: z.string().regex(/^[0-9]{1,18}$/, "must be a non-negative integer number of fen, as a string").transform(BigInt),
+    validFrom: LineDate.optional().openapi({ description: "The line's first day (China Standard Time), with validUntil: quotes and fundings against the line are refused before it (409 CREDIT_LINE.NOT_YET_VALID).", example: "2026-01-01" }),
+    validUntil: LineDate.optional().openapi({ description: "The line's last day (China Standard Time), with validFrom: quotes and fundings against the line are refused after it (409 CREDIT_LINE.EXPIRED). Omit both to keep the line's term.", example: "2026-12-31" }),
+  })
+  .strict()
+  .openapi("CreditLineInput");
 
 const ReasonablenessReviewInput = z
   .object({
@@ -151,7 +164,7 @@ const FinancingView = z
   })
   .openapi("Financing");
 
-export function financingRoutes(routes: Routes, { creditLines, requests, acceptance, funding }: FinancingServices, changes: ChangeFeed): void {
+export function financingRoutes(routes: Routes, { creditLines, requests, acceptance, funding, dossiers }: FinancingServices, changes: ChangeFeed): void {
   routes.add({
     method: "post",
     path: "/v1/credit-lines",
@@ -159,15 +172,15 @@ export function financingRoutes(routes: Routes, { creditLines, requests, accepta
     commit: true,
     summary: "Set your bank's credit line for a core enterprise (on chain; 202)",
     description:
-      "Sets (raises or lowers) the limit of what your bank may be owed by this core enterprise across its financings. Written to the ledger: follow the operation; until it is mined the new limit shows as `requestedLimit`, and a lower limit already constrains new acceptances. The ledger refuses a limit below what is already used.",
+      "Sets (raises or lowers) the limit of what your bank may be owed by this core enterprise across its financings, and the line's term (`validFrom`..`validUntil`, both or neither; omitted, the line keeps its term). Written to the ledger: follow the operation; until it is mined the new limit shows as `requestedLimit`, and a lower limit already constrains new acceptances. The ledger refuses a limit below what is already used. The term is kept by the platform and binds at once: outside it, quoting (and accepting a quote) against the line is refused with 409 CREDIT_LINE.EXPIRED or CREDIT_LINE.NOT_YET_VALID.",
     tag: TAG,
     roles: ["bank"],
     body: CreditLineInput,
     status: 202,
-    response: z.object({ obligorId: z.string(), requestedLimit: z.string(), operation: OperationView }),
+    response: z.object({ obligorId: z.string(), requestedLimit: z.string(), validFrom: z.string().nullable(), validUntil: z.string().nullable(), operation: OperationView }),
     handler: async ({ auth, body }) => {
-      const r = await creditLines.setCreditLine(auth, body.obligorId, body.limit);
-      return { obligorId: r.obligor.id, requestedLimit: body.limit.toString(), operation: operationView(r.operation, null) };
+      const r = await creditLines.setCreditLine(auth, body.obligorId, body.limit, { validFrom: body.validFrom, validUntil: body.validUntil });
+      return { obligorId: r.obligor.id, requestedLimit: body.limit.toString(), validFrom: r.line.validFrom ?? null, validUntil: r.line.validUntil ?? null, operation: operationView(r.operation, null) };
     },
   });
 
@@ -192,6 +205,10 @@ export function financingRoutes(routes: Routes, { creditLines, requests, accepta
           committed: z.string().openapi({ description: "What accepted financings still being funded will carry." }),
           available: z.string().openapi({ description: "What new acceptances may still take: the limit (or a lower limit being set) less used and committed." }),
           requestedLimit: z.string().nullable().openapi({ description: "A limit the bank set that the ledger does not have yet." }),
+          validFrom: z.string().nullable().openapi({ description: "The line's first day (China Standard Time); null: no term." }),
+          validUntil: z.string().nullable().openapi({ description: "The line's last day (China Standard Time); null: no term." }),
+          termStatus: z.enum(["none", "valid", "expired", "not_yet_valid"]).openapi({ description: "Whether the line lends today: `expired` and `not_yet_valid` lines take no quotes or acceptances." }),
+          expired: z.boolean(),
         }),
       ),
     }),
@@ -206,6 +223,10 @@ export function financingRoutes(routes: Routes, { creditLines, requests, accepta
         committed: c.committed.toString(),
         available: c.available.toString(),
         requestedLimit: c.requestedLimit?.toString() ?? null,
+        validFrom: c.validFrom,
+        validUntil: c.validUntil,
+        termStatus: c.termStatus,
+        expired: c.termStatus === "expired",
       })),
     }),
   });
@@ -384,4 +405,6 @@ export function financingRoutes(routes: Routes, { creditLines, requests, accepta
     response: FinancingView,
     handler: async (ctx) => readWaiting(ctx, changes, async () => financingView(await funding.financing(ctx.auth, ctx.params.id)), ["funded", "failed"]),
   });
+
+  dossierRoutes(routes, TAG, dossiers);
 }

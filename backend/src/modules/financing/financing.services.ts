@@ -3,9 +3,10 @@ import type { Logger } from "../../shared/logger";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { KeyVault } from "../../ledger/key-vault";
 import type { PlatformKeys } from "../../ledger/platform-keys";
-import type { PledgeRegistry } from "../invoices";
+import type { Invoice, PledgeRegistry } from "../invoices";
 import { AcceptanceService } from "./acceptance.service";
 import { CreditLinesService } from "./credit-lines.service";
+import { DossierService } from "./dossier.service";
 import { FundingService } from "./funding.service";
 import { RequestsService } from "./requests.service";
 
@@ -17,6 +18,8 @@ export interface FinancingDeps {
   vault: KeyVault;
   keys: PlatformKeys;
   registry: PledgeRegistry;
+  /** The invoices behind a certificate's original (the invoices module's). */
+  invoices: { backing(receivableId: string): Promise<Invoice[]> };
   /** Queues the funding job of an accepted financing. */
   enqueueFunding: (financingId: string) => Promise<void>;
   log: Logger;
@@ -35,6 +38,7 @@ export function createFinancingServices(d: FinancingDeps) {
     requests: new RequestsService(d.ds),
     acceptance: new AcceptanceService(d.ds, d.vault, d.keys, d.enqueueFunding, d.ledgerNow),
     funding: new FundingService(d.ds, d.outbox, d.registry, d.log, d.ledgerNow),
+    dossiers: new DossierService(d.ds, d.invoices),
   };
 }
 

@@ -4,7 +4,8 @@
  * ledger). (Implementation: financing.services.ts builds credit-lines.service.ts,
  * requests.service.ts, acceptance.service.ts and funding.service.ts over financing.repository.ts;
  * the rules, pure, in financing.rules.ts and pricing.ts; financing.routes.ts,
- * financing.projections.ts.)
+ * financing.projections.ts; the credit line's term in credit-line-term.ts; a credit officer's view of a
+ * request in dossier.service.ts, dossier.repository.ts and dossier.routes.ts.)
  */
 import { defineModule } from "../module";
 import type { StaleWork } from "../../ledger/outbox/sweeper";
@@ -17,6 +18,7 @@ import { createFinancingServices, refuseWhileFinancingRequested } from "./financ
 import { financingRoutes } from "./financing.routes";
 import { financingHooks, financingProjections } from "./financing.projections";
 import { ReasonablenessReview1733500000000 } from "./reasonableness-review.migration";
+import { CreditLineTerm1734450000000 } from "./credit-line-term.migration";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
@@ -41,7 +43,7 @@ export const financingModule = defineModule({
   needs: ["onboarding", "invoices", "receivables"],
   tables: ["credit_lines", "financing_requests", "quotes", "financings"],
   entities: [CreditLineEntity, FinancingRequestEntity, QuoteEntity, FinancingEntity],
-  migrations: [ReasonablenessReview1733500000000],
+  migrations: [ReasonablenessReview1733500000000, CreditLineTerm1734450000000],
   services: ({ ds, outbox, vault, keys, queue, provider, log }, needs: { onboarding: OnboardingApi; invoices: InvoicesApi; receivables: ReceivablesApi }) => {
     // a certificate with an open financing request keeps its holder until the request ends
     needs.receivables.receivables.guardHolderChanges(refuseWhileFinancingRequested);
@@ -49,7 +51,7 @@ export const financingModule = defineModule({
     const enqueueFunding = async (financingId: string) => {
       await queue.add("financing.fund", { financingId }, fundingJobId(financingId)).catch((e: Error) => log.warn({ financingId, err: e.message }, "could not enqueue funding; retry the acceptance"));
     };
-    const services = createFinancingServices({ ds, outbox, vault, keys, registry, enqueueFunding, log, ledgerNow: () => ledgerTime(provider) });
+    const services = createFinancingServices({ ds, outbox, vault, keys, registry, invoices: needs.invoices.invoices, enqueueFunding, log, ledgerNow: () => ledgerTime(provider) });
     // the supplier follows the funding of its financing (its certificate's ledger record) as the bank that sends it does
     needs.onboarding.onboarding.shareOperations("ledger.finance", async (auth, op) => op.aggregateId !== null && (await services.funding.sees(auth, op.aggregateId)));
     return { ...services, registry };

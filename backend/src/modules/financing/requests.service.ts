@@ -7,6 +7,7 @@ import type { FinancingRequest, Quote } from "./financing.entity";
 import * as repo from "./financing.repository";
 import { cheapestFirst, hideOtherBanks, priceQuote, readsAll, requireFinanceable, requireReviewOfLongTerm, roomOn, type QuoteInput } from "./financing.rules";
 import { price } from "./pricing";
+import { requireLineInTerm } from "./credit-line-term";
 
 /**
  * Suppliers' financing requests for confirmed certificates and banks' competing quotes on them.
@@ -72,6 +73,8 @@ export class RequestsService {
       if (!x) throw new Error(`financing request ${requestId}: receivable ${req.receivableId} is missing`);
       const r = x.receivable;
       if (r.status !== "confirmed") throw conflict("RECEIVABLE.INVALID_STATUS", `The certificate is ${r.status}; it can no longer be financed.`);
+      // a line outside its term lends nothing, whatever room its limit leaves
+      if (line) requireLineInTerm(x.term, new Date());
       requireReviewOfLongTerm(await repo.issuedAt(em, r), r, input.reasonablenessReview);
       const { advance, days, priced } = priceQuote(r, input, line ? roomOn(line, x.committed) : 0n, new Date());
       if (x.myQuote === "open" || x.myQuote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");

@@ -11,7 +11,8 @@ import { useSession } from "../../shared/session";
 import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { Money } from "../../shared/Money";
 import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared/money";
-import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
+import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
+import { chinaToday, formatDate } from "../../shared/dates";
 import { LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
 import type { LineBar } from "./CreditLinesChart";
@@ -19,8 +20,35 @@ import type { LineBar } from "./CreditLinesChart";
 // the chart library (~400 kB) loads when the chart is drawn, not with the homes that import this page
 const CreditLinesChart = lazy(() => import("./CreditLinesChart").then((m) => ({ default: m.CreditLinesChart })));
 
-type Line = { bankId: string; bankName: string; obligorId: string; obligorName: string; limit: string; used: string; committed: string; available: string; requestedLimit: string | null };
+type TermStatus = "none" | "valid" | "expired" | "not_yet_valid";
+type Line = {
+  bankId: string;
+  bankName: string;
+  obligorId: string;
+  obligorName: string;
+  limit: string;
+  used: string;
+  committed: string;
+  available: string;
+  requestedLimit: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  termStatus: TermStatus;
+};
 
+/** A line's term as dates, marked when the line does not lend today (expired, or not yet valid). */
+export function LineTerm({ line }: { line: { validFrom: string | null; validUntil: string | null; termStatus: TermStatus } }) {
+  const { t } = useTranslation("financing");
+  if (line.termStatus === "none") return <span className="muted">{t("lines.noTerm")}</span>;
+  return (
+    <span className="term">
+      <span>{t("lines.termRange", { from: formatDate(line.validFrom), until: formatDate(line.validUntil) })}</span>{" "}
+      {line.termStatus === "valid" ? null : <StatusBadge status={line.termStatus} tone={line.termStatus === "expired" ? "danger" : "warning"} label={t(`lines.termStatus.${line.termStatus}`)} />}
+    </span>
+  );
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const creditLinesKey = ["credit-lines"] as const;
 
@@ -68,6 +96,7 @@ export function CreditLinesPage() {
                   { key: "committed", header: t("lines.committed"), numeric: true, cell: (l) => <Money fen={l.committed} /> },
                   { key: "available", header: t("lines.available"), numeric: true, cell: (l) => <Money fen={l.available} /> },
                   { key: "requested", header: t("lines.requested"), numeric: true, cell: (l) => (l.requestedLimit ? <Money fen={l.requestedLimit} /> : "—") },
+                  { key: "term", header: t("lines.term"), cell: (l) => <LineTerm line={l} /> },
                 ]}
               />
             </>
@@ -85,7 +114,9 @@ function SetCreditLine({ lines }: { lines: Line[] }) {
   const cores = useMembers("core_enterprise");
   const [obligorId, setObligorId] = useState(lines[0]?.obligorId ?? "");
   const [limit, setLimit] = useState(lines[0] ? fenToYuanInput(lines[0].limit) : "");
-  const [errors, setErrors] = useState<{ obligor?: string; limit?: string }>({});
+  const [validFrom, setValidFrom] = useState(lines[0]?.validFrom ?? chinaToday());
+  const [validUntil, setValidUntil] = useState(lines[0]?.validUntil ?? chinaToday(365));
+  const [errors, setErrors] = useState<{ obligor?: string; limit?: string; validFrom?: string; validUntil?: string }>({});
   if (set.mode === "hidden") return null;
   const current = lines.find((l) => l.obligorId === obligorId);
   const choices = new Map<string, string>(lines.map((l) => [l.obligorId, l.obligorName]));
@@ -97,10 +128,12 @@ function SetCreditLine({ lines }: { lines: Line[] }) {
     const next = {
       obligor: UUID.test(obligorId) ? undefined : t("lines.obligorInvalid"),
       limit: parsed.ok ? undefined : t(`common:money.${parsed.reason}`),
+      validFrom: DATE.test(validFrom) ? undefined : t("lines.dateInvalid"),
+      validUntil: !DATE.test(validUntil) ? t("lines.dateInvalid") : validUntil < validFrom ? t("lines.untilBeforeFrom") : validUntil < chinaToday() ? t("lines.untilPast") : undefined,
     };
     setErrors(next);
-    if (next.obligor || !parsed.ok) return;
-    set.mutate({ body: { obligorId, limit: parsed.fen } });
+    if (next.obligor || !parsed.ok || next.validFrom || next.validUntil) return;
+    set.mutate({ body: { obligorId, limit: parsed.fen, validFrom, validUntil } });
   };
 
   return (
@@ -116,6 +149,8 @@ function SetCreditLine({ lines }: { lines: Line[] }) {
                   setObligorId(e.target.value);
                   const l = lines.find((x) => x.obligorId === e.target.value);
                   setLimit(l ? fenToYuanInput(l.limit) : "");
+                  setValidFrom(l?.validFrom ?? chinaToday());
+                  setValidUntil(l?.validUntil ?? chinaToday(365));
                 }}
               >
                 <option value="">{t("lines.chooseObligor")}</option>
@@ -129,6 +164,14 @@ function SetCreditLine({ lines }: { lines: Line[] }) {
           </Field>
           <Field label={t("lines.limitYuan")} hint={current ? t("lines.currentLimit", { amount: formatFen(current.limit) }) : t("common:money.format")} error={errors.limit}>
             {(p) => <input {...p} inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />}
+          </Field>
+        </div>
+        <div className="form-row">
+          <Field label={t("lines.validFrom")} error={errors.validFrom}>
+            {(p) => <input {...p} type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />}
+          </Field>
+          <Field label={t("lines.validUntil")} hint={t("lines.termHint")} error={errors.validUntil}>
+            {(p) => <input {...p} type="date" min={chinaToday()} value={validUntil} onChange={(e) => setValidUntil(e.target.value)} />}
           </Field>
         </div>
         <ProblemMessage error={cores.error} />

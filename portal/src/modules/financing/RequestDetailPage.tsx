@@ -1,8 +1,9 @@
 /**
  * One financing request: its certificate, the quotes side by side — cash received, cost and
  * recourse first, ranked by what the supplier chooses (lowest cost, most cash, no recourse) —
- * acceptance for the supplier after the terms are shown once more, and for a bank its own quote,
- * the quote form and withdrawal.
+ * acceptance for the supplier after the terms are shown once more, and for a bank what it quotes
+ * on (the dossier: invoices, trade documents, the supplier's history, its line's term), its own
+ * quote, the quote form and withdrawal.
  */
 import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -20,6 +21,7 @@ import { RANKS, rankQuotes, type Rank } from "./ranking";
 import { useOrgNames } from "../../shared/organizations";
 import { SubmittedMark, useSubmitted } from "../../shared/submitted";
 import { QuoteForm } from "./QuoteForm";
+import { RequestDossier } from "./RequestDossier";
 import { ReceivableStatus } from "../../shared/statuses";
 import { RequestStatus, requestsKey } from "./RequestListPage";
 
@@ -99,6 +101,8 @@ export function RequestDetailPage() {
                 ) : null}
                 {isSupplier && open ? <CancelRequest id={r.id} /> : null}
               </Card>
+
+              {isBank && !isSupplier ? <RequestDossier requestId={r.id} /> : null}
 
               <QueryState query={quotes}>
                 {() => <Quotes quotes={quotes.data!.items} supplier={isSupplier} open={open} />}
