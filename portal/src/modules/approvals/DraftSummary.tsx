@@ -20,6 +20,8 @@ const CHANGE_FIELDS: Record<string, string[]> = {
   repaymentAuthorization: ["amount"],
 };
 const MONEY = new Set(["amount", "limit", "advance", "fee"]);
+/** Dates in a body: a certificate's maturity, a credit line's term. */
+const DATES = new Set(["maturityDate", "validFrom", "validUntil"]);
 
 /** One subject: a certificate by its number and facts, an organization by name, a quote's terms, a figure's change. */
 function SubjectLine({ s }: { s: Subject }) {
@@ -81,7 +83,7 @@ export function DraftSummary({ draft }: { draft: Pick<Draft, "body" | "subjects"
   const who = (id: unknown) => (typeof id === "string" ? (names.get(id) ?? "—") : "—");
   const value = (key: string, v: unknown): string => {
     if (MONEY.has(key) && typeof v === "string") return formatFen(v);
-    if (key === "maturityDate" && typeof v === "string") return formatDate(v);
+    if (DATES.has(key) && typeof v === "string") return formatDate(v);
     if (key === "annualRateBp" && typeof v === "number") return `${(v / 100).toFixed(2)}%`;
     if (key === "parts" && Array.isArray(v))
       return v.map((p: { amount?: unknown; organizationId?: unknown }) => `${typeof p.amount === "string" ? formatFen(p.amount) : "?"} → ${who(p.organizationId)}`).join("; ");
