@@ -8,12 +8,22 @@ import * as repo from "./financing.repository";
 import { cheapestFirst, hideOtherBanks, priceQuote, readsAll, requireFinanceable, requireReviewOfLongTerm, roomOn, type QuoteInput } from "./financing.rules";
 import { price } from "./pricing";
 
+/** What another module hears of requests and quotes (see RequestsService.listen). */
+export type RequestEvent = { kind: "request.opened"; request: FinancingRequest } | { kind: "quote.made"; request: FinancingRequest; quote: Quote };
+export type RequestListener = (em: EntityManager, e: RequestEvent) => Promise<void>;
+
 /**
  * Suppliers' financing requests for confirmed certificates and banks' competing quotes on them.
  * A request is visible to its supplier and to banks with a credit line for its obligor.
  */
 export class RequestsService {
+  private readonly listeners: RequestListener[] = [];
   constructor(private readonly ds: DataSource) {}
+
+  /** Another module hears of each request opened and quote made, inside its transaction (the notifications module). */
+  listen(listener: RequestListener): void {
+    this.listeners.push(listener);
+  }
 
   async openRequest(auth: AuthContext, receivableId: string): Promise<FinancingRequest> {
     return inTransaction(this.ds, async (em) => {
@@ -22,6 +32,7 @@ export class RequestsService {
       const { inFlightId, liveId, created } = await repo.insertRequestUnlessBusy(em, receivableId, auth.organization.id, r.obligorOrganizationId);
       if (inFlightId !== null) throw changeInProgress(inFlightId);
       if (liveId !== null) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${liveId}) for this certificate.`, { requestId: liveId });
+      for (const l of this.listeners) await l(em, { kind: "request.opened", request: created! });
       return created!;
     });
   }
@@ -77,7 +88,9 @@ export class RequestsService {
       if (x.myQuote === "open" || x.myQuote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
       // a withdrawn or closed quote of the bank gives way to the new one; one a financing was made from stays as its history
       if (x.myQuote !== null) await repo.deleteSupersededQuotes(em, requestId, bank.id);
-      return repo.insertQuote(em, { ...input, requestId, bankId: bank.id, advance, days, interest: priced.interest, due: priced.due });
+      const quote = await repo.insertQuote(em, { ...input, requestId, bankId: bank.id, advance, days, interest: priced.interest, due: priced.due });
+      for (const l of this.listeners) await l(em, { kind: "quote.made", request: req, quote });
+      return quote;
     });
   }
 
