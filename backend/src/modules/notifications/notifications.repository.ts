@@ -98,8 +98,8 @@ export async function markRead(db: Db, userId: string, id: string): Promise<void
 
 /** Marks all read; returns how many were unread. */
 export async function markAllRead(db: Db, userId: string): Promise<number> {
-  const rows = await db.query(`UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING id`, [userId]);
-  return (rows as unknown[]).length;
+  const [row] = await db.query(`WITH marked AS (UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING 1) SELECT count(*)::int AS n FROM marked`, [userId]);
+  return row.n;
 }
 
 export async function emailWanted(db: Db, userId: string): Promise<boolean> {
