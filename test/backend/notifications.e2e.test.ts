@@ -6,25 +6,9 @@ import { Stack } from "./support/stack";
 import { eventually } from "./support/http";
 import { BrowserSession } from "./support/session";
 import { NotificationsService } from "../../backend/src/modules/notifications";
-import { developmentFacts } from "../../backend/src/ops/onboarding-facts";
+import { CORE_USCC, SUPPLIER_USCC, onboardAs as onboardTrading, registerReceivable } from "./support/trade";
 
-const SEEDS = join(__dirname, "../../seeds");
-const CORE_USCC = "91500112MA8Q2595Y2";
-const SUPPLIER_USCC = "91500109MATD0HX58F";
 const PASSWORD = "correct horse battery";
-
-/** A seed invoice from the supplier to the core enterprise that the local tax bureau confirms and no registry filing blocks. */
-function cleanSeedInvoice() {
-  const invoices = JSON.parse(readFileSync(join(SEEDS, "invoices.json"), "utf8")).invoices as { invoice: Record<string, any>; expected?: string }[];
-  const tax = new Map((JSON.parse(readFileSync(join(SEEDS, "tax-bureau.json"), "utf8")).invoices as Record<string, any>[]).map((i) => [i.invoiceNumber, i]));
-  const filed = new Set((JSON.parse(readFileSync(join(SEEDS, "registry.json"), "utf8")).filings as { invoice: { invoiceNumber: string } }[]).map((f) => f.invoice.invoiceNumber));
-  const { invoice } = invoices.find(({ invoice: i, expected }) => {
-    const t = tax.get(i.invoiceNumber);
-    return !expected && i.sellerTaxId === SUPPLIER_USCC && i.buyerTaxId === CORE_USCC && i.invoiceNumber.length === 20 && !i.waybillNumbers?.length && !filed.has(i.invoiceNumber) && t?.status === "normal" && t.total === i.total;
-  })!;
-  const { waybillNumbers: _w, ...rest } = invoice;
-  return rest;
-}
 
 /** A .eml's text part, its quoted-printable undone (nodemailer encodes Chinese so). */
 const decodeQp = (raw: string) =>
@@ -41,6 +25,8 @@ describe(NotificationsService.name, () => {
   const outbox = mkdtempSync(join(tmpdir(), "cf-mail-"));
   type Person = { userId: string; email: string; key: string };
   let core: { orgId: string; key: string }, supplier: { orgId: string; key: string }, issuer: { orgId: string; key: string }, other: { orgId: string; key: string };
+  let receivableId = "";
+  let draftId = "";
   let coreApprover: Person, coreClerk: Person, coreViewer: Person, supplierViewer: Person, otherClerk: Person;
   const as = (p: { key: string }) => ({ key: p.key });
   const list = async (p: Person, q = "") => {
@@ -51,15 +37,7 @@ describe(NotificationsService.name, () => {
   const unread = async (p: Person) => (await stack.api.get("/v1/notifications/unread-count", as(p))).body.unread as number;
   const kinds = async (p: Person) => (await list(p)).map((n) => n.kind).sort();
 
-  async function onboardAs(name: string, roles: string[], uscc: string) {
-    const op = { key: stack.operatorKey };
-    const created = await stack.api.post("/v1/organizations", { legalName: name, unifiedSocialCreditCode: uscc, roles, contacts: [], ...developmentFacts(roles) }, op);
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const orgId = created.body.id as string;
-    expect((await stack.api.post(`/v1/organizations/${orgId}/kyc-approval`, {}, op)).status).toBe(202);
-    await eventually(async () => (await stack.api.get(`/v1/organizations/${orgId}`, op)).body.status === "active", 30_000, `${name} to become active`);
-    return { orgId, key: (await stack.firstAdmin(orgId, undefined, roles)).key };
-  }
+  const onboardAs = (name: string, roles: string[], uscc: string) => onboardTrading(stack, name, roles, uscc);
   const person = (orgId: string, duty: "viewer" | "clerk" | "approver") => stack.fixtureUser(orgId, { role: "member", duty, password: PASSWORD, name: `${duty} ${orgId.slice(0, 4)}` });
 
   beforeAll(async () => {
@@ -84,13 +62,7 @@ describe(NotificationsService.name, () => {
   });
 
   it("tells the obligor's clerks and approvers of a receivable to confirm, nobody else; counts, marks read and mails them", async () => {
-    const inv = await stack.api.post("/v1/invoices", cleanSeedInvoice(), as(supplier));
-    expect(inv.status, JSON.stringify(inv.body)).toBe(202);
-    await eventually(async () => (await stack.api.get(`/v1/invoices/${inv.body.id}`, as(supplier))).body.status === "verified", 30_000, "the invoice to be verified");
-    const maturity = new Date(Date.now() + 30 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
-    const reg = await stack.api.post("/v1/receivables", { items: [{ obligorId: core.orgId, invoiceIds: [inv.body.id], maturityDate: maturity }] }, as(supplier));
-    expect(reg.status, JSON.stringify(reg.body)).toBe(202);
-    const receivableId = reg.body.items[0].receivable.id as string;
+    receivableId = await registerReceivable(stack, supplier, core.orgId);
     await eventually(async () => (await list(coreApprover)).length > 0, 30_000, "the approver's notification");
 
     const [n] = await list(coreApprover);
@@ -131,10 +103,35 @@ describe(NotificationsService.name, () => {
     // a draft of the clerk waits for the approvers, never for its drafter
     const draft = await stack.api.post("/v1/drafts", { method: "post", path: "/v1/receivables/confirmations", body: { receivableIds: [receivableId] } }, as(coreClerk));
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    draftId = draft.body.id;
     expect((await list(coreApprover)).map((x) => x.kind)).toContain("draft.waiting");
     expect((await list(coreApprover)).find((x) => x.kind === "draft.waiting")).toMatchObject({ object: { type: "draft", id: draft.body.id }, params: { drafter: expect.stringContaining("clerk") } });
     expect(await kinds(coreClerk)).toEqual(["receivable.to_confirm"]);
     expect(await kinds(coreViewer)).toEqual([]);
+  });
+
+  it("tells the supplier of the confirmation, the banks that may quote of its financing request, and the supplier of the quote", async () => {
+    expect((await stack.api.post(`/v1/drafts/${draftId}/approval`, {}, as(coreApprover))).status).toBe(200);
+    await eventually(async () => (await kinds(supplierViewer)).includes("receivable.confirmed"), 30_000, "the confirmation's notification");
+    const [bank, bankWithoutLine] = await Promise.all([stack.onboard(["bank"], "Bank A"), stack.onboard(["bank"], "Bank B")]);
+    const [bankClerk, bankViewer, lonelyClerk] = await Promise.all([person(bank.orgId, "clerk"), person(bank.orgId, "viewer"), person(bankWithoutLine.orgId, "clerk")]);
+    expect((await stack.api.post("/v1/credit-lines", { obligorId: core.orgId, limit: "1000000000000" }, as(bank))).status).toBe(202);
+    await eventually(async () => (await stack.api.get("/v1/credit-lines", as(bank))).body.items.some((c: { limit: string }) => c.limit === "1000000000000"), 30_000, "the credit line");
+
+    const request = await stack.api.post("/v1/financing-requests", { receivableId }, as(supplier));
+    expect(request.status, JSON.stringify(request.body)).toBe(201);
+    expect(await list(bankClerk)).toEqual([expect.objectContaining({ kind: "financing.to_quote", object: { type: "financing_request", id: request.body.id }, params: expect.objectContaining({ counterparty: "重庆巴渝汽车内饰有限公司" }) })]);
+    expect(await kinds(bankViewer)).toEqual([]);
+    expect(await kinds(lonelyClerk)).toEqual([]);
+
+    const quote = await stack.api.post(
+      `/v1/financing-requests/${request.body.id}/quotes`,
+      { advanceRateBp: 9000, annualRateBp: 435, dayCount: 360, fee: "0", recourse: false, validUntil: new Date(Date.now() + 86_400_000).toISOString() },
+      as(bank),
+    );
+    expect(quote.status, JSON.stringify(quote.body)).toBe(201);
+    expect((await list(supplierViewer)).find((n) => n.kind === "financing.quote_arrived")).toMatchObject({ object: { type: "financing_request", id: request.body.id }, params: { counterparty: "Bank A" } });
+    expect((await list(otherClerk)).map((n) => n.kind)).toEqual([]);
   });
 
   it("tells every person of an organization that funds arrived, a session and an API key alike, and pages newest first", async () => {
