@@ -43,9 +43,9 @@ export const notificationsModule = defineModule({
   tables: ["notifications", "notification_mails", "notification_settings"],
   migrations: [Notifications1734412000000],
   services: ({ ds, config, log, queue }, needs: { approvals: ApprovalsApi; financing: FinancingApi }) => {
-    needs.financing.requests.listen(onRequestEvent);
-    needs.approvals.drafts.listen(onDraft(ds.manager, log));
     const enqueueMail = async (mailId: string) => void (await queue.add("notification.mail", { mailId }, mailJobId(mailId)));
+    needs.financing.requests.listen(onRequestEvent(enqueueMail));
+    needs.approvals.drafts.listen(onDraft(ds.manager, log, enqueueMail));
     return { notifications: new NotificationsService(ds, mailChannel(config), config.PORTAL_URL, log), enqueueMail };
   },
   routes: (routes, api, http) => notificationsRoutes(routes, api.notifications, http.changes),

@@ -7,10 +7,9 @@ import { tell, type Telling } from "./notifications.repository";
 /**
  * What happens off the ledger and is someone's work: a financing request (the banks that may quote
  * on it), a quote (the supplier), a draft (its organization's approvers). Heard from the financing
- * and approvals services as it happens, in their transaction where they have one; the mails go
- * out when the worker's sweeper finds them.
+ * and approvals services as it happens, in their transaction where they have one.
  */
-export async function onRequestEvent(em: EntityManager, e: RequestEvent): Promise<void> {
+export const onRequestEvent = (enqueue: (mailId: string) => Promise<void>) => async (em: EntityManager, e: RequestEvent): Promise<void> => {
   const [r] = await em.query(`SELECT chain_id::text AS cert, amount::text AS amount, currency FROM receivables WHERE id = $1`, [e.request.receivableId]);
   const params = { certificateId: r?.cert ?? null, amount: r?.amount ?? null, currency: r?.currency?.trim() ?? "CNY" };
   let tellings: Telling[];
@@ -39,15 +38,23 @@ export async function onRequestEvent(em: EntityManager, e: RequestEvent): Promis
     ];
   }
   if (!tellings.length) return;
-  await tell(em, tellings);
+  sendSoon(await tell(em, tellings), enqueue);
   await announceChange(em);
+};
+
+/**
+ * The mails' jobs, queued now rather than after the caller's transaction commits (the services
+ * give no hook there): a job that runs before the commit does not find its mail yet and is retried.
+ */
+function sendSoon(mailIds: string[], enqueue: (mailId: string) => Promise<void>) {
+  for (const id of mailIds) void enqueue(id).catch(() => undefined); // the sweeper takes up what could not be queued
 }
 
 /** A draft waits for an approver: its organization's approvers are told, never its drafter. */
-export function onDraft(em: EntityManager, log: Logger) {
+export function onDraft(em: EntityManager, log: Logger, enqueue: (mailId: string) => Promise<void>) {
   return async (d: { draftId: string; organizationId: string; createdBy: { id: string; name: string }; operationId: string }) => {
     try {
-      await tell(em, [
+      const mails = await tell(em, [
         {
           organizationId: d.organizationId,
           kind: "draft.waiting",
@@ -58,6 +65,7 @@ export function onDraft(em: EntityManager, log: Logger) {
           at: new Date(),
         },
       ]);
+      sendSoon(mails, enqueue);
       await announceChange(em);
     } catch (e) {
       // the draft stands; only its notice is missing
