@@ -104,7 +104,8 @@ describe(NotificationsService.name, () => {
     const draft = await stack.api.post("/v1/drafts", { method: "post", path: "/v1/receivables/confirmations", body: { receivableIds: [receivableId] } }, as(coreClerk));
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
     draftId = draft.body.id;
-    expect((await list(coreApprover)).map((x) => x.kind)).toContain("draft.waiting");
+    // the worker makes it from the draft once committed (a job; no statement on the request's path)
+    await eventually(async () => (await list(coreApprover)).some((x) => x.kind === "draft.waiting"), 30_000, "the draft's notification");
     expect((await list(coreApprover)).find((x) => x.kind === "draft.waiting")).toMatchObject({ object: { type: "draft", id: draft.body.id }, params: { drafter: expect.stringContaining("clerk") } });
     expect(await kinds(coreClerk)).toEqual(["receivable.to_confirm"]);
     expect(await kinds(coreViewer)).toEqual([]);
@@ -120,6 +121,7 @@ describe(NotificationsService.name, () => {
 
     const request = await stack.api.post("/v1/financing-requests", { receivableId }, as(supplier));
     expect(request.status, JSON.stringify(request.body)).toBe(201);
+    await eventually(async () => (await list(bankClerk)).length > 0, 30_000, "the request's notification");
     expect(await list(bankClerk)).toEqual([expect.objectContaining({ kind: "financing.to_quote", object: { type: "financing_request", id: request.body.id }, params: expect.objectContaining({ counterparty: "重庆巴渝汽车内饰有限公司" }) })]);
     expect(await kinds(bankViewer)).toEqual([]);
     expect(await kinds(lonelyClerk)).toEqual([]);
@@ -130,6 +132,7 @@ describe(NotificationsService.name, () => {
       as(bank),
     );
     expect(quote.status, JSON.stringify(quote.body)).toBe(201);
+    await eventually(async () => (await kinds(supplierViewer)).includes("financing.quote_arrived"), 30_000, "the quote's notification");
     expect((await list(supplierViewer)).find((n) => n.kind === "financing.quote_arrived")).toMatchObject({ object: { type: "financing_request", id: request.body.id }, params: { counterparty: "Bank A" } });
     expect((await list(otherClerk)).map((n) => n.kind)).toEqual([]);
   });

@@ -22,7 +22,7 @@ const notDraftable = (path: string) =>
   ]);
 
 /** A draft just made, as another module hears of it (see DraftsService.listen). */
-export type DraftListener = (d: { draftId: string; organizationId: string; createdBy: { id: string; name: string }; operationId: string }) => Promise<void>;
+export type DraftListener = (d: { draftId: string; organizationId: string }) => Promise<void>;
 
 /**
  * Four-eyes: a clerk prepares an action that moves money or creates an obligation as a draft; an
@@ -33,7 +33,7 @@ export type DraftListener = (d: { draftId: string; organizationId: string; creat
 export class DraftsService {
   private readonly listeners: DraftListener[] = [];
 
-  /** Another module hears of each draft made (the notifications module tells the approvers). */
+  /** Another module hears of each draft made (the notifications module tells the approvers); a listener that fails does not undo it. */
   listen(listener: DraftListener): void {
     this.listeners.push(listener);
   }
@@ -90,7 +90,7 @@ export class DraftsService {
     ];
     if (problems.length) throw new AppError("REQUEST.INVALID", 422, "The draft is not valid for this action; see `errors`.", problems);
     const id = await draftsRepository.insert(this.ds, { organizationId: auth.organization.id, path: input.path, action: match.spec.summary, body: input.body ?? {}, createdBy: auth.user.id });
-    for (const l of this.listeners) await l({ draftId: id, organizationId: auth.organization.id, createdBy: auth.user, operationId: match.spec.operationId });
+    for (const l of this.listeners) await l({ draftId: id, organizationId: auth.organization.id }).catch(() => undefined);
     return this.get(auth, id);
   }
 

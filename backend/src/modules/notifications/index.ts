@@ -16,13 +16,15 @@ import { mailChannel } from "./channels";
 import { NotificationsService } from "./notifications.service";
 import { notificationsRoutes } from "./notifications.routes";
 import { notificationProjections } from "./notifications.projections";
-import { onDraft, onRequestEvent } from "./notifications.listeners";
+import { tellOffLedger, type OffLedger } from "./notifications.listeners";
 import { Notifications1734412000000 } from "./notifications.migration";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
     /** Send one notification mail through the configured channel (job id = mail id; retried with backoff). */
     "notification.mail": { mailId: string };
+    /** Tell the people concerned of a financing request, a quote or a draft just made (job id = its source and id). */
+    "notification.tell": OffLedger;
   }
 }
 
@@ -44,13 +46,22 @@ export const notificationsModule = defineModule({
   migrations: [Notifications1734412000000],
   services: ({ ds, config, log, queue }, needs: { approvals: ApprovalsApi; financing: FinancingApi }) => {
     const enqueueMail = async (mailId: string) => void (await queue.add("notification.mail", { mailId }, mailJobId(mailId)));
-    needs.financing.requests.listen(onRequestEvent(enqueueMail));
-    needs.approvals.drafts.listen(onDraft(ds.manager, log, enqueueMail));
-    return { notifications: new NotificationsService(ds, mailChannel(config), config.PORTAL_URL, log), enqueueMail };
+    // requests, quotes and drafts are told of once committed; the worker makes their notifications
+    const later = (what: OffLedger) =>
+      queue.add("notification.tell", what, `notify-${what.source}-${what.id}`).then(
+        () => undefined,
+        (e: Error) => log.warn({ ...what, err: e.message }, "could not queue the notifications of a request, quote or draft"),
+      );
+    needs.financing.requests.listen(async (e) => later(e.kind === "request.opened" ? { source: "request", id: e.request.id } : { source: "quote", id: e.quote.id }));
+    needs.approvals.drafts.listen(async (d) => later({ source: "draft", id: d.draftId }));
+    return { notifications: new NotificationsService(ds, mailChannel(config), config.PORTAL_URL, log), enqueueMail, tellOffLedger: (what: OffLedger) => tellOffLedger(ds, what, enqueueMail) };
   },
   routes: (routes, api, http) => notificationsRoutes(routes, api.notifications, http.changes),
   projections: (p, api) => notificationProjections(p, api.enqueueMail),
-  jobs: (api) => ({ "notification.mail": async ({ mailId }) => api.notifications.deliver(mailId) }),
+  jobs: (api) => ({
+    "notification.mail": async ({ mailId }) => api.notifications.deliver(mailId),
+    "notification.tell": async (what) => api.tellOffLedger(what),
+  }),
   stale: [unsent as StaleWork],
 });
 export type NotificationsApi = ReturnType<typeof notificationsModule.services>;

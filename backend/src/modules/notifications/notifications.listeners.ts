@@ -1,75 +1,52 @@
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { announceChange } from "../../shared/changes";
-import type { Logger } from "../../shared/logger";
-import type { RequestEvent } from "../financing";
+import { inTransaction } from "../../shared/transaction";
 import { tell, type Telling } from "./notifications.repository";
 
-/**
- * What happens off the ledger and is someone's work: a financing request (the banks that may quote
- * on it), a quote (the supplier), a draft (its organization's approvers). Heard from the financing
- * and approvals services as it happens, in their transaction where they have one.
- */
-export const onRequestEvent = (enqueue: (mailId: string) => Promise<void>) => async (em: EntityManager, e: RequestEvent): Promise<void> => {
-  const [r] = await em.query(`SELECT chain_id::text AS cert, amount::text AS amount, currency FROM receivables WHERE id = $1`, [e.request.receivableId]);
-  const params = { certificateId: r?.cert ?? null, amount: r?.amount ?? null, currency: r?.currency?.trim() ?? "CNY" };
-  let tellings: Telling[];
-  if (e.kind === "request.opened") {
-    const banks: { bank: string }[] = await em.query(`SELECT bank_organization_id AS bank FROM credit_lines WHERE obligor_organization_id = $1 AND limit_amount > 0`, [e.request.obligorOrganizationId]);
-    tellings = banks.map(({ bank }) => ({
-      organizationId: bank,
-      kind: "financing.to_quote",
-      objectId: e.request.id,
-      params,
-      counterpartyId: e.request.supplierOrganizationId,
-      eventId: `financing_request:${e.request.id}`,
-      at: new Date(),
-    }));
-  } else {
-    tellings = [
-      {
-        organizationId: e.request.supplierOrganizationId,
-        kind: "financing.quote_arrived",
-        objectId: e.request.id,
-        params: { ...params, advance: e.quote.advance.toString() },
-        counterpartyId: e.quote.bankOrganizationId,
-        eventId: `quote:${e.quote.id}`,
-        at: new Date(),
-      },
-    ];
-  }
-  if (!tellings.length) return;
-  sendSoon(await tell(em, tellings), enqueue);
-  await announceChange(em);
-};
+/** What happened off the ledger that someone is to be told of: a financing request opened, a quote made, a draft made. */
+export type OffLedger = { source: "request" | "quote" | "draft"; id: string };
 
 /**
- * The mails' jobs, queued now rather than after the caller's transaction commits (the services
- * give no hook there): a job that runs before the commit does not find its mail yet and is retried.
+ * The tellings of something that happened off the ledger and is someone's work: a financing request
+ * (the banks with a credit line on its obligor), a quote (the supplier), a draft (its
+ * organization's approvers, never its drafter). The financing and drafts services tell their
+ * listeners once it is committed; the listener queues a job (no statement on the request's path),
+ * and the worker makes the notifications from the rows as they are.
  */
-function sendSoon(mailIds: string[], enqueue: (mailId: string) => Promise<void>) {
-  for (const id of mailIds) void enqueue(id).catch(() => undefined); // the sweeper takes up what could not be queued
+async function tellingsOf(em: EntityManager, { source, id }: OffLedger): Promise<Telling[]> {
+  const at = new Date();
+  if (source === "draft") {
+    const [d] = await em.query(`SELECT d.organization_id, d.created_by, u.name FROM drafts d JOIN users u ON u.id = d.created_by WHERE d.id = $1 AND d.status = 'pending'`, [id]);
+    if (!d) return [];
+    return [{ organizationId: d.organization_id, kind: "draft.waiting", objectId: id, params: { drafter: d.name }, exceptUserId: d.created_by, eventId: `draft:${id}`, at }];
+  }
+  // the request (of the quote), its certificate's figures, and for a request the banks that may quote on it
+  const [r] = await em.query(
+    `SELECT fr.id, fr.supplier_organization_id AS supplier, fr.obligor_organization_id AS obligor, fr.status, rc.chain_id::text AS cert, rc.amount::text AS amount, rc.currency,
+            q.bank_organization_id AS bank, q.advance::text AS advance,
+            (SELECT array_agg(bank_organization_id) FROM credit_lines WHERE obligor_organization_id = fr.obligor_organization_id AND limit_amount > 0) AS banks
+     FROM financing_requests fr JOIN receivables rc ON rc.id = fr.receivable_id LEFT JOIN quotes q ON q.id = $2
+     WHERE fr.id = coalesce((SELECT request_id FROM quotes WHERE id = $2), $1)`,
+    [source === "request" ? id : null, source === "quote" ? id : null],
+  );
+  if (!r) return [];
+  const params = { certificateId: r.cert, amount: r.amount, currency: r.currency?.trim() ?? "CNY" };
+  if (source === "quote") {
+    if (!r.bank) return [];
+    return [{ organizationId: r.supplier, kind: "financing.quote_arrived", objectId: r.id, params: { ...params, advance: r.advance }, counterpartyId: r.bank, eventId: `quote:${id}`, at }];
+  }
+  if (r.status !== "open") return [];
+  return ((r.banks ?? []) as string[]).map((bank) => ({ organizationId: bank, kind: "financing.to_quote", objectId: r.id, params, counterpartyId: r.supplier, eventId: `financing_request:${id}`, at }));
 }
 
-/** A draft waits for an approver: its organization's approvers are told, never its drafter. */
-export function onDraft(em: EntityManager, log: Logger, enqueue: (mailId: string) => Promise<void>) {
-  return async (d: { draftId: string; organizationId: string; createdBy: { id: string; name: string }; operationId: string }) => {
-    try {
-      const mails = await tell(em, [
-        {
-          organizationId: d.organizationId,
-          kind: "draft.waiting",
-          objectId: d.draftId,
-          params: { drafter: d.createdBy.name, action: d.operationId },
-          exceptUserId: d.createdBy.id,
-          eventId: `draft:${d.draftId}`,
-          at: new Date(),
-        },
-      ]);
-      sendSoon(mails, enqueue);
-      await announceChange(em);
-    } catch (e) {
-      // the draft stands; only its notice is missing
-      log.warn({ draftId: d.draftId, err: (e as Error).message }, "could not tell the approvers of a draft");
-    }
-  };
+/** The worker's job: the notifications of one off-ledger happening, and their mails queued once committed. */
+export async function tellOffLedger(ds: DataSource, what: OffLedger, enqueueMail: (mailId: string) => Promise<void>): Promise<void> {
+  const mails = await inTransaction(ds, async (em) => {
+    const tellings = await tellingsOf(em, what);
+    if (!tellings.length) return [];
+    const made = await tell(em, tellings);
+    await announceChange(em);
+    return made;
+  });
+  for (const id of mails) await enqueueMail(id).catch(() => undefined); // the sweeper takes up what could not be queued
 }

@@ -58,9 +58,7 @@ export class NotificationsService {
    */
   async deliver(mailId: string): Promise<void> {
     const work = await repo.mailWork(this.ds.manager, mailId);
-    // queued by a request whose transaction has not committed yet: retried (see notifications.listeners.ts)
-    if (!work) throw new Error(`notification mail ${mailId} is not there (yet)`);
-    if (work.status !== "pending") return;
+    if (!work || work.status !== "pending") return;
     if (!work.wanted) return repo.mailDone(this.ds.manager, mailId, "skipped", null);
     try {
       await this.mail.send(mailOf(work.notification, work, this.portalUrl));
