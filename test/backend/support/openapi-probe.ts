@@ -1026,7 +1026,7 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
   };
 }
 
-/** Waits until the outbox is done, no webhook delivery is pending and nothing changes any more (projections and deliveries settle asynchronously). */
+/** Waits until the outbox is done, no webhook delivery or notification mail is pending and nothing changes any more (projections and deliveries settle asynchronously). */
 export async function settleWorld(stack: Stack, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   const state = async () =>
@@ -1036,6 +1036,8 @@ export async function settleWorld(stack: Stack, timeoutMs = 60_000): Promise<voi
                 (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::int AS deliveries,
                 (SELECT count(*) FROM invoices WHERE status IN ('received', 'verifying'))::int AS invoices,
                 (SELECT count(*) FROM financings WHERE status IN ('registry_check', 'submitting'))::int AS fundings,
+                (SELECT count(*) FROM notification_mails WHERE status = 'pending')::int AS mails,
+                (SELECT count(*) FROM notifications)::int AS notifications,
                 (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM chain_events)::int AS events,
                 (SELECT count(*) FROM webhook_deliveries)::int AS all_deliveries, (SELECT max(updated_at)::text FROM receivables) AS receivables`,
       ),
@@ -1044,7 +1046,7 @@ export async function settleWorld(stack: Stack, timeoutMs = 60_000): Promise<voi
   let stableSince = Date.now();
   for (;;) {
     const now = await state();
-    const idle = /"busy":0,"deliveries":0,"invoices":0,"fundings":0/.test(now);
+    const idle = /"busy":0,"deliveries":0,"invoices":0,"fundings":0,"mails":0/.test(now);
     if (now !== last) {
       last = now;
       stableSince = Date.now();
