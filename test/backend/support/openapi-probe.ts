@@ -585,6 +585,21 @@ export function changed(before: Record<string, unknown>, after: Record<string, u
 }
 
 /** Waits until every outbox row is final, so that snapshots are stable. */
+/**
+ * Whether no job is waiting or running: what a request queues for the worker (the notifications of a
+ * quote, a request or a draft; their mails) is done. Delayed jobs (schedulers, retries) do not count.
+ */
+async function jobsIdle(stack: Stack): Promise<boolean> {
+  const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
+  try {
+    const key = `${stack.config.QUEUE_PREFIX}:${LEDGER_QUEUE}`;
+    const [waiting, active, prioritized] = await Promise.all([redis.llen(`${key}:wait`), redis.llen(`${key}:active`), redis.zcard(`${key}:prioritized`)]);
+    return waiting + active + prioritized === 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function settleOutbox(stack: Stack, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -593,8 +608,9 @@ export async function settleOutbox(stack: Stack, timeoutMs = 30_000): Promise<vo
       `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'submitted')) AS n,
               (SELECT count(*)::int FROM ledger_transactions WHERE block_number > (SELECT coalesce(max(block_number), -1) FROM indexer_checkpoints)) AS unindexed`,
     );
-    if (n === 0 && unindexed === 0) return;
-    if (Date.now() > until) throw new Error(`${n} outbox rows still unfinished, ${unindexed} mined transactions not yet indexed after ${timeoutMs} ms`);
+    const idle = n === 0 && unindexed === 0 && (await jobsIdle(stack));
+    if (idle) return;
+    if (Date.now() > until) throw new Error(`${n} outbox rows still unfinished, ${unindexed} mined transactions not yet indexed, or jobs still queued, after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
