@@ -85,7 +85,7 @@ export function mailOf(n: NotificationRow, to: { name: string; email: string }, 
   const en = textOf(n, "en");
   return {
     to: { name: to.name, address: to.email },
-    subject: `【链融】${zh}`,
+    subject: `【ChainFactor】${zh}`,
     text: `${to.name}，您好：\n\n${zh}\n查看：${link}\n\n——\n\n${en}\nOpen: ${link}\n\n（本邮件由平台自动发送，可在“通知”页关闭邮件提醒。You can turn these mails off on the Notifications page.）\n`,
     messageId: `<notification-${n.id}@chainfactor>`,
   };

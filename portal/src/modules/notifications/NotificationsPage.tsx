@@ -28,7 +28,7 @@ export function NotificationsPage() {
   return (
     <Page title={t("title")}>
       <div className="notification-actions">
-        <div className="lang-switch" role="group" aria-label={t("filter.label")}>
+        <div className="lang-switch notification-filter" role="group" aria-label={t("filter.label")}>
           <button type="button" className="lang-btn" aria-pressed={!unreadOnly} onClick={() => setUnreadOnly(false)}>
             {t("filter.all")}
           </button>
