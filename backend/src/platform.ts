@@ -32,6 +32,7 @@ import { clearingModule } from "./modules/clearing";
 import { webhooksModule } from "./modules/webhooks";
 import { reconciliationModule } from "./modules/reconciliation";
 import { conformityModule } from "./modules/conformity";
+import { notificationsModule } from "./modules/notifications";
 
 /**
  * The business modules, in order: a module comes after the modules it needs; routes, projections
@@ -50,6 +51,7 @@ export const MODULES = [
   conformityModule, // the regulator's feed: its projections only stage events (sealed after the indexer commits)
   webhooksModule,
   reconciliationModule,
+  notificationsModule, // tells people of the business events the webhooks announce (their builders), and of drafts, requests and quotes
 ] as const;
 
 type Module = (typeof MODULES)[number];

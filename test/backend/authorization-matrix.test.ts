@@ -172,6 +172,13 @@ const RULES: Record<string, Rule> = {
   "POST /v1/webhooks/deliveries/{id}/redelivery": write(ALL),
   "DELETE /v1/webhooks/{id}": write(ALL, "clerk", { admin: true, request: () => ({ params: { id: randomUUID() } }) }),
   "POST /v1/webhooks/{id}/test": write(ALL),
+  // ─── notifications (each person's own: read state and mail choice are the person's, any duty) ───
+  "GET /v1/notifications": read(),
+  "GET /v1/notifications/unread-count": read(),
+  "POST /v1/notifications/{id}/read": { orgs: ALL, duty: "self" },
+  "POST /v1/notifications/read-all": { orgs: ALL, duty: "self" },
+  "GET /v1/notifications/settings": read(),
+  "POST /v1/notifications/settings": { orgs: ALL, duty: "self" },
   // ─── reconciliation ───
   "GET /v1/reconciliation/report": read(["bank", "operator", "auditor"]),
   "POST /v1/reconciliation/statements": write(["bank"]),

@@ -20,6 +20,7 @@ import { webhooks } from "./bad-input/webhooks.probes";
 import { reconciliation } from "./bad-input/reconciliation.probes";
 import { conformity } from "./bad-input/conformity.probes";
 import { operations } from "./bad-input/operations.probes";
+import { notifications } from "./bad-input/notifications.probes";
 
 /**
  * Bad input on every endpoint, generated from the API's own OpenAPI document: for each path,
@@ -40,7 +41,7 @@ import { operations } from "./bad-input/operations.probes";
  * e.g. `BAD_INPUT_ALL=1 BAD_INPUT_RUNS=50`. BAD_INPUT_SEED replays a run (the seed is in every
  * failure message).
  */
-const MODULES: Record<string, ProbeTable> = { onboarding, people, approvals, invoices, receivables, financing, settlement, clearing, webhooks, reconciliation, operations, conformity };
+const MODULES: Record<string, ProbeTable> = { onboarding, people, approvals, invoices, receivables, financing, settlement, clearing, webhooks, reconciliation, operations, conformity, notifications };
 
 describe("bad input on every endpoint of /openapi.json", () => {
   const b = new BadInput(Object.values(MODULES).flatMap((m) => m.probes));

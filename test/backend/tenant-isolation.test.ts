@@ -14,6 +14,7 @@ import { operations } from "./tenant-isolation/operations.probes";
 import { webhooks } from "./tenant-isolation/webhooks.probes";
 import { reconciliation } from "./tenant-isolation/reconciliation.probes";
 import { conformity } from "./tenant-isolation/conformity.probes";
+import { notifications } from "./tenant-isolation/notifications.probes";
 
 /**
  * Every read and write is scoped to the caller's organization: asking for another organization's
@@ -27,7 +28,7 @@ import { conformity } from "./tenant-isolation/conformity.probes";
  * The endpoints come from GET /openapi.json: an endpoint without a probe in the table of its
  * module (the one its tag names) fails the suite.
  */
-const MODULES: Record<string, ProbeTable> = { onboarding, people, approvals, invoices, receivables, financing, settlement, clearing, operations, webhooks, reconciliation, conformity };
+const MODULES: Record<string, ProbeTable> = { onboarding, people, approvals, invoices, receivables, financing, settlement, clearing, operations, webhooks, reconciliation, conformity, notifications };
 
 describe("tenant isolation", () => {
   const t = new Tenants();

@@ -119,6 +119,12 @@ const schema = z.object({
     .trim()
     .regex(/^(\S+\s+){4}\S+$/, "a cron expression of five fields, like 10 0 * * *")
     .default("10 0 * * *"),
+  /** Notification mail: through this SMTP server (smtp:// or smtps://user:pass@host:port); unset: each mail is an .eml file in MAIL_OUTBOX_DIR. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL").optional(),
+  MAIL_OUTBOX_DIR: z.string().min(1).default("./var/mail-outbox"),
+  MAIL_FROM: z.string().min(3).default("ChainFactor <no-reply@chainfactor.local>"),
+  /** The portal's address, for the links in notification mails. */
+  PORTAL_URL: z.string().url("an http(s) base URL").default("http://localhost:3000/portal"),
   /** Abnormal flows: a split into more parts than this is reported. */
   ABNORMAL_SPLIT_MAX_PARTS: int(2, 10_000).default(10),
   /** Abnormal flows: a split part below this many fen is reported. */

@@ -7,6 +7,7 @@ import { LanguageSwitch } from "../shared/LanguageSwitch";
 import { Button, Loading } from "../shared/ui";
 import { navFor } from "./nav";
 import { useSession } from "../shared/session";
+import { NotificationBell } from "../modules/notifications/NotificationBell";
 
 export function Shell() {
   const { t } = useTranslation("common");
@@ -43,6 +44,7 @@ export function Shell() {
             {session.isAdmin ? ` · ${t("duty.admin")}` : ""}
           </span>
         </div>
+        <NotificationBell />
         <LanguageSwitch />
         <Link to="/account/password" className="topbar-link">
           {t("shell.password")}

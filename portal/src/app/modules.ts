@@ -14,6 +14,7 @@ import { reconciliationModule } from "../modules/reconciliation/routes";
 import { auditModule } from "../modules/audit/routes";
 import { conformityModule } from "../modules/conformity/routes";
 import { operatorModule } from "../modules/operator/routes";
+import { notificationsModule } from "../modules/notifications/routes";
 
 export const MODULES: DomainModule[] = [
   onboardingModule,
@@ -27,4 +28,5 @@ export const MODULES: DomainModule[] = [
   auditModule,
   conformityModule,
   operatorModule,
+  notificationsModule,
 ];

@@ -22,6 +22,7 @@ export const NAMESPACES = [
   "audit",
   "conformity",
   "operator",
+  "notifications",
   "errors",
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

@@ -78,6 +78,8 @@ export interface World {
     /** Bank B's pending draft. */
     foreignDraft: string;
   };
+  /** A notification of supplier A's admin (the usual caller), and one of bank B's admin (another person's). */
+  notifications: { A: string; B: string };
 }
 
 /**
@@ -260,6 +262,7 @@ export class BadInput {
       deliveryId: biz.hooks.supplierA.delivery,
       subscriptionToDelete: biz.hooks.supplierA.more[0],
       people,
+      notifications: { A: "", B: "" }, // read once the world is settled (below)
     };
     for (const s of [s1, s2]) {
       await eventually(async () => (await stack.api.get(`/v1/organizations/${s.orgId}`, op)).body.status === "suspended", 20_000, "suspension");
@@ -267,6 +270,12 @@ export class BadInput {
     await settleWorld(stack);
     await settleOutbox(stack);
     this.w.maxOperationId = BigInt((await stack.ds.query(`SELECT max(id)::text AS max FROM outbox`))[0].max);
+    const notificationOf = async (key: string) => {
+      const [n] = await stack.ds.query(`SELECT n.id FROM notifications n JOIN api_keys k ON k.user_id = n.user_id WHERE k.prefix = $1 ORDER BY n.created_at LIMIT 1`, [key.slice(3, 15)]);
+      if (!n) throw new Error("bad-input world: a caller without notifications");
+      return n.id as string;
+    };
+    this.w.notifications = { A: await notificationOf(a.key), B: await notificationOf(b.key) };
     console.info(`bad-input world: ${JSON.stringify(biz.timings)}`);
   }
 

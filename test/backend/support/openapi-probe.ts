@@ -585,6 +585,21 @@ export function changed(before: Record<string, unknown>, after: Record<string, u
 }
 
 /** Waits until every outbox row is final, so that snapshots are stable. */
+/**
+ * Whether no job is waiting or running: what a request queues for the worker (the notifications of a
+ * quote, a request or a draft; their mails) is done. Delayed jobs (schedulers, retries) do not count.
+ */
+async function jobsIdle(stack: Stack): Promise<boolean> {
+  const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
+  try {
+    const key = `${stack.config.QUEUE_PREFIX}:${LEDGER_QUEUE}`;
+    const [waiting, active, prioritized] = await Promise.all([redis.llen(`${key}:wait`), redis.llen(`${key}:active`), redis.zcard(`${key}:prioritized`)]);
+    return waiting + active + prioritized === 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function settleOutbox(stack: Stack, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -593,8 +608,9 @@ export async function settleOutbox(stack: Stack, timeoutMs = 30_000): Promise<vo
       `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'submitted')) AS n,
               (SELECT count(*)::int FROM ledger_transactions WHERE block_number > (SELECT coalesce(max(block_number), -1) FROM indexer_checkpoints)) AS unindexed`,
     );
-    if (n === 0 && unindexed === 0) return;
-    if (Date.now() > until) throw new Error(`${n} outbox rows still unfinished, ${unindexed} mined transactions not yet indexed after ${timeoutMs} ms`);
+    const idle = n === 0 && unindexed === 0 && (await jobsIdle(stack));
+    if (idle) return;
+    if (Date.now() > until) throw new Error(`${n} outbox rows still unfinished, ${unindexed} mined transactions not yet indexed, or jobs still queued, after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -1026,7 +1042,7 @@ export async function buildWorld(stack: Stack, o: WorldOptions = {}): Promise<Bu
   };
 }
 
-/** Waits until the outbox is done, no webhook delivery is pending and nothing changes any more (projections and deliveries settle asynchronously). */
+/** Waits until the outbox is done, no webhook delivery or notification mail is pending and nothing changes any more (projections and deliveries settle asynchronously). */
 export async function settleWorld(stack: Stack, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   const state = async () =>
@@ -1036,6 +1052,8 @@ export async function settleWorld(stack: Stack, timeoutMs = 60_000): Promise<voi
                 (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::int AS deliveries,
                 (SELECT count(*) FROM invoices WHERE status IN ('received', 'verifying'))::int AS invoices,
                 (SELECT count(*) FROM financings WHERE status IN ('registry_check', 'submitting'))::int AS fundings,
+                (SELECT count(*) FROM notification_mails WHERE status = 'pending')::int AS mails,
+                (SELECT count(*) FROM notifications)::int AS notifications,
                 (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM chain_events)::int AS events,
                 (SELECT count(*) FROM webhook_deliveries)::int AS all_deliveries, (SELECT max(updated_at)::text FROM receivables) AS receivables`,
       ),
@@ -1044,7 +1062,7 @@ export async function settleWorld(stack: Stack, timeoutMs = 60_000): Promise<voi
   let stableSince = Date.now();
   for (;;) {
     const now = await state();
-    const idle = /"busy":0,"deliveries":0,"invoices":0,"fundings":0/.test(now);
+    const idle = /"busy":0,"deliveries":0,"invoices":0,"fundings":0,"mails":0/.test(now);
     if (now !== last) {
       last = now;
       stableSince = Date.now();

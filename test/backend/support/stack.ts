@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import type { DataSource } from "typeorm";
 import { Redis } from "ioredis";
 import { loadConfig, type Config } from "../../../backend/src/config/config";
@@ -84,6 +86,8 @@ export class Stack {
       OUTBOX_STALE_MS: "1500",
       WORKER_LOCK_MS: "2000",
       SHUTDOWN_TIMEOUT_MS: "3000",
+      // notification mails (the development channel's .eml files) go to a directory of the stack's own
+      MAIL_OUTBOX_DIR: join(tmpdir(), `cf-mail-${id}`),
       ...(o.env ?? {}),
     };
     const config = loadConfig(env);
@@ -130,6 +134,7 @@ export class Stack {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
     await this.closeLedger();
+    await rm(this.env.MAIL_OUTBOX_DIR, { recursive: true, force: true });
   }
 
   // ─── Business helpers ─────────────────────────────────────────────

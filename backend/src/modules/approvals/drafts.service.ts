@@ -21,6 +21,9 @@ const notDraftable = (path: string) =>
     { field: "body.path", message: "must name an action that needs an approver" },
   ]);
 
+/** A draft just made, as another module hears of it (see DraftsService.listen). */
+export type DraftListener = (d: { draftId: string; organizationId: string }) => Promise<void>;
+
 /**
  * Four-eyes: a clerk prepares an action that moves money or creates an obligation as a draft; an
  * approver of the same organization, never the drafter, approves it (the action runs then, as the
@@ -28,6 +31,13 @@ const notDraftable = (path: string) =>
  * keeps both people; the audit trail records the approval with the drafter.
  */
 export class DraftsService {
+  private readonly listeners: DraftListener[] = [];
+
+  /** Another module hears of each draft made (the notifications module tells the approvers); a listener that fails does not undo it. */
+  listen(listener: DraftListener): void {
+    this.listeners.push(listener);
+  }
+
   constructor(
     private readonly ds: DataSource,
     private readonly routes: Routes,
@@ -80,6 +90,7 @@ export class DraftsService {
     ];
     if (problems.length) throw new AppError("REQUEST.INVALID", 422, "The draft is not valid for this action; see `errors`.", problems);
     const id = await draftsRepository.insert(this.ds, { organizationId: auth.organization.id, path: input.path, action: match.spec.summary, body: input.body ?? {}, createdBy: auth.user.id });
+    for (const l of this.listeners) await l({ draftId: id, organizationId: auth.organization.id }).catch(() => undefined);
     return this.get(auth, id);
   }
 

@@ -26,3 +26,5 @@ export const approvalsModule = defineModule({
 export { DraftsService } from "./drafts.service";
 export { DraftsSweeper } from "./drafts.sweeper";
 export { DraftExecutionGuard } from "./draft-execution";
+export type ApprovalsApi = ReturnType<typeof approvalsModule.services>;
+export type { DraftListener } from "./drafts.service";

@@ -62,3 +62,5 @@ export const financingModule = defineModule({
   jobs: (api) => ({ "financing.fund": async ({ financingId }) => api.funding.fund(financingId) }),
   stale: [unfunded as StaleWork],
 });
+export type FinancingApi = ReturnType<typeof financingModule.services>;
+export type { RequestEvent, RequestListener } from "./requests.service";

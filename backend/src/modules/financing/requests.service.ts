@@ -9,15 +9,32 @@ import { cheapestFirst, hideOtherBanks, priceQuote, readsAll, requireFinanceable
 import { price } from "./pricing";
 import { requireLineInTerm } from "./credit-line-term";
 
+/** What another module hears of requests and quotes (see RequestsService.listen). */
+export type RequestEvent = { kind: "request.opened"; request: FinancingRequest } | { kind: "quote.made"; request: FinancingRequest; quote: Quote };
+export type RequestListener = (e: RequestEvent) => Promise<void>;
+
 /**
  * Suppliers' financing requests for confirmed certificates and banks' competing quotes on them.
  * A request is visible to its supplier and to banks with a credit line for its obligor.
  */
 export class RequestsService {
+  private readonly listeners: RequestListener[] = [];
   constructor(private readonly ds: DataSource) {}
 
+  /**
+   * Another module hears of each request opened and quote made, once it is committed (the
+   * notifications module). A listener that fails does not undo the request.
+   */
+  listen(listener: RequestListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async tell(e: RequestEvent): Promise<void> {
+    for (const l of this.listeners) await l(e).catch(() => undefined);
+  }
+
   async openRequest(auth: AuthContext, receivableId: string): Promise<FinancingRequest> {
-    return inTransaction(this.ds, async (em) => {
+    const request = await inTransaction(this.ds, async (em) => {
       const r = requireFinanceable(await repo.lockReceivable(em, receivableId), auth.organization.id, receivableId, new Date());
       // one statement, after the lock on the certificate (see insertRequestUnlessBusy)
       const { inFlightId, liveId, created } = await repo.insertRequestUnlessBusy(em, receivableId, auth.organization.id, r.obligorOrganizationId);
@@ -25,6 +42,8 @@ export class RequestsService {
       if (liveId !== null) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${liveId}) for this certificate.`, { requestId: liveId });
       return created!;
     });
+    await this.tell({ kind: "request.opened", request });
+    return request;
   }
 
   /** A request the caller may see: its supplier, or a bank with a credit line for its obligor. */
@@ -59,7 +78,7 @@ export class RequestsService {
 
   async quote(auth: AuthContext, requestId: string, input: QuoteInput): Promise<Quote> {
     const bank = auth.organization;
-    return inTransaction(this.ds, async (em) => {
+    const made = await inTransaction(this.ds, async (em) => {
       const req = await repo.lockRequestRow(em, requestId);
       if (!req) throw notFound("financing request", requestId);
       // one read after the lock on the request: the certificate, the bank's line on its obligor
@@ -80,8 +99,10 @@ export class RequestsService {
       if (x.myQuote === "open" || x.myQuote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
       // a withdrawn or closed quote of the bank gives way to the new one; one a financing was made from stays as its history
       if (x.myQuote !== null) await repo.deleteSupersededQuotes(em, requestId, bank.id);
-      return repo.insertQuote(em, { ...input, requestId, bankId: bank.id, advance, days, interest: priced.interest, due: priced.due });
+      return { request: req, quote: await repo.insertQuote(em, { ...input, requestId, bankId: bank.id, advance, days, interest: priced.interest, due: priced.due }) };
     });
+    await this.tell({ kind: "quote.made", ...made });
+    return made.quote;
   }
 
   async withdrawQuote(auth: AuthContext, quoteId: string): Promise<Quote> {

@@ -59,7 +59,7 @@ export { WebhooksService, MAX_SUBSCRIPTIONS } from "./webhooks.service";
 export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from "./webhooks.rules";
 export type { DeliveryRow, SubscriptionRow } from "./webhooks.repository";
 export { webhooksRoutes } from "./webhooks.routes";
-export { webhookProjections, eventIdOf, type WebhookPayload } from "./webhooks.projections";
+export { webhookProjections, eventIdOf, noticeBuilders, noticeOf, reads as noticeReads, type WebhookPayload, type Notice, type Builder as NoticeBuilder } from "./webhooks.projections";
 export { WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE, type WebhookEventType } from "./webhooks.events";
 export { signatureHeader, verifySignature, SIGNATURE_HEADER } from "./signature";
 export { webhookUrlProblem } from "./url-policy";

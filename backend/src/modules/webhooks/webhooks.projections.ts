@@ -8,11 +8,11 @@ import type { WebhookEventType } from "./webhooks.events";
 type Data = Record<string, string | boolean | number | null>;
 
 /** Who receives an event, and what each of them may see (the first audience an organization is in wins). */
-interface Audience {
+export interface Audience {
   orgIds: (string | null | undefined)[];
   data: Data;
 }
-interface Notice {
+export interface Notice {
   type: WebhookEventType;
   audiences: Audience[];
 }
@@ -100,10 +100,14 @@ function clearedType(status: string): WebhookEventType {
 }
 
 /** What a webhook notice is made of for one event of kind `N`. */
-type Builder<N extends QualifiedName> = (em: EntityManager, ctx: ChunkContext, e: LedgerEvent<N>) => Promise<Notice | null>;
+export type Builder<N extends QualifiedName> = (em: EntityManager, ctx: ChunkContext, e: LedgerEvent<N>) => Promise<Notice | null>;
 
-/** Ledger events → the notices the webhooks send: `on` takes one builder per contract event. */
-function builders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => void): void {
+/**
+ * Ledger events → the business events the platform announces (each with the organizations party to
+ * it): the webhooks send them, the notifications module tells people of them. `on` takes one builder
+ * per contract event.
+ */
+export function noticeBuilders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => void): void {
   on("ReceivableLedger.ReceivableRegistered", (em, ctx, e) => created(em, ctx, e, "receivable.registered"));
   on("ReceivableLedger.ReceivableIssued", (em, ctx, e) => created(em, ctx, e, "receivable.issued"));
 
@@ -283,6 +287,10 @@ function builders(on: <N extends QualifiedName>(name: N, build: Builder<N>) => v
 /** `txHash:logIndex`: one id per ledger event, so replays never create a second delivery. */
 export const eventIdOf = (e: Pick<ChainEvent, "txHash" | "logIndex">) => `${e.txHash.toLowerCase()}:${e.logIndex}`;
 
+/** An event's notice, built once per chunk however many projections announce it (webhooks, notifications). */
+export const noticeOf = <N extends QualifiedName>(em: EntityManager, ctx: ChunkContext, e: LedgerEvent<N>, build: Builder<N>): Promise<Notice | null> =>
+  ctx.once(`notice:${eventIdOf(e)}`, () => build(em, ctx, e));
+
 /** The active subscriptions, by organization. */
 type Subscriptions = Map<string, { id: string; events: string[] }[]>;
 
@@ -335,7 +343,7 @@ async function insertDeliveries(em: EntityManager, deliveries: Delivery[]): Prom
 }
 
 /** The certificates a notice reads: ordered with the events that change them. */
-const reads = (e: LedgerEvent): string[] => {
+export const reads = (e: LedgerEvent): string[] => {
   if (e.name === "ReceivableSplit") return [`r:${e.args.parentId}`, `r:${e.args.childId}`];
   // an obligor's pause and resumption are read with its standing (and, by governance, its overdue certificates)
   if (e.name === "ObligorPaused" || e.name === "ObligorResumed") return [`obligor:${e.args.obligor.toLowerCase()}`, ...(BigInt(e.args.id) === 0n ? [] : [`r:${e.args.id}`])];
@@ -348,7 +356,7 @@ const reads = (e: LedgerEvent): string[] => {
  * are current); `enqueue(deliveryId)` runs after it commits (the sweeper catches up if it fails).
  */
 export function webhookProjections(p: Projections, enqueue: (deliveryId: string) => Promise<void>): Projections {
-  builders((name, build) => {
+  noticeBuilders((name, build) => {
     p.on(
       name,
       async (em, events, ctx, later) => {
@@ -357,7 +365,7 @@ export function webhookProjections(p: Projections, enqueue: (deliveryId: string)
         if (!subs.size) return;
         const deliveries: Delivery[] = [];
         for (const e of events) {
-          const notice = await build(em, ctx, e);
+          const notice = await noticeOf(em, ctx, e, build);
           if (notice) deliveries.push(...deliveriesOf(subs, eventIdOf(e), e.createdAt, notice, { txHash: e.txHash, blockNumber: e.blockNumber.toString() }));
         }
         for (const id of await insertDeliveries(em, deliveries)) later(() => enqueue(id));

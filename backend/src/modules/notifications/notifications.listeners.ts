@@ -1,0 +1,52 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { announceChange } from "../../shared/changes";
+import { inTransaction } from "../../shared/transaction";
+import { tell, type Telling } from "./notifications.repository";
+
+/** What happened off the ledger that someone is to be told of: a financing request opened, a quote made, a draft made. */
+export type OffLedger = { source: "request" | "quote" | "draft"; id: string };
+
+/**
+ * The tellings of something that happened off the ledger and is someone's work: a financing request
+ * (the banks with a credit line on its obligor), a quote (the supplier), a draft (its
+ * organization's approvers, never its drafter). The financing and drafts services tell their
+ * listeners once it is committed; the listener queues a job (no statement on the request's path),
+ * and the worker makes the notifications from the rows as they are.
+ */
+async function tellingsOf(em: EntityManager, { source, id }: OffLedger): Promise<Telling[]> {
+  const at = new Date();
+  if (source === "draft") {
+    const [d] = await em.query(`SELECT d.organization_id, d.created_by, u.name FROM drafts d JOIN users u ON u.id = d.created_by WHERE d.id = $1 AND d.status = 'pending'`, [id]);
+    if (!d) return [];
+    return [{ organizationId: d.organization_id, kind: "draft.waiting", objectId: id, params: { drafter: d.name }, exceptUserId: d.created_by, eventId: `draft:${id}`, at }];
+  }
+  // the request (of the quote), its certificate's figures, and for a request the banks that may quote on it
+  const [r] = await em.query(
+    `SELECT fr.id, fr.supplier_organization_id AS supplier, fr.obligor_organization_id AS obligor, fr.status, rc.chain_id::text AS cert, rc.amount::text AS amount, rc.currency,
+            q.bank_organization_id AS bank, q.advance::text AS advance,
+            (SELECT array_agg(bank_organization_id) FROM credit_lines WHERE obligor_organization_id = fr.obligor_organization_id AND limit_amount > 0) AS banks
+     FROM financing_requests fr JOIN receivables rc ON rc.id = fr.receivable_id LEFT JOIN quotes q ON q.id = $2
+     WHERE fr.id = coalesce((SELECT request_id FROM quotes WHERE id = $2), $1)`,
+    [source === "request" ? id : null, source === "quote" ? id : null],
+  );
+  if (!r) return [];
+  const params = { certificateId: r.cert, amount: r.amount, currency: r.currency?.trim() ?? "CNY" };
+  if (source === "quote") {
+    if (!r.bank) return [];
+    return [{ organizationId: r.supplier, kind: "financing.quote_arrived", objectId: r.id, params: { ...params, advance: r.advance }, counterpartyId: r.bank, eventId: `quote:${id}`, at }];
+  }
+  if (r.status !== "open") return [];
+  return ((r.banks ?? []) as string[]).map((bank) => ({ organizationId: bank, kind: "financing.to_quote", objectId: r.id, params, counterpartyId: r.supplier, eventId: `financing_request:${id}`, at }));
+}
+
+/** The worker's job: the notifications of one off-ledger happening, and their mails queued once committed. */
+export async function tellOffLedger(ds: DataSource, what: OffLedger, enqueueMail: (mailId: string) => Promise<void>): Promise<void> {
+  const mails = await inTransaction(ds, async (em) => {
+    const tellings = await tellingsOf(em, what);
+    if (!tellings.length) return [];
+    const made = await tell(em, tellings);
+    await announceChange(em);
+    return made;
+  });
+  for (const id of mails) await enqueueMail(id).catch(() => undefined); // the sweeper takes up what could not be queued
+}
