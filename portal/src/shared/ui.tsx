@@ -75,6 +75,8 @@ export interface Column<Row> {
   numeric?: boolean;
   /** This column names the row (a th scope="row"). */
   rowHeader?: boolean;
+  /** The column's name beside each value when the rows are cards (a phone), if `header` is not a string. */
+  label?: string;
 }
 
 export interface Selection {
@@ -113,8 +115,9 @@ export function DataTable<Row>({
 
   if (rows.length === 0 && empty) return <>{empty}</>;
   return (
-    // a table wider than its frame (a phone) scrolls in it: then the frame takes the keyboard's
-    // focus, so that arrow keys scroll it, and is named by the caption
+    // on a phone the rows are cards (app.css), each value under its column's name (data-label); a
+    // table still wider than its frame scrolls in it: then the frame takes the keyboard's focus, so
+    // that arrow keys scroll it, and is named by the caption
     <div className="table-wrap" ref={wrap} {...(scrolls ? { tabIndex: 0, role: "region", "aria-labelledby": captionId } : {})}>
       <table className="data-table">
         <caption id={captionId}>{caption}</caption>
@@ -166,7 +169,7 @@ export function DataTable<Row>({
                       {c.cell(row)}
                     </th>
                   ) : (
-                    <td key={c.key} className={c.numeric ? "num" : undefined}>
+                    <td key={c.key} className={c.numeric ? "num" : undefined} data-label={c.label ?? (typeof c.header === "string" ? c.header : undefined)}>
                       {c.cell(row)}
                     </td>
                   ),
