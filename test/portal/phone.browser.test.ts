@@ -156,6 +156,7 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
     expect(await page.evaluate(() => !!document.activeElement?.closest("nav.sidenav")), `${where}: focus in the navigation`).toBe(true);
     await page.locator("#nav-drawer").getByRole("button", { name: words(lang, "common:shell.signOut") }).waitFor();
     expect(await beyondTheScreen(page), `${where} drawer open`).toEqual([]);
+    if (where.startsWith("supplier/")) await page.screenshot({ path: join(looks(), `drawer-${lang}.png`), scale: "css" });
     expect(await seriousViolations(page), `${where} drawer open`).toEqual([]);
     // Escape closes it, focus back on the menu button; Enter opens it again; the close button closes it
     await page.keyboard.press("Escape");

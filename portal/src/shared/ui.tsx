@@ -125,14 +125,20 @@ export function DataTable<Row>({
           <tr>
             {selection ? (
               <th scope="col" className="select-col">
-                <input
-                  ref={allRef}
-                  type="checkbox"
-                  checked={allSelected}
-                  disabled={selectable.length === 0}
-                  aria-label={t("table.selectAll")}
-                  onChange={() => selection.onChange(allSelected ? new Set() : new Set(selectable))}
-                />
+                <label className="select-all">
+                  <input
+                    ref={allRef}
+                    type="checkbox"
+                    checked={allSelected}
+                    disabled={selectable.length === 0}
+                    aria-label={t("table.selectAll")}
+                    onChange={() => selection.onChange(allSelected ? new Set() : new Set(selectable))}
+                  />
+                  {/* shown on a phone, where the column's head is not */}
+                  <span className="select-all-text" aria-hidden="true">
+                    {t("table.selectAll")}
+                  </span>
+                </label>
               </th>
             ) : null}
             {columns.map((c) => (

@@ -62,9 +62,19 @@ export async function smallTargets(page: Page): Promise<string[]> {
   );
 }
 
-/** The navigation's link whose name starts with `name`; on a phone the menu is opened first (a person taps ☰). */
-export async function navLink(page: Page, name: string): Promise<Locator> {
-  const menu = page.locator("header .menu-btn");
-  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
-  return page.locator("nav.sidenav").getByRole("link", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) });
+/**
+ * The navigation's entry whose name starts with `name`, as a person uses it: on a phone clicking it
+ * opens the menu first (a person taps ☰); its text is read even while the drawer is closed.
+ */
+export function navEntry(page: Page, name: string) {
+  const link = (includeHidden: boolean): Locator =>
+    page.locator("nav.sidenav").getByRole("link", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`), includeHidden });
+  return {
+    click: async () => {
+      const menu = page.locator("header .menu-btn");
+      if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+      await link(false).click();
+    },
+    textContent: () => link(true).textContent(),
+  };
 }
