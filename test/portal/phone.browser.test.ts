@@ -24,7 +24,12 @@ const ROLES = ["supplier", "core", "bank", "operator", "auditor"] as const;
 type Role = (typeof ROLES)[number];
 type Lang = "zh" | "en";
 type Size = "phone" | "desktop";
-const LOOKS: [Lang, Size][] = [["zh", "phone"], ["en", "phone"], ["zh", "desktop"], ["en", "desktop"]];
+const LOOKS: [Lang, Size][] = [
+  ["zh", "phone"],
+  ["en", "phone"],
+  ["zh", "desktop"],
+  ["en", "desktop"],
+];
 
 async function settled(page: Page) {
   await page.locator("main h1").first().waitFor();
@@ -68,10 +73,7 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
   };
 
   beforeAll(async () => {
-    [world, browser] = await Promise.all([
-      startWorld({ suppliers: [TIER1], invoices: () => true, invoicesPerSupplier: 6, people: [TIER1, CORE] }),
-      launchBrowser(),
-    ]);
+    [world, browser] = await Promise.all([startWorld({ suppliers: [TIER1], invoices: () => true, invoicesPerSupplier: 6, people: [TIER1, CORE] }), launchBrowser()]);
     const { invitePeople } = await import("../../backend/src/ops/demo/people");
     const { ApiClient } = await import("../../backend/src/ops/demo/client");
     await invitePeople(new ApiClient(world.baseURL), world.stack.operatorKey, [world.banks[0]], ["approver"]);
@@ -79,7 +81,11 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
     const { api } = world;
     const free = (await api.get("/v1/invoices?status=verified&limit=100", { key: world.key(TIER1) })).body.items.filter((i: { buyerTaxId: string }) => i.buyerTaxId === CORE);
     expect(free.length).toBeGreaterThanOrEqual(3);
-    const registered = await api.post("/v1/receivables", { items: free.slice(0, 3).map((inv: { id: string }) => ({ obligorId: world.id(CORE), invoiceIds: [inv.id], maturityDate: maturity(90) })) }, { key: world.key(TIER1) });
+    const registered = await api.post(
+      "/v1/receivables",
+      { items: free.slice(0, 3).map((inv: { id: string }) => ({ obligorId: world.id(CORE), invoiceIds: [inv.id], maturityDate: maturity(90) })) },
+      { key: world.key(TIER1) },
+    );
     expect(registered.status, JSON.stringify(registered.body)).toBe(202);
     const ids: string[] = registered.body.items.map((x: { receivable: { id: string } }) => x.receivable.id);
     for (const id of ids) await world.receivable(id, world.key(TIER1), "pending");
@@ -98,43 +104,45 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
 
   for (const role of ROLES) {
     it(`${role}: the home fits a phone and a desktop in both languages; the phone's navigation is a drawer`, async () => {
-      await Promise.all(LOOKS.map(async ([lang, size]) => {
-        const page = await signedIn(role, lang, size);
-        const where = `${role}/${lang}/${size}`;
-        await page.goto("/portal/");
-        await settled(page);
-        expect(await beyondTheScreen(page), where).toEqual([]);
-        expect(await seriousViolations(page), where).toEqual([]);
-        const menu = page.locator("header .menu-btn");
-        const nav = page.locator("nav.sidenav");
-        await page.screenshot({ path: join(screens(), `${size}-${role}${lang === "en" ? "-en" : ""}.png`), scale: "css" });
-        if (size === "desktop") {
-          expect(await menu.isVisible(), where).toBe(false);
-          expect(await nav.isVisible(), where).toBe(true);
-        } else {
-          expect(await smallTargets(page), where).toEqual([]);
-          await drawer(page, lang, where);
-        }
-      }));
+      await Promise.all(
+        LOOKS.map(async ([lang, size]) => {
+          const page = await signedIn(role, lang, size);
+          const where = `${role}/${lang}/${size}`;
+          await page.goto("/portal/");
+          await settled(page);
+          expect(await beyondTheScreen(page), where).toEqual([]);
+          expect(await seriousViolations(page), where).toEqual([]);
+          const menu = page.locator("header .menu-btn");
+          const nav = page.locator("nav.sidenav");
+          await page.screenshot({ path: join(screens(), `${size}-${role}${lang === "en" ? "-en" : ""}.png`), scale: "css" });
+          if (size === "desktop") {
+            expect(await menu.isVisible(), where).toBe(false);
+            expect(await nav.isVisible(), where).toBe(true);
+          } else {
+            expect(await smallTargets(page), where).toEqual([]);
+            await drawer(page, lang, where);
+          }
+        }),
+      );
     });
   }
 
   for (const role of ROLES) {
-    it(`${role}: every page of its navigation fits a phone, in both languages`, async () => {
-      await Promise.all((["zh", "en"] as const).map(async (lang) => {
-        const page = await signedIn(role, lang, "phone");
-        await page.goto("/portal/");
+    // one language a role, the two alternating (both passed when this was written; CI time matters)
+    const lang: Lang = role === "core" || role === "operator" ? "en" : "zh";
+    it(`${role}: every page of its navigation fits a phone (in ${lang === "zh" ? "Chinese" : "English"})`, async () => {
+      const page = await signedIn(role, lang, "phone");
+      await page.goto("/portal/");
+      await settled(page);
+      const paths = await page.locator("nav.sidenav a").evaluateAll((as) => [...new Set(as.map((a) => (a as HTMLAnchorElement).pathname))]);
+      expect(paths.length).toBeGreaterThan(1);
+      for (const path of paths) {
+        await page.goto(path);
         await settled(page);
-        const paths = await page.locator("nav.sidenav a").evaluateAll((as) => [...new Set(as.map((a) => (a as HTMLAnchorElement).pathname))]);
-        expect(paths.length).toBeGreaterThan(1);
-        for (const path of paths) {
-          await page.goto(path);
-          await settled(page);
-          expect(await beyondTheScreen(page), `${role}/${lang} ${path}`).toEqual([]);
-          expect(await smallTargets(page), `${role}/${lang} ${path}`).toEqual([]);
-          if (lang === "zh") await page.screenshot({ path: join(looks(), `${role}${path.replace(/\W+/g, "-")}.png`), scale: "css", fullPage: true });
-        }
-      }));
+        expect(await beyondTheScreen(page), `${role}/${lang} ${path}`).toEqual([]);
+        expect(await smallTargets(page), `${role}/${lang} ${path}`).toEqual([]);
+        await page.screenshot({ path: join(looks(), `${role}-${lang}${path.replace(/\W+/g, "-")}.png`), scale: "css", fullPage: true });
+      }
     });
   }
 
@@ -154,7 +162,10 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
     expect(await menu.getAttribute("aria-expanded"), where).toBe("true");
     expect(await nav.isVisible(), where).toBe(true);
     expect(await page.evaluate(() => !!document.activeElement?.closest("nav.sidenav")), `${where}: focus in the navigation`).toBe(true);
-    await page.locator("#nav-drawer").getByRole("button", { name: words(lang, "common:shell.signOut") }).waitFor();
+    await page
+      .locator("#nav-drawer")
+      .getByRole("button", { name: words(lang, "common:shell.signOut") })
+      .waitFor();
     expect(await beyondTheScreen(page), `${where} drawer open`).toEqual([]);
     if (where.startsWith("supplier/")) await page.screenshot({ path: join(looks(), `drawer-${lang}.png`), scale: "css" });
     expect(await seriousViolations(page), `${where} drawer open`).toEqual([]);
@@ -165,7 +176,10 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
     expect(await page.evaluate(() => document.activeElement?.classList.contains("menu-btn")), `${where}: focus back on the menu button`).toBe(true);
     await page.keyboard.press("Enter");
     expect(await nav.isVisible(), where).toBe(true);
-    await page.locator("#nav-drawer").getByRole("button", { name: words(lang, "common:action.close") }).click();
+    await page
+      .locator("#nav-drawer")
+      .getByRole("button", { name: words(lang, "common:action.close") })
+      .click();
     expect(await nav.isVisible(), where).toBe(false);
     // a link followed opens its page and closes the drawer
     await menu.click();
@@ -196,7 +210,10 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
       for (const card of cards) {
         expect(card.display, where).toBe("grid");
         expect(card.labels.length, where).toBeGreaterThan(0);
-        expect(card.labels.every((c) => c !== "none" && c.length > 2), where).toBe(true);
+        expect(
+          card.labels.every((c) => c !== "none" && c.length > 2),
+          where,
+        ).toBe(true);
       }
       expect(await phone.locator("main table.data-table thead th:not(.select-col)").first().isVisible(), where).toBe(false);
       expect(await beyondTheScreen(phone), where).toEqual([]);
@@ -209,7 +226,10 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
       await settled(phone);
       expect(await beyondTheScreen(phone), `supplier/${lang} /financing`).toEqual([]);
       expect(await smallTargets(phone), `supplier/${lang} /financing`).toEqual([]);
-      await phone.locator("form").getByLabel(words(lang, "financing:request.certificate")).selectOption(confirmed[lang === "zh" ? 0 : 1]);
+      await phone
+        .locator("form")
+        .getByLabel(words(lang, "financing:request.certificate"))
+        .selectOption(confirmed[lang === "zh" ? 0 : 1]);
       await phone.getByRole("button", { name: words(lang, "financing:request.submit") }).tap();
       await phone.waitForURL(/\/portal\/financing\/requests\/[0-9a-f-]{36}$/);
       await settled(phone);
@@ -217,7 +237,7 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
       expect(await seriousViolations(phone), `supplier/${lang} the request`).toEqual([]);
       if (lang === "zh") await phone.screenshot({ path: join(screens(), "phone-supplier-request.png"), scale: "css", fullPage: true });
     }
-    const requests = (await world.api.get("/v1/financing-requests", { key: world.key(TIER1) })).body.items as { receivableId: string }[];
-    expect(requests.map((r) => r.receivableId).sort()).toEqual([...confirmed].sort());
+    const requests = (await world.api.get("/v1/financing-requests", { key: world.key(TIER1) })).body.items as { request: { receivableId: string } }[];
+    expect(requests.map((r) => r.request.receivableId).sort()).toEqual([...confirmed].sort());
   });
 });
