@@ -13,7 +13,7 @@ import { words } from "./support/words";
  * The portal on a phone (390×844, touch) and on a desktop (1366×900), in Chinese and in English,
  * for every role's home: nothing reaches past the screen's right edge, no serious or critical
  * axe-core violation. On the phone the bar is one line, the navigation a drawer the menu button
- * opens and closes (mouse, keyboard, Escape, a link followed), sign-out and the language switch are
+ * opens and closes (mouse, keyboard: Escape, Tab past its end; a link followed), sign-out and the language switch are
  * reachable, every control is 44 px tall; on the desktop the navigation is a column, no menu button.
  * On the phone a supplier requests financing, and a table page shows its rows as cards.
  * Photographed into a temporary directory (the log names it), or into SCREENSHOTS_DIR
@@ -175,6 +175,14 @@ describe("the portal on a phone and on a desktop, in Chinese and in English", ()
     expect(await nav.isVisible(), where).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.classList.contains("menu-btn")), `${where}: focus back on the menu button`).toBe(true);
     await page.keyboard.press("Enter");
+    expect(await nav.isVisible(), where).toBe(true);
+    // Tab through its links, the password link and sign-out: past the last, the drawer closes
+    let tabs = 0;
+    while ((await menu.getAttribute("aria-expanded")) === "true" && tabs++ < 40) await page.keyboard.press("Tab");
+    expect(await nav.isVisible(), `${where}: tabbed out of the drawer`).toBe(false);
+    expect(tabs, where).toBeGreaterThan(2);
+    expect(await page.evaluate(() => !!document.activeElement?.closest("main")), `${where}: focus went on into the page`).toBe(true);
+    await menu.click();
     expect(await nav.isVisible(), where).toBe(true);
     await page
       .locator("#nav-drawer")

@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useRef, useState, type MouseEvent } from "react";
+import { Suspense, useEffect, useRef, useState, type FocusEvent, type MouseEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -66,7 +66,7 @@ export function Shell() {
         </Button>
       </header>
       <div className="body">
-        <div id="nav-drawer" className={drawer.open ? "drawer open" : "drawer"} ref={drawer.panel} onClick={drawer.onClick}>
+        <div id="nav-drawer" className={drawer.open ? "drawer open" : "drawer"} ref={drawer.panel} onClick={drawer.onClick} onBlur={drawer.onBlur}>
           <div className="drawer-head">
             <span className="org-name">{session.organization.legalName}</span>
             <button type="button" className="drawer-close" aria-label={t("action.close")} onClick={drawer.close}>
@@ -145,6 +145,11 @@ function useDrawer() {
     panel,
     close,
     toggle: () => (open ? close() : setOpen(true)),
+    /** Focus gone elsewhere in the page (Tab past its last control) closes the drawer: what it covers is not where the keyboard is. */
+    onBlur: (e: FocusEvent) => {
+      const to = e.relatedTarget as Node | null;
+      if (open && to && !e.currentTarget.contains(to) && to !== button.current) setOpen(false);
+    },
     /** A link followed (even to the page already shown) closes the drawer. */
     onClick: (e: MouseEvent) => {
       if ((e.target as Element).closest("a")) setOpen(false);
