@@ -44,6 +44,9 @@ export async function beyondTheScreen(page: Page): Promise<string[]> {
       range.selectNodeContents(n);
       const r = range.getBoundingClientRect();
       if (r.width > 0 && r.right > width + 1) found.push(`text ${describe(parent)} reaches ${Math.round(r.right)}px`);
+      // within the screen, yet out of its card (a table's row on a phone)
+      const card = parent.closest("table.data-table tbody tr");
+      if (card && getComputedStyle(card).display === "grid" && r.width > 0 && r.right > card.getBoundingClientRect().right + 1) found.push(`text ${describe(parent)} leaves its card`);
     }
     return [...new Set(found)].slice(0, 12);
   }, width);
