@@ -343,8 +343,10 @@ export function Card({ title, children, className }: { title?: ReactNode; childr
 }
 
 export function Stat({ label, value, hint }: { label: ReactNode; value: ReactNode; hint?: ReactNode }) {
+  // a long value (an amount in words) has a line of its own on a phone (app.css), a count shares it
+  const long = typeof value === "string" && value.length > 9;
   return (
-    <div className="stat">
+    <div className={long ? "stat stat-long" : "stat"}>
       <dt>{label}</dt>
       <dd>
         <span className="stat-value">{value}</span>
