@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
 import { CORE, DEMO_PASSWORD, OTHER_CORE, TIER1, TIER2, eventually, maturity, startWorld, type World } from "./support/world";
 import { words } from "./support/words";
+import { navEntry } from "./support/phone";
 import invoiceSeeds from "../../seeds/invoices.json";
 
 /**
@@ -58,7 +59,7 @@ describe("consent in the browser: 开立, 签收, 拒签, 撤回, the review of 
     return page;
   };
   const w = (lang: Lang) => (ref: string, values?: Record<string, string | number>) => words(lang, ref, values);
-  const nav = (page: Page, name: string) => page.locator("nav.sidenav").getByRole("link", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) });
+  const nav = navEntry; // on a phone, through the menu
   const settled = async (page: Page) => {
     await page.locator("main h1").first().waitFor();
     await page.waitForFunction(() => !document.querySelector("main .loading, main [aria-busy='true']"), undefined, { timeout: 20_000 });

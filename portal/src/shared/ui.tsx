@@ -75,6 +75,8 @@ export interface Column<Row> {
   numeric?: boolean;
   /** This column names the row (a th scope="row"). */
   rowHeader?: boolean;
+  /** The column's name beside each value when the rows are cards (a phone), if `header` is not a string. */
+  label?: string;
 }
 
 export interface Selection {
@@ -113,8 +115,9 @@ export function DataTable<Row>({
 
   if (rows.length === 0 && empty) return <>{empty}</>;
   return (
-    // a table wider than its frame (a phone) scrolls in it: then the frame takes the keyboard's
-    // focus, so that arrow keys scroll it, and is named by the caption
+    // on a phone the rows are cards (app.css), each value under its column's name (data-label); a
+    // table still wider than its frame scrolls in it: then the frame takes the keyboard's focus, so
+    // that arrow keys scroll it, and is named by the caption
     <div className="table-wrap" ref={wrap} {...(scrolls ? { tabIndex: 0, role: "region", "aria-labelledby": captionId } : {})}>
       <table className="data-table">
         <caption id={captionId}>{caption}</caption>
@@ -122,14 +125,20 @@ export function DataTable<Row>({
           <tr>
             {selection ? (
               <th scope="col" className="select-col">
-                <input
-                  ref={allRef}
-                  type="checkbox"
-                  checked={allSelected}
-                  disabled={selectable.length === 0}
-                  aria-label={t("table.selectAll")}
-                  onChange={() => selection.onChange(allSelected ? new Set() : new Set(selectable))}
-                />
+                <label className="select-all">
+                  <input
+                    ref={allRef}
+                    type="checkbox"
+                    checked={allSelected}
+                    disabled={selectable.length === 0}
+                    aria-label={t("table.selectAll")}
+                    onChange={() => selection.onChange(allSelected ? new Set() : new Set(selectable))}
+                  />
+                  {/* shown on a phone, where the column's head is not */}
+                  <span className="select-all-text" aria-hidden="true">
+                    {t("table.selectAll")}
+                  </span>
+                </label>
               </th>
             ) : null}
             {columns.map((c) => (
@@ -166,7 +175,7 @@ export function DataTable<Row>({
                       {c.cell(row)}
                     </th>
                   ) : (
-                    <td key={c.key} className={c.numeric ? "num" : undefined}>
+                    <td key={c.key} className={c.numeric ? "num" : undefined} data-label={c.label ?? (typeof c.header === "string" ? c.header : undefined)}>
                       {c.cell(row)}
                     </td>
                   ),
@@ -334,8 +343,10 @@ export function Card({ title, children, className }: { title?: ReactNode; childr
 }
 
 export function Stat({ label, value, hint }: { label: ReactNode; value: ReactNode; hint?: ReactNode }) {
+  // a long value (an amount in words) has a line of its own on a phone (app.css), a count shares it
+  const long = typeof value === "string" && value.length > 9;
   return (
-    <div className="stat">
+    <div className={long ? "stat stat-long" : "stat"}>
       <dt>{label}</dt>
       <dd>
         <span className="stat-value">{value}</span>

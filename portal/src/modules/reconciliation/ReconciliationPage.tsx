@@ -206,21 +206,21 @@ function ReportView({ report, csvHref }: { report: Report; csvHref: string }) {
             {report.financings.map((f) => (
               <tr key={`${f.financingId ?? ""}:${f.receivableId}`} className={f.mismatches.length ? "row-mismatch" : undefined}>
                 <th scope="row">{f.certificateId ? t("financing:field.certificateNo", { id: f.certificateId }) : <Hash value={f.receivableId} />}</th>
-                <td>{f.supplier.name}</td>
-                <td>{f.obligor.name}</td>
-                <td className="num">{f.platform ? <Money fen={f.platform.advance} /> : "—"}</td>
-                <td className="num">{f.platform ? <Money fen={f.platform.due} /> : "—"}</td>
-                <td>
+                <td data-label={t("financing:field.supplier")}>{f.supplier.name}</td>
+                <td data-label={t("financing:field.obligor")}>{f.obligor.name}</td>
+                <td className="num" data-label={t("financing:quote.advance")}>{f.platform ? <Money fen={f.platform.advance} /> : "—"}</td>
+                <td className="num" data-label={t("financing:quote.due")}>{f.platform ? <Money fen={f.platform.due} /> : "—"}</td>
+                <td data-label={t("financings.chainStatus")}>
                   <ReceivableStatus status={f.chain.status} />
                 </td>
-                <td className="num">
+                <td className="num" data-label={t("financings.dayIn")}>
                   <Money fen={f.day.repaymentsReceived} />
                 </td>
-                <td className="num">
+                <td className="num" data-label={t("totals.outstandingEndOfDay")}>
                   <Money fen={f.outstandingEndOfDay} />
                 </td>
-                <td>{f.statementLines.length ? f.statementLines.map((l) => `#${l.line} ${t(`type.${l.type}`)}`).join("，") : "—"}</td>
-                <td>
+                <td data-label={t("financings.statementLines")}>{f.statementLines.length ? f.statementLines.map((l) => `#${l.line} ${t(`type.${l.type}`)}`).join("，") : "—"}</td>
+                <td data-label={t("financings.result")}>
                   {f.mismatches.length === 0 ? (
                     <StatusBadge status="matched" tone="success" label={t("financings.matched")} />
                   ) : (
