@@ -205,7 +205,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   for (const supplier of suppliers) {
     const held = (await api.get(`/v1/receivables?status=confirmed&limit=500`, supplier.key)).items;
     // every tier finances some of what it holds: a third of tier-1's, all of the smaller tiers'
-    held.filter((_: any, i: number) => supplier.tier! > 1 || i % 3 === 0).forEach((cert: any) => candidates.push({ supplier, cert }));
+    // not those falling due first: a certificate maturing within a day is too late to finance (they are cleared to their holders)
+    held
+      .filter((cert: any) => Date.parse(cert.maturity) > first.instantMs)
+      .filter((_: any, i: number) => supplier.tier! > 1 || i % 3 === 0)
+      .forEach((cert: any) => candidates.push({ supplier, cert }));
   }
   const financings: any[] = [];
   await pool(candidates, 6, async ({ supplier, cert }, i) => {
@@ -275,7 +279,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await api.until(`certificate ${r.id} to be repaid`, async () => (await api.get(`/v1/receivables/${r.id}`, shortCore.key)).status === "settled");
   }
   await api.until("the short core enterprise to be resumed", async () => !(await api.get(`/v1/obligors/${shortCore.id}/standing`, shortCore.key)).paused);
-  o.log(`      ${overdue.length} overdue certificate(s) repaid in full, the bank first; ${shortCore.englishName ?? shortCore.name} may issue and confirm again`);
+  o.log(`      ${overdue.length} overdue certificate(s) repaid in full to its holder; ${shortCore.englishName ?? shortCore.name} may issue and confirm again`);
 
   step(10, "Reconciliation: a bank's report of its on-chain book against the platform's records");
   const bank = banks.find((b) => financings.some((f) => f.bankId === b.id)) ?? banks[0];
