@@ -5,7 +5,7 @@
  */
 import { startDevPlatform } from "../backend/src/ops/dev-platform";
 import { rmSync } from "node:fs";
-import { runDemo, DEMO_STEPS } from "../backend/src/ops/demo/scenario";
+import { runDemo, DEMO_STEPS, DEMO_GRACE_S } from "../backend/src/ops/demo/scenario";
 import { showFeed } from "../backend/src/ops/demo/feed";
 import { summarize } from "../backend/src/ops/demo/summary";
 import { ApiClient } from "../backend/src/ops/demo/client";
@@ -33,7 +33,7 @@ async function main() {
   // the regulator's feed of this run only: a feed of an earlier run's ledger would not verify against this one
   const feedDir = process.env.FEED_DIR ?? "var/demo-feed";
   rmSync(feedDir, { recursive: true, force: true });
-  const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000", FEED_DIR: feedDir } }).catch(
+  const platform = await startDevPlatform({ schema: "demo", ledgerPort: process.env.LEDGER_PORT ?? "8545", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", KEEPER_INTERVAL_MS: "500", KEEPER_RETRY_MS: "2000", FEED_DIR: feedDir }, ledgerParams: { gracePeriod: BigInt(DEMO_GRACE_S) } }).catch(
     (e: unknown): never => {
       // PostgreSQL or Redis not running, a port taken, the configuration invalid: say which, no stack
       console.error(startFailureText("demo", e));

@@ -46,18 +46,24 @@ export const lends = (bank: SeededOrganization, core: SeededOrganization) => !((
 export const maturity = (days: number) => new Date(Date.now() + days * DAY_MS + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
- * The earliest maturity date the story can let fall due: the next midnight in China at least three
- * hours away (a certificate registered now must still be unmatured when it is split, quoted and
- * funded). The ledger's clock is moved to it and no further, so that after the demo the ledger's
- * time and the platform's agree (they differ by less than a day, not by the 130 days the story once
- * jumped): a maturity is a date, so a shorter step cannot let a certificate fall due.
+ * The earliest maturity date the story can let fall due: the next midnight in China at least two
+ * hours away (a certificate registered now must still be unmatured when it is confirmed and split).
+ * The ledger's clock is moved past it by the grace period and no further, so that after the demo
+ * the ledger's time and the platform's agree within two days (not the 130 days the story once
+ * jumped): a maturity is a date, and a certificate turns overdue only after the grace period.
  */
 export function firstMaturity(now = Date.now()): { date: string; instantMs: number } {
   const cst = now + 8 * 3600_000;
   let instantMs = Math.floor(cst / DAY_MS + 1) * DAY_MS - 8 * 3600_000;
-  if (instantMs - now < 3 * 3600_000) instantMs += DAY_MS;
+  if (instantMs - now < 2 * 3600_000) instantMs += DAY_MS;
   return { date: new Date(instantMs + 8 * 3600_000).toISOString().slice(0, 10), instantMs };
 }
+
+/**
+ * The grace period of the demo's ledger (its setParams at start): one day, the contract's minimum,
+ * instead of three, so that the shortfall turns overdue one day after the first maturity.
+ */
+export const DEMO_GRACE_S = 86_400;
 
 /** Verified invoices each tier-1 supplier keeps back from the story: registered (or left to register) by its people afterwards. */
 const KEPT_FOR_PEOPLE = 3;
@@ -245,7 +251,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   if (!kept.issue) throw new Error("the demo kept no invoices back for the issue");
   const consent = await showConsent(api, { ...kept.issue, taker: orgs.find((x) => x.tier === 2)!, log: o.log });
 
-  step(8, `Maturity: the development ledger's clock moves to ${first.date} 00:00 (China time), when the first certificates fall due; the keeper clears them`);
+  step(8, `Maturity: the development ledger's clock moves to ${first.date} 00:00 (China time), when the first certificates fall due, and a day's grace on; the keeper clears them`);
   const matured = (r: any) => Date.parse(r.maturity) <= first.instantMs;
   // the short core enterprise authorizes a little less than what falls due first: one certificate falls short
   const dueFirst = (await api.get(`/v1/receivables?role=obligor&limit=500`, shortCore.key)).items
@@ -254,7 +260,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   if (dueFirst === 0n) throw new Error(`nothing owed by ${shortCore.englishName ?? shortCore.name} falls due on ${first.date}`);
   const shortfall = dueFirst / 4n < 50_000n * YUAN ? dueFirst / 4n : 50_000n * YUAN;
   await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (dueFirst - shortfall).toString() })).id], shortCore.key);
+  // to the first maturity: the keeper clears what is authorized; then past the day's grace: what fell short turns overdue
   await o.advanceLedgerTo(Math.ceil(first.instantMs / 1000) + 60);
+  await api.until("the first maturities cleared as far as authorized", async () => {
+    const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
+    return !all.some((r: any) => ["confirmed", "financed"].includes(r.status) && matured(r) && r.obligorId !== shortCore.id);
+  }, 300_000);
+  await o.advanceLedgerTo(Math.ceil(first.instantMs / 1000) + DEMO_GRACE_S + 60);
   const afterMaturity = await api.until("every due certificate to be settled or overdue", async () => {
     const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
     return all.some((r: any) => ["confirmed", "financed"].includes(r.status) && matured(r)) ? null : all;
