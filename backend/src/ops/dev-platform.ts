@@ -133,7 +133,7 @@ export async function freshPlatformData(ds: DataSource, config: Config, ledgerUr
   const deployment = await deploy(ds, vault, gateway, deployerKey, 3600n);
   if (ledgerParams) {
     const operator = await vault.signer(ds, deployment.operators[0], gateway.provider);
-    await (await ReceivableLedger__factory.connect(deployment.ledger, operator).setParams({ ...DEFAULT_LEDGER_PARAMS, ...ledgerParams })).wait();
+    await (await ReceivableLedger__factory.connect(deployment.ledger, operator).setParams({ ...DEFAULT_LEDGER_PARAMS, ...ledgerParams }, { maxFeePerGas: config.LEDGER_GAS_PRICE_WEI, maxPriorityFeePerGas: config.LEDGER_GAS_PRICE_WEI })).wait();
   }
   gateway.destroy();
   return { boot, deployment };
