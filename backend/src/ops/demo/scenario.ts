@@ -132,8 +132,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     if (!kept.paused && toShort.length >= 2) kept.paused = { supplier, invoiceId: toShort[toShort.length - 1].id };
     const keptIds = new Set([...(kept.issue?.supplier === supplier ? kept.issue.invoiceIds : []), ...(kept.paused?.supplier === supplier ? [kept.paused.invoiceId] : [])]);
     invoices.splice(0, invoices.length, ...invoices.filter((i: any) => !keptIds.has(i.id)));
-    // the first few (not the short core enterprise's: it must owe something due first) wait for the supplier's people
-    const forPeople = invoices.filter((i: any) => i.buyerTaxId !== shortCore.uscc).slice(0, KEPT_FOR_PEOPLE);
+    // the first few wait for the supplier's people (receivables for every core enterprise to confirm among them)
+    const forPeople = invoices.slice(0, KEPT_FOR_PEOPLE);
     keptInvoices.push({ supplier, invoices: forPeople.map((i: any) => ({ id: i.id, buyerTaxId: i.buyerTaxId, amount: i.amount })) });
     invoices.splice(0, invoices.length, ...invoices.filter((i: any) => !forPeople.includes(i)));
     for (const batch of chunks(invoices, 100)) {
