@@ -50,7 +50,7 @@ export async function checkDemo(baseUrl: string, emails: { coreApprover: string;
   // the financing: the supplier's approver, a bank with a line for the obligor, on the ledger's clock of now
   const supplier = await as(emails.financingSupplier);
   const me = await supplier.get("/v1/me");
-  const held = (await supplier.get("/v1/receivables?status=confirmed&limit=500")).items.filter((r: any) => r.holderId === me.organization.id && !r.financing && Date.parse(r.maturity) > Date.now() + 10 * DAY_MS);
+  const held = (await supplier.get("/v1/receivables?status=confirmed&limit=500")).items.filter((r: any) => r.holderId === me.organization.id && !r.financing && Date.parse(r.maturity) > Date.now() + 10 * DAY_MS && Date.parse(r.maturity) < Date.now() + 150 * DAY_MS);
   const busy = new Set((await supplier.get("/v1/financing-requests?status=open,accepted")).items.map((x: any) => x.receivable.id));
   const cert = held.find((r: any) => !busy.has(r.id));
   if (!cert) {

@@ -1,3 +1,5 @@
+import { fieldProblems } from "./client";
+
 /**
  * A person signed in to the API as the portal signs in (POST /v1/sessions: a session cookie and a
  * CSRF token sent back on every write), for the demo's people: what they do goes through the same
@@ -31,7 +33,7 @@ export class PersonSession {
     }
     const text = await res.text();
     const parsed = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new Error(`${this.email}: ${method} ${path} → ${res.status} ${parsed?.code ?? ""}: ${parsed?.detail ?? text}`);
+    if (!res.ok) throw new Error(`${this.email}: ${method} ${path} → ${res.status} ${parsed?.code ?? ""}: ${parsed?.detail ?? text}${fieldProblems(parsed)}`);
     return parsed as T;
   }
 

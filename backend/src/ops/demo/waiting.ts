@@ -90,7 +90,8 @@ export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string;
   const spare: { supplier: SeededOrganization; cert: any }[] = [];
   for (const supplier of tier1) {
     const held = (await api.get("/v1/receivables?status=confirmed&limit=500", supplier.key)).items;
-    const free = held.filter((r: any) => !r.financing && r.holderId === supplier.id && Date.parse(r.maturity) > Date.now() + 30 * DAY_MS);
+        // not a term over six months (its quote needs a reasonableness review: the consent step's 200-day certificate)
+    const free = held.filter((r: any) => !r.financing && r.holderId === supplier.id && Date.parse(r.maturity) > Date.now() + 30 * DAY_MS && Date.parse(r.maturity) < Date.now() + 150 * DAY_MS);
     for (const cert of free.slice(0, 1)) spare.push({ supplier, cert });
   }
   if (spare.length < 4) throw new Error(`the demo needs four tier-1 suppliers holding an unfinanced certificate; ${spare.length} do`);
