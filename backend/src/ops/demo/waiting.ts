@@ -81,8 +81,11 @@ export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string;
   // what each tier-1 supplier still has to do: invoices to register, and the seed files to upload
   for (const k of result.keptInvoices) {
     const left = k.invoices.filter((i) => !used.has(i.id)).length;
-    const files = k.supplier.uscc === FILES_SUPPLIER ? `; upload ${INVOICE_FILES.join(", ")} on the invoice upload page` : "";
-    if (left || files) for (const duty of ["approver", "clerk"] as const) add(k.supplier, duty, `${left} verified invoice(s) to register as receivables${files}`);
+    const todo = [
+      ...(left ? [`${left} verified invoice(s) to register as receivables`] : []),
+      ...(k.supplier.uscc === FILES_SUPPLIER ? [`invoices to upload on the invoice upload page: ${INVOICE_FILES.join(", ")}`] : []),
+    ];
+    for (const item of todo) for (const duty of ["approver", "clerk"] as const) add(k.supplier, duty, item);
   }
 
   // certificates the tier-1 suppliers hold unfinanced, far enough from maturity to finance or offer
