@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { Stack, randomUscc } from "./support/stack";
 import { firstAdminKey } from "../../backend/src/ops/first-admin";
@@ -456,6 +456,12 @@ describe("people: sign-in, sessions, duties and four-eyes approvals", () => {
     expect((await invite(clerk)).status, "the operator's clerk").toBe(403);
     expect((await invite(op, { role: "member", duty: "viewer" })).status, "a member rather than the first admin").toBe(403);
     expect((await invite(op, { duty: "clerk" })).status, "an admin who could not invite anyone").toBe(403);
+    // what the operator's portal form may send wrong: an email that is none, an organization that does not exist
+    const badEmail = await invite(op, { email: "zhao.lixin at chuanyu" });
+    expect([badEmail.status, badEmail.body.errors?.[0]?.field]).toEqual([422, "body.email"]);
+    const nowhere = await stack.api.post(`/v1/organizations/${randomUUID()}/invitations`, { email: "first@nowhere.example", name: "First", role: "admin", duty: "approver" }, op);
+    expect(nowhere.status, "an organization that does not exist").toBe(404);
+    expect(await stack.ds.query(`SELECT count(*)::int AS n FROM invitations WHERE organization_id = $1`, [orgId])).toEqual([{ n: 0 }]);
     const lost = await invite(op);
     expect(lost.status).toBe(201);
     const first = await invite(op); // a new link replaces the lost one

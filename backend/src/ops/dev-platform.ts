@@ -13,6 +13,8 @@ import { type Running, platformDataSource } from "../platform";
 import { startApi, startIndexer, startWorker } from "../processes";
 import { bootstrap } from "./bootstrap";
 import { deploy } from "./deploy";
+import { DEFAULT_LEDGER_PARAMS } from "../ledger/deploy";
+import { ReceivableLedger__factory } from "../../../typechain-types";
 
 /** Hardhat's well-known account #0: development only. */
 export const DEV_DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -52,7 +54,7 @@ async function waitForRpc(url: string, node: ChildProcess, timeoutMs = 60_000) {
  * (`schema`, reset because the ledger starts empty too), migrations, the operator bootstrapped,
  * the contracts deployed, and the API, worker and indexer running in this process.
  */
-export async function startDevPlatform(o: { schema: string; ledgerPort: string; env?: Record<string, string | undefined> }): Promise<DevPlatform> {
+export async function startDevPlatform(o: { schema: string; ledgerPort: string; env?: Record<string, string | undefined>; ledgerParams?: Partial<LedgerParams> }): Promise<DevPlatform> {
   const ledgerUrl = `http://127.0.0.1:${o.ledgerPort}`;
   const env = { ...process.env, ...(o.env ?? {}) };
   const config = loadConfig({
@@ -76,7 +78,7 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
     const log = createLogger(config.LOG_LEVEL, o.schema);
     const ds = platformDataSource({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: 2, applicationName: `chainfactor-${o.schema}` });
     await ds.initialize();
-    const { boot, deployment } = await freshPlatformData(ds, config, ledgerUrl, config.DEPLOYER_PRIVATE_KEY!);
+    const { boot, deployment } = await freshPlatformData(ds, config, ledgerUrl, config.DEPLOYER_PRIVATE_KEY!, o.ledgerParams);
     await ds.destroy();
 
     const parts: Running[] = [];
@@ -103,11 +105,15 @@ export async function startDevPlatform(o: { schema: string; ledgerPort: string; 
   }
 }
 
+type LedgerParams = typeof DEFAULT_LEDGER_PARAMS;
+
 /**
  * A platform's data made afresh on an initialized data source: its schema dropped and migrated,
- * its queue keys removed, the operator bootstrapped and the contracts deployed on `ledgerUrl`.
+ * its queue keys removed, the operator bootstrapped and the contracts deployed on `ledgerUrl`;
+ * with `ledgerParams`, the ledger's policy changed from the defaults by the operator (setParams,
+ * before anything else runs), as governance would on a real network.
  */
-export async function freshPlatformData(ds: DataSource, config: Config, ledgerUrl: string, deployerKey: string) {
+export async function freshPlatformData(ds: DataSource, config: Config, ledgerUrl: string, deployerKey: string, ledgerParams?: Partial<LedgerParams>) {
   await ds.query(`DROP SCHEMA IF EXISTS "${config.DATABASE_SCHEMA}" CASCADE`);
   await migrate(ds);
   // one retry, not twenty with a stack trace each: a failed command says why, the preflight said where
@@ -125,6 +131,10 @@ export async function freshPlatformData(ds: DataSource, config: Config, ledgerUr
   });
   const gateway = await LedgerGateway.connect(ledgerUrl);
   const deployment = await deploy(ds, vault, gateway, deployerKey, 3600n);
+  if (ledgerParams) {
+    const operator = await vault.signer(ds, deployment.operators[0], gateway.provider);
+    await (await ReceivableLedger__factory.connect(deployment.ledger, operator).setParams({ ...DEFAULT_LEDGER_PARAMS, ...ledgerParams }, { maxFeePerGas: config.LEDGER_GAS_PRICE_WEI, maxPriorityFeePerGas: config.LEDGER_GAS_PRICE_WEI })).wait();
+  }
   gateway.destroy();
   return { boot, deployment };
 }

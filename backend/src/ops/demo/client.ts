@@ -10,7 +10,7 @@ export class ApiClient {
     });
     const text = await res.text();
     const parsed = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${parsed?.code ?? ""}: ${parsed?.detail ?? text}`);
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${parsed?.code ?? ""}: ${parsed?.detail ?? text}${fieldProblems(parsed)}`);
     return parsed as T;
   }
 
@@ -65,3 +65,7 @@ export async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number)
 }
 
 export const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** A problem's field errors, for a refusal's message: " (body.validUntil: is in the past; …)". */
+export const fieldProblems = (problem: { errors?: { field: string; message: string }[] } | undefined) =>
+  problem?.errors?.length ? ` (${problem.errors.map((e) => `${e.field}: ${e.message}`).join("; ")})` : "";

@@ -14,8 +14,8 @@ const DAY_MS = 86_400_000;
 export interface DemoOptions {
   apiUrl: string;
   operatorKey: string;
-  /** Moves the ledger's clock forward (the development ledger only; the backend never does this). */
-  advanceLedgerTime: (seconds: number) => Promise<void>;
+  /** Moves the ledger's clock forward to `unixSeconds` (the development ledger only; the backend never does this). */
+  advanceLedgerTo: (unixSeconds: number) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -33,13 +33,40 @@ export interface DemoResult {
   pausedIssue: string | null;
   /** Set by scripts/demo.ts once the feed is verified. */
   feed?: FeedShown;
+  /** The date (China time) the ledger's clock was moved to, when the first certificates fell due. */
+  maturedOn: string;
+  /** Verified invoices the story left unregistered, per tier-1 supplier: the work left for the people. */
+  keptInvoices: { supplier: SeededOrganization; invoices: { id: string; buyerTaxId: string; amount: string }[] }[];
 }
 
 /** The rural commercial bank lends only in its own region (Ganzhou); the others lend everywhere. */
-const lends = (bank: SeededOrganization, core: SeededOrganization) => !((bank.englishName ?? "").includes("Rural") && core.scenario !== "gz-furniture");
+export const lends = (bank: SeededOrganization, core: SeededOrganization) => !((bank.englishName ?? "").includes("Rural") && core.scenario !== "gz-furniture");
 
 /** The maturity date `days` from now, as the API takes it (China Standard Time). */
-const maturity = (days: number) => new Date(Date.now() + days * DAY_MS + 8 * 3600_000).toISOString().slice(0, 10);
+export const maturity = (days: number) => new Date(Date.now() + days * DAY_MS + 8 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * The earliest maturity date the story can let fall due: the next midnight in China at least two
+ * hours away (a certificate registered now must still be unmatured when it is confirmed and split).
+ * The ledger's clock is moved past it by the grace period and no further, so that after the demo
+ * the ledger's time and the platform's agree within two days (not the 130 days the story once
+ * jumped): a maturity is a date, and a certificate turns overdue only after the grace period.
+ */
+export function firstMaturity(now = Date.now()): { date: string; instantMs: number } {
+  const cst = now + 8 * 3600_000;
+  let instantMs = Math.floor(cst / DAY_MS + 1) * DAY_MS - 8 * 3600_000;
+  if (instantMs - now < 2 * 3600_000) instantMs += DAY_MS;
+  return { date: new Date(instantMs + 8 * 3600_000).toISOString().slice(0, 10), instantMs };
+}
+
+/**
+ * The grace period of the demo's ledger (its setParams at start): one day, the contract's minimum,
+ * instead of three, so that the shortfall turns overdue one day after the first maturity.
+ */
+export const DEMO_GRACE_S = 86_400;
+
+/** Verified invoices each tier-1 supplier keeps back from the story: registered (or left to register) by its people afterwards. */
+const KEPT_FOR_PEOPLE = 3;
 
 /**
  * Plays both scenarios through the public HTTP API: seeds (organizations onboarded on chain,
@@ -61,6 +88,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const banks = orgs.filter((x) => x.roles.includes("bank"));
   const issuer = orgs.find((x) => x.roles.includes("settlement_issuer"))!;
   const caught = seeds.invoices.items.filter((i) => i.status === "rejected");
+  const first = firstMaturity();
   o.log(`      ${orgs.length} organizations active on chain; ${seeds.invoices.items.length} invoices: ${seeds.invoices.items.filter((i) => i.status === "verified").length} verified, ${caught.length} rejected`);
 
   step(2, "Deposits, repayment authorizations and credit lines");
@@ -86,6 +114,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   // kept back for later steps: two invoices a core enterprise (not the one that will fall short)
   // issues certificates on, and one the short core enterprise tries to issue on while paused
   const kept: { issue: { supplier: SeededOrganization; core: SeededOrganization; invoiceIds: string[] } | null; paused: { supplier: SeededOrganization; invoiceId: string } | null } = { issue: null, paused: null };
+  const keptInvoices: DemoResult["keptInvoices"] = [];
   await pool(tier1, 4, async (supplier) => {
     const invoices: any[] = [];
     for (let after = ""; ; ) {
@@ -103,8 +132,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     if (!kept.paused && toShort.length >= 2) kept.paused = { supplier, invoiceId: toShort[toShort.length - 1].id };
     const keptIds = new Set([...(kept.issue?.supplier === supplier ? kept.issue.invoiceIds : []), ...(kept.paused?.supplier === supplier ? [kept.paused.invoiceId] : [])]);
     invoices.splice(0, invoices.length, ...invoices.filter((i: any) => !keptIds.has(i.id)));
+    // the first few wait for the supplier's people (receivables for every core enterprise to confirm among them)
+    const forPeople = invoices.slice(0, KEPT_FOR_PEOPLE);
+    keptInvoices.push({ supplier, invoices: forPeople.map((i: any) => ({ id: i.id, buyerTaxId: i.buyerTaxId, amount: i.amount })) });
+    invoices.splice(0, invoices.length, ...invoices.filter((i: any) => !forPeople.includes(i)));
     for (const batch of chunks(invoices, 100)) {
-      const items = batch.map((inv: any, i: number) => ({ obligorId: byUscc.get(inv.buyerTaxId)!.id, invoiceIds: [inv.id], maturityDate: maturity(30 + ((i * 7) % 90)) }));
+      // one in eight falls due first (the story's maturity); the others from 3 days to 4 months on, some near maturity after the demo
+      const items = batch.map((inv: any, i: number) => ({ obligorId: byUscc.get(inv.buyerTaxId)!.id, invoiceIds: [inv.id], maturityDate: i % 8 === 0 ? first.date : maturity(3 + ((i * 7) % 117)) }));
       const r = await api.post("/v1/receivables", supplier.key, { items });
       registered.push(...r.items.map((x: any) => x.receivable.id));
     }
@@ -177,7 +211,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   for (const supplier of suppliers) {
     const held = (await api.get(`/v1/receivables?status=confirmed&limit=500`, supplier.key)).items;
     // every tier finances some of what it holds: a third of tier-1's, all of the smaller tiers'
-    held.filter((_: any, i: number) => supplier.tier! > 1 || i % 3 === 0).forEach((cert: any) => candidates.push({ supplier, cert }));
+    // not those falling due first: a certificate maturing within a day is too late to finance (they are cleared to their holders)
+    held
+      .filter((cert: any) => Date.parse(cert.maturity) > first.instantMs)
+      .filter((_: any, i: number) => supplier.tier! > 1 || i % 3 === 0)
+      .forEach((cert: any) => candidates.push({ supplier, cert }));
   }
   const financings: any[] = [];
   await pool(candidates, 6, async ({ supplier, cert }, i) => {
@@ -213,14 +251,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   if (!kept.issue) throw new Error("the demo kept no invoices back for the issue");
   const consent = await showConsent(api, { ...kept.issue, taker: orgs.find((x) => x.tier === 2)!, log: o.log });
 
-  step(8, "Maturity: the development ledger's clock moves 130 days; the keeper clears what is due");
-  const owedByShortCore = BigInt((await api.get("/v1/settlement/repayment-coverage", shortCore.key)).outstanding);
-  const shortfall = 50_000n * YUAN;
-  await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (owedByShortCore - shortfall).toString() })).id], shortCore.key);
-  await o.advanceLedgerTime(130 * 86_400);
+  step(8, `Maturity: the development ledger's clock moves to ${first.date} 00:00 (China time), when the first certificates fall due, and a day's grace on; the keeper clears them`);
+  const matured = (r: any) => Date.parse(r.maturity) <= first.instantMs;
+  // the short core enterprise authorizes a little less than what falls due first: one certificate falls short
+  const dueFirst = (await api.get(`/v1/receivables?role=obligor&limit=500`, shortCore.key)).items
+    .filter((r: any) => ["confirmed", "financed"].includes(r.status) && matured(r))
+    .reduce((sum: bigint, r: any) => sum + BigInt(r.amount), 0n);
+  if (dueFirst === 0n) throw new Error(`nothing owed by ${shortCore.englishName ?? shortCore.name} falls due on ${first.date}`);
+  const shortfall = dueFirst / 4n < 50_000n * YUAN ? dueFirst / 4n : 50_000n * YUAN;
+  await api.mined([(await api.post("/v1/settlement/repayment-authorization", shortCore.key, { amount: (dueFirst - shortfall).toString() })).id], shortCore.key);
+  // to the first maturity: the keeper clears what is authorized; then past the day's grace: what fell short turns overdue
+  await o.advanceLedgerTo(Math.ceil(first.instantMs / 1000) + 60);
+  await api.until("the first maturities cleared as far as authorized", async () => {
+    const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
+    return !all.some((r: any) => ["confirmed", "financed"].includes(r.status) && matured(r) && r.obligorId !== shortCore.id);
+  }, 300_000);
+  await o.advanceLedgerTo(Math.ceil(first.instantMs / 1000) + DEMO_GRACE_S + 60);
   const afterMaturity = await api.until("every due certificate to be settled or overdue", async () => {
     const all = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
-    const matured = (r: any) => Date.parse(r.maturity) <= Date.now() + 130 * DAY_MS; // on the ledger's clock, moved on
     return all.some((r: any) => ["confirmed", "financed"].includes(r.status) && matured(r)) ? null : all;
   }, 300_000);
   const overdue = afterMaturity.filter((r: any) => r.status === "overdue");
@@ -243,7 +291,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await api.until(`certificate ${r.id} to be repaid`, async () => (await api.get(`/v1/receivables/${r.id}`, shortCore.key)).status === "settled");
   }
   await api.until("the short core enterprise to be resumed", async () => !(await api.get(`/v1/obligors/${shortCore.id}/standing`, shortCore.key)).paused);
-  o.log(`      ${overdue.length} overdue certificate(s) repaid in full, the bank first; ${shortCore.englishName ?? shortCore.name} may issue and confirm again`);
+  o.log(`      ${overdue.length} overdue certificate(s) repaid in full to its holder; ${shortCore.englishName ?? shortCore.name} may issue and confirm again`);
 
   step(10, "Reconciliation: a bank's report of its on-chain book against the platform's records");
   const bank = banks.find((b) => financings.some((f) => f.bankId === b.id)) ?? banks[0];
@@ -252,7 +300,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   o.log(`      report for ${bank.englishName ?? bank.name} on ${today}: ${summarizeReport(reconciliation)}`);
 
   const receivables = (await Promise.all(cores.map(async (c) => (await api.get(`/v1/receivables?role=obligor&limit=500`, c.key)).items))).flat();
-  return { seeds, receivables, financings, acceptToFundedMs, reconciliation, organizations: orgs, overdueRepaid: overdue.length, consent, pausedIssue };
+  return { seeds, receivables, financings, acceptToFundedMs, reconciliation, organizations: orgs, overdueRepaid: overdue.length, consent, pausedIssue, maturedOn: first.date, keptInvoices };
 }
 
 function summarizeReport(report: any): string {

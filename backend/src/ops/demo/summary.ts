@@ -45,7 +45,7 @@ export function summarize(r: DemoResult): string {
   }
   lines.push("By bank:");
   for (const [bank, b] of byBank) {
-    lines.push(`  ${names.get(bank)}: ${b.n} financings, ${yuan(b.advanced)} advanced, ${yuan(b.due)} due back, ${yuan(b.received)} received at maturity`);
+    lines.push(`  ${names.get(bank)}: ${b.n} financings, ${yuan(b.advanced)} advanced, ${yuan(b.due)} due back, ${yuan(b.received)} received so far (the financed certificates fall due after the demo)`);
   }
 
   const rejected = r.seeds.invoices.items.filter((i) => i.status === "rejected");
@@ -54,7 +54,7 @@ export function summarize(r: DemoResult): string {
   const byCode = new Map<string, number>();
   for (const i of rejected) byCode.set(i.rejectionCode ?? "?", (byCode.get(i.rejectionCode ?? "?") ?? 0) + 1);
   lines.push(`Fakes and duplicates caught: ${caughtAsExpected} of ${fakes.length} planted (${[...byCode].map(([c, n]) => `${n} ${c}`).join(", ")})`);
-  lines.push(`Overdue and later repaid: ${r.overdueRepaid}`);
+  lines.push(`Maturity: the ledger's clock moved to ${r.maturedOn} 00:00 China time, when the first certificates fell due; overdue and later repaid: ${r.overdueRepaid}`);
   const c = r.consent;
   lines.push("Conformity (77号文, 802号令):");
   lines.push(`  签收: ${c.issued.supplier} signed for certificate ${c.issued.certificateId} issued by ${c.issued.core}; as an SME it first had to agree to a term ${c.smeAgreement.daysAfterDelivery} days after delivery (refused without: ${c.smeAgreement.refusedWithout})${c.longTerm ? `; a ${c.longTerm.termDays}-day term is marked as over six months` : ""}`);

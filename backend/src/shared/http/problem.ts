@@ -78,11 +78,22 @@ function toAppError(err: unknown): AppError {
   return new AppError("SERVER.INTERNAL", 500, "Something went wrong on our side; it has been logged. Retry later, quoting the instance id.");
 }
 
+/**
+ * How an answered error is logged: a fault (5xx) with its stack; a race lost in Postgres (a 409 made
+ * from a database error) as a warning with the database's message; a problem the API answers on
+ * purpose (an AppError 4xx: a business refusal, bad input) in one line at info, without a stack:
+ * it is an answer, not an incident. An AppError's dotted code is not a SQLSTATE.
+ */
+export function logAnswered(log: Logger, err: unknown, e: AppError, at: { requestId?: string; path: string; method?: string }): void {
+  if (e.status >= 500) log.error({ err, ...at }, "request failed");
+  else if (!(err instanceof AppError) && sqlState(err)) log.warn({ code: e.code, sqlState: sqlState(err), detail: (err as Error).message, ...at }, "request lost a race with another one");
+  else log.info({ code: e.code, status: e.status, ...at }, "request refused");
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const e = toAppError(err);
-    if (e.status >= 500) log.error({ err, requestId: res.locals.requestId, path: req.path }, "request failed");
-    else if (sqlState(err)) log.warn({ err, requestId: res.locals.requestId, path: req.path }, "request lost a race with another one");
+    logAnswered(log, err, e, { requestId: res.locals.requestId, method: req.method, path: req.path });
     if (res.headersSent) return;
     sendProblem(res, e);
   };

@@ -38,7 +38,7 @@ export function OrganizationPage() {
           return (
             <>
               <Card title={t("org.details")}>
-                <dl className="details">
+                <dl className="details org-details">
                   <dt>{t("org.legalName")}</dt>
                   <dd>{o.legalName}</dd>
                   <dt>{t("org.uscc")}</dt>
