@@ -6,6 +6,9 @@ import { lends, maturity, type DemoResult } from "./scenario";
 import { PersonSession } from "./session";
 
 const DAY_MS = 86_400_000;
+const DEMO_PAYOUT_BANK = "中国工商银行";
+/** A made-up 19-digit account number, one per organization, from its USCC. */
+const demoAccountNumber = (uscc: string) => `6222${[...uscc].map((c) => c.charCodeAt(0) % 10).join("").slice(0, 15)}`;
 /** A certificate maturing within this many days is "near maturity" for its holder and its obligor. */
 export const NEAR_MATURITY_DAYS = 10;
 
@@ -146,6 +149,9 @@ export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string;
   const count = (key: string) => soon.reduce((m, r: any) => m.set(r[key], (m.get(r[key]) ?? 0) + 1), new Map<string, number>());
   for (const [id, n] of count("obligorId")) if (byId.has(id)) add(byId.get(id)!, "approver", `${n} certificate(s) falling due within ${NEAR_MATURITY_DAYS} days: keep the repayment authorization funded`);
   for (const [id, n] of count("holderId")) if (byId.has(id)) add(byId.get(id)!, "viewer", `${n} certificate(s) you hold fall due within ${NEAR_MATURITY_DAYS} days`);
+
+  // payout accounts on file, so that a member's withdrawal (提现) in the portal names where the funds go
+  for (const org of orgs) await api.post("/v1/settlement/payout-account", org.key, { bankName: DEMO_PAYOUT_BANK, accountName: org.name, accountNumber: demoAccountNumber(org.uscc) });
 
   // the regulator reads
   const regulator = o.logins.find((l) => l.roles.includes("auditor"));
