@@ -27,7 +27,7 @@ type Lineage = Schemas["Lineage"];
 function AuditNav() {
   const { t } = useTranslation("audit");
   return (
-    <nav aria-label={t("nav.sections")} className="audit-tabs">
+    <nav aria-label={t("nav.sections")} className="tabs">
       <NavLink to="/audit" end>
         {t("section.organizations")}
       </NavLink>
