@@ -328,10 +328,11 @@ export function QueryState({ query, children }: { query: { isPending: boolean; e
   return <>{children()}</>;
 }
 
-export function Card({ title, children, className }: { title?: ReactNode; children: ReactNode; className?: string }) {
+/** A panel with an optional title; `anchor` names it for a link to it (`#anchor`). */
+export function Card({ title, children, className, anchor }: { title?: ReactNode; children: ReactNode; className?: string; anchor?: string }) {
   const id = useId();
   return (
-    <section className={["card", className].filter(Boolean).join(" ")} aria-labelledby={title ? id : undefined}>
+    <section id={anchor} className={["card", className].filter(Boolean).join(" ")} aria-labelledby={title ? id : undefined}>
       {title ? (
         <h2 id={id} className="card-title">
           {title}

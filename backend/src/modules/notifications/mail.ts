@@ -23,7 +23,7 @@ export function pathOf(type: ObjectType, id: string | null): string {
     case "financing":
       return id ? `/financing/financings/${id}` : "/financing/financings";
     case "draft":
-      return "/approvals";
+      return id ? `/approvals#draft-${id}` : "/approvals";
     case "settlement":
       return "/settlement";
   }

@@ -1,4 +1,5 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useLocation } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, idempotencyKey, post, queryClient, type Schemas } from "../../api/client";
@@ -19,6 +20,12 @@ export function DraftQueuePage() {
     enabled: canCommit,
     refetchInterval: 15_000,
   });
+  // a notification links to one draft (#draft-<id>): shown once the queue has loaded
+  const { hash } = useLocation();
+  const loaded = drafts.isSuccess;
+  useEffect(() => {
+    if (loaded && hash) document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView({ block: "start" });
+  }, [loaded, hash]);
   if (!canCommit) return <Page title={t("queue.title")}><Notice tone="neutral">{t("queue.approversOnly")}</Notice></Page>;
   return (
     <Page title={t("queue.title")}>
@@ -26,7 +33,7 @@ export function DraftQueuePage() {
       <QueryState query={drafts}>
         {() =>
           drafts.data?.items.length ? (
-            drafts.data.items.map((d) => <DraftCard key={d.id} draft={d} />)
+            drafts.data.items.map((d) => <DraftCard key={d.id} draft={d} linked={hash === `#draft-${d.id}`} />)
           ) : (
             <EmptyState title={t("queue.empty")} />
           )
@@ -36,7 +43,7 @@ export function DraftQueuePage() {
   );
 }
 
-function DraftCard({ draft }: { draft: Draft }) {
+function DraftCard({ draft, linked }: { draft: Draft; linked: boolean }) {
   const { t } = useTranslation("approvals");
   const session = useSession();
   const actionName = useActionName();
@@ -59,7 +66,7 @@ function DraftCard({ draft }: { draft: Draft }) {
   });
   const decided = approve.data?.draft ?? reject.data;
   return (
-    <Card title={actionName(draft)}>
+    <Card title={actionName(draft)} anchor={`draft-${draft.id}`} className={linked ? "card-linked" : undefined}>
       <p className="muted">
         {t("draft.by", { name: draft.createdBy.name, email: draft.createdBy.email, at: formatDateTime(draft.createdAt) })}
       </p>

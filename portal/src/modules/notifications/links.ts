@@ -12,7 +12,7 @@ export function linkOf(o: Notification["object"]): string {
     case "financing":
       return o.id ? `/financing/financings/${o.id}` : "/financing/financings";
     case "draft":
-      return "/approvals";
+      return o.id ? `/approvals#draft-${o.id}` : "/approvals";
     case "settlement":
       return "/settlement";
   }
