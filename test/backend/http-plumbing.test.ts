@@ -205,12 +205,13 @@ describe("HTTP plumbing", () => {
         }
       }
       expect(snake, "property names not in camelCase").toEqual([]);
-      // maps whose keys are data, not names: EIP-712 typed data (its own standard's names), counts by error code, a webhook event's data (docs/webhooks.md), a draft's action body (the action's own schema), a quarantined ledger event's arguments (whatever the contract emitted)
+      // maps whose keys are data, not names: EIP-712 typed data (its own standard's names), counts by error code, a webhook event's data (docs/webhooks.md), a notification's figures (by its kind: docs/notifications.md), a draft's action body (the action's own schema), a quarantined ledger event's arguments (whatever the contract emitted)
       expect(open, "response objects whose properties /openapi.json does not describe").toEqual([
         "#/components/schemas/DraftCreate.body",
         "#/components/schemas/WebhookDelivery.payload.data",
         "#/components/schemas/ReconciliationReport.summary.byCode",
         "#/components/schemas/BankStatementSummary.reconciliation.byCode",
+        "#/components/schemas/Notification.params",
         "#/components/schemas/QuarantinedChainEvent.args",
         "GET /v1/receivables/confirmations/typed-data 200.domain",
         "GET /v1/receivables/confirmations/typed-data 200.types",

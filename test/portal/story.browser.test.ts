@@ -384,7 +384,8 @@ describe("the portal's story in the browser", () => {
     for (const path of [...new Set(links)]) {
       await auditor.goto(path);
       await auditor.locator("main h1").first().waitFor();
-      await auditor.waitForLoadState("networkidle");
+      // every section loaded (not "network idle": the bell holds a request open for the unread count)
+      await auditor.waitForFunction(() => !document.querySelector("main .loading"));
       expect(await writeControls(auditor), path).toEqual([]);
     }
     // a write its organization's role may not make at all, and one any admin could make elsewhere

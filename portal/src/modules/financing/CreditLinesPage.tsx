@@ -11,16 +11,16 @@ import { useSession } from "../../shared/session";
 import { CommitButton, CommitOutcome, useCommit } from "../../shared/commit";
 import { Money } from "../../shared/Money";
 import { fenToYuanInput, formatFen, parseYuan, yuanForChart } from "../../shared/money";
-import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
-import { chinaToday, formatDate } from "../../shared/dates";
+import { Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState } from "../../shared/ui";
+import { chinaToday } from "../../shared/dates";
 import { LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
 import type { LineBar } from "./CreditLinesChart";
+import { LineTerm, type TermStatus } from "./LineTerm";
 
 // the chart library (~400 kB) loads when the chart is drawn, not with the homes that import this page
 const CreditLinesChart = lazy(() => import("./CreditLinesChart").then((m) => ({ default: m.CreditLinesChart })));
 
-type TermStatus = "none" | "valid" | "expired" | "not_yet_valid";
 type Line = {
   bankId: string;
   bankName: string;
@@ -35,18 +35,6 @@ type Line = {
   validUntil: string | null;
   termStatus: TermStatus;
 };
-
-/** A line's term as dates, marked when the line does not lend today (expired, or not yet valid). */
-export function LineTerm({ line }: { line: { validFrom: string | null; validUntil: string | null; termStatus: TermStatus } }) {
-  const { t } = useTranslation("financing");
-  if (line.termStatus === "none") return <span className="muted">{t("lines.noTerm")}</span>;
-  return (
-    <span className="term">
-      <span>{t("lines.termRange", { from: formatDate(line.validFrom), until: formatDate(line.validUntil) })}</span>{" "}
-      {line.termStatus === "valid" ? null : <StatusBadge status={line.termStatus} tone={line.termStatus === "expired" ? "danger" : "warning"} label={t(`lines.termStatus.${line.termStatus}`)} />}
-    </span>
-  );
-}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

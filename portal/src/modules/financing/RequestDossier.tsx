@@ -12,7 +12,7 @@ import { formatDate, formatDateTime } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { CertificateTerm } from "../../shared/Term";
 import { Card, DataTable, EmptyState, Notice, QueryState, StatusBadge } from "../../shared/ui";
-import { LineTerm } from "./CreditLinesPage";
+import { LineTerm } from "./LineTerm";
 
 type Dossier = Schemas["FinancingRequestDossier"];
 type DossierInvoice = Dossier["invoices"][number];
