@@ -17,6 +17,7 @@ import { NotificationsService } from "./notifications.service";
 import { notificationsRoutes } from "./notifications.routes";
 import { notificationProjections } from "./notifications.projections";
 import { tellOffLedger, type OffLedger } from "./notifications.listeners";
+import { anyoneToTell } from "./notifications.repository";
 import { Notifications1734412000000 } from "./notifications.migration";
 
 declare module "../../shared/queue" {
@@ -52,7 +53,11 @@ export const notificationsModule = defineModule({
         () => undefined,
         (e: Error) => log.warn({ ...what, err: e.message }, "could not queue the notifications of a request, quote or draft"),
       );
-    needs.financing.requests.listen(async (e) => later(e.kind === "request.opened" ? { source: "request", id: e.request.id } : { source: "quote", id: e.quote.id }));
+    needs.financing.requests.listen(async (e) => {
+      const whom = e.kind === "request.opened" ? ({ source: "request", obligorId: e.request.obligorOrganizationId } as const) : ({ source: "quote", supplierId: e.request.supplierOrganizationId } as const);
+      if (!(await anyoneToTell(ds, whom))) return;
+      await later(e.kind === "request.opened" ? { source: "request", id: e.request.id } : { source: "quote", id: e.quote.id });
+    });
     needs.approvals.drafts.listen(async (d) => later({ source: "draft", id: d.draftId }));
     return { notifications: new NotificationsService(ds, mailChannel(config), config.PORTAL_URL, log), enqueueMail, tellOffLedger: (what: OffLedger) => tellOffLedger(ds, what, enqueueMail) };
   },

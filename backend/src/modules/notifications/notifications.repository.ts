@@ -30,7 +30,9 @@ export async function legalNames(db: Db, ids: string[]): Promise<Map<string, str
 
 /**
  * Tells each organization's people whose duty fits the kind (enabled, not the excepted person):
- * one notification each, and a pending mail for those who sign in and want mail. One statement;
+ * one notification each, and a pending mail for those who want mail. People are those who sign in
+ * (a password): an organization's systems, whose keys belong to a user who never signs in, hear
+ * of events through webhooks. One statement;
  * a telling made before (a replayed event) makes nothing. Returns the new mails' ids.
  */
 export async function tell(db: Db, tellings: Telling[]): Promise<string[]> {
@@ -44,14 +46,14 @@ export async function tell(db: Db, tellings: Telling[]): Promise<string[]> {
      ), made AS (
        INSERT INTO notifications (organization_id, user_id, kind, event_id, params, object_type, object_id, created_at)
        SELECT t.organization_id, u.id, t.kind, t.event_id, t.params::jsonb, t.object_type, t.object_id, t.at
-       FROM t JOIN users u ON u.organization_id = t.organization_id AND u.disabled_at IS NULL AND u.duty = ANY(string_to_array(t.duties, ','))
+       FROM t JOIN users u ON u.organization_id = t.organization_id AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL AND u.duty = ANY(string_to_array(t.duties, ','))
        WHERE u.id IS DISTINCT FROM t.except_user
        ON CONFLICT (user_id, event_id, kind) DO NOTHING
        RETURNING id, user_id
      )
      INSERT INTO notification_mails (notification_id)
      SELECT made.id FROM made JOIN users u ON u.id = made.user_id LEFT JOIN notification_settings s ON s.user_id = made.user_id
-     WHERE u.password_hash IS NOT NULL AND coalesce(s.email, true)
+     WHERE coalesce(s.email, true)
      RETURNING id`,
     [
       col((t) => t.organizationId),
@@ -153,4 +155,25 @@ export async function mailDone(db: Db, mailId: string, status: "sent" | "skipped
 
 export async function mailFailed(db: Db, mailId: string, error: string): Promise<void> {
   await db.query(`UPDATE notification_mails SET error = $2, updated_at = now() WHERE id = $1`, [mailId, error.slice(0, 500)]);
+}
+
+/**
+ * Whether a financing request or a quote has anyone to tell (see tellingsOf): a person who signs in
+ * at a bank with a line on the obligor (a request), or at the supplier (a quote). Spares the worker
+ * a job for organizations that only integrate by key (webhooks tell their systems).
+ */
+export async function anyoneToTell(db: Db, o: { source: "request"; obligorId: string } | { source: "quote"; supplierId: string }): Promise<boolean> {
+  const person = `u.disabled_at IS NULL AND u.password_hash IS NOT NULL`;
+  const [row] =
+    o.source === "request"
+      ? await db.query(
+          `SELECT EXISTS (SELECT 1 FROM credit_lines l JOIN users u ON u.organization_id = l.bank_organization_id
+             WHERE l.obligor_organization_id = $1 AND l.limit_amount > 0 AND ${person} AND u.duty = ANY($2::text[])) AS yes`,
+          [o.obligorId, NOTIFICATION_KINDS["financing.to_quote"].duties],
+        )
+      : await db.query(`SELECT EXISTS (SELECT 1 FROM users u WHERE u.organization_id = $1 AND ${person} AND u.duty = ANY($2::text[])) AS yes`, [
+          o.supplierId,
+          NOTIFICATION_KINDS["financing.quote_arrived"].duties,
+        ]);
+  return row.yes;
 }
