@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
-import { NOTIFICATION_KINDS, NOTIFICATION_KIND_NAMES, targetsOf, textOf, mailOf, type NotificationKind } from "../../backend/src/modules/notifications";
+import { NOTIFICATION_KINDS, NOTIFICATION_KIND_NAMES, targetsOf, textOf, mailOf, digestOf, type NotificationKind } from "../../backend/src/modules/notifications";
 import type { Notice } from "../../backend/src/modules/webhooks";
 
 const catalogue = (lang: "zh" | "en") => JSON.parse(readFileSync(join(__dirname, `../../portal/src/i18n/${lang}/notifications.json`), "utf8")) as Record<string, string>;
@@ -53,5 +53,21 @@ describe("notification kinds", () => {
     expect(mail.text).toContain("渝川汽车提交了一笔应收账款待您确权：¥1,234.56");
     expect(mail.text).toContain("registered a receivable for you to confirm: ¥1,234.56");
     expect(mail.text).toContain("https://portal.example/portal/receivables/r1");
+  });
+
+  it("put a person's waiting notifications in one mail, each with its line and link in both languages", () => {
+    const at = new Date();
+    const n = (id: string, kind: NotificationKind, objectType: "receivable" | "draft", params: Record<string, string>) => ({ id, kind, params, objectType, objectId: `${id}-object`, createdAt: at, readAt: null });
+    const to = { name: "王建国", email: "wang@example.com" };
+    const ns = [n("n1", "receivable.to_confirm", "receivable", { amount: "123456", counterparty: "渝川汽车" }), n("n2", "draft.waiting", "draft", { drafter: "李娜" })];
+    const mail = digestOf(ns, to, "https://portal.example/portal");
+    expect(mail.subject).toContain("2");
+    expect(mail.text).toContain("渝川汽车提交了一笔应收账款待您确权：¥1,234.56");
+    expect(mail.text).toContain("李娜提交了一项待您复核的操作");
+    expect(mail.text).toContain("李娜 submitted an action for your approval");
+    expect(mail.text).toContain("https://portal.example/portal/receivables/n1-object");
+    expect(mail.text).toContain("https://portal.example/portal/approvals#draft-n2-object");
+    // one notification: the mail of that notification
+    expect(digestOf(ns.slice(0, 1), to, "https://portal.example/portal")).toEqual(mailOf(ns[0], to, "https://portal.example/portal"));
   });
 });

@@ -123,6 +123,8 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL").optional(),
   MAIL_OUTBOX_DIR: z.string().min(1).default("./var/mail-outbox"),
   MAIL_FROM: z.string().min(3).default("ChainFactor <no-reply@chainfactor.local>"),
+  /** A person's notification mails wait this long for the ones that follow, and go as one mail. */
+  MAIL_DIGEST_MS: int(0, 3_600_000).default(60_000),
   /** The portal's address, for the links in notification mails. */
   PORTAL_URL: z.string().url("an http(s) base URL").default("http://localhost:3000/portal"),
   /** Abnormal flows: a split into more parts than this is reported. */

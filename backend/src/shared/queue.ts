@@ -47,12 +47,12 @@ export class JobQueue {
   }
 
   /** `options`: a job's own retry schedule, where the default (capped at 10 s) does not fit. */
-  add<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string, options?: Pick<JobsOptions, "backoff" | "attempts">) {
+  add<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string, options?: Pick<JobsOptions, "backoff" | "attempts" | "delay">) {
     return this.queue.add(name, payload, { jobId, ...options });
   }
 
   /** `add` for work wanted again: a finished job (completed or failed) still holding `jobId` is replaced, not kept. */
-  async addAgain<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string, options?: Pick<JobsOptions, "backoff" | "attempts">) {
+  async addAgain<K extends JobName>(name: K, payload: JobPayloads[K], jobId: string, options?: Pick<JobsOptions, "backoff" | "attempts" | "delay">) {
     const finished = await this.queue.getJob(jobId);
     if (finished && ((await finished.isCompleted()) || (await finished.isFailed()))) await finished.remove();
     return this.add(name, payload, jobId, options);

@@ -88,6 +88,7 @@ export class Stack {
       SHUTDOWN_TIMEOUT_MS: "3000",
       // notification mails (the development channel's .eml files) go to a directory of the stack's own
       MAIL_OUTBOX_DIR: join(tmpdir(), `cf-mail-${id}`),
+      MAIL_DIGEST_MS: "200",
       ...(o.env ?? {}),
     };
     const config = loadConfig(env);

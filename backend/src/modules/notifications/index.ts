@@ -22,22 +22,22 @@ import { Notifications1734412000000 } from "./notifications.migration";
 
 declare module "../../shared/queue" {
   interface JobPayloads {
-    /** Send one notification mail through the configured channel (job id = mail id; retried with backoff). */
-    "notification.mail": { mailId: string };
+    /** Send a person's waiting notification mails, together, through the configured channel (job id = the person's; retried with backoff). */
+    "notification.mail": { userId: string };
     /** Tell the people concerned of a financing request, a quote or a draft just made (job id = its source and id). */
     "notification.tell": OffLedger;
   }
 }
 
-export const mailJobId = (mailId: string) => `notification-mail-${mailId}`;
+export const mailJobId = (userId: string) => `notification-mail-${userId}`;
 
-/** Mails not sent yet: made off the ledger (drafts, quotes), or whose job was lost or ran out of attempts. */
+/** People with mails not sent yet: made while their job ran, or whose job was lost or ran out of attempts. */
 const unsent: StaleWork<"notification.mail"> = {
   job: "notification.mail",
-  stale: `SELECT id::text AS id FROM notification_mails WHERE status = 'pending' AND updated_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT $2`,
+  stale: `SELECT user_id::text AS id FROM notification_mails WHERE status = 'pending' AND updated_at < now() - ($1 || ' milliseconds')::interval GROUP BY user_id ORDER BY min(created_at) LIMIT $2`,
   jobId: mailJobId,
-  payload: (id) => ({ mailId: id }),
-  touch: `UPDATE notification_mails SET updated_at = now() WHERE id = $1`,
+  payload: (id) => ({ userId: id }),
+  touch: `UPDATE notification_mails SET updated_at = now() WHERE user_id = $1 AND status = 'pending'`,
 };
 
 export const notificationsModule = defineModule({
@@ -46,7 +46,8 @@ export const notificationsModule = defineModule({
   tables: ["notifications", "notification_mails", "notification_settings"],
   migrations: [Notifications1734412000000],
   services: ({ ds, config, log, queue }, needs: { approvals: ApprovalsApi; financing: FinancingApi }) => {
-    const enqueueMail = async (mailId: string) => void (await queue.add("notification.mail", { mailId }, mailJobId(mailId)));
+    // a person's mails wait MAIL_DIGEST_MS for the others that follow, then go as one (a job already waiting takes them)
+    const enqueueMail = async (userId: string) => void (await queue.addAgain("notification.mail", { userId }, mailJobId(userId), { delay: config.MAIL_DIGEST_MS }));
     // requests, quotes and drafts are told of once committed; the worker makes their notifications
     const later = (what: OffLedger) =>
       queue.add("notification.tell", what, `notify-${what.source}-${what.id}`).then(
@@ -64,7 +65,7 @@ export const notificationsModule = defineModule({
   routes: (routes, api, http) => notificationsRoutes(routes, api.notifications, http.changes),
   projections: (p, api) => notificationProjections(p, api.enqueueMail),
   jobs: (api) => ({
-    "notification.mail": async ({ mailId }) => api.notifications.deliver(mailId),
+    "notification.mail": async ({ userId }) => api.notifications.deliver(userId),
     "notification.tell": async (what) => api.tellOffLedger(what),
   }),
   stale: [unsent as StaleWork],
@@ -74,4 +75,4 @@ export type NotificationsApi = ReturnType<typeof notificationsModule.services>;
 export { NotificationsService } from "./notifications.service";
 export { NOTIFICATION_KINDS, KINDS as NOTIFICATION_KIND_NAMES, targetsOf, type NotificationKind } from "./notifications.kinds";
 export { mailChannel, SmtpChannel, OutboxDirChannel, type NotificationChannel, type Message } from "./channels";
-export { mailOf, textOf } from "./mail";
+export { mailOf, digestOf, textOf } from "./mail";

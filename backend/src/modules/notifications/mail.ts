@@ -90,3 +90,19 @@ export function mailOf(n: NotificationRow, to: { name: string; email: string }, 
     messageId: `<notification-${n.id}@chainfactor>`,
   };
 }
+
+/**
+ * The mail of a person's notifications waiting together: one as `mailOf`, several as one mail that
+ * lists them (a person with many certificates gets a mail a while, not one per event).
+ */
+export function digestOf(ns: NotificationRow[], to: { name: string; email: string }, portalUrl: string): Message {
+  if (ns.length === 1) return mailOf(ns[0], to, portalUrl);
+  const link = (n: NotificationRow) => `${portalUrl.replace(/\/$/, "")}${pathOf(n.objectType, n.objectId)}`;
+  const lines = (lang: Lang) => ns.map((n) => `· ${textOf(n, lang)}\n  ${link(n)}`).join("\n");
+  return {
+    to: { name: to.name, address: to.email },
+    subject: `【ChainFactor】您有${ns.length}条新通知 (${ns.length} new notifications)`,
+    text: `${to.name}，您好：\n\n${lines("zh")}\n\n——\n\n${lines("en")}\n\n（本邮件由平台自动发送，可在“通知”页关闭邮件提醒。You can turn these mails off on the Notifications page.）\n`,
+    messageId: `<notification-${ns[0].id}@chainfactor>`,
+  };
+}

@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
- * A notification per person (read state is the person's), the mails that carry some of them, and
+ * A notification per person (read state is the person's), the mails that carry some of them (a
+ * person's pending mails go out together, one mail per MAIL_DIGEST_MS at most), and
  * each person's choice of mail. One notification per person, event and kind: a replayed event
  * tells nobody twice.
  */
@@ -28,6 +29,7 @@ export class Notifications1734412000000 implements MigrationInterface {
       CREATE TABLE notification_mails (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         notification_id uuid NOT NULL UNIQUE REFERENCES notifications(id) ON DELETE CASCADE,
+        user_id uuid NOT NULL REFERENCES users(id),
         status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'skipped')),
         channel text,
         error text,
@@ -36,6 +38,7 @@ export class Notifications1734412000000 implements MigrationInterface {
         sent_at timestamptz
       );
       CREATE INDEX notification_mails_pending ON notification_mails (updated_at) WHERE status = 'pending';
+      CREATE INDEX notification_mails_person_pending ON notification_mails (user_id, created_at) WHERE status = 'pending';
       CREATE TABLE notification_settings (
         user_id uuid PRIMARY KEY REFERENCES users(id),
         email boolean NOT NULL DEFAULT true,

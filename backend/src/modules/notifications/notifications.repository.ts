@@ -51,10 +51,10 @@ export async function tell(db: Db, tellings: Telling[]): Promise<string[]> {
        ON CONFLICT (user_id, event_id, kind) DO NOTHING
        RETURNING id, user_id
      )
-     INSERT INTO notification_mails (notification_id)
-     SELECT made.id FROM made JOIN users u ON u.id = made.user_id LEFT JOIN notification_settings s ON s.user_id = made.user_id
+     INSERT INTO notification_mails (notification_id, user_id)
+     SELECT made.id, made.user_id FROM made LEFT JOIN notification_settings s ON s.user_id = made.user_id
      WHERE coalesce(s.email, true)
-     RETURNING id`,
+     RETURNING user_id::text AS id`,
     [
       col((t) => t.organizationId),
       col((t) => t.kind),
@@ -67,7 +67,7 @@ export async function tell(db: Db, tellings: Telling[]): Promise<string[]> {
       col((t) => t.exceptUserId ?? null),
     ],
   );
-  return rows.map((r) => r.id);
+  return [...new Set(rows.map((r) => r.id))];
 }
 
 const SELECT = `SELECT id, kind, params, object_type AS "objectType", object_id AS "objectId", created_at AS "createdAt", read_at AS "readAt" FROM notifications`;
@@ -116,45 +116,41 @@ export async function setEmailWanted(db: Db, userId: string, email: boolean): Pr
   );
 }
 
-/** What a mail is made of: its notification and its person. */
+/** A person's mails waiting to go: the person, and the notifications they carry (oldest first). */
 export interface MailWork {
-  id: string;
-  status: "pending" | "sent" | "skipped";
   email: string;
   name: string;
   wanted: boolean;
-  notification: NotificationRow;
+  mails: { id: string; notification: NotificationRow }[];
 }
 
-export async function mailWork(db: Db, mailId: string): Promise<MailWork | null> {
-  const [r] = await db.query(
-    `SELECT m.id, m.status, u.email, u.name, coalesce(s.email, true) AS wanted, u.disabled_at IS NULL AS enabled,
+export async function pendingMails(db: Db, userId: string, limit: number): Promise<MailWork | null> {
+  const rows = await db.query(
+    `SELECT m.id, u.email, u.name, coalesce(s.email, true) AND u.disabled_at IS NULL AS wanted,
             n.id AS n_id, n.kind, n.params, n.object_type, n.object_id, n.created_at, n.read_at
-     FROM notification_mails m JOIN notifications n ON n.id = m.notification_id JOIN users u ON u.id = n.user_id
-     LEFT JOIN notification_settings s ON s.user_id = u.id WHERE m.id = $1`,
-    [mailId],
+     FROM notification_mails m JOIN notifications n ON n.id = m.notification_id JOIN users u ON u.id = m.user_id
+     LEFT JOIN notification_settings s ON s.user_id = u.id
+     WHERE m.user_id = $1 AND m.status = 'pending' ORDER BY m.created_at, m.id LIMIT $2`,
+    [userId, limit],
   );
-  if (!r) return null;
+  if (!rows.length) return null;
   return {
-    id: r.id,
-    status: r.status,
-    email: r.email,
-    name: r.name,
-    wanted: r.wanted && r.enabled,
-    notification: { id: r.n_id, kind: r.kind, params: r.params, objectType: r.object_type, objectId: r.object_id, createdAt: r.created_at, readAt: r.read_at },
+    email: rows[0].email,
+    name: rows[0].name,
+    wanted: rows[0].wanted,
+    mails: rows.map((r: any) => ({ id: r.id, notification: { id: r.n_id, kind: r.kind, params: r.params, objectType: r.object_type, objectId: r.object_id, createdAt: r.created_at, readAt: r.read_at } })), // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 }
 
-export async function mailDone(db: Db, mailId: string, status: "sent" | "skipped", channel: string | null): Promise<void> {
-  await db.query(`UPDATE notification_mails SET status = $2, channel = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END, updated_at = now() WHERE id = $1 AND status = 'pending'`, [
-    mailId,
-    status,
-    channel,
-  ]);
+export async function mailsDone(db: Db, mailIds: string[], status: "sent" | "skipped", channel: string | null): Promise<void> {
+  await db.query(
+    `UPDATE notification_mails SET status = $2, channel = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+    [mailIds, status, channel],
+  );
 }
 
-export async function mailFailed(db: Db, mailId: string, error: string): Promise<void> {
-  await db.query(`UPDATE notification_mails SET error = $2, updated_at = now() WHERE id = $1`, [mailId, error.slice(0, 500)]);
+export async function mailsFailed(db: Db, mailIds: string[], error: string): Promise<void> {
+  await db.query(`UPDATE notification_mails SET error = $2, updated_at = now() WHERE id = ANY($1::uuid[])`, [mailIds, error.slice(0, 500)]);
 }
 
 /**

@@ -3,7 +3,10 @@ import { notFound } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Logger } from "../../shared/logger";
 import type { NotificationChannel } from "./channels";
-import { mailOf } from "./mail";
+import { digestOf } from "./mail";
+
+/** At most this many notifications in one mail. */
+const MAIL_DIGEST_MAX = 50;
 import * as repo from "./notifications.repository";
 
 /**
@@ -53,20 +56,28 @@ export class NotificationsService {
   }
 
   /**
-   * One mail (the worker's job): sent once, skipped if its person turned mail off or was disabled
-   * since. A failure is thrown: the job retries with backoff, and the sweeper takes it up again.
+   * A person's waiting mails (the worker's job): sent together, as one mail, in pages of
+   * MAIL_DIGEST_MAX; skipped if the person turned mail off or was disabled since. A failure is
+   * thrown: the job retries with backoff, and the sweeper takes the person up again.
    */
-  async deliver(mailId: string): Promise<void> {
-    const work = await repo.mailWork(this.ds.manager, mailId);
-    if (!work || work.status !== "pending") return;
-    if (!work.wanted) return repo.mailDone(this.ds.manager, mailId, "skipped", null);
-    try {
-      await this.mail.send(mailOf(work.notification, work, this.portalUrl));
-    } catch (e) {
-      await repo.mailFailed(this.ds.manager, mailId, (e as Error).message);
-      this.log.warn({ mailId, channel: this.mail.kind, err: (e as Error).message }, "notification mail not sent; will retry");
-      throw e;
+  async deliver(userId: string): Promise<void> {
+    for (;;) {
+      const work = await repo.pendingMails(this.ds.manager, userId, MAIL_DIGEST_MAX);
+      if (!work) return;
+      const ids = work.mails.map((m) => m.id);
+      if (!work.wanted) {
+        await repo.mailsDone(this.ds.manager, ids, "skipped", null);
+      } else {
+        try {
+          await this.mail.send(digestOf(work.mails.map((m) => m.notification), work, this.portalUrl));
+        } catch (e) {
+          await repo.mailsFailed(this.ds.manager, ids, (e as Error).message);
+          this.log.warn({ userId, mails: ids.length, channel: this.mail.kind, err: (e as Error).message }, "notification mail not sent; will retry");
+          throw e;
+        }
+        await repo.mailsDone(this.ds.manager, ids, "sent", this.mail.kind);
+      }
+      if (ids.length < MAIL_DIGEST_MAX) return;
     }
-    await repo.mailDone(this.ds.manager, mailId, "sent", this.mail.kind);
   }
 }
