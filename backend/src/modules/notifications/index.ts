@@ -46,8 +46,16 @@ export const notificationsModule = defineModule({
   tables: ["notifications", "notification_mails", "notification_settings"],
   migrations: [Notifications1734412000000],
   services: ({ ds, config, log, queue }, needs: { approvals: ApprovalsApi; financing: FinancingApi }) => {
-    // a person's mails wait MAIL_DIGEST_MS for the others that follow, then go as one (a job already waiting takes them)
-    const enqueueMail = async (userId: string) => void (await queue.addAgain("notification.mail", { userId }, mailJobId(userId), { delay: config.MAIL_DIGEST_MS }));
+    // a person's mails wait MAIL_DIGEST_MS for the others that follow, then go as one: a job this
+    // process queued for the person less than that long ago (less a second) is still waiting and takes them
+    const queuedAt = new Map<string, number>();
+    const enqueueMail = async (userId: string) => {
+      const now = Date.now();
+      if (now < (queuedAt.get(userId) ?? -Infinity) + config.MAIL_DIGEST_MS - 1_000) return;
+      await queue.addAgain("notification.mail", { userId }, mailJobId(userId), { delay: config.MAIL_DIGEST_MS });
+      queuedAt.set(userId, now);
+      if (queuedAt.size > 10_000) for (const [u, t] of queuedAt) if (t + config.MAIL_DIGEST_MS < now) queuedAt.delete(u);
+    };
     // requests, quotes and drafts are told of once committed; the worker makes their notifications
     const later = (what: OffLedger) =>
       queue.add("notification.tell", what, `notify-${what.source}-${what.id}`).then(
