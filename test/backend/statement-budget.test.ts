@@ -18,8 +18,8 @@ import { Rng } from "./chaos/prng";
 const BUDGET = {
   "POST /v1/receivables (10 certificates)": 18, // auth, BEGIN, counterparties, invoices locked, attached, 10 outbox rows, certificates, COMMIT, audit
   "POST /v1/receivables/confirmations (10)": 10, // auth, BEGIN, certificates locked, change in flight, the obligor's standing (a delinquent obligor may not confirm: issue 17), the creditors' addresses (a confirmation names each certificate's facts: issue 15), outbox row, certificates, COMMIT, audit
-  "POST /v1/financing-requests": 7, // auth, BEGIN, certificate locked, checks and request, COMMIT, audit; whether a bank's person is to be told (else no notification job)
-  "POST /v1/financing-requests/:id/quotes": 8, // auth, BEGIN, request locked, certificate + line + earlier quote, quote, COMMIT, audit; whether the supplier's person is to be told
+  "POST /v1/financing-requests": 9, // auth, BEGIN, certificate locked, checks and request, the banks' people told (who, the notifications, the change announced), COMMIT, audit
+  "POST /v1/financing-requests/:id/quotes": 10, // auth, BEGIN, request locked, certificate + line + earlier quote, quote, the supplier's people told (who, the notifications, the change announced), COMMIT, audit
   "POST /v1/quotes/:id/acceptance": 11, // auth, BEGIN, request, its quotes, certificate + bank, the three parties' standing (none suspended or being suspended: issue 15), line (locks); committed + deployment + key; writes; COMMIT, audit
   "GET /v1/operations/:id": 2, // auth, operation with its transaction and the indexer's checkpoint
   "GET /v1/financings/:id": 2, // auth, financing

@@ -11,7 +11,8 @@ import { requireLineInTerm } from "./credit-line-term";
 
 /** What another module hears of requests and quotes (see RequestsService.listen). */
 export type RequestEvent = { kind: "request.opened"; request: FinancingRequest } | { kind: "quote.made"; request: FinancingRequest; quote: Quote };
-export type RequestListener = (e: RequestEvent) => Promise<void>;
+/** Hears a request or quote inside its transaction (its statements are part of it); what it returns runs once committed. */
+export type RequestListener = (em: EntityManager, e: RequestEvent) => Promise<(() => Promise<void>) | void>;
 
 /**
  * Suppliers' financing requests for confirmed certificates and banks' competing quotes on them.
@@ -22,15 +23,25 @@ export class RequestsService {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Another module hears of each request opened and quote made, once it is committed (the
-   * notifications module). A listener that fails does not undo the request.
+   * Another module hears of each request opened and quote made, in the transaction that makes it
+   * (the notifications module tells the people concerned in the same commit, no job needed).
    */
   listen(listener: RequestListener): void {
     this.listeners.push(listener);
   }
 
-  private async tell(e: RequestEvent): Promise<void> {
-    for (const l of this.listeners) await l(e).catch(() => undefined);
+  /** The listeners' part of the transaction; returns what they run after it commits. */
+  private async tell(em: EntityManager, e: RequestEvent): Promise<(() => Promise<void>)[]> {
+    const after: (() => Promise<void>)[] = [];
+    for (const l of this.listeners) {
+      const then = await l(em, e);
+      if (then) after.push(then);
+    }
+    return after;
+  }
+
+  private static async committed(after: (() => Promise<void>)[]): Promise<void> {
+    for (const then of after) await then().catch(() => undefined);
   }
 
   async openRequest(auth: AuthContext, receivableId: string): Promise<FinancingRequest> {
@@ -40,10 +51,10 @@ export class RequestsService {
       const { inFlightId, liveId, created } = await repo.insertRequestUnlessBusy(em, receivableId, auth.organization.id, r.obligorOrganizationId);
       if (inFlightId !== null) throw changeInProgress(inFlightId);
       if (liveId !== null) throw conflict("FINANCING.REQUEST_EXISTS", `There is already a financing request (${liveId}) for this certificate.`, { requestId: liveId });
-      return created!;
+      return { request: created!, after: await this.tell(em, { kind: "request.opened", request: created! }) };
     });
-    await this.tell({ kind: "request.opened", request });
-    return request;
+    await RequestsService.committed(request.after);
+    return request.request;
   }
 
   /** A request the caller may see: its supplier, or a bank with a credit line for its obligor. */
@@ -99,9 +110,10 @@ export class RequestsService {
       if (x.myQuote === "open" || x.myQuote === "accepted") throw conflict("QUOTE.EXISTS", "You already quoted on this request; withdraw that quote first.");
       // a withdrawn or closed quote of the bank gives way to the new one; one a financing was made from stays as its history
       if (x.myQuote !== null) await repo.deleteSupersededQuotes(em, requestId, bank.id);
-      return { request: req, quote: await repo.insertQuote(em, { ...input, requestId, bankId: bank.id, advance, days, interest: priced.interest, due: priced.due }) };
+      const quote = await repo.insertQuote(em, { ...input, requestId, bankId: bank.id, advance, days, interest: priced.interest, due: priced.due });
+      return { quote, after: await this.tell(em, { kind: "quote.made", request: req, quote }) };
     });
-    await this.tell({ kind: "quote.made", ...made });
+    await RequestsService.committed(made.after);
     return made.quote;
   }
 

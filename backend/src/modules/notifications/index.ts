@@ -16,8 +16,7 @@ import { mailChannel } from "./channels";
 import { NotificationsService } from "./notifications.service";
 import { notificationsRoutes } from "./notifications.routes";
 import { notificationProjections } from "./notifications.projections";
-import { tellOffLedger, type OffLedger } from "./notifications.listeners";
-import { anyoneToTell } from "./notifications.repository";
+import { tellOffLedger, tellWithin, type OffLedger } from "./notifications.listeners";
 import { Notifications1734412000000 } from "./notifications.migration";
 
 declare module "../../shared/queue" {
@@ -56,16 +55,15 @@ export const notificationsModule = defineModule({
       queuedAt.set(userId, now);
       if (queuedAt.size > 10_000) for (const [u, t] of queuedAt) if (t + config.MAIL_DIGEST_MS < now) queuedAt.delete(u);
     };
-    // requests, quotes and drafts are told of once committed; the worker makes their notifications
+    // requests and quotes are told of in their own transaction; drafts once committed, by the worker
     const later = (what: OffLedger) =>
       queue.add("notification.tell", what, `notify-${what.source}-${what.id}`).then(
         () => undefined,
         (e: Error) => log.warn({ ...what, err: e.message }, "could not queue the notifications of a request, quote or draft"),
       );
-    needs.financing.requests.listen(async (e) => {
-      const whom = e.kind === "request.opened" ? ({ source: "request", obligorId: e.request.obligorOrganizationId } as const) : ({ source: "quote", supplierId: e.request.supplierOrganizationId } as const);
-      if (!(await anyoneToTell(ds, whom))) return;
-      await later(e.kind === "request.opened" ? { source: "request", id: e.request.id } : { source: "quote", id: e.quote.id });
+    needs.financing.requests.listen(async (em, e) => {
+      const people = await tellWithin(em, e.kind === "request.opened" ? { source: "request", id: e.request.id } : { source: "quote", id: e.quote.id });
+      return people.length ? async () => void (await Promise.all(people.map(enqueueMail))) : undefined;
     });
     needs.approvals.drafts.listen(async (d) => later({ source: "draft", id: d.draftId }));
     return { notifications: new NotificationsService(ds, mailChannel(config), config.PORTAL_URL, log), enqueueMail, tellOffLedger: (what: OffLedger) => tellOffLedger(ds, what, enqueueMail) };

@@ -40,6 +40,8 @@ export interface Target {
   params: Params;
   /** The other party, named in the text (its legal name is read when the notification is made). */
   counterpartyId?: string | null;
+  /** Its legal name when the caller has read it already (else it is read when the notification is made). */
+  counterpartyName?: string | null;
   /** Someone of the organization not to tell (a draft's own drafter). */
   exceptUserId?: string | null;
 }

@@ -37,7 +37,7 @@ export async function legalNames(db: Db, ids: string[]): Promise<Map<string, str
  */
 export async function tell(db: Db, tellings: Telling[]): Promise<string[]> {
   if (!tellings.length) return [];
-  const names = await legalNames(db, tellings.flatMap((t) => (t.counterpartyId ? [t.counterpartyId] : [])));
+  const names = await legalNames(db, tellings.flatMap((t) => (t.counterpartyId && !t.counterpartyName ? [t.counterpartyId] : [])));
   const col = <T>(f: (t: Telling) => T) => tellings.map(f);
   const rows: { id: string }[] = await db.query(
     `WITH t AS (
@@ -59,7 +59,7 @@ export async function tell(db: Db, tellings: Telling[]): Promise<string[]> {
       col((t) => t.organizationId),
       col((t) => t.kind),
       col((t) => t.eventId),
-      col((t) => JSON.stringify({ ...t.params, ...(t.counterpartyId !== undefined ? { counterparty: (t.counterpartyId && names.get(t.counterpartyId)) ?? null } : {}) })),
+      col((t) => JSON.stringify({ ...t.params, ...(t.counterpartyId !== undefined ? { counterparty: t.counterpartyName ?? (t.counterpartyId && names.get(t.counterpartyId)) ?? null } : {}) })),
       col((t) => NOTIFICATION_KINDS[t.kind].object),
       col((t) => t.objectId),
       col((t) => t.at.toISOString()),
@@ -151,25 +151,4 @@ export async function mailsDone(db: Db, mailIds: string[], status: "sent" | "ski
 
 export async function mailsFailed(db: Db, mailIds: string[], error: string): Promise<void> {
   await db.query(`UPDATE notification_mails SET error = $2, updated_at = now() WHERE id = ANY($1::uuid[])`, [mailIds, error.slice(0, 500)]);
-}
-
-/**
- * Whether a financing request or a quote has anyone to tell (see tellingsOf): a person who signs in
- * at a bank with a line on the obligor (a request), or at the supplier (a quote). Spares the worker
- * a job for organizations that only integrate by key (webhooks tell their systems).
- */
-export async function anyoneToTell(db: Db, o: { source: "request"; obligorId: string } | { source: "quote"; supplierId: string }): Promise<boolean> {
-  const person = `u.disabled_at IS NULL AND u.password_hash IS NOT NULL`;
-  const [row] =
-    o.source === "request"
-      ? await db.query(
-          `SELECT EXISTS (SELECT 1 FROM credit_lines l JOIN users u ON u.organization_id = l.bank_organization_id
-             WHERE l.obligor_organization_id = $1 AND l.limit_amount > 0 AND ${person} AND u.duty = ANY($2::text[])) AS yes`,
-          [o.obligorId, NOTIFICATION_KINDS["financing.to_quote"].duties],
-        )
-      : await db.query(`SELECT EXISTS (SELECT 1 FROM users u WHERE u.organization_id = $1 AND ${person} AND u.duty = ANY($2::text[])) AS yes`, [
-          o.supplierId,
-          NOTIFICATION_KINDS["financing.quote_arrived"].duties,
-        ]);
-  return row.yes;
 }
