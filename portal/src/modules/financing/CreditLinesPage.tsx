@@ -16,25 +16,14 @@ import { chinaToday } from "../../shared/dates";
 import { LiveOperation } from "../../shared/operation";
 import { useMembers } from "../../shared/organizations";
 import type { LineBar } from "./CreditLinesChart";
-import { LineTerm, type TermStatus } from "./LineTerm";
+import { LineTerm } from "./LineTerm";
 
 // the chart library (~400 kB) loads when the chart is drawn, not with the homes that import this page
 const CreditLinesChart = lazy(() => import("./CreditLinesChart").then((m) => ({ default: m.CreditLinesChart })));
 
-type Line = {
-  bankId: string;
-  bankName: string;
-  obligorId: string;
-  obligorName: string;
-  limit: string;
-  used: string;
-  committed: string;
-  available: string;
-  requestedLimit: string | null;
-  validFrom: string | null;
-  validUntil: string | null;
-  termStatus: TermStatus;
-};
+/** A credit line as `GET /v1/credit-lines` lists it. */
+type Line = Awaited<ReturnType<typeof listLines>>["items"][number];
+const listLines = () => get("/v1/credit-lines");
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,7 +33,7 @@ export function CreditLinesPage() {
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();
   const isBank = session.has("bank");
-  const lines = useQuery({ queryKey: creditLinesKey, queryFn: () => get("/v1/credit-lines") });
+  const lines = useQuery({ queryKey: creditLinesKey, queryFn: listLines });
   const items: Line[] = lines.data?.items ?? [];
   const label = (l: Line) => (isBank ? l.obligorName : session.has("core_enterprise") ? l.bankName : `${l.bankName} → ${l.obligorName}`);
   const chart: LineBar[] = items.map((l) => ({
