@@ -1,12 +1,9 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { Stack, randomUscc } from "../backend/support/stack";
-import { launchBrowser, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
+import { launchBrowser, photographer, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
 import { words } from "./support/words";
 
 /**
@@ -24,15 +21,8 @@ describe("the operator invites a new organization's first admin", () => {
   let stack: Stack;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
-  let shots = "";
 
-  const photograph = async (page: Page, name: string) => {
-    shots ||= process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), "chainfactor-first-admin-"));
-    mkdirSync(shots, { recursive: true });
-    const file = join(shots, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    expect(statSync(file).size).toBeGreaterThan(10_000);
-  };
+  const photograph = photographer("first-admin");
 
   beforeAll(async () => {
     // Chromium keeps no Secure cookie over plain http://127.0.0.1 (see support/world.ts)

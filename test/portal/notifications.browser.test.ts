@@ -1,13 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { Stack } from "../backend/support/stack";
 import { eventually } from "../backend/support/http";
 import { CORE_USCC, SUPPLIER_USCC, onboardAs, registerReceivable } from "../backend/support/trade";
-import { launchBrowser, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
+import { launchBrowser, photographer, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
 
 /**
  * The bell: a core enterprise's approver, told of a receivable to confirm, sees the unread count
@@ -23,15 +20,8 @@ describe("the notification bell", () => {
   let browser: Browser;
   let approver: { email: string; key: string };
   let receivableId = "";
-  let shots = "";
 
-  const photograph = async (page: Page, name: string) => {
-    shots ||= process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), "chainfactor-bell-"));
-    mkdirSync(shots, { recursive: true });
-    const file = join(shots, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    expect(statSync(file).size).toBeGreaterThan(10_000);
-  };
+  const photograph = photographer("bell");
   const unread = async () => (await stack.api.get("/v1/notifications/unread-count", { key: approver.key })).body.unread as number;
 
   beforeAll(async () => {

@@ -1,12 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Stack } from "../backend/support/stack";
-import { launchBrowser, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
+import { launchBrowser, photographer, missingKeys, newContext, seriousViolations, signIn, type Device } from "./support/browser";
 import { words } from "./support/words";
 import { crypticWords } from "./support/plain-words";
 
@@ -27,16 +25,9 @@ describe("the payout bank account on the settlement page", () => {
   let stack: Stack;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
-  let shots = "";
 
-  const photograph = async (page: Page, name: string) => {
-    shots ||= process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), "chainfactor-payout-"));
-    mkdirSync(shots, { recursive: true });
-    const file = join(shots, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    expect(statSync(file).size).toBeGreaterThan(10_000);
-    console.log(`photographed ${file}`);
-  };
+  const photographed = photographer("payout");
+  const photograph = async (page: Page, name: string) => console.log(`photographed ${await photographed(page, name)}`);
 
   /** What on the page is wider than the screen (a phone must not scroll sideways). */
   const overflowing = (page: Page) =>

@@ -1,13 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Stack } from "../backend/support/stack";
 import { BrowserSession } from "../backend/support/session";
-import { launchBrowser, missingKeys, newContext, seriousViolations, type Device } from "./support/browser";
+import { launchBrowser, photographer, missingKeys, newContext, seriousViolations, type Device } from "./support/browser";
 import { words } from "./support/words";
 
 /**
@@ -27,7 +24,6 @@ describe("signing in with an email that belongs to two organizations", () => {
   let browser: Browser;
   let orgs: { id: string; key: string; name: string }[];
   const contexts: BrowserContext[] = [];
-  let shots = "";
 
   /** A person of both organizations with one password, invited by each one's admin; their email. */
   async function personOfBoth(): Promise<string> {
@@ -41,13 +37,7 @@ describe("signing in with an email that belongs to two organizations", () => {
     return email;
   }
 
-  const photograph = async (page: Page, name: string) => {
-    shots ||= process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), "chainfactor-signin-"));
-    mkdirSync(shots, { recursive: true });
-    const file = join(shots, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    expect(statSync(file).size).toBeGreaterThan(10_000);
-  };
+  const photograph = photographer("signin");
 
   /** What on the page is wider than the screen or sticks out of it (a phone must not scroll sideways). */
   const overflowing = (page: Page) =>

@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { expect } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { PORTAL_DIR } from "../../../backend/src/shared/http/portal";
 
@@ -88,3 +90,19 @@ export const writeControls = (page: Page) =>
       .filter((el) => !(el.tagName === "FORM" && (el.getAttribute("role") === "search" || el.closest("[data-read-only-ok]"))))
       .map((el) => el.outerHTML.slice(0, 160)),
   );
+
+/**
+ * Photographs whole pages into SCREENSHOTS_DIR (`npm run screenshots`), or a temporary directory
+ * named for the suite; a photograph under 10 kB is a blank page and fails. Returns the file.
+ */
+export function photographer(suite: string): (page: Page, name: string) => Promise<string> {
+  let dir = "";
+  return async (page, name) => {
+    dir ||= process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : mkdtempSync(join(tmpdir(), `chainfactor-${suite}-`));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    return file;
+  };
+}
