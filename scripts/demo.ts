@@ -58,7 +58,7 @@ async function main() {
       log: (l) => console.log(l),
     });
     console.log("\n[+] Work waiting for every role, and a financing signed now by people signed in");
-    const { waiting } = await leaveWorkWaiting({ api: new ApiClient(platform.apiUrl), operatorKey: platform.operatorKey, result, logins, log: (l) => console.log(l) });
+    const { waiting } = await leaveWorkWaiting({ api: new ApiClient(platform.apiUrl), operatorKey: platform.operatorKey, result, logins, log: (l) => console.log(l), documentsDir: "var/demo-documents" });
     const drift = await ledgerDrift(platform.ledgerUrl);
     console.log(`\n── Summary (${Math.round((Date.now() - started) / 1000)} s) ──────────────────────────────\n${summarize(result)}`);
     console.log(`\n── Portal: ${platform.apiUrl}/portal/ ──────────────────────────────\n${loginTable(logins)}`);

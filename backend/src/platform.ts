@@ -33,6 +33,7 @@ import { webhooksModule } from "./modules/webhooks";
 import { reconciliationModule } from "./modules/reconciliation";
 import { conformityModule } from "./modules/conformity";
 import { notificationsModule } from "./modules/notifications";
+import { documentsModule } from "./modules/documents";
 
 /**
  * The business modules, in order: a module comes after the modules it needs; routes, projections
@@ -48,6 +49,7 @@ export const MODULES = [
   financingModule,
   settlementModule,
   clearingModule,
+  documentsModule, // the documents of certificates' steps, signed by people, bound on the ledger: binds each acceptance's agreement
   conformityModule, // the regulator's feed: its projections only stage events (sealed after the indexer commits)
   webhooksModule,
   reconciliationModule,

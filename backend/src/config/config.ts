@@ -125,6 +125,12 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("ChainFactor <no-reply@chainfactor.local>"),
   /** A person's notification mails wait this long for the ones that follow, and go as one mail. */
   MAIL_DIGEST_MS: int(0, 3_600_000).default(60_000),
+  /** Signing certificates: the local CA's key and certificate (made at first use, mode 0600); for development, tests and the demo. */
+  CA_KEY_FILE: z.string().min(1).default("./var/ca-key.json"),
+  /** Signing certificates from a licensed CA (or a gateway in front of one) over HTTP (docs/signing-ca.md); unset: the local CA. */
+  CA_URL: z.string().url("an http(s) base URL").optional(),
+  /** The bearer token for CA_URL. */
+  CA_TOKEN: z.string().min(1).optional(),
   /** The portal's address, for the links in notification mails. */
   PORTAL_URL: z.string().url("an http(s) base URL").default("http://localhost:3000/portal"),
   /** Abnormal flows: a split into more parts than this is reported. */

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { verifyTypedData } from "ethers";
+import { verifyTypedData, ZeroHash } from "ethers";
 import type { DataSource, EntityManager } from "typeorm";
 import { AppError, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
@@ -12,6 +12,15 @@ import type { Financing } from "./financing.entity";
 import * as repo from "./financing.repository";
 import { requireLineInTerm } from "./credit-line-term";
 import { expiresTooSoon, financeTerms, FUNDING_WINDOW_S, requireActiveParties, requireHeld, requireOpenQuote, requireReviewOfLongTerm, requireRoom, roomOn } from "./financing.rules";
+
+/**
+ * The financing agreement an acceptance binds in its terms: its fingerprint (the documents module
+ * makes the agreement on first ask, and refuses while a party that signs documents has not signed
+ * it). Without one, the terms bind no agreement (zero).
+ */
+export interface AgreementSource {
+  forAcceptance(auth: AuthContext, quoteId: string): Promise<string>;
+}
 
 /**
  * A supplier accepts a bank's quote: the holder's EIP-712 signature on the FinanceTerms (with its
@@ -27,15 +36,23 @@ export class AcceptanceService {
     private readonly ledgerNow: () => Promise<bigint>,
   ) {}
 
+  private agreements: AgreementSource = { forAcceptance: async () => ZeroHash };
+
+  /** Binds the financing agreement of each acceptance (the documents module). */
+  useAgreements(source: AgreementSource): void {
+    this.agreements = source;
+  }
+
   /** The FinanceTerms an acceptance of `quote` signs (the holder's own key signs exactly this). */
   async termsTypedData(auth: AuthContext, quoteId: string) {
     const { quote, receivable, bank } = await this.acceptable(this.ds.manager, auth, quoteId);
     const { chainId, ledger } = await this.keys.deployment(this.ds.manager);
+    const agreement = await this.agreements.forAcceptance(auth, quoteId);
     return {
       domain: ledgerDomain(chainId, ledger),
       types: FINANCE_TERMS_TYPES,
       primaryType: "FinanceTerms",
-      message: financeTerms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), (await this.ledgerNow()) + BigInt(FUNDING_WINDOW_S)),
+      message: financeTerms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), (await this.ledgerNow()) + BigInt(FUNDING_WINDOW_S), agreement),
     };
   }
 
@@ -72,6 +89,8 @@ export class AcceptanceService {
     if (own && expiresTooSoon(BigInt(own.deadline), ledgerNow)) {
       throw new AppError("SIGNATURE.EXPIRED", 422, `The signature's deadline (${own.deadline}) is past or too near on the ledger's clock (${ledgerNow}); sign again with a later deadline.`);
     }
+    // the agreement is made (rendered) before any lock is taken; quotes never change once made
+    const agreement = await this.agreements.forAcceptance(auth, quoteId);
     const financing = await inTransaction(this.ds, async (em) => {
       const { quote, request, receivable, bank } = await this.acceptable(em, auth, quoteId, true);
       // the bank funds, the holder receives, the obligor owes: the ledger refuses a financing if any of them is not an active member
@@ -88,7 +107,7 @@ export class AcceptanceService {
       let terms;
       let signature: string;
       if (own) {
-        terms = financeTerms(quote, receivable, bank, BigInt(own.nonce), BigInt(own.deadline));
+        terms = financeTerms(quote, receivable, bank, BigInt(own.nonce), BigInt(own.deadline), agreement);
         let signer = "";
         try {
           signer = verifyTypedData(domain, FINANCE_TERMS_TYPES, terms, own.signature);
@@ -101,7 +120,7 @@ export class AcceptanceService {
         signature = own.signature;
       } else {
         const address = await custodialAccount(supplier);
-        terms = financeTerms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), ledgerNow + BigInt(FUNDING_WINDOW_S));
+        terms = financeTerms(quote, receivable, bank, BigInt("0x" + randomBytes(16).toString("hex")), ledgerNow + BigInt(FUNDING_WINDOW_S), agreement);
         signature = signFinanceTerms(this.vault.signingKeyOf(y.key, address), domain, terms);
       }
       const created = await repo.insertFinancing(em, {

@@ -64,3 +64,5 @@ export const financingModule = defineModule({
 });
 export type FinancingApi = ReturnType<typeof financingModule.services>;
 export type { RequestEvent, RequestListener } from "./requests.service";
+export type { AgreementSource } from "./acceptance.service";
+export { price } from "./pricing";

@@ -1,5 +1,6 @@
 import { DEMO_PASSWORD } from "./people";
 import { PersonSession } from "./session";
+import { signAs } from "./signing";
 
 const DAY_MS = 86_400_000;
 
@@ -59,8 +60,11 @@ export async function checkDemo(baseUrl: string, emails: { coreApprover: string;
   }
   const req = await supplier.post("/v1/financing-requests", { receivableId: cert.id });
   const validUntil = new Date(Math.min(Date.now() + 3600_000, Date.parse(cert.maturity) - DAY_MS)).toISOString();
-  await bank.post(`/v1/financing-requests/${req.id}/quotes`, { advanceRateBp: 9000, annualRateBp: 450, dayCount: 365, fee: "0", recourse: false, validUntil });
-  const [quote] = (await supplier.get(`/v1/financing-requests/${req.id}/quotes`)).items;
+  const quote = await bank.post(`/v1/financing-requests/${req.id}/quotes`, { advanceRateBp: 9000, annualRateBp: 450, dayCount: 365, fee: "0", recourse: false, validUntil });
+  // both sign the financing agreement with their own keys, as the portal has them do
+  const agreement = await bank.get(`/v1/quotes/${quote.id}/agreement`);
+  await signAs(bank, agreement.id, "quote");
+  await signAs(supplier, agreement.id, "accept");
   const accepted = await supplier.post(`/v1/quotes/${quote.id}/acceptance`);
   for (const end = Date.now() + 120_000; ; ) {
     const f = await supplier.get(`/v1/financings/${accepted.id}`);

@@ -19,9 +19,13 @@ export class PersonSession {
     return s;
   }
 
+  /** The session's cookie, as a browser sends it on a download. */
+  headers(): Record<string, string> {
+    return { origin: this.baseUrl, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } : {}) };
+  }
+
   async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { origin: this.baseUrl };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const headers = this.headers();
     const csrf = this.cookies.get("cf_csrf");
     if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
     if (body !== undefined) headers["content-type"] = "application/json";

@@ -4,6 +4,7 @@ import type { ApiClient } from "./client";
 import { DEMO_PASSWORD, type DemoLogin } from "./people";
 import { lends, maturity, type DemoResult } from "./scenario";
 import { PersonSession } from "./session";
+import { showDocuments, signAs } from "./signing";
 
 const DAY_MS = 86_400_000;
 const DEMO_PAYOUT_BANK = "中国工商银行";
@@ -33,7 +34,7 @@ const INVOICE_FILES = ["tax-export.xlsx", "tax-export-gbk.csv", "einvoice-265020
  * approve and invite the first admin of; certificates near maturity; invoices to register and files
  * to upload.
  */
-export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string; result: DemoResult; logins: DemoLogin[]; log: (l: string) => void }): Promise<{ waiting: WorkWaiting[]; proof: string }> {
+export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string; result: DemoResult; logins: DemoLogin[]; log: (l: string) => void; documentsDir: string }): Promise<{ waiting: WorkWaiting[]; proof: string; documents: string[] }> {
   const { api, result } = o;
   const orgs = result.organizations;
   const name = (x: { englishName?: string; name: string }) => x.englishName || x.name;
@@ -158,23 +159,46 @@ export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string;
   if (regulator?.emails.approver) work.set(regulator.emails.approver, { email: regulator.emails.approver, organization: regulator.organization, items: [`the regulator's feed, the certificates and the overdue one that was repaid, to inspect (read only)`] });
 
   // the proof: people sign in and a financing signed now, after the story's time travel, is funded
-  const proof = await financeAsPeople(api, { supplier: prove.supplier, cert: prove.cert, bank: eligible(prove.cert)[0], signIn });
-  o.log(`      ${proof}`);
-  return { waiting: [operatorWork, ...[...work.values()].filter((w) => w !== operatorWork)], proof };
+  const proof = await financeAsPeople(api, { supplier: prove.supplier, cert: prove.cert, bank: eligible(prove.cert)[0], obligor: byId.get(prove.cert.obligorId)!, signIn });
+  o.log(`      ${proof.text}`);
+  o.log("\n[+] Signed documents: the financing's agreement, the notice of assignment and the certificate, signed by these people with their own keys");
+  const shown = await showDocuments({ baseUrl: api.baseUrl, person: proof.obligor, documents: proof.documents, dir: o.documentsDir, log: o.log });
+  return { waiting: [operatorWork, ...[...work.values()].filter((w) => w !== operatorWork)], proof: proof.text, documents: shown.files };
 }
 
-/** The supplier's approver asks for financing, the bank's approver quotes, the supplier's approver accepts: funded, on the ledger's clock of now. */
-async function financeAsPeople(api: ApiClient, o: { supplier: SeededOrganization; cert: any; bank: SeededOrganization; signIn: (org: SeededOrganization, duty: "approver" | "clerk") => Promise<PersonSession> }): Promise<string> {
-  const [supplier, bank] = await Promise.all([o.signIn(o.supplier, "approver"), o.signIn(o.bank, "approver")]);
+/**
+ * The supplier's approver asks for financing, the bank's approver quotes and signs the financing
+ * agreement, the supplier's approver signs it and accepts: funded, on the ledger's clock of now. The
+ * obligor's approver then acknowledges the notice of assignment (回执) and signs the certificate.
+ */
+async function financeAsPeople(
+  api: ApiClient,
+  o: { supplier: SeededOrganization; cert: any; bank: SeededOrganization; obligor: SeededOrganization; signIn: (org: SeededOrganization, duty: "approver" | "clerk") => Promise<PersonSession> },
+): Promise<{ text: string; obligor: PersonSession; documents: { id: string; kind: "certificate" | "notice" | "agreement" }[] }> {
+  const [supplier, bank, obligor] = await Promise.all([o.signIn(o.supplier, "approver"), o.signIn(o.bank, "approver"), o.signIn(o.obligor, "approver")]);
   const req = await supplier.post("/v1/financing-requests", { receivableId: o.cert.id });
   const validUntil = new Date(Math.min(Date.now() + 3600_000, Date.parse(o.cert.maturity) - DAY_MS)).toISOString();
-  await bank.post(`/v1/financing-requests/${req.id}/quotes`, { advanceRateBp: 9200, annualRateBp: 420, dayCount: 360, fee: "0", recourse: false, validUntil });
-  const quotes = (await supplier.get(`/v1/financing-requests/${req.id}/quotes`)).items;
-  const accepted = await supplier.post(`/v1/quotes/${quotes[0].id}/acceptance`);
+  const quote = await bank.post(`/v1/financing-requests/${req.id}/quotes`, { advanceRateBp: 9200, annualRateBp: 420, dayCount: 360, fee: "0", recourse: false, validUntil });
+  const agreement = await bank.get(`/v1/quotes/${quote.id}/agreement`);
+  await signAs(bank, agreement.id, "quote");
+  await signAs(supplier, agreement.id, "accept");
+  const accepted = await supplier.post(`/v1/quotes/${quote.id}/acceptance`);
   const funded = await api.until(`funding ${accepted.id}`, async () => {
     const f = await supplier.get(`/v1/financings/${accepted.id}`);
     if (f.status === "failed") throw new Error(`a financing signed after the story was not funded: ${f.failure?.code ?? ""} ${f.failure?.reason}`);
     return f.status === "funded" ? f : null;
   }, 120_000, 500);
-  return `${supplier.email} asked for financing on certificate ${o.cert.certificateId}, ${bank.email} quoted, ${supplier.email} accepted: funded ${BigInt(funded.advance) / 100n} yuan (signed on the ledger's clock of now, no SIGNATURE.EXPIRED)`;
+  const notice = await api.until("the notice of assignment", async () => (await obligor.get(`/v1/documents?kind=notice&receivable=${o.cert.certificateId}`)).items[0]);
+  await signAs(obligor, notice.id, "acknowledge");
+  const certificate = (await obligor.get(`/v1/documents?kind=certificate&receivable=${o.cert.certificateId}`)).items[0];
+  // a confirmed certificate is signed by its obligor, one signed for (签收) by its holder
+  if (certificate.occasion === "confirm") await signAs(obligor, certificate.id, "confirm");
+  else await signAs(supplier, certificate.id, "sign-for");
+  const recorded = (id: string) => api.until(`document ${id} on the ledger`, async () => (await (await fetch(`${api.baseUrl}/v1/verify/documents/${id}`)).json()).onLedger);
+  await Promise.all([notice.id, certificate.id, agreement.id].map(recorded));
+  return {
+    text: `${supplier.email} asked for financing on certificate ${o.cert.certificateId}, ${bank.email} quoted and signed the agreement, ${supplier.email} signed and accepted: funded ${BigInt(funded.advance) / 100n} yuan (signed on the ledger's clock of now, no SIGNATURE.EXPIRED); ${obligor.email} acknowledged the notice of assignment`,
+    obligor,
+    documents: [{ id: agreement.id, kind: "agreement" }, { id: notice.id, kind: "notice" }, { id: certificate.id, kind: "certificate" }],
+  };
 }

@@ -60,6 +60,8 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
   commit?: boolean;
   /** A person's own session or password: allowed whatever their duty (a viewer signs out too). */
   anyDuty?: boolean;
+  /** An approver's act in person (a signature with its own key): approvers only, and no clerk drafts it. */
+  inPerson?: boolean;
   body?: B;
   params?: P;
   query?: Q;
@@ -71,7 +73,7 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
 }
 
 /** A route anyone may call, signed in or not (signing in): its handler gets no caller. */
-export type PublicRouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> = Omit<RouteSpec<B, P, Q, R>, "roles" | "commit" | "anyDuty" | "handler"> & {
+export type PublicRouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> = Omit<RouteSpec<B, P, Q, R>, "roles" | "commit" | "anyDuty" | "inPerson" | "handler"> & {
   handler: (ctx: Omit<RouteContext<z.infer<B>, z.infer<P>, z.infer<Q>>, "auth">) => Promise<z.infer<R> | undefined>;
 };
 
@@ -87,6 +89,9 @@ export const readOnly = () => new AppError("DUTY.READ_ONLY", 403, "You can read 
 export const auditorReadOnly = () => new AppError("DUTY.READ_ONLY", 403, "An auditor organization reads and changes nothing, whatever the credential.");
 export const approverRequired = () =>
   new AppError("DUTY.APPROVER_REQUIRED", 403, "This needs an approver of your organization: submit it as a draft (POST /v1/drafts) and an approver will decide.");
+
+export const approverInPerson = () =>
+  new AppError("DUTY.APPROVER_REQUIRED", 403, "This is an approver's own act, with its own signing key: an approver of your organization does it in person (it cannot be drafted).");
 
 const Empty = z.object({}).strict();
 /** A body-less route's body: none, or an empty object (built once, not per request). */
@@ -142,6 +147,7 @@ export class Routes {
         throw new AppError("ORGANIZATION.SUSPENDED", 403, "Your organization is suspended: it can read but not change anything. Contact the operator.");
       }
       if (spec.commit && auth.duty !== "approver") throw approverRequired();
+      if (spec.inPerson && auth.duty !== "approver") throw approverInPerson();
     }
     const { params, query, body } = parse(spec, raw);
     return spec.handler({ body, params, query, auth, requestId: res.locals.requestId, req, res });
@@ -199,6 +205,7 @@ export class Routes {
         [
           spec.roles ? `Callers: organizations with role ${spec.roles.join(" or ")}.` : "",
           spec.commit ? "Needs an approver (a clerk submits it as a draft: POST /v1/drafts)." : "",
+          spec.inPerson ? "Needs an approver, in person (not draftable)." : "",
           this.publicRoutes.has(`${spec.method} ${spec.path}`) ? "No credentials needed." : "",
         ]
           .filter(Boolean)

@@ -1,0 +1,190 @@
+import type { EntityManager } from "typeorm";
+import type { DocumentKind, SigningAct } from "./signing/sm";
+
+type Db = Pick<EntityManager, "query">;
+
+export type Occasion = "confirm" | "sign-for" | "financing" | "transfer" | "quote";
+
+/** A document as the platform keeps it (the PDF itself is read separately). */
+export interface DocumentRow {
+  id: string;
+  kind: DocumentKind;
+  occasion: Occasion;
+  subject: string;
+  receivableId: string;
+  receivableChainId: string;
+  /** Positional: certificate [obligor, holder]; notice [obligor, assignor, assignee]; agreement [supplier, bank]. */
+  parties: string[];
+  fingerprint: string | null;
+  createdAt: Date;
+}
+
+export interface SignatureRow {
+  id: string;
+  documentId: string;
+  act: SigningAct;
+  organizationId: string;
+  userId: string;
+  signerName: string;
+  organizationName: string;
+  uscc: string;
+  certificateSerial: string;
+  signature: string;
+  signedAt: Date;
+  operationId: string | null;
+  der: Buffer;
+}
+
+const DOC_COLUMNS = `d.id, d.kind, d.occasion, d.subject, d.receivable_id AS "receivableId", r.chain_id::text AS "receivableChainId",
+  d.parties::text[] AS parties, d.fingerprint, d.created_at AS "createdAt"`;
+
+export async function documentById(db: Db, id: string): Promise<DocumentRow | null> {
+  const rows: DocumentRow[] = await db.query(`SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id WHERE d.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function documentByFingerprint(db: Db, fingerprint: string): Promise<DocumentRow | null> {
+  const rows: DocumentRow[] = await db.query(`SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id WHERE d.fingerprint = $1`, [fingerprint]);
+  return rows[0] ?? null;
+}
+
+export async function documentBySubject(db: Db, kind: DocumentKind, subject: string): Promise<DocumentRow | null> {
+  const rows: DocumentRow[] = await db.query(`SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id WHERE d.kind = $1 AND d.subject = $2`, [kind, subject]);
+  return rows[0] ?? null;
+}
+
+/** The document a file says it is: its kind, certificate and subject (a quote id, or the transaction of its step). */
+export async function documentClaimed(db: Db, kind: string, receivableChainId: string, subject: string): Promise<DocumentRow | null> {
+  if (!/^\d{1,30}$/.test(receivableChainId)) return null;
+  const rows: DocumentRow[] = await db.query(
+    `SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id
+     WHERE d.kind = $1 AND r.chain_id = $2 AND (d.subject = $3 OR split_part(d.subject, ':', 1) = $3) ORDER BY d.created_at LIMIT 1`,
+    [kind, receivableChainId, subject],
+  );
+  return rows[0] ?? null;
+}
+
+export interface ListFilter {
+  organizationId: string | null; // null: every organization's (auditors, the operator)
+  kind?: DocumentKind;
+  receivableChainId?: string;
+  /** Only those still waiting for this act's signature. */
+  awaiting?: SigningAct;
+  limit: number;
+  before?: string;
+}
+
+/** Documents the organization is a party to, newest first. */
+export async function listDocuments(db: Db, f: ListFilter): Promise<DocumentRow[]> {
+  return db.query(
+    `SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id
+     WHERE ($1::uuid IS NULL OR $1::uuid = ANY(d.parties))
+       AND ($2::text IS NULL OR d.kind = $2) AND ($3::bigint IS NULL OR r.chain_id = $3)
+       AND ($4::text IS NULL OR NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.document_id = d.id AND s.act = $4))
+       AND ($6::uuid IS NULL OR (d.created_at, d.id) < (SELECT created_at, id FROM documents WHERE id = $6))
+     ORDER BY d.created_at DESC, d.id DESC LIMIT $5`,
+    [f.organizationId, f.kind ?? null, f.receivableChainId ?? null, f.awaiting ?? null, f.limit, f.before ?? null],
+  );
+}
+
+export async function signaturesOf(db: Db, documentIds: string[]): Promise<SignatureRow[]> {
+  if (!documentIds.length) return [];
+  return db.query(
+    `SELECT s.id, s.document_id AS "documentId", s.act, s.organization_id AS "organizationId", s.user_id AS "userId", u.name AS "signerName",
+            o.legal_name AS "organizationName", o.uscc, s.certificate_serial AS "certificateSerial", s.signature, s.signed_at AS "signedAt",
+            s.operation_id::text AS "operationId", c.der
+     FROM document_signatures s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = s.organization_id
+     JOIN signing_certificates c ON c.serial = s.certificate_serial
+     WHERE s.document_id = ANY($1::uuid[]) ORDER BY s.signed_at, s.id`,
+    [documentIds],
+  );
+}
+
+/** The PDF of a rendered document (null before it is rendered). */
+export async function pdfOf(db: Db, id: string): Promise<Buffer | null> {
+  const rows: { pdf: Buffer | null }[] = await db.query(`SELECT pdf FROM documents WHERE id = $1`, [id]);
+  return rows[0]?.pdf ?? null;
+}
+
+/** Stores a rendering; a concurrent one made the same bytes, so the first to land stays. */
+export async function saveRendering(db: Db, id: string, facts: unknown, fingerprint: string, pdf: Buffer): Promise<void> {
+  await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, pdf = $4, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL`, [id, JSON.stringify(facts), fingerprint, pdf]);
+}
+
+/** The agreement document of a quote, made if it is not there yet; its parties are the supplier and the bank. */
+export async function ensureAgreement(db: Db, quoteId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO documents (kind, occasion, subject, receivable_id, parties)
+     SELECT 'agreement', 'quote', q.id::text, fr.receivable_id, ARRAY[fr.supplier_organization_id, q.bank_organization_id]
+     FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id WHERE q.id = $1
+     ON CONFLICT (kind, subject) DO NOTHING`,
+    [quoteId],
+  );
+}
+
+/**
+ * Whether an organization signs documents at `at`: one of its people held a certificate then (issued
+ * by then, not expired nor revoked by then). An organization adopts signing with its first
+ * certificate; what it did before (a quote made earlier) is not held against it.
+ */
+export async function signsDocuments(db: Db, organizationId: string, at: Date): Promise<boolean> {
+  const rows: unknown[] = await db.query(
+    `SELECT 1 FROM signing_certificates WHERE organization_id = $1 AND created_at <= $2 AND not_after > $2 AND (revoked_at IS NULL OR revoked_at > $2) LIMIT 1`,
+    [organizationId, at],
+  );
+  return rows.length > 0;
+}
+
+export async function quoteMadeAt(db: Db, quoteId: string): Promise<Date> {
+  return (await db.query(`SELECT created_at FROM quotes WHERE id = $1`, [quoteId]))[0].created_at;
+}
+
+export interface NewSignature {
+  documentId: string;
+  act: SigningAct;
+  organizationId: string;
+  userId: string;
+  certificateSerial: string;
+  signature: string;
+}
+
+/** Records a signature; false if the act was signed already (by anyone). */
+export async function insertSignature(db: Db, s: NewSignature): Promise<{ id: string; signedAt: Date } | null> {
+  const rows: { id: string; signed_at: Date }[] = await db.query(
+    `INSERT INTO document_signatures (document_id, act, organization_id, user_id, certificate_serial, signature) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (document_id, act) DO NOTHING RETURNING id, signed_at`,
+    [s.documentId, s.act, s.organizationId, s.userId, s.certificateSerial, s.signature],
+  );
+  return rows[0] ? { id: rows[0].id, signedAt: rows[0].signed_at } : null;
+}
+
+export async function setSignatureOperation(db: Db, id: string, operationId: bigint): Promise<void> {
+  await db.query(`UPDATE document_signatures SET operation_id = $2 WHERE id = $1`, [id, operationId.toString()]);
+}
+
+export interface AnchorRow {
+  txHash: string;
+  logIndex: number;
+  fingerprint: string;
+  receivableChainId: string;
+  kind: string;
+  byAddress: string;
+  blockNumber: string;
+}
+
+export async function anchorsOf(db: Db, fingerprint: string): Promise<AnchorRow[]> {
+  return db.query(
+    `SELECT tx_hash AS "txHash", log_index AS "logIndex", fingerprint, receivable_chain_id::text AS "receivableChainId", kind, by_address AS "byAddress", block_number::text AS "blockNumber"
+     FROM document_anchors WHERE fingerprint = $1 ORDER BY block_number, log_index`,
+    [fingerprint],
+  );
+}
+
+/** Organizations' names and USCCs, by id. */
+export async function organizations(db: Db, ids: string[]): Promise<Map<string, { name: string; uscc: string; ledgerAddress: string | null; keyCustody: string; status: string }>> {
+  const rows: { id: string; name: string; uscc: string; ledger_address: string | null; key_custody: string; status: string }[] = await db.query(
+    `SELECT id::text, legal_name AS name, uscc, ledger_address, key_custody, status FROM organizations WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, { name: r.name, uscc: r.uscc, ledgerAddress: r.ledger_address, keyCustody: r.key_custody, status: r.status }]));
+}

@@ -1,0 +1,177 @@
+import type { DataSource } from "typeorm";
+import { AppError, conflict, notFound } from "../../shared/errors";
+import type { AuthContext } from "../../shared/http/auth";
+import { inTransaction } from "../../shared/transaction";
+import type { Outbox } from "../../ledger/outbox/outbox.service";
+import type { PlatformKeys } from "../../ledger/platform-keys";
+import { renderDocument } from "./render";
+import { fingerprint as fingerprintOf, signingMessage, sm2Verify, type DocumentKind, type SigningAct } from "./signing/sm";
+import { attachSignatures, type FileSignature } from "./signing/signed-file";
+import { factsOf } from "./documents.facts";
+import * as repo from "./documents.repository";
+import type { DocumentRow, SignatureRow } from "./documents.repository";
+import type { CertificatesService } from "./certificates.service";
+
+/** Who signs a document, for which act: the organization is a position in the document's parties. */
+export interface Signer {
+  act: SigningAct;
+  role: "obligor" | "holder" | "bank" | "supplier";
+  party: number;
+}
+
+/** The signatures a document calls for. */
+export function signersOf(doc: Pick<DocumentRow, "kind" | "occasion">): Signer[] {
+  if (doc.kind === "agreement") return [{ act: "quote", role: "bank", party: 1 }, { act: "accept", role: "supplier", party: 0 }];
+  if (doc.kind === "notice") return [{ act: "acknowledge", role: "obligor", party: 0 }];
+  return doc.occasion === "confirm" ? [{ act: "confirm", role: "obligor", party: 0 }] : [{ act: "sign-for", role: "holder", party: 1 }];
+}
+
+/** The ledger's kinds of document records (`recordDocuments`): an agreement is bound in its funding's terms instead. */
+const LEDGER_KIND: Partial<Record<DocumentKind, 1 | 2>> = { certificate: 1, notice: 2 };
+
+const readsAll = (auth: AuthContext) => auth.has("operator") || auth.has("auditor");
+
+export interface Rendered extends DocumentRow {
+  fingerprint: string;
+}
+
+/**
+ * The documents of the certificates' steps: made from the ledger's facts on first ask (the same
+ * facts always give the same bytes), read by their parties, signed by their parties' approvers with
+ * certificates of the consortium CA; certificates' and notices' signatures recorded on the ledger.
+ */
+export class DocumentsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly keys: PlatformKeys,
+    private readonly certificates: CertificatesService,
+    private readonly portalUrl: string,
+  ) {}
+
+  /** The document if the caller may read it (its parties; auditors and the operator read all), else 404. */
+  async visible(auth: AuthContext, id: string): Promise<DocumentRow> {
+    const doc = await repo.documentById(this.ds.manager, id);
+    if (!doc || !(readsAll(auth) || doc.parties.includes(auth.organization.id))) throw notFound("document", id);
+    return doc;
+  }
+
+  /** Makes the document's PDF if it was not made yet; returns it with its fingerprint. */
+  async render(doc: DocumentRow): Promise<Rendered> {
+    if (doc.fingerprint) return doc as Rendered;
+    const deployment = await this.keys.deployment(this.ds.manager);
+    const facts = await factsOf(this.ds.manager, doc, deployment, this.portalUrl);
+    const pdf = await renderDocument(facts);
+    const fingerprint = fingerprintOf(pdf);
+    await repo.saveRendering(this.ds.manager, doc.id, facts, fingerprint, pdf);
+    // a concurrent rendering that landed first made the same bytes
+    return { ...doc, fingerprint: (await repo.documentById(this.ds.manager, doc.id))!.fingerprint! };
+  }
+
+  async pdf(auth: AuthContext, id: string, signed: boolean): Promise<{ doc: Rendered; pdf: Buffer }> {
+    const doc = await this.render(await this.visible(auth, id));
+    return { doc, pdf: signed ? await this.signedCopy(doc.id) : (await repo.pdfOf(this.ds.manager, doc.id))! };
+  }
+
+  /** The platform's signed copy of a document, for anyone who has its id (a QR code): verification is public. */
+  async signedCopy(id: string): Promise<Buffer> {
+    const found = await repo.documentById(this.ds.manager, id);
+    if (!found) throw notFound("document", id);
+    const doc = await this.render(found);
+    return attachSignatures((await repo.pdfOf(this.ds.manager, doc.id))!, fileSignatures(doc, await repo.signaturesOf(this.ds.manager, [doc.id])));
+  }
+
+  async list(auth: AuthContext, f: Omit<repo.ListFilter, "organizationId">): Promise<DocumentRow[]> {
+    return repo.listDocuments(this.ds.manager, { ...f, organizationId: readsAll(auth) ? null : auth.organization.id });
+  }
+
+  signatures(ids: string[]): Promise<SignatureRow[]> {
+    return repo.signaturesOf(this.ds.manager, ids);
+  }
+
+  /** The financing agreement of a quote (made on first ask), for the quote's bank and the request's supplier. */
+  async agreementOfQuote(auth: AuthContext, quoteId: string): Promise<Rendered> {
+    await repo.ensureAgreement(this.ds.manager, quoteId);
+    const doc = await repo.documentBySubject(this.ds.manager, "agreement", quoteId);
+    if (!doc || !(readsAll(auth) || doc.parties.includes(auth.organization.id))) throw notFound("quote", quoteId);
+    return this.render(doc);
+  }
+
+  /**
+   * The agreement's fingerprint an acceptance binds in its terms. An organization that signs
+   * documents (one of its people holds a certificate) signs its part: the bank a quote it made
+   * since, the supplier before it accepts.
+   */
+  async forAcceptance(auth: AuthContext, quoteId: string): Promise<string> {
+    const doc = await this.agreementOfQuote(auth, quoteId);
+    if (doc.parties[0] !== auth.organization.id) throw notFound("quote", quoteId);
+    const db = this.ds.manager;
+    const signed = new Set((await repo.signaturesOf(db, [doc.id])).map((s) => s.act));
+    const orgs = await repo.organizations(db, doc.parties);
+    if (!signed.has("quote") && (await repo.signsDocuments(db, doc.parties[1], await repo.quoteMadeAt(db, quoteId)))) {
+      throw conflict("DOCUMENT.UNSIGNED", `${orgs.get(doc.parties[1])?.name} has not signed the financing agreement of this quote yet; it can be accepted once the bank's approver has signed it.`, { documentId: doc.id, act: "quote" });
+    }
+    if (!signed.has("accept") && (await repo.signsDocuments(db, doc.parties[0], new Date()))) {
+      throw conflict("DOCUMENT.UNSIGNED", `Sign the financing agreement first (POST /v1/documents/${doc.id}/signatures with act "accept"), then accept the quote.`, { documentId: doc.id, act: "accept" });
+    }
+    return doc.fingerprint;
+  }
+
+  /**
+   * An approver signs a document for one act with its own certificate: the signature (SM2 over the
+   * signing message of this document, deployment and act) is checked and kept; a certificate's or
+   * a notice's is then recorded on the ledger by the organization's key.
+   */
+  async sign(auth: AuthContext, id: string, body: { act: SigningAct; certificate: string; signature: string }) {
+    const doc = await this.render(await this.visible(auth, id));
+    const signer = signersOf(doc).find((s) => s.act === body.act);
+    if (!signer) {
+      throw new AppError("DOCUMENT.WRONG_ACT", 422, `A ${doc.kind} is signed for ${signersOf(doc).map((s) => `"${s.act}"`).join(" or ")}, not "${body.act}".`, [{ field: "body.act", message: "is not an act of this document" }]);
+    }
+    if (doc.parties[signer.party] !== auth.organization.id) {
+      throw new AppError("DOCUMENT.NOT_SIGNER", 403, `The ${signer.role} signs this ${doc.kind} for "${body.act}", and your organization is not its ${signer.role}.`);
+    }
+    const cert = await this.certificates.bySerial(body.certificate);
+    if (!cert || cert.userId !== auth.user.id || cert.organizationId !== auth.organization.id) {
+      throw new AppError("SIGNATURE.UNKNOWN_CERTIFICATE", 422, `Certificate ${body.certificate} is not one of yours; enrol your key (POST /v1/signing/certificates) and sign with it.`, [{ field: "body.certificate", message: "is not a certificate of yours" }]);
+    }
+    const now = new Date();
+    if (cert.revokedAt) throw new AppError("SIGNATURE.CERTIFICATE_REVOKED", 422, `Certificate ${cert.serial} was revoked at ${cert.revokedAt.toISOString()}; enrol a new key.`);
+    if (now < cert.notBefore || now > cert.notAfter) throw new AppError("SIGNATURE.CERTIFICATE_EXPIRED", 422, `Certificate ${cert.serial} is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}; enrol a new key.`);
+    const deployment = await this.keys.deployment(this.ds.manager);
+    const message = signingMessage({ chainId: Number(deployment.chainId), ledger: deployment.ledger, fingerprint: doc.fingerprint, kind: doc.kind, act: body.act });
+    if (!sm2Verify(cert.publicKey, message, body.signature)) {
+      throw new AppError("SIGNATURE.INVALID", 422, `The signature is not your certificate's signature of this document (fingerprint ${doc.fingerprint}) for "${body.act}": sign the signing message of GET /v1/documents/${doc.id}.`, [{ field: "body.signature", message: "does not verify for this document and act" }]);
+    }
+    return inTransaction(this.ds, async (em) => {
+      if (doc.kind === "agreement") await requireQuoteOpen(em, doc.subject);
+      const made = await repo.insertSignature(em, { documentId: doc.id, act: body.act, organizationId: auth.organization.id, userId: auth.user.id, certificateSerial: cert.serial, signature: body.signature });
+      if (!made) throw conflict("DOCUMENT.ALREADY_SIGNED", `This ${doc.kind} is signed for "${body.act}" already; a signature is made once.`, { documentId: doc.id, act: body.act });
+      const kind = LEDGER_KIND[doc.kind];
+      let operation: { id: bigint } | null = null;
+      const org = (await repo.organizations(em, [auth.organization.id])).get(auth.organization.id)!;
+      if (kind && org.keyCustody === "custodial" && org.ledgerAddress) {
+        operation = await this.outbox.add(em, {
+          kind: "ledger.recordDocuments",
+          signer: org.ledgerAddress,
+          payload: { items: [{ id: doc.receivableChainId, kind, fingerprint: doc.fingerprint }] },
+          organizationId: auth.organization.id,
+          aggregateId: doc.receivableId,
+        });
+        await repo.setSignatureOperation(em, made.id, operation.id);
+      }
+      return { document: doc, signatureId: made.id, signedAt: made.signedAt, operationId: operation?.id.toString() ?? null, recordYourself: kind !== undefined && operation === null };
+    });
+  }
+}
+
+async function requireQuoteOpen(em: Pick<DataSource, "query">, quoteId: string): Promise<void> {
+  const rows: { status: string }[] = await em.query(`SELECT status FROM quotes WHERE id = $1 FOR SHARE`, [quoteId]);
+  if (rows[0]?.status !== "open") throw conflict("QUOTE.NOT_OPEN", `The quote is ${rows[0]?.status ?? "gone"}: its agreement is signed while the quote is open.`);
+}
+
+/** A document's signatures as a signed file carries them. */
+export function fileSignatures(doc: Pick<DocumentRow, "kind" | "occasion">, rows: SignatureRow[]): FileSignature[] {
+  const roles = new Map(signersOf(doc).map((s) => [s.act, s.role]));
+  return rows.map((s) => ({ act: s.act, role: roles.get(s.act) ?? "", signedAt: new Date(s.signedAt).toISOString(), certificate: Buffer.from(s.der).toString("base64"), signature: s.signature }));
+}
