@@ -16,7 +16,6 @@ import {
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
   TBSCertificate,
-  Time,
   Validity,
   Version,
   id_ce_authorityKeyIdentifier,
@@ -213,7 +212,7 @@ function sign(u: Unsigned, issuerPrivateKey: string): Uint8Array {
     serialNumber: serialBytes(u.serial),
     signature: algorithm,
     issuer: u.issuer,
-    validity: new Validity({ notBefore: new Time(u.notBefore), notAfter: new Time(u.notAfter) }),
+    validity: new Validity({ notBefore: u.notBefore, notAfter: u.notAfter }),
     subject: u.subject,
     subjectPublicKeyInfo: new SubjectPublicKeyInfo({
       algorithm: new AlgorithmIdentifier({
