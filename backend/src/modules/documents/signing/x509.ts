@@ -143,6 +143,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     if (!outer || outer.tag !== 0x30 || outer.end !== der.length) return null;
     const tbsTlv = readTlv(der, outer.body, outer.end);
     if (!tbsTlv || tbsTlv.tag !== 0x30) return null;
+    const algTlv = readTlv(der, tbsTlv.end, outer.end);
+    const sigTlv = algTlv && readTlv(der, algTlv.end, outer.end);
+    // The signature BIT STRING must be whole bytes and the last thing in the certificate.
+    if (!sigTlv || sigTlv.tag !== 0x03 || sigTlv.end !== outer.end || der[sigTlv.body] !== 0) return null;
 
     const cert = AsnConvert.parse(der, Certificate);
     const tbs = cert.tbsCertificate;
