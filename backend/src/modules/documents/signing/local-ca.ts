@@ -76,8 +76,9 @@ export class LocalCa implements CertificateAuthority {
     await this.store.saveRevocation({ serial: normalizeSerial(serial), revokedAt: at, reason: reason.slice(0, MAX_FIELD) });
   }
 
-  revocations(): Promise<Revocation[]> {
-    return this.store.revocations();
+  async revocations(): Promise<Revocation[]> {
+    const list = await this.store.revocations();
+    return list.sort((a, b) => a.revokedAt.getTime() - b.revokedAt.getTime());
   }
 
   private caKey(): Promise<CaKey> {
