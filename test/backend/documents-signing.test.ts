@@ -421,7 +421,7 @@ describe("the signed file", () => {
     expect(splitSigned(new Uint8Array(0)).signatures).toBeNull();
   });
 
-  it("flags a damaged block as malformed and keeps the document part", () => {
+  it("flags a damaged block as malformed and takes the whole file as the document", () => {
     const file = attachSignatures(pdf, sigs);
     const text = file.toString("latin1");
     const damaged = [
@@ -435,8 +435,12 @@ describe("the signed file", () => {
       const split = splitSigned(d);
       expect(split.malformed).toBe(true);
       expect(split.signatures).toBeNull();
-      expect(split.document.equals(pdf)).toBe(true);
+      expect(split.document.equals(d), "the whole file: its fingerprint will not be the ledger's").toBe(true);
     }
+    // Content appended after the block (an incremental update a PDF reader would show) is not cut off.
+    const appended = Buffer.concat([file, Buffer.from("5 0 obj (changed) endobj\n%%EOF\n")]);
+    expect(splitSigned(appended)).toMatchObject({ signatures: null, malformed: true });
+    expect(fingerprint(splitSigned(appended).document)).toBe(fingerprint(appended));
     const endOnly = Buffer.concat([pdf, Buffer.from("\n%%ChainFactor-End\n")]);
     expect(splitSigned(endOnly)).toMatchObject({ signatures: null, malformed: true });
   });

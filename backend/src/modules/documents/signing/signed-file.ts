@@ -15,7 +15,12 @@ export interface SplitFile {
   /** The bytes the fingerprint is taken over: the file without the signature block. */
   document: Buffer;
   signatures: FileSignature[] | null;
-  /** A signature block was there but could not be read: the file was damaged or tampered with. */
+  /**
+   * Something that looks like a signature block was there but could not be read: the file was
+   * damaged or tampered with. The document is then the whole file, never a guess at where the PDF
+   * ends: bytes after a PDF's end may be an incremental update a reader would display, so leaving
+   * them out of the fingerprint would check one text and show another.
+   */
   malformed: boolean;
 }
 
@@ -56,10 +61,11 @@ export function splitSigned(file: Uint8Array): SplitFile {
   if (start < tailFrom || start < 0) {
     return endsWithMarker ? { ...whole, malformed: true } : whole;
   }
-  const document = bytes.subarray(0, start);
-  if (!endsWithMarker || end - END.length < start + START.length) return { document, signatures: null, malformed: true };
+  if (!endsWithMarker || end - END.length < start + START.length) return { ...whole, malformed: true };
+  // A well-formed payload is one base64 line, so the block is three comment lines and nothing else.
   const signatures = readPayload(bytes.subarray(start + START.length, end - END.length).toString("latin1"));
-  return { document, signatures, malformed: signatures === null };
+  if (signatures === null) return { ...whole, malformed: true };
+  return { document: bytes.subarray(0, start), signatures, malformed: false };
 }
 
 function readPayload(base64: string): FileSignature[] | null {
