@@ -4,6 +4,8 @@ import { CaRefused, normalizeSerial, type CertificateAuthority, type IssueReques
 import { enrolmentMessage, generateKeyPair, publicKeyOf, sm2Verify } from "./sm";
 import { issueCertificate, parseCertificate, selfSignedRoot, verifyIssuedBy } from "./x509";
 
+export { memoryCaStore } from "./memory-ca-store";
+
 export interface CaStore {
   nextSerial(): Promise<bigint>;
   saveIssued(serial: string, der: Uint8Array): Promise<void>;

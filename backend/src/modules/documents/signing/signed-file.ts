@@ -50,6 +50,7 @@ export function attachSignatures(pdf: Uint8Array, sigs: FileSignature[]): Buffer
 
 /** Reads a file from anyone: never throws, reads at most the last MAX_BLOCK_BYTES for the block. */
 export function splitSigned(file: Uint8Array): SplitFile {
+  if (!(file instanceof Uint8Array)) return { document: Buffer.alloc(0), signatures: null, malformed: true };
   const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   const whole = { document: bytes, signatures: null, malformed: false };
   // Tolerate a newline convention changed in transit after the end marker.
