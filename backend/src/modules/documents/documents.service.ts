@@ -171,7 +171,14 @@ async function requireQuoteOpen(em: Pick<DataSource, "query">, quoteId: string):
 }
 
 /** A document's signatures as a signed file carries them. */
-export function fileSignatures(doc: Pick<DocumentRow, "kind" | "occasion">, rows: SignatureRow[]): FileSignature[] {
+export function fileSignatures(doc: Pick<DocumentRow, "kind" | "occasion" | "fingerprint">, rows: SignatureRow[]): FileSignature[] {
   const roles = new Map(signersOf(doc).map((s) => [s.act, s.role]));
-  return rows.map((s) => ({ act: s.act, role: roles.get(s.act) ?? "", signedAt: new Date(s.signedAt).toISOString(), certificate: Buffer.from(s.der).toString("base64"), signature: s.signature }));
+  return rows.map((s) => ({
+    act: s.act,
+    role: roles.get(s.act) ?? "",
+    signedAt: new Date(s.signedAt).toISOString(),
+    certificate: Buffer.from(s.der).toString("base64"),
+    signature: s.signature,
+    ...(doc.fingerprint ? { document: doc.fingerprint } : {}),
+  }));
 }

@@ -9,6 +9,8 @@ export interface FileSignature {
   certificate: string;
   /** DER SM2 signature, hex. */
   signature: string;
+  /** The fingerprint of the document it signs: a signature carried onto another file is named as such. */
+  document?: string;
 }
 
 export interface SplitFile {
@@ -90,11 +92,12 @@ function readPayload(base64: string): FileSignature[] | null {
 /** The entry's known fields, checked for shape; null if any is missing or malformed. */
 function pick(item: unknown): FileSignature | null {
   if (!item || typeof item !== "object" || Array.isArray(item)) return null;
-  const { act, role, signedAt, certificate, signature } = item as Record<string, unknown>;
+  const { act, role, signedAt, certificate, signature, document } = item as Record<string, unknown>;
   if (typeof act !== "string" || !ACTS.includes(act as SigningAct)) return null;
   if (typeof role !== "string" || role.length === 0 || role.length > 100) return null;
   if (typeof signedAt !== "string" || !ISO_INSTANT.test(signedAt) || Number.isNaN(Date.parse(signedAt))) return null;
   if (typeof certificate !== "string" || certificate.length > MAX_CERTIFICATE_BASE64 || !BASE64.test(certificate)) return null;
   if (typeof signature !== "string" || !/^[0-9a-f]{2,160}$/.test(signature)) return null;
-  return { act: act as SigningAct, role, signedAt, certificate, signature };
+  if (document !== undefined && (typeof document !== "string" || !/^0x[0-9a-f]{64}$/.test(document))) return null;
+  return { act: act as SigningAct, role, signedAt, certificate, signature, ...(document === undefined ? {} : { document }) };
 }
