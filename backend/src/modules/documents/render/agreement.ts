@@ -3,7 +3,7 @@ import { zhDate } from "./dates";
 import { E_SIGNATURE_LAW, ledgerFields } from "./ledger";
 import { amountInWords, formatBp, formatFen } from "./money";
 import { partyColumns, partyRow } from "./parties";
-import type { Field, Sheet } from "./sheet";
+import { type Field, Sheet } from "./sheet";
 
 /** 应收账款融资协议: the bank's quote as the terms it signs, and the supplier signs on accepting. */
 export function drawAgreement(s: Sheet, f: AgreementFacts): void {
@@ -17,7 +17,7 @@ export function drawAgreement(s: Sheet, f: AgreementFacts): void {
     f.recourse ? { zh: "有追索权", en: "With recourse" } : { zh: "无追索权", en: "Without recourse" },
   );
   s.paragraph({
-    zh: `${f.supplier.name}（下称"供应商"）与${f.bank.name}（下称"银行"）就供应商持有的、以${f.obligor.name}为债务人的应收账款电子凭证（编号 ${f.receivableId}）的融资订立本协议。银行于${zhDate(f.quotedOn)}按下列条款报价，报价有效期至${zhDate(f.validUntil)}；供应商在有效期内接受报价，本协议即成立。`,
+    zh: `${f.supplier.name}（下称“供应商”）与${f.bank.name}（下称“银行”）就供应商持有的、以${f.obligor.name}为债务人的应收账款电子凭证（编号 ${f.receivableId}）的融资订立本协议。银行于${zhDate(f.quotedOn)}按下列条款报价，报价有效期至${zhDate(f.validUntil)}；供应商在有效期内接受报价，本协议即成立。`,
     en: `${f.supplier.name} (the "Supplier") and ${f.bank.name} (the "Bank") enter into this agreement for the financing of the electronic receivable certificate No. ${f.receivableId}, held by the Supplier, of which ${f.obligor.name} is the obligor. The Bank quoted the terms below on ${f.quotedOn}, valid until ${f.validUntil}; the agreement is made when the Supplier accepts the quote within that time.`,
   });
 
@@ -36,7 +36,7 @@ export function drawAgreement(s: Sheet, f: AgreementFacts): void {
     { label: { zh: "利息", en: "Interest" }, value: { main: money(f.interest) } },
     { label: { zh: "手续费", en: "Fee" }, value: { main: money(f.fee) } },
     { label: { zh: "到期应付银行金额", en: "Amount due to the bank" }, value: { main: money(f.due), sub: inWords(f.due) }, wide: true },
-    { label: { zh: "年利率", en: "Annual interest rate" }, value: { main: formatBp(f.annualRateBp), sub: `${dayCountZh}  ${dayCountEn}` } },
+    { label: { zh: "年利率", en: "Annual interest rate" }, value: { main: formatBp(f.annualRateBp), sub: "单利 Simple interest" } },
     { label: { zh: "计息基础", en: "Day count" }, value: { main: dayCountZh, sub: dayCountEn } },
     { label: { zh: "融资天数", en: "Days" }, value: { main: `${f.days} 天`, sub: `${f.days} days` } },
     { label: { zh: "综合年化成本", en: "Effective annual cost" }, value: { main: formatBp(f.effectiveAnnualCostBp), sub: "利息及手续费 Interest and fee" } },
@@ -107,6 +107,6 @@ export function drawAgreement(s: Sheet, f: AgreementFacts): void {
     signer({ zh: "供应商（融资申请人）", en: "Supplier (applicant)" }, f.supplier, { zh: "签署时点：接受报价时", en: "Signed: when accepting the quote" }),
   ]);
 
-  s.section({ zh: `${numeral[n - 1]}、账本登记与核验`, en: `${n}. Ledger record and verification` }, 110);
+  s.section({ zh: `${numeral[n - 1]}、账本登记与核验`, en: `${n}. Ledger record and verification` }, Sheet.VERIFICATION_HEIGHT);
   s.verification(f.verifyUrl, ledgerFields(f, { label: { zh: "报价编号", en: "Quote No." }, value: f.quoteId }));
 }

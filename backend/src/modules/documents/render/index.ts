@@ -2,12 +2,14 @@ import { drawAgreement } from "./agreement";
 import { drawCertificate } from "./certificate";
 import { chinaMidnight } from "./dates";
 import type { DocumentFacts } from "./facts";
+import { assertDrawable } from "./glyphs";
 import { infoKeys } from "./info";
 import { drawNotice } from "./notice";
 import { Sheet } from "./sheet";
 
 export type { AgreementFacts, CertificateFacts, DocumentFacts, NoticeFacts, Party } from "./facts";
 export { documentInfo, type DocumentInfo } from "./info";
+export { MissingGlyphError } from "./glyphs";
 export { amountInWords, formatBp, formatFen } from "./money";
 
 /**
@@ -27,8 +29,10 @@ const TITLES: Record<DocumentFacts["kind"], string> = {
  * The document's PDF, the same bytes for the same facts: the dates in its information dictionary
  * are the document's own day (00:00 China time), the font is the bundled one, and pdfkit's file
  * identifier is a digest of that dictionary, so nothing depends on the clock or the machine.
+ * Throws MissingGlyphError when a character of the facts is not in the bundled font.
  */
 export async function renderDocument(facts: DocumentFacts): Promise<Buffer> {
+  assertDrawable(facts);
   const day = facts.kind === "certificate" ? facts.issuedOn : facts.kind === "notice" ? facts.assignedOn : facts.quotedOn;
   const date = chinaMidnight(day);
   const number = facts.kind === "agreement" ? facts.quoteId : facts.receivableId;

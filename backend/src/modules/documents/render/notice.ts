@@ -3,7 +3,7 @@ import { zhDate } from "./dates";
 import { E_SIGNATURE_LAW, LEDGER_REFERENCE, ledgerFields } from "./ledger";
 import { amountInWords, formatFen } from "./money";
 import { partyColumns, partyRow } from "./parties";
-import type { Field, Sheet } from "./sheet";
+import { type Field, Sheet } from "./sheet";
 
 /**
  * 应收账款转让通知书: the letter to the obligor that makes an assignment effective against it
@@ -74,7 +74,7 @@ export function drawNotice(s: Sheet, f: NoticeFacts): void {
   });
   s.paragraph({ zh: `通知人：${f.assignor.name}（经 ChainFactor 平台送达）    日期：${zhDate(f.assignedOn)}`, en: `Notifying party: ${f.assignor.name} (delivered through the ChainFactor platform)    Date: ${f.assignedOn}` });
 
-  s.section({ zh: "四、账本登记与核验", en: "4. Ledger record and verification" }, 110);
+  s.section({ zh: "四、账本登记与核验", en: "4. Ledger record and verification" }, Sheet.VERIFICATION_HEIGHT);
   s.verification(f.verifyUrl, ledgerFields(f, { label: LEDGER_REFERENCE, value: f.transaction }));
 
   s.ensure(190);

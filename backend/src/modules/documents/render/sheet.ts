@@ -34,16 +34,16 @@ export interface Column {
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
-const TOP = 48;
-const BOTTOM = 60;
+const TOP = 40;
+const BOTTOM = 52;
 const INK = "#111111";
 const GREY = "#5a5a5a";
 const RULE = "#8c8c8c";
 const SHADE = "#f0f0ec";
 const TITLE = "#1d2f55";
-const ZH = 9.5;
-const EN = 7.5;
-const PAD = 4;
+const ZH = 9;
+const EN = 7;
+const PAD = 3;
 
 export class Sheet {
   readonly doc: PDFKit.PDFDocument;
@@ -98,8 +98,8 @@ export class Sheet {
     this.write("ChainFactor supply-chain receivables platform", this.left, this.y + 11, half, 7, { color: GREY });
     this.write(`${number.zh} ${number.en}`, this.left + half, this.y, half, 7, { color: GREY, align: "right" });
     const h = this.write(number.value, this.left + half, this.y + 10, half, 8, { align: "right" });
-    this.y += Math.max(24, 10 + h) + 10;
-    this.y += this.write(title.zh, this.left, this.y, this.width, 19, { bold: true, color: TITLE, align: "center" }) + 1;
+    this.y += Math.max(22, 10 + h) + 4;
+    this.y += this.write(title.zh, this.left, this.y, this.width, 17, { bold: true, color: TITLE, align: "center" });
     this.y += this.write(title.en, this.left, this.y, this.width, 10, { color: TITLE, align: "center" });
     if (subtitle) {
       this.y += 3;
@@ -108,14 +108,14 @@ export class Sheet {
     this.y += 6;
     this.doc.lineWidth(1.2).strokeColor(TITLE).moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).stroke();
     this.doc.lineWidth(0.4).moveTo(this.left, this.y + 2.5).lineTo(this.left + this.width, this.y + 2.5).stroke();
-    this.y += 12;
+    this.y += 9;
   }
 
-  section(heading: Bilingual, followingHeight = 40): void {
-    const h = this.height(heading.zh, 11, this.width, true) + this.height(heading.en, EN, this.width) + 4;
+  section(heading: Bilingual, followingHeight = 72): void {
+    const h = this.height(heading.zh, 10.5, this.width, true) + this.height(heading.en, EN, this.width) + 4;
     this.ensure(h + followingHeight);
-    this.y += this.write(heading.zh, this.left, this.y, this.width, 11, { bold: true, color: TITLE });
-    this.y += this.write(heading.en, this.left, this.y, this.width, EN, { color: GREY }) + 4;
+    this.y += this.write(heading.zh, this.left, this.y, this.width, 10.5, { bold: true, color: TITLE });
+    this.y += this.write(heading.en, this.left, this.y, this.width, EN, { color: GREY }) + 3;
   }
 
   paragraph(text: Bilingual, indent = 0): void {
@@ -123,13 +123,13 @@ export class Sheet {
     const h = this.height(text.zh, ZH, w) + 1 + this.height(text.en, EN, w);
     this.ensure(h);
     this.y += this.write(text.zh, this.left + indent, this.y, w, ZH) + 1;
-    this.y += this.write(text.en, this.left + indent, this.y, w, EN, { color: GREY }) + 5;
+    this.y += this.write(text.en, this.left + indent, this.y, w, EN, { color: GREY }) + 4;
   }
 
   /** Label-value pairs, two to a row (a wide field takes the row). */
-  fields(fields: Field[]): void {
-    const label = 92;
-    const pair = this.width / 2;
+  fields(fields: Field[], area = { x: this.left, width: this.width }): void {
+    const label = 96;
+    const pair = area.width / 2;
     const rows: Field[][] = [];
     for (const f of fields) {
       const last = rows[rows.length - 1];
@@ -138,12 +138,12 @@ export class Sheet {
     }
     for (const row of rows) {
       const cells = row.map((f, i) => {
-        const valueWidth = (f.wide ? this.width : pair) - label;
-        return { f, x: this.left + i * pair, valueWidth, h: Math.max(this.labelHeight(f.label, label), this.valueHeight(f.value, valueWidth)) };
+        const valueWidth = (f.wide ? area.width : pair) - label;
+        return { f, x: area.x + i * pair, valueWidth, h: Math.max(this.labelHeight(f.label, label), this.valueHeight(f.value, valueWidth)) };
       });
       const h = Math.max(...cells.map((c) => c.h)) + 2 * PAD;
       this.ensure(h);
-      if (row.length === 1 && !row[0].wide) cells.push({ f: { label: { zh: "", en: "" }, value: { main: "" } }, x: this.left + pair, valueWidth: pair - label, h: 0 });
+      if (row.length === 1 && !row[0].wide) cells.push({ f: { label: { zh: "", en: "" }, value: { main: "" } }, x: area.x + pair, valueWidth: pair - label, h: 0 });
       for (const c of cells) {
         this.doc.rect(c.x, this.y, label, h).fillColor(SHADE).fill();
         this.drawLabel(c.f.label, c.x, this.y + PAD, label);
@@ -153,7 +153,7 @@ export class Sheet {
       }
       this.y += h;
     }
-    this.y += 8;
+    this.y += 6;
   }
 
   /** A table with a bilingual header row, repeated on a new page. */
@@ -185,7 +185,7 @@ export class Sheet {
       });
       this.y += heights[ri];
     });
-    this.y += 8;
+    this.y += 6;
   }
 
   /** Boxes side by side for the parties who sign, each with its own lines. */
@@ -207,32 +207,36 @@ export class Sheet {
     this.y += h + 10;
   }
 
-  /** The verification code: a QR code that opens `url`, what it is for beside it, the address under it. */
+  /** Where the document is recorded and what checks it, kept on one page: height to reserve with `section`. */
+  static readonly VERIFICATION_HEIGHT = 150;
+
+  /**
+   * Where the document is recorded (the ledger's fields, what the code is for under them), a QR code
+   * beside them that opens `url`, and the address printed in full under it.
+   */
   verification(url: string, ledgerLines: Field[]): void {
     const size = 84;
-    const urlHeight = this.height(url, 7.5, this.width);
-    const textWidth = this.width - size - 16;
+    const gap = 14;
+    const urlSize = 7;
+    const urlHeight = this.height(url, urlSize, this.width);
+    const tableWidth = this.width - size - gap;
     const explain: Bilingual = {
-      zh: "扫描二维码或访问下列网址，可核对本文件是否与账本登记的文件一致及各方电子签名是否有效。",
+      zh: "扫描右侧二维码或访问下列网址，可核对本文件是否与账本登记的文件一致，以及各方电子签名是否有效。",
       en: "Scan the code or open the address below to check that this file is the one recorded on the ledger and that its electronic signatures are valid.",
     };
-    const explainHeight = this.height(explain.zh, ZH, textWidth) + this.height(explain.en, EN, textWidth) + 6;
-    this.ensure(Math.max(size, explainHeight + ledgerLines.length * 22) + urlHeight + 12);
     const top = this.y;
-    this.drawQr(url, this.left, top, size);
-    let y = top;
-    const x = this.left + size + 16;
-    y += this.write(explain.zh, x, y, textWidth, ZH) + 1;
-    y += this.write(explain.en, x, y, textWidth, EN, { color: GREY }) + 6;
-    for (const f of ledgerLines) {
-      const lw = 100;
-      const lh = this.drawLabel(f.label, x, y, lw);
-      const vh = this.drawValue(f.value, x + lw, y, textWidth - lw);
-      y += Math.max(lh, vh) + 3;
-    }
-    this.y = Math.max(top + size, y) + 4;
-    this.write(url, this.left, this.y, this.width, 7.5, { color: INK });
-    this.y += urlHeight + 8;
+    this.fields(
+      ledgerLines.map((f) => ({ ...f, wide: true })),
+      { x: this.left, width: tableWidth },
+    );
+    this.y -= 3;
+    this.y += this.write(explain.zh, this.left, this.y, tableWidth, 8) + 1;
+    this.y += this.write(explain.en, this.left, this.y, tableWidth, 6.5, { color: GREY });
+    this.drawQr(url, this.left + tableWidth + gap, top, size);
+    this.write("扫码核验 Scan to verify", this.left + tableWidth + gap, top + size + 2, size, 6.5, { color: GREY, align: "center" });
+    this.y = Math.max(this.y, top + size + 12) + 4;
+    this.write(url, this.left, this.y, this.width, urlSize);
+    this.y += urlHeight + 6;
   }
 
   /** A dashed line across the page: what follows is a separate part (a 回执). */
@@ -260,12 +264,12 @@ export class Sheet {
 
   private labelHeight(l: Bilingual, width: number, bold = false): number {
     const w = width - 2 * PAD;
-    return this.height(l.zh, bold ? ZH : 8.5, w, bold) + this.height(l.en, EN - 0.5, w);
+    return this.height(l.zh, bold ? ZH : 8, w, bold) + this.height(l.en, EN - 0.5, w);
   }
 
   private drawLabel(l: Bilingual, x: number, y: number, width: number, align: "left" | "right" | "center" = "left", bold = false): number {
     const w = width - 2 * PAD;
-    const h = this.write(l.zh, x + PAD, y, w, bold ? ZH : 8.5, { bold, align });
+    const h = this.write(l.zh, x + PAD, y, w, bold ? ZH : 8, { bold, align });
     return h + this.write(l.en, x + PAD, y + h, w, EN - 0.5, { color: GREY, align });
   }
 
