@@ -3,6 +3,7 @@ import { zhDate } from "./dates";
 import { E_SIGNATURE_LAW, LEDGER_REFERENCE, ledgerFields } from "./ledger";
 import { amountInWords, formatFen } from "./money";
 import { partyColumns, partyRow } from "./parties";
+import { approverSignature } from "./signatures";
 import { type Field, Sheet } from "./sheet";
 
 /** 应收账款电子凭证: the obligor's promise to pay the holder at maturity, as confirmed (确权) or signed for (签收). */
@@ -80,6 +81,10 @@ export function drawCertificate(s: Sheet, f: CertificateFacts): void {
     en: `3. This certificate is signed electronically by the ${confirm ? "obligor's" : "holder's"} approver with an SM2 certificate; the signature record follows this document and can be checked as shown below. ${E_SIGNATURE_LAW.en}`,
   });
 
-  s.section({ zh: "五、账本登记与核验", en: "5. Ledger record and verification" }, Sheet.VERIFICATION_HEIGHT);
+  const signer = confirm ? f.obligor : f.holder;
+  s.section({ zh: "五、签署", en: "5. Signature" }, 110);
+  approverSignature(s, confirm ? { zh: "债务人（确权）", en: "Obligor (confirming)" } : { zh: "持有人（签收）", en: "Holder (signing for it)" }, signer);
+
+  s.section({ zh: "六、账本登记与核验", en: "6. Ledger record and verification" }, Sheet.VERIFICATION_HEIGHT);
   s.verification(f.verifyUrl, ledgerFields(f, { label: LEDGER_REFERENCE, value: f.transaction }));
 }

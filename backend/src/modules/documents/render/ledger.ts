@@ -4,7 +4,7 @@ import type { Field } from "./sheet";
 /** Where the document is recorded, in the platform's words: a ledger and its reference, nothing more technical. */
 export function ledgerFields(facts: DocumentFacts, reference: { label: Field["label"]; value: string }): Field[] {
   return [
-    { label: reference.label, value: { main: reference.value } },
+    { label: reference.label, value: { main: reference.value, small: reference.value.length > 48 } },
     { label: { zh: "账本编号", en: "Ledger" }, value: { main: facts.ledger.toLowerCase() } },
     { label: { zh: "账本网络", en: "Ledger network" }, value: { main: String(facts.chainId) } },
   ];

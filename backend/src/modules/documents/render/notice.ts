@@ -1,8 +1,9 @@
 import type { NoticeFacts } from "./facts";
 import { zhDate } from "./dates";
-import { E_SIGNATURE_LAW, LEDGER_REFERENCE, ledgerFields } from "./ledger";
+import { LEDGER_REFERENCE, ledgerFields } from "./ledger";
 import { amountInWords, formatFen } from "./money";
 import { partyColumns, partyRow } from "./parties";
+import { approverSignature } from "./signatures";
 import { type Field, Sheet } from "./sheet";
 
 /**
@@ -77,25 +78,13 @@ export function drawNotice(s: Sheet, f: NoticeFacts): void {
   s.section({ zh: "四、账本登记与核验", en: "4. Ledger record and verification" }, Sheet.VERIFICATION_HEIGHT);
   s.verification(f.verifyUrl, ledgerFields(f, { label: LEDGER_REFERENCE, value: f.transaction }));
 
-  s.ensure(190);
+  s.ensure(200);
   s.cutLine();
-  s.section({ zh: "回执", en: "Acknowledgment of receipt" }, 140);
+  s.partTitle({ zh: "回　执", en: "Acknowledgment of Receipt" }, 150);
   s.paragraph({ zh: `致：${f.assignor.name}、${f.assignee.name}`, en: `To: ${f.assignor.name} and ${f.assignee.name}` });
   s.paragraph({
     zh: `本司已收到关于应收账款电子凭证（编号 ${f.receivableId}）的《应收账款转让通知书》，知悉并确认上述应收账款已转让予${f.assignee.name}，将于到期日按上述付款指示付款。本回执由本司审批人以 SM2 数字证书电子签署，签署时间以签名记录为准。`,
     en: `We have received the notice of assignment of the electronic receivable certificate No. ${f.receivableId}, acknowledge that the receivable has been assigned to ${f.assignee.name}, and will pay on the maturity date as instructed above. This acknowledgment is signed electronically by our approver with an SM2 certificate; the time of signing is as recorded in the signature.`,
   });
-  s.signatureBoxes([
-    {
-      role: { zh: "债务人（确认回执）", en: "Obligor (acknowledging)" },
-      lines: [
-        { zh: f.obligor.name, en: `统一社会信用代码 USCC: ${f.obligor.uscc}` },
-        { zh: "审批人电子签名：见所附签名记录", en: "Approver's electronic signature: see the signature record attached" },
-      ],
-    },
-    {
-      role: { zh: "签署方式", en: "How it is signed" },
-      lines: [{ zh: "SM2 数字证书电子签名（SM3 摘要）", en: "Electronic signature with an SM2 certificate (SM3 digest)" }, E_SIGNATURE_LAW],
-    },
-  ]);
+  approverSignature(s, { zh: "债务人", en: "Obligor" }, f.obligor);
 }

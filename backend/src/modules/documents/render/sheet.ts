@@ -17,6 +17,8 @@ export interface Bilingual {
 export interface Value {
   main: string;
   sub?: string;
+  /** a long code (a ledger reference) set smaller so it stays on one line */
+  small?: boolean;
 }
 
 export interface Field {
@@ -116,6 +118,13 @@ export class Sheet {
     this.ensure(h + followingHeight);
     this.y += this.write(heading.zh, this.left, this.y, this.width, 10.5, { bold: true, color: TITLE });
     this.y += this.write(heading.en, this.left, this.y, this.width, EN, { color: GREY }) + 3;
+  }
+
+  /** A centred heading for a part that stands apart from the rest (a 回执). */
+  partTitle(title: Bilingual, followingHeight: number): void {
+    this.ensure(30 + followingHeight);
+    this.y += this.write(title.zh, this.left, this.y, this.width, 13, { bold: true, color: TITLE, align: "center" });
+    this.y += this.write(title.en, this.left, this.y, this.width, 8, { color: TITLE, align: "center" }) + 6;
   }
 
   paragraph(text: Bilingual, indent = 0): void {
@@ -275,12 +284,12 @@ export class Sheet {
 
   private valueHeight(v: Value, width: number): number {
     const w = width - 2 * PAD;
-    return this.height(v.main, ZH, w) + (v.sub ? this.height(v.sub, EN, w) : 0);
+    return this.height(v.main, v.small ? 7.5 : ZH, w) + (v.sub ? this.height(v.sub, EN, w) : 0);
   }
 
   private drawValue(v: Value, x: number, y: number, width: number, align: "left" | "right" | "center" = "left"): number {
     const w = width - 2 * PAD;
-    const h = this.write(v.main, x + PAD, y, w, ZH, { align });
+    const h = this.write(v.main, x + PAD, y + (v.small ? 1.5 : 0), w, v.small ? 7.5 : ZH, { align }) + (v.small ? 1.5 : 0);
     return h + (v.sub ? this.write(v.sub, x + PAD, y + h, w, EN, { color: GREY, align }) : 0);
   }
 
