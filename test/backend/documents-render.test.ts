@@ -154,6 +154,9 @@ describe("renderDocument", () => {
       const b = await renderDocument(structuredClone(facts));
       expect(b.equals(a), facts.kind).toBe(true);
     }
+    // the page images in docs/documents are made from these: DOCUMENTS_SAMPLES_DIR=dir, then pdftoppm (docs/documents/README.md)
+    const out = process.env.DOCUMENTS_SAMPLES_DIR;
+    if (out) for (const facts of [certificate, notice, agreement]) writeFileSync(join(out, `${facts.kind}.pdf`), await renderDocument(facts));
     vi.resetModules();
     const fresh = await import("../../backend/src/modules/documents/render");
     expect(fresh.renderDocument).not.toBe(renderDocument);

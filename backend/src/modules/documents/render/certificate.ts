@@ -41,7 +41,7 @@ export function drawCertificate(s: Sheet, f: CertificateFacts): void {
     { label: { zh: "到期日", en: "Maturity" }, value: { main: zhDate(f.maturity), sub: f.maturity } },
     { label: { zh: "付款期限", en: "Term" }, value: { main: `${f.termDays} 天`, sub: `${f.termDays} days` } },
     { label: { zh: "币种", en: "Currency" }, value: { main: "人民币", sub: "CNY" } },
-    { label: { zh: "凭证层级", en: "Tier" }, value: { main: `第 ${f.tier} 级`, sub: f.tier === 0 ? "Original certificate" : `Tier ${f.tier}` } },
+    { label: { zh: "凭证层级", en: "Tier" }, value: f.tier === 0 ? { main: "第 0 级（原始凭证）", sub: "Tier 0 (original)" } : { main: `第 ${f.tier} 级（拆分）`, sub: `Tier ${f.tier} (split part)` } },
     { label: { zh: "签署行为", en: "Act" }, value: confirm ? { main: "确权", sub: "Confirmation" } : { main: "签收", sub: "Sign-for" } },
   ];
   if (f.parentId !== null) fields.push({ label: { zh: "拆分自", en: "Split from" }, value: { main: f.parentId }, wide: true });
@@ -50,7 +50,11 @@ export function drawCertificate(s: Sheet, f: CertificateFacts): void {
 
   s.section({ zh: "三、基础交易发票", en: "3. Invoices of the underlying transaction" });
   if (f.invoices.length === 0) {
-    s.paragraph({ zh: "本凭证未直接关联发票，基础交易见原始凭证。", en: "No invoice is linked to this certificate directly; see the original certificate for the underlying transaction." });
+    s.paragraph(
+      f.tier === 0
+        ? { zh: "本凭证未关联发票。", en: "No invoice is linked to this certificate." }
+        : { zh: "本凭证为拆分所得，未直接关联发票；基础交易发票见原始凭证。", en: "This certificate is a split part with no invoice linked to it directly; see the original certificate for the invoices of the underlying transaction." },
+    );
   } else {
     const total = f.invoices.reduce((sum, i) => sum + BigInt(i.amount), 0n);
     s.table(
