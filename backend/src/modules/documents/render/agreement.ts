@@ -8,7 +8,7 @@ import { type Field, Sheet } from "./sheet";
 /** 应收账款融资协议: the bank's quote as the terms it signs, and the supplier signs on accepting. */
 export function drawAgreement(s: Sheet, f: AgreementFacts): void {
   const money = (fen: string) => formatFen(BigInt(fen));
-  const inWords = (fen: string) => `人民币${amountInWords(BigInt(fen))}`;
+  const inWords = (fen: string) => `人民币（大写）${amountInWords(BigInt(fen))}`;
   const dayCountZh = `实际天数/${f.dayCount}`;
   const dayCountEn = `Actual/${f.dayCount}`;
   s.titleBlock(
@@ -31,11 +31,11 @@ export function drawAgreement(s: Sheet, f: AgreementFacts): void {
   s.section({ zh: "二、主要条款", en: "2. Key terms" });
   const fields: Field[] = [
     { label: { zh: "凭证编号", en: "Certificate No." }, value: { main: f.receivableId }, wide: true },
-    { label: { zh: "凭证金额", en: "Face amount" }, value: { main: money(f.face), sub: inWords(f.face) }, wide: true },
-    { label: { zh: "融资金额", en: "Advance" }, value: { main: money(f.advance), sub: inWords(f.advance) }, wide: true },
+    { label: { zh: "凭证金额", en: "Face amount" }, value: { main: money(f.face), sub: inWords(f.face), words: true }, wide: true },
+    { label: { zh: "融资金额", en: "Advance" }, value: { main: money(f.advance), sub: inWords(f.advance), words: true }, wide: true },
     { label: { zh: "利息", en: "Interest" }, value: { main: money(f.interest) } },
     { label: { zh: "手续费", en: "Fee" }, value: { main: money(f.fee) } },
-    { label: { zh: "到期应付银行金额", en: "Amount due to the bank" }, value: { main: money(f.due), sub: inWords(f.due) }, wide: true },
+    { label: { zh: "到期应付银行金额", en: "Amount due to the bank" }, value: { main: money(f.due), sub: inWords(f.due), words: true }, wide: true },
     { label: { zh: "年利率", en: "Annual interest rate" }, value: { main: formatBp(f.annualRateBp), sub: "单利 Simple interest" } },
     { label: { zh: "计息基础", en: "Day count" }, value: { main: dayCountZh, sub: dayCountEn } },
     { label: { zh: "融资天数", en: "Days" }, value: { main: `${f.days} 天`, sub: `${f.days} days` } },

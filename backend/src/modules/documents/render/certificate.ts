@@ -36,7 +36,7 @@ export function drawCertificate(s: Sheet, f: CertificateFacts): void {
   s.section({ zh: "二、凭证要素", en: "2. Certificate details" });
   const fields: Field[] = [
     { label: { zh: "凭证编号", en: "Certificate No." }, value: { main: f.receivableId }, wide: true },
-    { label: { zh: "凭证金额", en: "Amount" }, value: { main: formatFen(amount), sub: `人民币${amountInWords(amount)}` }, wide: true },
+    { label: { zh: "凭证金额", en: "Amount" }, value: { main: formatFen(amount), sub: `人民币（大写）${amountInWords(amount)}`, words: true }, wide: true },
     { label: { zh: "开立日期", en: "Issued on" }, value: { main: zhDate(f.issuedOn), sub: f.issuedOn } },
     { label: { zh: "到期日", en: "Maturity" }, value: { main: zhDate(f.maturity), sub: f.maturity } },
     { label: { zh: "付款期限", en: "Term" }, value: { main: `${f.termDays} 天`, sub: `${f.termDays} days` } },

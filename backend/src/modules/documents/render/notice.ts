@@ -44,9 +44,9 @@ export function drawNotice(s: Sheet, f: NoticeFacts): void {
   s.section({ zh: "二、转让标的", en: "2. The receivable assigned" });
   const fields: Field[] = [
     { label: { zh: "凭证编号", en: "Certificate No." }, value: { main: f.receivableId }, wide: true },
-    { label: { zh: "凭证金额", en: "Face amount" }, value: { main: formatFen(face), sub: `人民币${amountInWords(face)}` }, wide: true },
+    { label: { zh: "凭证金额", en: "Face amount" }, value: { main: formatFen(face), sub: `人民币（大写）${amountInWords(face)}`, words: true }, wide: true },
   ];
-  if (due !== null) fields.push({ label: { zh: "应付银行金额", en: "Amount due to the bank" }, value: { main: formatFen(due), sub: `人民币${amountInWords(due)}` }, wide: true });
+  if (due !== null) fields.push({ label: { zh: "应付银行金额", en: "Amount due to the bank" }, value: { main: formatFen(due), sub: `人民币（大写）${amountInWords(due)}`, words: true }, wide: true });
   fields.push(
     { label: { zh: "到期日", en: "Maturity" }, value: { main: zhDate(f.maturity), sub: f.maturity } },
     { label: { zh: "转让日期", en: "Assigned on" }, value: { main: zhDate(f.assignedOn), sub: f.assignedOn } },

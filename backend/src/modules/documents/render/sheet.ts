@@ -19,6 +19,8 @@ export interface Value {
   sub?: string;
   /** a long code (a ledger reference) set smaller so it stays on one line */
   small?: boolean;
+  /** the second line is part of the value, not a translation (an amount in words): set in black */
+  words?: boolean;
 }
 
 export interface Field {
@@ -284,13 +286,15 @@ export class Sheet {
 
   private valueHeight(v: Value, width: number): number {
     const w = width - 2 * PAD;
-    return this.height(v.main, v.small ? 7.5 : ZH, w) + (v.sub ? this.height(v.sub, EN, w) : 0);
+    return this.height(v.main, v.small ? 7.5 : ZH, w) + (v.sub ? this.height(v.sub, v.words ? 8.5 : EN, w) + (v.words ? 1 : 0) : 0);
   }
 
   private drawValue(v: Value, x: number, y: number, width: number, align: "left" | "right" | "center" = "left"): number {
     const w = width - 2 * PAD;
     const h = this.write(v.main, x + PAD, y + (v.small ? 1.5 : 0), w, v.small ? 7.5 : ZH, { align }) + (v.small ? 1.5 : 0);
-    return h + (v.sub ? this.write(v.sub, x + PAD, y + h, w, EN, { color: GREY, align }) : 0);
+    if (!v.sub) return h;
+    if (v.words) return h + 1 + this.write(v.sub, x + PAD, y + h + 1, w, 8.5, { align });
+    return h + this.write(v.sub, x + PAD, y + h, w, EN, { color: GREY, align });
   }
 
   private drawQr(url: string, x: number, y: number, size: number): void {
