@@ -75,12 +75,12 @@ export class Sheet {
   /** Starts a new page unless `height` more fits on this one. */
   ensure(height: number): void {
     if (this.y + height <= this.bottom) return;
-    this.doc.addPage();
-    this.y = TOP;
+    this.newPage();
   }
 
-  gap(points: number): void {
-    this.y += points;
+  newPage(): void {
+    this.doc.addPage();
+    this.y = TOP;
   }
 
   height(text: string, size: number, width: number, bold = false): number {
@@ -185,7 +185,7 @@ export class Sheet {
     drawHeader();
     rows.forEach((r, ri) => {
       if (this.y + heights[ri] > this.bottom) {
-        this.ensure(Infinity);
+        this.newPage();
         drawHeader();
       }
       let x = this.left;
