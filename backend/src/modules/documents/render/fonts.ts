@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../../shared/paths";
+
+/**
+ * The bundled Noto Sans SC subsets (fonts/README.md), parsed once per process: parsing 1.5 MB of
+ * CFF costs more than laying out a whole document. Only these files are read: a system font
+ * would make the bytes, and so the fingerprint, depend on the machine.
+ */
+
+/** fontkit's font as far as this module uses it (pdfkit accepts the object itself). */
+export interface FontkitFont {
+  layout(text: string): unknown;
+  hasGlyphForCodePoint(codePoint: number): boolean;
+}
+
+// pdfkit's own font parser (the version pdfkit was built with); no types are published for it
+const fontkit = require("fontkit") as { create(data: Buffer): FontkitFont };
+
+export type Weight = "Regular" | "Bold";
+
+const cache = new Map<Weight, FontkitFont>();
+
+/** Next to this file from the sources; from the sources too when running compiled (dist/ holds no fonts). */
+export function fontDirectory(): string {
+  const beside = join(__dirname, "fonts");
+  if (existsSync(join(beside, "NotoSansSC-Regular.otf"))) return beside;
+  return join(REPO_ROOT, "backend", "src", "modules", "documents", "render", "fonts");
+}
+
+export function fontFile(weight: Weight): string {
+  return join(fontDirectory(), `NotoSansSC-${weight}.otf`);
+}
+
+export function font(weight: Weight): FontkitFont {
+  let parsed = cache.get(weight);
+  if (!parsed) {
+    parsed = fontkit.create(readFileSync(fontFile(weight)));
+    cache.set(weight, parsed);
+  }
+  return parsed;
+}
