@@ -2,8 +2,8 @@ import type { DataSource } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Config } from "../../config/config";
-import { CaRefused, type CaStore, type CertificateAuthority, type Revocation } from "./signing/ca";
-import { LocalCa } from "./signing/local-ca";
+import { CaRefused, type CertificateAuthority, type Revocation } from "./signing/ca";
+import { LocalCa, type CaStore } from "./signing/local-ca";
 import { HttpCa } from "./signing/http-ca";
 import { parseCertificate } from "./signing/x509";
 

@@ -35,7 +35,7 @@ export const documentsModule = defineModule({
 });
 export type DocumentsApi = ReturnType<typeof documentsModule.services>;
 
-export { verifyFile, type VerificationSource, type VerificationReport, type KnownDocument } from "./verification";
+export { verifyFile, type VerificationSource, type VerificationReport, type KnownDocument, type LedgerRecord } from "./verification";
 export { documentInfo } from "./render";
 export { fingerprint, signingMessage, sm2Sign, sm2Verify, generateKeyPair, enrolmentMessage } from "./signing/sm";
 export { splitSigned, attachSignatures } from "./signing/signed-file";
