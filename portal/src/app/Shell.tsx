@@ -8,6 +8,8 @@ import { Button, Loading } from "../shared/ui";
 import { navFor } from "./nav";
 import { useSession } from "../shared/session";
 import { NotificationBell } from "../modules/notifications/NotificationBell";
+import { documentsParts } from "../modules/documents/parts";
+import { DocumentsPartsProvider } from "../shared/signing";
 
 /**
  * The signed-in frame: a top bar, the navigation and the page. On a desktop the navigation is a
@@ -106,9 +108,11 @@ export function Shell() {
         </div>
         {drawer.open ? <div className="drawer-backdrop" aria-hidden="true" onClick={drawer.close} /> : null}
         <main id="main" className="main" tabIndex={-1}>
-          <Suspense fallback={<Loading />}>
-            <Outlet />
-          </Suspense>
+          <DocumentsPartsProvider parts={documentsParts}>
+            <Suspense fallback={<Loading />}>
+              <Outlet />
+            </Suspense>
+          </DocumentsPartsProvider>
         </main>
       </div>
     </div>

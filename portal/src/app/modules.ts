@@ -15,6 +15,7 @@ import { auditModule } from "../modules/audit/routes";
 import { conformityModule } from "../modules/conformity/routes";
 import { operatorModule } from "../modules/operator/routes";
 import { notificationsModule } from "../modules/notifications/routes";
+import { documentsModule } from "../modules/documents/routes";
 
 export const MODULES: DomainModule[] = [
   onboardingModule,
@@ -29,4 +30,5 @@ export const MODULES: DomainModule[] = [
   conformityModule,
   operatorModule,
   notificationsModule,
+  documentsModule,
 ];

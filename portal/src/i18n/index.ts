@@ -23,6 +23,7 @@ export const NAMESPACES = [
   "conformity",
   "operator",
   "notifications",
+  "documents",
   "errors",
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
