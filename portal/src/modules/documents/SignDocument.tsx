@@ -79,7 +79,7 @@ export default function SignDocument({ target, act, onClose, onSigned }: SignDia
     >
       <div className="sign-dialog-head">
         <h2 id={titleId}>{t(`act.title.${act}`)}</h2>
-        <button type="button" className="drawer-close" aria-label={t("common:action.close")} onClick={onClose}>
+        <button type="button" className="dialog-close" aria-label={t("common:action.close")} onClick={onClose}>
           <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
             <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
           </svg>
@@ -99,7 +99,7 @@ export default function SignDocument({ target, act, onClose, onSigned }: SignDia
               <Notice tone="success">{t("sign.already")}</Notice>
               <div className="actions">
                 <Button variant="primary" onClick={() => onSigned(d)}>
-                  {t("common:action.close")}
+                  {t("sign.continue")}
                 </Button>
               </div>
             </>

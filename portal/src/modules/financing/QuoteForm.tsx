@@ -24,13 +24,25 @@ const REVIEWER_MAX = 100;
 const REASON_MIN = 10;
 const REASON_MAX = 1000;
 
-export function QuoteForm({ requestId, receivable }: { requestId: string; receivable: Pick<Schemas["Receivable"], "amount" | "createdAt" | "maturity"> }) {
+export function QuoteForm({
+  requestId,
+  receivable,
+  onQuoted,
+}: {
+  requestId: string;
+  receivable: Pick<Schemas["Receivable"], "amount" | "createdAt" | "maturity">;
+  /** The quote is made (not drafted): its financing agreement can be signed now. */
+  onQuoted?: (quoteId: string) => void;
+}) {
   const face = receivable.amount;
   const term = termOf(receivable.createdAt, receivable.maturity);
   const reviewRequired = term?.beyondSixMonths ?? false;
   const { t } = useTranslation(["financing", "common"]);
   const quote = useCommit("/v1/financing-requests/{id}/quotes", {
-    onDone: () => void queryClient.invalidateQueries({ queryKey: ["quotes", requestId] }),
+    onDone: (o) => {
+      void queryClient.invalidateQueries({ queryKey: ["quotes", requestId] });
+      if (o.kind === "done") onQuoted?.(o.data.id);
+    },
   });
   const [advanceRate, setAdvanceRate] = useState("90");
   const [annualRate, setAnnualRate] = useState("4.35");

@@ -24,6 +24,8 @@ import { QuoteForm } from "./QuoteForm";
 import { RequestDossier } from "./RequestDossier";
 import { ReceivableStatus } from "../../shared/statuses";
 import { RequestStatus, requestsKey } from "./RequestListPage";
+import { BankAgreement } from "./AgreementSigning";
+import { SignDialog } from "../../shared/signing";
 
 type Quote = Schemas["Quote"];
 
@@ -40,6 +42,8 @@ export function RequestDetailPage() {
   const session = useSession();
   const name = useOrgNames();
   const submitted = useSubmitted();
+  // the quote this bank's approver just made: its agreement is offered for signing at once
+  const [justQuoted, setJustQuoted] = useState<string | null>(null);
   const request = useQuery({ queryKey: [...requestsKey, "one", id], queryFn: () => get("/v1/financing-requests/{id}", { params: { path: { id } } }) });
   const quotes = useQuery({
     queryKey: ["quotes", id],
@@ -105,7 +109,7 @@ export function RequestDetailPage() {
               {isBank && !isSupplier ? <RequestDossier requestId={r.id} /> : null}
 
               <QueryState query={quotes}>
-                {() => <Quotes quotes={quotes.data!.items} supplier={isSupplier} open={open} />}
+                {() => <Quotes quotes={quotes.data!.items} supplier={isSupplier} open={open} signNow={justQuoted} onSignNowDone={() => setJustQuoted(null)} />}
               </QueryState>
 
               {isBank && open && !myOpenQuote && quotes.data ? (
@@ -114,7 +118,7 @@ export function RequestDetailPage() {
                     <SubmittedMark />
                   </Notice>
                 ) : (
-                  <QuoteForm requestId={r.id} receivable={c} />
+                  <QuoteForm requestId={r.id} receivable={c} onQuoted={setJustQuoted} />
                 )
               ) : null}
             </>
@@ -143,7 +147,7 @@ function CancelRequest({ id }: { id: string }) {
   );
 }
 
-function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean; open: boolean }) {
+function Quotes({ quotes, supplier, open, signNow, onSignNowDone }: { quotes: Quote[]; supplier: boolean; open: boolean; signNow: string | null; onSignNowDone: () => void }) {
   const { t } = useTranslation(["financing", "common"]);
   const session = useSession();
   const navigate = useNavigate();
@@ -162,6 +166,8 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
   const ownOnly = session.has("bank") && !supplier;
   const [rank, setRank] = useState<Rank>("cost");
   const [reviewing, setReviewing] = useState<string | null>(null);
+  // the supplier's approver signs the quote's financing agreement, then accepts (an organization that signs must)
+  const [signing, setSigning] = useState<string | null>(null);
   const ranked = ownOnly ? quotes : rankQuotes(quotes, rank);
   const first = ranked.find((q) => q.status === "open");
   const best = ownOnly || !first || (rank === "noRecourse" && first.recourse) ? undefined : first.id;
@@ -269,18 +275,37 @@ function Quotes({ quotes, supplier, open }: { quotes: Quote[]; supplier: boolean
                       <li>{t("quotes.confirm.due")} <Money fen={q.due} /></li>
                       <li>{q.recourse ? t("quotes.confirm.withRecourse") : t("quotes.confirm.withoutRecourse")}</li>
                     </ul>
+                    {accept.mode === "draft" ? <p className="muted">{t("agreement.approverSignsAccept")}</p> : null}
                     <div className="actions">
-                      <CommitButton
-                        commit={accept}
-                        label={t("quotes.accept", { bank: q.bankName ?? "" })}
-                        onClick={() => accept.mutate({ path: { id: q.id }, body: {} })}
-                      />
+                      {accept.mode === "direct" ? (
+                        <Button variant="primary" data-write="direct" busy={accept.isPending} onClick={() => setSigning(q.id)}>
+                          {t("quotes.signAndAccept", { bank: q.bankName ?? "" })}
+                        </Button>
+                      ) : (
+                        <CommitButton
+                          commit={accept}
+                          label={t("quotes.accept", { bank: q.bankName ?? "" })}
+                          onClick={() => accept.mutate({ path: { id: q.id }, body: {} })}
+                        />
+                      )}
                       <Button variant="secondary" onClick={() => setReviewing(null)}>
                         {t("quotes.back")}
                       </Button>
                     </div>
                   </section>
                 ) : null}
+                {signing === q.id ? (
+                  <SignDialog
+                    target={{ quoteId: q.id }}
+                    act="accept"
+                    onClose={() => setSigning(null)}
+                    onSigned={() => {
+                      setSigning(null);
+                      accept.mutate({ path: { id: q.id }, body: {} });
+                    }}
+                  />
+                ) : null}
+                {!supplier && q.bankId === session.organization.id ? <BankAgreement quote={q} signNow={signNow === q.id} onSignNowDone={onSignNowDone} /> : null}
                 {!supplier && q.bankId === session.organization.id && q.status === "open" ? (
                   <div className="actions">
                     <CommitButton commit={withdraw} variant="danger" label={t("quotes.withdraw")} onClick={() => withdraw.mutate({ path: { id: q.id }, body: undefined as never })} />

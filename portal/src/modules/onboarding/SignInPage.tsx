@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useLocation, useNavigate } from "react-router-dom";
+import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isProblem, post, queryClient } from "../../api/client";
 import { ME_KEY } from "../../shared/session";
 import { Button, Field, ProblemMessage } from "../../shared/ui";
@@ -115,6 +115,9 @@ export function SignInPage() {
           {t("signIn.submit")}
         </Button>
         <p className="muted">{t("signIn.help")}</p>
+        <p>
+          <Link to="/verify">{t("signIn.verify")}</Link>
+        </p>
       </form>
     </AuthLayout>
   );

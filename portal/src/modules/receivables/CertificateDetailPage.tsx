@@ -15,6 +15,7 @@ import { codeText } from "../../i18n/problem";
 import { CertificateTerm } from "../../shared/Term";
 import { OperationStatus, ReceivableStatus, ReturnReason, certificateLabel, useOrgName, useOrganizations, type Receivable } from "./shared";
 import { OfferDecision } from "./offers/OfferDecision";
+import { CertificateDocuments } from "../../shared/signing";
 
 type Lineage = Schemas["Lineage"];
 
@@ -101,6 +102,7 @@ export function CertificateDetailPage() {
               <Card title={t("detail.lineage")}>
                 <QueryState query={lineage}>{() => (lineage.data ? <ul className="tree"><LineageNode node={lineage.data} current={r.id} /></ul> : null)}</QueryState>
               </Card>
+              {r.certificateId ? <CertificateDocuments receivable={r.certificateId} /> : null}
               {mayMove ? (
                 <div className="grid-2">
                   <SplitForm receivable={r} />
