@@ -28,6 +28,8 @@ USER node
 COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build --chown=node:node /app/dist ./dist
+# the documents' bundled font (a document renders the same bytes everywhere: never a system font)
+COPY --from=build --chown=node:node /app/backend/src/modules/documents/render/fonts ./dist/backend/src/modules/documents/render/fonts
 # the local invoice adapters' data (SEEDS_DIR) and where `ops deploy` records the addresses
 COPY --chown=node:node seeds ./seeds
 COPY --chown=node:node deployments ./deployments
