@@ -1,4 +1,4 @@
-import { MaxUint256 } from "ethers";
+import { MaxUint256, keccak256, toBeHex } from "ethers";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES, signAttestation } from "../../../backend/src/ledger/typed-data";
 import { attestedItem } from "../../../backend/src/ledger/attestation";
 import {
@@ -89,7 +89,8 @@ async function finance(w: World, ids: bigint[], recourse = false, holder = w.sup
   for (const receivableId of ids) {
     const nonce = w.nonces.take("ledger", holder.address);
     fresh.push(nonce.fresh);
-    const t = { receivableId, bank: w.bankA.address, advance: ADVANCE, due: DUE, recourse, nonce: nonce.id, deadline };
+    // bound to its financing agreement, as the platform always binds one (a nonzero word costs what a real fingerprint does)
+    const t = { receivableId, bank: w.bankA.address, advance: ADVANCE, due: DUE, recourse, agreement: keccak256(toBeHex(receivableId, 32)), nonce: nonce.id, deadline };
     terms.push(t);
     signatures.push(await holder.signTypedData(domain(w), FINANCE_TERMS_TYPES, t));
   }
