@@ -278,9 +278,9 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
     batched("ledger.settle", 100, ids, (all) => perItem(FRESH + 100_000, 60_000)(all.length), (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
     batched("ledger.declareDefault", 100, ids, (all) => perItem(FRESH + 60_000, 30_000)(all.length), (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
     batched("ledger.claimRecourse", 100, ids, (all) => perItem(FRESH + 80_000, 70_000)(all.length), (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
-    // only an event per item; a transferred certificate's holder is read through ownerOf, and the
-    // checks run in a linked library (one cold account for the call)
-    batched("ledger.recordDocuments", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 25_000)(all.length), (all, opId) =>
+    // an event per item and no storage; the dearest item, a transferred certificate's holder, is
+    // read through ownerOf (about 10,000 gas); the checks run in a linked library
+    batched("ledger.recordDocuments", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 16_000)(all.length), (all, opId) =>
       ledger.encodeFunctionData("recordDocuments", [all.map((i) => ({ id: BigInt(i.id), kind: i.kind, fingerprint: i.fingerprint })), opId]),
     ),
   ].map((op) => [op.kind, op as OperationKind<never>]),
