@@ -33,7 +33,7 @@ const attestation = async (w: World, caller: string, issued: boolean, items: { c
   return { verifier: BENCH_VERIFIER.address, deadline, signature: signAttestation(BENCH_VERIFIER.signingKey, domain(w), issued, attested, deadline) };
 };
 /** Maturities and deadlines on a 256-second grid, so their calldata bytes (hence gas) do not vary run to run. */
-const later = async (seconds: bigint) => ((((await now()) + seconds) >> 8n) + 1n) << 8n;
+export const later = async (seconds: bigint) => ((((await now()) + seconds) >> 8n) + 1n) << 8n;
 const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
 function runOf(batch: number, steps: Record<Step, Sample>): LifecycleRun {
@@ -51,7 +51,7 @@ export async function steadily<T extends { steady: boolean }>(run: () => Promise
 
 // ─── Building blocks ─────────────────────────────────────────────────────
 
-async function registerItems(w: World, obligor: string, count: number, maturity: bigint, supplier = w.supplierA) {
+export async function registerItems(w: World, obligor: string, count: number, maturity: bigint, supplier = w.supplierA) {
   const items = Array.from({ length: count }, () => {
     const inv = freshInvoice();
     return { counterparty: obligor, amount: FACE, maturity, invoicesRoot: inv.root, invoiceKeys: [inv.key] };
@@ -62,7 +62,7 @@ async function registerItems(w: World, obligor: string, count: number, maturity:
   return { ids: items.map((_, i) => first + BigInt(i)), sample };
 }
 
-async function confirmDirect(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
+export async function confirmDirect(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
   const op = w.ops.take("ledger", obligor.address);
   return exec(w.ledger.connect(obligor).confirm(await confirmItems(w, ids), op.id), [op.fresh]);
 }
