@@ -36,6 +36,7 @@ contract ReceivableLedger is Clearing, Documents, IReceivableLedger {
 
     uint40 private _pauseEnds;
 
+    /// @dev One shared check rather than one per function: the ledger is at EIP-170's size limit.
     modifier onlyGovernor() {
         _requireGovernor();
         _;

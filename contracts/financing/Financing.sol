@@ -116,8 +116,8 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
         emit ReceivableFinanced(id, msg.sender, seller, advance, due, t.recourse, t.agreement, t.nonce, opId);
     }
 
-    /// @dev The terms are all static 32-byte words in EIP-712 order, so their ABI encoding is
-    /// their EIP-712 encoding.
+    /// @dev Field by field: `abi.encode(FINANCE_TERMS_TYPEHASH, t)` gives the same words but 21 more
+    /// bytes of ledger code, which has none to spare (EIP-170).
     function _termsHash(FinanceTerms calldata t) private pure returns (bytes32) {
         return keccak256(
             abi.encode(
