@@ -28,9 +28,13 @@ USER node
 COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build --chown=node:node /app/dist ./dist
+# the documents' bundled font (a document renders the same bytes everywhere: never a system font)
+COPY --from=build --chown=node:node /app/backend/src/modules/documents/render/fonts ./dist/backend/src/modules/documents/render/fonts
 # the local invoice adapters' data (SEEDS_DIR) and where `ops deploy` records the addresses
 COPY --chown=node:node seeds ./seeds
 COPY --chown=node:node deployments ./deployments
+# the local CA's key file lives here (a volume in docker-compose.yml), writable by the app only
+RUN mkdir -m 700 /app/ca
 ENV LEDGER_RPC_URL=http://ledger:8545
 EXPOSE 3000
 # node itself as the process (not npm): SIGTERM reaches the process and it shuts down gracefully

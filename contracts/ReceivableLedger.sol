@@ -10,6 +10,7 @@ import {LedgerParams} from "./interfaces/LedgerTypes.sol";
 import {MembershipGated} from "./common/MembershipGated.sol";
 import {Financing} from "./financing/Financing.sol";
 import {Clearing} from "./clearing/Clearing.sol";
+import {Documents} from "./documents/Documents.sol";
 import {PauseClock} from "./libraries/PauseClock.sol";
 
 /// @title ReceivableLedger
@@ -19,7 +20,7 @@ import {PauseClock} from "./libraries/PauseClock.sol";
 /// certificate into default: grace and default periods have floors and are fixed per certificate
 /// when it is created, and a pause (which stops both from running) expires after
 /// MAX_OPERATOR_PAUSE unless governance extends it.
-contract ReceivableLedger is Clearing, IReceivableLedger {
+contract ReceivableLedger is Clearing, Documents, IReceivableLedger {
     using PauseClock for PauseClock.Clock;
 
     uint32 private constant MIN_TENOR = 1 days;
@@ -34,6 +35,12 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     uint256 public constant MAX_OPERATOR_PAUSE = 7 days;
 
     uint40 private _pauseEnds;
+
+    /// @dev One shared check rather than one per function: the ledger is at EIP-170's size limit.
+    modifier onlyGovernor() {
+        _requireGovernor();
+        _;
+    }
 
     constructor(IMembership membership_, IERC20 token_, LedgerParams memory params_)
         ERC721("ChainFactor Receivable Certificate", "CFRC")
@@ -66,8 +73,7 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     }
 
     /// @inheritdoc IReceivableLedger
-    function extendPause(uint256 until) external {
-        if (!_membership.isGovernor(msg.sender)) revert LedgerUnauthorizedGovernor(msg.sender);
+    function extendPause(uint256 until) external onlyGovernor {
         _requirePaused();
         if (until <= block.timestamp || until > type(uint40).max) revert LedgerInvalidPauseEnd(until);
         _pauseEnds = uint40(until);
@@ -76,8 +82,7 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     }
 
     /// @inheritdoc IReceivableLedger
-    function resumeObligor(address obligor, bytes32 reason) external {
-        if (!_membership.isGovernor(msg.sender)) revert LedgerUnauthorizedGovernor(msg.sender);
+    function resumeObligor(address obligor, bytes32 reason) external onlyGovernor {
         if (reason == bytes32(0)) revert LedgerReasonRequired();
         _resumeObligor(obligor);
         emit ObligorResumed(obligor, 0, reason);
@@ -106,6 +111,10 @@ contract ReceivableLedger is Clearing, IReceivableLedger {
     /// @inheritdoc IReceivableLedger
     function membership() external view returns (address) {
         return address(_membership);
+    }
+
+    function _requireGovernor() private view {
+        if (!_membership.isGovernor(msg.sender)) revert LedgerUnauthorizedGovernor(msg.sender);
     }
 
     function _setParams(LedgerParams memory p) private {

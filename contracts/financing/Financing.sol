@@ -21,7 +21,7 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
 
     bytes32 internal constant FINANCE_TERMS_TYPEHASH = keccak256(
         "FinanceTerms(uint256 receivableId,address bank,uint256 advance,uint256 due,bool recourse,"
-        "uint256 nonce,uint256 deadline)"
+        "bytes32 agreement,uint256 nonce,uint256 deadline)"
     );
 
     IERC20 internal immutable _token;
@@ -113,13 +113,23 @@ abstract contract Financing is ReceivableRegistry, ReentrancyGuardTransient, IFi
         r.status = Status.Financed;
         if (t.recourse) r.flags |= FLAG_RECOURSE;
         _liens[id] = Lien({bank: msg.sender, due: uint96(due)});
-        emit ReceivableFinanced(id, msg.sender, seller, advance, due, t.recourse, t.nonce, opId);
+        emit ReceivableFinanced(id, msg.sender, seller, advance, due, t.recourse, t.agreement, t.nonce, opId);
     }
 
+    /// @dev Field by field: `abi.encode(FINANCE_TERMS_TYPEHASH, t)` gives the same words but 21 more
+    /// bytes of ledger code, which has none to spare (EIP-170).
     function _termsHash(FinanceTerms calldata t) private pure returns (bytes32) {
         return keccak256(
             abi.encode(
-                FINANCE_TERMS_TYPEHASH, t.receivableId, t.bank, t.advance, t.due, t.recourse, t.nonce, t.deadline
+                FINANCE_TERMS_TYPEHASH,
+                t.receivableId,
+                t.bank,
+                t.advance,
+                t.due,
+                t.recourse,
+                t.agreement,
+                t.nonce,
+                t.deadline
             )
         );
     }

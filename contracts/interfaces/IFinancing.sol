@@ -34,6 +34,7 @@ interface IFinancing {
         uint256 advance,
         uint256 due,
         bool recourse,
+        bytes32 agreement,
         uint256 nonce,
         uint256 opId
     );
@@ -50,7 +51,9 @@ interface IFinancing {
     function setCreditLine(address obligor, uint256 limit, uint256 opId) external;
 
     /// @notice Fund certificates on holder-signed terms (EIP-712 type `FinanceTerms(uint256
-    /// receivableId,address bank,uint256 advance,uint256 due,bool recourse,uint256 nonce,uint256 deadline)`).
+    /// receivableId,address bank,uint256 advance,uint256 due,bool recourse,bytes32 agreement,uint256 nonce,
+    /// uint256 deadline)`); `agreement`, the fingerprint of the financing agreement they signed, is
+    /// carried to ReceivableFinanced as signed.
     /// The caller must have approved this contract for the advances in the settlement token. Terms
     /// whose certificate or signature is no longer good (see FinancingSkipped) are skipped; the
     /// bank's own mistakes (terms naming another bank, amounts, credit line) revert the batch.

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IReceivableRegistry} from "./IReceivableRegistry.sol";
 import {IFinancing} from "./IFinancing.sol";
 import {IClearing} from "./IClearing.sol";
+import {IDocuments} from "./IDocuments.sol";
 import {IOperationGuard} from "./IOperationGuard.sol";
 import {ISignedIntents} from "./ISignedIntents.sol";
 import {LedgerParams} from "./LedgerTypes.sol";
@@ -11,7 +12,14 @@ import {LedgerParams} from "./LedgerTypes.sol";
 /// @title The receivable ledger
 /// @notice Certificates, financing and clearing in one contract, so that a lifecycle step touches
 /// one storage layout. Policy parameters and the emergency pause belong to the operator.
-interface IReceivableLedger is IOperationGuard, ISignedIntents, IReceivableRegistry, IFinancing, IClearing {
+interface IReceivableLedger is
+    IOperationGuard,
+    ISignedIntents,
+    IReceivableRegistry,
+    IFinancing,
+    IClearing,
+    IDocuments
+{
     /// @notice A parameter is out of its allowed range.
     /// @custom:action maxTenor 1 day ..= 366 days, maxTier >= 1, minPartAmount >= 1, gracePeriod
     /// 1 ..= 30 days, defaultPeriod 7 ..= 180 days, acceptancePeriod 1 hour ..= 30 days.

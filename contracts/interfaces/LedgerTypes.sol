@@ -98,12 +98,16 @@ struct SplitPart {
 
 /// @notice Financing terms the holder signs (EIP-712 type `FinanceTerms`).
 /// `due` is what the bank receives at maturity (advance + interest + fee), at most the face amount.
+/// `agreement` is the SM3 fingerprint of the financing agreement (融资协议) PDF that bank and holder
+/// signed, so the funding binds the very document they agreed; the ledger does not read it (zero
+/// is accepted: a member calling with its own key binds whatever it and the bank agreed).
 struct FinanceTerms {
     uint256 receivableId;
     address bank;
     uint256 advance;
     uint256 due;
     bool recourse;
+    bytes32 agreement;
     uint256 nonce;
     uint256 deadline;
 }
@@ -143,6 +147,19 @@ struct Periods {
     uint32 gracePeriod;
     uint32 defaultPeriod;
 }
+
+/// @notice A document the platform generated for a certificate, recorded by a party to it: its
+/// `kind` (DOCUMENT_CERTIFICATE or DOCUMENT_NOTICE) and the SM3 `fingerprint` of the PDF.
+struct DocumentRecord {
+    uint256 id;
+    uint8 kind;
+    bytes32 fingerprint;
+}
+
+// The certificate (应收账款电子凭证), made when it is confirmed or signed for.
+uint8 constant DOCUMENT_CERTIFICATE = 1;
+// The notice of assignment (应收账款转让通知书), acknowledged by the obligor.
+uint8 constant DOCUMENT_NOTICE = 2;
 
 uint8 constant FLAG_RECOURSE = 1 << 0;
 uint8 constant FLAG_PARTIALLY_REPAID = 1 << 1;

@@ -61,7 +61,7 @@ function story(): ChainEventAt[] {
     { event: ev("OfferAccepted", { id: "3", to: SUP2, opId: "10" }), at: at(4) },
     { event: ev("CertificateOffered", { id: "3", from: SUP2, to: SUP3, expires: String(at(5) + 7 * 86400), opId: "11" }), at: at(5) },
     { event: ev("OfferReturned", { id: "3", to: SUP3, cause: "0", reason: `0x${"00".repeat(32)}`, opId: "12" }), at: at(6) },
-    { event: ev("ReceivableFinanced", { id: "2", bank: BANK, seller: SUP1, advance: "5700000", due: "5900000", recourse: false, nonce: "1", opId: "13" }), at: at(7) },
+    { event: ev("ReceivableFinanced", { id: "2", bank: BANK, seller: SUP1, advance: "5700000", due: "5900000", recourse: false, agreement: "0x" + "ab".repeat(32), nonce: "1", opId: "13" }), at: at(7) },
     { event: ev("ReceivableCleared", { id: "2", bank: BANK, holder: SUP1, toBank: "3000000", toHolder: "0", outstanding: "3000000", status: "3", opId: "14" }), at: at(30 * 24) },
     { event: ev("ObligorPaused", { obligor: CORE, id: "2", delinquencies: "1" }), at: at(31 * 24) },
     { event: ev("ReceivableCleared", { id: "2", bank: BANK, holder: SUP1, toBank: "2900000", toHolder: "100000", outstanding: "0", status: "5", opId: "15" }), at: at(32 * 24) },

@@ -286,6 +286,17 @@ describe("documentInfo", () => {
     // cut before the Info dictionary is complete: nothing to read
     expect(documentInfo(pdf.subarray(0, pdf.indexOf("/CFSubject")))).toBeNull();
 
+    // damaged copies: bytes around the Info dictionary overwritten at random (a fixed seed, so a failure repeats)
+    let seed = 19;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const info = pdf.indexOf("/CFKind");
+    for (let i = 0; i < 500; i++) {
+      const copy = Buffer.from(pdf);
+      for (let k = 0; k < 1 + random(4); k++) copy[info - 200 + random(1200)] = random(256);
+      const got = documentInfo(copy);
+      if (got !== null) expect(Object.keys(got).sort()).toEqual(["chain", "kind", "ledger", "receivable", "subject"]);
+    }
+
     // bounded work on hostile input: megabytes of keys and object headers answer at once
     const hostile = Buffer.from("1 0 obj /CFKind 1 0 R ".repeat(200_000) + "trailer << /Info 1 0 R >>");
     const start = Date.now();

@@ -240,16 +240,22 @@ describe("financing rules", () => {
       expect(short?.message).toMatch(/^Bank Ltd's credit line for this core enterprise has 0 fen available now/);
     });
 
-    it("signs the quote's terms in decimal strings", () => {
-      expect(financeTerms(quote({ recourse: true }), receivable(), org(BANK), 255n, 1_700_000_000n)).toEqual({
+    it("signs the quote's terms in decimal strings, bound to the financing agreement", () => {
+      const agreement = "0x" + "5c".repeat(32);
+      expect(financeTerms(quote({ recourse: true }), receivable(), org(BANK), 255n, 1_700_000_000n, agreement)).toEqual({
         receivableId: "7",
         bank: org(BANK).ledgerAddress,
         advance: "90000000",
         due: "91028750",
         recourse: true,
+        agreement,
         nonce: "255",
         deadline: "1700000000",
       });
+    });
+
+    it("binds no agreement (zero) when none is given", () => {
+      expect(financeTerms(quote(), receivable(), org(BANK), 1n, 1_700_000_000n).agreement).toBe("0x" + "0".repeat(64));
     });
   });
 

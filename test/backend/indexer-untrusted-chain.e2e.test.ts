@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { randomBytes } from "node:crypto";
 import hre from "hardhat";
-import { JsonRpcProvider, NonceManager, Wallet, hexlify } from "ethers";
+import { JsonRpcProvider, NonceManager, Wallet, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { Registry } from "prom-client";
 import { Stack, randomUscc, DEPLOYER_KEY } from "./support/stack";
 import { eventually, type Api } from "./support/http";
@@ -148,7 +148,7 @@ describe("the indexer and an untrusted chain", () => {
     await (await bankToken.transfer(issuer.address, HUGE_TRANSFER)).wait();
     // a financing of the largest face, on the holder's own signature
     const { chainId } = await provider.getNetwork();
-    const terms = { receivableId: issued.id, bank: bank.address, advance: MAX_FACE - 1000n, due: MAX_FACE, recourse: false, nonce: opId(), deadline: BigInt(Math.floor(Date.now() / 1000) + 86_400 * 365) };
+    const terms = { receivableId: issued.id, bank: bank.address, advance: MAX_FACE - 1000n, due: MAX_FACE, recourse: false, agreement: keccak256(toUtf8Bytes("financing agreement")), nonce: opId(), deadline: BigInt(Math.floor(Date.now() / 1000) + 86_400 * 365) };
     const signature = await supplier.wallet.signTypedData(ledgerDomain(chainId, ledgerAddress), FINANCE_TERMS_TYPES, terms);
     const financed = await (await asBank.finance([terms], [signature], opId())).wait();
 

@@ -29,6 +29,7 @@ describe("outbox operation kinds", () => {
       "ledger.cancel": true, "ledger.split": true, "ledger.transfer": true, "ledger.accept": true, "ledger.returnOffers": true, "ledger.expireOffers": true,
       "ledger.setCreditLine": true, "ledger.finance": true,
       "ledger.settle": true, "ledger.declareDefault": true, "ledger.claimRecourse": true,
+      "ledger.recordDocuments": true,
     } satisfies Record<keyof OperationPayloads, true>;
     expect([...OPERATIONS.keys()].sort()).toEqual(Object.keys(typed).sort());
   });

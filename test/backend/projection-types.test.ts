@@ -43,7 +43,15 @@ describe("projection event types", () => {
       advance: string;
       due: string;
       recourse: boolean;
+      agreement: string;
       nonce: string;
+      opId: string;
+    }>();
+    expectTypeOf<LedgerEvent<"ReceivableLedger.DocumentRecorded">["args"]>().toEqualTypeOf<{
+      id: string;
+      fingerprint: string;
+      by: string;
+      kind: string;
       opId: string;
     }>();
     expectTypeOf<LedgerEvent<"ReceivableLedger.ReceivableIssued">["args"]["invoiceKeys"]>().toEqualTypeOf<string[]>();

@@ -27,9 +27,10 @@ import { KINDS, KIND_ACCOUNT, SELF, ANY, type ContractRows, type Refusal, type R
 import { MEMBERSHIP, TOKEN } from "./adversary/membership-token";
 import { LEDGER_CERTIFICATES } from "./adversary/ledger-certificates";
 import { LEDGER_MONEY } from "./adversary/ledger-money";
+import { LEDGER_DOCUMENTS } from "./adversary/ledger-documents";
 
 const CONTRACTS: [string, Interface, ContractRows][] = [
-  ["ReceivableLedger", ReceivableLedger__factory.createInterface(), { ...LEDGER_CERTIFICATES, ...LEDGER_MONEY }],
+  ["ReceivableLedger", ReceivableLedger__factory.createInterface(), { ...LEDGER_CERTIFICATES, ...LEDGER_MONEY, ...LEDGER_DOCUMENTS }],
   ["Membership", Membership__factory.createInterface(), MEMBERSHIP],
   ["SettlementToken", SettlementToken__factory.createInterface(), TOKEN],
 ];

@@ -46,7 +46,7 @@ import {
   attested,
   skipsOf,
   expectSkipped,
-  type World, confirmItems,
+  type World, confirmItems, fingerprint,
 } from "./fixtures";
 import { MemberRole, ReceivableStatus as Status } from "../../backend/src/ledger/roles";
 
@@ -1020,6 +1020,53 @@ describe("ReceivableLedger", () => {
       await expectSkipped(w, w.ledger.connect(w.bankA).finance([terms], [signature], nextOp()), [[id, "SignatureInvalid"]]);
       expect(await statusOf(w, id)).toBe(BigInt(Status.Confirmed));
       expect(await balances(w, [w.bankA.address, w.supplierA.address, w.supplierB.address])).toEqual(before);
+    });
+  });
+
+  describe("documents: the obligor, and for a certificate its holder", () => {
+    const FP = fingerprint("certificate under test");
+    /** Members that are no party to the certificate get DocumentNotParty; callers that are not active members MemberInactive. */
+    const parties = (id: bigint, except: Partial<Table>): Table =>
+      everyone(err("DocumentNotParty", id, SELF), { ...Object.fromEntries(NON_MEMBERS.map((c) => [c, inactive])), ...except });
+    const recordAs = (kind: number) => (w: World, who: HardhatEthersSigner, { id }: { id: bigint }) =>
+      w.ledger.connect(who).recordDocuments([{ id, kind, fingerprint: FP }], nextOp());
+    /** The recording is its event, by the caller, in the latest block. */
+    const recorded = (kind: number) => async (w: World, { id }: { id: bigint }, who: HardhatEthersSigner) => {
+      const block = await hre.ethers.provider.getBlockNumber();
+      const events = await w.ledger.queryFilter(w.ledger.filters.DocumentRecorded(id, FP, who.address), block, block);
+      expect(events.map((e) => e.args.kind)).toEqual([BigInt(kind)]);
+    };
+
+    authz("ReceivableLedger", "recordDocuments", "a certificate (kind 1): its active obligor or holder", {
+      setup: heldCertificate,
+      act: recordAs(1),
+      suspended: "supplierA",
+      expected: ({ id }) => parties(id, { core1: OK, supplierA: OK }),
+      after: recorded(1),
+    });
+
+    authz("ReceivableLedger", "recordDocuments", "a certificate transferred to supplierB: its obligor or new holder, not the former one", {
+      setup: async (w) => {
+        const { id } = await heldCertificate(w);
+        await transferred(w, w.supplierA, w.supplierB, id);
+        return { id };
+      },
+      act: recordAs(1),
+      suspended: "supplierB",
+      expected: ({ id }) => parties(id, { core1: OK, supplierB: OK }),
+      after: recorded(1),
+    });
+
+    authz("ReceivableLedger", "recordDocuments", "a notice of assignment (kind 2): its active obligor only", {
+      setup: async (w) => {
+        const { id } = await heldCertificate(w);
+        await financed(w, id);
+        return { id };
+      },
+      act: recordAs(2),
+      suspended: "core1",
+      expected: ({ id }) => parties(id, { core1: OK }),
+      after: recorded(2),
     });
   });
 

@@ -45,8 +45,8 @@ describe("Financing", () => {
       const op = nextOp();
       const receipt = await (await w.ledger.connect(w.bankA).finance([terms], [signature], op)).wait();
       const ev = receipt!.logs.map((l) => { try { return w.ledger.interface.parseLog(l); } catch { return null; } }).find((e) => e?.name === "ReceivableFinanced")!;
-      expect([ev.args.id, ev.args.bank, ev.args.seller, ev.args.advance, ev.args.due, ev.args.recourse, ev.args.nonce, ev.args.opId]).toEqual([
-        id, w.bankA.address, w.supplierA.address, 900_000n * YUAN, 960_000n * YUAN, true, terms.nonce, op,
+      expect([ev.args.id, ev.args.bank, ev.args.seller, ev.args.advance, ev.args.due, ev.args.recourse, ev.args.agreement, ev.args.nonce, ev.args.opId]).toEqual([
+        id, w.bankA.address, w.supplierA.address, 900_000n * YUAN, 960_000n * YUAN, true, terms.agreement, terms.nonce, op,
       ]);
       const r = await w.ledger.receivable(id);
       expect(r.status).toBe(BigInt(S.Financed));

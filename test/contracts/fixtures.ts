@@ -1,6 +1,6 @@
 import hre from "hardhat";
 import { expect } from "vitest";
-import { Interface, Wallet, keccak256, toUtf8Bytes, type ContractTransactionResponse, type Signer, type ErrorFragment, type AddressLike, type HDNodeWallet } from "ethers";
+import { Interface, Wallet, hexlify, keccak256, toUtf8Bytes, type ContractTransactionResponse, type Signer, type ErrorFragment, type AddressLike, type HDNodeWallet } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Membership, ReceivableLedger, SettlementToken } from "../../typechain-types";
@@ -30,6 +30,11 @@ export function freshInvoice(sellerTaxId = "91500000MA5U000001"): { key: string;
 }
 
 export const orgId = (name: string) => keccak256(toUtf8Bytes(name));
+
+/** A document's fingerprint, as the platform's SM3 hash of a PDF would be (32 bytes): distinct per name. */
+export const fingerprint = (name: string) => keccak256(toUtf8Bytes(`document ${name}`));
+/** The financing agreement the terms of `signTerms` are bound to unless a test names another. */
+export const AGREEMENT = fingerprint("financing agreement");
 
 /** The verifier of every test world (VERIFIER_ROLE, granted at deployment): attests what the tests register and issue. */
 export const VERIFIER = new Wallet(keccak256(toUtf8Bytes("chainfactor test verifier")));
@@ -279,6 +284,7 @@ export async function signTerms(
     advance: BigInt(t.advance ?? 900_000n * YUAN),
     due: BigInt(t.due ?? 950_000n * YUAN),
     recourse: Boolean(t.recourse ?? false),
+    agreement: hexlify(t.agreement ?? AGREEMENT),
     nonce: BigInt(t.nonce ?? nextNonce()),
     deadline: BigInt(t.deadline ?? (await now()) + DAY),
   };

@@ -99,6 +99,20 @@ describe("gas budgets of the outbox's operations", () => {
     if (OFFER_KINDS.includes("ledger.expireOffers")) await fits(w, "ledger.expireOffers", w.relayer, [{ ids: strings }]);
   });
 
+  it("records 200 documents: certificates by the holder of transferred ones (read through ownerOf), notices by the obligor", async () => {
+    const w = await world();
+    const ids = await pending(w, 200);
+    await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids.slice(0, 100)), nextOp());
+    await w.ledger.connect(w.core1).confirm(await confirmItems(w.ledger, ids.slice(100)), nextOp());
+    for (const id of ids) await w.ledger.connect(w.supplierA).transferCertificate(w.supplierB.address, id, nextOp());
+    await w.ledger.connect(w.supplierB).accept(ids, nextOp());
+    // as the platform stores them: one row per signed document, fingerprints as 0x hex
+    const items = (kind: 1 | 2) => ids.map((id) => ({ id: id.toString(), kind, fingerprint: "0x" + randomBytes(32).toString("hex") }));
+    await fits(w, "ledger.recordDocuments", w.core1, [{ items: items(2).slice(0, 1) }]);
+    await fits(w, "ledger.recordDocuments", w.core1, [{ items: items(2) }]);
+    await fits(w, "ledger.recordDocuments", w.supplierB, [{ items: items(1) }]); // the dearest, reported last
+  });
+
   it("finances one certificate, a bank's first", async () => {
     const w = await world();
     const id = await confirmed(w, w.supplierB, w.core2);

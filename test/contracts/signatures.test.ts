@@ -1,9 +1,9 @@
 import { describe, it, expect } from "vitest";
 import hre from "hardhat";
-import { Signature } from "ethers";
+import { Signature, ZeroHash } from "ethers";
 import {
   world, nextOp, orgId, expectRevert, register, confirmed, signConfirm, signTerms, now, time, nextNonce, DAY, YUAN,
-  type World, confirmItems, expectSkipped,
+  type World, confirmItems, expectSkipped, eventsOf, fingerprint,
 } from "./fixtures";
 import { ContractWallet__factory } from "../../typechain-types";
 import { MemberRole, ReceivableStatus as S } from "../../backend/src/ledger/roles";
@@ -104,7 +104,7 @@ describe("EIP-712 signed intents", () => {
   });
 
   describe("FinanceTerms", () => {
-    it("binds every term: a bank cannot change advance, due, recourse or the certificate after the holder signed", async () => {
+    it("binds every term: a bank cannot change advance, due, recourse, the agreement or the certificate after the holder signed", async () => {
       const w = await world();
       const id = await confirmed(w);
       const other = await confirmed(w);
@@ -113,6 +113,9 @@ describe("EIP-712 signed intents", () => {
         { ...terms, advance: terms.advance + 1n },
         { ...terms, due: terms.due + YUAN },
         { ...terms, recourse: true },
+        // the financing agreement: a bank cannot fund on the holder's signature and point at another document
+        { ...terms, agreement: fingerprint("another financing agreement") },
+        { ...terms, agreement: ZeroHash },
         { ...terms, receivableId: other },
         { ...terms, deadline: terms.deadline + DAY },
       ];
@@ -150,6 +153,18 @@ describe("EIP-712 signed intents", () => {
       const replay = await signTerms(w, w.supplierA, { receivableId: again, bank: w.bankA.address, nonce: good.terms.nonce });
       await expectSkipped(w, fin(replay), [[again, "SignatureNonceUsed"]]);
       expect((await w.ledger.receivable(again)).status).toBe(BigInt(S.Confirmed));
+    });
+
+    it("binds the agreement the holder signed, and carries it to ReceivableFinanced; a zero agreement is accepted as signed", async () => {
+      const w = await world();
+      const [a, b] = [await confirmed(w), await confirmed(w)];
+      const agreement = fingerprint(`financing agreement of #${a}`);
+      const signed = await signTerms(w, w.supplierA, { receivableId: a, bank: w.bankA.address, agreement });
+      const unbound = await signTerms(w, w.supplierA, { receivableId: b, bank: w.bankA.address, agreement: ZeroHash });
+      const financedEvents = (await eventsOf(w, w.ledger.connect(w.bankA).finance([signed.terms, unbound.terms], [signed.signature, unbound.signature], nextOp())))
+        .filter(([name]) => name === "ReceivableFinanced");
+      // ReceivableFinanced(id, bank, seller, advance, due, recourse, agreement, nonce, opId)
+      expect(financedEvents.map(([, args]) => [args[0], args[6]])).toEqual([[a, agreement], [b, ZeroHash]]);
     });
 
     it("uses unordered nonces: intents can be used in any order", async () => {

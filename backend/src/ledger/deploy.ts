@@ -5,6 +5,7 @@ import {
   Membership__factory,
   ReceivableLedger__factory,
   Recovery__factory,
+  DocumentRecords__factory,
   SettlementToken__factory,
   type Membership,
   type ReceivableLedger,
@@ -79,13 +80,18 @@ export async function deployLedger(deployer: Signer, o: DeployOptions): Promise<
 }
 
 /**
- * Deploys the ledger with the library it links (Recovery: default, recourse and held payouts,
- * kept out of the ledger's bytecode by the 24,576-byte limit).
+ * Deploys the ledger with the libraries it links (Recovery: default, recourse and held payouts;
+ * DocumentRecords: the document fingerprints' checks), kept out of the ledger's bytecode by the
+ * 24,576-byte limit.
  */
 export async function deployReceivableLedger(deployer: Signer, membership: string, token: string, params: LedgerParamsStruct): Promise<ReceivableLedger> {
   const recovery = await new Recovery__factory(deployer).deploy();
-  await recovery.waitForDeployment();
-  const libraries = { "contracts/clearing/Recovery.sol:Recovery": await recovery.getAddress() };
+  const documents = await new DocumentRecords__factory(deployer).deploy();
+  await Promise.all([recovery.waitForDeployment(), documents.waitForDeployment()]);
+  const libraries = {
+    "contracts/clearing/Recovery.sol:Recovery": await recovery.getAddress(),
+    "contracts/documents/DocumentRecords.sol:DocumentRecords": await documents.getAddress(),
+  };
   return new ReceivableLedger__factory(libraries, deployer).deploy(membership, token, params);
 }
 

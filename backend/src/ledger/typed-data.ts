@@ -33,7 +33,10 @@ export interface ConfirmedReceivable {
   invoicesRoot: string;
 }
 
-/** The holder's acceptance of a bank's financing terms. */
+/**
+ * The holder's acceptance of a bank's financing terms, bound to the financing agreement (融资协议)
+ * both signed: `agreement` is the SM3 fingerprint of its PDF (docs/signed-documents.md).
+ */
 export const FINANCE_TERMS_TYPES: Record<string, TypedDataField[]> = {
   FinanceTerms: [
     { name: "receivableId", type: "uint256" },
@@ -41,6 +44,7 @@ export const FINANCE_TERMS_TYPES: Record<string, TypedDataField[]> = {
     { name: "advance", type: "uint256" },
     { name: "due", type: "uint256" },
     { name: "recourse", type: "bool" },
+    { name: "agreement", type: "bytes32" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -52,6 +56,8 @@ export interface FinanceTermsValue {
   advance: bigint;
   due: bigint;
   recourse: boolean;
+  /** The financing agreement's fingerprint, 0x + 64 hex (ZeroHash when no agreement is bound). */
+  agreement: string;
   nonce: bigint;
   deadline: bigint;
 }

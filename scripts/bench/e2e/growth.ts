@@ -118,7 +118,7 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
       await em.query(
         `INSERT INTO financings (id, request_id, quote_id, receivable_id, bank_organization_id, supplier_organization_id, advance, due, recourse, terms, signature, status, registry_registration_id, operation_id, accepted_at, funded_at, updated_at)
          SELECT fid, qid, quid, rid, bank, sup, amount * 9 / 10, amount, false,
-                jsonb_build_object('receivableId', chain_id::text, 'bank', bank_addr, 'advance', (amount * 9 / 10)::text, 'due', amount::text, 'recourse', false, 'nonce', i::text, 'deadline', '1900000000'),
+                jsonb_build_object('receivableId', chain_id::text, 'bank', bank_addr, 'advance', (amount * 9 / 10)::text, 'due', amount::text, 'recourse', false, 'agreement', '0x' || md5('agr' || i) || md5('agr2' || i), 'nonce', i::text, 'deadline', '1900000000'),
                 '0x' || repeat('5a', 65), 'funded', md5('reg' || i), (${ob}) + i * 4 + 2, created + interval '2 days', created + interval '2 days', created + interval '2 days'
          FROM hist_c WHERE financed`
       );
@@ -134,7 +134,7 @@ export async function loadHistory(ds: DataSource, count: number, log: (l: string
          FROM hist_c, LATERAL (VALUES
            (0, 'ReceivableLedger', 'ReceivableRegistered', jsonb_build_object('id', chain_id::text, 'obligor', core_addr, 'creditor', sup_addr, 'amount', amount::text, 'maturity', extract(epoch FROM maturity)::bigint::text, 'invoicesRoot', ikey, 'invoiceKeys', jsonb_build_array(ikey), 'opId', i::text)),
            (1, 'ReceivableLedger', 'ReceivableConfirmed', jsonb_build_object('id', chain_id::text, 'obligor', core_addr, 'opId', i::text)),
-           (2, 'ReceivableLedger', 'ReceivableFinanced', jsonb_build_object('id', chain_id::text, 'bank', bank_addr, 'seller', sup_addr, 'advance', (amount * 9 / 10)::text, 'due', amount::text, 'recourse', false, 'opId', i::text)),
+           (2, 'ReceivableLedger', 'ReceivableFinanced', jsonb_build_object('id', chain_id::text, 'bank', bank_addr, 'seller', sup_addr, 'advance', (amount * 9 / 10)::text, 'due', amount::text, 'recourse', false, 'agreement', '0x' || md5('agr' || i) || md5('agr2' || i), 'nonce', i::text, 'opId', i::text)),
            (3, 'SettlementToken', 'Transfer', jsonb_build_object('from', bank_addr, 'to', sup_addr, 'value', (amount * 9 / 10)::text)),
            (4, 'ReceivableLedger', 'ReceivableCleared', jsonb_build_object('id', chain_id::text, 'bank', bank_addr, 'holder', sup_addr, 'toBank', amount::text, 'toHolder', (amount * 13 / 100)::text, 'outstanding', '0', 'status', '4', 'opId', i::text)),
            (5, 'SettlementToken', 'Transfer', jsonb_build_object('from', core_addr, 'to', bank_addr, 'value', amount::text))

@@ -1,4 +1,4 @@
-import { keccak256, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
+import { keccak256, toUtf8Bytes, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
 import { ReceivableLedger__factory } from "../../../typechain-types";
 import { KeyVault } from "../../../backend/src/ledger/key-vault";
 import { PlatformKeys } from "../../../backend/src/ledger/platform-keys";
@@ -123,7 +123,7 @@ export async function ledgerOnly(platform: BenchPlatform, world: BenchWorld, n: 
     transactions.finance = jobs.length;
     const deadline = BigInt(chainNow + 86_400);
     await parallel(jobs, async ({ signer, items }) => {
-      const terms = items.map((x) => ({ receivableId: x.id!, bank: signer, advance: 90_000_000n, due: 95_000_000n, recourse: false, nonce: BigInt(keccak256(`0x${x.id!.toString(16).padStart(64, "0")}`)) >> 8n, deadline }));
+      const terms = items.map((x) => ({ receivableId: x.id!, bank: signer, advance: 90_000_000n, due: 95_000_000n, recourse: false, agreement: keccak256(toUtf8Bytes(`financing agreement ${x.id!}`)), nonce: BigInt(keccak256(`0x${x.id!.toString(16).padStart(64, "0")}`)) >> 8n, deadline }));
       const signatures = await Promise.all(items.map(async (x, i) => (await wallet(addresses.get(x.c.supplier.id)!)).signTypedData(domain, FINANCE_TERMS_TYPES, terms[i])));
       await send(signer, ledgerIface.encodeFunctionData("finance", [terms, signatures, opId++]), 200_000n * BigInt(items.length) + 200_000n);
     });

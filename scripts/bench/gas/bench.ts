@@ -5,6 +5,7 @@ import {
   type LifecycleRun, type Operation, type Step,
 } from "./scenario";
 import { profile, addBreakdowns, type Breakdown } from "./profile";
+import { measureDocuments, type DocumentKind } from "./documents";
 
 export const BATCHES = [1, 10, 100] as const;
 const WARMUP_LIFECYCLES = 3;
@@ -18,6 +19,8 @@ export interface Measurements {
   baseline: LifecycleRun;
   operations: Record<Operation, Sample>;
   operationSamples: Record<Operation, bigint[]>; // steady samples, in order
+  /** recordDocuments: gas per call by kind and number of items. */
+  documents: Record<DocumentKind, Record<number, Sample>>;
   breakdown: {
     ledger: Record<Step, Breakdown>;
     ledgerTotal: Breakdown;
@@ -82,6 +85,9 @@ export async function measure(): Promise<Measurements> {
   log("single operations");
   const ops = await measureOperations(w, WARMUP_ROUNDS);
 
+  log("signed documents: recordDocuments at 1, 10 and 100 items");
+  const documents = await measureDocuments(w);
+
   log("opcode breakdown (debug_traceTransaction)");
   const ledgerProfile = await profileRun(lifecycle[1]);
   const batch10Profile = await profileRun(lifecycle[10]);
@@ -89,7 +95,7 @@ export async function measure(): Promise<Measurements> {
 
   return {
     lifecycle, lifecycleBySig, baseline,
-    operations: ops.operations, operationSamples: ops.operationSamples,
+    operations: ops.operations, operationSamples: ops.operationSamples, documents,
     breakdown: {
       ledger: ledgerProfile.steps, ledgerTotal: ledgerProfile.total, ledgerBatch10Total: batch10Profile.total,
       baseline: baselineProfile.steps, baselineTotal: baselineProfile.total,

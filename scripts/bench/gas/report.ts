@@ -3,6 +3,7 @@ import type { Measurements } from "./bench";
 import { BATCHES } from "./bench";
 import { OPERATIONS, STEPS, type LifecycleRun, type Operation, type Step } from "./scenario";
 import { BREAKDOWN_ROWS, type Breakdown } from "./profile";
+import { DOCUMENT_BATCHES, DOCUMENT_KINDS, FINANCE_BEFORE_AGREEMENT, type DocumentKind } from "./documents";
 import {
   COLD_ACCOUNT, COLD_SLOAD, FRESH_SLOTS, FRESH_SLOT_GAS, INTRINSIC_GAS,
   requiredEffectsFloor, storageFloor, type RequiredEffectsFloor,
@@ -171,6 +172,40 @@ function analyse(m: Measurements): Analysis {
   return { perReceivable, perReceivableBySig, baseline: n(m.baseline.perReceivable), storage, required, gap, freshObserved };
 }
 
+/**
+ * recordDocuments per call and per item, and what the agreement in FinanceTerms added to a
+ * financing: this run's `finance` against the same benchmark before it (FINANCE_BEFORE_AGREEMENT).
+ */
+function documentsJson(m: Measurements) {
+  const record = Object.fromEntries(
+    (Object.keys(DOCUMENT_KINDS) as DocumentKind[]).map((k) => {
+      const calls = m.documents[k];
+      const [first, last] = [n(calls[1].gas), n(calls[100].gas)];
+      return [k, {
+        recordedBy: DOCUMENT_KINDS[k].by,
+        perCall: Object.fromEntries(DOCUMENT_BATCHES.map((b) => [`items${b}`, n(calls[b].gas)])),
+        perItemAt100: Math.round(last / 100),
+        marginalPerItem: Math.round((last - first) / 99),
+      }];
+    }),
+  ) as Record<DocumentKind, { recordedBy: string; perCall: Record<string, number>; perItemAt100: number; marginalPerItem: number }>;
+  const after = {
+    batch1: n(m.lifecycle[1].steps.finance.gas),
+    batch10: Math.round(n(m.lifecycle[10].steps.finance.gas) / 10),
+    batch100: Math.round(n(m.lifecycle[100].steps.finance.gas) / 100),
+    single: n(m.operations.finance.gas),
+  };
+  const keys = Object.keys(after) as (keyof typeof after)[];
+  return {
+    recordDocuments: record,
+    financePerItem: {
+      beforeAgreement: FINANCE_BEFORE_AGREEMENT,
+      withAgreement: after,
+      added: Object.fromEntries(keys.map((k) => [k, after[k] - FINANCE_BEFORE_AGREEMENT[k]])) as Record<keyof typeof after, number>,
+    },
+  };
+}
+
 export function buildJson(m: Measurements, runtimeSeconds: number) {
   const a = analyse(m);
   const v = versions();
@@ -202,6 +237,7 @@ export function buildJson(m: Measurements, runtimeSeconds: number) {
     operationSteadySamples: Object.fromEntries(
       (Object.keys(OPERATIONS) as Operation[]).map((k) => [k, m.operationSamples[k].map(Number)]),
     ),
+    documents: documentsJson(m),
     floor: {
       freshSlotGas: FRESH_SLOT_GAS,
       intrinsicPerTx: INTRINSIC_GAS,
@@ -469,6 +505,44 @@ export function buildMarkdown(m: Measurements, json: ReturnType<typeof buildJson
       "authorization (allowance) covers 400,000 of the 950,000 yuan due: the settlement becomes Overdue after the " +
       "grace period; repayment follows once the authorization is raised; default is declared after the default " +
       "period and the bank recovers the shortfall from the supplier (financed with recourse).",
+  );
+
+  const d = json.documents;
+  p(
+    "## Signed documents",
+    "`recordDocuments` records the SM3 fingerprints of the documents a certificate's parties signed " +
+      "(docs/signed-documents.md): an event per item and no storage beyond the operation id. Steady state, on " +
+      "Confirmed certificates of one obligor; the checks run in the linked library DocumentRecords (a delegatecall " +
+      "per transaction, the library a cold account).",
+  );
+  p(
+    table(
+      ["kind, recorded by", ...DOCUMENT_BATCHES.map((b) => `${b} item${b === 1 ? "" : "s"} / call`), "per item at 100", "+1 item"],
+      (Object.keys(DOCUMENT_KINDS) as DocumentKind[]).map((k) => [
+        `${k} (${DOCUMENT_KINDS[k].kind}), ${d.recordDocuments[k].recordedBy}`,
+        ...DOCUMENT_BATCHES.map((b) => fmt(d.recordDocuments[k].perCall[`items${b}`])),
+        fmt(d.recordDocuments[k].perItemAt100),
+        fmt(d.recordDocuments[k].marginalPerItem),
+      ]),
+      ["l", "r", "r", "r", "r", "r"],
+    ),
+  );
+  const f = d.financePerItem;
+  p(
+    "The financing agreement is bound in the holder-signed `FinanceTerms` (`bytes32 agreement`) and carried to " +
+      "`ReceivableFinanced`: one more word of calldata, of the signed struct's hash and of event data per financing. " +
+      "*before*: the same benchmark on the contracts before it (commit 127a14a); *after*: this run.",
+  );
+  p(
+    table(
+      ["finance, gas per item", "batch 1 (lifecycle)", "batch 10", "batch 100", "single operation"],
+      [
+        ["before (no agreement)", fmt(f.beforeAgreement.batch1), fmt(f.beforeAgreement.batch10), fmt(f.beforeAgreement.batch100), fmt(f.beforeAgreement.single)],
+        ["after (agreement bound)", fmt(f.withAgreement.batch1), fmt(f.withAgreement.batch10), fmt(f.withAgreement.batch100), fmt(f.withAgreement.single)],
+        ["added", fmt(f.added.batch1), fmt(f.added.batch10), fmt(f.added.batch100), fmt(f.added.single)],
+      ],
+      ["l", "r", "r", "r", "r"],
+    ),
   );
   return `${out.join("\n").trimEnd()}\n`;
 }

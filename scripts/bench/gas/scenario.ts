@@ -1,4 +1,4 @@
-import { MaxUint256 } from "ethers";
+import { MaxUint256, keccak256, toBeHex } from "ethers";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES, signAttestation } from "../../../backend/src/ledger/typed-data";
 import { attestedItem } from "../../../backend/src/ledger/attestation";
 import {
@@ -33,7 +33,7 @@ const attestation = async (w: World, caller: string, issued: boolean, items: { c
   return { verifier: BENCH_VERIFIER.address, deadline, signature: signAttestation(BENCH_VERIFIER.signingKey, domain(w), issued, attested, deadline) };
 };
 /** Maturities and deadlines on a 256-second grid, so their calldata bytes (hence gas) do not vary run to run. */
-const later = async (seconds: bigint) => ((((await now()) + seconds) >> 8n) + 1n) << 8n;
+export const later = async (seconds: bigint) => ((((await now()) + seconds) >> 8n) + 1n) << 8n;
 const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
 function runOf(batch: number, steps: Record<Step, Sample>): LifecycleRun {
@@ -51,7 +51,7 @@ export async function steadily<T extends { steady: boolean }>(run: () => Promise
 
 // ─── Building blocks ─────────────────────────────────────────────────────
 
-async function registerItems(w: World, obligor: string, count: number, maturity: bigint, supplier = w.supplierA) {
+export async function registerItems(w: World, obligor: string, count: number, maturity: bigint, supplier = w.supplierA) {
   const items = Array.from({ length: count }, () => {
     const inv = freshInvoice();
     return { counterparty: obligor, amount: FACE, maturity, invoicesRoot: inv.root, invoiceKeys: [inv.key] };
@@ -62,7 +62,7 @@ async function registerItems(w: World, obligor: string, count: number, maturity:
   return { ids: items.map((_, i) => first + BigInt(i)), sample };
 }
 
-async function confirmDirect(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
+export async function confirmDirect(w: World, ids: bigint[], obligor: HardhatEthersSigner) {
   const op = w.ops.take("ledger", obligor.address);
   return exec(w.ledger.connect(obligor).confirm(await confirmItems(w, ids), op.id), [op.fresh]);
 }
@@ -89,7 +89,8 @@ async function finance(w: World, ids: bigint[], recourse = false, holder = w.sup
   for (const receivableId of ids) {
     const nonce = w.nonces.take("ledger", holder.address);
     fresh.push(nonce.fresh);
-    const t = { receivableId, bank: w.bankA.address, advance: ADVANCE, due: DUE, recourse, nonce: nonce.id, deadline };
+    // bound to its financing agreement, as the platform always binds one (a nonzero word costs what a real fingerprint does)
+    const t = { receivableId, bank: w.bankA.address, advance: ADVANCE, due: DUE, recourse, agreement: keccak256(toBeHex(receivableId, 32)), nonce: nonce.id, deadline };
     terms.push(t);
     signatures.push(await holder.signTypedData(domain(w), FINANCE_TERMS_TYPES, t));
   }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { keccak256, encodeBytes32String, type ContractTransactionResponse, type Interface } from "ethers";
-import { DAY, CREDIT_LIMIT, nextOp, orgId, attested, confirmItems } from "../fixtures";
+import { DAY, CREDIT_LIMIT, nextOp, orgId, attested, confirmItems, fingerprint } from "../fixtures";
 import { invoiceKey } from "../../../backend/src/ledger/invoice-key";
 import { ledgerDomain, CONFIRM_TYPES, FINANCE_TERMS_TYPES } from "../../../backend/src/ledger/typed-data";
 import {
@@ -9,6 +9,9 @@ import {
 import {
   stats, Model, Real, BANKS, CORES, SUPPLIERS, ORGS, send, mineAt, predict, settleOutcome, checkInvariants,
 } from "./harness";
+
+/** The financing agreement a holder's terms for certificate `id` are bound to (the ledger only carries it). */
+const agreementOf = (id: bigint) => fingerprint(`financing agreement of #${id}`);
 
 /**
  * Commands are generated without looking at the model: they carry selectors (small integers)
@@ -632,7 +635,7 @@ class Finance extends Step {
       const nonce = term.nonce === "reuse" && used.length ? used[used.length - 1] : m.ledger.freshNonce();
       const deadline = term.deadline === "ok" ? t + DAY : term.deadline === "exact" ? t : t - 1n;
       const termsBank = term.otherBank ? m.addr(BANKS.find((b) => b !== bankName) ?? "bankA") : sender;
-      const value = { receivableId: id, bank: termsBank, advance, due, recourse: term.recourse, nonce, deadline };
+      const value = { receivableId: id, bank: termsBank, advance, due, recourse: term.recourse, agreement: agreementOf(id), nonce, deadline };
       signatures.push(await r.signer(signer).signTypedData(ledgerDomain(r.w.chainId, r.ledgerAddress), FINANCE_TERMS_TYPES, value));
       terms.push({ id, bank: termsBank, advance, due, recourse: term.recourse, nonce, deadline, signer: m.addr(signer) });
       shown.push(
@@ -643,7 +646,7 @@ class Finance extends Step {
     const what = `finance by ${bankName}: ${shown.join("; ")}`;
     return tx(m, r, what, (l, tt) => l.finance(sender, terms, opId, tt), () =>
       r.w.ledger.connect(r.signer(bankName)).finance(
-        terms.map((x) => ({ receivableId: x.id, bank: x.bank, advance: x.advance, due: x.due, recourse: x.recourse, nonce: x.nonce, deadline: x.deadline })),
+        terms.map((x) => ({ receivableId: x.id, bank: x.bank, advance: x.advance, due: x.due, recourse: x.recourse, agreement: agreementOf(x.id), nonce: x.nonce, deadline: x.deadline })),
         signatures,
         opId,
       ));
@@ -1146,7 +1149,7 @@ export async function seed(m: Model, r: Real): Promise<void> {
   };
   const finance = async (bankName: string, holder: string, list: [bigint, bigint, bigint][]) => {
     const values = list.map(([id, advance, due]) => ({
-      receivableId: id, bank: m.addr(bankName), advance, due, recourse: true, nonce: m.ledger.freshNonce(), deadline: ts(m) + DAY,
+      receivableId: id, bank: m.addr(bankName), advance, due, recourse: true, agreement: agreementOf(id), nonce: m.ledger.freshNonce(), deadline: ts(m) + DAY,
     }));
     const domain = ledgerDomain(r.w.chainId, r.ledgerAddress);
     const signatures = await Promise.all(values.map((v) => r.signer(holder).signTypedData(domain, FINANCE_TERMS_TYPES, v)));

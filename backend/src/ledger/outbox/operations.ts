@@ -92,8 +92,18 @@ export interface CreditLinePayload {
   limit: string;
 }
 export interface FinancePayload {
-  terms: { receivableId: string; bank: string; advance: string; due: string; recourse: boolean; nonce: string; deadline: string };
+  /** As the holder signed them; `agreement` is the financing agreement's fingerprint (ZeroHash: none bound). */
+  terms: { receivableId: string; bank: string; advance: string; due: string; recourse: boolean; agreement: string; nonce: string; deadline: string };
   signature: string;
+}
+/** A signed document's fingerprint (SM3 of its PDF, 0x + 64 hex) for a certificate: 1 the certificate, 2 a notice of assignment. */
+export interface DocumentItemPayload {
+  id: string;
+  kind: 1 | 2;
+  fingerprint: string;
+}
+export interface DocumentsPayload {
+  items: DocumentItemPayload[];
 }
 export interface MintPayload {
   account: string;
@@ -140,6 +150,8 @@ export interface OperationPayloads {
   "ledger.settle": IdsPayload;
   "ledger.declareDefault": IdsPayload;
   "ledger.claimRecourse": IdsPayload;
+  /** A party records the fingerprints of the documents it signed (docs/signed-documents.md). */
+  "ledger.recordDocuments": DocumentsPayload;
 }
 export type OperationKindName = keyof OperationPayloads;
 
@@ -255,6 +267,7 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
           advance: BigInt(f.terms.advance),
           due: BigInt(f.terms.due),
           recourse: f.terms.recourse,
+          agreement: f.terms.agreement,
           nonce: BigInt(f.terms.nonce),
           deadline: BigInt(f.terms.deadline),
         })),
@@ -265,6 +278,11 @@ export const OPERATIONS = new Map<string, OperationKind<never>>(
     batched("ledger.settle", 100, ids, (all) => perItem(FRESH + 100_000, 60_000)(all.length), (all, opId) => ledger.encodeFunctionData("settle", [all, opId])),
     batched("ledger.declareDefault", 100, ids, (all) => perItem(FRESH + 60_000, 30_000)(all.length), (all, opId) => ledger.encodeFunctionData("declareDefault", [all, opId])),
     batched("ledger.claimRecourse", 100, ids, (all) => perItem(FRESH + 80_000, 70_000)(all.length), (all, opId) => ledger.encodeFunctionData("claimRecourse", [all, opId])),
+    // an event per item and no storage; the dearest item, a transferred certificate's holder, is
+    // read through ownerOf (about 10,000 gas); the checks run in a linked library
+    batched("ledger.recordDocuments", 200, (p) => p.items, (all) => perItem(FRESH + 60_000, 16_000)(all.length), (all, opId) =>
+      ledger.encodeFunctionData("recordDocuments", [all.map((i) => ({ id: BigInt(i.id), kind: i.kind, fingerprint: i.fingerprint })), opId]),
+    ),
   ].map((op) => [op.kind, op as OperationKind<never>]),
 );
 

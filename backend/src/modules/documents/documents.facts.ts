@@ -116,7 +116,7 @@ async function agreementTerms(db: Db, quoteId: string): Promise<Omit<AgreementFa
     `SELECT q.id::text, r.amount::text AS face, q.advance::text, q.interest::text, q.fee::text, q.due::text, q.annual_rate_bp, q.day_count, q.days, q.recourse,
             to_char(r.maturity AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS maturity,
             to_char(q.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS quoted_on,
-            to_char(q.valid_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS valid_until,
+            to_char(q.valid_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS valid_until,
             q.reasonableness_review AS review, o.legal_name AS obligor, o.uscc AS obligor_uscc
      FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id JOIN receivables r ON r.id = fr.receivable_id
      JOIN organizations o ON o.id = r.obligor_organization_id WHERE q.id = $1`,

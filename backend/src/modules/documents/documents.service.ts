@@ -1,10 +1,11 @@
+import { ZeroHash } from "ethers";
 import type { DataSource } from "typeorm";
 import { AppError, conflict, notFound } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import { inTransaction } from "../../shared/transaction";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
-import { renderDocument } from "./render";
+import { MissingGlyphError, renderDocument, type DocumentFacts } from "./render";
 import { fingerprint as fingerprintOf, signingMessage, sm2Verify, type DocumentKind, type SigningAct } from "./signing/sm";
 import { attachSignatures, type FileSignature } from "./signing/signed-file";
 import { factsOf } from "./documents.facts";
@@ -61,7 +62,7 @@ export class DocumentsService {
     if (doc.fingerprint) return doc as Rendered;
     const deployment = await this.keys.deployment(this.ds.manager);
     const facts = await factsOf(this.ds.manager, doc, deployment, this.portalUrl);
-    const pdf = await renderDocument(facts);
+    const pdf = await printable(facts);
     const fingerprint = fingerprintOf(pdf);
     await repo.saveRendering(this.ds.manager, doc.id, facts, fingerprint, pdf);
     // a concurrent rendering that landed first made the same bytes
@@ -103,7 +104,14 @@ export class DocumentsService {
    * since, the supplier before it accepts.
    */
   async forAcceptance(auth: AuthContext, quoteId: string): Promise<string> {
-    const doc = await this.agreementOfQuote(auth, quoteId);
+    let doc: Rendered;
+    try {
+      doc = await this.agreementOfQuote(auth, quoteId);
+    } catch (e) {
+      // a name the font cannot print does not stop a financing: it binds no agreement
+      if (e instanceof AppError && e.code === "DOCUMENT.UNPRINTABLE") return ZeroHash;
+      throw e;
+    }
     if (doc.parties[0] !== auth.organization.id) throw notFound("quote", quoteId);
     const db = this.ds.manager;
     const signed = new Set((await repo.signaturesOf(db, [doc.id])).map((s) => s.act));
@@ -162,6 +170,16 @@ export class DocumentsService {
       }
       return { document: doc, signatureId: made.id, signedAt: made.signedAt, operationId: operation?.id.toString() ?? null, recordYourself: kind !== undefined && operation === null };
     });
+  }
+}
+
+/** The PDF of these facts; a name the bundled font cannot print is refused rather than signed with a gap in it. */
+async function printable(facts: DocumentFacts): Promise<Buffer> {
+  try {
+    return await renderDocument(facts);
+  } catch (e) {
+    if (!(e instanceof MissingGlyphError)) throw e;
+    throw new AppError("DOCUMENT.UNPRINTABLE", 422, `The document cannot be made: ${e.message} (the documents' font holds the GB 2312 characters). Ask the operator to extend the font; until then this step is done without its document.`);
   }
 }
 

@@ -3,6 +3,7 @@
  * has room for, which certificate may be financed, which quote priced or accepted, and when a
  * funding can never succeed. No I/O here (test/backend/financing-rules.test.ts).
  */
+import { ZeroHash } from "ethers";
 import { AppError, conflict, notFound, validationFailed } from "../../shared/errors";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Organization } from "../onboarding";
@@ -150,9 +151,12 @@ export function requireRoom(quote: Quote, bankName: string, available: bigint): 
 /** Whether a signature with `deadline` is past or too near it on the ledger's clock to be mined in time. */
 export const expiresTooSoon = (deadline: bigint, ledgerNow: bigint) => deadline <= ledgerNow + MIN_DEADLINE_S;
 
-/** The FinanceTerms an acceptance of `q` signs. */
-export function financeTerms(q: Quote, r: ReceivableRow, bank: Organization, nonce: bigint, deadline: bigint) {
-  return { receivableId: r.chainId!.toString(), bank: bank.ledgerAddress!, advance: q.advance.toString(), due: q.due.toString(), recourse: q.recourse, nonce: nonce.toString(), deadline: deadline.toString() };
+/**
+ * The FinanceTerms an acceptance of `q` signs, bound to the financing agreement whose SM3
+ * fingerprint is `agreement` (ZeroHash: none bound).
+ */
+export function financeTerms(q: Quote, r: ReceivableRow, bank: Organization, nonce: bigint, deadline: bigint, agreement: string = ZeroHash) {
+  return { receivableId: r.chainId!.toString(), bank: bank.ledgerAddress!, advance: q.advance.toString(), due: q.due.toString(), recourse: q.recourse, agreement, nonce: nonce.toString(), deadline: deadline.toString() };
 }
 
 export interface Hopeless {

@@ -92,7 +92,8 @@ export class Sheet {
     if (text === "") return 0;
     this.doc.font(opts.bold ? "zh-bold" : "zh").fontSize(size).fillColor(opts.color ?? INK);
     this.doc.text(text, x, y, { width, align: opts.align ?? "left", lineGap: 1 });
-    return this.height(text, size, width, opts.bold);
+    // pdfkit leaves its cursor under what it wrote: the height without laying the text out again
+    return this.doc.y - y;
   }
 
   /** The platform line, the document number, the title in Chinese and English, a double rule. */

@@ -1,5 +1,6 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { usccProblem } from "../../onboarding/uscc";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { usccProblem } from "../../onboarding";
 import { CaRefused, normalizeSerial, type CertificateAuthority, type IssueRequest, type Revocation } from "./ca";
 import { enrolmentMessage, generateKeyPair, publicKeyOf, sm2Verify } from "./sm";
 import { issueCertificate, parseCertificate, selfSignedRoot, verifyIssuedBy } from "./x509";
@@ -105,6 +106,7 @@ export class LocalCa implements CertificateAuthority {
       });
       try {
         // wx: two processes starting together must not each write a different CA.
+        await mkdir(dirname(this.keyFile), { recursive: true, mode: 0o700 });
         await writeFile(this.keyFile, json + "\n", { mode: 0o600, flag: "wx" });
         return created;
       } catch (w) {
