@@ -2,7 +2,8 @@
  * The portal's weight, on the built portal (dist/portal: `npm test` builds it first; alone:
  * `npm run build:portal && npx vitest run test/portal/bundle.test.ts`): the entry chunk stays under
  * 250 kB; the chart library is neither in it nor preloaded with the home section of any role (it
- * loads with the pages that draw a chart); and the API answers the built assets brotli, gzip or as
+ * loads with the pages that draw a chart), nor is the signing key's code (it loads with the signing
+ * dialog); and the API answers the built assets brotli, gzip or as
  * they are, as the client accepts.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -79,6 +80,19 @@ describe("the built portal", () => {
       visit(page);
       expect([...reachable].filter((f) => charts.includes(f)).length, page).toBeGreaterThan(0);
     }
+  });
+
+  it("loads the signing key's code (SM2, the browser keystore) only when the signing dialog opens: not in the entry chunk nor preloaded with it", () => {
+    const keystore = m["src/modules/documents/keystore.ts"];
+    expect(keystore, "the keystore is a chunk of its own").toBeDefined();
+    expect(preloadedFiles(m, entryKey(m))).not.toContain(keystore.file);
+    // the GM/T 0009 signer id the keystore signs with: in its chunk, not in the entry's
+    expect(readFileSync(join(PORTAL_DIST, keystore.file), "utf8")).toContain("1234567812345678");
+    expect(readFileSync(join(PORTAL_DIST, m[entryKey(m)].file), "utf8")).not.toContain("1234567812345678");
+    const importers = Object.entries(m)
+      .filter(([, c]) => [...(c.imports ?? []), ...(c.dynamicImports ?? [])].includes("src/modules/documents/keystore.ts"))
+      .map(([k]) => k);
+    expect(importers, "who loads the keystore").toEqual(["src/modules/documents/SignDocument.tsx"]);
   });
 
   describe("served by the API", () => {
