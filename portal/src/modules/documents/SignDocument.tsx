@@ -140,16 +140,15 @@ function WhatIsSigned({ doc, act }: { doc: SignedDocument; act: SignDialogProps[
       <p className="sign-kind">
         <strong>{t(`kind.${doc.kind}`)}</strong> · {t("field.certificateNo", { id: doc.receivableId })}
       </p>
-      <dl className="details compact">
+      <ul className="sign-parties" aria-label={t("field.parties")}>
         {doc.parties.map((p) => (
-          <div key={p.role} className="sign-party">
-            <dt>{t(`role.${p.role}`, { defaultValue: p.role })}</dt>
-            <dd>
-              {p.organization} <span className="muted">{t("field.usccOf", { uscc: p.uscc })}</span>
-            </dd>
-          </div>
+          <li key={p.role}>
+            <span className="sign-party-role">{t(`role.${p.role}`, { defaultValue: p.role })}</span>
+            <span className="sign-party-name">{p.organization}</span>
+            <span className="muted sign-party-uscc">{t("field.usccOf", { uscc: p.uscc })}</span>
+          </li>
         ))}
-      </dl>
+      </ul>
       <p>{t(`act.means.${act}`)}</p>
       <p>
         <a href={pdfUrl(doc.id)} target="_blank" rel="noreferrer" download>

@@ -3,6 +3,7 @@
  * the ledger holds its fingerprint and where (账本凭据号), each signature and its certificate, what
  * is still awaited, and each failure as a reason, with the server's sentence as its detail.
  */
+import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
 import { formatDateTime } from "../../shared/dates";
@@ -57,12 +58,12 @@ export function Report({ report, source, fileName }: { report: VerificationRepor
         <dt>{t("report.onLedger")}</dt>
         <dd>{report.onLedger ? t("report.onLedgerYes") : t("report.onLedgerNo")}</dd>
         {report.ledger.map((r) => (
-          <div key={`${r.transaction}:${r.kind}`} className="verify-ledger">
+          <Fragment key={`${r.transaction}:${r.kind}`}>
             <dt>{t("report.ledgerReference")}</dt>
             <dd>
               <Hash value={r.transaction} /> <span className="muted">{t("report.ledgerBatch", { batch: r.block, kind: kind(r.kind) })}</span>
             </dd>
-          </div>
+          </Fragment>
         ))}
       </dl>
 
