@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, newContext, signIn, writeControls } from "./support/browser";
 import { CORE, DEMO_PASSWORD, OTHER_TIER1, TIER1, TIER2, eventually, startWorld, type World } from "./support/world";
 import { en } from "./support/words";
+import { signInDialog } from "./support/signing";
 import invoiceSeeds from "../../seeds/invoices.json";
 import taxBureau from "../../seeds/tax-bureau.json";
 import { formatFen } from "../../portal/src/shared/money";
@@ -302,7 +303,9 @@ describe("the portal's story in the browser", () => {
     await best.getByRole("button", { name: en("financing:quotes.review") }).click();
     const terms = await best.locator(".quote-confirm").textContent();
     for (const shown of [en("financing:quotes.confirm.cash"), en("financing:quotes.confirm.due")]) expect(terms).toContain(shown);
-    await best.getByRole("button", { name: new RegExp(en("financing:quotes.accept", { bank: "" }).trim()) }).click();
+    // the approver signs the quote's financing agreement (setting up its signing key, the first time), then it is accepted
+    await best.getByRole("button", { name: new RegExp(en("financing:quotes.signAndAccept", { bank: "" }).trim()) }).click();
+    await signInDialog(supplier, "en", "accept", "the supplier's signing passphrase", { setUp: true });
     await supplier.waitForURL(/\/portal\/financing\/financings\/[0-9a-f-]{36}$/);
     await supplier.getByText(en("financing:financing.fundsArrived", { time: "" }).replace(/ \.$/, "").trim()).waitFor({ timeout: 45_000 });
     // followed live: the same document, never reloaded

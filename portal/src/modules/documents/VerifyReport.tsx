@@ -38,6 +38,7 @@ export function Report({ report, source, fileName }: { report: VerificationRepor
   const kind = (k: string) => (KINDS.has(k) ? t(`kind.${k}`) : k);
   const act = (a: string) => (ACTS.has(a) ? t(`act.name.${a}`) : a);
   const role = (r: string) => (ROLES.has(r) ? t(`role.${r}`) : r);
+  const changed = report.problems.some((p) => p.code === "CHANGED");
   return (
     <section className="verify-report" aria-labelledby={`report-${source}`} data-verdict={report.verdict}>
       <div className={`verdict verdict-${report.verdict}`} role="status">
@@ -50,7 +51,7 @@ export function Report({ report, source, fileName }: { report: VerificationRepor
 
       <dl className="details verify-facts">
         <dt>{t("report.document")}</dt>
-        <dd>{doc ? `${kind(doc.kind)} · ${t("field.certificateNo", { id: doc.receivableId })}` : t("report.unknownDocument")}</dd>
+        <dd>{doc ? `${kind(doc.kind)} · ${t("field.certificateNo", { id: doc.receivableId })}` : changed ? t("report.changedDocument") : t("report.unknownDocument")}</dd>
         <dt>{t("report.fingerprint")}</dt>
         <dd>
           <code className="mono fingerprint">{report.fingerprint}</code>
@@ -67,8 +68,9 @@ export function Report({ report, source, fileName }: { report: VerificationRepor
         ))}
       </dl>
 
-      <h3>{t("report.signatures")}</h3>
-      {report.signatures.length === 0 ? (
+      {/* a file the platform did not issue as it is: its signatures are not checked against anything */}
+      {!doc ? null : <h3>{t("report.signatures")}</h3>}
+      {!doc ? null : report.signatures.length === 0 ? (
         <p className="muted">{t("report.noSignatures")}</p>
       ) : (
         <ul className="verify-signatures">
