@@ -1673,7 +1673,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a document file (public): is it the platform's, on the ledger, signed by whom, each signature and certificate valid?
-         * @description Send the PDF (bare or signed copy) base64 in `content` (at most 2 MiB). The answer names each failure: CHANGED (the file differs from the document it says it is), UNKNOWN_DOCUMENT, SIGNATURE_OTHER_DOCUMENT, SIGNATURE_INVALID, WRONG_ORGANIZATION, CERTIFICATE_REVOKED (before the signing), CERTIFICATE_EXPIRED, CERTIFICATE_UNKNOWN_ISSUER. `npm run verify -- file.pdf` checks the ledger itself.
+         * @description Send the PDF (bare or signed copy) base64 in `content` (at most 700 KiB of file). The answer names each failure: CHANGED (the file differs from the document it says it is), UNKNOWN_DOCUMENT, SIGNATURE_OTHER_DOCUMENT, SIGNATURE_INVALID, WRONG_ORGANIZATION, CERTIFICATE_REVOKED (before the signing), CERTIFICATE_EXPIRED, CERTIFICATE_UNKNOWN_ISSUER. `npm run verify -- file.pdf` checks the ledger itself.
          *
          *     No credentials needed.
          */
@@ -1691,15 +1691,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * What the platform issued (public): the document with a fingerprint, or the one a file says it is, and its signatures
-         * @description For verifiers that check the ledger themselves (`npm run verify`): `fingerprint` finds the document with these bytes; `kind`, `receivable` and `subject` (a file's CFKind, CFReceivable, CFSubject) find the document the file claims to be. Signatures are those of the fingerprint's document.
+         * What the platform issued of a file (public): the document with its bytes and its signatures, or the fingerprint of the one it says it is
+         * @description For verifiers that check the ledger themselves (`npm run verify`). Send the file (bare or signed copy) base64 in `content`: the answer is the document with these bytes (its parties as signers) and its signatures, or, for a file whose bytes were issued by nobody, only the kind, certificate and fingerprint of the document its information dictionary names. Nothing is told of a document without its file.
          *
          *     No credentials needed.
          */
-        get: operations["documents.findIssued"];
-        put?: never;
-        post?: never;
+        post: operations["documents.findIssued"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3735,7 +3735,7 @@ export interface components {
              * @description What happened; clients render the text in their reader's language from it and `params`.
              * @enum {string}
              */
-            kind: "receivable.to_confirm" | "certificate.offered" | "certificate.received" | "certificate.refused" | "receivable.confirmed" | "receivable.rejected" | "financing.to_quote" | "financing.quote_arrived" | "financing.funded" | "funds.arrived" | "receivable.settled" | "receivable.overdue" | "draft.waiting";
+            kind: "receivable.to_confirm" | "certificate.offered" | "certificate.received" | "certificate.refused" | "receivable.confirmed" | "receivable.rejected" | "financing.to_quote" | "financing.quote_arrived" | "financing.funded" | "funds.arrived" | "receivable.settled" | "receivable.overdue" | "draft.waiting" | "notice.to_acknowledge";
             /** @description The figures of the text: `amount`, `advance`, `paid`, `outstanding` (fen, as strings), `currency`, `certificateId`, `counterparty` (a legal name), `reason`, `expiresAt`, `drafter`. */
             params: {
                 [key: string]: string | null;
@@ -12585,17 +12585,18 @@ export interface operations {
     };
     "documents.findIssued": {
         parameters: {
-            query: {
-                fingerprint: string;
-                kind?: "certificate" | "notice" | "agreement";
-                receivable?: string;
-                subject?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    content: string;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -12605,7 +12606,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         document: components["schemas"]["IssuedDocument"];
-                        claimed: components["schemas"]["IssuedDocument"];
+                        claimed: {
+                            /** @enum {string} */
+                            kind: "certificate" | "notice" | "agreement";
+                            receivableId: string;
+                            fingerprint: string;
+                        } | null;
                         signatures: {
                             act: string;
                             role: string;
