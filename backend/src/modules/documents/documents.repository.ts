@@ -50,7 +50,8 @@ export async function documentByFingerprint(db: Db, fingerprint: string): Promis
 
 /** The document a file says it is: its kind, certificate and subject (a quote id, or the transaction of its step). */
 export async function documentClaimed(db: Db, kind: string, receivableChainId: string, subject: string): Promise<DocumentRow | null> {
-  if (!/^\d{1,30}$/.test(receivableChainId)) return null;
+  // what a file says is untrusted: an id no certificate can have is no certificate (Postgres bigint)
+  if (!/^\d{1,19}$/.test(receivableChainId) || BigInt(receivableChainId) > 9_223_372_036_854_775_807n) return null;
   const rows: DocumentRow[] = await db.query(
     `SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id
      WHERE d.kind = $1 AND r.chain_id = $2 AND (d.subject = $3 OR split_part(d.subject, ':', 1) = $3) ORDER BY d.created_at LIMIT 1`,
