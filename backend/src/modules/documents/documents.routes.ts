@@ -26,7 +26,7 @@ const Fingerprint = z.string().regex(/^0x[0-9a-f]{64}$/);
 const ChainId = z
   .string()
   .regex(/^[1-9][0-9]{0,18}$/, "must be a certificate's id on the ledger (digits)")
-  .refine((v) => BigInt(v) <= 9_223_372_036_854_775_807n, "is beyond any certificate's id");
+  .refine((v) => !/^[0-9]{1,19}$/.test(v) || BigInt(v) <= 9_223_372_036_854_775_807n, "is beyond any certificate's id");
 const Hex = (max: number) => z.string().regex(/^[0-9a-fA-F]+$/, "must be hex").max(max);
 
 const SignatureView = z
