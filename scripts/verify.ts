@@ -46,14 +46,24 @@ async function ledgerRecords(rpc: string, fingerprint: string, doc: KnownDocumen
   return records;
 }
 
-function cliSource(api: string, rpc: string): VerificationSource {
-  const issued = (q: Record<string, string>) => getJson<{ document: KnownDocument | null; claimed: KnownDocument | null; signatures: [] }>(`${api}/v1/verify/issued?${new URLSearchParams(q)}`);
+/** The platform tells what it issued of this file (and nothing of a document without its file). */
+function cliSource(api: string, rpc: string, file: Buffer): VerificationSource {
+  type Issued = { document: KnownDocument | null; claimed: Pick<KnownDocument, "kind" | "receivableId" | "fingerprint"> | null; signatures: [] };
+  let asked: Promise<Issued> | null = null;
+  const issued = () =>
+    (asked ??= fetch(`${api}/v1/verify/issued`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: file.toString("base64") }) }).then(async (res) => {
+      if (!res.ok) throw new Error(`${api}/v1/verify/issued: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Issued;
+    }));
   const ca = getJson<{ certificate: string; revocations: { serial: string; revokedAt: string; reason: string }[] }>(`${api}/v1/signing/ca`);
   return {
-    byFingerprint: async (fingerprint) => (await issued({ fingerprint })).document,
-    byInfo: async (info) => (await issued({ fingerprint: ZeroHash, kind: info.kind, receivable: info.receivable, subject: info.subject })).claimed,
+    byFingerprint: async () => (await issued()).document,
+    byInfo: async () => {
+      const c = (await issued()).claimed;
+      return c && { ...c, id: "", subject: "", chainId: 0, ledger: "", signers: [] };
+    },
     records: (fingerprint, doc) => ledgerRecords(rpc, fingerprint, doc),
-    signatures: async (doc) => (await issued({ fingerprint: doc.fingerprint })).signatures,
+    signatures: async () => (await issued()).signatures,
     caRoot: async () => Buffer.from((await ca).certificate, "base64"),
     revocations: async () => (await ca).revocations.map((r) => ({ ...r, revokedAt: new Date(r.revokedAt) })),
   };
@@ -88,7 +98,8 @@ async function main(): Promise<number> {
     console.error("usage: npm run verify -- <file.pdf> [--api http://localhost:3000] [--rpc http://127.0.0.1:8545] [--json]");
     return 2;
   }
-  const report = await verifyFile(readFileSync(positionals[0]), cliSource(values.api!.replace(/\/+$/, ""), values.rpc!));
+  const file = readFileSync(positionals[0]);
+  const report = await verifyFile(file, cliSource(values.api!.replace(/\/+$/, ""), values.rpc!, file));
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else print(positionals[0], report);
   return report.verdict === "valid" ? 0 : report.verdict === "pending" ? 3 : 1;

@@ -190,7 +190,7 @@ const RULES: Record<string, Rule> = {
   "POST /v1/signing/certificates/{serial}/revocation": { orgs: ALL, duty: "self" },
   "GET /v1/signing/ca": { orgs: ALL, duty: "self", public: true },
   "POST /v1/verify": { orgs: ALL, duty: "self", public: true },
-  "GET /v1/verify/issued": { orgs: ALL, duty: "self", public: true },
+  "POST /v1/verify/issued": { orgs: ALL, duty: "self", public: true },
   "GET /v1/verify/documents/{id}": { orgs: ALL, duty: "self", public: true },
   // ─── reconciliation ───
   "GET /v1/reconciliation/report": read(["bank", "operator", "auditor"]),

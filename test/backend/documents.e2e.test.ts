@@ -1,3 +1,7 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { JsonRpcProvider } from "ethers";
 import { ReceivableLedger__factory } from "../../typechain-types";
@@ -220,6 +224,33 @@ describe("signed documents", () => {
       return r.verdict === "valid" ? r : null;
     }, 30_000, "the acknowledgment to be indexed");
     expect(after.signatures[0]).toMatchObject({ act: "acknowledge", signer: { uscc: CORE } });
+  });
+
+  it("npm run verify checks a file against the ledger itself: the signed agreement is valid, a changed byte is named", async () => {
+    const agreement = (await api.get(`/v1/documents?kind=agreement&receivable=${certs[1].chainId}`, as(SUPPLIER))).body.items[0];
+    const dir = mkdtempSync(join(tmpdir(), "cf-verify-"));
+    const good = join(dir, "agreement.pdf");
+    writeFileSync(good, await pdf(agreement.id, as(SUPPLIER).key, true));
+    const { document, signatures } = splitSigned(readFileSync(good));
+    const changed = Buffer.from(document);
+    changed[100] ^= 1;
+    const bad = join(dir, "agreement-changed.pdf");
+    writeFileSync(bad, attachSignatures(changed, signatures ?? []));
+    // in a child process, as a person runs it (the platform answers from this one meanwhile)
+    const run = (file: string) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/verify.ts", file, "--api", api.baseUrl, "--rpc", stack.env.LEDGER_RPC_URL], { encoding: "utf8" }, (e, stdout, stderr) =>
+          resolve({ status: e ? ((e as { code?: number }).code ?? null) : 0, stdout, stderr }),
+        ),
+      );
+    const ok = await run(good);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`on the ledger: yes`);
+    expect(ok.stdout).toMatch(/signature for "quote" \(bank\) by .* signature valid, certificate valid when it signed/);
+    expect(ok.stdout).toContain("有效 VALID");
+    const no = await run(bad);
+    expect(no.status, no.stdout + no.stderr).toBe(1);
+    expect(no.stdout).toContain("CHANGED");
   });
 
   it("names a signature over another document, another organization's signer and a certificate revoked before signing", async () => {

@@ -14,11 +14,19 @@ describe("notification kinds", () => {
   it("tell each business event to the organization whose work or news it is, and nobody else", () => {
     expect(told(notice("receivable.registered", { creditorId: supplier }))).toEqual([[core, "receivable.to_confirm"]]);
     expect(told(notice("receivable.offered", { fromId: core, toId: supplier, kind: "issue" }))).toEqual([[supplier, "certificate.offered"]]);
-    expect(told(notice("receivable.accepted", { fromId: core, toId: supplier }))).toEqual([[supplier, "certificate.received"]]);
+    expect(told(notice("receivable.accepted", { fromId: core, toId: supplier, kind: "issue" }))).toEqual([[supplier, "certificate.received"]]);
+    // a transfer assigns the receivable anew: the obligor's approvers acknowledge its notice (回执)
+    expect(told(notice("receivable.accepted", { fromId: supplier, toId: other, kind: "transfer" }))).toEqual([
+      [other, "certificate.received"],
+      [core, "notice.to_acknowledge"],
+    ]);
     expect(told(notice("receivable.refused", { fromId: core, toId: supplier, reason: "wrong amount" }))).toEqual([[core, "certificate.refused"]]);
     expect(told(notice("receivable.confirmed", { holderId: supplier }))).toEqual([[supplier, "receivable.confirmed"]]);
     expect(told(notice("receivable.rejected", { holderId: supplier, reason: "no such delivery" }))).toEqual([[supplier, "receivable.rejected"]]);
-    expect(told(notice("financing.funded", { supplierId: supplier, bankId: bank, financingId: "f1", advance: "100" }))).toEqual([[supplier, "financing.funded"]]);
+    expect(told(notice("financing.funded", { supplierId: supplier, bankId: bank, financingId: "f1", advance: "100" }))).toEqual([
+      [supplier, "financing.funded"],
+      [core, "notice.to_acknowledge"],
+    ]);
     expect(told(notice("settlement.deposit", { organizationId: supplier }))).toEqual([[supplier, "funds.arrived"]]);
     expect(told(notice("receivable.settled", { holderId: supplier, bankId: bank, paid: "123456", outstanding: "0" }))).toEqual([
       [supplier, "receivable.settled"],

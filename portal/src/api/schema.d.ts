@@ -1565,7 +1565,7 @@ export interface paths {
          * Sign a document for an act (确权, 签收, a quote, an acceptance, the notice's 回执) with your own SM2 certificate
          * @description An approver of the organization the act belongs to sends the SM2 signature (DER, hex) of the act's `message` (GET /v1/documents/{id}) made with the private key of its certificate (`certificate`: serial). The platform checks it and keeps it; a certificate's or a notice's signature is then recorded on the ledger by the organization's key (`operationId`; a member that keeps its own key records it itself: `recordDocuments`). A signature is made once per act: a second is 409. A clerk cannot sign, nor draft a signature.
          *
-         *     Callers: organizations with role core_enterprise or supplier or bank. Needs an approver, in person (not draftable).
+         *     Callers: organizations with role core_enterprise or supplier or bank. An approver's own act, in person: a clerk cannot draft it.
          */
         post: operations["documents.sign"];
         delete?: never;
@@ -1611,7 +1611,7 @@ export interface paths {
          * Enrol your signing key: the consortium CA certifies its public key for you and your organization
          * @description An approver sends the public key (SM2, uncompressed, hex) of a key pair it made — in the browser, or in its own system: the private key never reaches the platform — and `proof`, its SM2 signature of `ChainFactor signing key v1\nperson: <your person id>\npublic key: <hex>`. The answer is the X.509 certificate (SM3withSM2) binding the key to your name, organization and USCC.
          *
-         *     Callers: organizations with role core_enterprise or supplier or bank. Needs an approver, in person (not draftable).
+         *     Callers: organizations with role core_enterprise or supplier or bank. An approver's own act, in person: a clerk cannot draft it.
          */
         post: operations["documents.enrolKey"];
         delete?: never;
@@ -1673,7 +1673,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a document file (public): is it the platform's, on the ledger, signed by whom, each signature and certificate valid?
-         * @description Send the PDF (bare or signed copy) base64 in `content` (at most 2 MiB). The answer names each failure: CHANGED (the file differs from the document it says it is), UNKNOWN_DOCUMENT, SIGNATURE_OTHER_DOCUMENT, SIGNATURE_INVALID, WRONG_ORGANIZATION, CERTIFICATE_REVOKED (before the signing), CERTIFICATE_EXPIRED, CERTIFICATE_UNKNOWN_ISSUER. `npm run verify -- file.pdf` checks the ledger itself.
+         * @description Send the PDF (bare or signed copy) base64 in `content` (at most 700 KiB of file). The answer names each failure: CHANGED (the file differs from the document it says it is), UNKNOWN_DOCUMENT, SIGNATURE_OTHER_DOCUMENT, SIGNATURE_INVALID, WRONG_ORGANIZATION, CERTIFICATE_REVOKED (before the signing), CERTIFICATE_EXPIRED, CERTIFICATE_UNKNOWN_ISSUER. `npm run verify -- file.pdf` checks the ledger itself.
          *
          *     No credentials needed.
          */
@@ -1691,15 +1691,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * What the platform issued (public): the document with a fingerprint, or the one a file says it is, and its signatures
-         * @description For verifiers that check the ledger themselves (`npm run verify`): `fingerprint` finds the document with these bytes; `kind`, `receivable` and `subject` (a file's CFKind, CFReceivable, CFSubject) find the document the file claims to be. Signatures are those of the fingerprint's document.
+         * What the platform issued of a file (public): the document with its bytes and its signatures, or the fingerprint of the one it says it is
+         * @description For verifiers that check the ledger themselves (`npm run verify`). Send the file (bare or signed copy) base64 in `content`: the answer is the document with these bytes (its parties as signers) and its signatures, or, for a file whose bytes were issued by nobody, only the kind, certificate and fingerprint of the document its information dictionary names. Nothing is told of a document without its file.
          *
          *     No credentials needed.
          */
-        get: operations["documents.findIssued"];
-        put?: never;
-        post?: never;
+        post: operations["documents.findIssued"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3735,7 +3735,7 @@ export interface components {
              * @description What happened; clients render the text in their reader's language from it and `params`.
              * @enum {string}
              */
-            kind: "receivable.to_confirm" | "certificate.offered" | "certificate.received" | "certificate.refused" | "receivable.confirmed" | "receivable.rejected" | "financing.to_quote" | "financing.quote_arrived" | "financing.funded" | "funds.arrived" | "receivable.settled" | "receivable.overdue" | "draft.waiting";
+            kind: "receivable.to_confirm" | "certificate.offered" | "certificate.received" | "certificate.refused" | "receivable.confirmed" | "receivable.rejected" | "financing.to_quote" | "financing.quote_arrived" | "financing.funded" | "funds.arrived" | "receivable.settled" | "receivable.overdue" | "draft.waiting" | "notice.to_acknowledge";
             /** @description The figures of the text: `amount`, `advance`, `paid`, `outstanding` (fen, as strings), `currency`, `certificateId`, `counterparty` (a legal name), `reason`, `expiresAt`, `drafter`. */
             params: {
                 [key: string]: string | null;
@@ -12585,17 +12585,18 @@ export interface operations {
     };
     "documents.findIssued": {
         parameters: {
-            query: {
-                fingerprint: string;
-                kind?: "certificate" | "notice" | "agreement";
-                receivable?: string;
-                subject?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    content: string;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -12605,7 +12606,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         document: components["schemas"]["IssuedDocument"];
-                        claimed: components["schemas"]["IssuedDocument"];
+                        claimed: {
+                            /** @enum {string} */
+                            kind: "certificate" | "notice" | "agreement";
+                            receivableId: string;
+                            fingerprint: string;
+                        } | null;
                         signatures: {
                             act: string;
                             role: string;

@@ -20,9 +20,8 @@ interface Deployment {
  */
 export async function factsOf(db: Db, doc: DocumentRow, deployment: Deployment, portalUrl: string): Promise<DocumentFacts> {
   const common = { receivableId: doc.receivableChainId, chainId: Number(deployment.chainId), ledger: deployment.ledger.toLowerCase(), verifyUrl: verifyUrlOf(portalUrl, doc.id) };
-  const parties = await partiesOf(db, doc.parties);
-  if (doc.kind === "agreement") return { kind: "agreement", ...common, ...(await agreementTerms(db, doc.subject)), supplier: parties[0], bank: parties[1] } satisfies AgreementFacts;
-  const c = await certificateOf(db, doc.receivableId, doc.createdAt);
+  if (doc.kind === "agreement") return { kind: "agreement", ...common, ...(await agreementTerms(db, doc.subject)) } satisfies AgreementFacts;
+  const [parties, c] = await Promise.all([partiesOf(db, doc.parties), certificateOf(db, doc.receivableId, doc.createdAt)]);
   const transaction = doc.subject.split(":")[0];
   if (doc.kind === "notice") {
     return {
@@ -94,7 +93,8 @@ async function certificateOf(db: Db, receivableId: string, at: Date) {
   return { amount: r.amount, due: r.due, maturity: r.maturity, day: r.day, termDays: r.term_days, tier: r.tier, parentId: r.parent_id, originalId: r.original_id, invoices: r.invoices };
 }
 
-async function agreementTerms(db: Db, quoteId: string): Promise<Omit<AgreementFacts, "kind" | "receivableId" | "chainId" | "ledger" | "verifyUrl" | "supplier" | "bank">> {
+/** A quote's terms and its three parties, in one statement (an acceptance makes its agreement). */
+async function agreementTerms(db: Db, quoteId: string): Promise<Omit<AgreementFacts, "kind" | "receivableId" | "chainId" | "ledger" | "verifyUrl">> {
   const [q]: {
     id: string;
     face: string;
@@ -112,14 +112,20 @@ async function agreementTerms(db: Db, quoteId: string): Promise<Omit<AgreementFa
     review: { reviewer: string; reason: string } | null;
     obligor: string;
     obligor_uscc: string;
+    supplier: string;
+    supplier_uscc: string;
+    bank: string;
+    bank_uscc: string;
   }[] = await db.query(
     `SELECT q.id::text, r.amount::text AS face, q.advance::text, q.interest::text, q.fee::text, q.due::text, q.annual_rate_bp, q.day_count, q.days, q.recourse,
             to_char(r.maturity AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS maturity,
             to_char(q.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS quoted_on,
             to_char(q.valid_until AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS valid_until,
-            q.reasonableness_review AS review, o.legal_name AS obligor, o.uscc AS obligor_uscc
+            q.reasonableness_review AS review, o.legal_name AS obligor, o.uscc AS obligor_uscc,
+            s.legal_name AS supplier, s.uscc AS supplier_uscc, b.legal_name AS bank, b.uscc AS bank_uscc
      FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id JOIN receivables r ON r.id = fr.receivable_id
-     JOIN organizations o ON o.id = r.obligor_organization_id WHERE q.id = $1`,
+     JOIN organizations o ON o.id = r.obligor_organization_id JOIN organizations s ON s.id = fr.supplier_organization_id
+     JOIN organizations b ON b.id = q.bank_organization_id WHERE q.id = $1`,
     [quoteId],
   );
   // the effective annual cost as the quote list shows it
@@ -127,6 +133,8 @@ async function agreementTerms(db: Db, quoteId: string): Promise<Omit<AgreementFa
   return {
     quoteId: q.id,
     obligor: { name: q.obligor, uscc: q.obligor_uscc },
+    supplier: { name: q.supplier, uscc: q.supplier_uscc },
+    bank: { name: q.bank, uscc: q.bank_uscc },
     face: q.face,
     advance: q.advance,
     interest: q.interest,

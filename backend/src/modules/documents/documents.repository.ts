@@ -48,14 +48,10 @@ export async function documentByFingerprint(db: Db, fingerprint: string): Promis
   return rows[0] ?? null;
 }
 
-export async function documentBySubject(db: Db, kind: DocumentKind, subject: string): Promise<DocumentRow | null> {
-  const rows: DocumentRow[] = await db.query(`SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id WHERE d.kind = $1 AND d.subject = $2`, [kind, subject]);
-  return rows[0] ?? null;
-}
-
 /** The document a file says it is: its kind, certificate and subject (a quote id, or the transaction of its step). */
 export async function documentClaimed(db: Db, kind: string, receivableChainId: string, subject: string): Promise<DocumentRow | null> {
-  if (!/^\d{1,30}$/.test(receivableChainId)) return null;
+  // what a file says is untrusted: an id no certificate can have is no certificate (Postgres bigint)
+  if (!/^\d{1,19}$/.test(receivableChainId) || BigInt(receivableChainId) > 9_223_372_036_854_775_807n) return null;
   const rows: DocumentRow[] = await db.query(
     `SELECT ${DOC_COLUMNS} FROM documents d JOIN receivables r ON r.id = d.receivable_id
      WHERE d.kind = $1 AND r.chain_id = $2 AND (d.subject = $3 OR split_part(d.subject, ':', 1) = $3) ORDER BY d.created_at LIMIT 1`,
@@ -106,37 +102,40 @@ export async function pdfOf(db: Db, id: string): Promise<Buffer | null> {
   return rows[0]?.pdf ?? null;
 }
 
-/** Stores a rendering; a concurrent one made the same bytes, so the first to land stays. */
-export async function saveRendering(db: Db, id: string, facts: unknown, fingerprint: string, pdf: Buffer): Promise<void> {
-  await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, pdf = $4, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL`, [id, JSON.stringify(facts), fingerprint, pdf]);
-}
-
-/** The agreement document of a quote, made if it is not there yet; its parties are the supplier and the bank. */
-export async function ensureAgreement(db: Db, quoteId: string): Promise<void> {
-  await db.query(
-    `INSERT INTO documents (kind, occasion, subject, receivable_id, parties)
-     SELECT 'agreement', 'quote', q.id::text, fr.receivable_id, ARRAY[fr.supplier_organization_id, q.bank_organization_id]
-     FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id WHERE q.id = $1
-     ON CONFLICT (kind, subject) DO NOTHING`,
-    [quoteId],
-  );
-}
-
-/**
- * Whether an organization signs documents at `at`: one of its people held a certificate then (issued
- * by then, not expired nor revoked by then). An organization adopts signing with its first
- * certificate; what it did before (a quote made earlier) is not held against it.
- */
-export async function signsDocuments(db: Db, organizationId: string, at: Date): Promise<boolean> {
-  const rows: unknown[] = await db.query(
-    `SELECT 1 FROM signing_certificates WHERE organization_id = $1 AND created_at <= $2 AND not_after > $2 AND (revoked_at IS NULL OR revoked_at > $2) LIMIT 1`,
-    [organizationId, at],
-  );
+/** Stores a rendering; a concurrent one made the same bytes, so the first to land stays (false: it had landed). */
+export async function saveRendering(db: Db, id: string, facts: unknown, fingerprint: string, pdf: Buffer): Promise<boolean> {
+  const rows: unknown[] = await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, pdf = $4, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint, pdf]);
   return rows.length > 0;
 }
 
-export async function quoteMadeAt(db: Db, quoteId: string): Promise<Date> {
-  return (await db.query(`SELECT created_at FROM quotes WHERE id = $1`, [quoteId]))[0].created_at;
+/** The agreement document of a quote, made if it is not there yet (one statement); its parties are the supplier and the bank. */
+export async function agreementOf(db: Db, quoteId: string): Promise<DocumentRow | null> {
+  const rows: DocumentRow[] = await db.query(
+    `WITH made AS (
+       INSERT INTO documents (kind, occasion, subject, receivable_id, parties)
+       SELECT 'agreement', 'quote', q.id::text, fr.receivable_id, ARRAY[fr.supplier_organization_id, q.bank_organization_id]
+       FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id WHERE q.id = $1
+       ON CONFLICT (kind, subject) DO NOTHING
+       RETURNING *
+     ), d AS (SELECT * FROM made UNION ALL SELECT * FROM documents WHERE kind = 'agreement' AND subject = $1::text)
+     SELECT ${DOC_COLUMNS} FROM d JOIN receivables r ON r.id = d.receivable_id LIMIT 1`,
+    [quoteId],
+  );
+  return rows[0] ?? null;
+}
+
+/** What an acceptance needs to know of its agreement's signatures, in one statement (see DocumentsService.forAcceptance). */
+export async function acceptanceSigning(db: Db, documentId: string, quoteId: string, supplierId: string, bankId: string) {
+  const [r]: { quote_signed: boolean; accept_signed: boolean; bank_signs: boolean; supplier_signs: boolean; bank: string }[] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM document_signatures WHERE document_id = $1 AND act = 'quote') AS quote_signed,
+            EXISTS (SELECT 1 FROM document_signatures WHERE document_id = $1 AND act = 'accept') AS accept_signed,
+            EXISTS (SELECT 1 FROM signing_certificates c JOIN quotes q ON q.id = $2
+                    WHERE c.organization_id = $4 AND c.created_at <= q.created_at AND c.not_after > q.created_at AND (c.revoked_at IS NULL OR c.revoked_at > q.created_at)) AS bank_signs,
+            EXISTS (SELECT 1 FROM signing_certificates WHERE organization_id = $3 AND not_after > now() AND revoked_at IS NULL) AS supplier_signs,
+            (SELECT legal_name FROM organizations WHERE id = $4) AS bank`,
+    [documentId, quoteId, supplierId, bankId],
+  );
+  return { quoteSigned: r.quote_signed, acceptSigned: r.accept_signed, bankSigns: r.bank_signs, supplierSigns: r.supplier_signs, bank: r.bank };
 }
 
 export interface NewSignature {

@@ -10,6 +10,9 @@ import type { CertificatesService, SigningCertificate } from "./certificates.ser
 import type { DocumentRow, SignatureRow } from "./documents.repository";
 import { organizations } from "./documents.repository";
 import { verifyFile, type VerificationSource } from "./verification";
+import { documentInfo } from "./render";
+import { fingerprint } from "./signing/sm";
+import { splitSigned } from "./signing/signed-file";
 
 const TAG: ApiTag = {
   name: "Documents",
@@ -20,7 +23,10 @@ const TAG: ApiTag = {
 const ACTS = ["confirm", "sign-for", "quote", "accept", "acknowledge"] as const;
 const KINDS = ["certificate", "notice", "agreement"] as const;
 const Fingerprint = z.string().regex(/^0x[0-9a-f]{64}$/);
-const ChainId = z.string().regex(/^[1-9][0-9]{0,18}$/, "must be a certificate's id on the ledger (digits)");
+const ChainId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, "must be a certificate's id on the ledger (digits)")
+  .refine((v) => !/^[0-9]{1,19}$/.test(v) || BigInt(v) <= 9_223_372_036_854_775_807n, "is beyond any certificate's id");
 const Hex = (max: number) => z.string().regex(/^[0-9a-fA-F]+$/, "must be hex").max(max);
 
 const SignatureView = z
@@ -118,7 +124,15 @@ const certificateView = (c: SigningCertificate) => ({
   revocationReason: c.revocationReason,
 });
 
-const VERIFY_MAX_BYTES = 2 * 1024 * 1024;
+/** A document is tens of KiB; base64 of this much fits the default request body limit (1 MB). */
+const VERIFY_MAX_BYTES = 700 * 1024;
+const VerifyBody = z.object({ content: z.string().min(4).max(Math.ceil((VERIFY_MAX_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64") }).strict();
+
+function fileOf(content: string): Buffer {
+  const file = Buffer.from(content, "base64");
+  if (file.length > VERIFY_MAX_BYTES) throw new AppError("DOCUMENT.TOO_LARGE", 413, `The file is ${Math.ceil(file.length / 1024)} KiB; a document is at most ${VERIFY_MAX_BYTES / 1024} KiB.`);
+  return file;
+}
 
 export function documentsRoutes(routes: Routes, d: { ds: DataSource; keys: PlatformKeys; documents: DocumentsService; certificates: CertificatesService; source: VerificationSource }): void {
   const { ds, keys, documents, certificates } = d;
@@ -308,16 +322,12 @@ export function documentsRoutes(routes: Routes, d: { ds: DataSource; keys: Platf
     operationId: "documents.verify",
     summary: "Verify a document file (public): is it the platform's, on the ledger, signed by whom, each signature and certificate valid?",
     description:
-      "Send the PDF (bare or signed copy) base64 in `content` (at most 2 MiB). The answer names each failure: CHANGED (the file differs from the document it says it is), UNKNOWN_DOCUMENT, SIGNATURE_OTHER_DOCUMENT, SIGNATURE_INVALID, WRONG_ORGANIZATION, CERTIFICATE_REVOKED (before the signing), CERTIFICATE_EXPIRED, CERTIFICATE_UNKNOWN_ISSUER. `npm run verify -- file.pdf` checks the ledger itself.",
+      "Send the PDF (bare or signed copy) base64 in `content` (at most 700 KiB of file). The answer names each failure: CHANGED (the file differs from the document it says it is), UNKNOWN_DOCUMENT, SIGNATURE_OTHER_DOCUMENT, SIGNATURE_INVALID, WRONG_ORGANIZATION, CERTIFICATE_REVOKED (before the signing), CERTIFICATE_EXPIRED, CERTIFICATE_UNKNOWN_ISSUER. `npm run verify -- file.pdf` checks the ledger itself.",
     tag: TAG,
-    body: z.object({ content: z.string().min(4).max(Math.ceil((VERIFY_MAX_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64") }).strict(),
+    body: VerifyBody,
     status: 200,
     response: Report,
-    handler: async ({ body }) => {
-      const file = Buffer.from(body.content, "base64");
-      if (file.length > VERIFY_MAX_BYTES) throw new AppError("DOCUMENT.TOO_LARGE", 413, `The file is ${Math.ceil(file.length / 1024)} KiB; a document is at most ${VERIFY_MAX_BYTES / 1024} KiB.`);
-      return verifyFile(file, d.source);
-    },
+    handler: async ({ body }) => verifyFile(fileOf(body.content), d.source),
   });
 
   const Known = z
@@ -334,27 +344,27 @@ export function documentsRoutes(routes: Routes, d: { ds: DataSource; keys: Platf
     .openapi("IssuedDocument");
 
   routes.addPublic({
-    method: "get",
+    method: "post",
     path: "/v1/verify/issued",
     operationId: "documents.findIssued",
-    summary: "What the platform issued (public): the document with a fingerprint, or the one a file says it is, and its signatures",
+    summary: "What the platform issued of a file (public): the document with its bytes and its signatures, or the fingerprint of the one it says it is",
     description:
-      "For verifiers that check the ledger themselves (`npm run verify`): `fingerprint` finds the document with these bytes; `kind`, `receivable` and `subject` (a file's CFKind, CFReceivable, CFSubject) find the document the file claims to be. Signatures are those of the fingerprint's document.",
+      "For verifiers that check the ledger themselves (`npm run verify`). Send the file (bare or signed copy) base64 in `content`: the answer is the document with these bytes (its parties as signers) and its signatures, or, for a file whose bytes were issued by nobody, only the kind, certificate and fingerprint of the document its information dictionary names. Nothing is told of a document without its file.",
     tag: TAG,
-    query: z
-      .object({
-        fingerprint: Fingerprint,
-        kind: z.enum(KINDS).optional(),
-        receivable: ChainId.optional(),
-        subject: z.string().regex(/^[0-9a-zA-Z:-]{1,80}$/).optional(),
-      })
-      .strict(),
+    body: VerifyBody,
     status: 200,
-    response: z.object({ document: Known.nullable(), claimed: Known.nullable(), signatures: z.array(z.object({ act: z.string(), role: z.string(), signedAt: z.string(), certificate: z.string(), signature: z.string(), document: z.string().optional() })) }),
-    handler: async ({ query }) => {
-      const document = await d.source.byFingerprint(query.fingerprint);
-      const claimed = query.kind && query.receivable && query.subject ? await d.source.byInfo({ kind: query.kind, receivable: query.receivable, subject: query.subject, chain: 0, ledger: "" }) : null;
-      return { document, claimed, signatures: document ? await d.source.signatures(document) : [] };
+    response: z.object({
+      document: Known.nullable(),
+      claimed: z.object({ kind: z.enum(KINDS), receivableId: z.string(), fingerprint: z.string() }).nullable(),
+      signatures: z.array(z.object({ act: z.string(), role: z.string(), signedAt: z.string(), certificate: z.string(), signature: z.string(), document: z.string().optional() })),
+    }),
+    handler: async ({ body }) => {
+      const { document: bytes } = splitSigned(fileOf(body.content));
+      const document = await d.source.byFingerprint(fingerprint(bytes));
+      if (document) return { document, claimed: null, signatures: await d.source.signatures(document) };
+      const info = documentInfo(bytes);
+      const claimed = info ? await d.source.byInfo(info) : null;
+      return { document: null, claimed: claimed && { kind: claimed.kind, receivableId: claimed.receivableId, fingerprint: claimed.fingerprint }, signatures: [] };
     },
   });
 

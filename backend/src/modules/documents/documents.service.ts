@@ -64,8 +64,8 @@ export class DocumentsService {
     const facts = await factsOf(this.ds.manager, doc, deployment, this.portalUrl);
     const pdf = await printable(facts);
     const fingerprint = fingerprintOf(pdf);
-    await repo.saveRendering(this.ds.manager, doc.id, facts, fingerprint, pdf);
-    // a concurrent rendering that landed first made the same bytes
+    if (await repo.saveRendering(this.ds.manager, doc.id, facts, fingerprint, pdf)) return { ...doc, fingerprint };
+    // a concurrent rendering landed first (the same bytes, unless the facts changed in between)
     return { ...doc, fingerprint: (await repo.documentById(this.ds.manager, doc.id))!.fingerprint! };
   }
 
@@ -92,8 +92,7 @@ export class DocumentsService {
 
   /** The financing agreement of a quote (made on first ask), for the quote's bank and the request's supplier. */
   async agreementOfQuote(auth: AuthContext, quoteId: string): Promise<Rendered> {
-    await repo.ensureAgreement(this.ds.manager, quoteId);
-    const doc = await repo.documentBySubject(this.ds.manager, "agreement", quoteId);
+    const doc = await repo.agreementOf(this.ds.manager, quoteId);
     if (!doc || !(readsAll(auth) || doc.parties.includes(auth.organization.id))) throw notFound("quote", quoteId);
     return this.render(doc);
   }
@@ -113,13 +112,11 @@ export class DocumentsService {
       throw e;
     }
     if (doc.parties[0] !== auth.organization.id) throw notFound("quote", quoteId);
-    const db = this.ds.manager;
-    const signed = new Set((await repo.signaturesOf(db, [doc.id])).map((s) => s.act));
-    const orgs = await repo.organizations(db, doc.parties);
-    if (!signed.has("quote") && (await repo.signsDocuments(db, doc.parties[1], await repo.quoteMadeAt(db, quoteId)))) {
-      throw conflict("DOCUMENT.UNSIGNED", `${orgs.get(doc.parties[1])?.name} has not signed the financing agreement of this quote yet; it can be accepted once the bank's approver has signed it.`, { documentId: doc.id, act: "quote" });
+    const s = await repo.acceptanceSigning(this.ds.manager, doc.id, quoteId, doc.parties[0], doc.parties[1]);
+    if (s.bankSigns && !s.quoteSigned) {
+      throw conflict("DOCUMENT.UNSIGNED", `${s.bank} has not signed the financing agreement of this quote yet; it can be accepted once the bank's approver has signed it.`, { documentId: doc.id, act: "quote" });
     }
-    if (!signed.has("accept") && (await repo.signsDocuments(db, doc.parties[0], new Date()))) {
+    if (s.supplierSigns && !s.acceptSigned) {
       throw conflict("DOCUMENT.UNSIGNED", `Sign the financing agreement first (POST /v1/documents/${doc.id}/signatures with act "accept"), then accept the quote.`, { documentId: doc.id, act: "accept" });
     }
     return doc.fingerprint;

@@ -21,6 +21,8 @@ export const NOTIFICATION_KINDS = {
   "receivable.settled": { duties: ["viewer", "clerk", "approver"], object: "receivable" },
   "receivable.overdue": { duties: ["viewer", "clerk", "approver"], object: "receivable" },
   "draft.waiting": { duties: ["approver"], object: "draft" },
+  /** A notice of assignment (financing, transfer) for the obligor's approver to acknowledge (回执), signed. */
+  "notice.to_acknowledge": { duties: ["approver"], object: "receivable" },
 } as const satisfies Record<string, { duties: Duty[]; object: ObjectType }>;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
@@ -61,7 +63,11 @@ export function targetsOf(n: Notice): Target[] {
     case "receivable.offered":
       return to(d.toId, "certificate.offered", { counterpartyId: str(d.fromId), params: { expiresAt: str(d.expiresAt), offer: str(d.kind) } });
     case "receivable.accepted":
-      return to(d.toId, "certificate.received", { counterpartyId: str(d.fromId) });
+      return [
+        ...to(d.toId, "certificate.received", { counterpartyId: str(d.fromId) }),
+        // a transfer or split part assigns the receivable anew: its notice waits for the obligor's acknowledgment
+        ...(d.kind === "transfer" || d.kind === "split" ? to(d.obligorId, "notice.to_acknowledge", { counterpartyId: str(d.toId) }) : []),
+      ];
     case "receivable.refused":
       return to(d.fromId, "certificate.refused", { counterpartyId: str(d.toId), params: { reason: str(d.reason) } });
     case "receivable.confirmed":
@@ -69,7 +75,11 @@ export function targetsOf(n: Notice): Target[] {
     case "receivable.rejected":
       return to(d.holderId, "receivable.rejected", { counterpartyId: str(d.obligorId), params: { reason: str(d.reason) } });
     case "financing.funded":
-      return to(d.supplierId, "financing.funded", { objectId: str(d.financingId), counterpartyId: str(d.bankId), params: { advance: str(d.advance) } });
+      return [
+        ...to(d.supplierId, "financing.funded", { objectId: str(d.financingId), counterpartyId: str(d.bankId), params: { advance: str(d.advance) } }),
+        // the notice of assignment to the bank waits for the obligor's acknowledgment (回执)
+        ...to(d.obligorId, "notice.to_acknowledge", { counterpartyId: str(d.bankId) }),
+      ];
     case "settlement.deposit":
       return to(d.organizationId, "funds.arrived", { objectId: null, params: { amount: str(d.amount), currency: str(d.currency), certificateId: null } });
     case "receivable.settled":

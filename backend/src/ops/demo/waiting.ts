@@ -194,7 +194,7 @@ async function financeAsPeople(
   // a confirmed certificate is signed by its obligor, one signed for (签收) by its holder
   if (certificate.occasion === "confirm") await signAs(obligor, certificate.id, "confirm");
   else await signAs(supplier, certificate.id, "sign-for");
-  const recorded = (id: string) => api.until(`document ${id} on the ledger`, async () => (await (await fetch(`${api.baseUrl}/v1/verify/documents/${id}`)).json()).onLedger);
+  const recorded = (id: string) => api.until(`document ${id} on the ledger`, async () => ((await (await fetch(`${api.baseUrl}/v1/verify/documents/${id}`)).json()) as { onLedger: boolean }).onLedger);
   await Promise.all([notice.id, certificate.id, agreement.id].map(recorded));
   return {
     text: `${supplier.email} asked for financing on certificate ${o.cert.certificateId}, ${bank.email} quoted and signed the agreement, ${supplier.email} signed and accepted: funded ${BigInt(funded.advance) / 100n} yuan (signed on the ledger's clock of now, no SIGNATURE.EXPIRED); ${obligor.email} acknowledged the notice of assignment`,

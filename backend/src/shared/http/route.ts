@@ -205,7 +205,7 @@ export class Routes {
         [
           spec.roles ? `Callers: organizations with role ${spec.roles.join(" or ")}.` : "",
           spec.commit ? "Needs an approver (a clerk submits it as a draft: POST /v1/drafts)." : "",
-          spec.inPerson ? "Needs an approver, in person (not draftable)." : "",
+          spec.inPerson ? "An approver's own act, in person: a clerk cannot draft it." : "",
           this.publicRoutes.has(`${spec.method} ${spec.path}`) ? "No credentials needed." : "",
         ]
           .filter(Boolean)

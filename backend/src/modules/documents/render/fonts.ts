@@ -40,3 +40,24 @@ export function font(weight: Weight): FontkitFont {
   }
   return parsed;
 }
+
+/** Runs laid out per weight, shared by every document of the process (pdfkit keeps one per document). */
+const layouts = new Map<Weight, { runs: Record<string, unknown>; uses: number }>();
+const LAYOUT_RESET_EVERY = 1_000;
+
+/**
+ * The weight's shared cache of laid-out runs: most of a document's text (labels, clauses) is the
+ * same in every document, and shaping it again is most of what rendering costs. A run is the glyphs
+ * and positions of a string in this font, the same in every document (pdfkit copies a position
+ * before it changes one). Started afresh every thousand documents, so names and amounts seen once
+ * do not pile up.
+ */
+export function sharedLayouts(weight: Weight): Record<string, unknown> {
+  let l = layouts.get(weight);
+  if (!l || l.uses >= LAYOUT_RESET_EVERY) {
+    l = { runs: Object.create(null) as Record<string, unknown>, uses: 0 };
+    layouts.set(weight, l);
+  }
+  l.uses++;
+  return l.runs;
+}

@@ -1,6 +1,6 @@
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
-import { font } from "./fonts";
+import { font, sharedLayouts } from "./fonts";
 
 /**
  * The form a document is drawn on: A4, Chinese with its English below in grey, like a Chinese
@@ -61,10 +61,19 @@ export class Sheet {
     private readonly footerText: string,
   ) {
     // pdfkit's own bottom margin is kept small: this class breaks pages itself, and the footer sits below BOTTOM
-    this.doc = new PDFDocument({ size: A4, margins: { top: TOP, left: MARGIN, right: MARGIN, bottom: 16 }, bufferPages: true, lang: "zh-CN", info, displayTitle: true });
+    // the bundled font from the start (pdfkit would otherwise parse Helvetica's metrics for every document)
+    this.doc = new PDFDocument({ size: A4, margins: { top: TOP, left: MARGIN, right: MARGIN, bottom: 16 }, bufferPages: true, lang: "zh-CN", info, displayTitle: true, font: font("Regular") as never });
     this.doc.registerFont("zh", font("Regular") as never);
     this.doc.registerFont("zh-bold", font("Bold") as never);
-    this.doc.font("zh");
+    // pdfkit internals, for speed only: the initial font is the regular weight (opening it again by
+    // name would compare the two fonts' name tables), and each weight lays out runs in the cache all
+    // documents share (see sharedLayouts)
+    const d = this.doc as unknown as { _font: { layoutCache?: unknown }; _fontFamilies: Record<string, unknown> };
+    d._fontFamilies.zh = d._font;
+    for (const [name, weight] of [["zh-bold", "Bold"], ["zh", "Regular"]] as const) {
+      this.doc.font(name);
+      d._font.layoutCache = sharedLayouts(weight);
+    }
     this.doc.on("data", (b: Buffer) => this.chunks.push(b));
   }
 
