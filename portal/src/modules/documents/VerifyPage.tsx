@@ -13,8 +13,8 @@ import { Button, Field, Loading, ProblemMessage } from "../../shared/ui";
 import { Report } from "./VerifyReport";
 import "./documents.css";
 
-/** The API takes a file of at most 2 MiB (DOCUMENT.TOO_LARGE beyond). */
-const MAX_BYTES = 2 * 1024 * 1024;
+/** The API takes a file of at most 700 KiB (DOCUMENT.TOO_LARGE beyond; a document is tens of KiB). */
+const MAX_BYTES = 700 * 1024;
 
 export function VerifyPage() {
   const { t } = useTranslation("documents");
