@@ -9,7 +9,7 @@ import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { get, post, queryClient, type Schemas } from "../../api/client";
+import { get, isProblem, post, queryClient, type Schemas } from "../../api/client";
 import { useSession } from "../../shared/session";
 import { CommitButton, CommitOutcome, useCommit, useDuty } from "../../shared/commit";
 import { formatDate, formatDateTime } from "../../shared/dates";
@@ -128,6 +128,9 @@ export function RequestDetailPage() {
     </Page>
   );
 }
+
+/** The acceptance waits for the bank's signature of the agreement (409 DOCUMENT.UNSIGNED for the act "quote"). */
+const bankUnsigned = (e: unknown) => isProblem(e, 409) && e.code === "DOCUMENT.UNSIGNED" && e.extensions.act === "quote";
 
 function CancelRequest({ id }: { id: string }) {
   const { t } = useTranslation("financing");
@@ -316,7 +319,7 @@ function Quotes({ quotes, supplier, open, signNow, onSignNowDone }: { quotes: Qu
           </div>
         </>
       )}
-      <CommitOutcome commit={accept} />
+      {bankUnsigned(accept.error) ? <Notice tone="warning">{t("agreement.bankNotYet")}</Notice> : <CommitOutcome commit={accept} />}
       <CommitOutcome commit={withdraw} />
       {withdraw.data?.kind === "done" ? <Notice tone="success">{t("quotes.withdrawn")}</Notice> : null}
     </Card>
