@@ -144,6 +144,7 @@ export function QuoteForm({
             {(p) => <textarea {...p} required={reviewRequired} maxLength={REASON_MAX} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
           </Field>
         </fieldset>
+        {quote.mode === "draft" ? <p className="muted">{t("agreement.approverSignsQuote")}</p> : null}
         <div className="actions">
           <CommitButton commit={quote} type="submit" label={t("quote.submit")} />
         </div>
