@@ -8,6 +8,7 @@ import { formatDateTime } from "../../shared/dates";
 import { Button, Card, EmptyState, Field, Notice, Page, ProblemMessage, QueryState } from "../../shared/ui";
 import { DraftSummary, useActionName } from "./DraftSummary";
 import { useDuty } from "../../shared/commit";
+import { SignDialog } from "../../shared/signing";
 
 type Draft = Schemas["Draft"];
 
@@ -65,6 +66,9 @@ function DraftCard({ draft, linked }: { draft: Draft; linked: boolean }) {
     onSuccess: done,
   });
   const decided = approve.data?.draft ?? reject.data;
+  // accepting a quote: the approver signs its financing agreement first (a clerk's draft carries no signature)
+  const acceptedQuote = /^\/v1\/quotes\/([^/]+)\/acceptance$/.exec(draft.path)?.[1] ?? null;
+  const [signing, setSigning] = useState(false);
   return (
     <Card title={actionName(draft)} anchor={`draft-${draft.id}`} className={linked ? "card-linked" : undefined}>
       <p className="muted">
@@ -81,8 +85,8 @@ function DraftCard({ draft, linked }: { draft: Draft; linked: boolean }) {
       ) : (
         <div className="stack">
           <div className="actions">
-            <Button data-write="direct" variant="primary" busy={approve.isPending} disabled={reject.isPending} onClick={() => approve.mutate()}>
-              {t("draft.approve")}
+            <Button data-write="direct" variant="primary" busy={approve.isPending} disabled={reject.isPending} onClick={() => (acceptedQuote ? setSigning(true) : approve.mutate())}>
+              {acceptedQuote ? t("draft.signAndApprove") : t("draft.approve")}
             </Button>
             <Button data-write="direct" variant="secondary" aria-expanded={rejecting} onClick={() => setRejecting((r) => !r)}>
               {t("draft.reject")}
@@ -108,6 +112,17 @@ function DraftCard({ draft, linked }: { draft: Draft; linked: boolean }) {
           ) : null}
         </div>
       )}
+      {signing && acceptedQuote ? (
+        <SignDialog
+          target={{ quoteId: acceptedQuote }}
+          act="accept"
+          onClose={() => setSigning(false)}
+          onSigned={() => {
+            setSigning(false);
+            approve.mutate();
+          }}
+        />
+      ) : null}
       <ProblemMessage error={approve.error ?? reject.error} />
     </Card>
   );
