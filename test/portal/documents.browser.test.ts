@@ -145,6 +145,15 @@ describe("signed documents in the browser: the agreement, the notice's acknowled
         await dialog.getByText(t("documents:key.mismatch")).waitFor();
         expect((await world.api.get("/v1/signing/certificates", { key: world.banks[0].key })).body.items).toEqual([]);
         await look(bank, lang, `bank-setup-key-${lang}-${round.bank}`);
+        // Escape closes the dialog, unsigned: the quote says its agreement waits for the bank, here and in the requests' list
+        await bank.keyboard.press("Escape");
+        await dialog.waitFor({ state: "detached" });
+        await bank.locator("article.quote-card").getByText(t("financing:agreement.bankUnsigned")).waitFor();
+        await bank.goto("/portal/financing");
+        const row = bank.getByRole("row").filter({ hasText: t("financing:field.certificateNo", { id: cert.chainId }) });
+        await row.getByText(t("financing:agreement.bankUnsigned")).waitFor({ timeout: 20_000 });
+        await bank.goto(`/portal/financing/requests/${cert.request}`);
+        await bank.getByRole("button", { name: t("financing:agreement.sign") }).click();
       } else {
         // a wrong passphrase is told so, and nothing is signed
         await dialog.getByLabel(t("documents:sign.passphrase"), { exact: true }).fill("not my passphrase");

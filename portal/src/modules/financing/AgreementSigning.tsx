@@ -58,3 +58,26 @@ export function BankAgreement({ quote, signNow, onSignNowDone }: { quote: Quote;
     </div>
   );
 }
+
+/**
+ * The requests (ids) on which this bank has an open quote whose financing agreement it has not
+ * signed: the agreements waiting for its signature, matched to its open quotes (a withdrawn or
+ * expired quote's agreement can no longer be signed, so it is not counted).
+ */
+export function useUnsignedAgreements(requests: { request: Schemas["FinancingRequest"]; receivable: Schemas["Receivable"] }[], enabled: boolean) {
+  const waiting = useQuery({
+    queryKey: ["documents", "agreements", "awaiting-quote"],
+    queryFn: () => get("/v1/documents", { params: { query: { kind: "agreement", awaiting: "quote", limit: 100 } } }),
+    enabled,
+  });
+  const docs = waiting.data?.items ?? [];
+  const candidates = requests.filter((x) => x.request.status === "open" && docs.some((d) => d.receivableId === x.receivable.certificateId)).map((x) => x.request.id);
+  const quotes = useQuery({
+    queryKey: ["quotes", "unsigned", ...candidates],
+    queryFn: async () => Promise.all(candidates.map(async (id) => ({ id, items: (await get("/v1/financing-requests/{id}/quotes", { params: { path: { id } } })).items }))),
+    enabled: enabled && candidates.length > 0,
+  });
+  return new Set(
+    (quotes.data ?? []).filter((r) => r.items.some((q) => q.status === "open" && docs.some((d) => d.subject === q.id))).map((r) => r.id),
+  );
+}

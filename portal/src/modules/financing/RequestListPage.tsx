@@ -15,6 +15,7 @@ import { MaturityWithMark } from "../../shared/Term";
 import { formatFen } from "../../shared/money";
 import { Button, Card, DataTable, EmptyState, Field, Page, ProblemMessage, QueryState, StatusBadge } from "../../shared/ui";
 import { useOrgNames } from "../../shared/organizations";
+import { useUnsignedAgreements } from "./AgreementSigning";
 
 type Item = { request: Schemas["FinancingRequest"]; receivable: Schemas["Receivable"] };
 
@@ -38,6 +39,7 @@ export function RequestListPage() {
     queryKey: [...requestsKey, statusFilter],
     queryFn: () => get("/v1/financing-requests", { params: { query: statusFilter ? { status: statusFilter } : {} } }),
   });
+  const unsigned = useUnsignedAgreements(requests.data?.items ?? [], isBank);
   const title = isBank ? t("requests.bankTitle") : isSupplier ? t("requests.supplierTitle") : t("requests.allTitle");
   return (
     <Page
@@ -86,7 +88,21 @@ export function RequestListPage() {
               { key: "maturity", header: t("field.maturity"), cell: (x) => <MaturityWithMark receivable={x.receivable} formatted={formatDate(x.receivable.maturity)} /> },
               ...(isSupplier ? [] : [{ key: "supplier", header: t("field.supplier"), cell: (x: Item) => name(x.request.supplierId) }]),
               { key: "obligor", header: t("field.obligor"), cell: (x) => name(x.request.obligorId) },
-              { key: "status", header: t("field.status"), cell: (x) => <RequestStatus status={x.request.status} /> },
+              {
+                key: "status",
+                header: t("field.status"),
+                cell: (x) => (
+                  <>
+                    <RequestStatus status={x.request.status} />
+                    {unsigned.has(x.request.id) ? (
+                      <>
+                        {" "}
+                        <StatusBadge status="unsigned" tone="warning" label={t("agreement.bankUnsigned")} />
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
               { key: "created", header: t("field.createdAt"), cell: (x) => formatDateTime(x.request.createdAt) },
               {
                 key: "open",
