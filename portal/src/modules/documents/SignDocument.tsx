@@ -92,7 +92,10 @@ export default function SignDocument({ target, act, onClose, onSigned }: SignDia
       ) : (
         <>
           <WhatIsSigned doc={d} act={act} />
-          {!signer ? (
+          {!window.isSecureContext || !globalThis.crypto?.subtle ? (
+            // WebCrypto, which keeps the key encrypted, exists only on a secure connection
+            <Notice tone="danger">{t("sign.insecure")}</Notice>
+          ) : !signer ? (
             <Notice tone="danger">{t("sign.notAnAct")}</Notice>
           ) : signer.signed ? (
             <>
