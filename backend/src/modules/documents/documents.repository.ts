@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { DocumentKind, SigningAct } from "./signing/sm";
+import type { DocumentFacts } from "./render";
 
 type Db = Pick<EntityManager, "query">;
 
@@ -96,15 +97,15 @@ export async function signaturesOf(db: Db, documentIds: string[]): Promise<Signa
   );
 }
 
-/** The PDF of a rendered document (null before it is rendered). */
-export async function pdfOf(db: Db, id: string): Promise<Buffer | null> {
-  const rows: { pdf: Buffer | null }[] = await db.query(`SELECT pdf FROM documents WHERE id = $1`, [id]);
-  return rows[0]?.pdf ?? null;
+/** The facts a rendered document was made from (null before it is rendered). */
+export async function factsOfDocument(db: Db, id: string): Promise<DocumentFacts | null> {
+  const rows: { facts: DocumentFacts | null }[] = await db.query(`SELECT facts FROM documents WHERE id = $1`, [id]);
+  return rows[0]?.facts ?? null;
 }
 
-/** Stores a rendering; a concurrent one made the same bytes, so the first to land stays (false: it had landed). */
-export async function saveRendering(db: Db, id: string, facts: unknown, fingerprint: string, pdf: Buffer): Promise<boolean> {
-  const rows: unknown[] = await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, pdf = $4, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint, pdf]);
+/** Keeps a rendering's facts and fingerprint; the first to land stays (false: another had landed). */
+export async function saveRendering(db: Db, id: string, facts: DocumentFacts, fingerprint: string): Promise<boolean> {
+  const rows: unknown[] = await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint]);
   return rows.length > 0;
 }
 
