@@ -102,8 +102,8 @@ export class DocumentsService {
 
   /** The financing agreement of a quote (made on first ask), for the quote's bank and the request's supplier. */
   async agreementOfQuote(auth: AuthContext, quoteId: string): Promise<Rendered> {
-    const doc = await repo.agreementOf(this.ds.manager, quoteId);
-    if (!doc || !(readsAll(auth) || doc.parties.includes(auth.organization.id))) throw notFound("quote", quoteId);
+    const doc = await repo.agreementOf(this.ds.manager, quoteId, readsAll(auth) ? null : auth.organization.id);
+    if (!doc) throw notFound("quote", quoteId);
     return this.render(doc);
   }
 
@@ -159,6 +159,9 @@ export class DocumentsService {
       throw new AppError("SIGNATURE.INVALID", 422, `The signature is not your certificate's signature of this document (fingerprint ${doc.fingerprint}) for "${body.act}": sign the signing message of GET /v1/documents/${doc.id}.`, [{ field: "body.signature", message: "does not verify for this document and act" }]);
     }
     return inTransaction(this.ds, async (em) => {
+      // the certificate is read again under a lock a revocation waits for (and waits on): a
+      // signature is either made before its certificate's revocation or refused
+      if (!(await repo.lockCertificateUnrevoked(em, cert.serial))) throw new AppError("SIGNATURE.CERTIFICATE_REVOKED", 422, `Certificate ${cert.serial} was revoked just now; enrol a new key.`);
       if (doc.kind === "agreement") await requireQuoteOpen(em, doc.subject);
       const made = await repo.insertSignature(em, { documentId: doc.id, act: body.act, organizationId: auth.organization.id, userId: auth.user.id, certificateSerial: cert.serial, signature: body.signature });
       if (!made) throw conflict("DOCUMENT.ALREADY_SIGNED", `This ${doc.kind} is signed for "${body.act}" already; a signature is made once.`, { documentId: doc.id, act: body.act });
