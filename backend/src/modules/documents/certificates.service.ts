@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
+import { rowsOf } from "../../shared/db-types";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Config } from "../../config/config";
 import { CaRefused, type CertificateAuthority, type Revocation } from "./signing/ca";
@@ -95,9 +96,8 @@ export class CertificatesService {
     // the time is taken under the row's lock, which a signature in progress holds: every signature
     // it let in is dated before it, and none is let in after (DocumentsService.sign)
     const revokedAt = await inTransaction(this.ds, async (em) => {
-      const rows: { revoked_at: Date }[] = await em.query(
-        `UPDATE signing_certificates SET revoked_at = clock_timestamp(), revocation_reason = $2 WHERE serial = $1 AND revoked_at IS NULL RETURNING revoked_at`,
-        [serial, reason],
+      const rows = rowsOf<{ revoked_at: Date }>(
+        await em.query(`UPDATE signing_certificates SET revoked_at = clock_timestamp(), revocation_reason = $2 WHERE serial = $1 AND revoked_at IS NULL RETURNING revoked_at`, [serial, reason]),
       );
       if (!rows.length) throw new AppError("SIGNING.ALREADY_REVOKED", 409, `Certificate ${serial} was revoked just now.`);
       return rows[0].revoked_at;

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { rowsOf } from "../../shared/db-types";
 import type { DocumentKind, SigningAct } from "./signing/sm";
 import type { DocumentFacts } from "./render";
 
@@ -105,8 +106,7 @@ export async function factsOfDocument(db: Db, id: string): Promise<DocumentFacts
 
 /** Keeps a rendering's facts and fingerprint; the first to land stays (false: another had landed). */
 export async function saveRendering(db: Db, id: string, facts: DocumentFacts, fingerprint: string): Promise<boolean> {
-  const rows: unknown[] = await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint]);
-  return rows.length > 0;
+  return rowsOf(await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint])).length > 0;
 }
 
 /**
