@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fingerprint } from "../../backend/src/modules/documents/signing/sm";
 import { describe, expect, it, vi } from "vitest";
 import {
   amountInWords,
@@ -92,6 +93,9 @@ const agreement: AgreementFacts = {
   reasonablenessReview: { reviewer: "王丽（授信审批部）", reason: "工程类应收账款结算周期较长，付款期限与施工合同约定的验收节点一致。" },
 };
 
+/** The SM3 fingerprints of the certificate, notice and agreement above, as this renderer makes them. */
+const GOLDEN = ["0xddeb555122875c00dcaea524a99bfc639427e4ff4e43c0e9fc9e74c3d50d2a5a", "0x95bb46f35004a97b2c45f1ad9258673c2e4164f0ce1182fee1d32440f7758755", "0x8f6bc6a4ce50d9f947bcedf9686b114a78975f44723c56ba5102cc6cd18b1b47"];
+
 const samples: DocumentFacts[] = [
   certificate,
   { ...certificate, act: "sign-for", tier: 0, parentId: null, originalId: null, invoices: [] },
@@ -178,6 +182,15 @@ describe("renderDocument", () => {
     expect(pdf).toMatch(/\/CreationDate \d+ 0 R/);
     expect(pdf.split("(D:20261130160000Z)").length - 1, "CreationDate and ModDate").toBe(2);
     expect(pdf).not.toContain("PDFKit");
+  });
+
+  it("makes the bytes it made when these fingerprints were recorded (the platform keeps facts, not PDFs, and renders them again)", async () => {
+    // a change of pdfkit, fontkit, the font subset or the layout changes every document made from then
+    // on; the platform would refuse to hand out an older document (its fingerprint no longer
+    // matches). Such a change must keep the renderer of the documents made before: update these
+    // figures only together with that.
+    const fingerprints = await Promise.all([certificate, notice, agreement].map(async (f) => fingerprint(await renderDocument(f))));
+    expect(fingerprints).toEqual(GOLDEN);
   });
 
   it("makes different bytes when a fact differs", async () => {

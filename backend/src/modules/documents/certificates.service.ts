@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
 import { AppError, notFound } from "../../shared/errors";
+import { inTransaction } from "../../shared/transaction";
+import { rowsOf } from "../../shared/db-types";
 import type { AuthContext } from "../../shared/http/auth";
 import type { Config } from "../../config/config";
 import { CaRefused, type CertificateAuthority, type Revocation } from "./signing/ca";
@@ -91,9 +93,17 @@ export class CertificatesService {
     const c = await this.bySerial(serial);
     if (!c || c.organizationId !== auth.organization.id || (c.userId !== auth.user.id && auth.user.role !== "admin")) throw notFound("signing certificate", serial);
     if (c.revokedAt) throw new AppError("SIGNING.ALREADY_REVOKED", 409, `Certificate ${serial} was revoked at ${c.revokedAt.toISOString()}.`);
-    await this.ca.revoke(serial, new Date(), reason);
-    // an HTTP CA keeps its own list: the platform's copy of the row says so too
-    await this.ds.query(`UPDATE signing_certificates SET revoked_at = coalesce(revoked_at, now()), revocation_reason = coalesce(revocation_reason, $2) WHERE serial = $1`, [serial, reason]);
+    // the time is taken under the row's lock, which a signature in progress holds: every signature
+    // it let in is dated before it, and none is let in after (DocumentsService.sign)
+    const revokedAt = await inTransaction(this.ds, async (em) => {
+      const rows = rowsOf<{ revoked_at: Date }>(
+        await em.query(`UPDATE signing_certificates SET revoked_at = clock_timestamp(), revocation_reason = $2 WHERE serial = $1 AND revoked_at IS NULL RETURNING revoked_at`, [serial, reason]),
+      );
+      if (!rows.length) throw new AppError("SIGNING.ALREADY_REVOKED", 409, `Certificate ${serial} was revoked just now.`);
+      return rows[0].revoked_at;
+    });
+    // the CA publishes it (the local CA's own record is this row, already written)
+    await this.ca.revoke(serial, revokedAt, reason);
     return (await this.bySerial(serial))!;
   }
 }

@@ -6,8 +6,9 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * - documents: one per step that calls for a document — a certificate confirmed or signed for, a
  *   financing or a transfer (the notice of assignment to the obligor), a quote (the financing
  *   agreement). The indexer makes the certificate and notice rows as it sees the step; an agreement
- *   is made when it is first asked for. `facts`, `fingerprint` and `pdf` are filled when the
- *   document is first rendered, and never change after: the same facts always give these bytes.
+ *   is made when it is first asked for. `facts` and `fingerprint` are filled when the document is
+ *   first rendered, and never change after. The PDF itself is not kept: the same facts always give
+ *   the same bytes (a download renders them again and checks the fingerprint).
  *   `parties` are the organizations that may read it.
  * - document_signatures: a person's SM2 signature of a document, for one act (one per act), with the
  *   certificate it was made under; `operation_id` is the ledger operation that records it.
@@ -31,7 +32,6 @@ export class SignedDocuments1734500000000 implements MigrationInterface {
         parties uuid[] NOT NULL,
         facts jsonb,
         fingerprint char(66) UNIQUE,
-        pdf bytea,
         block_number bigint,
         created_at timestamptz NOT NULL DEFAULT now(),
         rendered_at timestamptz,

@@ -1,5 +1,7 @@
 import type { EntityManager } from "typeorm";
+import { rowsOf } from "../../shared/db-types";
 import type { DocumentKind, SigningAct } from "./signing/sm";
+import type { DocumentFacts } from "./render";
 
 type Db = Pick<EntityManager, "query">;
 
@@ -96,30 +98,34 @@ export async function signaturesOf(db: Db, documentIds: string[]): Promise<Signa
   );
 }
 
-/** The PDF of a rendered document (null before it is rendered). */
-export async function pdfOf(db: Db, id: string): Promise<Buffer | null> {
-  const rows: { pdf: Buffer | null }[] = await db.query(`SELECT pdf FROM documents WHERE id = $1`, [id]);
-  return rows[0]?.pdf ?? null;
+/** The facts a rendered document was made from (null before it is rendered). */
+export async function factsOfDocument(db: Db, id: string): Promise<DocumentFacts | null> {
+  const rows: { facts: DocumentFacts | null }[] = await db.query(`SELECT facts FROM documents WHERE id = $1`, [id]);
+  return rows[0]?.facts ?? null;
 }
 
-/** Stores a rendering; a concurrent one made the same bytes, so the first to land stays (false: it had landed). */
-export async function saveRendering(db: Db, id: string, facts: unknown, fingerprint: string, pdf: Buffer): Promise<boolean> {
-  const rows: unknown[] = await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, pdf = $4, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint, pdf]);
-  return rows.length > 0;
+/** Keeps a rendering's facts and fingerprint; the first to land stays (false: another had landed). */
+export async function saveRendering(db: Db, id: string, facts: DocumentFacts, fingerprint: string): Promise<boolean> {
+  return rowsOf(await db.query(`UPDATE documents SET facts = $2, fingerprint = $3, rendered_at = now() WHERE id = $1 AND fingerprint IS NULL RETURNING id`, [id, JSON.stringify(facts), fingerprint])).length > 0;
 }
 
-/** The agreement document of a quote, made if it is not there yet (one statement); its parties are the supplier and the bank. */
-export async function agreementOf(db: Db, quoteId: string): Promise<DocumentRow | null> {
+/**
+ * The agreement document of a quote, made if it is not there yet (one statement); its parties are
+ * the supplier and the bank. `reader`: only if that organization is one of them (null: any reader,
+ * auditors and the operator), and nothing is made for anyone else.
+ */
+export async function agreementOf(db: Db, quoteId: string, reader: string | null): Promise<DocumentRow | null> {
   const rows: DocumentRow[] = await db.query(
     `WITH made AS (
        INSERT INTO documents (kind, occasion, subject, receivable_id, parties)
        SELECT 'agreement', 'quote', q.id::text, fr.receivable_id, ARRAY[fr.supplier_organization_id, q.bank_organization_id]
-       FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id WHERE q.id = $1
+       FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id
+       WHERE q.id = $1 AND ($2::uuid IS NULL OR $2::uuid IN (fr.supplier_organization_id, q.bank_organization_id))
        ON CONFLICT (kind, subject) DO NOTHING
        RETURNING *
      ), d AS (SELECT * FROM made UNION ALL SELECT * FROM documents WHERE kind = 'agreement' AND subject = $1::text)
-     SELECT ${DOC_COLUMNS} FROM d JOIN receivables r ON r.id = d.receivable_id LIMIT 1`,
-    [quoteId],
+     SELECT ${DOC_COLUMNS} FROM d JOIN receivables r ON r.id = d.receivable_id WHERE $2::uuid IS NULL OR $2::uuid = ANY(d.parties) LIMIT 1`,
+    [quoteId, reader],
   );
   return rows[0] ?? null;
 }
@@ -138,6 +144,12 @@ export async function acceptanceSigning(db: Db, documentId: string, quoteId: str
   return { quoteSigned: r.quote_signed, acceptSigned: r.accept_signed, bankSigns: r.bank_signs, supplierSigns: r.supplier_signs, bank: r.bank };
 }
 
+/** Locks a signing certificate against revocation for the transaction; false if it is revoked. */
+export async function lockCertificateUnrevoked(db: Db, serial: string): Promise<boolean> {
+  const rows: { revoked_at: Date | null }[] = await db.query(`SELECT revoked_at FROM signing_certificates WHERE serial = $1 FOR SHARE`, [serial]);
+  return rows.length > 0 && rows[0].revoked_at === null;
+}
+
 export interface NewSignature {
   documentId: string;
   act: SigningAct;
@@ -150,7 +162,7 @@ export interface NewSignature {
 /** Records a signature; false if the act was signed already (by anyone). */
 export async function insertSignature(db: Db, s: NewSignature): Promise<{ id: string; signedAt: Date } | null> {
   const rows: { id: string; signed_at: Date }[] = await db.query(
-    `INSERT INTO document_signatures (document_id, act, organization_id, user_id, certificate_serial, signature) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO document_signatures (document_id, act, organization_id, user_id, certificate_serial, signature, signed_at) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
      ON CONFLICT (document_id, act) DO NOTHING RETURNING id, signed_at`,
     [s.documentId, s.act, s.organizationId, s.userId, s.certificateSerial, s.signature],
   );

@@ -62,16 +62,26 @@ export class DocumentsService {
     if (doc.fingerprint) return doc as Rendered;
     const deployment = await this.keys.deployment(this.ds.manager);
     const facts = await factsOf(this.ds.manager, doc, deployment, this.portalUrl);
-    const pdf = await printable(facts);
-    const fingerprint = fingerprintOf(pdf);
-    if (await repo.saveRendering(this.ds.manager, doc.id, facts, fingerprint, pdf)) return { ...doc, fingerprint };
+    const fingerprint = fingerprintOf(await printable(facts));
+    if (await repo.saveRendering(this.ds.manager, doc.id, facts, fingerprint)) return { ...doc, fingerprint };
     // a concurrent rendering landed first (the same bytes, unless the facts changed in between)
     return { ...doc, fingerprint: (await repo.documentById(this.ds.manager, doc.id))!.fingerprint! };
   }
 
+  /**
+   * The PDF, made again from the facts it was first made from: the same bytes, which the fingerprint
+   * checks (a renderer that no longer makes them must never hand out a document that differs from
+   * the one signed and on the ledger).
+   */
+  private async bytesOf(doc: Rendered): Promise<Buffer> {
+    const pdf = await renderDocument((await repo.factsOfDocument(this.ds.manager, doc.id))!);
+    if (fingerprintOf(pdf) !== doc.fingerprint) throw new Error(`document ${doc.id}: its facts no longer render to its fingerprint ${doc.fingerprint}: the renderer or its font changed`);
+    return pdf;
+  }
+
   async pdf(auth: AuthContext, id: string, signed: boolean): Promise<{ doc: Rendered; pdf: Buffer }> {
     const doc = await this.render(await this.visible(auth, id));
-    return { doc, pdf: signed ? await this.signedCopy(doc.id) : (await repo.pdfOf(this.ds.manager, doc.id))! };
+    return { doc, pdf: signed ? await this.signedCopy(doc.id) : await this.bytesOf(doc) };
   }
 
   /** The platform's signed copy of a document, for anyone who has its id (a QR code): verification is public. */
@@ -79,7 +89,7 @@ export class DocumentsService {
     const found = await repo.documentById(this.ds.manager, id);
     if (!found) throw notFound("document", id);
     const doc = await this.render(found);
-    return attachSignatures((await repo.pdfOf(this.ds.manager, doc.id))!, fileSignatures(doc, await repo.signaturesOf(this.ds.manager, [doc.id])));
+    return attachSignatures(await this.bytesOf(doc), fileSignatures(doc, await repo.signaturesOf(this.ds.manager, [doc.id])));
   }
 
   async list(auth: AuthContext, f: Omit<repo.ListFilter, "organizationId">): Promise<DocumentRow[]> {
@@ -92,8 +102,8 @@ export class DocumentsService {
 
   /** The financing agreement of a quote (made on first ask), for the quote's bank and the request's supplier. */
   async agreementOfQuote(auth: AuthContext, quoteId: string): Promise<Rendered> {
-    const doc = await repo.agreementOf(this.ds.manager, quoteId);
-    if (!doc || !(readsAll(auth) || doc.parties.includes(auth.organization.id))) throw notFound("quote", quoteId);
+    const doc = await repo.agreementOf(this.ds.manager, quoteId, readsAll(auth) ? null : auth.organization.id);
+    if (!doc) throw notFound("quote", quoteId);
     return this.render(doc);
   }
 
@@ -149,6 +159,9 @@ export class DocumentsService {
       throw new AppError("SIGNATURE.INVALID", 422, `The signature is not your certificate's signature of this document (fingerprint ${doc.fingerprint}) for "${body.act}": sign the signing message of GET /v1/documents/${doc.id}.`, [{ field: "body.signature", message: "does not verify for this document and act" }]);
     }
     return inTransaction(this.ds, async (em) => {
+      // the certificate is read again under a lock a revocation waits for (and waits on): a
+      // signature is either made before its certificate's revocation or refused
+      if (!(await repo.lockCertificateUnrevoked(em, cert.serial))) throw new AppError("SIGNATURE.CERTIFICATE_REVOKED", 422, `Certificate ${cert.serial} was revoked just now; enrol a new key.`);
       if (doc.kind === "agreement") await requireQuoteOpen(em, doc.subject);
       const made = await repo.insertSignature(em, { documentId: doc.id, act: body.act, organizationId: auth.organization.id, userId: auth.user.id, certificateSerial: cert.serial, signature: body.signature });
       if (!made) throw conflict("DOCUMENT.ALREADY_SIGNED", `This ${doc.kind} is signed for "${body.act}" already; a signature is made once.`, { documentId: doc.id, act: body.act });

@@ -102,6 +102,8 @@ export class Routes {
   readonly router = Router();
   private readonly mounted: { spec: AnySpec; pattern: RegExp; keys: string[] }[] = [];
   private readonly publicRoutes = new Set<string>();
+  /** Public routes with path parameters (e.g. a document's verification by its id), as patterns. */
+  private readonly publicPatterns: { method: string; pattern: RegExp }[] = [];
   private readonly operationIds = new Set<string>();
   private readonly tagsByName = new Map<string, ApiTag>();
 
@@ -114,7 +116,8 @@ export class Routes {
 
   /** Whether a request goes to a public route (one that needs no caller). */
   isPublic(method: string, path: string): boolean {
-    return this.publicRoutes.has(`${method.toLowerCase()} ${path}`);
+    const m = method.toLowerCase();
+    return this.publicRoutes.has(`${m} ${path}`) || this.publicPatterns.some((p) => p.method === m && p.pattern.test(path));
   }
 
   /** The authenticated route a method and concrete path go to, with its path parameters. */
@@ -157,6 +160,7 @@ export class Routes {
     spec: PublicRouteSpec<B, P, Q, R>,
   ): void {
     this.publicRoutes.add(`${spec.method} ${spec.path}`);
+    if (spec.path.includes(":")) this.publicPatterns.push({ method: spec.method, pattern: new RegExp(`^${spec.path.replace(/:(\w+)/g, "[^/]+")}$`) });
     this.describe(spec as AnySpec);
     this.router[spec.method](spec.path, async (req, res, next) => {
       try {

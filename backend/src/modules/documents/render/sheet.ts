@@ -49,6 +49,9 @@ const ZH = 9;
 const EN = 7;
 const PAD = 3;
 
+/** Measured heights of text, shared by every document of the process (see Sheet.height). */
+const heights = new Map<string, number>();
+
 export class Sheet {
   readonly doc: PDFKit.PDFDocument;
   readonly left = MARGIN;
@@ -92,9 +95,17 @@ export class Sheet {
     this.y = TOP;
   }
 
+  /** The height `text` takes at this size and width: the same in every document, so measured once per process. */
   height(text: string, size: number, width: number, bold = false): number {
     if (text === "") return 0;
-    return this.doc.font(bold ? "zh-bold" : "zh").fontSize(size).heightOfString(text, { width, lineGap: 1 });
+    const key = `${bold ? "b" : "r"}|${size}|${width}|${text}`;
+    let h = heights.get(key);
+    if (h === undefined) {
+      h = this.doc.font(bold ? "zh-bold" : "zh").fontSize(size).heightOfString(text, { width, lineGap: 1 });
+      if (heights.size >= 10_000) heights.clear();
+      heights.set(key, h);
+    }
+    return h;
   }
 
   write(text: string, x: number, y: number, width: number, size: number, opts: { bold?: boolean; color?: string; align?: "left" | "right" | "center" } = {}): number {
