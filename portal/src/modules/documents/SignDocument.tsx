@@ -4,7 +4,7 @@
  * key stays in this browser, the CA certifies its public half) — and the passphrase that signs.
  * A modal <dialog>: focus moves in and comes back, Escape closes it.
  */
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { get, post, queryClient } from "../../api/client";
@@ -66,7 +66,7 @@ export default function SignDocument({ target, act, onClose, onSigned }: SignDia
 
   const d = doc.data;
   const signer = d?.signers.find((s) => s.act === act);
-  const titleId = "sign-dialog-title";
+  const titleId = useId();
   return (
     <dialog
       ref={dialog}
