@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DEVICES, launchBrowser, missingKeys, photographer, seriousViolations, signIn, type Device } from "./support/browser";
 import { CORE, DEMO_PASSWORD, TIER1, eventually, maturity, startWorld, type World } from "./support/world";
 import { words } from "./support/words";
-import { navEntry, beyondTheScreen } from "./support/phone";
+import { beyondTheScreen } from "./support/phone";
 import { signDialog, signInDialog } from "./support/signing";
 import { crypticWords } from "./support/plain-words";
 import { splitSigned } from "../../backend/src/modules/documents";
@@ -71,6 +71,23 @@ describe("signed documents in the browser: the agreement, the notice's acknowled
     });
     expect(crypticWords(lang, text), name).toEqual([]);
     await photograph(page, name);
+  };
+
+  /**
+   * A navigation entry followed as a person does (on a phone through the menu). The menu is opened
+   * again if it closed before the link was tapped (a route change just after signing in closes it).
+   */
+  const openNav = async (page: Page, name: string) => {
+    const menu = page.locator("header .menu-btn");
+    const link = page.locator("nav.sidenav").getByRole("link", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) });
+    await expect
+      .poll(async () => {
+        if (await link.isVisible()) return true;
+        if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+        return link.isVisible();
+      }, { timeout: 15_000 })
+      .toBe(true);
+    await link.click();
   };
 
   const verifyApi = async (file: Buffer) => (await world.api.post("/v1/verify", { content: file.toString("base64") }, {})).body;
@@ -216,14 +233,14 @@ describe("signed documents in the browser: the agreement, the notice's acknowled
       const title = t("documents:notices.itemTitle", { id: cert.chainId });
 
       const bank = await person("bank", lang, round.bank);
-      await navEntry(bank, t("documents:nav.notices")).click();
+      await openNav(bank, t("documents:nav.notices"));
       const bankItem = bank.locator("li.doc-item").filter({ has: bank.getByRole("heading", { name: title }) });
       await bankItem.waitFor({ timeout: 20_000 });
       expect(await bankItem.getByRole("button").count()).toBe(0);
       await bank.getByText(t("documents:notices.introBank")).waitFor();
 
       const core = await person("core", lang, round.core);
-      await navEntry(core, t("documents:nav.notices")).click();
+      await openNav(core, t("documents:nav.notices"));
       const item = core.locator("li.doc-item").filter({ has: core.getByRole("heading", { name: title }) });
       await item.waitFor({ timeout: 20_000 });
       expect(await item.textContent()).toContain(world.banks[0].name);
