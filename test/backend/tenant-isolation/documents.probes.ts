@@ -13,11 +13,13 @@ interface Doc {
   id: string;
   kind: DocumentKind;
   occasion: Occasion;
+  receivableId: string;
   parties: string[];
 }
 
 /** The documents as the database has them now (agreements are made as they are first read). */
-const documentsNow = async (t: Tenants): Promise<Doc[]> => t.stack.ds.query(`SELECT id::text, kind, occasion, parties::text[] AS parties FROM documents ORDER BY created_at`);
+const documentsNow = async (t: Tenants): Promise<Doc[]> =>
+  t.stack.ds.query(`SELECT id::text, kind, occasion, receivable_id::text AS "receivableId", parties::text[] AS parties FROM documents ORDER BY created_at`);
 
 /** A document is read by its parties (documents.parties), and auditors. */
 const targetsOf = (t: Tenants, docs: Doc[]): Target[] =>
@@ -50,12 +52,14 @@ const probes: TenantProbe[] = [
           ...want.filter((id) => !ids.includes(id)).map((id) => `misses ${id}, a document it is party to`),
         ];
       });
-      // filtered by another tenant's certificate: nothing of it
-      await lists(t, `/v1/documents?receivable=${(await t.stack.ds.query(`SELECT chain_id::text AS c FROM receivables WHERE id = $1`, [t.world.r.B1]))[0].c}`, (c, r) =>
-        (r.body.items as { id: string; parties: { uscc: string }[] }[])
-          .filter(() => !isReader(c.party) && !t.partiesOf(t.world.r.B1).includes(c.party.label as TenantName))
-          .map((d) => `lists ${d.id} of supplier B's B1`),
-      );
+      // filtered by supplier B's certificate: only the documents of it the caller is party to (an agreement of a bank that quoted)
+      const [{ chain }] = await t.stack.ds.query(`SELECT chain_id::text AS chain FROM receivables WHERE id = $1`, [t.world.r.B1]);
+      const ofB1 = docs.filter((d) => d.receivableId === t.world.r.B1);
+      await lists(t, `/v1/documents?receivable=${chain}`, (c, r) => {
+        const ids = (r.body.items as { id: string }[]).map((d) => d.id);
+        const want = ofB1.filter((d) => isReader(c.party) || d.parties.includes(c.party.orgId)).map((d) => d.id);
+        return [...ids.filter((id) => !want.includes(id)).map((id) => `lists ${id} of B1, no party to it`), ...want.filter((id) => !ids.includes(id)).map((id) => `misses ${id} of B1`)];
+      });
     },
   },
   { endpoint: "GET /v1/documents/{id}", run: async (t) => reads(t, (id) => `/v1/documents/${id}`, targetsOf(t, await documentsNow(t)), { check: (_c, r, target) => r.body.id !== target.id && `answers ${r.body.id}` }) },

@@ -375,8 +375,10 @@ export class Tenants {
     const usedBy = await stack.api.post("/v1/invitations/acceptance", { token: this.usedInvitationToken, password: PERSON_PASSWORD });
     if (usedBy.status !== 201) throw new Error(`accept: ${usedBy.status} ${JSON.stringify(usedBy.body)}`);
 
-    // signed documents: each person of the members that sign holds a certificate of its own key; the documents the world made are their parties' objects
-    for (const label of ["supplierA", "supplierB", "coreA", "coreB", "bankA", "bankB", "bankC"] as const) {
+    // signed documents: each person of the members that sign holds a certificate of its own key (but supplier B's: a supplier that
+    // signs must sign an agreement before its quote's terms are given, and GET /v1/quotes/{id}/terms reads B2's); the documents
+    // the world made are their parties' objects
+    for (const label of ["supplierA", "coreA", "coreB", "bankA", "bankB", "bankC"] as const) {
       for (const person of [tenants[label].admin, tenants[label].member]) {
         const k = generateKeyPair();
         const proof = sm2Sign(k.privateKey, enrolmentMessage({ personId: person.userId, publicKey: k.publicKey }));
