@@ -205,7 +205,7 @@ describe("races of signed documents", () => {
         tally.refused++;
       }
     });
-    console.log(`revocation ∥ signature: ${JSON.stringify(tally)}`);
+    console.log(`revocation ∥ signature: ${JSON.stringify(tally)}${late.length ? `\n  ${late.join("\n  ")}` : ""}`);
     expect(late, "signatures recorded after their certificate's revocation").toEqual([]);
   });
 
