@@ -43,6 +43,8 @@ const probes: TenantProbe[] = [
     endpoint: "GET /v1/documents",
     run: async (t) => {
       const docs = await documentsNow(t);
+      // the world made every kind: certificates confirmed, notices of its fundings, their agreements
+      expect(new Set(docs.map((d) => d.kind))).toEqual(new Set(["certificate", "notice", "agreement"]));
       const expected = (c: Caller) => docs.filter((d) => isReader(c.party) || d.parties.includes(c.party.orgId)).map((d) => d.id).sort();
       await lists(t, "/v1/documents?limit=100", (c, r) => {
         const ids = (r.body.items as { id: string }[]).map((d) => d.id).sort();
