@@ -50,14 +50,8 @@ const probes: BadInputProbe[] = [
   },
   { endpoint: "GET /v1/signing/ca", context: () => ({ key: "", public: true }) },
   { endpoint: "POST /v1/verify", context: ({ w }) => ({ key: "", public: true, body: () => ({ content: w.docs.signedCopy }) }) },
-  {
-    endpoint: "GET /v1/verify/issued",
-    context: ({ w }) => ({ key: "", public: true, query: { fingerprint: w.docs.read.fingerprint, kind: "certificate", receivable: w.docs.read.receivableChainId, subject: w.docs.read.subject } }),
-  },
-  // BUG: documented as public, but Routes.isPublic (shared/http/route.ts) matches the concrete path against the template
-  // "/v1/verify/documents/:id", so without credentials it is 401 (tenant-isolation's rule "the QR code's report needs no
-  // credentials" runs as it.fails). Probed as the route behaves for now, with a key; `public: true`, key "" once fixed.
-  { endpoint: "GET /v1/verify/documents/{id}", context: ({ w }) => ({ key: w.biz.m.bankB.key, path: { id: w.docs.read.id } }) },
+  { endpoint: "POST /v1/verify/issued", context: ({ w }) => ({ key: "", public: true, body: () => ({ content: w.docs.signedCopy }) }) },
+  { endpoint: "GET /v1/verify/documents/{id}", context: ({ w }) => ({ key: "", public: true, path: { id: w.docs.read.id } }) },
 ];
 
 export const documents: ProbeTable = { tag: "Documents", probes };

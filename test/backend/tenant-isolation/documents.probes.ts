@@ -244,9 +244,6 @@ const probes: TenantProbe[] = [
   },
   {
     rule: "the report a document's QR code links to needs no credentials (GET /v1/verify/documents/{id} is public)",
-    // BUG: Routes.isPublic (backend/src/shared/http/route.ts) looks the concrete path up in a set of templates, so a public
-    // route with a path parameter ("/v1/verify/documents/:id", the first) is never public: 401 AUTH.UNAUTHENTICATED
-    fails: true,
     run: async (t) => {
       const [d] = await documentsNow(t);
       const r = await rawRequest(t.stack.apiPort, { method: "GET", path: `/v1/verify/documents/${d.id}`, headers: {} });
@@ -256,10 +253,6 @@ const probes: TenantProbe[] = [
   },
   {
     rule: "reading a quote's agreement one is no party to makes no document (404 as for a random id, nothing written)",
-    // BUG: GET /v1/quotes/{id}/agreement (and an outsider's POST /v1/quotes/{id}/acceptance, through forAcceptance) makes
-    // the quote's agreement (documents.repository.ts agreementOf: INSERT … ON CONFLICT DO NOTHING) before
-    // DocumentsService.agreementOfQuote checks that the caller is a party: a refused read writes a documents row
-    fails: true,
     run: async (t) => {
       const f = new Findings(t);
       const quote = t.world.quotes.B2bankA;
