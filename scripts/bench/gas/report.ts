@@ -544,5 +544,14 @@ export function buildMarkdown(m: Measurements, json: ReturnType<typeof buildJson
       ["l", "r", "r", "r", "r"],
     ),
   );
+  const r = d.recordDocuments;
+  const alone = f.added.batch1 + r.certificate.perCall.items1 + r.notice.perCall.items1;
+  const batched = f.added.batch100 + r.certificate.perItemAt100 + r.notice.perItemAt100;
+  p(
+    `**Per lifecycle**, when people sign all three documents (the agreement bound in the funding, the certificate ` +
+      `and the notice's acknowledgment recorded): ${fmt(alone)} gas with each record in a transaction of its own, ` +
+      `${fmt(batched)} when the outbox carries them in batches of 100 (the agreement alone, which every financing ` +
+      `binds: ${fmt(f.added.batch1)} / ${fmt(f.added.batch100)}).`,
+  );
   return `${out.join("\n").trimEnd()}\n`;
 }

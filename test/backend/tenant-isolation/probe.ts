@@ -6,7 +6,11 @@ import type { Tenants, TenantName } from "./world";
  * its tag names, and runs the rules after every endpoint's probe (some change what those expect:
  * a member revokes its own key).
  */
-export type TenantProbe = { endpoint: string; run: (t: Tenants) => Promise<void> } | { rule: string; run: (t: Tenants) => Promise<void> };
+export type TenantProbe = ({ endpoint: string } | { rule: string }) & {
+  run: (t: Tenants) => Promise<void>;
+  /** A known bug makes this probe fail (its comment names it): it runs as `it.fails` until the bug is fixed. */
+  fails?: boolean;
+};
 
 /** A module's probes, and the tag of /openapi.json its endpoints carry. */
 export interface ProbeTable {

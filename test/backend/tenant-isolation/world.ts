@@ -5,6 +5,7 @@ import { Stack, randomUscc } from "../support/stack";
 import { eventually } from "../support/http";
 import { WORLD_ENV, WriteProbe, bearer, buildWorld, jsonHeaders, rawRequest, settleOutbox, settleWorld, type BusinessWorld, type RawReply } from "../support/openapi-probe";
 import { FULL, SEED, type Target } from "./probe";
+import { enrolmentMessage, generateKeyPair, sm2Sign } from "../../../backend/src/modules/documents";
 
 export interface Person {
   userId: string;
@@ -116,6 +117,8 @@ export class Tenants {
   partiesOf!: (receivableId: string) => TenantName[];
   /** Requests sent by the probes. */
   requests = 0;
+  /** Signing keys by person (user id): every admin and member of the members that sign documents enrolled one (documents.probes.ts). */
+  readonly signingKeys = new Map<string, { serial: string; privateKey: string; party: TenantName }>();
 
   op = () => ({ key: this.stack.operatorKey });
   opHeaders = () => bearer(this.stack.operatorKey);
@@ -371,6 +374,23 @@ export class Tenants {
     this.usedInvitationToken = used.body.token;
     const usedBy = await stack.api.post("/v1/invitations/acceptance", { token: this.usedInvitationToken, password: PERSON_PASSWORD });
     if (usedBy.status !== 201) throw new Error(`accept: ${usedBy.status} ${JSON.stringify(usedBy.body)}`);
+
+    // signed documents: each person of the members that sign holds a certificate of its own key (but supplier B's: a supplier that
+    // signs must sign an agreement before its quote's terms are given, and GET /v1/quotes/{id}/terms reads B2's); the documents
+    // the world made are their parties' objects
+    for (const label of ["supplierA", "coreA", "coreB", "bankA", "bankB", "bankC"] as const) {
+      for (const person of [tenants[label].admin, tenants[label].member]) {
+        const k = generateKeyPair();
+        const proof = sm2Sign(k.privateKey, enrolmentMessage({ personId: person.userId, publicKey: k.publicKey }));
+        const r = await stack.api.post("/v1/signing/certificates", { publicKey: k.publicKey, proof }, { key: person.key });
+        if (r.status !== 201) throw new Error(`enrol ${label}: ${r.status} ${JSON.stringify(r.body)}`);
+        this.signingKeys.set(person.userId, { serial: r.body.serial, privateKey: k.privateKey, party: label });
+      }
+    }
+    await settleWorld(stack);
+    for (const d of (await stack.ds.query(`SELECT id::text, kind, parties::text[] AS parties FROM documents`)) as { id: string; kind: string; parties: string[] }[]) {
+      objects.push({ what: `${d.kind} document`, id: d.id, viewers: d.parties.map(labelOf) });
+    }
 
     const roles = (i: number): Role[] => (FULL ? ["admin", "member"] : [(i + SEED) % 2 ? "admin" : "member"]);
     this.callers = Object.values(tenants).flatMap((p, i) => roles(i).map((role) => ({ party: p, role, person: p[role], name: `${p.label} ${role}` })));

@@ -112,20 +112,22 @@ export async function saveRendering(db: Db, id: string, facts: DocumentFacts, fi
 /**
  * The agreement document of a quote, made if it is not there yet (one statement); its parties are
  * the supplier and the bank. `reader`: only if that organization is one of them (null: any reader,
- * auditors and the operator), and nothing is made for anyone else.
+ * auditors and the operator), and nothing is made for anyone else. `onlyWhileOpen`: made only
+ * while the quote can be accepted (an acceptance refused for a closed quote writes nothing).
  */
-export async function agreementOf(db: Db, quoteId: string, reader: string | null): Promise<DocumentRow | null> {
+export async function agreementOf(db: Db, quoteId: string, reader: string | null, onlyWhileOpen = false): Promise<DocumentRow | null> {
   const rows: DocumentRow[] = await db.query(
     `WITH made AS (
        INSERT INTO documents (kind, occasion, subject, receivable_id, parties)
        SELECT 'agreement', 'quote', q.id::text, fr.receivable_id, ARRAY[fr.supplier_organization_id, q.bank_organization_id]
        FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id
        WHERE q.id = $1 AND ($2::uuid IS NULL OR $2::uuid IN (fr.supplier_organization_id, q.bank_organization_id))
+         AND (NOT $3::boolean OR (q.status = 'open' AND fr.status = 'open' AND q.valid_until > now()))
        ON CONFLICT (kind, subject) DO NOTHING
        RETURNING *
      ), d AS (SELECT * FROM made UNION ALL SELECT * FROM documents WHERE kind = 'agreement' AND subject = $1::text)
      SELECT ${DOC_COLUMNS} FROM d JOIN receivables r ON r.id = d.receivable_id WHERE $2::uuid IS NULL OR $2::uuid = ANY(d.parties) LIMIT 1`,
-    [quoteId, reader],
+    [quoteId, reader, onlyWhileOpen],
   );
   return rows[0] ?? null;
 }

@@ -113,15 +113,18 @@ export class DocumentsService {
    * since, the supplier before it accepts.
    */
   async forAcceptance(auth: AuthContext, quoteId: string): Promise<string> {
+    // made only for the request's supplier, and only while the quote is open: an acceptance the
+    // transaction refuses (a closed quote, another's request) writes nothing here, and says why there
+    const row = await repo.agreementOf(this.ds.manager, quoteId, auth.organization.id, true);
+    if (!row || row.parties[0] !== auth.organization.id) return ZeroHash;
     let doc: Rendered;
     try {
-      doc = await this.agreementOfQuote(auth, quoteId);
+      doc = await this.render(row);
     } catch (e) {
       // a name the font cannot print does not stop a financing: it binds no agreement
       if (e instanceof AppError && e.code === "DOCUMENT.UNPRINTABLE") return ZeroHash;
       throw e;
     }
-    if (doc.parties[0] !== auth.organization.id) throw notFound("quote", quoteId);
     const s = await repo.acceptanceSigning(this.ds.manager, doc.id, quoteId, doc.parties[0], doc.parties[1]);
     if (s.bankSigns && !s.quoteSigned) {
       throw conflict("DOCUMENT.UNSIGNED", `${s.bank} has not signed the financing agreement of this quote yet; it can be accepted once the bank's approver has signed it.`, { documentId: doc.id, act: "quote" });

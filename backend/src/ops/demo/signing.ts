@@ -35,7 +35,7 @@ const KIND = { certificate: "应收账款电子凭证", notice: "应收账款转
  * has a byte changed, checks each with the platform's public verification and tells where to get
  * them and how to verify them.
  */
-export async function showDocuments(o: { baseUrl: string; person: PersonSession; documents: { id: string; kind: keyof typeof KIND }[]; dir: string; log: (l: string) => void }): Promise<{ files: string[]; tampered: string; verdicts: string[] }> {
+export async function showDocuments(o: { baseUrl: string; documents: { id: string; kind: keyof typeof KIND; reader: PersonSession }[]; dir: string; log: (l: string) => void }): Promise<{ files: string[]; tampered: string; verdicts: string[] }> {
   mkdirSync(o.dir, { recursive: true });
   const verify = async (file: Buffer): Promise<VerificationReport> => {
     const res = await fetch(`${o.baseUrl}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: file.toString("base64") }) });
@@ -44,7 +44,7 @@ export async function showDocuments(o: { baseUrl: string; person: PersonSession;
   const files: string[] = [];
   const verdicts: string[] = [];
   for (const d of o.documents) {
-    const file = await download(o.person, d.id);
+    const file = await download(d.reader, d.id);
     const path = join(o.dir, `${d.kind}-${d.id.slice(0, 8)}.pdf`);
     writeFileSync(path, file);
     files.push(path);
@@ -54,7 +54,8 @@ export async function showDocuments(o: { baseUrl: string; person: PersonSession;
   }
   // one byte changed in the agreement: caught, with its reason
   const agreement = files[o.documents.findIndex((d) => d.kind === "agreement")];
-  const original = splitSigned(await download(o.person, o.documents.find((d) => d.kind === "agreement")!.id));
+  const signedAgreement = o.documents.find((d) => d.kind === "agreement")!;
+  const original = splitSigned(await download(signedAgreement.reader, signedAgreement.id));
   const changed = Buffer.from(original.document);
   changed[Math.floor(changed.length / 2)] ^= 1;
   const tampered = agreement.replace(/\.pdf$/, "-tampered.pdf");

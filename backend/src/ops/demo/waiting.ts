@@ -162,7 +162,7 @@ export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string;
   const proof = await financeAsPeople(api, { supplier: prove.supplier, cert: prove.cert, bank: eligible(prove.cert)[0], obligor: byId.get(prove.cert.obligorId)!, signIn });
   o.log(`      ${proof.text}`);
   o.log("\n[+] Signed documents: the financing's agreement, the notice of assignment and the certificate, signed by these people with their own keys");
-  const shown = await showDocuments({ baseUrl: api.baseUrl, person: proof.obligor, documents: proof.documents, dir: o.documentsDir, log: o.log });
+  const shown = await showDocuments({ baseUrl: api.baseUrl, documents: proof.documents, dir: o.documentsDir, log: o.log });
   return { waiting: [operatorWork, ...[...work.values()].filter((w) => w !== operatorWork)], proof: proof.text, documents: shown.files };
 }
 
@@ -174,7 +174,7 @@ export async function leaveWorkWaiting(o: { api: ApiClient; operatorKey: string;
 async function financeAsPeople(
   api: ApiClient,
   o: { supplier: SeededOrganization; cert: any; bank: SeededOrganization; obligor: SeededOrganization; signIn: (org: SeededOrganization, duty: "approver" | "clerk") => Promise<PersonSession> },
-): Promise<{ text: string; obligor: PersonSession; documents: { id: string; kind: "certificate" | "notice" | "agreement" }[] }> {
+): Promise<{ text: string; documents: { id: string; kind: "certificate" | "notice" | "agreement"; reader: PersonSession }[] }> {
   const [supplier, bank, obligor] = await Promise.all([o.signIn(o.supplier, "approver"), o.signIn(o.bank, "approver"), o.signIn(o.obligor, "approver")]);
   const req = await supplier.post("/v1/financing-requests", { receivableId: o.cert.id });
   const validUntil = new Date(Math.min(Date.now() + 3600_000, Date.parse(o.cert.maturity) - DAY_MS)).toISOString();
@@ -198,7 +198,10 @@ async function financeAsPeople(
   await Promise.all([notice.id, certificate.id, agreement.id].map(recorded));
   return {
     text: `${supplier.email} asked for financing on certificate ${o.cert.certificateId}, ${bank.email} quoted and signed the agreement, ${supplier.email} signed and accepted: funded ${BigInt(funded.advance) / 100n} yuan (signed on the ledger's clock of now, no SIGNATURE.EXPIRED); ${obligor.email} acknowledged the notice of assignment`,
-    obligor,
-    documents: [{ id: agreement.id, kind: "agreement" }, { id: notice.id, kind: "notice" }, { id: certificate.id, kind: "certificate" }],
+    documents: [
+      { id: agreement.id, kind: "agreement", reader: supplier },
+      { id: notice.id, kind: "notice", reader: obligor },
+      { id: certificate.id, kind: "certificate", reader: obligor },
+    ],
   };
 }
