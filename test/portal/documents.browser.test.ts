@@ -151,7 +151,8 @@ describe("signed documents in the browser: the agreement, the notice's acknowled
       await dialog.getByText(t("documents:kind.agreement"), { exact: true }).waitFor();
       expect(await dialog.getByRole("link", { name: t("documents:sign.openPdf", { kind: t("documents:kind.agreement") }) }).getAttribute("href")).toMatch(/^\/v1\/documents\/[0-9a-f-]{36}\/pdf$/);
       if (first) {
-        // the passphrase is explained and checked before anything is made
+        // the focus is in the dialog, on the passphrase; the passphrase is explained and checked before anything is made
+        await expect.poll(() => bank.evaluate(() => (document.activeElement?.closest("dialog") ? document.activeElement.getAttribute("type") : null))).toBe("password");
         for (const fact of ["documents:key.stays", "documents:key.never", "documents:key.forgotten"]) await dialog.getByText(t(fact)).waitFor();
         await dialog.getByLabel(t("documents:key.passphrase"), { exact: true }).fill("short");
         await dialog.getByRole("button", { name: t("documents:key.create") }).click();
