@@ -96,6 +96,9 @@ export class CertificatesService {
     // the time is taken under the row's lock, which a signature in progress holds: every signature
     // it let in is dated before it, and none is let in after (DocumentsService.sign)
     const revokedAt = await inTransaction(this.ds, async (em) => {
+      // the lock first, then the time: an UPDATE that waits for a row lock keeps the values it
+      // computed before waiting, so clock_timestamp() in it could predate a signature it let in
+      await em.query(`SELECT 1 FROM signing_certificates WHERE serial = $1 FOR UPDATE`, [serial]);
       const rows = rowsOf<{ revoked_at: Date }>(
         await em.query(`UPDATE signing_certificates SET revoked_at = clock_timestamp(), revocation_reason = $2 WHERE serial = $1 AND revoked_at IS NULL RETURNING revoked_at`, [serial, reason]),
       );
