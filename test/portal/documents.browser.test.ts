@@ -19,7 +19,8 @@ import { splitSigned } from "../../backend/src/modules/documents";
  * notices page, which the bank follows read-only; the certificate's page lists its documents; an
  * anonymous visitor verifies the signed copy downloaded from the portal (every signature valid)
  * and a copy with one byte changed (CHANGED). The second language finds the keys the first set up
- * in the same browser profile, and signs with the passphrase alone (a wrong one is told so).
+ * in the same browser profile, and signs with the passphrase alone (a wrong one is told so); the
+ * core enterprise's approver, its passphrase forgotten, revokes its certificate and sets up a new key.
  * Phone (390×844) and desktop alternate; axe finds nothing serious; photographed.
  */
 type Lang = "zh" | "en";
@@ -247,10 +248,21 @@ describe("signed documents in the browser: the agreement, the notice's acknowled
       expect(await item.textContent()).toContain(world.banks[0].name);
       await look(core, lang, `notices-${lang}-${round.core}`);
       await item.getByRole("button", { name: new RegExp(`^${t("documents:act.submit.acknowledge")}`) }).click();
-      await signInDialog(core, lang, "acknowledge", PASSPHRASE.core, {
-        setUp: first,
+      if (!first) {
+        // a forgotten passphrase: the certificate is revoked (the CA publishes it) and a new key set up in its place
+        const dialog = signDialog(core, lang, "acknowledge");
+        await dialog.getByText(t("documents:key.forgotQuestion")).click();
+        await dialog.getByText(t("documents:key.forgotExplained")).waitFor();
+        await look(core, lang, `core-forgotten-passphrase-${lang}-${round.core}`);
+        await dialog.getByRole("button", { name: t("documents:key.revokeAndRenew") }).click();
+        await dialog.getByRole("button", { name: t("documents:key.create") }).waitFor({ timeout: 20_000 });
+        const revocations = (await world.api.get("/v1/signing/ca")).body.revocations as { reason: string }[];
+        expect(revocations.map((r) => r.reason)).toEqual([t("documents:key.revokeReason")]);
+      }
+      await signInDialog(core, lang, "acknowledge", first ? PASSPHRASE.core : `${PASSPHRASE.core} renewed`, {
+        setUp: true,
         photograph: async (step) => {
-          if (step === "setup") await look(core, lang, `core-setup-key-${lang}-${round.core}`);
+          if (step === "setup" && first) await look(core, lang, `core-setup-key-${lang}-${round.core}`);
         },
       });
       await core.getByText(t("documents:notices.acknowledged", { id: cert.chainId })).waitFor();
