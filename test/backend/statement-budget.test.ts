@@ -21,8 +21,8 @@ const BUDGET = {
   "POST /v1/financing-requests": 9, // auth, BEGIN, certificate locked, checks and request, the banks' people told (who, the notifications, the change announced), COMMIT, audit
   "POST /v1/financing-requests/:id/quotes": 10, // auth, BEGIN, request locked, certificate + line + earlier quote, quote, the supplier's people told (who, the notifications, the change announced), COMMIT, audit
   // auth, BEGIN, request, its quotes, certificate + bank, the three parties' standing (none suspended or being suspended: issue 15), line (locks); committed + deployment + key; writes; COMMIT, audit;
-  // before the transaction, the financing agreement its terms bind (issue 19): the document (made on first ask), the deployment, the quote's facts, the PDF stored, who had to sign
-  "POST /v1/quotes/:id/acceptance": 16,
+  // before the transaction, the financing agreement its terms bind (issue 19): whether it is signed, and who must sign it
+  "POST /v1/quotes/:id/acceptance": 12,
   "GET /v1/operations/:id": 2, // auth, operation with its transaction and the indexer's checkpoint
   "GET /v1/financings/:id": 2, // auth, financing
 } as const;

@@ -112,38 +112,47 @@ export async function saveRendering(db: Db, id: string, facts: DocumentFacts, fi
 /**
  * The agreement document of a quote, made if it is not there yet (one statement); its parties are
  * the supplier and the bank. `reader`: only if that organization is one of them (null: any reader,
- * auditors and the operator), and nothing is made for anyone else. `onlyWhileOpen`: made only
- * while the quote can be accepted (an acceptance refused for a closed quote writes nothing).
+ * auditors and the operator), and nothing is made for anyone else.
  */
-export async function agreementOf(db: Db, quoteId: string, reader: string | null, onlyWhileOpen = false): Promise<DocumentRow | null> {
+export async function agreementOf(db: Db, quoteId: string, reader: string | null): Promise<DocumentRow | null> {
   const rows: DocumentRow[] = await db.query(
     `WITH made AS (
        INSERT INTO documents (kind, occasion, subject, receivable_id, parties)
        SELECT 'agreement', 'quote', q.id::text, fr.receivable_id, ARRAY[fr.supplier_organization_id, q.bank_organization_id]
        FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id
        WHERE q.id = $1 AND ($2::uuid IS NULL OR $2::uuid IN (fr.supplier_organization_id, q.bank_organization_id))
-         AND (NOT $3::boolean OR (q.status = 'open' AND fr.status = 'open' AND q.valid_until > now()))
        ON CONFLICT (kind, subject) DO NOTHING
        RETURNING *
      ), d AS (SELECT * FROM made UNION ALL SELECT * FROM documents WHERE kind = 'agreement' AND subject = $1::text)
      SELECT ${DOC_COLUMNS} FROM d JOIN receivables r ON r.id = d.receivable_id WHERE $2::uuid IS NULL OR $2::uuid = ANY(d.parties) LIMIT 1`,
-    [quoteId, reader, onlyWhileOpen],
+    [quoteId, reader],
   );
   return rows[0] ?? null;
 }
 
-/** What an acceptance needs to know of its agreement's signatures, in one statement (see DocumentsService.forAcceptance). */
-export async function acceptanceSigning(db: Db, documentId: string, quoteId: string, supplierId: string, bankId: string) {
-  const [r]: { quote_signed: boolean; accept_signed: boolean; bank_signs: boolean; supplier_signs: boolean; bank: string }[] = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM document_signatures WHERE document_id = $1 AND act = 'quote') AS quote_signed,
-            EXISTS (SELECT 1 FROM document_signatures WHERE document_id = $1 AND act = 'accept') AS accept_signed,
-            EXISTS (SELECT 1 FROM signing_certificates c JOIN quotes q ON q.id = $2
-                    WHERE c.organization_id = $4 AND c.created_at <= q.created_at AND c.not_after > q.created_at AND (c.revoked_at IS NULL OR c.revoked_at > q.created_at)) AS bank_signs,
-            EXISTS (SELECT 1 FROM signing_certificates WHERE organization_id = $3 AND not_after > now() AND revoked_at IS NULL) AS supplier_signs,
-            (SELECT legal_name FROM organizations WHERE id = $4) AS bank`,
-    [documentId, quoteId, supplierId, bankId],
+/**
+ * What an acceptance needs to know of its quote's agreement, in one statement: the document if it was
+ * made, who signed it, and who must (see DocumentsService.forAcceptance). Null unless the quote is on
+ * a request of `supplierId`'s.
+ */
+export async function acceptanceSigning(db: Db, quoteId: string, supplierId: string) {
+  const [r]: { document_id: string | null; fingerprint: string | null; quote_signed: boolean; accept_signed: boolean; bank_signs: boolean; supplier_signs: boolean; bank: string }[] = await db.query(
+    `SELECT d.id AS document_id, d.fingerprint,
+            EXISTS (SELECT 1 FROM document_signatures s WHERE s.document_id = d.id AND s.act = 'quote') AS quote_signed,
+            EXISTS (SELECT 1 FROM document_signatures s WHERE s.document_id = d.id AND s.act = 'accept') AS accept_signed,
+            EXISTS (SELECT 1 FROM signing_certificates c WHERE c.organization_id = q.bank_organization_id
+                    AND c.created_at <= q.created_at AND c.not_after > q.created_at AND (c.revoked_at IS NULL OR c.revoked_at > q.created_at)) AS bank_signs,
+            EXISTS (SELECT 1 FROM signing_certificates c WHERE c.organization_id = $2 AND c.not_after > now() AND c.revoked_at IS NULL) AS supplier_signs,
+            b.legal_name AS bank
+     FROM quotes q JOIN financing_requests fr ON fr.id = q.request_id AND fr.supplier_organization_id = $2
+     JOIN organizations b ON b.id = q.bank_organization_id
+     LEFT JOIN documents d ON d.kind = 'agreement' AND d.subject = q.id::text
+     WHERE q.id = $1`,
+    [quoteId, supplierId],
   );
-  return { quoteSigned: r.quote_signed, acceptSigned: r.accept_signed, bankSigns: r.bank_signs, supplierSigns: r.supplier_signs, bank: r.bank };
+  return r
+    ? { documentId: r.document_id, fingerprint: r.fingerprint, quoteSigned: r.quote_signed, acceptSigned: r.accept_signed, bankSigns: r.bank_signs, supplierSigns: r.supplier_signs, bank: r.bank }
+    : null;
 }
 
 /** Locks a signing certificate against revocation for the transaction; false if it is revoked. */

@@ -108,31 +108,27 @@ export class DocumentsService {
   }
 
   /**
-   * The agreement's fingerprint an acceptance binds in its terms. An organization that signs
-   * documents (one of its people holds a certificate) signs its part: the bank a quote it made
-   * since, the supplier before it accepts.
+   * The agreement's fingerprint an acceptance binds in its terms: a signed agreement's. An
+   * organization that signs documents (one of its people holds a certificate) signs its part: the
+   * bank a quote it made since, the supplier before it accepts. An agreement nobody signed (members
+   * that sign no documents yet) binds nothing (zero): it is made when asked for, and the ledger
+   * holds signed documents only. Nothing is written here: an acceptance the transaction refuses
+   * changes nothing.
    */
   async forAcceptance(auth: AuthContext, quoteId: string): Promise<string> {
-    // made only for the request's supplier, and only while the quote is open: an acceptance the
-    // transaction refuses (a closed quote, another's request) writes nothing here, and says why there
-    const row = await repo.agreementOf(this.ds.manager, quoteId, auth.organization.id, true);
-    if (!row || row.parties[0] !== auth.organization.id) return ZeroHash;
-    let doc: Rendered;
-    try {
-      doc = await this.render(row);
-    } catch (e) {
-      // a name the font cannot print does not stop a financing: it binds no agreement
-      if (e instanceof AppError && e.code === "DOCUMENT.UNPRINTABLE") return ZeroHash;
-      throw e;
-    }
-    const s = await repo.acceptanceSigning(this.ds.manager, doc.id, quoteId, doc.parties[0], doc.parties[1]);
+    const s = await repo.acceptanceSigning(this.ds.manager, quoteId, auth.organization.id);
+    if (!s) return ZeroHash; // not the caller's request: the transaction answers 404
     if (s.bankSigns && !s.quoteSigned) {
-      throw conflict("DOCUMENT.UNSIGNED", `${s.bank} has not signed the financing agreement of this quote yet; it can be accepted once the bank's approver has signed it.`, { documentId: doc.id, act: "quote" });
+      throw conflict("DOCUMENT.UNSIGNED", `${s.bank} has not signed the financing agreement of this quote yet; it can be accepted once the bank's approver has signed it.`, { documentId: s.documentId, act: "quote" });
     }
     if (s.supplierSigns && !s.acceptSigned) {
-      throw conflict("DOCUMENT.UNSIGNED", `Sign the financing agreement first (POST /v1/documents/${doc.id}/signatures with act "accept"), then accept the quote.`, { documentId: doc.id, act: "accept" });
+      throw conflict(
+        "DOCUMENT.UNSIGNED",
+        `Sign the financing agreement first (GET /v1/quotes/${quoteId}/agreement, then POST /v1/documents/{id}/signatures with act "accept"), then accept the quote.`,
+        { documentId: s.documentId, act: "accept" },
+      );
     }
-    return doc.fingerprint;
+    return s.quoteSigned || s.acceptSigned ? s.fingerprint! : ZeroHash;
   }
 
   /**
