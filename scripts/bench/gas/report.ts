@@ -550,8 +550,8 @@ export function buildMarkdown(m: Measurements, json: ReturnType<typeof buildJson
   p(
     `**Per lifecycle**, when people sign all three documents (the agreement bound in the funding, the certificate ` +
       `and the notice's acknowledgment recorded): ${fmt(alone)} gas with each record in a transaction of its own, ` +
-      `${fmt(batched)} when the outbox carries them in batches of 100 (the agreement alone, which every financing ` +
-      `binds: ${fmt(f.added.batch1)} / ${fmt(f.added.batch100)}).`,
+      `${fmt(batched)} when the outbox carries them in batches of 100 (the signed agreement alone, bound in its ` +
+      `financing: ${fmt(f.added.batch1)} / ${fmt(f.added.batch100)}).`,
   );
   return `${out.join("\n").trimEnd()}\n`;
 }
