@@ -375,6 +375,13 @@ export class Tenants {
     const usedBy = await stack.api.post("/v1/invitations/acceptance", { token: this.usedInvitationToken, password: PERSON_PASSWORD });
     if (usedBy.status !== 201) throw new Error(`accept: ${usedBy.status} ${JSON.stringify(usedBy.body)}`);
 
+    // each quote's financing agreement, as its supplier opens it before signing (an acceptance makes none: it binds signed ones)
+    for (const [name, quote] of Object.entries(world.quotes)) {
+      const reader = name.startsWith("A") ? tenants.supplierA : tenants.supplierB;
+      const r = await stack.api.get(`/v1/quotes/${quote}/agreement`, { key: reader.admin.key });
+      if (r.status !== 200) throw new Error(`the agreement of quote ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+
     // signed documents: each person of the members that sign holds a certificate of its own key (but supplier B's: a supplier that
     // signs must sign an agreement before its quote's terms are given, and GET /v1/quotes/{id}/terms reads B2's); the documents
     // the world made are their parties' objects
