@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { AppError } from "../../backend/src/shared/errors";
-import type { AuthContext } from "../../backend/src/shared/http/auth";
+import { readsAll, type AuthContext } from "../../backend/src/shared/http/auth";
 import type { Organization } from "../../backend/src/modules/onboarding";
 import type { ReceivableRow } from "../../backend/src/modules/receivables";
 import type { Financing, FinancingRequest, Quote } from "../../backend/src/modules/financing/financing.entity";
@@ -14,7 +14,6 @@ import {
   MAX_UINT256,
   needsLedgerApproval,
   priceQuote,
-  readsAll,
   requireActiveParties,
   requireFinanceable,
   requireHeld,

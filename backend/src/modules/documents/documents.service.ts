@@ -1,7 +1,7 @@
 import { ZeroHash } from "ethers";
 import type { DataSource } from "typeorm";
 import { AppError, conflict, notFound } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import { inTransaction } from "../../shared/transaction";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
@@ -30,7 +30,6 @@ export function signersOf(doc: Pick<DocumentRow, "kind" | "occasion">): Signer[]
 /** The ledger's kinds of document records (`recordDocuments`): an agreement is bound in its funding's terms instead. */
 const LEDGER_KIND: Partial<Record<DocumentKind, 1 | 2>> = { certificate: 1, notice: 2 };
 
-const readsAll = (auth: AuthContext) => auth.has("operator") || auth.has("auditor");
 
 export interface Rendered extends DocumentRow {
   fingerprint: string;

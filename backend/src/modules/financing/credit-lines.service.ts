@@ -1,11 +1,11 @@
 import type { DataSource } from "typeorm";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import { inTransaction } from "../../shared/transaction";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import { counterparty, custodialAccount } from "../onboarding";
 import { committedOn, creditLinesOf, ledgerApprovalPending, lockCreditLine, saveCreditLine, tokenAllowance } from "./financing.repository";
-import { MAX_UINT256, needsLedgerApproval, readsAll, requireLimitCovers, roomOn } from "./financing.rules";
+import { MAX_UINT256, needsLedgerApproval, requireLimitCovers, roomOn } from "./financing.rules";
 import { requireSettableTerm, termStatus } from "./credit-line-term";
 
 /** Banks' credit lines per core enterprise: set on the ledger through the outbox, read with what they commit and have room for. */

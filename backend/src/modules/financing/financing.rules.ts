@@ -5,7 +5,7 @@
  */
 import { ZeroHash } from "ethers";
 import { AppError, conflict, notFound, validationFailed } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { Organization } from "../onboarding";
 import type { ReceivableRow } from "../receivables";
 import { exceedsSixMonths, termOf } from "../../shared/terms";
@@ -18,7 +18,6 @@ export const FUNDING_WINDOW_S = 24 * 3600;
 const MIN_DEADLINE_S = 120n;
 export const MAX_UINT256 = (1n << 256n) - 1n;
 
-export const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
 /** A credit line's amounts: its limit on the ledger, what funded financings use, and a limit the bank is setting. */
 export type LineAmounts = Pick<CreditLine, "limitAmount" | "used" | "requestedLimit">;

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { notFound } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { Logger } from "../../shared/logger";
 import { inTransaction } from "../../shared/transaction";
 import { Coalescer } from "../../shared/coalesce";
@@ -12,7 +12,7 @@ import { recordOperation, type ReceivableRow } from "../receivables";
 import type { Financing } from "./financing.entity";
 import { certificateProperty } from "./filing-property";
 import * as repo from "./financing.repository";
-import { expiredSignature, inactiveParty, readsAll, type Hopeless } from "./financing.rules";
+import { expiredSignature, inactiveParty, type Hopeless } from "./financing.rules";
 
 /**
  * Accepted financings and their funding: the pledge-registry search, registration, a second

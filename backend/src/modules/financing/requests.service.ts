@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { conflict, notFound } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import { inTransaction } from "../../shared/transaction";
 import { changeInProgress, type ReceivableRow } from "../receivables";
 import type { FinancingRequest, Quote } from "./financing.entity";
 import * as repo from "./financing.repository";
-import { cheapestFirst, hideOtherBanks, priceQuote, readsAll, requireFinanceable, requireReviewOfLongTerm, roomOn, type QuoteInput } from "./financing.rules";
+import { cheapestFirst, hideOtherBanks, priceQuote, requireFinanceable, requireReviewOfLongTerm, roomOn, type QuoteInput } from "./financing.rules";
 import { price } from "./pricing";
 import { requireLineInTerm } from "./credit-line-term";
 

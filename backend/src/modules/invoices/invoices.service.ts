@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { AppError, conflict, notFound } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import { invoiceKey } from "../../ledger/invoice-key";
 import type { Invoice } from "./invoice.entity";
 import type { Adapters } from "./ports";
@@ -66,8 +66,6 @@ function changesOf(before: Invoice, after: Record<string, unknown>): { field: st
   }
   return out;
 }
-/** Reads everyone's invoices: the operator and auditors. */
-const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
 /**
  * Invoice intake and verification.

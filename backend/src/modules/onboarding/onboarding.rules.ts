@@ -1,11 +1,9 @@
 import { AppError } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { Duty, User } from "./onboarding.entity";
 import type { OperationRow } from "./onboarding.repository";
 import type { Account } from "./people.repository";
 
-/** Reads everyone's data: the operator and auditors. */
-export const readsAll = (a: Pick<AuthContext, "has">) => a.has("operator") || a.has("auditor");
 
 /**
  * Why the caller may not act as an admin of `organizationId`: it calls from another organization

@@ -2,7 +2,7 @@ import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import type { DataSource, EntityManager } from "typeorm";
 import { AppError, conflict, forbidden, notFound } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { KeyVault } from "../../ledger/key-vault";
 import type { OperationBody, Outbox } from "../../ledger/outbox/outbox.service";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
@@ -12,7 +12,7 @@ import { issueApiKey } from "./api-key-secret";
 import type { ApiKey, Organization, OrgRole, User } from "./onboarding.entity";
 import * as repo from "./onboarding.repository";
 import type { OperationRow } from "./onboarding.repository";
-import { adminProblem, dutyManagesPeople, operationAsSeen, readsAll } from "./onboarding.rules";
+import { adminProblem, dutyManagesPeople, operationAsSeen } from "./onboarding.rules";
 
 /** Platform role → the role flag the membership contract knows. */
 const CHAIN_ROLE: Partial<Record<OrgRole, number>> = {

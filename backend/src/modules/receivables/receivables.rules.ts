@@ -1,6 +1,6 @@
 import { verifyTypedData } from "ethers";
 import { AppError, conflict, forbidden, validationFailed } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import { CONFIRM_TYPES, ledgerDomain, type ConfirmedReceivable } from "../../ledger/typed-data";
 import type { Organization } from "../onboarding";
 import type { ReceivableRow, ReceivableStatus } from "./receivable.entity";
@@ -10,8 +10,6 @@ import type { ReceivableRow, ReceivableStatus } from "./receivable.entity";
  * decisions that need no database (the services read the rows and call these).
  */
 
-/** Reads everyone's data: the operator and auditors. */
-export const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
 /**
  * Its holder, obligor, creditor and financing bank see a certificate, and while it is offered the

@@ -1,12 +1,12 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { conflict, forbidden, notFound } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { OutboxEntry } from "../../ledger/outbox/outbox.entity";
 import type { InvoicesService } from "../invoices";
 import type { ReceivableRow } from "./receivable.entity";
 import type { ReceivablesRepository } from "./receivables.repository";
 import type { LineageNodeView } from "./receivables.schemas";
-import { canSee, readsAll } from "./receivables.rules";
+import { canSee } from "./receivables.rules";
 
 /** A certificate accepted by the platform and the ledger operation that writes it. */
 export interface Accepted {

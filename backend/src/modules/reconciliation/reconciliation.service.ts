@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { notFound, validationFailed } from "../../shared/errors";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { Organization } from "../onboarding";
 import { BankStatements, statementSummary, type StatementSummary } from "./bank-statements";
 import { cstToday, DAY_MS, dayStart } from "./days";
@@ -9,7 +9,6 @@ import { ReconciliationRepository } from "./reconciliation.repository";
 import { buildReport, resolveReferences, type Report, type ReportReads } from "./report";
 import { loadedLine } from "./statement-csv";
 
-const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 /** Live ledger reads at once, per report. */
 const LEDGER_CONCURRENCY = 8;
 

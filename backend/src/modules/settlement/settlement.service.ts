@@ -1,13 +1,12 @@
 import type { DataSource } from "typeorm";
 import { conflict, forbidden, notFound, validationFailed } from "../../shared/errors";
 import { inTransaction } from "../../shared/transaction";
-import type { AuthContext } from "../../shared/http/auth";
+import { readsAll, type AuthContext } from "../../shared/http/auth";
 import type { Outbox } from "../../ledger/outbox/outbox.service";
 import type { PlatformKeys } from "../../ledger/platform-keys";
 import { custodialAccount } from "../onboarding";
 import { settlementRepository, type PayoutAccountRow, type PayoutSnapshot } from "./settlement.repository";
 
-const readsAll = (a: AuthContext) => a.has("operator") || a.has("auditor");
 
 /** An account number as people other than the member's approver see it: its last four digits. */
 export const maskAccountNumber = (n: string) => `****${n.slice(-4)}`;

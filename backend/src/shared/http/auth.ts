@@ -21,6 +21,9 @@ export interface AuthContext {
   has(role: OrgRole): boolean;
 }
 
+/** The operator and auditors read every tenant's records (and change none: Routes.invoke). */
+export const readsAll = (a: Pick<AuthContext, "has">) => a.has("operator") || a.has("auditor");
+
 export function authOf(req: Request): AuthContext {
   const auth = (req as Request & { auth?: AuthContext }).auth;
   if (!auth) throw unauthorized();
