@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { AgreementFacts, CertificateFacts, DocumentFacts, NoticeFacts, Party } from "./render";
-import type { DocumentRow } from "./documents.repository";
+import { organizations, type DocumentRow } from "./documents.repository";
 import { price } from "../financing";
 
 type Db = Pick<EntityManager, "query">;
@@ -57,9 +57,8 @@ export async function factsOf(db: Db, doc: DocumentRow, deployment: Deployment, 
 }
 
 async function partiesOf(db: Db, ids: string[]): Promise<Party[]> {
-  const rows: { id: string; name: string; uscc: string }[] = await db.query(`SELECT id::text, legal_name AS name, uscc FROM organizations WHERE id = ANY($1::uuid[])`, [ids]);
-  const byId = new Map(rows.map((r) => [r.id, { name: r.name, uscc: r.uscc }]));
-  return ids.map((id) => byId.get(id) ?? { name: "", uscc: "" });
+  const byId = await organizations(db, ids);
+  return ids.map((id) => ({ name: byId.get(id)?.name ?? "", uscc: byId.get(id)?.uscc ?? "" }));
 }
 
 async function certificateOf(db: Db, receivableId: string, at: Date) {

@@ -80,14 +80,17 @@ export class DocumentsService {
 
   async pdf(auth: AuthContext, id: string, signed: boolean): Promise<{ doc: Rendered; pdf: Buffer }> {
     const doc = await this.render(await this.visible(auth, id));
-    return { doc, pdf: signed ? await this.signedCopy(doc.id) : await this.bytesOf(doc) };
+    return { doc, pdf: signed ? await this.withSignatures(doc) : await this.bytesOf(doc) };
   }
 
   /** The platform's signed copy of a document, for anyone who has its id (a QR code): verification is public. */
   async signedCopy(id: string): Promise<Buffer> {
     const found = await repo.documentById(this.ds.manager, id);
     if (!found) throw notFound("document", id);
-    const doc = await this.render(found);
+    return this.withSignatures(await this.render(found));
+  }
+
+  private async withSignatures(doc: Rendered): Promise<Buffer> {
     return attachSignatures(await this.bytesOf(doc), fileSignatures(doc, await repo.signaturesOf(this.ds.manager, [doc.id])));
   }
 
@@ -165,7 +168,7 @@ export class DocumentsService {
       if (!made) throw conflict("DOCUMENT.ALREADY_SIGNED", `This ${doc.kind} is signed for "${body.act}" already; a signature is made once.`, { documentId: doc.id, act: body.act });
       const kind = LEDGER_KIND[doc.kind];
       let operation: { id: bigint } | null = null;
-      const org = (await repo.organizations(em, [auth.organization.id])).get(auth.organization.id)!;
+      const org = auth.organization;
       if (kind && org.keyCustody === "custodial" && org.ledgerAddress) {
         operation = await this.outbox.add(em, {
           kind: "ledger.recordDocuments",
