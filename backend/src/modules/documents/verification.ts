@@ -103,7 +103,9 @@ export async function verifyFile(file: Uint8Array, source: VerificationSource): 
     return { verdict: "invalid", fingerprint, document: null, onLedger: false, ledger: [], signatures: [], awaiting: [], problems };
   }
   const ledger = await source.records(fingerprint, doc);
-  const onLedger = ledger.some((r) => r.receivableId === doc.receivableId);
+  // a record counts for this certificate and this kind of document only: a member may record any
+  // fingerprint with its own key (recordDocuments), but never as another certificate's or kind's
+  const onLedger = ledger.some((r) => r.receivableId === doc.receivableId && r.kind === doc.kind);
   const sigs = (carried ?? (await source.signatures(doc))).slice(0, MAX_SIGNATURES);
   const [root, revocations] = await Promise.all([source.caRoot(), source.revocations()]);
   const rootCert = parseCertificate(root);
