@@ -4,6 +4,7 @@
  * (POST /v1/verify), or reads the report of the platform's own signed copy of a document.
  */
 import { useEffect, useState, type FormEvent } from "react";
+import { fileToBase64 } from "../../shared/files";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
@@ -60,7 +61,7 @@ function Upload({ withId }: { withId: boolean }) {
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | undefined>();
   const verify = useMutation({
-    mutationFn: async (f: File) => post("/v1/verify", { body: { content: await base64Of(f) } }),
+    mutationFn: async (f: File) => post("/v1/verify", { body: { content: await fileToBase64(f) } }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -99,11 +100,4 @@ function Upload({ withId }: { withId: boolean }) {
       {verify.data ? <Report report={verify.data} source="file" fileName={file?.name} /> : null}
     </section>
   );
-}
-
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }

@@ -10,7 +10,8 @@ import { chinaToday, formatDate } from "../../shared/dates";
 import { Money } from "../../shared/Money";
 import { parseYuan } from "../../shared/money";
 import { Button, Card, DataTable, Field, Notice, Page, ProblemMessage } from "../../shared/ui";
-import { ACCEPT, MAX_FILE_BYTES, fileToBase64, type FileResult, type Submission } from "./batch";
+import { ACCEPT, MAX_FILE_BYTES, type FileResult, type Submission } from "./batch";
+import { fileToBase64 } from "../../shared/files";
 
 export function UploadPage() {
   const { t } = useTranslation("invoices");

@@ -14,12 +14,3 @@ export const MAX_FILE_BYTES = 700 * 1024;
 /** What the file input accepts: the kinds the API reads. */
 export const ACCEPT = ".xlsx,.csv,.txt,.json,.xml,.ofd,.pdf";
 
-/** The file's bytes, base64 (a data URL without its prefix). */
-export function fileToBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
-    reader.onerror = () => reject(reader.error ?? new Error("the file cannot be read"));
-    reader.readAsDataURL(file);
-  });
-}
