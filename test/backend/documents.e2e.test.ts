@@ -253,6 +253,23 @@ describe("signed documents", () => {
     expect(no.stdout).toContain("CHANGED");
   });
 
+  it("lets a person revoke its own certificate and an admin a colleague's, and nobody else's", async () => {
+    const colleague = await stack.fixtureUser(idOf(CORE), { role: "member", duty: "approver" });
+    const theirs = await enrol(CORE, colleague.key);
+    const mine = await enrol(CORE);
+    // a member who is not an admin revokes only its own: the admin's certificate is as absent to it as a random serial
+    const refused = await api.post(`/v1/signing/certificates/${mine.serial}/revocation`, { reason: "not mine" }, { key: colleague.key });
+    expect(refused.status).toBe(404);
+    expect((await api.get("/v1/signing/certificates", as(CORE))).body.items.find((c: { serial: string }) => c.serial === mine.serial).revokedAt).toBeNull();
+    // another organization's admin revokes nothing of it
+    expect((await api.post(`/v1/signing/certificates/${theirs.serial}/revocation`, { reason: "not ours" }, as(SUPPLIER))).status).toBe(404);
+    // its organization's admin revokes a colleague's (a person who left), and the CA publishes it
+    const revoked = await api.post(`/v1/signing/certificates/${theirs.serial}/revocation`, { reason: "left the company" }, as(CORE));
+    expect([revoked.status, typeof revoked.body.revokedAt]).toEqual([200, "string"]);
+    expect((await api.get("/v1/signing/ca", {})).body.revocations.map((r: { serial: string }) => r.serial)).toContain(theirs.serial);
+    expect((await api.post(`/v1/signing/certificates/${mine.serial}/revocation`, { reason: "key lost" }, as(CORE))).status).toBe(200);
+  });
+
   it("names a signature over another document, another organization's signer and a certificate revoked before signing", async () => {
     const [c0, c1] = await Promise.all(certs.map(async (c) => (await documentsOf(c.chainId, as(CORE).key)).find((d) => d.kind === "certificate")!));
     const signedC0 = splitSigned(await pdf(c0.id, as(CORE).key, true));
